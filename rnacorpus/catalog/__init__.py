@@ -1,0 +1,1 @@
+"""The DuckDB catalog and the Parquet expression store."""

@@ -1,0 +1,66 @@
+"""What every command shares: option definitions, config building, logging and output."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rnacorpus.config import Config
+
+CatalogOpt = Annotated[
+    Path | None, typer.Option("--catalog", help="DuckDB catalog file [env RNACORPUS_CATALOG; ./rnacorpus.duckdb]")
+]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Parquet store folder [env RNACORPUS_STORE; ./rnacorpus-store]")
+]
+CacheOpt = Annotated[
+    Path | None, typer.Option("--cache", help="raw download cache [env RNACORPUS_CACHE; ~/.cache/rnacorpus]")
+]
+MirrorOpt = Annotated[
+    str | None, typer.Option("--mirror", help="send every archive request to this base URL, keeping its path")
+]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="read only the raw cache; never touch the network")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON output")]
+VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug logging")]
+
+
+def setup_logging(verbose: int) -> None:
+    """Quiet by default: warnings only, to stderr. The library itself adds no handlers."""
+    level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def build_config(**options: Any) -> Config:
+    return Config.from_env(**options)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, default=_default, ensure_ascii=False)
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(dumps(obj) + "\n")
+
+
+def emit_json_lines(rows: Iterable[Any]) -> None:
+    for row in rows:
+        sys.stdout.write(dumps(row) + "\n")
+    sys.stdout.flush()

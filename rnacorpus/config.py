@@ -1,0 +1,147 @@
+"""One frozen configuration object, built at the edge (CLI, notebook) and passed inward.
+
+Building a Config touches no disk and no network; the folders appear when first written.
+Every value can come from an ``RNACORPUS_*`` environment variable; explicit arguments win.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from rnacorpus.errors import ConfigError
+
+__all__ = ["ARCHIVE_HOSTS", "Config", "RateLimit", "default_cache_dir"]
+
+#: The archives' real base URLs. Every URL the harvester builds starts with one of these, which is
+#: what lets ``--mirror`` send all of them to one local server while keeping the path.
+ARCHIVE_HOSTS: Mapping[str, str] = MappingProxyType(
+    {
+        "eutils": "https://eutils.ncbi.nlm.nih.gov",
+        "ncbi_ftp": "https://ftp.ncbi.nlm.nih.gov",
+        "ncbi_www": "https://www.ncbi.nlm.nih.gov",
+        "ebi": "https://www.ebi.ac.uk",
+        "ebi_ftp": "https://ftp.ebi.ac.uk",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket: ``rate`` requests per second with bursts up to ``burst``."""
+
+    rate: float
+    burst: int = 1
+
+
+def _default_rate_limits(api_key: str | None) -> dict[str, RateLimit]:
+    # NLM: 3 requests/s without a key, 10 with one; exceeding it earns 429s (KA-05510).
+    eutils = RateLimit(10.0 if api_key else 3.0, 1)
+    return {
+        "eutils": eutils,
+        # acc.cgi and the download page are not E-utilities, but the same servers: same politeness.
+        "ncbi_www": eutils,
+        "ncbi_ftp": RateLimit(5.0, 2),
+        "ebi": RateLimit(10.0, 2),
+        "ebi_ftp": RateLimit(10.0, 2),
+    }
+
+
+def default_cache_dir() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME")
+    return (Path(root) if root else Path.home() / ".cache") / "rnacorpus"
+
+
+@dataclass(frozen=True)
+class Config:
+    catalog_path: Path = Path("rnacorpus.duckdb")
+    store_dir: Path = Path("rnacorpus-store")
+    cache_dir: Path = field(default_factory=default_cache_dir)
+
+    #: base URL of a local mirror; every archive request goes there, keeping its path and query
+    mirror: str | None = None
+    #: read only the raw cache; a miss is an OfflineMiss error, never a request
+    offline: bool = False
+    base_urls: Mapping[str, str] = field(default_factory=lambda: dict(ARCHIVE_HOSTS))
+
+    # NCBI etiquette: tool and email are sent with every E-utilities request (NBK25499).
+    ncbi_api_key: str | None = None
+    email: str | None = None
+    tool: str = "rnacorpus"
+
+    connect_timeout: float = 10.0
+    #: seconds of silence while reading before a request counts as timed out (not the whole download)
+    read_timeout: float = 60.0
+    max_attempts: int = 5
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    #: total seconds one request may spend waiting between retries before giving up (transient → failed)
+    retry_budget: float = 300.0
+    rate_limits: Mapping[str, RateLimit] | None = None
+
+    #: decompressed bytes allowed from one gzip stream; family SOFT of the largest series are a few GB
+    max_decompressed_bytes: int = 32 * 1024**3
+    #: compression ratio past which a stream counts as a bomb (after the first 64 MiB); text rarely exceeds 30
+    max_compression_ratio: float = 1000.0
+
+    #: parallel study workers (fetching stays rate-limited per host whatever this is)
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        if self.mirror is not None and not self.mirror.startswith(("http://", "https://")):
+            raise ConfigError(f"--mirror must be an http(s) URL, got {self.mirror!r}")
+        if self.max_attempts < 1:
+            raise ConfigError("max_attempts must be at least 1")
+        if self.workers < 1:
+            raise ConfigError("workers must be at least 1")
+
+    @property
+    def limits(self) -> Mapping[str, RateLimit]:
+        return self.rate_limits if self.rate_limits is not None else _default_rate_limits(self.ncbi_api_key)
+
+    @property
+    def expression_dir(self) -> Path:
+        return self.store_dir / "expression"
+
+    def with_(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Config from ``RNACORPUS_*`` variables (and ``NCBI_API_KEY``), then explicit overrides.
+
+        ``None`` overrides are ignored so a CLI can pass its unset options straight through.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        paths = {"RNACORPUS_CATALOG": "catalog_path", "RNACORPUS_STORE": "store_dir", "RNACORPUS_CACHE": "cache_dir"}
+        for var, name in paths.items():
+            if env.get(var):
+                values[name] = Path(env[var])
+        for var, name in {"RNACORPUS_MIRROR": "mirror", "RNACORPUS_EMAIL": "email"}.items():
+            if env.get(var):
+                values[name] = env[var]
+        key = env.get("RNACORPUS_NCBI_API_KEY") or env.get("NCBI_API_KEY")
+        if key:
+            values["ncbi_api_key"] = key
+        if env.get("RNACORPUS_OFFLINE", "").lower() in {"1", "true", "yes"}:
+            values["offline"] = True
+        for var, name, kind in (
+            ("RNACORPUS_READ_TIMEOUT", "read_timeout", float),
+            ("RNACORPUS_MAX_ATTEMPTS", "max_attempts", int),
+            ("RNACORPUS_WORKERS", "workers", int),
+        ):
+            if env.get(var):
+                try:
+                    values[name] = kind(env[var])
+                except ValueError as exc:
+                    raise ConfigError(f"{var}={env[var]!r} is not a valid {kind.__name__}") from exc
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name in ("catalog_path", "store_dir", "cache_dir"):
+            if name in values:
+                values[name] = Path(values[name])
+        return cls(**values)

@@ -1,0 +1,188 @@
+"""Small file primitives every part shares: atomic writes, checksums, bounded gzip reading.
+
+* :func:`atomic_write` — temp file in the target's folder, fsync, rename, fsync the folder: a reader
+  sees the old file or the new one, never half of one, even after ``kill -9``.
+* :func:`open_maybe_gzip` — sniff the gzip magic (not the file name), decompress with ISA-L when
+  installed, and stop a decompression bomb with :class:`~rnacorpus.errors.LimitExceededError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import os
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from rnacorpus.errors import LimitExceededError, TruncatedError
+
+try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
+    from isal import igzip as _fast_gzip
+except ImportError:  # pragma: no cover - isal is a declared dependency
+    _fast_gzip = None
+
+__all__ = [
+    "DEFAULT_MAX_DECOMPRESSED",
+    "DEFAULT_MAX_RATIO",
+    "GZIP_MAGIC",
+    "BoundedReader",
+    "atomic_write",
+    "fsync_dir",
+    "is_gzip",
+    "open_maybe_gzip",
+    "open_text",
+    "sha256_bytes",
+    "sha256_file",
+]
+
+GZIP_MAGIC = b"\x1f\x8b"
+DEFAULT_MAX_DECOMPRESSED = 32 * 1024**3
+DEFAULT_MAX_RATIO = 1000.0
+#: below this many decompressed bytes the ratio rule does not apply (tiny files compress absurdly well)
+RATIO_GRACE_BYTES = 64 * 1024**2
+_CHUNK = 1 << 20
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
+    """Make a rename inside ``folder`` durable (POSIX needs the directory entry flushed too)."""
+    with contextlib.suppress(OSError):  # some filesystems refuse O_RDONLY on dirs; nothing to do then
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[bytes]]:
+    """Yield a handle to a temp file beside ``path``; on clean exit fsync it and rename it into place.
+
+    On any exception the temp file is removed and ``path`` is untouched.
+    """
+    if mode not in {"wb", "w"}:
+        raise ValueError("atomic_write supports 'wb' and 'w'")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    handle: IO[bytes] = os.fdopen(fd, "wb")
+    try:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.replace(tmp_name, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def is_gzip(head: bytes) -> bool:
+    return head[:2] == GZIP_MAGIC
+
+
+class BoundedReader(io.RawIOBase):
+    """A decompressed stream that refuses to grow past a byte cap or a compression ratio."""
+
+    def __init__(
+        self,
+        inner: BinaryIO,
+        raw: BinaryIO,
+        *,
+        name: str,
+        max_bytes: int = DEFAULT_MAX_DECOMPRESSED,
+        max_ratio: float = DEFAULT_MAX_RATIO,
+    ) -> None:
+        super().__init__()
+        self._inner = inner
+        self._raw = raw  # the compressed file, to measure how much of it we consumed
+        self._name = name
+        self._max_bytes = max_bytes
+        self._max_ratio = max_ratio
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        try:
+            chunk = self._inner.read(len(buffer))
+        except EOFError as exc:
+            raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
+        except (OSError, zlib.error) as exc:
+            raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
+        n = len(chunk)
+        buffer[:n] = chunk
+        self.produced += n
+        self._check()
+        return n
+
+    def _check(self) -> None:
+        if self.produced > self._max_bytes:
+            raise LimitExceededError(
+                f"decompressed size passed the limit of {self._max_bytes:,} bytes (possible gzip bomb)",
+                path=self._name,
+            )
+        if self.produced > RATIO_GRACE_BYTES:
+            consumed = max(self._raw.tell(), 1)
+            if self.produced / consumed > self._max_ratio:
+                raise LimitExceededError(
+                    f"compression ratio above {self._max_ratio:.0f}:1 (possible gzip bomb)", path=self._name
+                )
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def open_maybe_gzip(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_DECOMPRESSED,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+) -> BinaryIO:
+    """Open ``path`` for binary reading, transparently decompressing gzip (by content, not name)."""
+    raw = open(path, "rb")  # noqa: SIM115 - ownership passes to the returned reader
+    head = raw.read(2)
+    raw.seek(0)
+    if not is_gzip(head):
+        return raw
+    inner = _fast_gzip.GzipFile(fileobj=raw) if _fast_gzip is not None else gzip.GzipFile(fileobj=raw)
+    bounded = BoundedReader(inner, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio)
+    return io.BufferedReader(bounded, buffer_size=_CHUNK)  # type: ignore[return-value]
+
+
+def open_text(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str = "utf-8",
+    errors: str = "replace",
+    max_bytes: int = DEFAULT_MAX_DECOMPRESSED,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+) -> IO[str]:
+    """Text view of :func:`open_maybe_gzip`; a UTF-8 BOM is dropped, newlines are universal."""
+    binary = open_maybe_gzip(path, max_bytes=max_bytes, max_ratio=max_ratio)
+    enc = "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
+    return io.TextIOWrapper(binary, encoding=enc, errors=errors, newline=None)

@@ -1,0 +1,1 @@
+"""Harmonization: metadata → ontology terms, gene IDs → one reference, values → known units."""

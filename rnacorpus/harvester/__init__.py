@@ -1,0 +1,1 @@
+"""Talking to archives: discovery, download, raw cache, rate limits, retries, parsing."""

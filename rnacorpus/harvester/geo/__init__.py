@@ -1,0 +1,1 @@
+"""GEO: E-utilities discovery, FTP-tree downloads, SOFT / MINiML / series-matrix parsing."""
