@@ -1,1 +1,3 @@
 """Imports every command module so that each registers itself on the app."""
+
+from rnacorpus.cli import core_cmds  # noqa: F401

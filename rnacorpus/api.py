@@ -1,0 +1,80 @@
+"""The Python API: every CLI command is one call here, so a notebook does exactly what the CLI does.
+
+>>> from rnacorpus import api
+>>> report = api.harvest(["GSE1299"], catalog="corpus.duckdb", store="store/")
+>>> api.query("SELECT count(*) FROM samples", catalog="corpus.duckdb").to_pandas()
+>>> api.export("out/", catalog="corpus.duckdb", where="organism_taxid = 9606")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from rnacorpus.catalog.api import Catalog
+from rnacorpus.catalog.export import ExportResult, verify_export
+from rnacorpus.config import Config
+from rnacorpus.harvester.base import DiscoveryQuery
+from rnacorpus.pipeline.report import Progress, RunReport
+
+__all__ = ["Catalog", "export", "harvest", "query", "status", "verify_export"]
+
+
+def _config(config: Config | None, **overrides: Any) -> Config:
+    if config is not None:
+        return config.with_(**{k: v for k, v in overrides.items() if v is not None})
+    return Config.from_env(**overrides)
+
+
+def harvest(
+    accessions: Sequence[str] = (),
+    *,
+    query: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    organism: str | None = None,
+    study_type: str | None = None,
+    limit: int | None = None,
+    retry_quarantined: bool = False,
+    config: Config | None = None,
+    progress: Progress | None = None,
+    **config_overrides: Any,
+) -> RunReport:
+    """Harvest GEO series (given, or found by an E-utilities query) into the catalog."""
+    from rnacorpus.pipeline.harvest import harvest as run_harvest
+
+    cfg = _config(config, **config_overrides)
+    discovery = None
+    if query is not None or since is not None or organism is not None or study_type is not None:
+        discovery = DiscoveryQuery(
+            text=query, since=since, until=until, organism=organism, study_type=study_type, limit=limit
+        )
+    return run_harvest(
+        accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress
+    )
+
+
+def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:
+    """One read-only SQL query on the catalog (SELECT / EXPLAIN only)."""
+    return Catalog.open(catalog, store).sql(sql)
+
+
+def export(
+    out_dir: str | Path,
+    *,
+    catalog: str | Path = "rnacorpus.duckdb",
+    store: str | Path | None = None,
+    where: str | None = None,
+    **options: Any,
+) -> ExportResult:
+    """Write a training set (Parquet + manifest.json) for the samples matching ``where``."""
+    result: ExportResult = Catalog.open(catalog, store).export(out_dir, where=where, **options)
+    return result
+
+
+def status(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> dict[str, Any]:
+    return Catalog.open(catalog, store).status()

@@ -1,0 +1,124 @@
+"""``Catalog``: the read side of the corpus, for notebooks and the CLI alike.
+
+>>> cat = Catalog.open("rnacorpus.duckdb")
+>>> cat.sql("SELECT organism_taxid, count(*) FROM samples GROUP BY 1").to_pandas()
+>>> cat.export("out/", where="library_strategy = 'RNA-Seq'")
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rnacorpus.catalog.connection import check_user_sql, connect_reader
+from rnacorpus.catalog.store import ExpressionStore
+from rnacorpus.errors import ConfigError
+
+__all__ = ["Catalog"]
+
+
+class Catalog:
+    def __init__(self, path: Path, store_dir: Path | None = None) -> None:
+        self.path = Path(path)
+        self._store_dir = Path(store_dir) if store_dir is not None else None
+
+    @classmethod
+    def open(cls, path: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> Catalog:
+        catalog = cls(Path(path), Path(store) if store is not None else None)
+        if not catalog.path.exists():
+            raise ConfigError(f"no catalog at {catalog.path} (run `rnacorpus harvest` first)", path=catalog.path)
+        return catalog
+
+    @property
+    def store_dir(self) -> Path:
+        """The expression store: as given, else as recorded by the harvest that built the catalog."""
+        if self._store_dir is None:
+            with self.connect() as con:
+                pass  # connect() resolves and remembers the store
+        assert self._store_dir is not None
+        return self._store_dir
+
+    @property
+    def store(self) -> ExpressionStore:
+        return ExpressionStore(self.store_dir)
+
+    @contextlib.contextmanager
+    def connect(self, *, sandbox: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection; the ``expression`` view reads every shard (when there are any).
+
+        Sandboxed: no file access outside the expression store, configuration locked.
+        """
+        con = connect_reader(self.path, sandbox=False)
+        try:
+            if self._store_dir is None:
+                recorded = _versions(con).get("store_dir")
+                self._store_dir = Path(recorded) if recorded else self.path.parent / "rnacorpus-store"
+            _create_expression_view(con, self._store_dir)
+            if sandbox:
+                # Order matters: allowed_directories can only be set while external access is on.
+                con.execute("SET allowed_directories = ?", [[str(self._store_dir.resolve()) + "/"]])
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
+            yield con
+        finally:
+            con.close()
+
+    def versions(self) -> dict[str, str]:
+        with self.connect() as con:
+            return _versions(con)
+
+    def sql(self, query: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run one read-only query (SELECT / EXPLAIN only) and return an Arrow table."""
+        with self.connect() as con:
+            check_user_sql(con, query)
+            try:
+                return con.execute(query, list(params) if params else None).fetch_arrow_table()
+            except duckdb.Error as exc:
+                raise ConfigError(f"query failed: {exc}") from exc
+
+    def sample_accessions(self, where: str | None = None) -> list[str]:
+        """Accessions of samples matching a SQL predicate on ``samples`` (user SQL, sandboxed)."""
+        query = "SELECT accession FROM samples"
+        if where:
+            query += f" WHERE ({where})"
+        return [str(v) for v in self.sql(query + " ORDER BY accession").column("accession").to_pylist()]
+
+    def status(self) -> dict[str, Any]:
+        from rnacorpus.catalog.status import catalog_status
+
+        with self.connect() as con:
+            return catalog_status(con, self.path, self.store_dir)
+
+    def export(self, out_dir: str | Path, **options: Any) -> Any:
+        from rnacorpus.catalog.export import export_training_set
+
+        return export_training_set(self, Path(out_dir), **options)
+
+
+def _versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        rows = con.execute("SELECT key, value FROM catalog_versions").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {str(k): str(v) for k, v in rows}
+
+
+def _create_expression_view(con: duckdb.DuckDBPyConnection, store_dir: Path) -> None:
+    base = store_dir / "expression"
+    if not base.exists() or not any(base.rglob("*.parquet")):
+        return
+    glob = str(base.resolve() / "**" / "*.parquet")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW expression AS "
+        "SELECT archive, study AS study_accession, sample_accession, values, filename "
+        f"FROM read_parquet('{_sql_literal(glob)}', hive_partitioning = true, filename = true)"
+    )
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")

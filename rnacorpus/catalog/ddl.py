@@ -1,0 +1,237 @@
+"""The catalog's tables: a stable, documented SQL surface (see README "SQL surface").
+
+Column names listed in the README are a contract with users; new columns may be added, none renamed.
+Every statement is idempotent (``IF NOT EXISTS``) so opening an older catalog upgrades it in place;
+``CATALOG_FORMAT`` is stamped in ``catalog_versions`` and a newer format refuses to open in older code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["CATALOG_FORMAT", "CORE_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
+
+#: bump when a table changes shape in a way older readers cannot handle
+CATALOG_FORMAT = 1
+
+#: harmonized per-sample columns (ontology + units); filled by the harmonize step, NULL when unknown
+SAMPLE_HARMONIZED_COLUMNS: dict[str, str] = {
+    "tissue_id": "VARCHAR",
+    "tissue_label": "VARCHAR",
+    "cell_type_id": "VARCHAR",
+    "cell_type_label": "VARCHAR",
+    "disease_id": "VARCHAR",
+    "disease_label": "VARCHAR",
+    "sex_id": "VARCHAR",
+    "sex_label": "VARCHAR",
+    "age_value": "DOUBLE",
+    "age_min": "DOUBLE",
+    "age_max": "DOUBLE",
+    "age_unit": "VARCHAR",
+    "development_stage_id": "VARCHAR",
+    "development_stage_label": "VARCHAR",
+    "cell_line": "VARCHAR",
+    "cell_line_id": "VARCHAR",
+    "assay_id": "VARCHAR",
+    "assay_label": "VARCHAR",
+    "unit": "VARCHAR",
+    "is_log": "BOOLEAN",
+    "unit_evidence": "VARCHAR",
+    "unit_confidence": "DOUBLE",
+}
+
+
+def _columns(spec: dict[str, str]) -> str:
+    return ",\n    ".join(f"{name} {kind}" for name, kind in spec.items())
+
+
+CORE_DDL: list[str] = [
+    """
+CREATE TABLE IF NOT EXISTS catalog_versions (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR,
+    updated TIMESTAMP
+)""",
+    """
+CREATE TABLE IF NOT EXISTS studies (
+    accession VARCHAR PRIMARY KEY,
+    archive VARCHAR NOT NULL,
+    title VARCHAR,
+    summary VARCHAR,
+    last_update DATE,
+    n_samples INTEGER,
+    overall_design VARCHAR,
+    types VARCHAR[],
+    submission_date DATE,
+    public_date DATE,
+    pubmed_ids VARCHAR[],
+    platform_accessions VARCHAR[],
+    organism_taxids INTEGER[],
+    super_series VARCHAR[],
+    sub_series VARCHAR[],
+    is_superseries BOOLEAN,
+    n_samples_declared INTEGER,
+    content_sha256 VARCHAR,
+    source_files JSON,
+    record JSON,
+    loaded_at TIMESTAMP,
+    run_id VARCHAR,
+    withdrawn BOOLEAN DEFAULT FALSE
+)""",
+    f"""
+CREATE TABLE IF NOT EXISTS samples (
+    accession VARCHAR PRIMARY KEY,
+    study_accession VARCHAR,
+    archive VARCHAR NOT NULL,
+    platform_accession VARCHAR,
+    organism_taxid INTEGER,
+    title VARCHAR,
+    source_name VARCHAR,
+    molecule VARCHAR,
+    library_strategy VARCHAR,
+    organism_name VARCHAR,
+    library_source VARCHAR,
+    library_selection VARCHAR,
+    instrument_model VARCHAR,
+    sample_type VARCHAR,
+    channel_count INTEGER,
+    description VARCHAR,
+    submission_date DATE,
+    last_update DATE,
+    data_row_count_declared BIGINT,
+    data_row_count BIGINT,
+    {_columns(SAMPLE_HARMONIZED_COLUMNS)},
+    record JSON
+)""",
+    """
+CREATE TABLE IF NOT EXISTS study_samples (
+    study_accession VARCHAR NOT NULL,
+    sample_accession VARCHAR NOT NULL,
+    PRIMARY KEY (study_accession, sample_accession)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS sample_characteristics (
+    sample_accession VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    key VARCHAR,
+    value VARCHAR,
+    channel INTEGER,
+    PRIMARY KEY (sample_accession, position)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS platforms (
+    accession VARCHAR PRIMARY KEY,
+    archive VARCHAR NOT NULL,
+    title VARCHAR,
+    technology VARCHAR,
+    distribution VARCHAR,
+    manufacturer VARCHAR,
+    organism_taxid INTEGER,
+    data_row_count_declared BIGINT,
+    data_row_count BIGINT,
+    annotation_path VARCHAR,
+    annotation_sha256 VARCHAR,
+    record JSON
+)""",
+    """
+CREATE TABLE IF NOT EXISTS xrefs (
+    accession VARCHAR NOT NULL,
+    db VARCHAR NOT NULL,
+    xref_accession VARCHAR NOT NULL,
+    relation VARCHAR,
+    study_accession VARCHAR,
+    PRIMARY KEY (accession, db, xref_accession)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS expression_shards (
+    path VARCHAR PRIMARY KEY,
+    study_accession VARCHAR NOT NULL,
+    platform_accession VARCHAR,
+    n_samples INTEGER,
+    n_genes INTEGER,
+    unit VARCHAR,
+    sha256 VARCHAR,
+    kind VARCHAR,
+    level VARCHAR,
+    feature_id_kind VARCHAR,
+    value_column VARCHAR,
+    source_file VARCHAR,
+    is_log BOOLEAN,
+    collapse_rule VARCHAR,
+    reference VARCHAR,
+    bytes BIGINT,
+    created TIMESTAMP
+)""",
+    """
+CREATE TABLE IF NOT EXISTS expression_samples (
+    sample_accession VARCHAR NOT NULL,
+    shard_path VARCHAR NOT NULL,
+    row_index INTEGER NOT NULL,
+    study_accession VARCHAR,
+    unit VARCHAR,
+    is_log BOOLEAN,
+    unit_evidence VARCHAR,
+    unit_confidence DOUBLE,
+    PRIMARY KEY (sample_accession, shard_path)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS parse_issues (
+    study_accession VARCHAR NOT NULL,
+    level VARCHAR,
+    code VARCHAR,
+    message VARCHAR,
+    accession VARCHAR,
+    path VARCHAR,
+    line INTEGER
+)""",
+    """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    command VARCHAR,
+    status VARCHAR,
+    n_ok INTEGER,
+    n_failed INTEGER,
+    n_new INTEGER,
+    n_updated INTEGER,
+    n_unchanged INTEGER,
+    pid INTEGER,
+    rnacorpus_version VARCHAR,
+    details JSON
+)""",
+    """
+CREATE TABLE IF NOT EXISTS run_items (
+    run_id VARCHAR NOT NULL,
+    accession VARCHAR NOT NULL,
+    outcome VARCHAR,
+    step VARCHAR,
+    message VARCHAR,
+    finished TIMESTAMP,
+    PRIMARY KEY (run_id, accession)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS quarantine (
+    accession VARCHAR PRIMARY KEY,
+    step VARCHAR,
+    error_kind VARCHAR,
+    message VARCHAR,
+    time TIMESTAMP,
+    run_id VARCHAR,
+    path VARCHAR,
+    url VARCHAR,
+    line INTEGER,
+    attempts INTEGER
+)""",
+    """
+CREATE TABLE IF NOT EXISTS watermarks (
+    source VARCHAR PRIMARY KEY,
+    last_update DATE,
+    updated TIMESTAMP,
+    run_id VARCHAR
+)""",
+]
+
+
+def all_ddl(extra: Iterable[str] = ()) -> list[str]:
+    return [*CORE_DDL, *extra]

@@ -1,0 +1,233 @@
+"""Training-set export: chosen samples → Parquet files + ``manifest.json`` that rebuilds them.
+
+Memory is bounded by one shard: values are gathered shard by shard into the target feature order
+with vectorized index operations and streamed to the output file. Splits are made per study, never
+per sample, so no study leaks between train and test. Every output file's sha256 is recorded in the
+manifest, written last and atomically; :func:`verify_export` re-checks them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rnacorpus import __version__
+from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata
+from rnacorpus.errors import BadContentError, ConfigError
+from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.schemas import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from rnacorpus.catalog.api import Catalog
+
+__all__ = ["MANIFEST_NAME", "ExportResult", "export_training_set", "verify_export"]
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.json"
+EXPORT_FORMAT = "rnacorpus-export/1"
+_SPLIT_NAMES = ("train", "validation", "test")
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    n_samples: int
+    n_features: int
+    files: list[dict[str, Any]] = field(default_factory=list)
+    manifest_path: Path | None = None
+    skipped_without_expression: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out_dir": str(self.out_dir),
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "files": self.files,
+            "manifest": str(self.manifest_path) if self.manifest_path else None,
+            "skipped_without_expression": self.skipped_without_expression,
+        }
+
+
+def study_split(study_accession: str, fractions: Sequence[float], seed: str) -> str:
+    """Deterministic study-level split: the same study always lands in the same part for a seed."""
+    digest = hashlib.sha256(f"{seed}:{study_accession}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") / 2**64
+    edge = 0.0
+    for name, fraction in zip(_SPLIT_NAMES, fractions, strict=False):
+        edge += fraction
+        if point < edge:
+            return name
+    return _SPLIT_NAMES[len(fractions) - 1]
+
+
+def _target_features(choices: list[ShardChoice], genes: Sequence[str] | None) -> list[str]:
+    if genes is not None:
+        return list(dict.fromkeys(genes))
+    union: set[str] = set()
+    for choice in choices:
+        union.update(choice.feature_ids)
+    return sorted(union)
+
+
+def _gather(values: np.ndarray, source_ids: list[str], target_index: dict[str, int], n_target: int) -> np.ndarray:
+    """Place a shard's columns into the target order (vectorized); features not in the shard are NaN."""
+    out = np.full((values.shape[0], n_target), np.nan, dtype=np.float32)
+    positions = np.fromiter((target_index.get(f, -1) for f in source_ids), dtype=np.int64, count=len(source_ids))
+    present = positions >= 0
+    out[:, positions[present]] = values[:, present]
+    return out
+
+
+def export_training_set(
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    where: str | None = None,
+    genes: Sequence[str] | None = None,
+    level: str = "auto",
+    splits: Sequence[float] = (0.8, 0.1, 0.1),
+    seed: str = "rnacorpus",
+    overwrite: bool = False,
+) -> ExportResult:
+    if abs(sum(splits) - 1.0) > 1e-6 or any(f < 0 for f in splits):
+        raise ConfigError(f"split fractions must be non-negative and sum to 1, got {list(splits)}")
+    if level not in {"auto", "gene", "feature"}:
+        raise ConfigError("level must be auto, gene or feature")
+    _prepare_out_dir(out_dir, overwrite)
+    accessions = catalog.sample_accessions(where)
+    with catalog.connect() as con:
+        choices, missing = choose_shards(con, accessions, level)
+        metadata = sample_metadata(con, [s for c in choices for s in c.samples])
+        versions = dict(con.execute("SELECT key, value FROM catalog_versions").fetchall())
+    for choice in choices:
+        choice.feature_ids = catalog.store.feature_ids(choice.path)
+    features = _target_features(choices, genes)
+    target_index = {feature: i for i, feature in enumerate(features)}
+    split_of = {acc: study_split(row["study_accession"] or acc, splits, seed) for acc, row in metadata.items()}
+    expression_path = out_dir / "expression.parquet"
+    n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path)
+    files = [
+        _file_entry(out_dir, expression_path, n_rows),
+        _file_entry(out_dir, _write_samples(out_dir / "samples.parquet", metadata, split_of, choices), len(metadata)),
+        _file_entry(out_dir, _write_features(out_dir / "features.parquet", features), len(features)),
+    ]
+    manifest = {
+        "format": EXPORT_FORMAT,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rnacorpus_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "catalog": {"path": str(catalog.path), "versions": versions},
+        "query": {"where": where, "genes": list(genes) if genes is not None else None, "level": level},
+        "normalization": {"rule": "none", "note": "values as deposited, in each sample's recorded unit"},
+        "splits": {"by": "study", "fractions": dict(zip(_SPLIT_NAMES, splits, strict=False)), "seed": seed},
+        "n_samples": n_rows,
+        "n_features": len(features),
+        "samples": [s for c in choices for s in c.samples],
+        "skipped_without_expression": missing,
+        "files": files,
+    }
+    manifest_path = out_dir / MANIFEST_NAME
+    with atomic_write(manifest_path) as handle:
+        handle.write(json.dumps(manifest, indent=2, default=str).encode())
+    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing)
+
+
+def _prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not overwrite and not (out_dir / MANIFEST_NAME).exists():
+            raise ConfigError(f"{out_dir} exists and is not an rnacorpus export; choose an empty folder", path=out_dir)
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _write_expression(
+    catalog: Catalog,
+    choices: list[ShardChoice],
+    features: list[str],
+    target_index: dict[str, int],
+    split_of: dict[str, str],
+    path: Path,
+) -> int:
+    schema = pa.schema(
+        [("sample_accession", pa.string()), ("study_accession", pa.string()), ("split", pa.string()),
+         ("values", pa.list_(pa.float32()))],
+        metadata={"rnacorpus.feature_order": "features.parquet", "rnacorpus.n_features": str(len(features))},
+    )
+    rows = 0
+    store = catalog.store
+    with atomic_write(path) as handle, pq.ParquetWriter(handle, schema, compression="zstd") as out:
+        for choice in choices:
+            shard = store.read(choice.path, sha256=choice.sha256, rows=choice.rows)
+            block = _gather(shard.values, shard.feature_ids, target_index, len(features))
+            offsets = pa.array(np.arange(block.shape[0] + 1, dtype=np.int32) * len(features), type=pa.int32())
+            batch = pa.record_batch(
+                [
+                    pa.array(shard.sample_accessions, type=pa.string()),
+                    pa.array([choice.study_accession] * block.shape[0], type=pa.string()),
+                    pa.array([split_of.get(s, "train") for s in shard.sample_accessions], type=pa.string()),
+                    pa.ListArray.from_arrays(offsets, pa.array(block.reshape(-1), type=pa.float32())),
+                ],
+                schema=schema,
+            )
+            out.write_batch(batch)
+            rows += block.shape[0]
+    return rows
+
+
+def _write_samples(
+    path: Path, metadata: dict[str, dict[str, Any]], split_of: dict[str, str], choices: list[ShardChoice]
+) -> Path:
+    shard_of = {s: c.path for c in choices for s in c.samples}
+    rows = [{**row, "split": split_of[acc], "shard_path": shard_of.get(acc)} for acc, row in metadata.items()]
+    table = pa.Table.from_pylist(rows) if rows else pa.table({"accession": pa.array([], type=pa.string())})
+    with atomic_write(path) as handle:
+        pq.write_table(table, handle, compression="zstd")
+    return path
+
+
+def _write_features(path: Path, features: list[str]) -> Path:
+    table = pa.table({"index": pa.array(range(len(features)), type=pa.int32()), "feature_id": features})
+    with atomic_write(path) as handle:
+        pq.write_table(table, handle)
+    return path
+
+
+def _file_entry(out_dir: Path, path: Path, rows: int) -> dict[str, Any]:
+    return {
+        "path": path.relative_to(out_dir).as_posix(),
+        "sha256": sha256_file(path),
+        "bytes": path.stat().st_size,
+        "rows": rows,
+    }
+
+
+def verify_export(out_dir: str | Path) -> list[str]:
+    """Re-hash every file the manifest lists; returns the problems (empty list = verified)."""
+    root = Path(out_dir)
+    manifest_path = root / MANIFEST_NAME
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BadContentError(f"unreadable export manifest: {exc}", path=manifest_path) from exc
+    problems = []
+    for entry in manifest.get("files", []):
+        path = root / entry["path"]
+        if not path.resolve().is_relative_to(root.resolve()):
+            problems.append(f"{entry['path']}: outside the export folder")
+        elif not path.exists():
+            problems.append(f"{entry['path']}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: sha256 differs from the manifest")
+    return problems

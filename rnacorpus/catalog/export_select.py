@@ -1,0 +1,90 @@
+"""Which shard row serves each exported sample, and the sample metadata that goes with it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+__all__ = ["ShardChoice", "choose_shards", "sample_metadata"]
+
+#: most uniformly processed first (DESIGN §4): GEO's own counts, then the deposited tables
+_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
+
+
+@dataclass
+class ShardChoice:
+    path: str
+    sha256: str
+    study_accession: str
+    feature_ids: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+
+
+def choose_shards(
+    con: duckdb.DuckDBPyConnection, accessions: Sequence[str], level: str
+) -> tuple[list[ShardChoice], list[str]]:
+    """One (shard, row) per sample: wanted level, best kind, the sample's own study first.
+
+    Returns the choices grouped by shard (in path order, rows ascending) and the samples that have
+    no expression values at all (metadata-only, e.g. sequencing samples without counts).
+    """
+    if not accessions:
+        return [], []
+    levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
+    ranks = json.dumps(_KIND_RANK)
+    rows = con.execute(
+        f"""
+        WITH wanted AS (SELECT unnest(?) AS accession),
+        candidates AS (
+            SELECT es.sample_accession, es.shard_path, es.row_index, sh.sha256, sh.study_accession,
+                   row_number() OVER (
+                       PARTITION BY es.sample_accession
+                       ORDER BY list_position(?, sh.level),
+                                coalesce(TRY_CAST(json_extract('{ranks}', '$.' || sh.kind) AS INTEGER), 9),
+                                (sh.study_accession = s.study_accession) DESC,
+                                es.shard_path
+                   ) AS preference
+            FROM expression_samples es
+            JOIN expression_shards sh ON sh.path = es.shard_path
+            JOIN samples s ON s.accession = es.sample_accession
+            WHERE es.sample_accession IN (SELECT accession FROM wanted) AND list_contains(?, sh.level)
+        )
+        SELECT sample_accession, shard_path, row_index, sha256, study_accession
+        FROM candidates WHERE preference = 1
+        ORDER BY shard_path, row_index
+        """,  # noqa: S608 - ranks is our own constant
+        [list(accessions), levels, levels],
+    ).fetchall()
+    by_shard: dict[str, ShardChoice] = {}
+    for sample, path, row_index, sha256, study in rows:
+        choice = by_shard.setdefault(path, ShardChoice(path=path, sha256=sha256, study_accession=study))
+        choice.rows.append(int(row_index))
+        choice.samples.append(sample)
+    covered = {s for c in by_shard.values() for s in c.samples}
+    return list(by_shard.values()), [a for a in accessions if a not in covered]
+
+
+_METADATA_COLUMNS = (
+    "accession, study_accession, archive, platform_accession, organism_taxid, organism_name, title, source_name, "
+    "molecule, library_strategy, tissue_id, tissue_label, cell_type_id, cell_type_label, disease_id, "
+    "disease_label, sex_id, sex_label, age_value, age_min, age_max, age_unit, development_stage_id, cell_line, "
+    "assay_id, unit, is_log"
+)
+
+
+def sample_metadata(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Harmonized metadata rows for the exported samples, keyed by accession, in the given order."""
+    if not accessions:
+        return {}
+    cursor = con.execute(
+        f"SELECT {_METADATA_COLUMNS} FROM samples WHERE accession IN (SELECT unnest(?))",  # noqa: S608
+        [list(accessions)],
+    )
+    names = [d[0] for d in cursor.description]
+    found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    return {acc: found[acc] for acc in accessions if acc in found}

@@ -1,0 +1,99 @@
+"""Run log, per-study outcomes and the quarantine: what was asked, what was done, what failed and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from typing import Any
+
+import duckdb
+
+from rnacorpus.errors import RnacorpusError
+
+__all__ = [
+    "begin_run",
+    "clear_quarantine",
+    "finish_run",
+    "new_run_id",
+    "quarantine",
+    "quarantined",
+    "record_item",
+]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_run_id() -> str:
+    return _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, command: str, version: str) -> None:
+    con.execute(
+        """INSERT OR REPLACE INTO runs (run_id, started, command, status, n_ok, n_failed, n_new, n_updated,
+                                        n_unchanged, pid, rnacorpus_version)
+           VALUES (?, ?, ?, 'running', 0, 0, 0, 0, 0, ?, ?)""",
+        [run_id, _now(), command, os.getpid(), version],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, *, status: str, counts: dict[str, int], details: dict[str, Any]
+) -> None:
+    con.execute(
+        """UPDATE runs SET finished = ?, status = ?, n_ok = ?, n_failed = ?, n_new = ?, n_updated = ?,
+                           n_unchanged = ?, details = ?
+           WHERE run_id = ?""",
+        [
+            _now(),
+            status,
+            counts.get("ok", 0),
+            counts.get("failed", 0),
+            counts.get("new", 0),
+            counts.get("updated", 0),
+            counts.get("unchanged", 0),
+            json.dumps(details, default=str),
+            run_id,
+        ],
+    )
+
+
+def record_item(
+    con: duckdb.DuckDBPyConnection, run_id: str, accession: str, outcome: str, step: str, message: str | None = None
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?)",
+        [run_id, accession, outcome, step, message, _now()],
+    )
+
+
+def quarantine(
+    con: duckdb.DuckDBPyConnection, run_id: str, accession: str, step: str, error: BaseException
+) -> None:
+    """Put a study aside with the reason; attempts count up across runs."""
+    if isinstance(error, RnacorpusError):
+        kind, message = error.kind, str(error)
+        path, url, line = error.path, error.url, error.line
+    else:
+        kind, message, path, url, line = "internal", f"{type(error).__name__}: {error}", None, None, None
+    previous = con.execute("SELECT attempts FROM quarantine WHERE accession = ?", [accession]).fetchone()
+    attempts = (int(previous[0]) if previous and previous[0] is not None else 0) + 1
+    con.execute(
+        "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [accession, step, kind, message, _now(), run_id, path, url, line, attempts],
+    )
+
+
+def clear_quarantine(con: duckdb.DuckDBPyConnection, accession: str) -> None:
+    con.execute("DELETE FROM quarantine WHERE accession = ?", [accession])
+
+
+def quarantined(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cursor = con.execute(
+        "SELECT accession, step, error_kind, message, time, attempts FROM quarantine ORDER BY accession"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

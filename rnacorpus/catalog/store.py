@@ -1,0 +1,202 @@
+"""The Parquet expression store: one shard per study × platform × source, one row per sample.
+
+Layout: ``<store>/expression/archive=<archive>/study=<accession>/<file>.parquet`` (Hive-style, so DuckDB's
+``read_parquet(..., hive_partitioning=true)`` sees ``archive`` and ``study`` as columns). Each shard
+holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order);
+the feature order is stored once, in the file's key-value metadata, with the shard's provenance.
+Files are written atomically and their sha256 recorded in the catalog; readers verify it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rnacorpus.errors import BadContentError, UnsafePathError
+from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.schemas import SCHEMA_VERSION, ExpressionMatrix
+
+__all__ = ["ExpressionStore", "ShardData", "ShardInfo"]
+
+log = logging.getLogger(__name__)
+
+META_PREFIX = "rnacorpus."
+_SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+
+@dataclass(frozen=True)
+class ShardInfo:
+    path: str  # relative to the store root, POSIX separators
+    study_accession: str
+    platform_accession: str | None
+    n_samples: int
+    n_genes: int
+    unit: str
+    sha256: str
+    kind: str
+    level: str  # "feature" (as deposited) or "gene" (mapped and collapsed)
+    feature_id_kind: str
+    value_column: str | None
+    source_file: str
+    is_log: bool | None
+    collapse_rule: str | None
+    reference: str | None
+    bytes: int
+
+
+@dataclass
+class ShardData:
+    sample_accessions: list[str]
+    feature_ids: list[str]
+    values: npt.NDArray[np.float32]
+    metadata: dict[str, str]
+
+
+def _safe(part: str) -> str:
+    cleaned = "".join(ch if ch in _SAFE_PART else "_" for ch in part)
+    if not cleaned or cleaned in {".", ".."}:
+        raise UnsafePathError(f"unusable path component {part!r}")
+    return cleaned
+
+
+class ExpressionStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def resolve(self, relpath: str) -> Path:
+        """Absolute path of a shard; refuses anything that would leave the store."""
+        rel = PurePosixPath(relpath)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise UnsafePathError(f"shard path escapes the store: {relpath!r}")
+        full = self.root.joinpath(*rel.parts)
+        if not full.resolve().is_relative_to(self.root.resolve()):
+            raise UnsafePathError(f"shard path escapes the store: {relpath!r}")
+        return full
+
+    @staticmethod
+    def shard_relpath(archive: str, matrix: ExpressionMatrix, level: str, content_key: str) -> str:
+        src = matrix.source
+        name = "_".join(
+            _safe(part) for part in (src.study_accession, src.platform_accession or "all", src.kind, level)
+        )
+        return (
+            f"expression/archive={_safe(archive)}/study={_safe(src.study_accession)}/"
+            f"{name}_{_safe(content_key[:16])}.parquet"
+        )
+
+    def write(
+        self,
+        matrix: ExpressionMatrix,
+        *,
+        archive: str,
+        content_key: str,
+        level: str = "feature",
+        collapse_rule: str | None = None,
+    ) -> ShardInfo:
+        relpath = self.shard_relpath(archive, matrix, level, content_key)
+        target = self.resolve(relpath)
+        table = _to_arrow(matrix, level=level, collapse_rule=collapse_rule)
+        with atomic_write(target) as handle:
+            pq.write_table(table, handle, compression="zstd", row_group_size=256)
+        src = matrix.source
+        return ShardInfo(
+            path=relpath,
+            study_accession=src.study_accession,
+            platform_accession=src.platform_accession,
+            n_samples=len(matrix.sample_accessions),
+            n_genes=len(matrix.feature_ids),
+            unit=src.unit,
+            sha256=sha256_file(target),
+            kind=src.kind,
+            level=level,
+            feature_id_kind=src.feature_id_kind,
+            value_column=src.value_column,
+            source_file=src.file,
+            is_log=src.is_log,
+            collapse_rule=collapse_rule,
+            reference=src.reference,
+            bytes=target.stat().st_size,
+        )
+
+    def read(self, relpath: str, *, sha256: str | None = None, rows: list[int] | None = None) -> ShardData:
+        """Read a shard (optionally only some sample rows); a checksum mismatch is BadContentError."""
+        path = self.resolve(relpath)
+        if sha256 is not None:
+            actual = sha256_file(path)
+            if actual != sha256:
+                raise BadContentError(
+                    f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
+                    "the file changed after it was loaded; re-harvest the study",
+                    path=path,
+                )
+        parquet = pq.ParquetFile(path)
+        metadata = {
+            k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
+        }
+        feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
+        table = parquet.read()
+        if rows is not None:
+            table = table.take(pa.array(rows, type=pa.int64()))
+        samples = table.column("sample_accession").to_pylist()
+        values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
+        return ShardData(samples, feature_ids, values, metadata)
+
+    def feature_ids(self, relpath: str) -> list[str]:
+        """The shard's feature order, from its footer alone (no values read)."""
+        metadata = pq.read_schema(self.resolve(relpath)).metadata or {}
+        ids: list[str] = json.loads(metadata.get((META_PREFIX + "feature_ids").encode(), b"[]"))
+        return ids
+
+    def sweep(self, referenced: set[str]) -> list[str]:
+        """Delete shard files no catalog row refers to (left by a crash or a replaced load)."""
+        base = self.root / "expression"
+        if not base.exists():
+            return []
+        removed = []
+        for path in base.rglob("*"):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(self.root).as_posix()
+            if rel in referenced:
+                continue
+            if path.suffix == ".parquet" or path.name.endswith(".part"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                    removed.append(rel)
+        if removed:
+            log.info("removed %d unreferenced shard file(s)", len(removed))
+        return removed
+
+
+def _to_arrow(matrix: ExpressionMatrix, *, level: str, collapse_rule: str | None) -> pa.Table:
+    # A variable-size list (not a fixed-size one) so that one DuckDB glob can read every shard at once.
+    n_features = len(matrix.feature_ids)
+    flat = pa.array(np.ascontiguousarray(matrix.values, dtype=np.float32).reshape(-1), type=pa.float32())
+    offsets = pa.array(np.arange(len(matrix.sample_accessions) + 1, dtype=np.int32) * n_features, type=pa.int32())
+    values = pa.ListArray.from_arrays(offsets, flat)
+    metadata = {
+        META_PREFIX + "schema_version": SCHEMA_VERSION,
+        META_PREFIX + "level": level,
+        META_PREFIX + "collapse_rule": collapse_rule or "",
+        META_PREFIX + "source": matrix.source.model_dump_json(),
+        META_PREFIX + "feature_ids": json.dumps(matrix.feature_ids, separators=(",", ":")),
+    }
+    table = pa.table({"sample_accession": pa.array(matrix.sample_accessions, type=pa.string()), "values": values})
+    return table.replace_schema_metadata(metadata)
+
+
+def _values_matrix(column: pa.ChunkedArray, n_rows: int, n_features: int) -> npt.NDArray[np.float32]:
+    if n_rows == 0 or n_features == 0:
+        return np.zeros((n_rows, n_features), dtype=np.float32)
+    combined = column.combine_chunks()
+    flat = combined.flatten().to_numpy(zero_copy_only=False)
+    return np.asarray(flat, dtype=np.float32).reshape(n_rows, n_features)

@@ -1,0 +1,184 @@
+"""``harvest``, ``query``, ``export``, ``verify``, ``status``: each parses options and calls rnacorpus.api."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rnacorpus import api
+from rnacorpus.cli import app
+from rnacorpus.cli._common import (
+    CacheOpt,
+    CatalogOpt,
+    JsonOpt,
+    MirrorOpt,
+    OfflineOpt,
+    StoreOpt,
+    VerboseOpt,
+    build_config,
+    emit_json,
+    setup_logging,
+)
+from rnacorpus.cli.render import make_progress, print_arrow, print_report, stdout_console
+from rnacorpus.errors import ConfigError
+
+DEFAULT_CATALOG = Path("rnacorpus.duckdb")
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
+
+
+@app.command()
+def harvest(
+    accessions: Annotated[list[str] | None, typer.Argument(help="GEO series accessions (GSE…)")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="E-utilities search term (db=gds)")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="only series updated on/after DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="only series updated on/before DATE")] = None,
+    organism: Annotated[str | None, typer.Option("--organism", help='e.g. "Homo sapiens"')] = None,
+    study_type: Annotated[
+        str | None, typer.Option("--type", help='e.g. "Expression profiling by high throughput sequencing"')
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="at most N discovered series")] = None,
+    retry_quarantined: Annotated[
+        bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")
+    ] = False,
+    workers: Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")] = None,
+    catalog: CatalogOpt = None,
+    store: StoreOpt = None,
+    cache: CacheOpt = None,
+    mirror: MirrorOpt = None,
+    offline: OfflineOpt = False,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Fetch studies, harmonize them and load them into the catalog (idempotent, resumable)."""
+    setup_logging(verbose)
+    config = build_config(
+        catalog_path=catalog, store_dir=store, cache_dir=cache, mirror=mirror, offline=offline or None,
+        workers=workers,
+    )
+    if not accessions and query is None and since is None and not retry_quarantined:
+        raise ConfigError("give accessions, --query/--since, or --retry-quarantined")
+    report = api.harvest(
+        accessions or [],
+        query=query,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        organism=organism,
+        study_type=study_type,
+        limit=limit,
+        retry_quarantined=retry_quarantined,
+        config=config,
+        progress=make_progress("harvest", enabled=not json_output),
+    )
+    if json_output:
+        emit_json(report.to_dict())
+    else:
+        print_report(report)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def query(
+    sql: Annotated[str | None, typer.Argument(help="one SELECT statement")] = None,
+    catalog: CatalogOpt = None,
+    store: StoreOpt = None,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Run read-only SQL on the catalog."""
+    setup_logging(verbose)
+    config = build_config(catalog_path=catalog, store_dir=store)
+    if not sql:
+        raise ConfigError("give a SQL query")
+    table = api.query(sql, catalog=config.catalog_path, store=store)
+    if json_output:
+        emit_json(table.to_pylist())
+    else:
+        print_arrow(table)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="output folder (created; must be empty or an old export)")],
+    where: Annotated[str | None, typer.Option("--where", help="SQL predicate on samples")] = None,
+    genes: Annotated[
+        Path | None, typer.Option("--genes", help="file with one feature/gene ID per line: the column order")
+    ] = None,
+    level: Annotated[str, typer.Option("--level", help="auto | gene | feature")] = "auto",
+    seed: Annotated[str, typer.Option("--seed", help="seed of the study-level split")] = "rnacorpus",
+    catalog: CatalogOpt = None,
+    store: StoreOpt = None,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Write a training set: expression.parquet, samples.parquet, features.parquet and manifest.json."""
+    setup_logging(verbose)
+    config = build_config(catalog_path=catalog, store_dir=store)
+    gene_list = None
+    if genes is not None:
+        gene_list = [line.strip() for line in genes.read_text(encoding="utf-8").splitlines() if line.strip()]
+    result = api.export(
+        out, catalog=config.catalog_path, store=store, where=where, genes=gene_list, level=level, seed=seed,
+        overwrite=True,
+    )
+    if json_output:
+        emit_json(result.to_dict())
+    else:
+        stdout_console.print(
+            f"exported {result.n_samples} samples × {result.n_features} features to {result.out_dir} "
+            f"(manifest {result.manifest_path})",
+            markup=False,
+        )
+        if result.skipped_without_expression:
+            stdout_console.print(
+                f"{len(result.skipped_without_expression)} matching samples have no expression values "
+                "(listed in the manifest)",
+                markup=False,
+            )
+
+
+@app.command()
+def verify(
+    out: Annotated[Path, typer.Argument(help="an export folder")],
+    json_output: JsonOpt = False,
+) -> None:
+    """Check every file of an export against its manifest's sha256."""
+    problems = api.verify_export(out)
+    if json_output:
+        emit_json({"ok": not problems, "problems": problems})
+    else:
+        for problem in problems:
+            stdout_console.print(problem, markup=False)
+        stdout_console.print("verified" if not problems else f"{len(problems)} problem(s)", markup=False)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def status(
+    catalog: CatalogOpt = None,
+    store: StoreOpt = None,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """What the catalog holds, quarantined studies, recent runs."""
+    setup_logging(verbose)
+    config = build_config(catalog_path=catalog, store_dir=store)
+    info = api.status(catalog=config.catalog_path, store=store)
+    if json_output:
+        emit_json(info)
+        return
+    from rnacorpus.cli.status_render import print_status
+
+    print_status(info)
+    sys.stdout.flush()

@@ -1,0 +1,78 @@
+"""Human output for the CLI: tables, progress bars, the run summary (machines use --json)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pyarrow as pa
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rnacorpus.pipeline.report import NullProgress, RunReport
+from rnacorpus.pipeline.report import Progress as ProgressProtocol
+
+__all__ = ["RichProgress", "make_progress", "print_arrow", "print_report", "stderr_console", "stdout_console"]
+
+stdout_console = Console(soft_wrap=True)
+stderr_console = Console(stderr=True)
+
+
+class RichProgress:
+    """A progress bar on stderr, one tick per study."""
+
+    def __init__(self, description: str) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=stderr_console,
+            transient=True,
+        )
+        self._description = description
+        self._task: Any = None
+
+    def start(self, total: int | None) -> None:
+        self._progress.start()
+        self._task = self._progress.add_task(self._description, total=total, last="")
+
+    def advance(self, accession: str, outcome: str) -> None:
+        self._progress.update(self._task, advance=1, last=f"{accession} {outcome}")
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def make_progress(description: str, *, enabled: bool) -> ProgressProtocol:
+    if enabled and sys.stderr.isatty():
+        return RichProgress(description)
+    return NullProgress()
+
+
+def print_report(report: RunReport) -> None:
+    stdout_console.print(report.summary_line(), markup=False, highlight=False)
+    for failure in report.failed:
+        stdout_console.print(
+            f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}",
+            markup=False,
+            highlight=False,
+        )
+
+
+def print_arrow(table: pa.Table, *, max_rows: int = 200) -> None:
+    view = Table(show_lines=False)
+    for name in table.column_names:
+        view.add_column(name, overflow="fold")
+    for row in table.slice(0, max_rows).to_pylist():
+        view.add_row(*("" if v is None else _short(v) for v in row.values()))
+    stdout_console.print(view)
+    if table.num_rows > max_rows:
+        stdout_console.print(f"… {table.num_rows - max_rows} more rows (use --json for all)")
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

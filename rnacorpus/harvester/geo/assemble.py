@@ -1,0 +1,144 @@
+"""Turning one series' fetched files into one StudyBundle (the GEO ``parse`` step).
+
+Precedence of expression values per platform, most uniform first: NCBI-generated counts (computed
+by GEO from the raw reads for every sample alike) → the family file's sample tables → the series
+matrix. A source is only added for samples and platforms that a better one does not already cover,
+so a sample never gets two value vectors from the same series.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rnacorpus.errors import ParseError, RnacorpusError
+from rnacorpus.schemas import ExpressionMatrix, SourceFile, StudyBundle
+
+if TYPE_CHECKING:
+    from rnacorpus.config import Config
+
+__all__ = ["assemble_bundle"]
+
+log = logging.getLogger(__name__)
+
+
+def _with_context(exc: RnacorpusError, accession: str, path: str) -> RnacorpusError:
+    return exc.with_context(accession=accession, path=Path(path).name)
+
+
+def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | None = None) -> StudyBundle:
+    from rnacorpus.harvester.geo.matrix import parse_series_matrix
+    from rnacorpus.harvester.geo.miniml import parse_miniml
+    from rnacorpus.harvester.geo.soft import parse_family_soft
+
+    by_role: dict[str, list[SourceFile]] = {}
+    for item in files:
+        by_role.setdefault(item.role.split(":", 1)[0], []).append(item)
+
+    bundle: StudyBundle | None = None
+    for role, parser in (("family_soft", parse_family_soft), ("miniml", parse_miniml)):
+        for item in by_role.get(role, []):
+            try:
+                bundle = parser(item.path, accession=gse)
+            except RnacorpusError as exc:
+                raise _with_context(exc, gse, item.path) from exc
+    matrices = []
+    for item in by_role.get("series_matrix", []):
+        try:
+            matrices.append(parse_series_matrix(item.path, accession=gse))
+        except RnacorpusError as exc:
+            raise _with_context(exc, gse, item.path) from exc
+    if bundle is None:
+        if not matrices:
+            raise ParseError("no family SOFT, MINiML or series matrix to read", accession=gse)
+        bundle = _merge_matrix_records(matrices)
+    else:
+        for matrix_bundle in matrices:
+            _add_missing_expression(bundle, matrix_bundle.expression)
+    _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse)
+    _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
+    bundle.files = list(files)
+    return bundle
+
+
+def _merge_matrix_records(matrices: list[StudyBundle]) -> StudyBundle:
+    """Several per-platform series matrices of one series → one bundle (study from the first)."""
+    merged = matrices[0]
+    seen = {s.accession for s in merged.samples}
+    for other in matrices[1:]:
+        merged.samples.extend(s for s in other.samples if s.accession not in seen)
+        seen.update(s.accession for s in other.samples)
+        merged.platforms.extend(p for p in other.platforms if p.accession not in {q.accession for q in merged.platforms})
+        merged.expression.extend(other.expression)
+        merged.issues.extend(other.issues)
+    return merged
+
+
+def _covered(bundle: StudyBundle) -> set[str]:
+    return {sample for matrix in bundle.expression for sample in matrix.sample_accessions}
+
+
+def _add_missing_expression(bundle: StudyBundle, candidates: Sequence[ExpressionMatrix]) -> None:
+    covered = _covered(bundle)
+    for matrix in candidates:
+        keep = [i for i, s in enumerate(matrix.sample_accessions) if s not in covered]
+        if not keep or not matrix.feature_ids:
+            continue
+        if len(keep) < len(matrix.sample_accessions):
+            matrix = ExpressionMatrix(
+                source=matrix.source.model_copy(update={"n_samples": len(keep)}),
+                sample_accessions=[matrix.sample_accessions[i] for i in keep],
+                feature_ids=matrix.feature_ids,
+                values=matrix.values[keep],
+            )
+        bundle.expression.append(matrix)
+        covered.update(matrix.sample_accessions)
+
+
+def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile], gse: str) -> None:
+    from rnacorpus.harvester.geo.soft import read_platform_table
+
+    for item in annots:
+        gpl = item.role.split(":", 1)[1] if ":" in item.role else None
+        try:
+            platform, table = read_platform_table(item.path)
+        except RnacorpusError as exc:
+            # The platform table inside the family file still serves; say so and go on.
+            log.warning("%s: unreadable platform annotation %s (%s); using the family file's table", gse, item.url, exc)
+            continue
+        bundle.platform_tables[gpl or platform.accession] = table
+
+
+def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], gse: str) -> None:
+    from rnacorpus.harvester.geo.ncbi_counts import read_ncbi_counts
+
+    raw = [f for f in count_files if "_raw_counts_" in f.url]
+    if not raw:
+        return
+    try:
+        matrices = [read_ncbi_counts(f.path) for f in raw]
+    except RnacorpusError as exc:
+        raise _with_context(exc, gse, raw[0].path) from exc
+    known = {s.accession: s.platform_accession for s in bundle.samples}
+    counts = []
+    for matrix in matrices:
+        keep = [i for i, s in enumerate(matrix.sample_accessions) if s in known]
+        if not keep:
+            continue
+        platforms = {known[matrix.sample_accessions[i]] for i in keep}
+        source = matrix.source.model_copy(
+            update={"study_accession": gse, "platform_accession": next(iter(platforms)) if len(platforms) == 1 else None}
+        )
+        counts.append(
+            ExpressionMatrix(
+                source=source.model_copy(update={"n_samples": len(keep)}),
+                sample_accessions=[matrix.sample_accessions[i] for i in keep],
+                feature_ids=matrix.feature_ids,
+                values=matrix.values[keep],
+            )
+        )
+    previous = bundle.expression
+    bundle.expression = counts
+    _add_missing_expression(bundle, previous)

@@ -1,0 +1,125 @@
+"""The GEO source: discover series, fetch their files, parse them into one StudyBundle.
+
+What a series is fetched from, in order of preference (each a real GEO file, ARCHIVES §2):
+
+1. the family SOFT (``soft/GSE…_family.soft.gz``) — series, platforms and samples with their tables;
+   MINiML (``miniml/GSE…_family.xml.tgz``) when GEO has no SOFT;
+2. every series matrix listed in ``matrix/`` — used for samples' values only where the family file
+   carried no table for that platform (and as the whole record when neither family file exists);
+3. for array series, each platform's NCBI re-annotation (``annot/GPL….annot.gz``) when GEO has one;
+   otherwise the platform table inside the family file serves for probe → gene mapping;
+4. for sequencing series, the NCBI-generated RNA-seq counts linked from the download page, with the
+   organism's annotation table, when GEO computed them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from rnacorpus.errors import NotFoundError
+from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, StudyRef
+from rnacorpus.harvester.geo import urls
+from rnacorpus.harvester.geo.discovery import discover_series
+from rnacorpus.harvester.geo.header import read_series_header
+from rnacorpus.schemas import SourceFile, StudyBundle
+
+if TYPE_CHECKING:
+    from rnacorpus.config import Config
+    from rnacorpus.harvester.http import CachedFile, HttpClient
+
+__all__ = ["GeoSource"]
+
+log = logging.getLogger(__name__)
+
+_MATRIX_LINK = re.compile(r'href="(?:[^"]*/)?(GSE\d+(?:-GPL\d+)?_series_matrix\.txt\.gz)"')
+_ARRAY_TYPE = re.compile(r"\bby array\b|\barray\b", re.IGNORECASE)
+_SEQ_TYPE = re.compile(r"high throughput sequencing", re.IGNORECASE)
+
+
+class GeoSource:
+    name = "geo"
+
+    def __init__(self, client: HttpClient, config: Config) -> None:
+        self.client = client
+        self.config = config
+        self.hosts = config.base_urls
+
+    # -- discover -----------------------------------------------------------------------------
+    def discover(self, query: DiscoveryQuery) -> Iterator[StudyRef]:
+        return discover_series(self.client, self.hosts, query)
+
+    # -- fetch --------------------------------------------------------------------------------
+    def fetch(self, ref: StudyRef) -> FetchedStudy:
+        gse = ref.accession
+        urls.accession_kind(gse)
+        files: list[SourceFile] = []
+        changed = False
+        family = self._first_found(gse, [("family_soft", urls.family_soft_url(gse, self.hosts), "soft"),
+                                         ("miniml", urls.miniml_url(gse, self.hosts), "gzip")])
+        if family is not None:
+            files.append(family[0])
+            changed |= family[1]
+        for item, was_changed in self._series_matrices(gse):
+            files.append(item)
+            changed |= was_changed
+        if not files:
+            raise NotFoundError(
+                "GEO holds no family SOFT, MINiML or series matrix for this series", accession=gse
+            )
+        header = read_series_header(files[0].path) if files[0].role != "miniml" else {}
+        for item, was_changed in self._extras(gse, header):
+            files.append(item)
+            changed |= was_changed
+        return FetchedStudy(ref=ref, files=files, changed=changed)
+
+    def _get(self, gse: str, role: str, url: str, expect: str) -> tuple[SourceFile, bool]:
+        cached: CachedFile = self.client.fetch(url, expect=expect, accession=gse)
+        item = SourceFile(url=url, path=str(cached.path), sha256=cached.sha256, size=cached.size, role=role)
+        return item, cached.changed
+
+    def _first_found(
+        self, gse: str, candidates: list[tuple[str, str, str]]
+    ) -> tuple[SourceFile, bool] | None:
+        for role, url, expect in candidates:
+            try:
+                return self._get(gse, role, url, expect)
+            except NotFoundError:
+                log.info("%s: no %s at %s", gse, role, url)
+        return None
+
+    def _series_matrices(self, gse: str) -> Iterator[tuple[SourceFile, bool]]:
+        try:
+            listing = self.client.get_text(urls.matrix_dir_url(gse, self.hosts), expect="html", accession=gse)
+        except NotFoundError:
+            return
+        for name in sorted(set(_MATRIX_LINK.findall(listing))):
+            if not name.startswith(gse + "_") and not name.startswith(gse + "-"):
+                continue
+            yield self._get(gse, "series_matrix", urls.matrix_file_url(gse, name, self.hosts), "gzip")
+
+    def _extras(self, gse: str, header: dict[str, list[str]]) -> Iterator[tuple[SourceFile, bool]]:
+        types = header.get("Series_type", [])
+        if any(_ARRAY_TYPE.search(t) for t in types) or not types:
+            for gpl in header.get("Series_platform_id", []):
+                try:
+                    yield self._get(gse, f"platform_annot:{gpl}", urls.annot_url(gpl, self.hosts), "gzip")
+                except NotFoundError:
+                    log.info("%s: GEO has no annotation file for %s; using the platform table", gse, gpl)
+        if any(_SEQ_TYPE.search(t) for t in types):
+            yield from self._ncbi_counts(gse)
+
+    def _ncbi_counts(self, gse: str) -> Iterator[tuple[SourceFile, bool]]:
+        from rnacorpus.harvester.geo.ncbi_links import ncbi_count_files
+
+        yield from (
+            self._get(gse, role, url, "gzip") for role, url in ncbi_count_files(self.client, self.hosts, gse)
+        )
+
+    # -- parse --------------------------------------------------------------------------------
+    def parse(self, fetched: FetchedStudy) -> StudyBundle:
+        from rnacorpus.harvester.geo.assemble import assemble_bundle
+
+        return assemble_bundle(fetched.ref.accession, fetched.files, limits=self.config)

@@ -1,0 +1,38 @@
+"""From a parsed StudyBundle to a LoadPlan: the harmonize step, run per study.
+
+The plan holds everything the load writes: per-sample harmonized columns, the shards (as deposited,
+and gene-level where the genes could be mapped), per-sample units, and rows for other parts' tables
+(ontology annotations, gene-mapping reports). ``pipeline_salt`` names every version that changes how
+raw files are interpreted; it is part of each study's content hash, so upgrading a reference
+re-harmonizes studies on the next run instead of leaving them stale.
+"""
+
+from __future__ import annotations
+
+from rnacorpus.catalog.load import LoadPlan, ShardPlan
+from rnacorpus.schemas import SCHEMA_VERSION, StudyBundle
+
+__all__ = ["build_load_plan", "pipeline_salt", "reference_versions"]
+
+#: bump when the pipeline's own interpretation of raw files changes
+PIPELINE_VERSION = "1"
+
+
+def pipeline_salt() -> str:
+    return f"schema={SCHEMA_VERSION};pipeline={PIPELINE_VERSION}"
+
+
+def reference_versions() -> dict[str, str]:
+    """Releases of every reference the harmonize step used, stamped into the catalog and exports."""
+    return {"pipeline_version": PIPELINE_VERSION}
+
+
+def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str) -> LoadPlan:
+    shards = [ShardPlan(matrix=matrix) for matrix in bundle.expression if matrix.sample_accessions]
+    return LoadPlan(
+        bundle=bundle,
+        content_sha256=content_sha256,
+        run_id=run_id,
+        harmonized={sample.accession: {} for sample in bundle.samples},
+        shards=shards,
+    )
