@@ -17,10 +17,12 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, BinaryIO
+from types import ModuleType
+from typing import IO, BinaryIO, cast
 
 from rnacorpus.errors import LimitExceededError, TruncatedError
 
+_fast_gzip: ModuleType | None
 try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
     from isal import igzip as _fast_gzip
 except ImportError:  # pragma: no cover - isal is a declared dependency
@@ -30,6 +32,7 @@ __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
     "DEFAULT_MAX_RATIO",
     "GZIP_MAGIC",
+    "RATIO_GRACE_BYTES",
     "BoundedReader",
     "atomic_write",
     "fsync_dir",
@@ -169,9 +172,10 @@ def open_maybe_gzip(
     raw.seek(0)
     if not is_gzip(head):
         return raw
-    inner = _fast_gzip.GzipFile(fileobj=raw) if _fast_gzip is not None else gzip.GzipFile(fileobj=raw)
+    module = _fast_gzip if _fast_gzip is not None else gzip
+    inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
     bounded = BoundedReader(inner, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio)
-    return io.BufferedReader(bounded, buffer_size=_CHUNK)  # type: ignore[return-value]
+    return cast(BinaryIO, io.BufferedReader(bounded, buffer_size=_CHUNK))
 
 
 def open_text(

@@ -38,6 +38,8 @@ __all__ = [
     "StudyBundle",
     "TableColumn",
     "json_schemas",
+    "read_history",
+    "schema_fingerprint",
     "write_json_schemas",
 ]
 
@@ -61,6 +63,23 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     return out
 
 
+def schema_fingerprint() -> str:
+    """sha256 of every exported JSON Schema (version stamps excluded): changes iff the models change."""
+    import hashlib
+
+    docs = {name: {k: v for k, v in schema.items() if k not in {"$id", "x-schema-version"}}
+            for name, schema in json_schemas().items()}
+    return hashlib.sha256(json.dumps(docs, sort_keys=True).encode()).hexdigest()
+
+
+def read_history(folder: Path) -> dict[str, str]:
+    path = folder / "HISTORY.tsv"
+    if not path.exists():
+        return {}
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return {version: digest for version, digest in rows}
+
+
 def write_json_schemas(folder: Path) -> list[Path]:
     """Write one ``<model>.schema.json`` per exported model plus ``VERSION``; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,4 +91,15 @@ def write_json_schemas(folder: Path) -> list[Path]:
     version = folder / "VERSION"
     version.write_text(SCHEMA_VERSION + "\n", encoding="utf-8")
     written.append(version)
+    history = read_history(folder)
+    digest = schema_fingerprint()
+    if history.get(SCHEMA_VERSION, digest) != digest:
+        raise ValueError(
+            f"the models changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: bump it in rnacorpus/schemas/models.py"
+        )
+    history[SCHEMA_VERSION] = digest
+    lines = ["# schema_version\tsha256 of the exported JSON Schemas (append-only)"]
+    lines += [f"{v}\t{d}" for v, d in history.items()]
+    (folder / "HISTORY.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written.append(folder / "HISTORY.tsv")
     return written

@@ -1,0 +1,347 @@
+"""The raw cache: archive files on disk exactly as served, each with a JSON sidecar.
+
+Layout (see :mod:`rnacorpus.harvester.cachekeys`)::
+
+    <cache>/ncbi_ftp/geo/series/GSE1nnn/GSE1000/soft/GSE1000_family.soft.gz
+    <cache>/ncbi_ftp/geo/series/GSE1nnn/GSE1000/soft/.GSE1000_family.soft.gz.meta.json   ← sidecar
+    <cache>/ncbi_ftp/geo/series/GSE1nnn/GSE1000/soft/.GSE1000_family.soft.gz.x1y2.part   ← download in flight
+
+Writes follow pooch: stream into a temp file beside the target, check, hash, fsync, rename; the
+sidecar is written the same way afterwards. A file without a readable, matching sidecar is a miss
+(logged), never a crash, and temp files are never read (their hidden names never equal a target).
+
+Whether to use, revalidate or download is decided first by the pure :func:`plan_fetch`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.harvester.cachekeys import cache_relpath, join_under
+
+__all__ = [
+    "NO_STORE",
+    "PINNED",
+    "SEARCH",
+    "SIDECAR_FORMAT",
+    "STUDY",
+    "CacheEntry",
+    "CachePolicy",
+    "CachedFile",
+    "FetchAction",
+    "FetchPlan",
+    "RawCache",
+    "Verify",
+    "default_policy",
+    "plan_fetch",
+]
+
+log = logging.getLogger(__name__)
+
+SIDECAR_FORMAT = "rnacorpus-raw-cache/1"
+_MAX_SIDECAR_BYTES = 1 << 20
+#: a temp file untouched this long belongs to a dead download (a live one is written every read)
+STALE_PART_SECONDS = 15 * 60
+_LOCK_STRIPES = 64
+
+FetchAction = Literal["use", "revalidate", "download", "offline_miss"]
+Verify = Literal["cheap", "full"]
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """How long a cached file may be used without asking the archive.
+
+    Precedence: the policy passed to a call > the per-archive default (E-utilities: no-store; every
+    other archive: study) — see :func:`rnacorpus.harvester.http.default_policy`.
+    """
+
+    name: str
+    #: age after which the file is checked again; None: never by age
+    max_age: timedelta | None = None
+    #: False: always ask the archive (``fetch`` still writes the file, ``get_*`` keep it in memory)
+    store: bool = True
+    #: whether ``revalidate=True`` is honoured (pinned references ignore it)
+    on_request: bool = True
+    #: check with ``If-None-Match``/``If-Modified-Since`` when validators exist, instead of re-downloading
+    conditional: bool = True
+
+
+#: pinned reference files (gene annotation tables, ontology releases): never expire, never re-asked
+PINNED = CachePolicy("pinned", on_request=False)
+#: study files: kept until the caller asks to revalidate (refresh does when a study changed)
+STUDY = CachePolicy("study")
+#: search results: short expiry
+SEARCH = CachePolicy("search", max_age=timedelta(hours=1), conditional=False)
+#: never reuse
+NO_STORE = CachePolicy("no-store", max_age=timedelta(0), store=False, conditional=False)
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """What a sidecar records about one cached file."""
+
+    path: Path
+    url: str  # secrets redacted
+    cache_key: str
+    archive: str
+    size: int
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    expect: str
+    policy: str
+    fetched_at: datetime  # when these bytes were downloaded
+    validated_at: datetime  # when the archive last confirmed them (download or 304)
+    expires: datetime | None
+    mtime_ns: int
+
+    @property
+    def has_validators(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["path"]
+        for name in ("fetched_at", "validated_at", "expires"):
+            value = data[name]
+            data[name] = value.isoformat() if value is not None else None
+        return {"format": SIDECAR_FORMAT, **data}
+
+    @classmethod
+    def from_json(cls, path: Path, data: dict[str, Any]) -> CacheEntry:
+        """Raises KeyError/TypeError/ValueError on anything malformed."""
+        if data.get("format") != SIDECAR_FORMAT:
+            raise ValueError(f"unknown sidecar format {data.get('format')!r}")
+
+        def when(name: str) -> datetime:
+            stamp = datetime.fromisoformat(str(data[name]))
+            if stamp.tzinfo is None:
+                raise ValueError(f"{name} has no timezone")
+            return stamp
+
+        def text(name: str) -> str | None:
+            value = data.get(name)
+            return None if value is None else str(value)
+
+        size, mtime_ns = data["size"], data["mtime_ns"]
+        if not isinstance(size, int) or not isinstance(mtime_ns, int) or size < 0:
+            raise TypeError("size and mtime_ns must be non-negative integers")
+        return cls(
+            path=path,
+            url=str(data["url"]),
+            cache_key=str(data["cache_key"]),
+            archive=str(data["archive"]),
+            size=size,
+            sha256=str(data["sha256"]),
+            etag=text("etag"),
+            last_modified=text("last_modified"),
+            content_type=text("content_type"),
+            expect=str(data["expect"]),
+            policy=str(data["policy"]),
+            fetched_at=when("fetched_at"),
+            validated_at=when("validated_at"),
+            expires=when("expires") if data.get("expires") is not None else None,
+            mtime_ns=mtime_ns,
+        )
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    action: FetchAction
+    reason: str
+
+
+def plan_fetch(
+    entry: CacheEntry | None,
+    policy: CachePolicy,
+    now: datetime,
+    *,
+    offline: bool = False,
+    revalidate: bool = False,
+) -> FetchPlan:
+    """Decide, before any I/O, what to do for one file. Expiry is judged by the *current* policy."""
+    if entry is None:
+        return (
+            FetchPlan("offline_miss", "offline and not in the cache")
+            if offline
+            else (FetchPlan("download", "not in the cache"))
+        )
+    if offline:
+        return FetchPlan("use", "offline: using the cached copy whatever its age")
+    if not policy.store:
+        return FetchPlan("download", f"policy {policy.name} never reuses a cached copy")
+    expired = policy.max_age is not None and now >= entry.validated_at + policy.max_age
+    asked = revalidate and policy.on_request
+    if not expired and not asked:
+        if revalidate:
+            return FetchPlan("use", f"policy {policy.name}: never revalidated")
+        return FetchPlan("use", "fresh" if policy.max_age is not None else f"policy {policy.name}: kept")
+    why = "expired" if expired else "revalidation requested"
+    if policy.conditional and entry.has_validators:
+        return FetchPlan("revalidate", f"{why}; conditional request")
+    return FetchPlan("download", f"{why}; no validators to check with")
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    path: Path
+    url: str  # secrets redacted
+    sha256: str
+    size: int
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+    #: True when no bytes were downloaded (cache hit, or a 304)
+    from_cache: bool
+    #: True when the bytes differ from what the cache held before (or it held nothing)
+    changed: bool
+
+    @classmethod
+    def from_entry(cls, entry: CacheEntry, *, from_cache: bool, changed: bool) -> CachedFile:
+        return cls(
+            path=entry.path,
+            url=entry.url,
+            sha256=entry.sha256,
+            size=entry.size,
+            etag=entry.etag,
+            last_modified=entry.last_modified,
+            fetched_at=entry.fetched_at,
+            from_cache=from_cache,
+            changed=changed,
+        )
+
+
+def default_policy(archive: str) -> CachePolicy:
+    """E-utilities answers change under us (and come back empty now and then): never reused by
+    default. Everything else is a study file, kept until a refresh asks to revalidate it."""
+    return NO_STORE if archive == "eutils" else STUDY
+
+
+class RawCache:
+    """File placement, sidecars and verification. Network-free; the client drives it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+
+    def path_for(self, archive: str, url: str) -> Path:
+        return join_under(self.root, *cache_relpath(archive, url).parts)
+
+    @staticmethod
+    def sidecar_path(path: Path) -> Path:
+        return path.with_name(f".{path.name}.meta.json")
+
+    def lock(self, path: Path) -> threading.Lock:
+        """One lock per file (striped), so two threads never download the same file at once."""
+        digest = hashlib.blake2b(str(path).encode(), digest_size=2).digest()
+        return self._locks[int.from_bytes(digest, "big") % _LOCK_STRIPES]
+
+    def load(self, path: Path, key: str, *, verify: Verify = "cheap") -> CacheEntry | None:
+        """The verified entry for ``path``, or None (a miss) when absent, unreadable or not matching."""
+        if not path.is_file():
+            return None
+        entry = self._read_sidecar(path)
+        if entry is None:
+            return None
+        if entry.cache_key != key:
+            log.warning("cache: %s belongs to another URL (%s); treating as a miss", path, entry.url)
+            return None
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            log.warning("cache: cannot stat %s (%s); treating as a miss", path, exc)
+            return None
+        if stat.st_size != entry.size:
+            log.warning(
+                "cache: %s is %d bytes, sidecar says %d; treating as a miss", path, stat.st_size, entry.size
+            )
+            return None
+        if verify == "cheap" and stat.st_mtime_ns == entry.mtime_ns:
+            return entry
+        digest = sha256_file(path)
+        if digest != entry.sha256:
+            log.warning("cache: %s sha256 %s does not match its sidecar; treating as a miss", path, digest)
+            return None
+        if stat.st_mtime_ns != entry.mtime_ns:  # touched or copied, same bytes: remember the new mtime
+            entry = replace(entry, mtime_ns=stat.st_mtime_ns)
+            with contextlib.suppress(OSError):
+                self.write_sidecar(entry)
+        return entry
+
+    def _read_sidecar(self, path: Path) -> CacheEntry | None:
+        sidecar = self.sidecar_path(path)
+        try:
+            with sidecar.open("rb") as handle:
+                raw = handle.read(_MAX_SIDECAR_BYTES + 1)
+            if len(raw) > _MAX_SIDECAR_BYTES:
+                raise ValueError("sidecar too large")
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise TypeError("sidecar is not a JSON object")
+            return CacheEntry.from_json(path, data)
+        except FileNotFoundError:
+            log.warning("cache: %s has no sidecar (interrupted write?); treating as a miss", path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("cache: sidecar of %s is unreadable (%s); treating as a miss", path, exc)
+        return None
+
+    def write_sidecar(self, entry: CacheEntry) -> None:
+        payload = json.dumps(entry.to_json(), indent=2, sort_keys=True).encode()
+        with atomic_write(self.sidecar_path(entry.path)) as handle:
+            handle.write(payload + b"\n")
+
+    def write_stream(
+        self,
+        path: Path,
+        chunks: Iterable[bytes],
+        *,
+        on_chunk: Callable[[bytes], None],
+        before_commit: Callable[[], None],
+    ) -> tuple[int, str, int]:
+        """Stream ``chunks`` to a temp file beside ``path``; rename only if ``before_commit`` passes.
+
+        ``on_chunk`` sees every chunk before it is written (checks can stop a bad download early).
+        Returns (size, sha256 hex, mtime_ns of the final file).
+        """
+        digest = hashlib.sha256()
+        size = 0
+        with atomic_write(path) as handle:
+            for chunk in chunks:
+                on_chunk(chunk)
+                digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
+            before_commit()
+        return size, digest.hexdigest(), path.stat().st_mtime_ns
+
+    def remove_stale_parts(self, path: Path, *, max_age: float = STALE_PART_SECONDS) -> int:
+        """Delete temp files of ``path`` (and of its sidecar) left by a download that died."""
+        removed = 0
+        if not path.parent.is_dir():
+            return removed
+        cutoff = time.time() - max_age  # file ages are wall-clock facts, not the client's clock
+        for name in (path.name, self.sidecar_path(path).name):
+            for part in path.parent.glob(f".{_glob_escape(name)}.*.part"):
+                with contextlib.suppress(OSError):
+                    if part.stat().st_mtime < cutoff:
+                        part.unlink()
+                        removed += 1
+                        log.debug("cache: removed stale temp file %s", part)
+        return removed
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)

@@ -1,0 +1,388 @@
+"""Response checks: is this body what we asked for, and is all of it here?
+
+Archives answer errors with status 200 (an HTML page, an E-utilities error object) and cut
+transfers short; both must fail loudly here instead of landing in the cache. Each call names what
+it expects (``expect=``):
+
+==========  ==================================================================================
+``gzip``    starts with the gzip magic and inflates to its end within the bomb limits
+``soft``    after optional gzip, the first non-blank byte is ``^`` (prefix only)
+``json``    parses; not an E-utilities error object (``{"error": …}``, ``esearchresult.ERROR``)
+``xml``     parses with defusedxml (entity expansion and external entities rejected)
+``tsv``     text: no NUL byte in the first 64 KiB
+``text``    as ``tsv``
+``tar``     after optional gzip, every tar header checksums and the end marker is present
+``html``    anything (directory listings, the download page)
+``any``     no content checks at all
+==========  ==================================================================================
+
+Every expectation except ``html``/``any`` rejects an HTML page (by ``Content-Type: text/html`` or a
+body starting with ``<!DOCTYPE html``/``<html``), and every gzip body (whatever the expectation,
+except ``any``) must inflate to its end. A cut stream is a :class:`TruncatedError` (transient: the
+client retries), wrong content a :class:`BadContentError`, a bomb a :class:`LimitExceededError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, get_args
+
+import defusedxml
+import defusedxml.ElementTree as DefusedET
+
+from rnacorpus.config import Config
+from rnacorpus.errors import (
+    BadContentError,
+    LimitExceededError,
+    RateLimitedError,
+    RnacorpusError,
+    TruncatedError,
+)
+from rnacorpus.fileio import DEFAULT_MAX_DECOMPRESSED, DEFAULT_MAX_RATIO, GZIP_MAGIC
+from rnacorpus.harvester.streamcheck import GzipInflater, TarWalker
+
+__all__ = [
+    "EXPECTS",
+    "CheckLimits",
+    "Expect",
+    "StreamChecker",
+    "check_bytes",
+    "check_content_type",
+    "check_file",
+    "eutils_error",
+    "looks_like_html",
+]
+
+Expect = Literal["gzip", "soft", "json", "xml", "tsv", "html", "tar", "text", "any"]
+EXPECTS: frozenset[str] = frozenset(get_args(Expect))
+
+_HEAD_BYTES = 64 * 1024
+#: raw bytes looked at before deciding gzip-or-not, and meaningful bytes that settle the HTML sniff
+_SNIFF_BYTES = 64
+#: an empty body is never a valid one of these; archives serve empty pages transiently, so retry
+_NON_EMPTY: frozenset[str] = frozenset({"gzip", "soft", "json", "xml", "tar"})
+_HTML_OK: frozenset[str] = frozenset({"html", "any"})
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class CheckLimits:
+    max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED
+    max_ratio: float = DEFAULT_MAX_RATIO
+    #: JSON is parsed in memory; E-utilities pages are a few MB at most
+    max_json_bytes: int = 256 * 1024**2
+
+    @classmethod
+    def from_config(cls, config: Config) -> CheckLimits:
+        return cls(config.max_decompressed_bytes, config.max_compression_ratio)
+
+
+def _strip_leading(head: bytes) -> bytes:
+    return head.removeprefix(_BOM).lstrip()
+
+
+def looks_like_html(head: bytes) -> bool:
+    start = _strip_leading(head)[:64].lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def check_content_type(content_type: str | None, expect: str, *, url: str | None = None) -> None:
+    """Reject an HTML answer as soon as the headers arrive, before any body is read."""
+    if expect in _HTML_OK or not content_type:
+        return
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "text/html":
+        raise BadContentError(
+            f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url
+        )
+
+
+def eutils_error(value: object, *, url: str | None = None) -> RnacorpusError | None:
+    """The error an E-utilities JSON answer carries in its body (these come with status 200 too)."""
+    if not isinstance(value, dict):
+        return None
+    message = value.get("error") or value.get("ERROR")
+    if message:
+        text = str(message)
+        if "rate limit" in text.lower():
+            return RateLimitedError(f"E-utilities: {text}", url=url)
+        return BadContentError(f"E-utilities error: {text}", url=url)
+    search = value.get("esearchresult")
+    if isinstance(search, dict) and search.get("ERROR"):
+        return BadContentError(f"E-utilities esearch error: {search['ERROR']}", url=url)
+    return None
+
+
+class _Validator(Protocol):
+    def feed(self, data: bytes) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class _NoCheck:
+    def feed(self, data: bytes) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class _SoftPrefix:
+    def __init__(self, url: str | None) -> None:
+        self._url = url
+        self._head = b""
+        self._decided = False
+
+    def feed(self, data: bytes) -> None:
+        if self._decided:
+            return
+        self._head = _strip_leading(self._head + data[:_HEAD_BYTES])
+        if self._head:
+            self._decided = True
+            if not self._head.startswith(b"^"):
+                shown = self._head[:40].decode("utf-8", "replace")
+                raise BadContentError(f"not a SOFT file: starts with {shown!r}, not '^'", url=self._url)
+
+    def finish(self) -> None:
+        if not self._decided:
+            raise BadContentError("not a SOFT file: no content", url=self._url)
+
+
+class _NoNulText:
+    def __init__(self, url: str | None) -> None:
+        self._url = url
+        self._seen = 0
+
+    def feed(self, data: bytes) -> None:
+        if self._seen >= _HEAD_BYTES:
+            return
+        window = data[: _HEAD_BYTES - self._seen]
+        self._seen += len(window)
+        if b"\0" in window:
+            raise BadContentError("expected text, got binary content (NUL byte)", url=self._url)
+
+    def finish(self) -> None:
+        pass
+
+
+class _JsonBody:
+    def __init__(self, url: str | None, max_bytes: int) -> None:
+        self._url = url
+        self._max = max_bytes
+        self._data = bytearray()
+        self.value: Any = None
+
+    def feed(self, data: bytes) -> None:
+        self._data += data
+        if len(self._data) > self._max:
+            raise LimitExceededError(f"JSON answer larger than {self._max:,} bytes", url=self._url)
+
+    def finish(self) -> None:
+        try:
+            self.value = json.loads(bytes(self._data))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadContentError(f"not valid JSON ({exc})", url=self._url) from exc
+        error = eutils_error(self.value, url=self._url)
+        if error is not None:
+            raise error
+
+
+class _DiscardTarget:
+    """An ElementTree target that keeps nothing: we only want to know the document parses."""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        pass
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _XmlBody:
+    def __init__(self, url: str | None) -> None:
+        self._url = url
+        self._parser = DefusedET.DefusedXMLParser(
+            target=_DiscardTarget(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+
+    def feed(self, data: bytes) -> None:
+        self._guard(lambda: self._parser.feed(data))
+
+    def finish(self) -> None:
+        self._guard(self._parser.close)
+
+    def _guard(self, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except defusedxml.DefusedXmlException as exc:
+            raise BadContentError(f"unsafe XML rejected ({exc!r})", url=self._url) from exc
+        except DefusedET.ParseError as exc:
+            raise BadContentError(f"not well-formed XML ({exc})", url=self._url) from exc
+
+
+class _TarBody:
+    def __init__(self, url: str | None) -> None:
+        self._walker = TarWalker(url=url)
+
+    def feed(self, data: bytes) -> None:
+        self._walker.feed(data)
+
+    def finish(self) -> None:
+        self._walker.finish()
+
+
+def _validator(expect: str, url: str | None, limits: CheckLimits) -> _Validator:
+    if expect == "soft":
+        return _SoftPrefix(url)
+    if expect == "json":
+        return _JsonBody(url, limits.max_json_bytes)
+    if expect == "xml":
+        return _XmlBody(url)
+    if expect == "tar":
+        return _TarBody(url)
+    if expect in ("tsv", "text"):
+        return _NoNulText(url)
+    return _NoCheck()
+
+
+class StreamChecker:
+    """Checks a body chunk by chunk (as it is written to disk); :meth:`finish` gives the verdict."""
+
+    def __init__(
+        self,
+        expect: str,
+        *,
+        url: str | None = None,
+        limits: CheckLimits | None = None,
+        content_type: str | None = None,
+    ) -> None:
+        if expect not in EXPECTS:
+            raise ValueError(f"unknown expect={expect!r}; known: {', '.join(sorted(EXPECTS))}")
+        self.expect = expect
+        self._url = url
+        self._limits = limits or CheckLimits()
+        check_content_type(content_type, expect, url=url)
+        self._validator = _validator(expect, url, self._limits)
+        self._inflater: GzipInflater | None = None
+        self._sniff = b""  # the first raw bytes, until we know whether the body is gzip
+        self._sniffed = expect == "any"
+        self._head = bytearray()  # first decoded bytes, for the HTML sniff
+        self._held = bytearray()  # decoded bytes kept from the validator until the HTML sniff settles
+        self._html_checked = expect in _HTML_OK
+        self.raw_bytes = 0
+
+    @property
+    def json_value(self) -> Any:
+        return self._validator.value if isinstance(self._validator, _JsonBody) else None
+
+    @property
+    def is_gzip(self) -> bool:
+        return self._inflater is not None
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.raw_bytes += len(chunk)
+        if self.expect == "any":
+            return
+        if not self._sniffed:
+            self._sniff += chunk
+            if len(self._sniff) < _SNIFF_BYTES:
+                return
+            chunk, self._sniff = self._sniff, b""
+            self._start(chunk)
+        self._route(chunk)
+
+    def _route(self, chunk: bytes) -> None:
+        if self._inflater is not None:
+            self._inflater.feed(chunk)
+        else:
+            self._decoded(chunk)
+
+    def _start(self, head: bytes) -> None:
+        self._sniffed = True
+        if head.startswith(GZIP_MAGIC):
+            self._inflater = GzipInflater(
+                self._decoded,
+                max_bytes=self._limits.max_decompressed_bytes,
+                max_ratio=self._limits.max_ratio,
+                url=self._url,
+            )
+        elif self.expect == "gzip":
+            what = "an HTML page" if looks_like_html(head) else f"bytes starting {head[:16]!r}"
+            raise BadContentError(f"expected gzip, got {what}", url=self._url)
+
+    def _decoded(self, data: bytes) -> None:
+        if not self._html_checked:
+            # HTML is judged first so an error page is reported as one, not as "bad SOFT"
+            self._head += data[: _HEAD_BYTES - len(self._head)]
+            self._held += data
+            self._check_html(final=False)
+            if not self._html_checked:
+                return
+            data, self._held = bytes(self._held), bytearray()
+        self._validator.feed(data)
+
+    def _check_html(self, *, final: bool) -> None:
+        start = _strip_leading(bytes(self._head))
+        if looks_like_html(start):
+            raise BadContentError(f"expected {self.expect}, got an HTML page", url=self._url)
+        # 64 meaningful bytes settle it; fewer may be the first part of "<!DOCTYPE html"
+        self._html_checked = final or len(start) >= _SNIFF_BYTES or len(self._head) >= _HEAD_BYTES
+
+    def finish(self) -> None:
+        if self.expect == "any":
+            return
+        if self.raw_bytes == 0:
+            if self.expect in _NON_EMPTY:
+                raise TruncatedError(f"empty body where {self.expect} was expected", url=self._url)
+            return
+        if not self._sniffed:  # a body shorter than the sniff window
+            head, self._sniff = self._sniff, b""
+            self._start(head)
+            self._route(head)
+        if self._inflater is not None:
+            self._inflater.finish()
+        if not self._html_checked:
+            self._check_html(final=True)
+            self._validator.feed(bytes(self._held))
+            self._held = bytearray()
+        self._validator.finish()
+
+
+def check_bytes(
+    data: bytes,
+    expect: str,
+    *,
+    url: str | None = None,
+    limits: CheckLimits | None = None,
+    content_type: str | None = None,
+) -> StreamChecker:
+    """Check a body already in memory; returns the finished checker (``json_value`` for JSON)."""
+    checker = StreamChecker(expect, url=url, limits=limits, content_type=content_type)
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        checker.feed(data[start : start + step])
+    checker.finish()
+    return checker
+
+
+def check_file(
+    path: Path, expect: str, *, url: str | None = None, limits: CheckLimits | None = None
+) -> StreamChecker:
+    """Check a file on disk the same way a download is checked (used when a cached file is reused
+    under a stricter expectation than the one it was fetched with)."""
+    checker = StreamChecker(expect, url=url, limits=limits)
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            checker.feed(chunk)
+    checker.finish()
+    return checker
