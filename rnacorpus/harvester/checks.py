@@ -113,6 +113,9 @@ def eutils_error(value: object, *, url: str | None = None) -> RnacorpusError | N
     search = value.get("esearchresult")
     if isinstance(search, dict) and search.get("ERROR"):
         return BadContentError(f"E-utilities esearch error: {search['ERROR']}", url=url)
+    summary = value.get("esummaryresult")  # esummary's error form: {"esummaryresult": ["Invalid uid ..."]}
+    if summary and "result" not in value:
+        return BadContentError(f"E-utilities esummary error: {summary}", url=url)
     return None
 
 

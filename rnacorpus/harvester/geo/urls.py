@@ -17,6 +17,7 @@ __all__ = [
     "ACCESSION_RE",
     "accession_kind",
     "acc_cgi_url",
+    "accession_to_gds_uid",
     "annot_url",
     "download_page_url",
     "eutils_url",
