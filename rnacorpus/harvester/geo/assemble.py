@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qs, urlsplit
 from typing import TYPE_CHECKING
 
 from rnacorpus.errors import ParseError, RnacorpusError
@@ -24,8 +25,18 @@ __all__ = ["assemble_bundle"]
 log = logging.getLogger(__name__)
 
 
-def _with_context(exc: RnacorpusError, accession: str, path: str) -> RnacorpusError:
-    return exc.with_context(accession=accession, path=Path(path).name)
+def _name(item: SourceFile) -> str:
+    """The archive's own file name (cache paths hide it behind query hashes)."""
+    parsed = urlsplit(item.url)
+    named = parse_qs(parsed.query).get("file")
+    return named[0] if named else PurePosixPath(parsed.path).name
+
+
+def _with_context(exc: RnacorpusError, accession: str, item: SourceFile) -> RnacorpusError:
+    """Name the archive file (not the cache path) in the error, and where it came from."""
+    if exc.path is not None and Path(exc.path) == Path(item.path):
+        exc.path = _name(item)
+    return exc.with_context(accession=accession, path=_name(item), url=item.url)
 
 
 def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | None = None) -> StudyBundle:
@@ -41,18 +52,18 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     for role, parser in (("family_soft", parse_family_soft), ("miniml", parse_miniml)):
         for item in by_role.get(role, []):
             try:
-                bundle = parser(item.path, accession=gse)
+                bundle = parser(item.path, accession=gse, file_name=_name(item))
             except RnacorpusError as exc:
-                raise _with_context(exc, gse, item.path) from exc
+                raise _with_context(exc, gse, item) from exc
     matrices = []
     for item in by_role.get("series_matrix", []):
         try:
-            matrices.append(parse_series_matrix(item.path, accession=gse))
+            matrices.append(parse_series_matrix(item.path, accession=gse, file_name=_name(item)))
         except RnacorpusError as exc:
-            raise _with_context(exc, gse, item.path) from exc
+            raise _with_context(exc, gse, item) from exc
+    if bundle is None and not matrices:
+        bundle = _bundle_from_acc_cgi(gse, by_role)
     if bundle is None:
-        if not matrices:
-            raise ParseError("no family SOFT, MINiML or series matrix to read", accession=gse)
         bundle = _merge_matrix_records(matrices)
     else:
         for matrix_bundle in matrices:
@@ -61,6 +72,36 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
     bundle.files = list(files)
     return bundle
+
+
+def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> StudyBundle:
+    """The series record and its samples fetched as separate acc.cgi answers → one bundle."""
+    from rnacorpus.harvester.geo.miniml import parse_miniml, parse_miniml_records
+    from rnacorpus.harvester.geo.soft import parse_soft_records
+
+    for form, reader in (("text", parse_soft_records), ("xml", parse_miniml_records)):
+        samples_file = next(iter(by_role.get(f"acc_gsm_{form}", [])), None)
+        if samples_file is None:
+            continue
+        series_file = next(iter(by_role.get(f"acc_self_{form}", [])), None)
+        try:
+            if series_file is None and form == "xml":
+                return parse_miniml(samples_file.path, accession=gse)
+            series = reader(series_file.path, study_accession=gse) if series_file else None
+            samples = reader(samples_file.path, study_accession=gse)
+        except RnacorpusError as exc:
+            raise _with_context(exc, gse, samples_file) from exc
+        if series is None or not series.studies:
+            raise ParseError("acc.cgi gave samples but no series record", accession=gse)
+        return StudyBundle(
+            study=series.studies[0],
+            platforms=samples.platforms or series.platforms,
+            samples=[s.model_copy(update={"study_accession": gse}) for s in samples.samples],
+            expression=samples.expression,
+            platform_tables=samples.platform_tables,
+            issues=[*series.issues, *samples.issues],
+        )
+    raise ParseError("no family SOFT, MINiML, series matrix or acc.cgi record to read", accession=gse)
 
 
 def _merge_matrix_records(matrices: list[StudyBundle]) -> StudyBundle:
@@ -114,13 +155,13 @@ def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile],
 def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], gse: str) -> None:
     from rnacorpus.harvester.geo.ncbi_counts import read_ncbi_counts
 
-    raw = [f for f in count_files if "_raw_counts_" in f.url]
+    raw = list(count_files)
     if not raw:
         return
     try:
-        matrices = [read_ncbi_counts(f.path) for f in raw]
+        matrices = [read_ncbi_counts(f.path, accession=gse, file_name=_name(f)) for f in raw]
     except RnacorpusError as exc:
-        raise _with_context(exc, gse, raw[0].path) from exc
+        raise _with_context(exc, gse, raw[0]) from exc
     known = {s.accession: s.platform_accession for s in bundle.samples}
     counts = []
     for matrix in matrices:

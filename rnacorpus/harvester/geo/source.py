@@ -3,7 +3,8 @@
 What a series is fetched from, in order of preference (each a real GEO file, ARCHIVES §2):
 
 1. the family SOFT (``soft/GSE…_family.soft.gz``) — series, platforms and samples with their tables;
-   MINiML (``miniml/GSE…_family.xml.tgz``) when GEO has no SOFT;
+   MINiML (``miniml/GSE…_family.xml.tgz``) when GEO has no SOFT; when neither nor a series matrix
+   exists, the series and its samples as acc.cgi records (``targ=self`` + ``targ=gsm``, SOFT then XML);
 2. every series matrix listed in ``matrix/`` — used for samples' values only where the family file
    carried no table for that platform (and as the whole record when neither family file exists);
 3. for array series, each platform's NCBI re-annotation (``annot/GPL….annot.gz``) when GEO has one;
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rnacorpus.errors import NotFoundError
+from rnacorpus.harvester.cache import PINNED, CachePolicy
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, StudyRef
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.discovery import discover_series
@@ -66,17 +68,19 @@ class GeoSource:
             files.append(item)
             changed |= was_changed
         if not files:
-            raise NotFoundError(
-                "GEO holds no family SOFT, MINiML or series matrix for this series", accession=gse
-            )
+            for item, was_changed in self._acc_cgi_records(gse):
+                files.append(item)
+                changed |= was_changed
         header = read_series_header(files[0].path) if files[0].role != "miniml" else {}
         for item, was_changed in self._extras(gse, header):
             files.append(item)
             changed |= was_changed
         return FetchedStudy(ref=ref, files=files, changed=changed)
 
-    def _get(self, gse: str, role: str, url: str, expect: str) -> tuple[SourceFile, bool]:
-        cached: CachedFile = self.client.fetch(url, expect=expect, accession=gse)
+    def _get(
+        self, gse: str, role: str, url: str, expect: str, policy: CachePolicy | None = None
+    ) -> tuple[SourceFile, bool]:
+        cached: CachedFile = self.client.fetch(url, expect=expect, accession=gse, policy=policy)
         item = SourceFile(url=url, path=str(cached.path), sha256=cached.sha256, size=cached.size, role=role)
         return item, cached.changed
 
@@ -100,6 +104,21 @@ class GeoSource:
                 continue
             yield self._get(gse, "series_matrix", urls.matrix_file_url(gse, name, self.hosts), "gzip")
 
+    def _acc_cgi_records(self, gse: str) -> list[tuple[SourceFile, bool]]:
+        """Last resort: the series and its samples as separate acc.cgi records (SOFT, then MINiML)."""
+        for form, expect in (("text", "soft"), ("xml", "xml")):
+            found = []
+            for targ in ("self", "gsm"):
+                url = urls.acc_cgi_url(gse, targ=targ, form=form, hosts=self.hosts)
+                record = self._first_found(gse, [(f"acc_{targ}_{form}", url, expect)])
+                if record is not None:
+                    found.append(record)
+            if any(item.role == f"acc_gsm_{form}" for item, _ in found):
+                return found
+        raise NotFoundError(
+            "GEO holds no family SOFT, MINiML, series matrix or acc.cgi record for this series", accession=gse
+        )
+
     def _extras(self, gse: str, header: dict[str, list[str]]) -> Iterator[tuple[SourceFile, bool]]:
         types = header.get("Series_type", [])
         if any(_ARRAY_TYPE.search(t) for t in types) or not types:
@@ -114,9 +133,9 @@ class GeoSource:
     def _ncbi_counts(self, gse: str) -> Iterator[tuple[SourceFile, bool]]:
         from rnacorpus.harvester.geo.ncbi_links import ncbi_count_files
 
-        yield from (
-            self._get(gse, role, url, "gzip") for role, url in ncbi_count_files(self.client, self.hosts, gse)
-        )
+        for role, url in ncbi_count_files(self.client, self.hosts, gse):
+            # The annotation table is a pinned reference shared by every series of an organism.
+            yield self._get(gse, role, url, "gzip", PINNED if role == "ncbi_annotation" else None)
 
     # -- parse --------------------------------------------------------------------------------
     def parse(self, fetched: FetchedStudy) -> StudyBundle:
