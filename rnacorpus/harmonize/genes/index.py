@@ -1,0 +1,151 @@
+"""Hash lookups over one reference, one table per rule, built once and shared.
+
+Each :class:`KeyTable` maps a normalised key (upper case, unversioned) to the reference row that
+owns it, or to :data:`AMBIGUOUS` when several genes claim the same key at that level; the claimants
+are kept so that an ambiguous answer can list them. Lookups are ``pyarrow.compute.index_in`` over
+whole arrays, so a million identifiers cost a handful of vectorised passes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rnacorpus.harmonize.genes.reference import GeneReference
+
+__all__ = ["AMBIGUOUS", "NOT_FOUND", "GeneIndex", "KeyTable", "gene_index"]
+
+AMBIGUOUS = -2
+NOT_FOUND = -1
+
+
+@dataclass(frozen=True)
+class KeyTable:
+    keys: pa.Array  # unique upper-case keys
+    row: npt.NDArray[np.int32]  # reference row per key, or AMBIGUOUS
+    #: key position → (reference rows, their own spellings) for keys several genes claim
+    claimants: dict[int, tuple[list[int], list[str]]]
+
+    @classmethod
+    def build(cls, rows: npt.NDArray[np.int64], spellings: pa.Array) -> KeyTable:
+        keys_all = pc.utf8_upper(spellings)
+        encoded = keys_all.dictionary_encode()
+        codes = np.asarray(encoded.indices, dtype=np.int64)
+        n_keys = len(encoded.dictionary)
+        order = np.lexsort((rows, codes))
+        codes_sorted, rows_sorted = codes[order], rows[order]
+        # distinct (key, row) pairs: a gene listing the same synonym twice is still one claimant
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = (codes_sorted[1:] != codes_sorted[:-1]) | (rows_sorted[1:] != rows_sorted[:-1])
+        claim_counts = np.bincount(codes_sorted[distinct], minlength=n_keys)
+        row = np.full(n_keys, NOT_FOUND, dtype=np.int32)
+        row[codes_sorted] = rows_sorted.astype(np.int32)
+        row[claim_counts > 1] = AMBIGUOUS
+        claimants: dict[int, tuple[list[int], list[str]]] = {}
+        spelled = np.asarray(spellings.to_pandas(), dtype=object)[order]
+        for key in np.flatnonzero(claim_counts > 1):
+            lo, hi = np.searchsorted(codes_sorted, [key, key + 1])
+            claimants[int(key)] = ([int(r) for r in rows_sorted[lo:hi]], [str(s) for s in spelled[lo:hi]])
+        return cls(keys=encoded.dictionary, row=row, claimants=claimants)
+
+    def lookup(self, keys: pa.Array) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """Reference row (or NOT_FOUND / AMBIGUOUS) and key position (-1 when absent) per key."""
+        position = np.asarray(pc.fill_null(pc.index_in(keys, value_set=self.keys), -1), dtype=np.int64)
+        if not len(self.row):
+            return np.full(len(position), NOT_FOUND, dtype=np.int32), position
+        rows = np.where(position >= 0, self.row[np.maximum(position, 0)], NOT_FOUND).astype(np.int32)
+        return rows, position
+
+
+@dataclass(frozen=True)
+class GeneIndex:
+    reference: GeneReference
+    ensembl: KeyTable
+    entrez: KeyTable
+    refseq: KeyTable
+    #: symbol levels in the order they are tried: approved, ensembl_symbol, previous, alias
+    symbol_levels: tuple[tuple[str, KeyTable], ...]
+    ensembl_ids: npt.NDArray[np.object_]  # per reference row, None when the gene has none
+    has_ensembl: npt.NDArray[np.bool_]
+    symbols: npt.NDArray[np.object_]
+    gene_keys: npt.NDArray[np.object_]
+    versions: npt.NDArray[np.float64]  # NaN when unknown
+
+
+def _scalar_table(reference: GeneReference, column: str, mask: pa.Array | None = None) -> KeyTable:
+    values = reference.table[column].combine_chunks()
+    valid = pc.is_valid(values)
+    if mask is not None:
+        valid = pc.and_(valid, mask)
+    rows = np.flatnonzero(np.asarray(valid, dtype=bool))
+    return KeyTable.build(rows, pc.take(values, pa.array(rows)))
+
+
+def _list_table(reference: GeneReference, column: str) -> KeyTable:
+    lists = reference.table[column].combine_chunks()
+    rows = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)
+    return KeyTable.build(rows, pc.list_flatten(lists))
+
+
+def _build(reference: GeneReference) -> GeneIndex:
+    source = reference.table["symbol_source"].combine_chunks()
+    gencode_named = pc.equal(source, "GENCODE")
+    approved = _scalar_table(reference, "symbol", pc.invert(gencode_named))
+    ensembl_symbols = KeyTable.build(
+        *_concat_rows(
+            _rows_of(reference, "symbol", gencode_named), _rows_of(reference, "ensembl_symbol", None)
+        )
+    )
+    t = reference.table
+    return GeneIndex(
+        reference=reference,
+        ensembl=_scalar_table(reference, "ensembl_id"),
+        entrez=_list_table(reference, "entrez_ids"),
+        refseq=_list_table(reference, "refseq_ids"),
+        symbol_levels=(
+            ("approved_symbol", approved),
+            ("ensembl_symbol", ensembl_symbols),
+            ("previous_symbol", _list_table(reference, "previous_symbols")),
+            ("alias_symbol", _list_table(reference, "alias_symbols")),
+        ),
+        ensembl_ids=np.asarray(t["ensembl_id"].to_pylist(), dtype=object),
+        has_ensembl=np.asarray(pc.is_valid(t["ensembl_id"]), dtype=bool),
+        symbols=np.asarray(t["symbol"].to_pylist(), dtype=object),
+        gene_keys=np.asarray(t["gene_key"].to_pylist(), dtype=object),
+        versions=np.asarray(
+            pc.fill_null(pc.cast(t["ensembl_version"], pa.float64()), np.nan), dtype=np.float64
+        ),
+    )
+
+
+def _rows_of(
+    reference: GeneReference, column: str, mask: pa.Array | None
+) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    values = reference.table[column].combine_chunks()
+    valid = pc.is_valid(values) if mask is None else pc.and_(pc.is_valid(values), mask)
+    rows = np.flatnonzero(np.asarray(valid, dtype=bool))
+    return rows, pc.take(values, pa.array(rows))
+
+
+def _concat_rows(*parts: tuple[npt.NDArray[np.int64], pa.Array]) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    return np.concatenate([p[0] for p in parts]), pa.concat_arrays([p[1] for p in parts])
+
+
+_CACHE: dict[str, GeneIndex] = {}
+_LOCK = threading.Lock()
+
+
+def gene_index(reference: GeneReference) -> GeneIndex:
+    """The index of ``reference``, built on first use and cached by the reference's checksum."""
+    key = reference.info.sha256 or str(id(reference))
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            cached = _build(reference)
+            _CACHE[key] = cached
+        return cached

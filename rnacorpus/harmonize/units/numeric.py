@@ -1,0 +1,268 @@
+"""What the numbers alone say about one column: a default unit, the units they cannot tell apart, why.
+
+Decision order (first that holds):
+
+1. no finite values → unknown;
+2. **linear** when the values are non-negative integers with a real range (counts, incl. counts
+   written as ``12.0``), or sum to ~1e6 (CPM/TPM), or GEO2R's rule says so (q99 > 100, or range > 50
+   with q25 > 0), or a non-negative column has a tail no log scale has (max > 50 and max/q75 > 50);
+   * negatives → array intensities after background subtraction (MAS4 "average difference");
+   * integers → counts; ~1e6 sums → CPM when small values sit on a 1/library-size grid, else TPM;
+   * non-integer, zeros or a low tail → FPKM/RPKM; mostly-integer with a library-size sum → counts
+     (expected counts); otherwise linear array intensities;
+2. **log** otherwise:
+   * undo the log (bases 2, e, 10; pseudocount 1, 0, or the one a floor implies): integers →
+     log counts, ~1e6 sums → log CPM/TPM;
+   * both signs around a median near 0 → centred (log ratios, z-scores);
+   * a floor (many values at the minimum) or zeros → log RNA-seq values (FPKM-like after undoing);
+   * otherwise → log2 array intensities (RMA, log MAS5).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from rnacorpus.harmonize.units.stats import ColumnStats, column_stats, is_integer_valued, looks_quantized
+
+__all__ = ["UNITS", "NumericCall", "numeric_call"]
+
+UNITS = ("counts", "cpm", "tpm", "fpkm", "log2_intensity", "linear_intensity", "centered", "unknown")
+_MILLION = 1e6
+_LOG_BASES = ((2.0, "log2"), (math.e, "ln"), (10.0, "log10"))
+
+
+@dataclass(frozen=True)
+class NumericCall:
+    unit: str
+    is_log: bool
+    confidence: float
+    #: units these numbers cannot tell apart from ``unit`` (a label may choose among them)
+    could_be: frozenset[str]
+    evidence: tuple[str, ...]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _sum_is_million(total: float, tolerance: float = 0.03, missing: float = 0.0) -> bool:
+    """Within ``tolerance`` of 1e6; missing cells can only lower a per-million sum, so they widen the
+    window downwards (10× their share, at most 20%)."""
+    low = _MILLION * (1 - tolerance - min(0.2, 10 * missing))
+    return low <= total <= _MILLION * (1 + tolerance)
+
+
+def _per_million(values: npt.NDArray[np.float64], tolerance: float = 0.03, missing: float = 0.0) -> bool:
+    """Sums to ~1e6 *and* looks like per-million abundances: many genes below 1 (or zeros), no one value
+    carrying nearly all of it (a few thousand array intensities can sum to 1e6 by chance, not like that)."""
+    total = float(values.sum())
+    if not _sum_is_million(total, tolerance, missing) or (values < -1e-3).any():
+        return False
+    rnaseq_like = (values < 1).mean() >= 0.05 or (np.abs(values) < 1e-6).mean() >= 0.01
+    return bool(rnaseq_like and values.max() < 0.9 * total)
+
+
+def _missing(s: ColumnStats) -> float:
+    return s.n_missing / max(1, s.n + s.n_missing)
+
+
+def _describe(s: ColumnStats) -> str:
+    return (
+        f"n={s.n} min={_fmt(s.q[0.0])} q25={_fmt(s.q[0.25])} median={_fmt(s.q[0.5])} "
+        f"q99={_fmt(s.q[0.99])} max={_fmt(s.q[1.0])} sum={_fmt(s.total)} zeros={s.frac_zero:.0%} "
+        f"negative={s.frac_negative:.0%} integers={s.frac_integer:.0%}"
+    )
+
+
+def _is_centered(s: ColumnStats) -> bool:
+    iqr = s.q[0.75] - s.q[0.25]
+    return (
+        0.15 <= s.frac_negative <= 0.85
+        and s.q[0.25] < 0 < s.q[0.75]
+        and abs(s.q[0.5]) <= max(0.35 * iqr, 0.1)
+        and not s.has_floor()
+    )
+
+
+def _is_linear(s: ColumnStats) -> tuple[bool, str]:
+    if s.frac_negative == 0 and s.frac_integer >= 0.999 and s.q[1.0] >= 20:
+        return True, "non-negative integers"
+    if (
+        s.frac_negative == 0
+        and _sum_is_million(s.total, missing=_missing(s))
+        and (s.frac_below_one >= 0.05 or s.frac_zero >= 0.01)
+    ):
+        return True, "column sum ≈ 1e6"
+    if s.geo2r_linear():
+        return True, "GEO2R rule: linear (q99 > 100, or range > 50 with q25 > 0)"
+    if s.frac_negative == 0 and s.q[1.0] > 50 and s.q[1.0] > 50 * max(s.q[0.75], 1e-9):
+        return True, "heavy right tail (max > 50 × q75)"
+    return False, "GEO2R rule: already log-scale (q99 ≤ 100 and not (range > 50 with q25 > 0))"
+
+
+def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> NumericCall:
+    evidence = (why, _describe(s))
+    if s.frac_negative > 0.005:
+        return NumericCall(
+            "linear_intensity",
+            False,
+            0.75,
+            frozenset({"linear_intensity", "centered"}),
+            (*evidence, "negative values on a linear scale: background-subtracted intensities"),
+        )
+    if s.frac_integer >= 0.999:
+        million = _sum_is_million(s.total, missing=_missing(s))
+        # integers without zeros or a low tail could be rounded array intensities; a label may say so
+        array_like = s.frac_zero == 0 and s.q[0.05] >= 10
+        alternatives = (
+            {"counts"} | ({"cpm"} if million else set()) | ({"linear_intensity"} if array_like else set())
+        )
+        confidence = 0.95 if len(alternatives) == 1 else 0.75
+        return NumericCall(
+            "counts", False, confidence, frozenset(alternatives), (*evidence, "integer values")
+        )
+    if _per_million(values, missing=_missing(s)):
+        if looks_quantized(values, s.min_positive):
+            return NumericCall(
+                "cpm",
+                False,
+                0.9,
+                frozenset({"cpm"}),
+                (*evidence, f"sum ≈ 1e6 and values on a grid of {_fmt(s.min_positive)}: CPM"),
+            )
+        return NumericCall(
+            "tpm",
+            False,
+            0.7,
+            frozenset({"tpm", "cpm"}),
+            (*evidence, "sum ≈ 1e6 without a count grid: TPM (or CPM)"),
+        )
+    near_million = 3e5 <= s.total <= 1.1e6
+    rnaseq_like = s.frac_zero >= 0.02 or s.q[0.01] < 0.05
+    if rnaseq_like and s.frac_integer >= 0.5 and s.total >= 3e6:
+        return NumericCall(
+            "counts",
+            False,
+            0.6,
+            frozenset({"counts", "fpkm"}),
+            (*evidence, "mostly integers with a library-size sum: expected counts"),
+        )
+    family = {"fpkm", "linear_intensity", "counts"} | ({"tpm", "cpm"} if near_million else set())
+    if rnaseq_like:
+        return NumericCall(
+            "fpkm",
+            False,
+            0.65,
+            frozenset(family),
+            (*evidence, "non-integer with zeros or a low tail: FPKM/RPKM-like"),
+        )
+    return NumericCall(
+        "linear_intensity",
+        False,
+        0.65,
+        frozenset(family),
+        (*evidence, "positive non-integer values without zeros: array intensities"),
+    )
+
+
+def _undo_log(
+    values: npt.NDArray[np.float64], s: ColumnStats, *, with_zero_pseudocount: bool
+) -> NumericCall | None:
+    """A log whose inverse gives integers (counts) or ~1e6 sums (CPM/TPM) is that unit, logged.
+
+    Pseudocount 1 (and the one a floor implies) first; pseudocount 0 — log of values that may be < 1,
+    so negative — only once the values have been found not to be centred.
+    """
+    floor = s.q[0.0] if s.has_floor() else None
+    for base, name in _LOG_BASES:
+        if with_zero_pseudocount:
+            pseudos = [0.0]
+        else:
+            pseudos = [1.0] + ([float(base**floor)] if floor is not None and floor < 0 else [])
+        for pseudo in pseudos:
+            with np.errstate(over="ignore"):
+                linear = np.power(base, values) - pseudo
+            finite = np.isfinite(linear)
+            linear, above_floor = linear[finite], (values > s.q[0.0])[finite]
+            where = f"{name}(x + {_fmt(pseudo)})"
+            # the floor (log of zero + pseudocount) proves nothing; the values above it must be integers
+            small = linear[(linear > 0.5) & (linear < 200) & above_floor]
+            if len(small) >= 20 and (linear >= -1e-3).all() and is_integer_valued(small, 0.02).mean() >= 0.98:
+                return NumericCall(
+                    "counts",
+                    True,
+                    0.9,
+                    frozenset({"counts"}),
+                    (f"undoing {where} gives integers: log counts", _describe(s)),
+                )
+            if _per_million(linear, 0.02, _missing(s)):
+                quantized = looks_quantized(linear, float(linear[linear > 1e-9].min(initial=np.inf)))
+                unit = "cpm" if quantized else "tpm"
+                return NumericCall(
+                    unit,
+                    True,
+                    0.85,
+                    frozenset({unit} if quantized else {"tpm", "cpm"}),
+                    (f"undoing {where} gives sums ≈ 1e6: log {unit.upper()}", _describe(s)),
+                )
+    return None
+
+
+def _log_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> NumericCall:
+    undone = _undo_log(values, s, with_zero_pseudocount=False)
+    evidence = (why, _describe(s))
+    if undone is None and _is_centered(s):
+        return NumericCall(
+            "centered",
+            True,
+            0.85,
+            frozenset({"centered", "tpm", "cpm"}),
+            (*evidence, "both signs around a median near 0: centred / log ratios"),
+        )
+    undone = undone or _undo_log(values, s, with_zero_pseudocount=True)
+    if undone is not None:
+        return NumericCall(undone.unit, True, undone.confidence, undone.could_be, (why, *undone.evidence))
+    if s.frac_negative >= 0.05 and not s.has_floor():
+        # log intensities are positive; negatives on a log scale are ratios or values centred off-zero
+        return NumericCall(
+            "centered",
+            True,
+            0.6,
+            frozenset({"centered", "log2_intensity", "fpkm", "tpm"}),
+            (*evidence, "negative log-range values without a floor: ratios / centred values"),
+        )
+    # log RNA-seq floors sit at log(0 + pseudocount) ≤ 0; arrays floored by the submitter sit higher
+    if s.has_floor() and (s.q[0.0] <= 0.5 or s.n_neg_inf > 0):
+        return NumericCall(
+            "fpkm",
+            True,
+            0.6,
+            frozenset({"fpkm", "tpm", "cpm", "counts"}),
+            (
+                *evidence,
+                f"a floor at {_fmt(s.q[0.0])} ({s.frac_at_min:.0%} of values): log RNA-seq values, FPKM-like",
+            ),
+        )
+    return NumericCall(
+        "log2_intensity",
+        True,
+        0.8,
+        frozenset({"log2_intensity", "fpkm", "tpm", "cpm", "counts"}),
+        (*evidence, "positive log-range values without a floor: log2 array intensities"),
+    )
+
+
+def numeric_call(column: npt.NDArray[np.floating]) -> NumericCall:
+    values = np.asarray(column, dtype=np.float64)
+    s = column_stats(values)
+    if s.n < 3:
+        return NumericCall("unknown", False, 0.0, frozenset(UNITS), (f"only {s.n} finite values",))
+    finite = values[np.isfinite(values)]
+    linear, why = _is_linear(s)
+    if linear:
+        return _linear_call(finite, s, why)
+    return _log_call(finite, s, why)
