@@ -14,7 +14,7 @@ Order of work, so that a crash at any point leaves a catalog that is complete an
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -68,6 +68,8 @@ class LoadPlan:
     harmonized: dict[str, dict[str, Any]] = field(default_factory=dict)
     shards: list[ShardPlan] = field(default_factory=list)
     extra: list[TableRows] = field(default_factory=list)
+    #: run inside the load transaction after the study's rows are in (other parts' own loaders)
+    hooks: list[Callable[[duckdb.DuckDBPyConnection], None]] = field(default_factory=list)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], *, replace: bool) -> None:
@@ -193,6 +195,8 @@ def _replace_rows(
     insert_rows(con, "parse_issues", [_issue_row(accession, i) for i in bundle.issues], replace=False)
     for extra in plan.extra:
         insert_rows(con, extra.table, extra.rows, replace=False)
+    for hook in plan.hooks:
+        hook(con)
     _assign_primary_study(con, sorted(set(sample_ids) | set(previous_ids)))
     _drop_orphans(con, sorted(set(previous_ids) - set(sample_ids)))
 

@@ -182,3 +182,35 @@ def status(
 
     print_status(info)
     sys.stdout.flush()
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="working folder (wiped and rebuilt)")] = Path(
+        "rnacorpus-demo"
+    ),
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Generate GEO-format files, serve them on loopback, harvest, query and export — all offline."""
+    from rnacorpus.demo import run_demo
+
+    setup_logging(verbose)
+
+    def say(line: str) -> None:
+        if not json_output:
+            stdout_console.print(line, markup=False, highlight=False)
+
+    result = run_demo(folder, progress=make_progress("harvest", enabled=not json_output), say=say)
+    if json_output:
+        emit_json(result.to_dict())
+    else:
+        import pyarrow as pa
+
+        print_arrow(pa.Table.from_pylist(result.rows))
+        stdout_console.print(
+            f"catalog: {folder / 'rnacorpus.duckdb'} — try: rnacorpus query \"SELECT * FROM samples LIMIT 5\" "
+            f"--catalog {folder / 'rnacorpus.duckdb'}",
+            markup=False,
+        )
+    raise typer.Exit(0 if result.ok else 1)

@@ -34,6 +34,8 @@ from rnacorpus.harvester.base import (
     source_for_accession,
 )
 from rnacorpus.harvester.http import HttpClient
+from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
+from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
 from rnacorpus.schemas import SCHEMA_VERSION
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport, StudyResult
@@ -219,6 +221,8 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.executemany(
         "INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", [[k, v] for k, v in stamps.items()]
     )
+    for taxid in REFERENCE_TAXA:  # the gene references the shards are keyed by, queryable beside them
+        load_gene_reference(con, reference_for(taxid))
 
 
 def _quarantined_accessions(config: Config) -> list[str]:

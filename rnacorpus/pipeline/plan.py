@@ -9,7 +9,10 @@ re-harmonizes studies on the next run instead of leaving them stale.
 
 from __future__ import annotations
 
-from rnacorpus.catalog.load import LoadPlan, ShardPlan
+import functools
+
+from rnacorpus.catalog.load import LoadPlan
+from rnacorpus.pipeline.expression import harmonize_expression, reference_releases
 from rnacorpus.schemas import SCHEMA_VERSION, StudyBundle
 
 __all__ = ["build_load_plan", "pipeline_salt", "reference_versions"]
@@ -18,21 +21,23 @@ __all__ = ["build_load_plan", "pipeline_salt", "reference_versions"]
 PIPELINE_VERSION = "1"
 
 
-def pipeline_salt() -> str:
-    return f"schema={SCHEMA_VERSION};pipeline={PIPELINE_VERSION}"
-
-
+@functools.lru_cache(maxsize=1)
 def reference_versions() -> dict[str, str]:
-    """Releases of every reference the harmonize step used, stamped into the catalog and exports."""
-    return {"pipeline_version": PIPELINE_VERSION}
+    """Releases of every reference the harmonize step uses, stamped into the catalog and exports."""
+    return {"pipeline_version": PIPELINE_VERSION, **reference_releases()}
+
+
+def pipeline_salt() -> str:
+    stamps = ";".join(f"{k}={v}" for k, v in sorted(reference_versions().items()))
+    return f"schema={SCHEMA_VERSION};{stamps}"
 
 
 def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str) -> LoadPlan:
-    shards = [ShardPlan(matrix=matrix) for matrix in bundle.expression if matrix.sample_accessions]
-    return LoadPlan(
+    plan = LoadPlan(
         bundle=bundle,
         content_sha256=content_sha256,
         run_id=run_id,
         harmonized={sample.accession: {} for sample in bundle.samples},
-        shards=shards,
     )
+    harmonize_expression(bundle, plan)
+    return plan

@@ -90,11 +90,18 @@ def test_superseries_samples_belong_to_their_subseries(harvested) -> None:
 def test_ncbi_counts_are_the_expression_source_for_rnaseq(harvested) -> None:
     catalog, _, _ = harvested
     rows = catalog.sql(
-        "SELECT study_accession, kind, n_samples, n_genes FROM expression_shards "
-        "WHERE study_accession IN ('GSE63966', 'GSE164073') ORDER BY 1"
+        "SELECT study_accession, kind, level, unit, n_genes FROM expression_shards "
+        "WHERE study_accession IN ('GSE63966', 'GSE164073') ORDER BY 1, level"
     ).to_pylist()
-    assert [(r["study_accession"], r["kind"]) for r in rows] == [("GSE164073", "ncbi_counts"), ("GSE63966", "ncbi_counts")]
-    assert all(r["n_genes"] == 39376 for r in rows)
+    assert [(r["study_accession"], r["kind"], r["level"]) for r in rows] == [
+        ("GSE164073", "ncbi_counts", "feature"),
+        ("GSE164073", "ncbi_counts", "gene"),
+        ("GSE63966", "ncbi_counts", "feature"),
+        ("GSE63966", "ncbi_counts", "gene"),
+    ]
+    assert {r["unit"] for r in rows} == {"counts"}
+    assert all(r["n_genes"] == 39376 for r in rows if r["level"] == "feature")
+    assert all(20_000 < r["n_genes"] < 39376 for r in rows if r["level"] == "gene")
 
 
 def test_second_harvest_changes_nothing(harvested, corpus_mirror) -> None:

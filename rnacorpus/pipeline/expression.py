@@ -1,0 +1,179 @@
+"""Harmonizing a study's expression matrices: units per sample, genes per organism.
+
+For every matrix the study carries:
+
+1. detect each sample's unit from its numbers, weighed against what the files say (the sample's
+   ``#VALUE`` description, the file name, the data-processing text);
+2. keep the matrix as deposited (a ``feature``-level shard, nothing lost);
+3. for organisms with a gene reference, map the feature IDs (probes through the platform table,
+   NCBI GeneIDs through GEO's annotation table) and collapse to one column per Ensembl gene by the
+   unit's rule (a ``gene``-level shard), with the mapping report stored beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from rnacorpus.catalog.gene_tables import load_mapping_report
+from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, TableRows
+from rnacorpus.errors import RnacorpusError
+from rnacorpus.fileio import open_maybe_gzip
+from rnacorpus.harmonize.genes import (
+    GeneReference,
+    MappingReport,
+    collapse_to_genes,
+    load_reference,
+    map_identifiers,
+)
+from rnacorpus.harmonize.units import detect_units, summarize_units
+from rnacorpus.harmonize.units.labels import value_column_labels
+from rnacorpus.schemas import ExpressionMatrix, Sample, StudyBundle
+
+__all__ = ["REFERENCE_TAXA", "harmonize_expression", "reference_for", "reference_releases"]
+
+log = logging.getLogger(__name__)
+
+#: organisms with a gene reference (NCBI taxon IDs): human, mouse
+REFERENCE_TAXA = (9606, 10090)
+#: which source's unit a sample's own columns report, most uniform first
+_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
+
+
+@functools.lru_cache(maxsize=4)
+def reference_for(taxid: int) -> GeneReference:
+    return load_reference(taxid)
+
+
+@dataclass
+class _Context:
+    bundle: StudyBundle
+    samples: dict[str, Sample]
+    ncbi_annotation: pa.Table | None
+
+
+def _read_ncbi_annotation(bundle: StudyBundle) -> pa.Table | None:
+    files = [f for f in bundle.files if f.role == "ncbi_annotation"]
+    if not files:
+        return None
+    with open_maybe_gzip(files[0].path) as handle:
+        table = pacsv.read_csv(
+            handle,
+            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
+            convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=False, auto_dict_encode=False),
+            read_options=pacsv.ReadOptions(block_size=1 << 22),
+        )
+    return table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
+
+
+def _organism(matrix: ExpressionMatrix, ctx: _Context) -> int | None:
+    taxa = Counter(
+        ctx.samples[s].organism_taxid for s in matrix.sample_accessions if s in ctx.samples and ctx.samples[s].organism_taxid
+    )
+    if taxa:
+        return taxa.most_common(1)[0][0]
+    platform = next((p for p in ctx.bundle.platforms if p.accession == matrix.source.platform_accession), None)
+    return platform.organism_taxid if platform else None
+
+
+def _labels(matrix: ExpressionMatrix, ctx: _Context) -> tuple[list[str], dict[str, list[str]]]:
+    """Texts about the whole matrix, and per-sample texts (the sample's own ``#VALUE`` line first)."""
+    study_labels = [matrix.source.file]
+    per_sample: dict[str, list[str]] = {}
+    for accession in matrix.sample_accessions:
+        sample = ctx.samples.get(accession)
+        if sample is None:
+            continue
+        texts = []
+        if matrix.source.kind == "sample_tables":
+            texts += value_column_labels([(c.name, c.description) for c in sample.table_columns])
+        texts += sample.attributes.get("data_processing", [])
+        per_sample[accession] = texts
+    return study_labels, per_sample
+
+
+def _platform_table(matrix: ExpressionMatrix, ctx: _Context) -> pa.Table | None:
+    if matrix.source.kind == "ncbi_counts":
+        return ctx.ncbi_annotation
+    return ctx.bundle.platform_tables.get(matrix.source.platform_accession or "")
+
+
+def _harmonize_matrix(matrix: ExpressionMatrix, ctx: _Context, plan: LoadPlan) -> dict[str, SampleUnit]:
+    study_labels, per_sample = _labels(matrix, ctx)
+    calls = detect_units(matrix, label_evidence=study_labels, sample_labels=per_sample)
+    summary = summarize_units(calls)
+    matrix.source = matrix.source.model_copy(
+        update={
+            "unit": summary.unit,
+            "is_log": summary.is_log,
+            "unit_evidence": summary.evidence,
+            "unit_confidence": round(summary.confidence, 3),
+            "n_samples": len(matrix.sample_accessions),
+            "n_features": len(matrix.feature_ids),
+        }
+    )
+    units = {c.column: SampleUnit(c.unit, c.is_log, c.evidence, c.confidence) for c in calls}
+    plan.shards.append(ShardPlan(matrix=matrix, level="feature", sample_units=units))
+    taxid = _organism(matrix, ctx)
+    if taxid in REFERENCE_TAXA:
+        mapping = map_identifiers(matrix.feature_ids, reference_for(taxid), platform_table=_platform_table(matrix, ctx))
+        genes = collapse_to_genes(matrix, mapping, summary.unit, is_log=summary.is_log)
+        if genes.feature_ids:
+            collapse = mapping.report.collapse
+            genes.source = genes.source.model_copy(update={"feature_id_kind": "ensembl"})
+            plan.shards.append(
+                ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule if collapse else None,
+                          sample_units=units)
+            )
+        plan.hooks.append(_report_loader(mapping.report, matrix))
+    return units
+
+
+def _report_loader(report: MappingReport, matrix: ExpressionMatrix) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def load(con: duckdb.DuckDBPyConnection) -> None:
+        load_mapping_report(
+            con,
+            report,
+            study_accession=matrix.source.study_accession,
+            platform_accession=matrix.source.platform_accession,
+            source_file=f"{matrix.source.kind}:{matrix.source.file}",
+        )
+
+    return load
+
+
+def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
+    """Fill ``plan`` with shards, per-sample units and mapping reports for ``bundle``'s matrices."""
+    ctx = _Context(bundle, {s.accession: s for s in bundle.samples}, _read_ncbi_annotation(bundle))
+    plan.extra.append(TableRows("gene_mapping_reports", "study_accession", [bundle.study.accession], []))
+    chosen: dict[str, tuple[int, SampleUnit]] = {}
+    for matrix in bundle.expression:
+        if not matrix.sample_accessions or not matrix.feature_ids:
+            continue
+        try:
+            units = _harmonize_matrix(matrix, ctx, plan)
+        except RnacorpusError as exc:
+            raise exc.with_context(accession=bundle.study.accession, path=matrix.source.file) from exc
+        rank = _KIND_RANK.get(matrix.source.kind, 9)
+        for accession, unit in units.items():
+            if accession not in chosen or rank < chosen[accession][0]:
+                chosen[accession] = (rank, unit)
+    for accession, (_, unit) in chosen.items():
+        plan.harmonized.setdefault(accession, {}).update(
+            unit=unit.unit, is_log=unit.is_log, unit_evidence=unit.evidence, unit_confidence=unit.confidence
+        )
+
+
+def reference_releases(taxa: Sequence[int] = REFERENCE_TAXA) -> dict[str, str]:
+    stamps = {}
+    for taxid in taxa:
+        info = reference_for(taxid).info
+        stamps[f"gene_reference.{taxid}"] = f"{info.source} {info.release} sha256:{info.sha256[:16]}"
+    return stamps
