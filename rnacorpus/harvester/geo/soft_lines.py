@@ -1,0 +1,232 @@
+"""Line-level reading of GEO SOFT text: a chunked byte reader and the grammar of one line.
+
+SOFT is line oriented. Header lines start with ``^`` (entity), ``!`` (attribute or table marker) or
+``#`` (column description); everything between ``!xxx_table_begin`` and ``!xxx_table_end`` is
+tab-separated data. A family SOFT of a large series is millions of data lines, so the reader never
+looks at data lines one by one in Python: :meth:`SoftByteReader.read_table_block` finds the next
+line that starts with ``!`` or ``^`` with ``bytes.find`` and hands the rows over as one bytes block,
+which :mod:`rnacorpus.harvester.geo.tables` parses with Arrow's CSV reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal, cast
+
+from isal.isal_zlib import error as IsalError
+
+from rnacorpus.errors import BadContentError, RnacorpusError, TruncatedError
+from rnacorpus.fileio import GZIP_MAGIC, open_maybe_gzip
+
+__all__ = [
+    "LEGACY_FALLBACK",
+    "Line",
+    "LineKind",
+    "SoftByteReader",
+    "classify_line",
+    "decode_text",
+    "open_soft_bytes",
+    "split_field",
+]
+
+logger = logging.getLogger(__name__)
+
+# 1 MiB: big enough that bytes.find does the scanning, small enough not to show in peak memory
+_CHUNK = 1 << 20
+_MARKERS = (ord("!"), ord("^"))
+# ISA-L (fileio's gzip engine) raises its own error type for corrupt deflate data, not OSError
+_STREAM_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    cast(type[BaseException], IsalError),
+)
+
+LineKind = Literal["entity", "attribute", "column", "table_begin", "table_end", "data", "blank"]
+
+#: codec error handler: bytes that are not UTF-8 are read as Windows-1252 (then Latin-1), the
+#: encodings old GEO submissions actually used (ARCHIVES.md §8), instead of becoming U+FFFD
+LEGACY_FALLBACK = "rnacorpus-cp1252-fallback"
+_CP1252_HOLES = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})  # undefined in cp1252: taken as Latin-1
+
+
+def _legacy_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return "".join(
+        bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b) for b in chunk
+    ), error.end
+
+
+codecs.register_error(LEGACY_FALLBACK, _legacy_fallback)
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8, with stray legacy bytes read as Windows-1252 rather than dropped."""
+    return raw.decode("utf-8", LEGACY_FALLBACK)
+
+
+def open_soft_bytes(path: str | Path) -> BinaryIO:
+    """Open a SOFT-like file for binary reading; gzip is detected by content.
+
+    A file named ``.gz`` that is not gzip is refused: it is almost always an HTML error page or a
+    half-written download stored under the archive's name (ARCHIVES.md §8).
+    """
+    name = str(path)
+    if name.endswith((".gz", ".tgz")):
+        with Path(path).open("rb") as raw:
+            first = raw.read(16)
+        if first[:2] != GZIP_MAGIC:
+            what = (
+                "is empty (0 bytes)"
+                if not first
+                else f"does not start with the gzip magic (starts {first!r})"
+            )
+            raise BadContentError(f"file is named .gz but {what}", path=path)
+    return open_maybe_gzip(path)
+
+
+class SoftByteReader:
+    """Buffered line reader over a binary stream that knows the current line number.
+
+    ``readline`` returns one line without its line ending; ``read_table_block`` returns every line up
+    to (not including) the next line that starts with ``!`` or ``^``, in one bytes object.
+    """
+
+    def __init__(self, stream: BinaryIO, *, path: str, chunk_size: int = _CHUNK) -> None:
+        self._stream = stream
+        self.path = path
+        self._chunk = chunk_size
+        self._buf = b""
+        self._pos = 0
+        self._eof = False
+        #: number of the last line handed out (1-based; 0 before the first)
+        self.line_no = 0
+        self._first = True
+
+    def _refill(self) -> None:
+        try:
+            more = self._stream.read(self._chunk)
+        except RnacorpusError as exc:
+            exc.with_context(path=self.path, line=self.line_no + 1)
+            raise
+        except _STREAM_ERRORS as exc:
+            raise TruncatedError(
+                f"cannot read the file ({exc})", path=self.path, line=self.line_no + 1
+            ) from exc
+        if self._first and more:
+            self._first = False
+            if more.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM is not part of the first line
+                more = more[3:]
+        if not more:
+            self._eof = True
+        self._buf = self._buf[self._pos :] + more if self._pos < len(self._buf) else more
+        self._pos = 0
+
+    def readline(self) -> bytes | None:
+        """The next line without ``\\n`` / ``\\r\\n``, or None at end of file."""
+        while True:
+            end = self._buf.find(b"\n", self._pos)
+            if end >= 0:
+                line = self._buf[self._pos : end]
+                self._pos = end + 1
+                break
+            if self._eof:
+                if self._pos >= len(self._buf):
+                    return None
+                line = self._buf[self._pos :]
+                self._pos = len(self._buf)
+                break
+            self._refill()
+        self.line_no += 1
+        return line[:-1] if line.endswith(b"\r") else line
+
+    def read_table_block(self) -> bytes:
+        """Every line up to the next one starting with ``!`` or ``^`` (or end of file), as one block."""
+        parts: list[bytes] = []
+        while True:
+            if self._pos >= len(self._buf):
+                if self._eof:
+                    break
+                self._refill()
+                continue
+            if self._buf[self._pos] in _MARKERS:
+                break
+            cut = self._next_marker()
+            if cut >= 0:
+                parts.append(self._buf[self._pos : cut])
+                self._pos = cut
+                break
+            if self._eof:
+                parts.append(self._buf[self._pos :])
+                self._pos = len(self._buf)
+                break
+            last_newline = self._buf.rfind(b"\n", self._pos)
+            if last_newline >= 0:  # keep the partial last line for the next chunk
+                parts.append(self._buf[self._pos : last_newline + 1])
+                self._pos = last_newline + 1
+            self._refill()
+        block = b"".join(parts)
+        self.line_no += block.count(b"\n") + (1 if block and not block.endswith(b"\n") else 0)
+        return block
+
+    def _next_marker(self) -> int:
+        """Offset of the first line start after ``_pos`` that begins with ``!`` or ``^``; -1 if none."""
+        hits = [
+            at for at in (self._buf.find(b"\n!", self._pos), self._buf.find(b"\n^", self._pos)) if at >= 0
+        ]
+        return min(hits) + 1 if hits else -1
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One classified header line. ``key``/``value`` meaning depends on ``kind``:
+
+    * ``entity``: key = entity kind upper-cased (``SAMPLE``), value = the name after ``=``
+    * ``attribute``: key = field name as deposited (``Sample_title``), value = text after the first ``=``
+    * ``column``: key = column name, value = its description
+    * ``table_begin`` / ``table_end``: key = the table kind in lower case (``sample``, ``platform`` …)
+    * ``data`` / ``blank``: value = the text
+    """
+
+    kind: LineKind
+    key: str
+    value: str
+    number: int
+
+
+def split_field(text: str) -> tuple[str, str]:
+    """``name = value`` → (name, value); the value may itself contain ``=``; no ``=`` → empty value."""
+    name, sep, value = text.partition("=")
+    return name.strip(), value.strip() if sep else ""
+
+
+def classify_line(text: str, number: int) -> Line:
+    """Classify one decoded header line (trailing tabs and spaces are not significant there)."""
+    stripped = text.rstrip()
+    if not stripped:
+        return Line("blank", "", "", number)
+    first = stripped[0]
+    if first == "^":
+        name, value = split_field(stripped[1:])
+        return Line("entity", name.upper(), value, number)
+    if first == "!":
+        lowered = stripped.lower()
+        if lowered.endswith("_table_begin") and "=" not in stripped:
+            return Line("table_begin", lowered[1 : -len("_table_begin")], "", number)
+        if lowered.endswith("_table_end") and "=" not in stripped:
+            return Line("table_end", lowered[1 : -len("_table_end")], "", number)
+        name, value = split_field(stripped[1:])
+        return Line("attribute", name, value, number)
+    if first == "#":
+        name, value = split_field(stripped[1:])
+        return Line("column", name, value, number)
+    return Line("data", "", text, number)
