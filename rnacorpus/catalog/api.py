@@ -77,7 +77,7 @@ class Catalog:
         with self.connect() as con:
             check_user_sql(con, query)
             try:
-                return con.execute(query, list(params) if params else None).fetch_arrow_table()
+                return con.sql(query, params=list(params) if params else None).to_arrow_table()
             except duckdb.Error as exc:
                 raise ConfigError(f"query failed: {exc}") from exc
 

@@ -1,0 +1,225 @@
+"""The reviewed project tables in ``data/``: curated terms, frequent cell lines, organisms.
+
+All three are plain TSV files with ``#`` comment lines, read once per process. They are the only
+place where this project, rather than an ontology, states that a string means a term; a test
+checks every term they name against the pinned releases.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnacorpus.errors import ConfigError
+from rnacorpus.harmonize.ontology.normalize import clean, compact, norm
+
+__all__ = [
+    "DATA_DIR",
+    "CellLineEntry",
+    "CuratedTerm",
+    "Taxon",
+    "cell_line_table",
+    "curated_table",
+    "resolve_taxon",
+    "taxa",
+    "taxon_named",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+HUMAN, MOUSE = 9606, 10090
+# Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
+# shorter ones (ALL, MM, MS, RA) must be written as listed.
+_CASELESS_FROM = 4
+_TAXON_CURIE = re.compile(r"^(?:ncbitaxon[:_])?(\d+)$", re.IGNORECASE)
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    path = DATA_DIR / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            yield {key: (value or "").strip() for key, value in row.items()}
+
+
+@dataclass(frozen=True)
+class CuratedTerm:
+    field: str
+    text: str
+    term_id: str
+    organism: str  # "" (any), "human", "mouse" or "other"
+    implies: tuple[tuple[str, str], ...]
+    case_sensitive: bool
+    note: str
+
+    def applies_to(self, taxid: int | None) -> bool:
+        if not self.organism:
+            return True
+        kind = "human" if taxid == HUMAN else "mouse" if taxid == MOUSE else "other"
+        return self.organism == kind
+
+
+class CuratedTable:
+    def __init__(self, entries: list[CuratedTerm]) -> None:
+        self.entries = entries
+        self._exact: dict[tuple[str, str], list[CuratedTerm]] = defaultdict(list)
+        self._long_abbreviations: dict[tuple[str, str], list[CuratedTerm]] = defaultdict(list)
+        self._normalized: dict[tuple[str, str], list[CuratedTerm]] = defaultdict(list)
+        for entry in entries:
+            if entry.case_sensitive:
+                self._exact[(entry.field, entry.text)].append(entry)
+                if len(entry.text) >= _CASELESS_FROM:
+                    self._long_abbreviations[(entry.field, entry.text.casefold())].append(entry)
+            else:
+                self._normalized[(entry.field, norm(entry.text))].append(entry)
+
+    def find(
+        self, field: str, text: str, taxid: int | None, *, exact_only: bool = False
+    ) -> CuratedTerm | None:
+        """The curated entry for ``text`` in ``field``: abbreviations (exact case below four letters,
+        also with a plural ``s``: PBMCs, MEFs), then the normalized form; organism-specific rows first."""
+        text = clean(text)
+        candidates = self._exact.get((field, text)) or []
+        if not candidates and len(text) > 2 and text.endswith("s"):
+            candidates = self._exact.get((field, text[:-1])) or []
+        if not candidates:
+            folded = text.casefold()
+            candidates = self._long_abbreviations.get((field, folded)) or []
+            if not candidates and folded.endswith("s"):
+                candidates = self._long_abbreviations.get((field, folded[:-1])) or []
+        if not candidates and not exact_only:
+            candidates = self._normalized.get((field, norm(text))) or []
+        fitting = [entry for entry in candidates if entry.applies_to(taxid)]
+        return fitting[0] if fitting else None
+
+    def abbreviations(self) -> set[str]:
+        return {entry.text for entry in self.entries if entry.case_sensitive}
+
+
+def _implies(text: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        field, _, term_id = item.partition("=")
+        pairs.append((field.strip(), term_id.strip()))
+    return tuple(pairs)
+
+
+@functools.cache
+def curated_table() -> CuratedTable:
+    entries = [
+        CuratedTerm(
+            field=row["field"],
+            text=row["text"],
+            term_id=row["term_id"],
+            organism=row["organism"],
+            implies=_implies(row["implies"]),
+            case_sensitive=row["case"] == "cs",
+            note=row["note"],
+        )
+        for row in _rows("curated_terms.tsv")
+    ]
+    return CuratedTable(entries)
+
+
+@dataclass(frozen=True)
+class CellLineEntry:
+    cvcl_id: str
+    name: str
+    names: tuple[str, ...]
+    taxid: int
+    origin_tissue: str | None
+    origin_disease: str | None
+    note: str
+
+
+class CellLineTable:
+    def __init__(self, entries: list[CellLineEntry]) -> None:
+        self.entries = entries
+        self._by_key: dict[str, CellLineEntry] = {}
+        for entry in entries:
+            for name in entry.names:
+                self._by_key.setdefault(compact(name), entry)
+
+    def find(self, text: str, taxid: int | None) -> CellLineEntry | None:
+        entry = self._by_key.get(compact(text))
+        # A line of another species is a different line that shares a name (H1, D3 ...).
+        if entry is None or (taxid is not None and entry.taxid != taxid):
+            return None
+        return entry
+
+
+@functools.cache
+def cell_line_table() -> CellLineTable:
+    entries = []
+    for row in _rows("cell_lines.tsv"):
+        synonyms = tuple(filter(None, row["synonyms"].split("|")))
+        entries.append(
+            CellLineEntry(
+                cvcl_id=row["cvcl_id"],
+                name=row["name"],
+                names=(row["name"], *synonyms),
+                taxid=int(row["taxid"]),
+                origin_tissue=row["origin_tissue"] or None,
+                origin_disease=row["origin_disease"] or None,
+                note=row["note"],
+            )
+        )
+    return CellLineTable(entries)
+
+
+@dataclass(frozen=True)
+class Taxon:
+    taxid: int
+    scientific_name: str
+    common_names: tuple[str, ...]
+
+    @property
+    def term_id(self) -> str:
+        return f"NCBITaxon:{self.taxid}"
+
+
+@functools.cache
+def taxa() -> dict[int, Taxon]:
+    return {
+        int(row["taxid"]): Taxon(
+            int(row["taxid"]), row["scientific_name"], tuple(filter(None, row["common_names"].split("|")))
+        )
+        for row in _rows("taxa.tsv")
+    }
+
+
+@functools.cache
+def _taxon_names() -> dict[str, Taxon]:
+    names: dict[str, Taxon] = {}
+    for taxon in taxa().values():
+        for name in (taxon.scientific_name, *taxon.common_names):
+            names.setdefault(norm(name), taxon)
+    return names
+
+
+def taxon_named(text: str) -> Taxon | None:
+    """A deposited organism name (scientific or common, any case) → taxon; None when unknown."""
+    if match := _TAXON_CURIE.match(text.strip()):
+        return taxa().get(int(match.group(1)))
+    return _taxon_names().get(norm(text))
+
+
+def resolve_taxon(organism: str | int | None) -> int | None:
+    """``"human"``, ``"Homo sapiens"``, ``9606``, ``"NCBITaxon:9606"`` → 9606; None stays None.
+
+    A number we do not list is still a valid NCBI taxon ID and is passed through.
+    """
+    if organism is None or organism == "":
+        return None
+    if isinstance(organism, int):
+        return organism
+    if match := _TAXON_CURIE.match(organism.strip()):
+        return int(match.group(1))
+    taxon = taxon_named(organism)
+    if taxon is None:
+        raise ConfigError(f"unknown organism {organism!r}; give a name (human, mouse …) or an NCBI taxon ID")
+    return taxon.taxid

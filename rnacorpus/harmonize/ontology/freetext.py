@@ -1,0 +1,309 @@
+"""Values of tissue-, source-, cell-, disease- and status-like keys: one decision per field found.
+
+Order of work for one value:
+
+1. an explicit age notation (``E6.5``, ``postnatal day 0.5``) is read and removed from the text;
+2. cell lines are recognized (:mod:`.cell_lines`), then phrases are claimed per field (:mod:`.mentions`);
+3. per field, several different terms resolve to the most specific one when they are related
+   (``skeletal muscle (gastrocnemius)`` → gastrocnemius), else to the first, noting the others;
+4. a health-status word (normal, healthy, adjacent, non-tumour …) makes the disease ``normal``;
+   a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
+5. fields the text implies without naming them, only when not named: the origin of a recognized cell
+   line (``cell_line_origin``), then — for tissue and source keys only — the site of a named disease
+   (``disease_site``: a curated implication such as HCC → liver, or an organ word in the disease's
+   own name such as *renal* cell carcinoma → kidney).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.build import age_annotation, mapped, recorded, unmapped
+from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
+from rnacorpus.harmonize.ontology.curated import CellLineEntry
+from rnacorpus.harmonize.ontology.fields import KeyInfo
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import FieldMatch
+from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
+from rnacorpus.harmonize.ontology.normalize import norm
+from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
+from rnacorpus.harmonize.ontology.stage import stage_for_age
+from rnacorpus.schemas import Annotation
+
+__all__ = ["annotate_free_text"]
+
+NORMAL = "PATO:0000461"
+_NORMAL_MARKER = re.compile(
+    r"\b(?:normal|healthy|non[- ]?tumou?r(?:al|ous)?|non[- ]?cancerous|non[- ]?malignant|non[- ]?neoplastic|"
+    r"non[- ]?diseased|tumou?r[- ]adjacent|adjacent|para[- ]?(?:cancerous|carcinoma|tumou?r(?:al)?))\b",
+    re.IGNORECASE,
+)
+#: status words that mean "no disease" only under a key that is about disease
+_DISEASE_KEY_ONLY = frozenset({"control", "none"})
+#: disease terms too broad to beat a named disease in the same value
+_BROAD_DISEASES = frozenset({"MONDO:0005070", "MONDO:0004992", "MONDO:0004993"})
+#: inside free text only plain sex words count ("mixed", "both", "M" need a sex key)
+_SEX_WORDS = frozenset({"male", "female", "man", "woman", "boy", "girl"})
+_SITE_KINDS = frozenset({"tissue", "source"})
+_NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
+_NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
+_PARTIAL_FACTOR = 0.9
+
+
+def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
+    """The mention to keep, and the ones it beat that are not simply its ancestors."""
+    terms = {mention.match.term_id for mention in found}
+    leaves = [m for m in found if not any(index.is_ancestor(m.match.term_id, other) for other in terms)]
+    chosen = (leaves or found)[0]
+    others = [m for m in found if m.match.term_id != chosen.match.term_id and m in leaves]
+    return chosen, others
+
+
+def _from_mention(
+    info: KeyInfo, value: str, mention: Mention, others: list[Mention], index: OntologyIndex
+) -> Annotation:
+    found = mention.match
+    method = found.method if mention.whole or found.method == "curated" else "normalized"
+    confidence = found.confidence if mention.whole else found.confidence * _PARTIAL_FACTOR
+    notes = [] if mention.whole else [f"phrase {found.text!r} in the value"]
+    if others:
+        notes.append("also names " + ", ".join(repr(m.match.text) for m in others))
+    return mapped(
+        found.field,
+        info.key,
+        value,
+        found.term_id,
+        method,
+        confidence,
+        index,
+        reason="; ".join(notes) or None,
+    )
+
+
+def _negated(tokens: list[str], mention: Mention) -> bool:
+    """``HIV negative``, ``non-diabetic``, ``without asthma``: the value denies the disease."""
+    after = tokens[mention.stop].lower() if mention.stop < len(tokens) else ""
+    before = tokens[mention.start - 1].lower() if mention.start > 0 else ""
+    return after in _NEGATING_AFTER or before in _NEGATING_BEFORE
+
+
+def _disease_mentions(info: KeyInfo, found: list[Mention], tokens: list[str]) -> list[Mention]:
+    found = [m for m in found if not _negated(tokens, m)]
+    kept = [m for m in found if info.kind == "disease" or norm(m.match.text) not in _DISEASE_KEY_ONLY]
+    specific = [m for m in kept if m.match.term_id not in _BROAD_DISEASES]
+    return specific or kept
+
+
+def _cell_line_annotation(info: KeyInfo, value: str, hit: CellLineHit, index: OntologyIndex) -> Annotation:
+    if hit.term_id is None:
+        absent = f"not a Cellosaurus {ONTOLOGY_RELEASES['CVCL']} name; recorded as deposited"
+        return recorded(
+            "cell_line", info.key, hit.text if info.kind != "cell_line" else value, hit.reason or absent
+        )
+    reason = None if hit.method == "exact_label" else f"cell line {hit.text!r}"
+    confidence = {"curated": 0.95, "exact_label": 0.95, "normalized": 0.85}[hit.method]
+    return mapped("cell_line", info.key, value, hit.term_id, hit.method, confidence, index, reason=reason)
+
+
+def _site_from_disease(
+    disease: FieldMatch, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue term, why) for a disease: a curated implication, else an organ word in its name."""
+    for field_name, term_id in disease.implies:
+        if field_name == "tissue":
+            return term_id, f"implied by {disease.text!r}"
+    label = index.label(disease.term_id) or ""
+    for text in (disease.text, label):
+        found = find_mentions(text, ("tissue",), taxid, index).for_field("tissue")
+        # Only organ words we trust out of context: labels and our adjectives, not synonyms (ALL, AD …).
+        sites = [m for m in found if not m.match.via_synonym]
+        if sites:
+            return sites[0].match.term_id, f"organ named in {text!r}"
+    return None
+
+
+def _origin(
+    info: KeyInfo, value: str, decided: dict[str, Annotation], entry: CellLineEntry, index: OntologyIndex
+) -> list[Annotation]:
+    """Tissue and disease of a recognized line's origin, for the fields the value does not name."""
+    out = []
+    for field_name, term_id in (("tissue", entry.origin_tissue), ("disease", entry.origin_disease)):
+        if term_id and field_name not in decided:
+            why = f"Cellosaurus origin of {entry.name}"
+            out.append(
+                mapped(field_name, info.key, value, term_id, "cell_line_origin", 0.7, index, reason=why)
+            )
+    return out
+
+
+def _implied_tissue(
+    info: KeyInfo, value: str, named: dict[str, Mention], taxid: int | None, index: OntologyIndex
+) -> Annotation | None:
+    """A tissue the value implies without naming it: PBMC → blood, then the site of a named disease."""
+    cell_type = named.get("cell_type")
+    for field_name, term_id in cell_type.match.implies if cell_type else ():
+        if field_name == "tissue":
+            why = f"implied by {cell_type.match.text!r}" if cell_type else None
+            return mapped("tissue", info.key, value, term_id, "curated", 0.85, index, reason=why)
+    disease = named.get("disease")
+    site = _site_from_disease(disease.match, taxid, index) if disease else None
+    if site is None:
+        return None
+    return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
+
+
+def _derived(
+    info: KeyInfo,
+    value: str,
+    decided: dict[str, Annotation],
+    named: dict[str, Mention],
+    hit: CellLineHit | None,
+    taxid: int | None,
+    index: OntologyIndex,
+) -> list[Annotation]:
+    if hit is not None and hit.entry is not None:
+        # A cell line's tissue is its origin, never the site of the disease it models.
+        return _origin(info, value, decided, hit.entry, index)
+    if "tissue" in decided or info.kind not in _SITE_KINDS:
+        return []
+    implied = _implied_tissue(info, value, named, taxid, index)
+    return [implied] if implied else []
+
+
+def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex) -> Annotation:
+    names = ", ".join(f"{t} ({index.label(t)})" for t in mention.match.candidates)
+    return unmapped(
+        mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}"
+    )
+
+
+def _is_normal(value: str, found: list[Mention]) -> bool:
+    return bool(_NORMAL_MARKER.search(value)) or any(m.match.term_id == NORMAL for m in found)
+
+
+def _normal(info: KeyInfo, value: str, neighbour: Mention | None, index: OntologyIndex) -> Annotation:
+    """Health status normal; a disease named beside it is the neighbouring tissue's, not the sample's."""
+    word = _NORMAL_MARKER.search(value)
+    notes = [f"health status {word.group(0)!r}"] if word else []
+    if neighbour is not None:
+        notes.append(f"{neighbour.match.text!r} names the neighbouring disease")
+    whole = word is not None and word.group(0).strip().lower() == value.strip().lower()
+    method, confidence = ("curated", 0.95) if whole or word is None else ("normalized", 0.85)
+    return mapped(
+        "disease", info.key, value, NORMAL, method, confidence, index, reason="; ".join(notes) or None
+    )
+
+
+def _without(value: str, matched: str | None) -> str:
+    if not matched:
+        return value
+    rest = re.sub(re.escape(matched), " ", value, count=1, flags=re.IGNORECASE)
+    # "embryo day 6.5": the notation goes, the embryo (a tissue) stays.
+    return rest + (" embryo" if re.search(r"\bembryos?\b", matched) else "")
+
+
+def _decide_disease(
+    info: KeyInfo, value: str, found: list[Mention], tokens: list[str], index: OntologyIndex
+) -> tuple[Annotation | None, Mention | None]:
+    """The disease decision (normal / denied / named) and the disease the value names, if any."""
+    denied = [m for m in found if _negated(tokens, m)]
+    found = _disease_mentions(info, found, tokens)
+    if denied and not found and info.kind == "disease":
+        return unmapped("disease", info.key, value, f"the value denies {denied[0].match.text!r}"), None
+    named = next((m for m in found if m.match.term_id != NORMAL), None)
+    if _is_normal(value, found):
+        return _normal(info, value, named, index), named
+    if not found:
+        return None, None
+    chosen, others = _most_specific(found, index)
+    return _from_mention(info, value, chosen, others, index), chosen
+
+
+def _decide(
+    info: KeyInfo, value: str, mentions: Mentions, index: OntologyIndex
+) -> tuple[dict[str, Annotation], dict[str, Mention]]:
+    """One decision per field the value names, and the mention behind each."""
+    decided: dict[str, Annotation] = {}
+    named: dict[str, Mention] = {}
+    for field_name in info.fields:
+        found = mentions.for_field(field_name)
+        if field_name == "disease":
+            decision, disease = _decide_disease(info, value, found, mentions.tokens, index)
+            if decision is not None:
+                decided["disease"] = decision
+            if disease is not None:
+                named["disease"] = disease
+            continue
+        if field_name == "sex":
+            found = [m for m in found if norm(m.match.text) in _SEX_WORDS]
+        if field_name == "tissue" and info.kind == "cell_type" and "cell_type" in decided:
+            continue  # "renal tubular epithelial cells" is a cell type; its organ word is not the tissue
+        if found:
+            chosen, others = _most_specific(found, index)
+            decided[field_name] = _from_mention(info, value, chosen, others, index)
+            named[field_name] = chosen
+        elif field_name == info.primary and (unclear := mentions.ambiguous(field_name)):
+            decided[field_name] = _ambiguous(info, value, unclear[0], index)
+    return decided, named
+
+
+def annotate_free_text(
+    info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex
+) -> list[Annotation]:
+    fields = info.fields
+    age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
+    text = _without(value, age.matched if age else None)
+    mentions = find_mentions(
+        text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
+    )
+    decided, named = _decide(info, value, mentions, index)
+    result = [decided[name] for name in fields if name in decided]
+    if mentions.cell_line is not None:
+        result.append(_cell_line_annotation(info, value, mentions.cell_line, index))
+    elif info.kind == "cell_line":
+        why = "no Cellosaurus name recognized; recorded as deposited"
+        result.append(recorded("cell_line", info.key, value, why))
+    result.extend(_derived(info, value, decided, named, mentions.cell_line, taxid, index))
+    if age is not None:
+        result.extend(_age_annotations(info, value, age, taxid, index, decided))
+    return _ordered(result, fields)
+
+
+def _age_annotations(
+    info: KeyInfo,
+    value: str,
+    age: AgeParse,
+    taxid: int | None,
+    index: OntologyIndex,
+    decided: dict[str, Annotation],
+) -> list[Annotation]:
+    out = [age_annotation(info.key, value, age, 0.9, None)]
+    stage = stage_for_age(age, taxid, index)
+    if stage is not None and "development_stage" not in decided:
+        out.append(
+            mapped(
+                "development_stage",
+                info.key,
+                value,
+                stage,
+                "parsed",
+                0.85,
+                index,
+                reason="implied by the age notation",
+            )
+        )
+    return out
+
+
+def _ordered(annotations: Sequence[Annotation], fields: Sequence[str]) -> list[Annotation]:
+    rank = {
+        name: i
+        for i, name in enumerate((*fields, "cell_line", "tissue", "disease", "age", "development_stage"))
+    }
+    return sorted(annotations, key=lambda a: rank.get(a.field, len(rank)))
+
+
+def unmapped_primary(info: KeyInfo, value: str, reason: str) -> list[Annotation]:
+    return [unmapped(info.primary, info.key, value, reason)] if info.primary else []

@@ -1,0 +1,183 @@
+"""The loaded ontology index: name lookups by form, labels, scopes, closure and fuzzy search.
+
+One index per process (:func:`get_index`), built from the compiled Arrow tables
+(:mod:`~rnacorpus.harmonize.ontology.compile`). The ``keys`` table is sorted by (form, key), so a
+lookup is a binary search over one plain list of strings: a warm start builds no dicts of names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import fuzz, process
+
+from rnacorpus.harmonize.ontology.compile import KEY_FORMS, load_tables
+
+__all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "Hit", "OntologyIndex", "get_index"]
+
+log = logging.getLogger(__name__)
+
+#: rapidfuzz ratio (0-100) a normalized value must reach against a normalized name
+FUZZY_THRESHOLD = 90.0
+#: shorter values are never fuzzy-matched: one edit changes their meaning (CD4/CD8, MS/ME)
+FUZZY_MIN_LENGTH = 6
+# The runner-up term must trail the best by this much, else the fuzzy match is ambiguous.
+_FUZZY_MARGIN = 2.0
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    term_id: str
+    kind: str  # "label" | "exact_synonym"
+    name: str = ""  # the ontology's own spelling of the name that matched
+
+
+class OntologyIndex:
+    def __init__(self, tables: dict[str, pa.Table]) -> None:
+        self.tables = tables
+        terms = tables["terms"]
+        self._term_row = {term_id: i for i, term_id in enumerate(terms["term_id"].to_pylist())}
+        self._labels = terms["label"]
+        self._scopes = terms["scope"]
+        self._deprecated = terms["deprecated"]
+        keys = tables["keys"]
+        self._key_terms = keys["term_ids"]
+        self._key_kinds = keys["kinds"]
+        self._key_names = keys["names"]
+        self._key_strings: list[str] = keys["key"].to_pylist()
+        self._bounds = _form_bounds(keys["form"].to_pylist())
+        self._cell_labels_cache: dict[str, str] | None = None
+        self._fuzzy_lock = threading.Lock()
+        self._fuzzy_choices: dict[str, tuple[list[str], list[str]]] = {}
+
+    # -- terms -------------------------------------------------------------------------------
+    def label(self, term_id: str) -> str | None:
+        row = self._term_row.get(term_id)
+        if row is not None:
+            return str(self._labels[row].as_py())
+        return self._cell_labels().get(term_id) if term_id.startswith("CVCL_") else None
+
+    def scope(self, term_id: str) -> str | None:
+        row = self._term_row.get(term_id)
+        return None if row is None else str(self._scopes[row].as_py())
+
+    def exists(self, term_id: str) -> bool:
+        return term_id in self._term_row or term_id in self._cell_labels()
+
+    def deprecated(self, term_id: str) -> bool:
+        row = self._term_row.get(term_id)
+        return row is not None and bool(self._deprecated[row].as_py())
+
+    def _cell_labels(self) -> dict[str, str]:
+        if self._cell_labels_cache is None:
+            cells = self.tables["cell_lines"]
+            self._cell_labels_cache = dict(
+                zip(cells["term_id"].to_pylist(), cells["label"].to_pylist(), strict=True)
+            )
+        return self._cell_labels_cache
+
+    # -- names -------------------------------------------------------------------------------
+    def _key_row(self, form: str, key: str) -> int | None:
+        start, stop = self._bounds[form]
+        row = bisect.bisect_left(self._key_strings, key, start, stop)
+        return row if row < stop and self._key_strings[row] == key else None
+
+    def lookup(self, key: str, form: str, scopes: Iterable[str]) -> list[Hit]:
+        """Terms whose name, in ``form`` (casefold / norm / bag), equals ``key``, within ``scopes``."""
+        row = self._key_row(form, key)
+        if row is None:
+            return []
+        wanted = set(scopes)
+        hits: dict[str, Hit] = {}
+        rows = zip(
+            self._key_terms[row].as_py(),
+            self._key_kinds[row].as_py(),
+            self._key_names[row].as_py(),
+            strict=True,
+        )
+        for term_id, kind, name in rows:
+            if self.scope(term_id) in wanted and (term_id not in hits or kind == "label"):
+                hits[term_id] = Hit(term_id, kind, name)
+        return sorted(hits.values(), key=lambda hit: (hit.kind != "label", hit.term_id))
+
+    def cell_lines(self, compact_key: str) -> list[str]:
+        """Cellosaurus IDs whose label, letters and digits only, equals ``compact_key``."""
+        row = self._key_row("compact", compact_key)
+        return [] if row is None else list(self._key_terms[row].as_py())
+
+    def fuzzy(self, normalized: str, scope: str) -> tuple[str, float] | None:
+        """Best fuzzy (term_id, score) for a normalized value, or None when below threshold or tied."""
+        if len(normalized) < FUZZY_MIN_LENGTH:
+            return None
+        names, term_ids = self._choices(scope)
+        found = process.extract(normalized, names, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_THRESHOLD)
+        # Numbers must agree exactly: CD4 is not CD8, Theiler stage 21 is not 22.
+        digits = _DIGITS.findall(normalized)
+        found = [(name, score, i) for name, score, i in found if _DIGITS.findall(name) == digits]
+        if not found:
+            return None
+        best_term = term_ids[found[0][2]]
+        rivals = [score for _, score, i in found if term_ids[i] != best_term]
+        if rivals and found[0][1] - rivals[0] < _FUZZY_MARGIN:
+            return None
+        return best_term, float(found[0][1])
+
+    def _choices(self, scope: str) -> tuple[list[str], list[str]]:
+        with self._fuzzy_lock:
+            if scope not in self._fuzzy_choices:
+                names = self.tables["names"]
+                rows = pc.index_in(names["term_id"], self.tables["terms"]["term_id"])
+                chosen = names.filter(pc.equal(pc.take(self._scopes, rows), scope))
+                self._fuzzy_choices[scope] = (chosen["norm"].to_pylist(), chosen["term_id"].to_pylist())
+            return self._fuzzy_choices[scope]
+
+    # -- hierarchy ---------------------------------------------------------------------------
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one index per process, lives as long as it
+    def ancestors(self, term_id: str) -> dict[str, int]:
+        """Ancestors (is_a and part_of) with their distance; the term itself at distance 0."""
+        closure = self.tables["closure"]
+        rows = closure.filter(pc.equal(closure["descendant_id"], term_id))
+        return dict(zip(rows["ancestor_id"].to_pylist(), rows["distance"].to_pylist(), strict=True))
+
+    def descendants(self, term_ids: Sequence[str]) -> list[str]:
+        closure = self.tables["closure"]
+        rows = closure.filter(pc.is_in(closure["ancestor_id"], pa.array(list(term_ids), pa.string())))
+        return sorted(set(rows["descendant_id"].to_pylist()))
+
+    def is_ancestor(self, ancestor: str, term_id: str) -> bool:
+        return ancestor != term_id and ancestor in self.ancestors(term_id)
+
+
+def _form_bounds(forms: list[str]) -> dict[str, tuple[int, int]]:
+    """form → (start, stop) of its block; the keys table is sorted by form, then key."""
+    bounds = {}
+    for form in (*KEY_FORMS, "compact"):
+        start = forms.index(form)
+        bounds[form] = (start, start + forms.count(form))
+    return bounds
+
+
+_lock = threading.Lock()
+_index: OntologyIndex | None = None
+
+
+def get_index(cache: Path | None = None) -> OntologyIndex:
+    """The process-wide index, loaded on first use (compiled and cached on disk the first time)."""
+    global _index
+    with _lock:
+        if _index is None:
+            started = time.perf_counter()
+            _index = OntologyIndex(load_tables(cache))
+            log.debug("ontology index ready in %.2fs", time.perf_counter() - started)
+        return _index

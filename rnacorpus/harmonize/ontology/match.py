@@ -1,0 +1,176 @@
+"""One piece of text → one term of one field, by the rule order of the issue.
+
+Rules, first that succeeds wins; each match records its rule as ``method``:
+
+1. ``curated``        the project table (``data/curated_terms.tsv``), exact-case abbreviations first;
+2. ``exact_label``    the text equals a term label, ignoring case;
+3. ``exact_synonym``  the text equals an exact synonym, ignoring case;
+4. ``normalized``     equal after normalization (spelling, plurals, punctuation, marker signs), then
+                      equal as a bag of words (word order free);
+5. ``fuzzy``          rapidfuzz ratio ≥ 90 on the normalized text, unique best term, same numbers.
+
+Only live (undeprecated) terms in the field's scope are candidates: tissue = UBERON anatomy,
+cell_type = CL, disease = MONDO diseases + PATO normal, sex = PATO sexes, development_stage =
+HsapDv / MmusDv / UBERON stages (the species' own ontology first), assay = EFO processes.
+Very generic terms (cell, tissue, organ, disease) never count as a match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
+from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index
+from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
+
+__all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
+
+FIELD_SCOPES: dict[str, tuple[str, ...]] = {
+    "tissue": ("tissue",),
+    "cell_type": ("cell_type",),
+    "disease": ("disease",),
+    "sex": ("sex",),
+    "development_stage": ("stage",),
+    "assay": ("assay",),
+}
+#: confidence per method; partial (phrase-in-value) matches are scaled down by the caller
+CONFIDENCE = {
+    "curated": 0.95,
+    "exact_label": 1.0,
+    "exact_synonym": 0.95,
+    "normalized": 0.9,
+    "normalized_bag": 0.85,
+    "fuzzy": 0.7,
+}
+#: roots too generic to say anything about a sample
+GENERIC_TERMS = frozenset(
+    {
+        "CL:0000000",  # cell
+        "CL:0000003",  # native cell
+        "CL:0000010",  # cultured cell
+        "CL:0000255",  # eukaryotic cell
+        "CL:0000548",  # animal cell
+        "UBERON:0000479",  # tissue
+        "UBERON:0000062",  # organ
+        "UBERON:0000061",  # anatomical structure
+        "UBERON:0001062",  # anatomical entity
+        "UBERON:0000465",  # material anatomical entity
+        "UBERON:0000105",  # life cycle stage
+        "MONDO:0000001",  # disease
+        "HsapDv:0000000",  # life cycle stage
+        "MmusDv:0000000",  # life cycle stage
+    }
+)
+_STAGE_PREFIX = {HUMAN: "HsapDv:", MOUSE: "MmusDv:"}
+# An ontology synonym written as a short capitalized abbreviation (ALL, AD, TS22): other words share
+# these letters ("all samples"), so they match only when spelled exactly so.
+_ABBREVIATION = re.compile(r"^(?=.*[A-Z].*[A-Z]|.*\d)[A-Z0-9][A-Za-z0-9-]{0,5}$")
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    field: str
+    term_id: str
+    method: str
+    confidence: float
+    text: str
+    implies: tuple[tuple[str, str], ...] = ()
+    #: True when the ontology name was a single word synonym (risky inside longer text)
+    single_word_synonym: bool = False
+    #: True when an ontology synonym (not a label, not our table) made the match
+    via_synonym: bool = False
+    #: for method "ambiguous": the terms that share the name (term_id is then empty)
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.method == "ambiguous"
+
+
+def _species_filter(field: str, hits: list[Hit], taxid: int | None) -> list[Hit]:
+    """Development stages: the species' own ontology, else UBERON's species-neutral stages."""
+    if field != "development_stage":
+        return hits
+    prefix = _STAGE_PREFIX.get(taxid or 0, "UBERON:")
+    return [hit for hit in hits if hit.term_id.startswith(prefix)]
+
+
+def _abbreviation(name: str) -> bool:
+    return bool(_ABBREVIATION.match(name))
+
+
+def _pick(field: str, hits: list[Hit], taxid: int | None, text: str) -> list[Hit]:
+    """The hits to consider: labels before synonyms; more than one distinct term is ambiguity."""
+    hits = [hit for hit in _species_filter(field, hits, taxid) if hit.term_id not in GENERIC_TERMS]
+    hits = [hit for hit in hits if hit.kind == "label" or not _abbreviation(hit.name) or hit.name == text]
+    labels = [hit for hit in hits if hit.kind == "label"]
+    return labels or hits
+
+
+def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    scopes = FIELD_SCOPES[field]
+    attempts = (
+        (text.casefold(), "casefold", None),
+        (norm(text), "norm", "normalized"),
+        (bag(text), "bag", "normalized_bag"),
+    )
+    for key, form, method in attempts:
+        if not key:
+            continue
+        hits = _pick(field, index.lookup(key, form, scopes), taxid, text)
+        if not hits:
+            continue
+        if len({h.term_id for h in hits}) > 1:
+            # Two different terms answering the same name: reported, never picked.
+            return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(h.term_id for h in hits))
+        hit = hits[0]
+        name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
+        synonym = hit.kind == "exact_synonym"
+        single = synonym and (len(key.split()) == 1 or _abbreviation(hit.name))
+        return FieldMatch(
+            field,
+            hit.term_id,
+            name_method.replace("_bag", ""),
+            CONFIDENCE[name_method],
+            text,
+            (),
+            single,
+            synonym,
+        )
+    return None
+
+
+def match_text(
+    field: str,
+    text: str,
+    *,
+    taxid: int | None = None,
+    fuzzy: bool = True,
+    abbreviations_only: bool = False,
+    index: OntologyIndex | None = None,
+) -> FieldMatch | None:
+    """The term for ``text`` in ``field`` by the rule order above, or None.
+
+    ``abbreviations_only``: just our exact-case abbreviations (ALL, HCC …), which callers try across
+    all fields before anything else.
+    """
+    text = clean(text)
+    if not text or field not in FIELD_SCOPES:
+        return None
+    index = index or get_index()
+    curated = curated_table().find(field, text, taxid, exact_only=abbreviations_only)
+    if curated is not None and index.exists(curated.term_id):
+        return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
+    if abbreviations_only:
+        return None
+    found = _ontology_match(field, text, taxid, index)
+    if found is not None or not fuzzy:
+        return found
+    for scope in FIELD_SCOPES[field]:
+        best = index.fuzzy(norm(text), scope)
+        if best is not None and best[0] not in GENERIC_TERMS:
+            if field == "development_stage" and not _species_filter(field, [Hit(best[0], "label")], taxid):
+                continue
+            return FieldMatch(field, best[0], "fuzzy", round(CONFIDENCE["fuzzy"] * best[1] / 100, 3), text)
+    return None

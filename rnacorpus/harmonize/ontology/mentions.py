@@ -1,0 +1,219 @@
+"""Find the terms a free-text value mentions, for the fields its key allows.
+
+A value such as ``HCC tumor tissue`` or ``Primary T-ALL cells; newly diagnosed patient`` is split into
+word tokens; phrases are tried longest first and claimed left to right, each by the first field (in
+the key's order) whose rules (:func:`~rnacorpus.harmonize.ontology.match.match_text`, no fuzzy) accept
+it, so ``breast cancer`` is one disease and not also the tissue ``breast``. A phrase counts as the
+*whole* value when everything around it is filler (tissue, sample, total RNA, human …). Inside longer
+text, one-word exact synonyms are not trusted (MONDO and UBERON have many that are ordinary words).
+
+Fuzzy matching is only tried on a short whole value that nothing else matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
+
+__all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "tokenize"]
+
+#: words that carry no field information; a value made of one phrase plus these is "whole"
+FILLER = frozenset(
+    {
+        "tissue", "tissues", "sample", "samples", "specimen", "specimens", "total", "rna", "mrna", "dna",
+        "from", "of", "the", "and", "with", "in", "to", "for", "on", "at", "by", "human", "humans", "mouse",
+        "mice", "murine", "rat", "homo", "sapiens", "mus", "musculus", "primary", "fresh", "frozen",
+        "isolated", "isolation", "cultured", "culture", "derived", "purified", "sorted", "immortalized",
+        "biopsy", "biopsies", "surgical", "resected", "postmortem", "post-mortem", "cadaver", "donor",
+        "donors", "patient", "patients", "pooled", "pool", "trizol", "labeled", "labelled", "cy3", "cy5",
+        "extract", "lysate", "whole", "entire", "cell", "cells", "line", "lines", "organoid", "organoids",
+        "prep", "preparation", "snap", "section", "sections", "newly", "diagnosed", "type", "day", "days",
+        "week", "weeks", "month", "months", "year", "years", "old",
+    }
+)  # fmt: skip
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
+_MAX_PHRASE = 8
+_PAREN = re.compile(r"\([^()]*\)")
+_INNER = re.compile(r"\(([^()]+)\)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    match: FieldMatch
+    start: int  # token index
+    stop: int
+    whole: bool
+
+
+@dataclass
+class Mentions:
+    tokens: list[str]
+    found: list[Mention] = field(default_factory=list)
+    cell_line: CellLineHit | None = None
+
+    def for_field(self, name: str) -> list[Mention]:
+        """Mentions naming one term of ``name`` (ambiguous phrases are in :attr:`ambiguous`)."""
+        return [m for m in self.found if m.match.field == name and not m.match.ambiguous]
+
+    def ambiguous(self, name: str) -> list[Mention]:
+        return [m for m in self.found if m.match.field == name and m.match.ambiguous]
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _is_filler(tokens: list[str]) -> bool:
+    return all(token.lower() in FILLER for token in tokens)
+
+
+def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in fields if name in FIELD_SCOPES)
+
+
+def _try_phrase(
+    phrase: str, fields: tuple[str, ...], taxid: int | None, index: OntologyIndex, *, whole: bool
+) -> FieldMatch | None:
+    # Our reviewed abbreviations first, across all fields: "ALL" is the leukemia before an ontology's "ALL".
+    for name in fields:
+        curated = match_text(name, phrase, taxid=taxid, fuzzy=False, abbreviations_only=True, index=index)
+        if curated is not None:
+            return curated
+    unclear: FieldMatch | None = None
+    for name in fields:
+        found = match_text(name, phrase, taxid=taxid, fuzzy=False, index=index)
+        if found is None or (found.single_word_synonym and not whole):
+            continue
+        if not found.ambiguous:
+            return found
+        unclear = unclear or found
+    return unclear
+
+
+def _scan(
+    tokens: list[str], taxid: int | None, fields: tuple[str, ...], index: OntologyIndex, claimed: list[bool]
+) -> list[Mention]:
+    found: list[Mention] = []
+    for size in range(min(_MAX_PHRASE, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            stop = start + size
+            # A phrase never starts with filler nor ends with a function word; it may end with other
+            # filler ("T cells").
+            if (
+                any(claimed[start:stop])
+                or tokens[start].lower() in FILLER
+                or tokens[stop - 1].lower() in FUNCTION_WORDS
+            ):
+                continue
+            whole = _is_filler(tokens[:start] + tokens[stop:])
+            hit = _try_phrase(" ".join(tokens[start:stop]), fields, taxid, index, whole=whole)
+            if hit is not None:
+                found.append(Mention(hit, start, stop, whole))
+                claimed[start:stop] = [True] * size
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _whole_variants(value: str, tokens: list[str]) -> list[str]:
+    """The whole value, without parentheses, and stripped of filler words."""
+    core = [token for token in tokens if token.lower() not in FILLER]
+    variants = [value, _PAREN.sub(" ", value), " ".join(core)]
+    return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
+
+
+def find_mentions(
+    value: str,
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    *,
+    line_key: bool = False,
+    cell_suffix: bool = False,
+) -> Mentions:
+    """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys)."""
+    tokens = tokenize(value)
+    result = Mentions(tokens)
+    if not tokens:
+        return result
+    claimed = [False] * len(tokens)
+    if "cell_line" in fields:
+        result.cell_line = find_cell_line(tokens, value, taxid, index, line_key=line_key)
+        if result.cell_line is not None:
+            claimed[result.cell_line.start : result.cell_line.stop] = [True] * (
+                result.cell_line.stop - result.cell_line.start
+            )
+    phrase_fields = _phrase_fields(fields)
+    whole = (
+        _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix)
+        if result.cell_line is None
+        else None
+    )
+    if whole is not None and not whole.ambiguous:
+        result.found.append(Mention(whole, 0, len(tokens), True))
+        # "liver (adult)": what the parenthesis adds for other fields still counts.
+        others = tuple(name for name in phrase_fields if name != whole.field)
+        outside = [not inside for inside in _in_parentheses(value)]
+        if others and not all(outside) and len(outside) == len(tokens):
+            result.found.extend(_scan(tokens, taxid, others, index, outside))
+        return result
+    result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed))
+    if whole is not None and not any(m.match.field == whole.field for m in result.found):
+        result.found.append(Mention(whole, 0, len(tokens), True))  # reported as ambiguous, never picked
+    if not result.found and result.cell_line is None and phrase_fields:
+        fuzzy = _fuzzy_whole(tokens, phrase_fields[0], taxid, index)
+        if fuzzy is not None:
+            result.found.append(Mention(fuzzy, 0, len(tokens), True))
+    return result
+
+
+def _in_parentheses(value: str) -> list[bool]:
+    """Per token of ``value``: does it sit inside a parenthesis?"""
+    spans = [match.span() for match in _INNER.finditer(value)]
+    return [
+        any(start <= token.start() and token.end() <= stop for start, stop in spans)
+        for token in _TOKEN.finditer(value)
+    ]
+
+
+def _inner_refinement(
+    value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex
+) -> FieldMatch | None:
+    """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it."""
+    for inner_text in _INNER.findall(value):
+        inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
+        if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
+            return inner
+    return None
+
+
+def _whole_match(
+    value: str,
+    tokens: list[str],
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    cell_suffix: bool,
+) -> FieldMatch | None:
+    for variant in _whole_variants(value, tokens):
+        if cell_suffix and not re.search(r"\bcells?\b", variant, re.IGNORECASE):
+            found = match_text("cell_type", f"{variant} cell", taxid=taxid, fuzzy=False, index=index)
+            if found is not None:
+                return found
+        found = _try_phrase(variant, fields, taxid, index, whole=True)
+        if found is not None:
+            refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
+            return refined or found
+    return None
+
+
+def _fuzzy_whole(
+    tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex
+) -> FieldMatch | None:
+    core = [token for token in tokens if token.lower() not in FILLER]
+    if not core or len(core) > 4:
+        return None
+    return match_text(primary, " ".join(core), taxid=taxid, fuzzy=True, index=index)

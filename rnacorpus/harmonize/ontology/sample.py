@@ -1,0 +1,194 @@
+"""A sample's characteristics → one harmonized decision per field, and its ``samples`` columns.
+
+Evidence: every characteristic (``key: value`` as deposited), the source name, the library strategy
+/ source and GEO sample type (for the assay). Titles and descriptions are not used: they name
+conditions and replicates far more often than tissues, and a guess is worse than a gap.
+
+A unit stated in its own characteristic (MAGE-TAB ``TimeUnit: day``, ``age unit: months``) applies to
+unit-less ages of the same sample.
+
+Conflicts are resolved per field, in this order (:func:`resolve_fields`):
+
+1. a decision with a term (or a parsed age) beats one without;
+2. evidence strength: a key dedicated to the field (``tissue: …`` for tissue) > another key that
+   mentions it (``source_name: … liver``) > a derived decision (``disease_site``, ``cell_line_origin``);
+3. within the strongest evidence, a mapped decision whose term descends from the chosen one replaces
+   it (``tissue: brain`` with ``source_name: hippocampus`` → hippocampus); unrelated terms are kept
+   out and named in the reason;
+4. then higher confidence, then deposited order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rnacorpus.harmonize.ontology.age import canonical_unit
+from rnacorpus.harmonize.ontology.annotate import explain_characteristic
+from rnacorpus.harmonize.ontology.build import mapped
+from rnacorpus.harmonize.ontology.curated import resolve_taxon
+from rnacorpus.harmonize.ontology.fields import detect_key, normalize_key
+from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index
+from rnacorpus.harmonize.ontology.match import match_text
+from rnacorpus.schemas import Annotation, Characteristic, Sample
+
+__all__ = [
+    "SAMPLE_FIELD_COLUMNS",
+    "annotate_sample",
+    "characteristic_annotations",
+    "resolve_fields",
+    "sample_fields",
+]
+
+#: the ``samples`` columns this module fills (a subset of the catalog's harmonized columns)
+SAMPLE_FIELD_COLUMNS = (
+    "tissue_id",
+    "tissue_label",
+    "cell_type_id",
+    "cell_type_label",
+    "disease_id",
+    "disease_label",
+    "sex_id",
+    "sex_label",
+    "age_value",
+    "age_min",
+    "age_max",
+    "age_unit",
+    "development_stage_id",
+    "development_stage_label",
+    "cell_line",
+    "cell_line_id",
+    "assay_id",
+    "assay_label",
+)
+_UNIT_KEY = re.compile(r"^(?:time ?unit|age ?units?|unit of age|units? of time)$")
+_DERIVED = frozenset({"disease_site", "cell_line_origin"})
+_SINGLE_CELL = re.compile(r"single[ -]?cell|single[ -]?nucle", re.IGNORECASE)
+_ARRAY_ASSAY = "EFO:0002768"  # transcription profiling by array
+_SINGLE_CELL_ASSAY = "EFO:0008913"
+
+
+def _unit_hint(characteristics: Iterable[Characteristic]) -> str | None:
+    for item in characteristics:
+        if _UNIT_KEY.match(normalize_key(item.key)):
+            unit = canonical_unit(item.value)
+            if unit:
+                return unit
+    return None
+
+
+def characteristic_annotations(
+    characteristics: Sequence[Characteristic], *, organism: str | int | None = None
+) -> list[Annotation]:
+    """Every decision of every characteristic (before conflict resolution), in deposited order."""
+    taxid = resolve_taxon(organism)
+    hint = _unit_hint(characteristics)
+    index = get_index()
+    found: list[Annotation] = []
+    for item in characteristics:
+        found.extend(
+            explain_characteristic(
+                item.key, item.value, organism=taxid, unit_hint=hint, index=index
+            ).annotations
+        )
+    return found
+
+
+def _has_decision(annotation: Annotation) -> bool:
+    if annotation.field == "age":
+        return annotation.method == "parsed"
+    return annotation.term_id is not None or (
+        annotation.field == "cell_line" and annotation.method == "recorded"
+    )
+
+
+def _evidence_rank(annotation: Annotation) -> int:
+    if annotation.method in _DERIVED:
+        return 2
+    return 0 if detect_key(annotation.raw_key).primary == annotation.field else 1
+
+
+def _resolve_one(candidates: list[Annotation], index: OntologyIndex) -> Annotation:
+    ordered = sorted(
+        enumerate(candidates),
+        key=lambda item: (not _has_decision(item[1]), _evidence_rank(item[1]), -item[1].confidence, item[0]),
+    )
+    chosen = ordered[0][1]
+    if chosen.term_id is None:
+        return chosen
+    term = chosen.term_id
+    named = [(a, a.term_id) for a in candidates if a.term_id and a.method not in _DERIVED and a is not chosen]
+    for other, other_term in named:
+        if index.is_ancestor(term, other_term):
+            chosen, term = other, other_term
+    conflicts = [a for a, t in named if t != term and not index.is_ancestor(t, term)]
+    if conflicts:
+        note = "; ".join(f"{a.raw_key or 'value'} says {a.term_label or a.term_id}" for a in conflicts)
+        chosen = chosen.model_copy(
+            update={"reason": "; ".join(filter(None, [chosen.reason, f"other evidence: {note}"]))}
+        )
+    return chosen
+
+
+def resolve_fields(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """One decision per field, by the rule in the module docstring; fields in first-seen order."""
+    by_field: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        by_field.setdefault(annotation.field, []).append(annotation)
+    index = get_index()
+    return [_resolve_one(candidates, index) for candidates in by_field.values()]
+
+
+def _assay(sample: Sample, index: OntologyIndex) -> Annotation | None:
+    strategy = (sample.library_strategy or "").strip()
+    source = sample.library_source or ""
+    if strategy:
+        if _SINGLE_CELL.search(source) and strategy.lower() == "rna-seq":
+            return mapped("assay", "library_source", source, _SINGLE_CELL_ASSAY, "curated", 0.9, index)
+        found = match_text("assay", strategy, fuzzy=False, index=index)
+        if found is not None:
+            return mapped(
+                "assay", "library_strategy", strategy, found.term_id, found.method, found.confidence, index
+            )
+        return None
+    if (sample.sample_type or "").strip().upper() == "RNA":
+        why = "GEO sample type RNA with no library strategy: a hybridization array"
+        return mapped(
+            "assay", "sample_type", sample.sample_type or "", _ARRAY_ASSAY, "curated", 0.8, index, reason=why
+        )
+    return None
+
+
+def annotate_sample(sample: Sample) -> list[Annotation]:
+    """One harmonized decision per field for ``sample``, each keeping its raw key and value."""
+    characteristics = list(sample.characteristics)
+    if sample.source_name and not any(normalize_key(c.key) == "source name" for c in characteristics):
+        characteristics.append(Characteristic(key="source_name", value=sample.source_name))
+    found = characteristic_annotations(characteristics, organism=sample.organism_taxid)
+    assay = _assay(sample, get_index())
+    if assay is not None:
+        found.append(assay)
+    return resolve_fields(found)
+
+
+def sample_fields(annotations: Sequence[Annotation]) -> dict[str, Any]:
+    """The harmonized ``samples`` columns (:data:`SAMPLE_FIELD_COLUMNS`) from a sample's annotations."""
+    row: dict[str, Any] = dict.fromkeys(SAMPLE_FIELD_COLUMNS)
+    for annotation in resolve_fields(annotations):
+        name = annotation.field
+        if name == "age":
+            if annotation.method == "parsed":
+                row.update(
+                    age_value=annotation.age_value,
+                    age_min=annotation.age_min,
+                    age_max=annotation.age_max,
+                    age_unit=annotation.age_unit,
+                )
+        elif name == "cell_line":
+            row["cell_line"] = annotation.term_label or annotation.raw_value
+            row["cell_line_id"] = annotation.term_id
+        elif f"{name}_id" in row and annotation.term_id:
+            row[f"{name}_id"] = annotation.term_id
+            row[f"{name}_label"] = annotation.term_label
+    return row

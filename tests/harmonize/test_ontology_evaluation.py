@@ -1,0 +1,63 @@
+"""The labelled set is well formed, the targets hold on it, and docs/harmonization.md is current."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from rnacorpus.harmonize.ontology import get_index
+from rnacorpus.harmonize.ontology.evaluate import (
+    DEFAULT_LABELS,
+    DEFAULT_OUT,
+    TARGET_FIELDS,
+    Result,
+    evaluate,
+    read_labels,
+    render,
+)
+
+COLUMNS = [
+    "key", "value", "organism", "field", "expected_term_id", "expected_label", "expected_age", "why",
+    "source_file", "context", "split",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return evaluate(read_labels(DEFAULT_LABELS))
+
+
+def test_labelled_set_is_well_formed(corpus: Path) -> None:
+    with DEFAULT_LABELS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert rows and list(rows[0]) == COLUMNS
+    assert len({(r["key"], r["value"]) for r in rows}) >= 300
+    assert {r["split"] for r in rows} == {"tune", "heldout"}
+    index = get_index()
+    for row in rows:
+        assert row["why"], row
+        assert (corpus / row["source_file"]).exists(), row["source_file"]
+        for term in row["expected_term_id"].split("|"):
+            if term not in {"", "-", "?", "text"} and not term.startswith("NCBITaxon:"):
+                assert index.exists(term) and not index.deprecated(term), term
+
+
+def test_targets_hold_on_the_labelled_set(result: Result) -> None:
+    scores = result.scores["all"]
+    for field in TARGET_FIELDS:
+        assert scores[field].precision is not None and scores[field].precision >= 0.97, field
+        assert scores[field].coverage is not None and scores[field].coverage >= 0.90, field
+    assert result.invented == []
+
+
+def test_held_out_split_is_reported_separately(result: Result) -> None:
+    assert "heldout" in result.scores and "tune" in result.scores
+    assert sum(s.should_map for s in result.scores["heldout"].values()) > 50
+
+
+def test_report_is_current(result: Result) -> None:
+    assert DEFAULT_OUT.read_text(encoding="utf-8") == render(result, DEFAULT_LABELS), (
+        "docs/harmonization.md is stale: run python -m rnacorpus.harmonize.ontology.evaluate"
+    )
