@@ -77,11 +77,7 @@ class DictBaseline:
             return ("mapped", gene) if gene else ("unmapped", None)
         if text.isdigit():
             hits = self.entrez.get(text, set())
-            return (
-                ("mapped", next(iter(hits)))
-                if len(hits) == 1
-                else ("ambiguous" if hits else "unmapped", None)
-            )
+            return ("mapped", next(iter(hits))) if len(hits) == 1 else ("ambiguous" if hits else "unmapped", None)
         for level in self.levels:
             hits = level.get(text)
             if hits:
@@ -111,8 +107,7 @@ def main() -> None:
     baseline = DictBaseline()
     base_time, base_result = _time(f"baseline dict-per-ID, {args.n:,} IDs", baseline.map, ids)
     best = min(
-        _time(f"map_identifiers, {args.n:,} IDs (run {k + 1})", map_identifiers, ids, reference)[0]
-        for k in range(3)
+        _time(f"map_identifiers, {args.n:,} IDs (run {k + 1})", map_identifiers, ids, reference)[0] for k in range(3)
     )
     mapping = map_identifiers(ids, reference)
     report = mapping.report

@@ -58,9 +58,7 @@ def _worker(kind: str, path: str) -> dict[str, Any]:
         gse = GEOparse.get_GEO(filepath=path, silent=True, destdir=tempfile.gettempdir())
         seconds = time.perf_counter() - started
         total = sum(
-            float(
-                np.nansum(np.asarray(g.table["VALUE"], dtype=np.float64).astype(np.float32), dtype=np.float64)
-            )
+            float(np.nansum(np.asarray(g.table["VALUE"], dtype=np.float64).astype(np.float32), dtype=np.float64))
             for g in gse.gsms.values()
         )
         features = max(len(g.table) for g in gse.gsms.values())
@@ -223,9 +221,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--large", action="store_true", help="also run 500 × 54,675 (a GPL570-sized series)")
-    parser.add_argument(
-        "--no-docs", action="store_true", help="print the table, do not touch docs/benchmarks.md"
-    )
+    parser.add_argument("--no-docs", action="store_true", help="print the table, do not touch docs/benchmarks.md")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args()

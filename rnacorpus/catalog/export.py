@@ -161,8 +161,12 @@ def _write_expression(
     path: Path,
 ) -> int:
     schema = pa.schema(
-        [("sample_accession", pa.string()), ("study_accession", pa.string()), ("split", pa.string()),
-         ("values", pa.list_(pa.float32()))],
+        [
+            ("sample_accession", pa.string()),
+            ("study_accession", pa.string()),
+            ("split", pa.string()),
+            ("values", pa.list_(pa.float32())),
+        ],
         metadata={"rnacorpus.feature_order": "features.parquet", "rnacorpus.n_features": str(len(features))},
     )
     rows = 0

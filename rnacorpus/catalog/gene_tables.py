@@ -229,9 +229,7 @@ def _taxid(organism: str) -> int:
     return resolve_organism(organism).taxid
 
 
-def mapping_reports(
-    con: duckdb.DuckDBPyConnection, study_accession: str | None = None
-) -> list[dict[str, Any]]:
+def mapping_reports(con: duckdb.DuckDBPyConnection, study_accession: str | None = None) -> list[dict[str, Any]]:
     """Stored reports (all, or one study's), newest first, JSON columns decoded — for ``rnacorpus status``."""
     ensure_gene_tables(con)
     query = "SELECT * FROM gene_mapping_reports"

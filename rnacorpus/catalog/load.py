@@ -110,7 +110,8 @@ def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: Loa
     if row is not None and row[0] == plan.content_sha256:
         return "unchanged"
     old_paths = {
-        r[0] for r in con.execute("SELECT path FROM expression_shards WHERE study_accession = ?", [accession]).fetchall()
+        r[0]
+        for r in con.execute("SELECT path FROM expression_shards WHERE study_accession = ?", [accession]).fetchall()
     }
     shards = [_write_shard(store, plan, shard) for shard in plan.shards]
     annotation_files = _write_platform_tables(store, plan.bundle)
@@ -170,11 +171,19 @@ def _replace_rows(
     for extra in plan.extra:
         _delete_in(con, extra.table, extra.key_column, extra.keys)
 
-    insert_rows(con, "studies", [study_row(bundle, content_sha256=plan.content_sha256, run_id=plan.run_id)], replace=True)
+    insert_rows(
+        con,
+        "studies",
+        [study_row(bundle, content_sha256=plan.content_sha256, run_id=plan.run_id)],
+        replace=True,
+    )
     con.execute("UPDATE studies SET loaded_at = now() WHERE accession = ?", [accession])
     platforms = [
-        platform_row(p, annotation_path=annotation_files.get(p.accession, (None, None))[0],
-                     annotation_sha256=annotation_files.get(p.accession, (None, None))[1])
+        platform_row(
+            p,
+            annotation_path=annotation_files.get(p.accession, (None, None))[0],
+            annotation_sha256=annotation_files.get(p.accession, (None, None))[1],
+        )
         for p in bundle.platforms
     ]
     insert_rows(con, "platforms", platforms, replace=True)
@@ -186,7 +195,10 @@ def _replace_rows(
         replace=True,
     )
     insert_rows(
-        con, "study_samples", [{"study_accession": accession, "sample_accession": s} for s in sample_ids], replace=True
+        con,
+        "study_samples",
+        [{"study_accession": accession, "sample_accession": s} for s in sample_ids],
+        replace=True,
     )
     insert_rows(con, "sample_characteristics", characteristic_rows(unique_samples.values()), replace=False)
     insert_rows(con, "xrefs", xref_rows(bundle), replace=True)
@@ -207,9 +219,7 @@ def _shard_row(info: ShardInfo) -> dict[str, Any]:
     return row
 
 
-def _expression_sample_rows(
-    study_accession: str, shards: list[tuple[ShardInfo, ShardPlan]]
-) -> list[dict[str, Any]]:
+def _expression_sample_rows(study_accession: str, shards: list[tuple[ShardInfo, ShardPlan]]) -> list[dict[str, Any]]:
     rows = []
     for info, shard in shards:
         for index, sample in enumerate(shard.matrix.sample_accessions):

@@ -106,9 +106,7 @@ def stored_releases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(name): str(release) for name, release in rows}
 
 
-def _insert_arrow(
-    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, order_by: str | None = None
-) -> None:
+def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, order_by: str | None = None) -> None:
     view = f"_load_{table}"
     con.register(view, data)
     try:
@@ -118,9 +116,7 @@ def _insert_arrow(
         con.unregister(view)
 
 
-def load_ontology_tables(
-    con: duckdb.DuckDBPyConnection, *, force: bool = False, transaction: bool = True
-) -> bool:
+def load_ontology_tables(con: duckdb.DuckDBPyConnection, *, force: bool = False, transaction: bool = True) -> bool:
     """Create the tables and (re)load terms and closure unless the stored stamp is current.
 
     Returns True when it loaded. The catalog's ``catalog_versions`` (when present) gets the key
@@ -143,9 +139,7 @@ def load_ontology_tables(
         _insert_arrow(con, "ontology_terms", terms)
         # Sorted by ancestor so that DuckDB's zone maps prune the usual "descendants of X" scan.
         _insert_arrow(con, "ontology_closure", closure, order_by="ancestor_id")
-        con.executemany(
-            "INSERT INTO ontology_releases (ontology, release) VALUES (?, ?)", list(wanted.items())
-        )
+        con.executemany("INSERT INTO ontology_releases (ontology, release) VALUES (?, ?)", list(wanted.items()))
         if con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'catalog_versions'"
         ).fetchone() != (0,):
@@ -190,21 +184,15 @@ def field_filter(
         return f"{alias}.{column} IN (SELECT unnest(?::INTEGER[]))", [taxids]
     ids = [str(t) for t in term_ids]
     if descendants and closed:
-        closure = (
-            "SELECT descendant_id FROM ontology_closure WHERE ancestor_id IN (SELECT unnest(?::VARCHAR[]))"
-        )
+        closure = "SELECT descendant_id FROM ontology_closure WHERE ancestor_id IN (SELECT unnest(?::VARCHAR[]))"
         return f"{alias}.{column} IN ({closure})", [ids]
     return f"{alias}.{column} IN (SELECT unnest(?::VARCHAR[]))", [ids]
 
 
-def field_coverage(
-    con: duckdb.DuckDBPyConnection, fields: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
+def field_coverage(con: duckdb.DuckDBPyConnection, fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Per field, samples whose decision has a term (mapped), has none (unmapped), or that have no decision
     (absent)."""
-    chosen = list(
-        fields or ("tissue", "cell_type", "cell_line", "disease", "sex", "age", "development_stage", "assay")
-    )
+    chosen = list(fields or ("tissue", "cell_type", "cell_line", "disease", "sex", "age", "development_stage", "assay"))
     total_row = con.execute("SELECT count(*) FROM samples").fetchone()
     total = int(total_row[0]) if total_row else 0
     rows = con.execute(

@@ -41,7 +41,12 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, command: str, version
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, *, status: str, counts: dict[str, int], details: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    status: str,
+    counts: dict[str, int],
+    details: dict[str, Any],
 ) -> None:
     con.execute(
         """UPDATE runs SET finished = ?, status = ?, n_ok = ?, n_failed = ?, n_new = ?, n_updated = ?,
@@ -62,7 +67,12 @@ def finish_run(
 
 
 def record_item(
-    con: duckdb.DuckDBPyConnection, run_id: str, accession: str, outcome: str, step: str, message: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    accession: str,
+    outcome: str,
+    step: str,
+    message: str | None = None,
 ) -> None:
     con.execute(
         "INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?)",
@@ -70,9 +80,7 @@ def record_item(
     )
 
 
-def quarantine(
-    con: duckdb.DuckDBPyConnection, run_id: str, accession: str, step: str, error: BaseException
-) -> None:
+def quarantine(con: duckdb.DuckDBPyConnection, run_id: str, accession: str, step: str, error: BaseException) -> None:
     """Put a study aside with the reason; attempts count up across runs."""
     if isinstance(error, RnacorpusError):
         kind, message = error.kind, str(error)

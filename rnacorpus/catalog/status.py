@@ -35,7 +35,27 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int | None:
     return None
 
 
-def catalog_status(con: duckdb.DuckDBPyConnection, path: Path, store_dir: Path) -> dict[str, Any]:
+def _mapping_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    with contextlib.suppress(duckdb.CatalogException):
+        return _rows(
+            con,
+            "SELECT study_accession, platform_accession, id_kind, inputs, mapped, ambiguous, unmapped, dropped, "
+            "genes, collapse_rule FROM gene_mapping_reports ORDER BY study_accession, platform_accession",
+        )
+    return []
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    from rnacorpus.catalog.ontology_tables import field_coverage
+
+    with contextlib.suppress(duckdb.CatalogException):
+        return field_coverage(con)
+    return []
+
+
+def catalog_status(
+    con: duckdb.DuckDBPyConnection, path: Path, store_dir: Path, *, coverage: bool = False
+) -> dict[str, Any]:
     counts = {table: _count(con, table) for table in _COUNTED_TABLES}
     status: dict[str, Any] = {
         "catalog": str(path),
@@ -62,5 +82,8 @@ def catalog_status(con: duckdb.DuckDBPyConnection, path: Path, store_dir: Path) 
             "SELECT run_id, command, status, started, finished, n_new, n_updated, n_unchanged, n_failed "
             "FROM runs ORDER BY started DESC LIMIT 5",
         ),
+        "mapping_reports": _mapping_summary(con),
     }
+    if coverage:
+        status["coverage"] = _coverage(con)
     return status

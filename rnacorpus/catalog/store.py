@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -85,9 +84,7 @@ class ExpressionStore:
     @staticmethod
     def shard_relpath(archive: str, matrix: ExpressionMatrix, level: str, content_key: str) -> str:
         src = matrix.source
-        name = "_".join(
-            _safe(part) for part in (src.study_accession, src.platform_accession or "all", src.kind, level)
-        )
+        name = "_".join(_safe(part) for part in (src.study_accession, src.platform_accession or "all", src.kind, level))
         return (
             f"expression/archive={_safe(archive)}/study={_safe(src.study_accession)}/"
             f"{name}_{_safe(content_key[:16])}.parquet"
@@ -170,7 +167,7 @@ class ExpressionStore:
                 continue
             if path.suffix == ".parquet" or path.name.endswith(".part"):
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
+                    path.unlink()
                     removed.append(rel)
         if removed:
             log.info("removed %d unreferenced shard file(s)", len(removed))

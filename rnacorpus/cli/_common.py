@@ -14,7 +14,8 @@ import typer
 from rnacorpus.config import Config
 
 CatalogOpt = Annotated[
-    Path | None, typer.Option("--catalog", help="DuckDB catalog file [env RNACORPUS_CATALOG; ./rnacorpus.duckdb]")
+    Path | None,
+    typer.Option("--catalog", help="DuckDB catalog file [env RNACORPUS_CATALOG; ./rnacorpus.duckdb]"),
 ]
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="Parquet store folder [env RNACORPUS_STORE; ./rnacorpus-store]")

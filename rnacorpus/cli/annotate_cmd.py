@@ -85,6 +85,4 @@ def annotate(organism: OrganismOpt = "human", json_output: JsonOpt = False, verb
     emit_json_lines(rows)
     if not json_output:
         mapped = sum(1 for row in rows if row["term_id"] or row.get("age_unit"))
-        sys.stderr.write(
-            f"{len(rows)} decisions ({organism}): {mapped} mapped, {len(rows) - mapped} without a term\n"
-        )
+        sys.stderr.write(f"{len(rows)} decisions ({organism}): {mapped} mapped, {len(rows) - mapped} without a term\n")

@@ -64,7 +64,11 @@ def harvest(
     """Fetch studies, harmonize them and load them into the catalog (idempotent, resumable)."""
     setup_logging(verbose)
     config = build_config(
-        catalog_path=catalog, store_dir=store, cache_dir=cache, mirror=mirror, offline=offline or None,
+        catalog_path=catalog,
+        store_dir=store,
+        cache_dir=cache,
+        mirror=mirror,
+        offline=offline or None,
         workers=workers,
     )
     if not accessions and query is None and since is None and not retry_quarantined:
@@ -88,20 +92,46 @@ def harvest(
     raise typer.Exit(report.exit_code)
 
 
+FilterOpt = Annotated[str | None, typer.Option(help="a name, synonym or CURIE; descendants included")]
+
+
 @app.command()
 def query(
-    sql: Annotated[str | None, typer.Argument(help="one SELECT statement")] = None,
+    sql: Annotated[str | None, typer.Argument(help="one SELECT statement (or use the field filters)")] = None,
+    tissue: FilterOpt = None,
+    disease: FilterOpt = None,
+    cell_type: Annotated[str | None, typer.Option("--cell-type", help="a CL name or CURIE")] = None,
+    organism: Annotated[str | None, typer.Option(help="human, mouse, a species name or taxon ID")] = None,
+    assay: FilterOpt = None,
+    sex: FilterOpt = None,
+    development_stage: Annotated[str | None, typer.Option("--development-stage")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="match the terms themselves, not descendants")] = False,
+    limit: Annotated[int | None, typer.Option("--limit")] = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Run read-only SQL on the catalog."""
+    """Run read-only SQL on the catalog, or find samples by harmonized field (ontology-aware)."""
     setup_logging(verbose)
     config = build_config(catalog_path=catalog, store_dir=store)
-    if not sql:
-        raise ConfigError("give a SQL query")
-    table = api.query(sql, catalog=config.catalog_path, store=store)
+    filters = {
+        "tissue": tissue,
+        "disease": disease,
+        "cell_type": cell_type,
+        "organism": organism,
+        "assay": assay,
+        "sex": sex,
+        "development_stage": development_stage,
+    }
+    if sql and any(filters.values()):
+        raise ConfigError("give either SQL or field filters, not both")
+    if sql:
+        table = api.query(sql, catalog=config.catalog_path, store=store)
+    elif any(filters.values()):
+        table = api.samples(catalog=config.catalog_path, store=store, descendants=not exact, limit=limit, **filters)
+    else:
+        raise ConfigError("give a SQL query or at least one of --tissue/--disease/--cell-type/--organism/…")
     if json_output:
         emit_json(table.to_pylist())
     else:
@@ -129,7 +159,13 @@ def export(
     if genes is not None:
         gene_list = [line.strip() for line in genes.read_text(encoding="utf-8").splitlines() if line.strip()]
     result = api.export(
-        out, catalog=config.catalog_path, store=store, where=where, genes=gene_list, level=level, seed=seed,
+        out,
+        catalog=config.catalog_path,
+        store=store,
+        where=where,
+        genes=gene_list,
+        level=level,
+        seed=seed,
         overwrite=True,
     )
     if json_output:
@@ -166,15 +202,16 @@ def verify(
 
 @app.command()
 def status(
+    coverage: Annotated[bool, typer.Option("--coverage", help="per-field harmonization coverage")] = False,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """What the catalog holds, quarantined studies, recent runs."""
+    """What the catalog holds: counts, mapping reports, quarantined studies, recent runs."""
     setup_logging(verbose)
     config = build_config(catalog_path=catalog, store_dir=store)
-    info = api.status(catalog=config.catalog_path, store=store)
+    info = api.status(catalog=config.catalog_path, store=store, coverage=coverage)
     if json_output:
         emit_json(info)
         return
@@ -186,9 +223,7 @@ def status(
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Option("--dir", help="working folder (wiped and rebuilt)")] = Path(
-        "rnacorpus-demo"
-    ),
+    folder: Annotated[Path, typer.Option("--dir", help="working folder (wiped and rebuilt)")] = Path("rnacorpus-demo"),
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -208,9 +243,7 @@ def demo(
         import pyarrow as pa
 
         print_arrow(pa.Table.from_pylist(result.rows))
-        stdout_console.print(
-            f"catalog: {folder / 'rnacorpus.duckdb'} — try: rnacorpus query \"SELECT * FROM samples LIMIT 5\" "
-            f"--catalog {folder / 'rnacorpus.duckdb'}",
-            markup=False,
-        )
+        catalog_file = folder / "rnacorpus.duckdb"
+        hint = "rnacorpus query --tissue brain --catalog"
+        stdout_console.print(f"catalog: {catalog_file} — try: {hint} {catalog_file}", markup=False)
     raise typer.Exit(0 if result.ok else 1)

@@ -17,12 +17,22 @@ from rnacorpus.schemas import ExpressionMatrix, StudyBundle
 
 __all__ = ["write_demo_archive"]
 
-_ANNOTATION_COLUMNS = ("GeneID", "Symbol", "Description", "TaxID", "Status", "Synonyms", "GeneType", "EnsemblGeneID")
+_ANNOTATION_COLUMNS = (
+    "GeneID",
+    "Symbol",
+    "Description",
+    "TaxID",
+    "Status",
+    "Synonyms",
+    "GeneType",
+    "EnsemblGeneID",
+)
 
 
 def _write_gzip_text(path: Path, text: str) -> None:
-    with atomic_write(path) as raw, igzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-        handle.write(text.encode("utf-8"))
+    # mtime=0: the same content gives the same bytes, so re-running the demo changes no checksum
+    with atomic_write(path) as raw:
+        raw.write(igzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def write_ncbi_counts(matrix: ExpressionMatrix, path: Path) -> None:
@@ -43,8 +53,18 @@ def write_ncbi_annotation(taxid: int, path: Path) -> None:
     for row in load_reference(taxid).genes_table().to_pylist():
         if not row["entrez_id"] or ";" in row["entrez_id"]:
             continue
-        writer.writerow([row["entrez_id"], row["symbol"] or "", "", taxid, "live", "",
-                         row["biotype"] or "", row["ensembl_id"] or ""])
+        writer.writerow(
+            [
+                row["entrez_id"],
+                row["symbol"] or "",
+                "",
+                taxid,
+                "live",
+                "",
+                row["biotype"] or "",
+                row["ensembl_id"] or "",
+            ]
+        )
     _write_gzip_text(path, out.getvalue())
 
 

@@ -66,8 +66,18 @@ def demo_genes(taxid: int, n: int) -> DemoGenes:
     return DemoGenes([r["symbol"] for r in chosen], [r["entrez_id"] for r in chosen], [r["ensembl_id"] for r in chosen])
 
 
-def _study(accession: str, title: str, summary: str, design: str, kind: str, platforms: list[str],
-           samples: list[str], taxid: int, released: dt.date, **extra: object) -> Study:
+def _study(
+    accession: str,
+    title: str,
+    summary: str,
+    design: str,
+    kind: str,
+    platforms: list[str],
+    samples: list[str],
+    taxid: int,
+    released: dt.date,
+    **extra: object,
+) -> Study:
     return Study(
         accession=accession,
         archive="geo",
@@ -84,13 +94,25 @@ def _study(accession: str, title: str, summary: str, design: str, kind: str, pla
         organism_taxids=[taxid],
         sample_accessions=samples,
         attributes={k: list(v) for k, v in _CONTACT.items()},
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
-def _sample(accession: str, study: str, platform: str, title: str, source: str, taxid: int, organism: str,
-            characteristics: Sequence[tuple[str, str]], released: dt.date, value_label: str | None,
-            processing: str, n_rows: int, **extra: object) -> Sample:
+def _sample(
+    accession: str,
+    study: str,
+    platform: str,
+    title: str,
+    source: str,
+    taxid: int,
+    organism: str,
+    characteristics: Sequence[tuple[str, str]],
+    released: dt.date,
+    value_label: str | None,
+    processing: str,
+    n_rows: int,
+    **extra: object,
+) -> Sample:
     columns = [TableColumn(name="ID_REF"), TableColumn(name="VALUE", description=value_label)] if value_label else []
     return Sample(
         accession=accession,
@@ -110,11 +132,13 @@ def _sample(accession: str, study: str, platform: str, title: str, source: str, 
         data_row_count_declared=n_rows,
         data_row_count=n_rows,
         attributes={"data_processing": [processing], **{k: list(v) for k, v in _CONTACT.items()}},
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
-def _counts(rng: np.random.Generator, n_samples: int, n_genes: int, shift: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
+def _counts(
+    rng: np.random.Generator, n_samples: int, n_genes: int, shift: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float32]:
     means = np.exp(rng.normal(3.5, 2.0, n_genes))
     depth = rng.uniform(0.6, 1.4, (n_samples, 1))
     lam = means * depth * np.exp(shift)
@@ -130,14 +154,26 @@ def liver_rnaseq(genes: DemoGenes, rng: np.random.Generator) -> tuple[StudyBundl
         tumor = i % 2 == 0
         samples.append(
             _sample(
-                acc, accession, platform,
+                acc,
+                accession,
+                platform,
                 f"{'HCC tumor' if tumor else 'adjacent normal liver'}, patient {i // 2 + 1}",
                 "HCC tumor tissue" if tumor else "adjacent normal liver tissue",
-                9606, "Homo sapiens",
-                [("tissue", "liver"), ("disease state", "hepatocellular carcinoma" if tumor else "normal"),
-                 ("Sex", "male" if i // 2 % 2 == 0 else "female"), ("age", f"{48 + 3 * (i // 2)} yrs")],
-                released, None, "Reads aligned to GRCh38 with HISAT2; counts by featureCounts", 0,
-                library_strategy="RNA-Seq", library_source="transcriptomic", library_selection="cDNA",
+                9606,
+                "Homo sapiens",
+                [
+                    ("tissue", "liver"),
+                    ("disease state", "hepatocellular carcinoma" if tumor else "normal"),
+                    ("Sex", "male" if i // 2 % 2 == 0 else "female"),
+                    ("age", f"{48 + 3 * (i // 2)} yrs"),
+                ],
+                released,
+                None,
+                "Reads aligned to GRCh38 with HISAT2; counts by featureCounts",
+                0,
+                library_strategy="RNA-Seq",
+                library_source="transcriptomic",
+                library_selection="cDNA",
                 instrument_model="Illumina HiSeq 2500",
                 xrefs=[CrossRef(db="SRA", accession=f"SRX9901{i:03d}", relation="SRA")],
             )
@@ -146,106 +182,206 @@ def liver_rnaseq(genes: DemoGenes, rng: np.random.Generator) -> tuple[StudyBundl
     shift[::2, : len(genes.entrez) // 20] = 1.5  # tumors up-regulate a block of genes
     counts = _counts(rng, len(ids), len(genes.entrez), shift)
     study = _study(
-        accession, "Transcriptomes of hepatocellular carcinoma and adjacent normal liver",
+        accession,
+        "Transcriptomes of hepatocellular carcinoma and adjacent normal liver",
         "RNA-seq of paired tumour and adjacent non-tumour liver tissue (simulated for the rnacorpus demo).",
         "4 patients; tumour and adjacent normal tissue from each.",
-        "Expression profiling by high throughput sequencing", [platform], ids, 9606, released,
+        "Expression profiling by high throughput sequencing",
+        [platform],
+        ids,
+        9606,
+        released,
         super_series=["GSE990100"],
         xrefs=[CrossRef(db="BioProject", accession="PRJNA990101", relation="BioProject")],
     )
-    platform_record = Platform(accession=platform, archive="geo", title="Illumina HiSeq 2500 (Homo sapiens)",
-                               technology="high-throughput sequencing", distribution="virtual",
-                               organism_taxid=9606, organism_name="Homo sapiens")
+    platform_record = Platform(
+        accession=platform,
+        archive="geo",
+        title="Illumina HiSeq 2500 (Homo sapiens)",
+        technology="high-throughput sequencing",
+        distribution="virtual",
+        organism_taxid=9606,
+        organism_name="Homo sapiens",
+    )
     matrix = ExpressionMatrix(
-        ExpressionSource(study_accession=accession, platform_accession=platform, kind="ncbi_counts",
-                         file=f"{accession}_raw_counts_GRCh38.p13_NCBI.tsv.gz", feature_id_kind="entrez"),
-        ids, genes.entrez, counts,
+        ExpressionSource(
+            study_accession=accession,
+            platform_accession=platform,
+            kind="ncbi_counts",
+            file=f"{accession}_raw_counts_GRCh38.p13_NCBI.tsv.gz",
+            feature_id_kind="entrez",
+        ),
+        ids,
+        genes.entrez,
+        counts,
     )
     return StudyBundle(study=study, platforms=[platform_record], samples=samples), matrix
 
 
-def _array_platform(accession: str, title: str, taxid: int, organism: str, genes: DemoGenes,
-                    prefix: int) -> tuple[Platform, pa.Table, list[str]]:
+def _array_platform(
+    accession: str, title: str, taxid: int, organism: str, genes: DemoGenes, prefix: int
+) -> tuple[Platform, pa.Table, list[str]]:
     probes = [f"{prefix + k}_at" for k in range(len(genes.symbols))] + ["AFFX-BioB-5_at", "AFFX-BioB-M_at"]
-    table = pa.table({
-        "ID": probes,
-        "Gene Symbol": [*genes.symbols, "", ""],
-        "ENTREZ_GENE_ID": [*genes.entrez, "", ""],
-        "SPOT_ID": ["" for _ in probes],
-    })
-    columns = [TableColumn(name="ID", description="Affymetrix Probe Set ID"),
-               TableColumn(name="Gene Symbol", description="A gene symbol, when one is available"),
-               TableColumn(name="ENTREZ_GENE_ID", description="Entrez Gene database UID"),
-               TableColumn(name="SPOT_ID", description=None)]
-    platform = Platform(accession=accession, archive="geo", title=title, technology="in situ oligonucleotide",
-                        distribution="commercial", manufacturer="Affymetrix", organism_taxid=taxid,
-                        organism_name=organism, table_columns=columns, data_row_count_declared=len(probes),
-                        data_row_count=len(probes))
+    table = pa.table(
+        {
+            "ID": probes,
+            "Gene Symbol": [*genes.symbols, "", ""],
+            "ENTREZ_GENE_ID": [*genes.entrez, "", ""],
+            "SPOT_ID": ["" for _ in probes],
+        }
+    )
+    columns = [
+        TableColumn(name="ID", description="Affymetrix Probe Set ID"),
+        TableColumn(name="Gene Symbol", description="A gene symbol, when one is available"),
+        TableColumn(name="ENTREZ_GENE_ID", description="Entrez Gene database UID"),
+        TableColumn(name="SPOT_ID", description=None),
+    ]
+    platform = Platform(
+        accession=accession,
+        archive="geo",
+        title=title,
+        technology="in situ oligonucleotide",
+        distribution="commercial",
+        manufacturer="Affymetrix",
+        organism_taxid=taxid,
+        organism_name=organism,
+        table_columns=columns,
+        data_row_count_declared=len(probes),
+        data_row_count=len(probes),
+    )
     return platform, table, probes
 
 
 def mouse_brain(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
     accession, gpl, released = "GSE990102", "GPL990102", dt.date(2024, 5, 2)
-    platform, table, probes = _array_platform(gpl, "[Demo430] Affymetrix-style Mouse Genome Array", 10090,
-                                              "Mus musculus", genes, 1_450_000)
+    platform, table, probes = _array_platform(
+        gpl, "[Demo430] Affymetrix-style Mouse Genome Array", 10090, "Mus musculus", genes, 1_450_000
+    )
     regions = ["hippocampus", "cerebellum", "spinal cord"]
     ids = [f"GSM99020{i:02d}" for i in range(1, 10)]
     samples = [
-        _sample(acc, accession, gpl, f"{regions[i % 3]}, mouse {i // 3 + 1}", f"adult mouse {regions[i % 3]}",
-                10090, "Mus musculus",
-                [("strain", "C57BL/6J"), ("tissue", regions[i % 3]), ("age", "8 wk"), ("Sex", "male")],
-                released, "RMA signal (log2)", "RMA normalized with the affy package (log2)", len(probes))
+        _sample(
+            acc,
+            accession,
+            gpl,
+            f"{regions[i % 3]}, mouse {i // 3 + 1}",
+            f"adult mouse {regions[i % 3]}",
+            10090,
+            "Mus musculus",
+            [("strain", "C57BL/6J"), ("tissue", regions[i % 3]), ("age", "8 wk"), ("Sex", "male")],
+            released,
+            "RMA signal (log2)",
+            "RMA normalized with the affy package (log2)",
+            len(probes),
+        )
         for i, acc in enumerate(ids)
     ]
     base = rng.normal(7.5, 1.8, len(probes))
     values = (base + rng.normal(0, 0.3, (len(ids), len(probes)))).astype(np.float32)
-    study = _study(accession, "Gene expression across adult mouse brain regions",
-                   "Hippocampus, cerebellum and spinal cord of adult C57BL/6J mice (simulated for the demo).",
-                   "3 regions × 3 mice.", "Expression profiling by array", [gpl], ids, 10090, released)
-    matrix = ExpressionMatrix(
-        ExpressionSource(study_accession=accession, platform_accession=gpl, kind="sample_tables",
-                         file=f"{accession}_family.soft.gz", value_column="VALUE", feature_id_kind="probe"),
-        ids, probes, values,
+    study = _study(
+        accession,
+        "Gene expression across adult mouse brain regions",
+        "Hippocampus, cerebellum and spinal cord of adult C57BL/6J mice (simulated for the demo).",
+        "3 regions × 3 mice.",
+        "Expression profiling by array",
+        [gpl],
+        ids,
+        10090,
+        released,
     )
-    return StudyBundle(study=study, platforms=[platform], samples=samples, expression=[matrix],
-                       platform_tables={gpl: table})
+    matrix = ExpressionMatrix(
+        ExpressionSource(
+            study_accession=accession,
+            platform_accession=gpl,
+            kind="sample_tables",
+            file=f"{accession}_family.soft.gz",
+            value_column="VALUE",
+            feature_id_kind="probe",
+        ),
+        ids,
+        probes,
+        values,
+    )
+    return StudyBundle(
+        study=study, platforms=[platform], samples=samples, expression=[matrix], platform_tables={gpl: table}
+    )
 
 
 def breast_cancer(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
     accession, gpl, released = "GSE990103", "GPL990103", dt.date(2024, 6, 20)
-    platform, table, probes = _array_platform(gpl, "[DemoU133] Affymetrix-style Human Genome Array", 9606,
-                                              "Homo sapiens", genes, 2_000_000)
+    platform, table, probes = _array_platform(
+        gpl, "[DemoU133] Affymetrix-style Human Genome Array", 9606, "Homo sapiens", genes, 2_000_000
+    )
     ids = [f"GSM99030{i:02d}" for i in range(1, 11)]
     samples = [
-        _sample(acc, accession, gpl, f"{'breast tumor' if i < 6 else 'normal breast'} {i + 1}",
-                "primary breast tumor" if i < 6 else "normal breast tissue", 9606, "Homo sapiens",
-                [("tissue", "breast"), ("disease state", "breast carcinoma" if i < 6 else "healthy"),
-                 ("gender", "female"), ("age (yrs)", str(41 + 2 * i))],
-                released, "MAS5-calculated signal intensity", "MAS5 with target intensity 500", len(probes))
+        _sample(
+            acc,
+            accession,
+            gpl,
+            f"{'breast tumor' if i < 6 else 'normal breast'} {i + 1}",
+            "primary breast tumor" if i < 6 else "normal breast tissue",
+            9606,
+            "Homo sapiens",
+            [
+                ("tissue", "breast"),
+                ("disease state", "breast carcinoma" if i < 6 else "healthy"),
+                ("gender", "female"),
+                ("age (yrs)", str(41 + 2 * i)),
+            ],
+            released,
+            "MAS5-calculated signal intensity",
+            "MAS5 with target intensity 500",
+            len(probes),
+        )
         for i, acc in enumerate(ids)
     ]
     log2 = rng.normal(7.0, 2.0, len(probes)) + rng.normal(0, 0.35, (len(ids), len(probes)))
     values = np.round(np.exp2(log2), 1).astype(np.float32)
-    study = _study(accession, "Expression profiles of breast carcinoma and normal breast tissue",
-                   "Primary breast tumours and normal breast tissue on an Affymetrix-style array (simulated).",
-                   "6 tumours, 4 normal tissues.", "Expression profiling by array", [gpl], ids, 9606, released,
-                   super_series=["GSE990100"])
-    matrix = ExpressionMatrix(
-        ExpressionSource(study_accession=accession, platform_accession=gpl, kind="sample_tables",
-                         file=f"{accession}_family.soft.gz", value_column="VALUE", feature_id_kind="probe"),
-        ids, probes, values,
+    study = _study(
+        accession,
+        "Expression profiles of breast carcinoma and normal breast tissue",
+        "Primary breast tumours and normal breast tissue on an Affymetrix-style array (simulated).",
+        "6 tumours, 4 normal tissues.",
+        "Expression profiling by array",
+        [gpl],
+        ids,
+        9606,
+        released,
+        super_series=["GSE990100"],
     )
-    return StudyBundle(study=study, platforms=[platform], samples=samples, expression=[matrix],
-                       platform_tables={gpl: table})
+    matrix = ExpressionMatrix(
+        ExpressionSource(
+            study_accession=accession,
+            platform_accession=gpl,
+            kind="sample_tables",
+            file=f"{accession}_family.soft.gz",
+            value_column="VALUE",
+            feature_id_kind="probe",
+        ),
+        ids,
+        probes,
+        values,
+    )
+    return StudyBundle(
+        study=study, platforms=[platform], samples=samples, expression=[matrix], platform_tables={gpl: table}
+    )
 
 
 def superseries(parts: Sequence[StudyBundle]) -> StudyBundle:
     released = dt.date(2024, 6, 20)
     samples = [s.model_copy(update={"study_accession": "GSE990100"}) for part in parts for s in part.samples]
-    study = _study("GSE990100", "Liver and breast cancer transcriptomes (SuperSeries)",
-                   "This SuperSeries is composed of the SubSeries listed below.", "Refer to individual Series.",
-                   "Expression profiling by high throughput sequencing", [p.accession for b in parts for p in b.platforms],
-                   [s.accession for s in samples], 9606, released, sub_series=[b.study.accession for b in parts])
+    study = _study(
+        "GSE990100",
+        "Liver and breast cancer transcriptomes (SuperSeries)",
+        "This SuperSeries is composed of the SubSeries listed below.",
+        "Refer to individual Series.",
+        "Expression profiling by high throughput sequencing",
+        [p.accession for b in parts for p in b.platforms],
+        [s.accession for s in samples],
+        9606,
+        released,
+        sub_series=[b.study.accession for b in parts],
+    )
     study.types = ["Expression profiling by high throughput sequencing", "Expression profiling by array"]
     return StudyBundle(
         study=study,

@@ -265,9 +265,7 @@ class RawCache:
             log.warning("cache: cannot stat %s (%s); treating as a miss", path, exc)
             return None
         if stat.st_size != entry.size:
-            log.warning(
-                "cache: %s is %d bytes, sidecar says %d; treating as a miss", path, stat.st_size, entry.size
-            )
+            log.warning("cache: %s is %d bytes, sidecar says %d; treating as a miss", path, stat.st_size, entry.size)
             return None
         if verify == "cheap" and stat.st_mtime_ns == entry.mtime_ns:
             return entry

@@ -95,9 +95,7 @@ def check_content_type(content_type: str | None, expect: str, *, url: str | None
         return
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "text/html":
-        raise BadContentError(
-            f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url
-        )
+        raise BadContentError(f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url)
 
 
 def eutils_error(value: object, *, url: str | None = None) -> RnacorpusError | None:
@@ -378,9 +376,7 @@ def check_bytes(
     return checker
 
 
-def check_file(
-    path: Path, expect: str, *, url: str | None = None, limits: CheckLimits | None = None
-) -> StreamChecker:
+def check_file(path: Path, expect: str, *, url: str | None = None, limits: CheckLimits | None = None) -> StreamChecker:
     """Check a file on disk the same way a download is checked (used when a cached file is reused
     under a stricter expectation than the one it was fetched with)."""
     checker = StreamChecker(expect, url=url, limits=limits)

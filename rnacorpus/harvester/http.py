@@ -261,9 +261,7 @@ class HttpClient:
         policy: CachePolicy,
         previous: CacheEntry | None,
     ) -> CachedFile:
-        checker = StreamChecker(
-            expect, url=route.public_url, limits=self._limits, content_type=response.content_type
-        )
+        checker = StreamChecker(expect, url=route.public_url, limits=self._limits, content_type=response.content_type)
 
         def before_commit() -> None:
             _check_length(response)
@@ -310,9 +308,7 @@ class HttpClient:
 
     # -- small answers ------------------------------------------------------------------------
 
-    def _get(
-        self, route: Route, expect: str, policy: CachePolicy | None
-    ) -> tuple[bytes, StreamChecker | None]:
+    def _get(self, route: Route, expect: str, policy: CachePolicy | None) -> tuple[bytes, StreamChecker | None]:
         """Body bytes, plus the checker when the body came from the network (it holds parsed JSON)."""
         policy = policy or default_policy(route.archive)
         if policy.store or self.config.offline:

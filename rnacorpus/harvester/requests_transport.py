@@ -108,9 +108,7 @@ class RequestsTransport:
         _guard_urllib3_log()
         self._session = requests.Session()
         # max_retries=0: no hidden urllib3 retries; the client owns attempts and backoff.
-        adapter = requests.adapters.HTTPAdapter(
-            pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0
-        )
+        adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers["User-Agent"] = user_agent

@@ -104,9 +104,7 @@ class GzipInflater:
 
     def finish(self) -> None:
         if self._inflater is not None or self._between:
-            raise TruncatedError(
-                f"gzip stream ends early (after {self.consumed:,} compressed bytes)", url=self._url
-            )
+            raise TruncatedError(f"gzip stream ends early (after {self.consumed:,} compressed bytes)", url=self._url)
         if self.members == 0:
             raise BadContentError("not a gzip stream", url=self._url)
 
@@ -163,9 +161,7 @@ class TarWalker:
             self.ended = self._zero_blocks >= 2
             return
         if self._zero_blocks or not _tar_checksum_ok(block):
-            raise BadContentError(
-                f"not a tar archive (bad header after {self.members} members)", url=self._url
-            )
+            raise BadContentError(f"not a tar archive (bad header after {self.members} members)", url=self._url)
         size = _tar_number(block[124:136])
         self._skip = -(-size // _BLOCK) * _BLOCK
         self.members += 1

@@ -75,7 +75,9 @@ def _read_ncbi_annotation(bundle: StudyBundle) -> pa.Table | None:
 
 def _organism(matrix: ExpressionMatrix, ctx: _Context) -> int | None:
     taxa = Counter(
-        ctx.samples[s].organism_taxid for s in matrix.sample_accessions if s in ctx.samples and ctx.samples[s].organism_taxid
+        ctx.samples[s].organism_taxid
+        for s in matrix.sample_accessions
+        if s in ctx.samples and ctx.samples[s].organism_taxid
     )
     if taxa:
         return taxa.most_common(1)[0][0]
@@ -129,8 +131,12 @@ def _harmonize_matrix(matrix: ExpressionMatrix, ctx: _Context, plan: LoadPlan) -
             collapse = mapping.report.collapse
             genes.source = genes.source.model_copy(update={"feature_id_kind": "ensembl"})
             plan.shards.append(
-                ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule if collapse else None,
-                          sample_units=units)
+                ShardPlan(
+                    matrix=genes,
+                    level="gene",
+                    collapse_rule=collapse.rule if collapse else None,
+                    sample_units=units,
+                )
             )
         plan.hooks.append(_report_loader(mapping.report, matrix))
     return units

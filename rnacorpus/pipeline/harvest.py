@@ -19,8 +19,17 @@ import duckdb
 
 from rnacorpus import __version__
 from rnacorpus.catalog.connection import writer
+from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
 from rnacorpus.catalog.load import LoadPlan, load_study
-from rnacorpus.catalog.runs import begin_run, clear_quarantine, finish_run, new_run_id, quarantine, record_item
+from rnacorpus.catalog.ontology_tables import load_ontology_tables
+from rnacorpus.catalog.runs import (
+    begin_run,
+    clear_quarantine,
+    finish_run,
+    new_run_id,
+    quarantine,
+    record_item,
+)
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
@@ -34,11 +43,10 @@ from rnacorpus.harvester.base import (
     source_for_accession,
 )
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
-from rnacorpus.schemas import SCHEMA_VERSION
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport, StudyResult
+from rnacorpus.schemas import SCHEMA_VERSION
 
 __all__ = ["Prepared", "harvest", "plan_studies", "run_studies"]
 
@@ -77,7 +85,8 @@ def _stored_keys(config: Config, accessions: Sequence[str]) -> dict[str, str]:
         return {}
     with writer(config.catalog_path) as con:
         rows = con.execute(
-            "SELECT accession, content_sha256 FROM studies WHERE accession IN (SELECT unnest(?))", [list(accessions)]
+            "SELECT accession, content_sha256 FROM studies WHERE accession IN (SELECT unnest(?))",
+            [list(accessions)],
         ).fetchall()
     return {str(acc): str(key) for acc, key in rows if key}
 
@@ -218,11 +227,10 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         "rnacorpus_version": __version__,
         **reference_versions(),
     }
-    con.executemany(
-        "INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", [[k, v] for k, v in stamps.items()]
-    )
+    con.executemany("INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", [[k, v] for k, v in stamps.items()])
     for taxid in REFERENCE_TAXA:  # the gene references the shards are keyed by, queryable beside them
         load_gene_reference(con, reference_for(taxid))
+    load_ontology_tables(con)  # terms and closure, so ancestor-aware filters are plain joins
 
 
 def _quarantined_accessions(config: Config) -> list[str]:

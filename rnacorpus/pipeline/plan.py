@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 
 from rnacorpus.catalog.load import LoadPlan
+from rnacorpus.harmonize.ontology import release_stamp
 from rnacorpus.pipeline.expression import harmonize_expression, reference_releases
+from rnacorpus.pipeline.metadata import harmonize_metadata
 from rnacorpus.schemas import SCHEMA_VERSION, StudyBundle
 
 __all__ = ["build_load_plan", "pipeline_salt", "reference_versions"]
@@ -24,7 +26,7 @@ PIPELINE_VERSION = "1"
 @functools.lru_cache(maxsize=1)
 def reference_versions() -> dict[str, str]:
     """Releases of every reference the harmonize step uses, stamped into the catalog and exports."""
-    return {"pipeline_version": PIPELINE_VERSION, **reference_releases()}
+    return {"pipeline_version": PIPELINE_VERSION, "ontology_release": release_stamp(), **reference_releases()}
 
 
 def pipeline_salt() -> str:
@@ -39,5 +41,6 @@ def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str) ->
         run_id=run_id,
         harmonized={sample.accession: {} for sample in bundle.samples},
     )
+    harmonize_metadata(bundle, plan)  # first: fills organism taxa the gene mapping needs
     harmonize_expression(bundle, plan)
     return plan

@@ -67,8 +67,10 @@ def schema_fingerprint() -> str:
     """sha256 of every exported JSON Schema (version stamps excluded): changes iff the models change."""
     import hashlib
 
-    docs = {name: {k: v for k, v in schema.items() if k not in {"$id", "x-schema-version"}}
-            for name, schema in json_schemas().items()}
+    docs = {
+        name: {k: v for k, v in schema.items() if k not in {"$id", "x-schema-version"}}
+        for name, schema in json_schemas().items()
+    }
     return hashlib.sha256(json.dumps(docs, sort_keys=True).encode()).hexdigest()
 
 
@@ -76,7 +78,9 @@ def read_history(folder: Path) -> dict[str, str]:
     path = folder / "HISTORY.tsv"
     if not path.exists():
         return {}
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = [
+        line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
     return {version: digest for version, digest in rows}
 
 

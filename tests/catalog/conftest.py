@@ -34,9 +34,7 @@ def load(catalog_path: Path, store: ExpressionStore) -> Loader:
             shards=[ShardPlan(matrix=m) for m in bundle.expression],
         )
         with writer(catalog_path) as con:
-            con.execute(
-                "INSERT OR REPLACE INTO catalog_versions VALUES ('store_dir', ?, now())", [str(store.root)]
-            )
+            con.execute("INSERT OR REPLACE INTO catalog_versions VALUES ('store_dir', ?, now())", [str(store.root)])
             return load_study(con, store, plan)
 
     return _load

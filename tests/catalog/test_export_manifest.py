@@ -46,7 +46,11 @@ def test_where_selects_samples_and_manifest_records_it(catalog: Catalog, tmp_pat
     assert manifest["samples"] == ["GSM1", "GSM2"]
     assert manifest["query"]["where"] == "accession IN ('GSM1', 'GSM2')"
     assert manifest["n_features"] == 2 and manifest["schema_version"]
-    assert {f["path"] for f in manifest["files"]} == {"expression.parquet", "samples.parquet", "features.parquet"}
+    assert {f["path"] for f in manifest["files"]} == {
+        "expression.parquet",
+        "samples.parquet",
+        "features.parquet",
+    }
     samples = pq.read_table(out / "samples.parquet").to_pydict()
     assert set(samples["split"]) <= {"train", "validation", "test"}
     assert len(set(samples["split"])) == 1  # one study → one split

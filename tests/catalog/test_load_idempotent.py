@@ -8,7 +8,14 @@ from rnacorpus.catalog.connection import connect_reader
 from rnacorpus.catalog.store import ExpressionStore
 from tests.builders import make_bundle
 
-TABLES = ("studies", "samples", "sample_characteristics", "study_samples", "expression_shards", "expression_samples")
+TABLES = (
+    "studies",
+    "samples",
+    "sample_characteristics",
+    "study_samples",
+    "expression_shards",
+    "expression_samples",
+)
 
 
 def counts(catalog_path: Path) -> dict[str, int]:

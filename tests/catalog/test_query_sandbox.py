@@ -41,7 +41,7 @@ def test_writes_and_settings_are_refused(catalog: Catalog, sql: str) -> None:
 
 
 def test_file_system_is_closed(catalog: Catalog) -> None:
-    with pytest.raises(ConfigError, match="disabled by configuration|Permission"):
+    with pytest.raises(ConfigError, match=r"disabled by configuration|Permission"):
         catalog.sql("SELECT * FROM read_csv('/etc/passwd')")
 
 

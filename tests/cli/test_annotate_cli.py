@@ -52,9 +52,7 @@ def test_cli_prints_exactly_what_the_library_decides() -> None:
     lines = [("cell line", "HeLa"), ("source_name", "P7 mouse cortex"), ("tissue", "embryo day 6.5")]
     stdin = "".join(f"{k}\t{v}\n" for k, v in lines)
     _, rows, _ = _run(stdin, "--organism", "mouse")
-    library = [
-        row for k, v in lines for row in explanation_rows(explain_characteristic(k, v, organism="mouse"))
-    ]
+    library = [row for k, v in lines for row in explanation_rows(explain_characteristic(k, v, organism="mouse"))]
     assert rows == json.loads(json.dumps(library))
 
 

@@ -35,9 +35,7 @@ def test_csv_with_r_header_and_featurecounts_columns(tmp_path: Path) -> None:
     genes = [f"G{i}" for i in range(3000)]
     tpm = np.exp(rng.normal(0, 2, (2, 3000))) * (rng.random((2, 3000)) > 0.3)
     tpm = tpm / tpm.sum(axis=1, keepdims=True) * 1e6
-    lines = ["S1_tpm,S2_tpm"] + [
-        f"{g},{a:.4f},{b:.4f}" for g, a, b in zip(genes, *np.log2(tpm + 1), strict=True)
-    ]
+    lines = ["S1_tpm,S2_tpm"] + [f"{g},{a:.4f},{b:.4f}" for g, a, b in zip(genes, *np.log2(tpm + 1), strict=True)]
     csv_path = tmp_path / "values.csv"
     csv_path.write_text("\n".join(lines) + "\n")
     rows = _lines(CliRunner().invoke(app, ["units", "detect", str(csv_path)]).stdout)
@@ -47,9 +45,7 @@ def test_csv_with_r_header_and_featurecounts_columns(tmp_path: Path) -> None:
     ]
     counts = rng.poisson(np.exp(rng.normal(2, 2, 3000)))
     fc = ["# Program:featureCounts v2.0.1", "Geneid\tChr\tStart\tEnd\tStrand\tLength\tsample.bam"]
-    fc += [
-        f"{g}\tchr1\t1\t100\t+\t{100 + i}\t{c}" for i, (g, c) in enumerate(zip(genes, counts, strict=True))
-    ]
+    fc += [f"{g}\tchr1\t1\t100\t+\t{100 + i}\t{c}" for i, (g, c) in enumerate(zip(genes, counts, strict=True))]
     fc_path = tmp_path / "counts.txt.gz"
     fc_path.write_bytes(gzip.compress(("\n".join(fc) + "\n").encode()))
     result = CliRunner().invoke(app, ["units", "detect", str(fc_path)])

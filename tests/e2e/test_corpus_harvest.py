@@ -19,14 +19,32 @@ from tests.conftest import corpus_root
 from tests.e2e.conftest import mirror_config
 
 FAMILY_SOFT = [
-    "GSE105845_family.soft", "GSE11897_family.soft.gz", "GSE1299_family.soft.gz", "GSE14618.soft.gz",
-    "GSE164073_family.soft.gz", "GSE2122.soft.gz", "GSE2221_family.soft.gz", "GSE235534_family.soft.gz",
-    "GSE2388_family.soft.gz", "GSE29006_family.soft.gz", "GSE63966_family.soft.gz", "GSE71229_family.soft.gz",
+    "GSE105845_family.soft",
+    "GSE11897_family.soft.gz",
+    "GSE1299_family.soft.gz",
+    "GSE14618.soft.gz",
+    "GSE164073_family.soft.gz",
+    "GSE2122.soft.gz",
+    "GSE2221_family.soft.gz",
+    "GSE235534_family.soft.gz",
+    "GSE2388_family.soft.gz",
+    "GSE29006_family.soft.gz",
+    "GSE63966_family.soft.gz",
+    "GSE71229_family.soft.gz",
     "GSE7774_family.soft.gz",
 ]
 OTHER_SERIES = ["GSE171682", "GSE730", "GSE99709", "GSE64489", "GSE146583", "GSE146540", "GSE138657"]
-TABLES = ("studies", "samples", "sample_characteristics", "study_samples", "platforms", "expression_shards",
-          "expression_samples", "xrefs", "parse_issues")
+TABLES = (
+    "studies",
+    "samples",
+    "sample_characteristics",
+    "study_samples",
+    "platforms",
+    "expression_shards",
+    "expression_samples",
+    "xrefs",
+    "parse_issues",
+)
 
 
 def scan(path: Path) -> tuple[str, dict[str, int]]:

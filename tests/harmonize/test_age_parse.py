@@ -57,9 +57,7 @@ def test_bare_numbers_need_a_unit_from_somewhere() -> None:
     assert days is not None and not days.parsed
 
 
-@pytest.mark.parametrize(
-    "text", ["unknown", "N/A", "", "young adult", "larval stage 4", "embryos in slow phase"]
-)
+@pytest.mark.parametrize("text", ["unknown", "N/A", "", "young adult", "larval stage 4", "embryos in slow phase"])
 def test_text_without_a_number_is_no_age(text: str) -> None:
     assert parse_age(text, taxid=HUMAN) is None
 

@@ -16,9 +16,7 @@ PAGE = "\n".join(
     [
         "<html><body><h2>Download RNA-seq counts</h2><table>",
         "<tr><td>NCBI-generated data</td></tr>",
-        _link(
-            "GSE164073_raw_counts_GRCh38.p13_NCBI.tsv.gz", text="GSE164073_raw_counts_GRCh38.p13_NCBI.tsv.gz"
-        ),
+        _link("GSE164073_raw_counts_GRCh38.p13_NCBI.tsv.gz", text="GSE164073_raw_counts_GRCh38.p13_NCBI.tsv.gz"),
         _link("GSE164073_norm_counts_FPKM_GRCh38.p13_NCBI.tsv.gz", text="FPKM"),
         _link("GSE164073_norm_counts_TPM_GRCh38.p13_NCBI.tsv.gz", text="TPM", quote="'"),
         '<tr><td><a href="/geo/download/?format=file&amp;type=rnaseq_counts&amp;'
@@ -62,8 +60,7 @@ def test_mouse_page_and_a_page_without_counts() -> None:
     links = parse_download_page(mouse, BASE)
     assert links.raw_counts[0].build == "GRCm39" and links.annotation[0].species == "Mouse"
     empty = parse_download_page(
-        "<html><body>Download GSE3: <a href='/geo/download/?acc=GSE3&amp;format=file'>"
-        "GSE3_RAW.tar</a></body></html>",
+        "<html><body>Download GSE3: <a href='/geo/download/?acc=GSE3&amp;format=file'>GSE3_RAW.tar</a></body></html>",
         BASE,
     )
     assert empty.empty and not empty.has_counts and empty.files() == ()

@@ -41,9 +41,7 @@ def test_probe_ids_in_a_matrix_use_the_platform_not_their_shape(corpus: Path) ->
     _, gpl4133 = read_platform_table(corpus / "geo/gpl/GPL4133.txt")
     columns = find_gene_columns(gpl4133)
     assert ("entrez", "GENE") in columns.genes and "CONTROL_TYPE" in columns.controls
-    rows = _rows_by_input(
-        list(map_identifiers(["12", "13", "1", "7157"], "human", platform_table=gpl4133).rows())
-    )
+    rows = _rows_by_input(list(map_identifiers(["12", "13", "1", "7157"], "human", platform_table=gpl4133).rows()))
     assert rows["12"]["symbol"] == "APOBEC3B"  # Agilent feature 12, not Entrez gene 12
     assert rows["13"]["outcome"] == "unmapped" and rows["13"]["rule"] == "probe_without_gene"
     assert rows["1"]["outcome"] == "dropped" and rows["1"]["rule"] == "control_probe"
@@ -80,9 +78,7 @@ def test_corpus_sample_tables_mapped_with_reports(corpus: Path, name: str) -> No
     for matrix in records.expression:
         platform = matrix.source.platform_accession or ""
         table = records.platform_tables.get(platform)
-        mapping = map_identifiers(
-            matrix.feature_ids, organisms.get(platform) or "human", platform_table=table
-        )
+        mapping = map_identifiers(matrix.feature_ids, organisms.get(platform) or "human", platform_table=table)
         report = mapping.report
         assert report.inputs == len(matrix.feature_ids)
         assert report.mapped + report.ambiguous + report.unmapped + report.dropped == report.inputs

@@ -100,9 +100,7 @@ def test_production_reference_from_the_mirror(mirror: HTTPServer, tmp_path: Path
     assert tp53["length"] == 222 + 100 + 539  # union of exons, overlaps counted once
     assert table["ENSG00000290825"]["entrez_id"] == "100287102"  # from gene_info, HGNC file lacks it
     assert "gene_info" in reference.info.release and "sha256" in reference.info.source
-    rows = {
-        r["input"]: r for r in map_identifiers(["SEPT7", "COX1", "LOC100287102", "OLDGENE"], reference).rows()
-    }
+    rows = {r["input"]: r for r in map_identifiers(["SEPT7", "COX1", "LOC100287102", "OLDGENE"], reference).rows()}
     assert rows["SEPT7"]["symbol"] == "SEPTIN7" and rows["SEPT7"]["rule"] == "previous_symbol"
     assert rows["COX1"]["outcome"] == "ambiguous"
     assert rows["LOC100287102"]["ensembl_id"] == "ENSG00000290825"

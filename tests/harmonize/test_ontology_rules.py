@@ -49,9 +49,7 @@ def test_confidence_follows_the_method() -> None:
     assert exact is not None and fuzzy is not None and exact.confidence > fuzzy.confidence
 
 
-@pytest.mark.parametrize(
-    "value", ["N/A", "--", "unknown", "not applicable", "NA", "n.d.", "?", "Not available"]
-)
+@pytest.mark.parametrize("value", ["N/A", "--", "unknown", "not applicable", "NA", "n.d.", "?", "Not available"])
 @pytest.mark.parametrize("key", ["tissue", "disease state", "sex", "age", "cell type", "source_name"])
 def test_placeholders_never_become_terms(key: str, value: str) -> None:
     found = annotate_characteristic(key, value, organism="human")
@@ -105,9 +103,7 @@ def test_cell_lines_are_lines_and_their_origin_is_labelled_as_such() -> None:
 
 
 def test_a_stated_tissue_beats_a_cell_line_origin() -> None:
-    found = _by_field(
-        annotate_characteristic("source_name", "HepG2 cells, lung metastasis model", organism="human")
-    )
+    found = _by_field(annotate_characteristic("source_name", "HepG2 cells, lung metastasis model", organism="human"))
     assert found["cell_line"].term_id == "CVCL_0027"
     assert found["tissue"].term_id == "UBERON:0002048" and found["tissue"].method != "cell_line_origin"
 
@@ -177,9 +173,7 @@ def test_blood_cells_imply_blood_only_in_tissue_like_keys() -> None:
 
 
 def test_ontology_abbreviations_need_their_exact_spelling_and_a_whole_value() -> None:
-    assert (
-        annotate_characteristic("source_name", "all samples") == []
-    )  # UBERON lists "ALL" for a knee ligament
+    assert annotate_characteristic("source_name", "all samples") == []  # UBERON lists "ALL" for a knee ligament
     assert _by_field(annotate_characteristic("tissue", "ALL"))["disease"].term_id == "MONDO:0004967"
     assert annotate_characteristic("disease state", "AD")[0].term_id == "MONDO:0004975"
     assert "disease" not in _by_field(annotate_characteristic("source_name", "AD hippocampus"))

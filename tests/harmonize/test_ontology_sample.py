@@ -9,9 +9,7 @@ from rnacorpus.schemas import Characteristic, Sample
 
 def _sample(*pairs: tuple[str | None, str], **fields: object) -> Sample:
     characteristics = [Characteristic(key=key, value=value) for key, value in pairs]
-    return Sample(
-        accession="GSM1", study_accession="GSE1", archive="geo", characteristics=characteristics, **fields
-    )  # type: ignore[arg-type]
+    return Sample(accession="GSM1", study_accession="GSE1", archive="geo", characteristics=characteristics, **fields)  # type: ignore[arg-type]
 
 
 def _fields(sample: Sample) -> dict[str, object]:
@@ -44,9 +42,7 @@ def test_a_more_specific_term_from_other_evidence_refines() -> None:
 
 
 def test_conflicting_evidence_is_named_in_the_reason() -> None:
-    annotations = annotate_sample(
-        _sample(("tissue", "liver"), ("organism part", "kidney"), organism_taxid=9606)
-    )
+    annotations = annotate_sample(_sample(("tissue", "liver"), ("organism part", "kidney"), organism_taxid=9606))
     tissue = next(a for a in annotations if a.field == "tissue")
     assert tissue.term_id == "UBERON:0002107" and "kidney" in (tissue.reason or "")
 
@@ -79,9 +75,7 @@ def test_assay_from_library_strategy_and_sample_type() -> None:
 
 
 def test_placeholders_leave_columns_empty() -> None:
-    row = _fields(
-        _sample(("tissue", "N/A"), ("disease state", "--"), ("age", "unknown"), organism_taxid=9606)
-    )
+    row = _fields(_sample(("tissue", "N/A"), ("disease state", "--"), ("age", "unknown"), organism_taxid=9606))
     assert all(row[column] is None for column in SAMPLE_FIELD_COLUMNS)
 
 

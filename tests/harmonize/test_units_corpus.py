@@ -38,8 +38,7 @@ STATED = {
 def test_stated_units_are_detected(corpus: Path, rel: str) -> None:
     records = parse_soft_records(corpus / "geo" / rel)
     labels = {
-        s.accession: value_column_labels([(c.name, c.description) for c in s.table_columns])
-        for s in records.samples
+        s.accession: value_column_labels([(c.name, c.description) for c in s.table_columns]) for s in records.samples
     }
     assert records.expression
     for matrix in records.expression:

@@ -14,56 +14,73 @@ from rnacorpus.harmonize.units import detect_units_in_values
 Vector = npt.NDArray[np.float64]
 
 
-def _counts(rng: np.random.Generator, n: int) -> Vector:
+class Profile:
+    """What the samples of one study share: each gene's typical abundance and length.
+
+    Real matrices are made of related samples (same genes high, same genes low); samples differ by
+    sequencing depth and biological noise. A matrix of unrelated random profiles is not realistic,
+    and it hides what a study-level check may rely on (a gene missing in one sample is present in
+    its neighbours).
+    """
+
+    def __init__(self, rng: np.random.Generator, n: int) -> None:
+        # log-normal gene means (sd 1.5–2.2 on the log scale: no single gene takes most of the reads)
+        self.log_mean = rng.normal(rng.uniform(0.5, 3.0), rng.uniform(1.5, 2.2), n)
+        self.lengths = rng.uniform(300, 12000, n)
+        self.intensity = rng.normal(rng.uniform(4, 6), rng.uniform(1.2, 2.0), n)
+        self.n = n
+
+
+def _counts(rng: np.random.Generator, p: Profile) -> Vector:
     depth = rng.uniform(0.3, 3.0)
-    # log-normal gene means (sd 1.5–2.2 on the log scale: no single gene takes most of the reads)
-    mean = np.exp(rng.normal(rng.uniform(0.5, 3.0), rng.uniform(1.5, 2.2), n)) * depth
+    mean = np.exp(p.log_mean + rng.normal(0, 0.3, p.n)) * depth
     return rng.negative_binomial(5, 5 / (5 + mean)).astype(np.float64)
 
 
-def _tpm(rng: np.random.Generator, n: int) -> Vector:
-    lengths = rng.uniform(300, 12000, n)
-    rate = _counts(rng, n) / lengths
+def _tpm(rng: np.random.Generator, p: Profile) -> Vector:
+    rate = _counts(rng, p) / p.lengths
     return rate / rate.sum() * 1e6
 
 
-def _cpm(rng: np.random.Generator, n: int) -> Vector:
-    counts = _counts(rng, n)
+def _cpm(rng: np.random.Generator, p: Profile) -> Vector:
+    counts = _counts(rng, p)
     return counts / counts.sum() * 1e6
 
 
-def _fpkm(rng: np.random.Generator, n: int) -> Vector:
-    counts = _counts(rng, n)
-    return counts / (rng.uniform(300, 12000, n) / 1e3) / (counts.sum() / 1e6)
+def _fpkm(rng: np.random.Generator, p: Profile) -> Vector:
+    counts = _counts(rng, p)
+    return counts / (p.lengths / 1e3) / (counts.sum() / 1e6)
 
 
-def _rma(rng: np.random.Generator, n: int) -> Vector:
-    return np.clip(rng.normal(rng.uniform(5, 8), rng.uniform(1.2, 2.5), n), 1.5, 16)
+def _rma(rng: np.random.Generator, p: Profile) -> Vector:
+    scale = rng.uniform(1.2, 2.5) / 1.6
+    return np.clip(rng.uniform(5, 8) + (p.intensity - p.intensity.mean()) * scale + rng.normal(0, 0.3, p.n), 1.5, 16)
 
 
-def _mas5(rng: np.random.Generator, n: int) -> Vector:
-    return np.exp(rng.normal(rng.uniform(4, 6), rng.uniform(1.2, 2.0), n)) + rng.uniform(0.05, 3, n)
+def _mas5(rng: np.random.Generator, p: Profile) -> Vector:
+    return np.exp(p.intensity + rng.normal(0, 0.3, p.n)) + rng.uniform(0.05, 3, p.n)
 
 
-def _centered(rng: np.random.Generator, n: int) -> Vector:
-    values = rng.normal(0, rng.uniform(0.3, 2.0), n) + rng.standard_t(3, n) * 0.2
+def _centered(rng: np.random.Generator, p: Profile) -> Vector:
+    values = rng.normal(0, rng.uniform(0.3, 2.0), p.n) + rng.standard_t(3, p.n) * 0.2
     return values - np.median(values)
 
 
-GENERATORS: dict[str, tuple[Callable[[np.random.Generator, int], Vector], str, bool]] = {
+Generator = Callable[[np.random.Generator, Profile], Vector]
+GENERATORS: dict[str, tuple[Generator, str, bool]] = {
     "counts": (_counts, "counts", False),
     "tpm": (_tpm, "tpm", False),
     "cpm": (_cpm, "cpm", False),
     "fpkm": (_fpkm, "fpkm", False),
     "rma": (_rma, "log2_intensity", True),
     "mas5": (_mas5, "linear_intensity", False),
-    "log2_mas5": (lambda r, n: np.log2(_mas5(r, n)), "log2_intensity", True),
+    "log2_mas5": (lambda r, p: np.log2(_mas5(r, p)), "log2_intensity", True),
     "centered": (_centered, "centered", True),
-    "log2_counts": (lambda r, n: np.log2(_counts(r, n) + 1), "counts", True),
-    "log2_tpm": (lambda r, n: np.log2(_tpm(r, n) + 1), "tpm", True),
-    "log2_cpm": (lambda r, n: np.log2(_cpm(r, n) + 1), "cpm", True),
-    "ln_tpm": (lambda r, n: np.log(_tpm(r, n) + 1), "tpm", True),
-    "log2_fpkm": (lambda r, n: np.log2(_fpkm(r, n) + 1), "fpkm", True),
+    "log2_counts": (lambda r, p: np.log2(_counts(r, p) + 1), "counts", True),
+    "log2_tpm": (lambda r, p: np.log2(_tpm(r, p) + 1), "tpm", True),
+    "log2_cpm": (lambda r, p: np.log2(_cpm(r, p) + 1), "cpm", True),
+    "ln_tpm": (lambda r, p: np.log(_tpm(r, p) + 1), "tpm", True),
+    "log2_fpkm": (lambda r, p: np.log2(_fpkm(r, p) + 1), "fpkm", True),
 }
 
 
@@ -75,12 +92,11 @@ GENERATORS: dict[str, tuple[Callable[[np.random.Generator, int], Vector], str, b
     n_samples=st.integers(1, 4),
     missing=st.floats(0.0, 0.02),
 )
-def test_generated_units_are_detected(
-    kind: str, seed: int, n_genes: int, n_samples: int, missing: float
-) -> None:
+def test_generated_units_are_detected(kind: str, seed: int, n_genes: int, n_samples: int, missing: float) -> None:
     generate, unit, is_log = GENERATORS[kind]
     rng = np.random.default_rng(seed)
-    values = np.vstack([generate(rng, n_genes) for _ in range(n_samples)]).astype(np.float32)
+    profile = Profile(rng, n_genes)
+    values = np.vstack([generate(rng, profile) for _ in range(n_samples)]).astype(np.float32)
     values[rng.random(values.shape) < missing] = np.nan  # cells a file left empty
     calls = detect_units_in_values(values, [f"S{i}" for i in range(n_samples)])
     for call in calls:
@@ -92,23 +108,23 @@ def test_every_unit_in_many_draws() -> None:
     rng = np.random.default_rng(20240601)
     for kind, (generate, unit, is_log) in GENERATORS.items():
         for _ in range(15):
-            values = generate(rng, int(rng.integers(3_000, 30_000)))[None, :].astype(np.float32)
+            profile = Profile(rng, int(rng.integers(3_000, 30_000)))
+            values = generate(rng, profile)[None, :].astype(np.float32)
             call = detect_units_in_values(values, ["s"])[0]
             assert (call.unit, call.is_log) == (unit, is_log), (kind, call.evidence)
 
 
 def test_labels_choose_among_what_the_numbers_allow_and_lose_against_them() -> None:
     rng = np.random.default_rng(7)
-    tpm = _tpm(rng, 20_000)[None, :].astype(np.float32)
+    profile = Profile(rng, 20_000)
+    tpm = _tpm(rng, profile)[None, :].astype(np.float32)
     assert detect_units_in_values(tpm, ["s"], label_evidence=["x_CPM.tsv"])[0].unit == "cpm"
-    labelled = detect_units_in_values(
-        tpm, ["s"], label_evidence=["GSE1_norm_counts_TPM_GRCh38.p13_NCBI.tsv.gz"]
-    )[0]
+    labelled = detect_units_in_values(tpm, ["s"], label_evidence=["GSE1_norm_counts_TPM_GRCh38.p13_NCBI.tsv.gz"])[0]
     assert labelled.unit == "tpm" and labelled.confidence >= 0.95
-    counts = _counts(rng, 20_000)[None, :].astype(np.float32)
+    counts = _counts(rng, profile)[None, :].astype(np.float32)
     wrong = detect_units_in_values(counts, ["s"], label_evidence=["RMA signal"])[0]
     assert wrong.unit == "counts" and wrong.confidence < 0.9 and "numbers win" in wrong.evidence
-    fpkm = _fpkm(rng, 20_000)[None, :].astype(np.float32)
+    fpkm = _fpkm(rng, profile)[None, :].astype(np.float32)
     assert detect_units_in_values(fpkm, ["s"], label_evidence=["MAS5 signal"])[0].unit == "linear_intensity"
 
 

@@ -76,10 +76,7 @@ def test_credentials_stay_out_of_the_cache(tmp_path: Path) -> None:
         # ... keyed and stored without it: a client with another key (or none) finds the same entry
         other = quick_config(tmp_path, mirror=server.base_url, ncbi_api_key="another-key")
         with HttpClient(other) as client:
-            assert (
-                client.get_json(ESEARCH, {"db": "gds", "term": "x"}, policy=SEARCH)["esearchresult"]["count"]
-                == "7"
-            )
+            assert client.get_json(ESEARCH, {"db": "gds", "term": "x"}, policy=SEARCH)["esearchresult"]["count"] == "7"
         assert server.hits(path) == 1
     stored = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(stored) == 2  # the answer and its sidecar

@@ -21,9 +21,7 @@ from rnacorpus.harvester.cache import (
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def entry(
-    *, age: timedelta = timedelta(0), etag: str | None = '"v1"', modified: str | None = None
-) -> CacheEntry:
+def entry(*, age: timedelta = timedelta(0), etag: str | None = '"v1"', modified: str | None = None) -> CacheEntry:
     stamp = NOW - age
     return CacheEntry(
         path=Path("/cache/x"),

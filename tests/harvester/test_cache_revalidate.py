@@ -43,9 +43,7 @@ def sidecar(client: HttpClient, path: Path) -> dict[str, object]:
     return loaded
 
 
-def test_304_by_etag_refreshes_the_sidecar_only(
-    server: FaultServer, client: HttpClient, clock: FakeClock
-) -> None:
+def test_304_by_etag_refreshes_the_sidecar_only(server: FaultServer, client: HttpClient, clock: FakeClock) -> None:
     server.on(PATH, Reply.ok(V1, etag='"v1"'))
     first = client.fetch(URL, expect="soft")
     mtime = first.path.stat().st_mtime_ns
@@ -96,14 +94,10 @@ def test_pinned_reference_is_never_revalidated(server: FaultServer, client: Http
     assert server.hits(PATH) == 1
 
 
-def test_short_expiry_refetches_after_it_passes(
-    server: FaultServer, client: HttpClient, clock: FakeClock
-) -> None:
+def test_short_expiry_refetches_after_it_passes(server: FaultServer, client: HttpClient, clock: FakeClock) -> None:
     path = "/entrez/eutils/esearch.fcgi"
     url = "https://eutils.ncbi.nlm.nih.gov" + path
-    server.on(
-        path, Reply.json({"esearchresult": {"count": "1"}}), Reply.json({"esearchresult": {"count": "2"}})
-    )
+    server.on(path, Reply.json({"esearchresult": {"count": "1"}}), Reply.json({"esearchresult": {"count": "2"}}))
     assert client.get_json(url, {"db": "gds"}, policy=SEARCH)["esearchresult"]["count"] == "1"
     clock.now += 30 * 60
     assert client.get_json(url, {"db": "gds"}, policy=SEARCH)["esearchresult"]["count"] == "1"
@@ -112,9 +106,7 @@ def test_short_expiry_refetches_after_it_passes(
     assert server.hits(path) == 2
 
 
-def test_eutils_answers_are_not_cached_by_default(
-    server: FaultServer, client: HttpClient, tmp_path: Path
-) -> None:
+def test_eutils_answers_are_not_cached_by_default(server: FaultServer, client: HttpClient, tmp_path: Path) -> None:
     path = "/entrez/eutils/esearch.fcgi"
     server.on(path, Reply.json({"esearchresult": {"count": "1"}}))
     for _ in range(2):

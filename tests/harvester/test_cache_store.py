@@ -39,9 +39,7 @@ def client(server: FaultServer, tmp_path: Path) -> Iterator[HttpClient]:
 
 
 def test_sidecar_records_what_was_fetched(server: FaultServer, client: HttpClient, tmp_path: Path) -> None:
-    server.on(
-        PATH, Reply.ok(SOFT_GZ, content_type="application/x-gzip", etag='"e1"', last_modified=LAST_MODIFIED)
-    )
+    server.on(PATH, Reply.ok(SOFT_GZ, content_type="application/x-gzip", etag='"e1"', last_modified=LAST_MODIFIED))
     cached = client.fetch(URL, expect="soft", accession="GSE1")
     assert cached.path == tmp_path.resolve() / "ncbi_ftp/geo/series/GSE1nnn/GSE1/soft/GSE1_family.soft.gz"
     side = json.loads(client.cache.sidecar_path(cached.path).read_text())

@@ -59,9 +59,7 @@ def test_changed_size_is_detected_and_refetched(
     assert "sidecar says" in caplog.text
 
 
-def test_same_size_corruption_needs_the_full_check(
-    server: FaultServer, client: HttpClient, cached: CachedFile
-) -> None:
+def test_same_size_corruption_needs_the_full_check(server: FaultServer, client: HttpClient, cached: CachedFile) -> None:
     flip_one_byte_keeping_size_and_mtime(cached.path)
     assert client.fetch(URL, expect="soft").from_cache  # the cheap check trusts size + mtime
     repaired = client.fetch(URL, expect="soft", verify="full")
@@ -69,9 +67,7 @@ def test_same_size_corruption_needs_the_full_check(
     assert repaired.path.read_bytes() == SOFT_GZ
 
 
-def test_touched_file_is_rehashed_not_refetched(
-    server: FaultServer, client: HttpClient, cached: CachedFile
-) -> None:
+def test_touched_file_is_rehashed_not_refetched(server: FaultServer, client: HttpClient, cached: CachedFile) -> None:
     os.utime(cached.path, ns=(0, 10**18))
     assert client.fetch(URL, expect="soft").from_cache
     side = json.loads(client.cache.sidecar_path(cached.path).read_text())
@@ -79,9 +75,7 @@ def test_touched_file_is_rehashed_not_refetched(
     assert server.hits(PATH) == 1
 
 
-def test_changed_content_after_touch_is_detected(
-    server: FaultServer, client: HttpClient, cached: CachedFile
-) -> None:
+def test_changed_content_after_touch_is_detected(server: FaultServer, client: HttpClient, cached: CachedFile) -> None:
     data = bytearray(cached.path.read_bytes())
     data[0] ^= 0xFF
     cached.path.write_bytes(bytes(data))  # new mtime, same size: the hash decides
@@ -114,9 +108,7 @@ def test_missing_sidecar_is_a_miss(server: FaultServer, client: HttpClient, cach
     assert not client.fetch(URL, expect="soft").from_cache
 
 
-def test_sidecar_of_another_url_is_a_miss(
-    server: FaultServer, client: HttpClient, cached: CachedFile
-) -> None:
+def test_sidecar_of_another_url_is_a_miss(server: FaultServer, client: HttpClient, cached: CachedFile) -> None:
     sidecar = client.cache.sidecar_path(cached.path)
     data = json.loads(sidecar.read_text())
     sidecar.write_text(json.dumps({**data, "cache_key": "0" * 64}))

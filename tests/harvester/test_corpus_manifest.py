@@ -42,10 +42,7 @@ def _text(path: Path) -> str:
 
 def _naive_soft_scan(text: str) -> dict[str, object]:
     """Entity counts and, per sample, the rows between its table markers — no parser involved."""
-    counts = {
-        kind: len(re.findall(rf"^\^{kind}\s*=", text, flags=re.M))
-        for kind in ("SAMPLE", "PLATFORM", "SERIES")
-    }
+    counts = {kind: len(re.findall(rf"^\^{kind}\s*=", text, flags=re.M)) for kind in ("SAMPLE", "PLATFORM", "SERIES")}
     rows: dict[str, int] = {}
     current, inside, n = None, False, 0
     for line in text.splitlines():

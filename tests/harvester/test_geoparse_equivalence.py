@@ -88,9 +88,7 @@ def test_characteristics_split_like_the_raw_strings(corpus: Path, tmp_path: Path
     for sample in ours.samples:
         raw = theirs.gsms[sample.accession].metadata.get("characteristics_ch1", [])
         rebuilt = [
-            f"{c.key}: {c.value}" if c.key is not None else c.value
-            for c in sample.characteristics
-            if c.channel == 1
+            f"{c.key}: {c.value}" if c.key is not None else c.value for c in sample.characteristics if c.channel == 1
         ]
         assert [" ".join(r.split()) for r in raw if r.strip()] == [" ".join(r.split()) for r in rebuilt]
 

@@ -92,9 +92,7 @@ def test_429_forever_is_rate_limited(server: FaultServer, client: HttpClient, tm
 
 
 @pytest.mark.parametrize("code", [500, 502, 503])
-def test_server_error_burst_then_success(
-    server: FaultServer, client: HttpClient, clock: FakeClock, code: int
-) -> None:
+def test_server_error_burst_then_success(server: FaultServer, client: HttpClient, clock: FakeClock, code: int) -> None:
     server.on(SOFT_PATH, *burst(Reply.error(code), 2), Reply.ok(SOFT_GZ))
     client.fetch(FTP + SOFT_PATH, expect="soft")
     assert server.hits(SOFT_PATH) == 3 and clock.sleeps == [1.0, 2.0]
@@ -142,27 +140,21 @@ def test_truncated_body_then_success(server: FaultServer, client: HttpClient) ->
     assert cached.path.read_bytes() == SOFT_GZ and server.hits(SOFT_PATH) == 2
 
 
-def test_truncated_body_forever_leaves_nothing_behind(
-    server: FaultServer, client: HttpClient, tmp_path: Path
-) -> None:
+def test_truncated_body_forever_leaves_nothing_behind(server: FaultServer, client: HttpClient, tmp_path: Path) -> None:
     server.on(SOFT_PATH, Reply.truncated(SOFT_GZ, keep=100))
     with pytest.raises(TruncatedError):
         client.fetch(FTP + SOFT_PATH, expect="soft")
     assert no_files_left(tmp_path)  # neither the target, a sidecar nor a temp file
 
 
-def test_truncated_gzip_is_retried_and_reported(
-    server: FaultServer, client: HttpClient, tmp_path: Path
-) -> None:
+def test_truncated_gzip_is_retried_and_reported(server: FaultServer, client: HttpClient, tmp_path: Path) -> None:
     server.on(SOFT_PATH, Reply.truncated_gzip(SOFT * 20))
     with pytest.raises(TruncatedError, match="gzip"):
         client.fetch(FTP + SOFT_PATH, expect="soft")
     assert server.hits(SOFT_PATH) == 3 and no_files_left(tmp_path)
 
 
-def test_gzip_content_encoding_keeps_content_length_meaningful(
-    server: FaultServer, client: HttpClient
-) -> None:
+def test_gzip_content_encoding_keeps_content_length_meaningful(server: FaultServer, client: HttpClient) -> None:
     """GEOparse#80: Content-Length is the compressed size; the check must count wire bytes."""
     text = b"GeneID\tGSM1\n" + b"1\t5\n" * 5000
     server.on("/geo/listing.txt", Reply.gzip_encoded(text))

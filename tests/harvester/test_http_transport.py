@@ -58,9 +58,7 @@ def test_mock_transport_records_requests_and_streams_bodies() -> None:
     assert [r.url for r in transport.requests] == ["https://example.org/x"]
 
 
-def test_real_transport_streams_and_counts_wire_bytes(
-    server: FaultServer, transport: RequestsTransport
-) -> None:
+def test_real_transport_streams_and_counts_wire_bytes(server: FaultServer, transport: RequestsTransport) -> None:
     body = b"x" * 300_000
     server.on("/big", Reply.ok(body))
     with transport.send(HttpRequest("GET", server.url("/big"), timeout=(2, 2))) as response:
@@ -69,9 +67,7 @@ def test_real_transport_streams_and_counts_wire_bytes(
         assert response.wire_bytes == len(body) and max(len(c) for c in chunks) <= 65_536
 
 
-def test_content_encoding_is_kept_or_undone_on_request(
-    server: FaultServer, transport: RequestsTransport
-) -> None:
+def test_content_encoding_is_kept_or_undone_on_request(server: FaultServer, transport: RequestsTransport) -> None:
     text = b"GeneID\tGSM1\n" * 1000
     server.on("/enc", Reply.gzip_encoded(text))
     raw = HttpRequest("GET", server.url("/enc"), {"Accept-Encoding": "identity"}, decode_content=False)

@@ -110,9 +110,7 @@ def test_truncated_table(tmp_path: Path) -> None:
     text = HEADER + TABLE.replace("!series_matrix_table_end\n", "")
     with pytest.raises(ParseError) as caught:
         parse_series_matrix(write(tmp_path, text))
-    assert (
-        caught.value.accession == "GSE5" and "ends inside the table begun at line 13" in caught.value.message
-    )
+    assert caught.value.accession == "GSE5" and "ends inside the table begun at line 13" in caught.value.message
 
 
 def test_ragged_row(tmp_path: Path) -> None:
@@ -131,9 +129,7 @@ def test_sample_row_with_the_wrong_number_of_values(tmp_path: Path) -> None:
     text = (HEADER + TABLE).replace(
         '!Sample_platform_id\t"GPL7"\t"GPL7"', '!Sample_platform_id\t"GPL7"\t"GPL7"\t"GPL8"'
     )
-    with pytest.raises(
-        ParseError, match=r"line 9: !Sample_platform_id has 3 values but the file has 2 samples"
-    ):
+    with pytest.raises(ParseError, match=r"line 9: !Sample_platform_id has 3 values but the file has 2 samples"):
         parse_series_matrix(write(tmp_path, text))
 
 
@@ -143,17 +139,11 @@ def test_stray_text_between_header_and_table(tmp_path: Path) -> None:
 
 
 def test_duplicate_sample_accessions(tmp_path: Path) -> None:
-    text = (HEADER + TABLE).replace(
-        '!Sample_geo_accession\t"GSM1"\t"GSM2"', '!Sample_geo_accession\t"GSM1"\t"GSM1"'
-    )
-    with pytest.raises(
-        ParseError, match=r"line 8: duplicate accession: GSM1 appears twice in !Sample_geo_accession"
-    ):
+    text = (HEADER + TABLE).replace('!Sample_geo_accession\t"GSM1"\t"GSM2"', '!Sample_geo_accession\t"GSM1"\t"GSM1"')
+    with pytest.raises(ParseError, match=r"line 8: duplicate accession: GSM1 appears twice in !Sample_geo_accession"):
         parse_series_matrix(write(tmp_path, text))
     text = (HEADER + TABLE).replace('"ID_REF"\t"GSM1"\t"GSM2"', '"ID_REF"\t"GSM2"\t"GSM2"')
-    with pytest.raises(
-        ParseError, match=r"line 14: duplicate accession: GSM2 appears twice in the table header"
-    ):
+    with pytest.raises(ParseError, match=r"line 14: duplicate accession: GSM2 appears twice in the table header"):
         parse_series_matrix(write(tmp_path, text))
 
 

@@ -30,9 +30,7 @@ def test_family_document_with_latin1_bytes(corpus: Path) -> None:
         "GSM11096",
         "GSM11097",
     ]
-    assert study.contributors == ["Valerie,,Reinke"] and study.institutions == [
-        "Yale University School of Medicine"
-    ]
+    assert study.contributors == ["Valerie,,Reinke"] and study.institutions == ["Yale University School of Medicine"]
     assert study.platform_accessions == ["GPL539"] and study.organism_taxids == [6239]
     assert study.summary == "Timepoint 05 wild type late-L4 larvae vs mixed stage reference\nKeywords: other"
     (platform,) = bundle.platforms

@@ -21,9 +21,7 @@ def mirror(corpus: Path) -> Iterator[MirrorServer]:
 
 
 def acc(server: MirrorServer, accession: str, **query: str) -> requests.Response:
-    return requests.get(
-        acc_cgi_url(accession, hosts=dict.fromkeys(ARCHIVE_HOSTS, server.url), **query), timeout=10
-    )
+    return requests.get(acc_cgi_url(accession, hosts=dict.fromkeys(ARCHIVE_HOSTS, server.url), **query), timeout=10)
 
 
 def entities(text: str) -> list[str]:

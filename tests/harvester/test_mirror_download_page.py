@@ -52,9 +52,7 @@ def test_series_with_ncbi_counts_link_them(mirror: MirrorServer, corpus: Path, a
     [href] = counts_links(response.text)
     name = f"{accession}_raw_counts_GRCh38.p13_NCBI.tsv.gz"
     assert href == f"/geo/download/?type=rnaseq_counts&acc={accession}&format=file&file={name}"
-    assert 'href="/geo/download/?type=rnaseq_counts&amp;acc=' in response.text, (
-        "hrefs are HTML-escaped as on GEO"
-    )
+    assert 'href="/geo/download/?type=rnaseq_counts&amp;acc=' in response.text, "hrefs are HTML-escaped as on GEO"
     query = parse_qs(urlsplit(href).query)
     assert query == {"type": ["rnaseq_counts"], "acc": [accession], "format": ["file"], "file": [name]}
     download = requests.get(mirror.url + href, timeout=10)

@@ -77,7 +77,5 @@ def test_unknown_records_are_not_found(mirror: MirrorServer) -> None:
 def test_the_biostudies_file_tree(tmp_path: Path) -> None:
     (tmp_path / "E-MTAB-3050.processed.zip").write_bytes(b"PK zip")
     with MirrorServer(tmp_path) as server:
-        response = get(
-            server, f"{EBI}/biostudies/fire/E-MTAB-/050/E-MTAB-3050/Files/E-MTAB-3050.processed.zip"
-        )
+        response = get(server, f"{EBI}/biostudies/fire/E-MTAB-/050/E-MTAB-3050/Files/E-MTAB-3050.processed.zip")
     assert response.content == b"PK zip"

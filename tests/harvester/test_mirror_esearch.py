@@ -37,9 +37,7 @@ def series(result: dict[str, Any]) -> set[str]:
     return {f"GSE{int(uid) - 200_000_000}" for uid in result["idlist"] if uid.startswith("2")}
 
 
-def test_a_recorded_answer_is_replayed_when_it_answers_the_request(
-    mirror: MirrorServer, corpus: Path
-) -> None:
+def test_a_recorded_answer_is_replayed_when_it_answers_the_request(mirror: MirrorServer, corpus: Path) -> None:
     response = esearch_raw(mirror, db="gds", term="GSE93374[ACCN]", retmode="json", retmax="1")
     assert response.content == (corpus / "eutils/GSE93374_search.txt").read_bytes()
 

@@ -44,9 +44,7 @@ def test_a_synthesized_series_summary_has_the_recorded_shape(mirror: MirrorServe
 
     assert result["uids"] == ["200001299"]
     assert list(doc) == list(recorded), "same fields in the same order as the real service"
-    assert {key: type(value) for key, value in doc.items()} == {
-        key: type(value) for key, value in recorded.items()
-    }
+    assert {key: type(value) for key, value in doc.items()} == {key: type(value) for key, value in recorded.items()}
     assert doc["uid"] == "200001299" and doc["accession"] == "GSE1299" and doc["entrytype"] == "GSE"
     assert (doc["gse"], doc["gpl"], doc["taxon"]) == ("1299", "91;96;97;875", "Homo sapiens")
     assert (doc["pdat"], doc["n_samples"]) == ("2004/04/13", 22)

@@ -48,9 +48,7 @@ def test_the_matrix_folder_lists_the_series_matrix_files_held(mirror: MirrorServ
     assert response.headers["Content-Type"].startswith("text/html")
     assert "Index of /geo/series/GSE99nnn/GSE99709/matrix" in response.text
     assert links(response.text) == ["GSE99709_series_matrix.txt.gz"]
-    file = requests.get(
-        matrix_file_url("GSE99709", "GSE99709_series_matrix.txt.gz", hosts(mirror)), timeout=10
-    )
+    file = requests.get(matrix_file_url("GSE99709", "GSE99709_series_matrix.txt.gz", hosts(mirror)), timeout=10)
     assert file.content == (corpus / "geo/series_matrix/GSE99709_series_matrix.txt.gz").read_bytes()
 
 
@@ -87,9 +85,7 @@ def laid_out(tmp_path: Path, corpus: Path) -> Iterator[MirrorServer]:
         yield server
 
 
-def test_an_uncompressed_matrix_is_listed_and_served_under_its_gz_name(
-    laid_out: MirrorServer, corpus: Path
-) -> None:
+def test_an_uncompressed_matrix_is_listed_and_served_under_its_gz_name(laid_out: MirrorServer, corpus: Path) -> None:
     listing = requests.get(matrix_dir_url("GSE99709", hosts(laid_out)), timeout=10)
     assert links(listing.text) == ["GSE99709-GPL17021_series_matrix.txt.gz"]
     url = matrix_file_url("GSE99709", "GSE99709-GPL17021_series_matrix.txt.gz", hosts(laid_out))

@@ -42,9 +42,7 @@ def soft(server: MirrorServer, accession: str, **headers: str) -> requests.Respo
 
 def esearch(server: MirrorServer, term: str) -> list[str]:
     params = {"db": "gds", "term": term, "retmode": "json", "retmax": "100"}
-    result: dict[str, Any] = requests.get(
-        f"{server.url}/entrez/eutils/esearch.fcgi", params=params, timeout=10
-    ).json()
+    result: dict[str, Any] = requests.get(f"{server.url}/entrez/eutils/esearch.fcgi", params=params, timeout=10).json()
     return [f"GSE{int(uid) - 200_000_000}" for uid in result["esearchresult"]["idlist"]]
 
 

@@ -23,9 +23,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
     (root / "docs/readme.txt").write_bytes(b"inside")
     (tmp_path / "secret.txt").write_bytes(SECRET)
     (tmp_path / "outside").mkdir()
-    (tmp_path / "outside/GSE1_family.soft").write_text(
-        "^DATABASE = GeoMiame\n^SERIES = GSE1\n!Series_title = leak\n"
-    )
+    (tmp_path / "outside/GSE1_family.soft").write_text("^DATABASE = GeoMiame\n^SERIES = GSE1\n!Series_title = leak\n")
     (root / "link_to_secret.txt").symlink_to(tmp_path / "secret.txt")
     (root / "linked_folder").symlink_to(tmp_path / "outside", target_is_directory=True)
     with MirrorServer(root) as server:

@@ -69,9 +69,7 @@ def test_recorded_eutils_answers_are_recognised(corpus: Path) -> None:
 
     assert isinstance(search, RecordedSearch)
     assert (search.translation, search.count, search.ids) == ("GSE93374[GEO Accession]", 13, ("200093374",))
-    assert (
-        isinstance(summary, RecordedSummary) and summary.uids == ("200093374",) and summary.db_hint == "gds"
-    )
+    assert isinstance(summary, RecordedSummary) and summary.uids == ("200093374",) and summary.db_hint == "gds"
     assert isinstance(fragment, RecordedSummary) and not fragment.wrapped and fragment.uids == ("303717978",)
     assert isinstance(xml, RecordedSummary) and xml.retmode == "xml" and "200021230" in xml.docs
 
@@ -101,9 +99,7 @@ def test_reading_stops_at_the_first_platform(tmp_path: Path) -> None:
 def test_reading_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sniff_module, "SNIFF_CAP", 4096)
     path = tmp_path / "GSE43_family.soft"
-    lines = ["^DATABASE = GeoMiame", "^SERIES = GSE43"] + [
-        f"!Series_sample_id = GSM{n}" for n in range(10_000)
-    ]
+    lines = ["^DATABASE = GeoMiame", "^SERIES = GSE43"] + [f"!Series_sample_id = GSM{n}" for n in range(10_000)]
     path.write_text("\n".join(lines) + "\n")
     found = sniff_file(path, path.name)
     assert found.accession == "GSE43"

@@ -103,9 +103,7 @@ def test_duplicate_accessions(tmp_path: Path) -> None:
         parse_family_soft(write(tmp_path, text))
     first, second = (k for k, line in enumerate(text.splitlines(), 1) if line == "^SAMPLE = GSM1")
     assert caught.value.accession == "GSM1" and caught.value.line == second
-    assert (
-        f"duplicate accession: ^SAMPLE = GSM1 appears again (first at line {first})" in caught.value.message
-    )
+    assert f"duplicate accession: ^SAMPLE = GSM1 appears again (first at line {first})" in caught.value.message
 
 
 def test_ragged_row_with_extra_values_is_an_error(tmp_path: Path) -> None:
@@ -179,9 +177,7 @@ def test_empty_gz_file(tmp_path: Path) -> None:
 def test_gz_name_without_gzip_content(tmp_path: Path) -> None:
     path = tmp_path / "GSE1_family.soft.gz"
     path.write_bytes(b"<html><body>Service unavailable</body></html>\n")
-    with pytest.raises(
-        BadContentError, match=r"GSE1_family\.soft\.gz: file is named \.gz but does not start"
-    ):
+    with pytest.raises(BadContentError, match=r"GSE1_family\.soft\.gz: file is named \.gz but does not start"):
         parse_family_soft(path)
 
 
@@ -221,9 +217,7 @@ def test_rows_above_declared_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_declared_sample_without_a_block_is_a_warning(tmp_path: Path) -> None:
-    text = SERIES.replace(
-        "!Series_sample_id = GSM1\n", "!Series_sample_id = GSM1\n!Series_sample_id = GSM9\n"
-    )
+    text = SERIES.replace("!Series_sample_id = GSM1\n", "!Series_sample_id = GSM1\n!Series_sample_id = GSM9\n")
     bundle = parse_family_soft(write(tmp_path, text + sample()))
     (issue,) = bundle.issues
     assert issue.code == "declared_sample_missing" and issue.accession == "GSM9" and issue.level == "warning"
@@ -259,9 +253,7 @@ def test_family_with_two_series_needs_an_accession(tmp_path: Path) -> None:
         SERIES
         + other
         + sample("GSM1")
-        + sample("GSM2").replace(
-            "!Sample_data_row_count", "!Sample_series_id = GSE2\n!Sample_data_row_count"
-        ),
+        + sample("GSM2").replace("!Sample_data_row_count", "!Sample_series_id = GSE2\n!Sample_data_row_count"),
     )
     with pytest.raises(ParseError, match=r"2 \^SERIES blocks \(GSE1, GSE2 …\): pass accession="):
         parse_family_soft(path)

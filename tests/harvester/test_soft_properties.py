@@ -112,9 +112,7 @@ def studies(draw: st.DrawFn) -> StudyBundle:
     if draw(st.booleans()):
         srp = f"SRP{next(numbers)}"
         xrefs.append(
-            CrossRef(
-                db="SRA", accession=srp, relation="SRA", url=f"https://www.ncbi.nlm.nih.gov/sra?term={srp}"
-            )
+            CrossRef(db="SRA", accession=srp, relation="SRA", url=f"https://www.ncbi.nlm.nih.gov/sra?term={srp}")
         )
     study = Study(
         accession=accession,
@@ -137,9 +135,7 @@ def studies(draw: st.DrawFn) -> StudyBundle:
         xrefs=xrefs,
         supplementary_files=draw(st.lists(text.filter(lambda t: t.upper() != "NONE"), max_size=2)),
     )
-    return StudyBundle(
-        study=study, platforms=platforms, samples=samples, expression=matrices, platform_tables=tables
-    )
+    return StudyBundle(study=study, platforms=platforms, samples=samples, expression=matrices, platform_tables=tables)
 
 
 def _platform(draw: st.DrawFn, accession: str) -> tuple[Platform, pa.Table | None, list[str]]:
@@ -154,8 +150,7 @@ def _platform(draw: st.DrawFn, accession: str) -> tuple[Platform, pa.Table | Non
     columns: list[TableColumn] = []
     if has_table:
         cells = {
-            name: draw(st.lists(st.just("") | text, min_size=len(features), max_size=len(features)))
-            for name in extra
+            name: draw(st.lists(st.just("") | text, min_size=len(features), max_size=len(features))) for name in extra
         }
         table = pa.table(
             {
@@ -209,11 +204,7 @@ def _sample(
         submission_date=draw(st.none() | day),
         last_update_date=draw(st.none() | day),
         characteristics=sorted(draw(st.lists(characteristic(channels), max_size=4)), key=lambda c: c.channel),
-        xrefs=[
-            CrossRef(
-                db="SRA", accession=srx, relation="SRA", url=f"https://www.ncbi.nlm.nih.gov/sra?term={srx}"
-            )
-        ]
+        xrefs=[CrossRef(db="SRA", accession=srx, relation="SRA", url=f"https://www.ncbi.nlm.nih.gov/sra?term={srx}")]
         if draw(st.booleans())
         else [],
         supplementary_files=draw(st.lists(text.filter(lambda t: t.upper() != "NONE"), max_size=2)),
@@ -263,11 +254,7 @@ def test_generated_study_round_trips(tmp_path: Path, bundle: StudyBundle) -> Non
     second = tmp_path / "GSE_roundtrip_again_family.soft.gz"
     write_family_soft(parsed, second)
     again = parse_family_soft(second, file_name=first.name)
-    assert (
-        again.study == parsed.study
-        and again.samples == parsed.samples
-        and again.platforms == parsed.platforms
-    )
+    assert again.study == parsed.study and again.samples == parsed.samples and again.platforms == parsed.platforms
     _assert_same_expression(again.expression, parsed.expression)
 
 
@@ -336,9 +323,7 @@ def test_damaged_files_raise_only_project_errors(
     seed=st.integers(0, 2**32 - 1),
     rel=st.sampled_from([t[0] for t in DAMAGE_TARGETS if t[0].endswith(".gz")]),
 )
-def test_damaged_gzip_streams_raise_only_project_errors(
-    corpus: Path, tmp_path: Path, seed: int, rel: str
-) -> None:
+def test_damaged_gzip_streams_raise_only_project_errors(corpus: Path, tmp_path: Path, seed: int, rel: str) -> None:
     rng = random.Random(seed)
     raw = bytearray((corpus / rel).read_bytes())
     for _ in range(rng.randint(1, 4)):
@@ -409,9 +394,7 @@ _cell = st.one_of(
 
 @settings(max_examples=80, deadline=None)
 @given(
-    rows=st.lists(
-        st.tuples(st.from_regex(r"[A-Za-z0-9_.-]{1,8}", fullmatch=True), _cell, _cell), max_size=25
-    ),
+    rows=st.lists(st.tuples(st.from_regex(r"[A-Za-z0-9_.-]{1,8}", fullmatch=True), _cell, _cell), max_size=25),
     pad=st.booleans(),
 )
 def test_numeric_table_parse_matches_a_naive_oracle(rows: list[tuple[str, str, str]], pad: bool) -> None:

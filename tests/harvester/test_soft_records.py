@@ -211,9 +211,7 @@ def test_platform_table_of_a_chosen_platform(corpus: Path) -> None:
         ("Reanalysis of: SRP000001", ("SRA", "SRP000001", "Reanalysis of", None)),
     ],
 )
-def test_relation_lines_become_cross_references(
-    text: str, expected: tuple[str, str, str, str | None]
-) -> None:
+def test_relation_lines_become_cross_references(text: str, expected: tuple[str, str, str, str | None]) -> None:
     xref = relation_xref(text)
     assert xref is not None
     assert (xref.db, xref.accession, xref.relation, xref.url) == expected

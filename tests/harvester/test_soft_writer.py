@@ -56,9 +56,7 @@ def test_written_file_has_geo_layout(tmp_path: Path, synthetic: StudyBundle) -> 
     ]
     assert "!Series_status = Public on Mar 02 2015" in series
     assert (
-        fields.index("!Series_sample_id")
-        < fields.index("!Series_contact_name")
-        < fields.index("!Series_platform_id")
+        fields.index("!Series_sample_id") < fields.index("!Series_contact_name") < fields.index("!Series_platform_id")
     )
     first_sample = lines.index("^SAMPLE = GSM9900001")
     block = lines[first_sample : first_sample + 60]
@@ -103,12 +101,8 @@ def test_geoparse_reads_what_we_write(tmp_path: Path, synthetic: StudyBundle) ->
 )
 def test_real_study_rewritten_is_a_fixed_point(corpus: Path, tmp_path: Path, rel: str) -> None:
     parsed = parse_family_soft(corpus / rel)
-    once = parse_family_soft(
-        write_family_soft(parsed, tmp_path / "once_family.soft.gz"), file_name=Path(rel).name
-    )
-    twice = parse_family_soft(
-        write_family_soft(once, tmp_path / "twice_family.soft.gz"), file_name=Path(rel).name
-    )
+    once = parse_family_soft(write_family_soft(parsed, tmp_path / "once_family.soft.gz"), file_name=Path(rel).name)
+    twice = parse_family_soft(write_family_soft(once, tmp_path / "twice_family.soft.gz"), file_name=Path(rel).name)
     _same(once, twice)
     assert once.study.model_dump(exclude={"attributes"}) == parsed.study.model_dump(exclude={"attributes"})
     added = set(once.study.attributes) - set(parsed.study.attributes)
@@ -136,10 +130,7 @@ def test_series_matrix_of_a_sequencing_study_has_an_empty_table(corpus: Path, tm
     path = write_series_matrix(bundle, tmp_path / "GSE63966_series_matrix.txt.gz")
     lines = _lines(path)
     begin = lines.index("!series_matrix_table_begin")
-    assert (
-        lines[begin + 1].startswith('"ID_REF"\t"GSM1561390"')
-        and lines[begin + 2] == "!series_matrix_table_end"
-    )
+    assert lines[begin + 1].startswith('"ID_REF"\t"GSM1561390"') and lines[begin + 2] == "!series_matrix_table_end"
     parsed = parse_series_matrix(path)
     assert parsed.expression == [] and len(parsed.samples) == 16
     assert parsed.samples[0].xrefs == bundle.samples[0].xrefs

@@ -12,7 +12,9 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs" / "schema"
 
 def test_version_bumped_when_models_change() -> None:
     recorded = read_history(SCHEMA_DIR).get(SCHEMA_VERSION)
-    assert recorded is not None, f"SCHEMA_VERSION {SCHEMA_VERSION} is not in docs/schema/HISTORY.tsv; run python -m rnacorpus.schemas"
+    assert recorded is not None, (
+        f"SCHEMA_VERSION {SCHEMA_VERSION} is not in docs/schema/HISTORY.tsv; run python -m rnacorpus.schemas"
+    )
     assert recorded == schema_fingerprint(), (
         f"the schema models changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: "
         "bump it in rnacorpus/schemas/models.py, then run python -m rnacorpus.schemas"

@@ -97,9 +97,7 @@ def _merge_entrez(merged: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
     by_authority = _entrez_lookup(links, "authority_id")
     by_ensembl = _entrez_lookup(links, "ensembl_id")
     out: list[list[str]] = []
-    for own, auth_id, ens_id in zip(
-        merged["entrez_ids"], merged["authority_id"], merged["ensembl_id"], strict=True
-    ):
+    for own, auth_id, ens_id in zip(merged["entrez_ids"], merged["authority_id"], merged["ensembl_id"], strict=True):
         ids = list(own) if isinstance(own, list) else []
         if not ids and isinstance(auth_id, str):
             ids = by_authority.get(auth_id, [])
@@ -154,9 +152,9 @@ def _tidy_symbols(merged: pd.DataFrame) -> pd.DataFrame:
     is_id = merged["ensembl_symbol"].astype(str).str.upper() == merged["ensembl_id"].astype(str).str.upper()
     merged["ensembl_symbol"] = merged["ensembl_symbol"].where(~(same | is_id), None)
     # a GENCODE gene named only by its own ID has no symbol at all
-    merged.loc[
-        merged["symbol"].astype(str).str.upper() == merged["ensembl_id"].astype(str).str.upper(), "symbol"
-    ] = None
+    merged.loc[merged["symbol"].astype(str).str.upper() == merged["ensembl_id"].astype(str).str.upper(), "symbol"] = (
+        None
+    )
     return merged
 
 

@@ -48,9 +48,7 @@ def collapse_rule(unit: str, *, is_log: bool = False) -> str:
     return "max_mean"
 
 
-def _sum(
-    values: npt.NDArray[np.float32], groups: npt.NDArray[np.int64], n_genes: int
-) -> npt.NDArray[np.float32]:
+def _sum(values: npt.NDArray[np.float32], groups: npt.NDArray[np.int64], n_genes: int) -> npt.NDArray[np.float32]:
     order = np.argsort(groups, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])
     block = values[:, order]
@@ -92,9 +90,7 @@ def collapse_to_genes(
         is_log = unit.is_log if is_log is None else is_log
         unit = unit.unit
     if len(mapping) != len(matrix.feature_ids):
-        raise ValueError(
-            f"mapping has {len(mapping)} rows but the matrix has {len(matrix.feature_ids)} features"
-        )
+        raise ValueError(f"mapping has {len(mapping)} rows but the matrix has {len(matrix.feature_ids)} features")
     rule = collapse_rule(unit, is_log=bool(is_log))
     ensembl = np.asarray(mapping.table["ensembl_id"].to_pylist(), dtype=object)
     used = np.flatnonzero(pd.notna(ensembl))

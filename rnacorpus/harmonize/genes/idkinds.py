@@ -51,9 +51,7 @@ KIND_NAMES = (
 
 _EMPTY_RE = r"^(|NA|N/A|NAN|NULL|NONE|-+|\?)$"
 # HTSeq (__no_feature …), STAR ReadsPerGene (N_unmapped …), featureCounts summary rows (Unassigned_…)
-_ARTEFACT_RE = (
-    r"^(__[A-Za-z_]+|N_(unmapped|multimapping|noFeature|ambiguous)|Unassigned_[A-Za-z_]+|Assigned)$"
-)
+_ARTEFACT_RE = r"^(__[A-Za-z_]+|N_(unmapped|multimapping|noFeature|ambiguous)|Unassigned_[A-Za-z_]+|Assigned)$"
 # ERCC spike-ins have five digits (ERCC1…ERCC8 are human genes); SIRVs are Lexogen's spike-ins
 _SPIKE_RE = r"^(ERCC[-_]\d{5}(\.\d+)?|SIRV\d+[A-Z0-9]*|RNA_SPIKE_\S+)$"
 _CONTROL_RE = (
@@ -86,14 +84,10 @@ class ClassifiedIds:
 def normalise_text(values: pa.Array) -> pa.Array:
     """Trim whitespace and surrounding quotes (files written by R and Excel quote their cells)."""
     text = pc.utf8_trim_whitespace(values)
-    return pc.utf8_trim_whitespace(
-        pc.replace_substring_regex(text, pattern=r"^[\"']+|[\"']+$", replacement="")
-    )
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, pattern=r"^[\"']+|[\"']+$", replacement=""))
 
 
-def _matches(
-    values: pa.Array, pattern: str, where: npt.NDArray[np.bool_] | None = None
-) -> npt.NDArray[np.bool_]:
+def _matches(values: pa.Array, pattern: str, where: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.bool_]:
     """Regex test; with ``where``, only on those rows (a cheap prefix test narrows most passes)."""
     if where is None:
         return np.asarray(pc.fill_null(pc.match_substring_regex(values, pattern=pattern), False), dtype=bool)
@@ -101,9 +95,7 @@ def _matches(
     rows = np.flatnonzero(where)
     if len(rows):
         subset = pc.take(values, pa.array(rows))
-        out[rows] = np.asarray(
-            pc.fill_null(pc.match_substring_regex(subset, pattern=pattern), False), dtype=bool
-        )
+        out[rows] = np.asarray(pc.fill_null(pc.match_substring_regex(subset, pattern=pattern), False), dtype=bool)
     return out
 
 
@@ -147,9 +139,7 @@ def _kinds(text: pa.Array, upper: pa.Array, organism: Organism) -> npt.NDArray[n
     claim(_matches(upper, _ENSEMBL_OTHER_RE, ens), Kind.ENSEMBL_OTHER)
     digits = np.asarray(pc.fill_null(pc.utf8_is_digit(upper), False), dtype=bool)
     claim(digits, Kind.ENTREZ)
-    maybe_entrez = _ends(upper, "0") | np.asarray(
-        pc.fill_null(pc.match_substring(upper, "|"), False), dtype=bool
-    )
+    maybe_entrez = _ends(upper, "0") | np.asarray(pc.fill_null(pc.match_substring(upper, "|"), False), dtype=bool)
     claim(_matches(upper, ENTREZ_RE, maybe_entrez & undecided), Kind.ENTREZ)
     claim(_matches(upper, _REFSEQ_RE, _starts(upper, "NM_", "NR_", "XM_", "XR_")), Kind.REFSEQ)
     probe_like = _ends(upper, "_AT", "_ST") | _starts(upper, "ILMN_", "A_")

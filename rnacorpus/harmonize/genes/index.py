@@ -97,9 +97,7 @@ def _build(reference: GeneReference) -> GeneIndex:
     gencode_named = pc.equal(source, "GENCODE")
     approved = _scalar_table(reference, "symbol", pc.invert(gencode_named))
     ensembl_symbols = KeyTable.build(
-        *_concat_rows(
-            _rows_of(reference, "symbol", gencode_named), _rows_of(reference, "ensembl_symbol", None)
-        )
+        *_concat_rows(_rows_of(reference, "symbol", gencode_named), _rows_of(reference, "ensembl_symbol", None))
     )
     t = reference.table
     return GeneIndex(
@@ -117,15 +115,11 @@ def _build(reference: GeneReference) -> GeneIndex:
         has_ensembl=np.asarray(pc.is_valid(t["ensembl_id"]), dtype=bool),
         symbols=np.asarray(t["symbol"].to_pylist(), dtype=object),
         gene_keys=np.asarray(t["gene_key"].to_pylist(), dtype=object),
-        versions=np.asarray(
-            pc.fill_null(pc.cast(t["ensembl_version"], pa.float64()), np.nan), dtype=np.float64
-        ),
+        versions=np.asarray(pc.fill_null(pc.cast(t["ensembl_version"], pa.float64()), np.nan), dtype=np.float64),
     )
 
 
-def _rows_of(
-    reference: GeneReference, column: str, mask: pa.Array | None
-) -> tuple[npt.NDArray[np.int64], pa.Array]:
+def _rows_of(reference: GeneReference, column: str, mask: pa.Array | None) -> tuple[npt.NDArray[np.int64], pa.Array]:
     values = reference.table[column].combine_chunks()
     valid = pc.is_valid(values) if mask is None else pc.and_(pc.is_valid(values), mask)
     rows = np.flatnonzero(np.asarray(valid, dtype=bool))

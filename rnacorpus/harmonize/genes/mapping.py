@@ -123,18 +123,14 @@ def _sparse_strings(n: int, sparse: dict[int, str]) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def _override_with_platform(
-    res: Resolution, unique: pa.Array, platform_table: pa.Table, index: GeneIndex
-) -> None:
+def _override_with_platform(res: Resolution, unique: pa.Array, platform_table: pa.Table, index: GeneIndex) -> None:
     """Inputs that are probe IDs of the platform take the platform's decision, whatever they look like
     (Agilent's probe ``12`` is no Entrez ID)."""
     decided = resolve_platform(platform_table, index)
     if decided is None:
         return
     probes, by_probe = decided
-    position = np.asarray(
-        pc.fill_null(pc.index_in(normalise_text(unique), value_set=probes), -1), dtype=np.int64
-    )
+    position = np.asarray(pc.fill_null(pc.index_in(normalise_text(unique), value_set=probes), -1), dtype=np.int64)
     hit = np.flatnonzero(position >= 0)
     src = position[hit]
     res.outcome[hit] = by_probe.outcome[src]
@@ -159,12 +155,10 @@ def _unique_table(unique: pa.Array, res: Resolution, index: GeneIndex) -> pa.Tab
     ensembl = pc.if_else(mapped, pc.take(ref["ensembl_id"], with_gene), pa.nulls(n, pa.string()))
     symbol = pc.if_else(has_row, pc.take(ref["symbol"], with_gene), pa.nulls(n, pa.string()))
     cand_keys = {
-        i: [c if isinstance(c, str) else str(index.gene_keys[c]) for c in cs]
-        for i, cs in res.candidates.items()
+        i: [c if isinstance(c, str) else str(index.gene_keys[c]) for c in cs] for i, cs in res.candidates.items()
     }
     cand_symbols = {
-        i: ["" if isinstance(c, str) else str(index.symbols[c] or "") for c in cs]
-        for i, cs in res.candidates.items()
+        i: ["" if isinstance(c, str) else str(index.symbols[c] or "") for c in cs] for i, cs in res.candidates.items()
     }
     rule_codes, rule_names = pd.factorize(res.rule)
     return pa.table(
@@ -205,15 +199,12 @@ def _report(
     kinds = np.bincount(res.kind.astype(np.int64), weights=per_unique, minlength=len(KIND_NAMES))
     kind_counts = {KIND_NAMES[k]: int(c) for k, c in enumerate(kinds) if c}
     countable = {
-        k: c
-        for k, c in kind_counts.items()
-        if k not in ("empty", "counting_artefact", "spike_in", "control_probe")
+        k: c for k, c in kind_counts.items() if k not in ("empty", "counting_artefact", "spike_in", "control_probe")
     }
     id_kind = max(countable, key=lambda k: countable[k]) if countable else "unknown"
     mismatched = [i for i, note in res.notes.items() if note.startswith("version_mismatch")]
     examples = {
-        OUTCOMES[o]: unique["input"].filter(pa.array(res.outcome == o)).slice(0, _EXAMPLES).to_pylist()
-        for o in (1, 2)
+        OUTCOMES[o]: unique["input"].filter(pa.array(res.outcome == o)).slice(0, _EXAMPLES).to_pylist() for o in (1, 2)
     }
     return MappingReport(
         organism=reference.organism.key,

@@ -36,9 +36,7 @@ log = logging.getLogger(__name__)
 
 #: normalised header (lower case, letters and digits only) → role, for the columns GEO tables use
 GENE_COLUMNS: dict[str, str] = {
-    **dict.fromkeys(
-        ("ensembl", "ensemblid", "ensemblgeneid", "ensemblgene", "ensg", "ensemblgeneids"), "ensembl"
-    ),
+    **dict.fromkeys(("ensembl", "ensemblid", "ensemblgeneid", "ensemblgene", "ensg", "ensemblgeneids"), "ensembl"),
     **dict.fromkeys(
         (
             "geneid",
@@ -141,9 +139,7 @@ def _decide_by_column(res: Resolution, column: pa.Array, role: str, name: str, i
     cells = pc.split_pattern_regex(normalise_text(column), pattern=_SPLIT_RE)
     tokens = pc.list_flatten(cells)
     parent = np.asarray(pc.list_parent_indices(cells), dtype=np.int64)
-    usable = np.asarray(
-        pc.fill_null(pc.match_substring_regex(tokens, pattern=_ROLE_TOKEN[role]), False), dtype=bool
-    )
+    usable = np.asarray(pc.fill_null(pc.match_substring_regex(tokens, pattern=_ROLE_TOKEN[role]), False), dtype=bool)
     usable &= res.pending()[parent]
     if not usable.any():
         return

@@ -92,9 +92,7 @@ class GeneReference:
 
     def synonyms_table(self) -> pa.Table:
         """Long table ``gene_key, synonym, kind`` with kinds from :data:`SYNONYM_KINDS`."""
-        parts = [
-            self._scalar_synonyms("symbol", "approved", pc.not_equal(self.table["symbol_source"], "GENCODE"))
-        ]
+        parts = [self._scalar_synonyms("symbol", "approved", pc.not_equal(self.table["symbol_source"], "GENCODE"))]
         parts.append(self._scalar_synonyms("ensembl_symbol", "ensembl_symbol", None))
         gencode_named = self._scalar_synonyms(
             "symbol", "ensembl_symbol", pc.equal(self.table["symbol_source"], "GENCODE")
@@ -165,9 +163,7 @@ def read_reference(path: Path, *, expected_sha256: str | None = None) -> GeneRef
         raise BadContentError("gene reference carries no stamp", path=path)
     stamp = json.loads(raw_stamp)
     info = ReferenceInfo(sha256=digest, **stamp)
-    return GeneReference(
-        info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA)
-    )
+    return GeneReference(info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA))
 
 
 @functools.lru_cache(maxsize=8)
@@ -179,9 +175,7 @@ def _load_default(organism_key: str) -> GeneReference:
     if entry is None:
         raise ConfigError(f"no offline gene reference for {organism_key} in {manifest_path}")
     reference = read_reference(DATA_DIR / entry["file"], expected_sha256=entry["sha256"])
-    log.debug(
-        "gene reference %s %s loaded (%d genes)", organism_key, reference.info.release, reference.n_genes
-    )
+    log.debug("gene reference %s %s loaded (%d genes)", organism_key, reference.info.release, reference.n_genes)
     return reference
 
 

@@ -107,9 +107,7 @@ def resolve(values: pa.Array, index: GeneIndex, *, expand: bool = True) -> Resol
     return res
 
 
-def _resolve_ids(
-    res: Resolution, mask: npt.NDArray[np.bool_], keys: pa.Array, table: KeyTable, rule: str
-) -> None:
+def _resolve_ids(res: Resolution, mask: npt.NDArray[np.bool_], keys: pa.Array, table: KeyTable, rule: str) -> None:
     where = np.flatnonzero(mask & res.pending())
     if not len(where):
         return
@@ -147,9 +145,7 @@ def _note_versions(res: Resolution, versions: pa.Array, index: GeneIndex) -> Non
     if not len(where):
         return
     given = np.asarray(
-        pc.cast(pc.if_else(pc.equal(versions, ""), None, versions), pa.float64()).to_numpy(
-            zero_copy_only=False
-        ),
+        pc.cast(pc.if_else(pc.equal(versions, ""), None, versions), pa.float64()).to_numpy(zero_copy_only=False),
         dtype=np.float64,
     )[where]
     known = index.versions[res.row[where]]
@@ -256,8 +252,6 @@ def _unmap_genes_without_ensembl(res: Resolution, index: GeneIndex) -> None:
     lacking = mapped[~index.has_ensembl[res.row[mapped]]]
     for i in lacking:
         row = int(res.row[i])
-        res.notes[int(i)] = (
-            f"{index.gene_keys[row]} ({index.symbols[row]}) via {res.rule[i]}; it has no Ensembl gene"
-        )
+        res.notes[int(i)] = f"{index.gene_keys[row]} ({index.symbols[row]}) via {res.rule[i]}; it has no Ensembl gene"
         res.candidates[int(i)] = [row]
     res.set(lacking, UNMAPPED, "no_ensembl_gene")

@@ -133,6 +133,4 @@ def read_gtf_genes(path: Path) -> pd.DataFrame:
                     "biotype": attrs.get("gene_type") or attrs.get("gene_biotype"),
                 }
     rows = [{**row, "length": _union_length(exons.get(gid, [])) or None} for gid, row in genes.items()]
-    return pd.DataFrame(
-        rows, columns=["ensembl_id", "ensembl_version", "ensembl_symbol", "biotype", "length"]
-    )
+    return pd.DataFrame(rows, columns=["ensembl_id", "ensembl_version", "ensembl_symbol", "biotype", "length"])

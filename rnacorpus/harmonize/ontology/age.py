@@ -44,13 +44,9 @@ _QUALIFIERS = {
 _QUALIFIER_RE = "|".join(sorted((re.escape(word) for word in _QUALIFIERS), key=len, reverse=True))
 
 _COMPOUND = re.compile(rf"^{_NUM}\s*(?:years?|yrs?|y)\s*,?\s*(?:and\s*)?{_NUM}\s*(?:months?|mos?|m)\b\.?$")
-_EMBRYONIC = re.compile(
-    rf"\b(?:embryonic day|embryo day|embryonal day|e)\s*{_NUM}(?:\s*(?:-|to)\s*e?{_NUM})?(?!\d)"
-)
+_EMBRYONIC = re.compile(rf"\b(?:embryonic day|embryo day|embryonal day|e)\s*{_NUM}(?:\s*(?:-|to)\s*e?{_NUM})?(?!\d)")
 _DPC = re.compile(rf"{_NUM}\s*(?:dpc|d\.p\.c\.?|days? post[- ]?co(?:itum|nception))\b")
-_POSTNATAL = re.compile(
-    rf"\b(?:postnatal day|post-natal day|pnd|pn|p)\s*{_NUM}(?:\s*(?:-|to)\s*p?{_NUM})?(?!\d)"
-)
+_POSTNATAL = re.compile(rf"\b(?:postnatal day|post-natal day|pnd|pn|p)\s*{_NUM}(?:\s*(?:-|to)\s*p?{_NUM})?(?!\d)")
 _DAYS_POSTNATAL = re.compile(rf"{_NUM}\s*days?\s*(?:postnatal|post-natal|after birth|post[- ]?partum)\b")
 _POST_FERTILIZATION = re.compile(rf"{_NUM}\s*(hpf|dpf|(?:hours?|days?) post[- ]?fertili[sz]ation)\b")
 _GESTATION = re.compile(rf"{_NUM}\s*(?:weeks?|wks?|wk|w)\.?\s*(?:of\s+)?(?:gestation|gestational|ga)\b")
@@ -133,9 +129,7 @@ def _explicit(text: str) -> AgeParse | None:
         return _span(match.group(1), None, "postnatal day", "postnatal", match.group(0))
     if match := _POST_FERTILIZATION.search(text):
         unit = "hour post-fertilization" if match.group(2).startswith("h") else "day post-fertilization"
-        return _span(
-            match.group(1), None, unit, "embryonic" if unit.startswith("hour") else None, match.group(0)
-        )
+        return _span(match.group(1), None, unit, "embryonic" if unit.startswith("hour") else None, match.group(0))
     if match := _GESTATION.search(text) or _GW.search(text):
         number = next(group for group in match.groups() if group)
         return _span(number, None, "gestational week", "fetal", match.group(0))

@@ -88,9 +88,7 @@ def _sex(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> 
         ]
     if male or female:
         term = "PATO:0000384" if male else "PATO:0000383"
-        return [
-            mapped("sex", info.key, value, term, "normalized", 0.85, index, reason="sex word in the value")
-        ]
+        return [mapped("sex", info.key, value, term, "normalized", 0.85, index, reason="sex word in the value")]
     return [unmapped("sex", info.key, value, "no sex term recognized")]
 
 
@@ -101,14 +99,10 @@ def _stage_words(info: KeyInfo, value: str, taxid: int | None, index: OntologyIn
     terms = {m.match.term_id for m in found}
     best = next((m for m in found if not any(index.is_ancestor(m.match.term_id, t) for t in terms)), found[0])
     method = best.match.method if best.whole else "normalized"
-    return mapped(
-        "development_stage", info.key, value, best.match.term_id, method, best.match.confidence, index
-    )
+    return mapped("development_stage", info.key, value, best.match.term_id, method, best.match.confidence, index)
 
 
-def _age(
-    info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, unit_hint: str | None
-) -> list[Annotation]:
+def _age(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, unit_hint: str | None) -> list[Annotation]:
     age = parse_age(value, key_unit=info.age_unit or unit_hint, taxid=taxid)
     stage_word = _stage_words(info, value, taxid, index)
     if age is None:
@@ -211,8 +205,6 @@ def explain_characteristic(
     return Explanation(key, value, found)
 
 
-def annotate_characteristic(
-    key: str | None, value: str, *, organism: str | int | None = None
-) -> list[Annotation]:
+def annotate_characteristic(key: str | None, value: str, *, organism: str | int | None = None) -> list[Annotation]:
     """One :class:`Annotation` per field the characteristic yields (empty when it yields none)."""
     return explain_characteristic(key, value, organism=organism).annotations

@@ -36,21 +36,15 @@ def mapped(
 
 
 def unmapped(field: str, key: str | None, value: str, reason: str) -> Annotation:
-    return Annotation(
-        field=field, raw_key=key, raw_value=value, method="unmapped", confidence=0.0, reason=reason
-    )
+    return Annotation(field=field, raw_key=key, raw_value=value, method="unmapped", confidence=0.0, reason=reason)
 
 
 def recorded(field: str, key: str | None, value: str, reason: str) -> Annotation:
     """A field kept as deposited text (strain, genotype, treatment, an unknown cell line name)."""
-    return Annotation(
-        field=field, raw_key=key, raw_value=value, method="recorded", confidence=1.0, reason=reason
-    )
+    return Annotation(field=field, raw_key=key, raw_value=value, method="recorded", confidence=1.0, reason=reason)
 
 
-def age_annotation(
-    key: str | None, value: str, age: AgeParse, confidence: float, reason: str | None
-) -> Annotation:
+def age_annotation(key: str | None, value: str, age: AgeParse, confidence: float, reason: str | None) -> Annotation:
     if not age.parsed:
         return Annotation(
             field="age",

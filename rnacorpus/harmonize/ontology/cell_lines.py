@@ -73,9 +73,7 @@ def _candidate(
     term_id, method, reason = _cellosaurus(text, index)
     if term_id is None and reason is None:
         return None
-    return CellLineHit(
-        text, start, stop, term_id, index.label(term_id) if term_id else None, method, None, reason
-    )
+    return CellLineHit(text, start, stop, term_id, index.label(term_id) if term_id else None, method, None, reason)
 
 
 def find_cell_line(

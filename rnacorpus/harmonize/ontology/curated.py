@@ -77,9 +77,7 @@ class CuratedTable:
             else:
                 self._normalized[(entry.field, norm(entry.text))].append(entry)
 
-    def find(
-        self, field: str, text: str, taxid: int | None, *, exact_only: bool = False
-    ) -> CuratedTerm | None:
+    def find(self, field: str, text: str, taxid: int | None, *, exact_only: bool = False) -> CuratedTerm | None:
         """The curated entry for ``text`` in ``field``: abbreviations (exact case below four letters,
         also with a plural ``s``: PBMCs, MEFs), then the normalized form; organism-specific rows first."""
         text = clean(text)

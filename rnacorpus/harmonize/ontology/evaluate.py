@@ -90,13 +90,9 @@ def read_labels(path: Path) -> list[Pair]:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     for row in rows:
         ident = (row["key"], row["value"], row["organism"])
-        pair = pairs.setdefault(
-            ident, Pair(row["key"], row["value"], row["organism"], row["context"], row["split"])
-        )
+        pair = pairs.setdefault(ident, Pair(row["key"], row["value"], row["organism"], row["context"], row["split"]))
         if row["field"]:
-            pair.expected[row["field"]] = (
-                row["expected_age"] if row["field"] == "age" else row["expected_term_id"]
-            )
+            pair.expected[row["field"]] = row["expected_age"] if row["field"] == "age" else row["expected_term_id"]
     return list(pairs.values())
 
 
@@ -143,9 +139,7 @@ def _judge(pair: Pair, annotations: list[Annotation], scores: dict[str, Score], 
             score.should_map += 1
         if got is None:
             if accepted:
-                notes.append(
-                    f"{pair.split:<8}missed  {name:<17} {pair.key!r}: {pair.value!r} (expected {expected})"
-                )
+                notes.append(f"{pair.split:<8}missed  {name:<17} {pair.key!r}: {pair.value!r} (expected {expected})")
             continue
         score.mapped += 1
         if accepted:
@@ -170,9 +164,7 @@ def evaluate(pairs: Sequence[Pair]) -> Result:
     invented: list[str] = []
     for pair in pairs:
         characteristic = Characteristic(key=pair.key or None, value=pair.value)
-        found = characteristic_annotations(
-            [characteristic, *_context(pair.context)], organism=_organism(pair.organism)
-        )
+        found = characteristic_annotations([characteristic, *_context(pair.context)], organism=_organism(pair.organism))
         own = [a for a in found if a.raw_key == characteristic.key and a.raw_value == pair.value]
         if (not pair.value.strip() or is_placeholder(pair.value)) and any(a.term_id for a in own):
             invented.append(f"{pair.key!r}: {pair.value!r}")

@@ -73,17 +73,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cell_line", re.compile(r"\bcell ?lines?\b|\bcellline\b|\bcell strain\b")),
     (
         "cell_type",
-        re.compile(
-            r"\bcell ?types?\b|\bcell population\b|\bcell subsets?\b|\bcell subtype\b|\bsorted cells?\b"
-        ),
+        re.compile(r"\bcell ?types?\b|\bcell population\b|\bcell subsets?\b|\bcell subtype\b|\bsorted cells?\b"),
     ),
     ("age", re.compile(r"\bages?\b|\bage(?:d|s)? ?(?:at|of|in)\b")),
     ("sex", re.compile(r"\b(?:sex|gender)\b")),
     (
         "tissue",
-        re.compile(
-            r"\b(?:tumou?r|cancer|primary|biopsy|anatomic|sampling|sample|body) site\b|\btissue of origin\b"
-        ),
+        re.compile(r"\b(?:tumou?r|cancer|primary|biopsy|anatomic|sampling|sample|body) site\b|\btissue of origin\b"),
     ),
     (
         "development_stage",
@@ -130,9 +126,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("source", re.compile(r"\b(?:sample type|sample source|sample|specimen|biomaterial|material|source)\b")),
     (
         "status",
-        re.compile(
-            r"\b(?:status|condition|group|phenotype|state|class|category|cohort|type|classification)\b"
-        ),
+        re.compile(r"\b(?:status|condition|group|phenotype|state|class|category|cohort|type|classification)\b"),
     ),
 ]
 _KEY_UNIT = re.compile(r"\b(years?|yrs?|y|yo|months?|mos?|m|weeks?|wks?|wk|w|days?|d|hours?|hrs?|h)\b")
@@ -191,8 +185,6 @@ def detect_key(key: str | None) -> KeyInfo:
         if kind is None or (kind in {"source", "status"} and _SOFT_EXCLUSIONS.search(normalized)):
             return KeyInfo(key, normalized, "none", reason=f"key {key!r} is not a harmonized field")
     if kind == "disease" and re.search(r"\b(?:stage|staging|grade)\b", normalized):
-        return KeyInfo(
-            key, normalized, "none", reason=f"key {key!r} is a tumour stage or grade, not a diagnosis"
-        )
+        return KeyInfo(key, normalized, "none", reason=f"key {key!r} is a tumour stage or grade, not a diagnosis")
     unit = _age_unit(normalized) if kind == "age" else None
     return KeyInfo(key, normalized, kind, age_unit=unit)

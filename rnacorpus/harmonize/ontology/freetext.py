@@ -99,17 +99,13 @@ def _disease_mentions(info: KeyInfo, found: list[Mention], tokens: list[str]) ->
 def _cell_line_annotation(info: KeyInfo, value: str, hit: CellLineHit, index: OntologyIndex) -> Annotation:
     if hit.term_id is None:
         absent = f"not a Cellosaurus {ONTOLOGY_RELEASES['CVCL']} name; recorded as deposited"
-        return recorded(
-            "cell_line", info.key, hit.text if info.kind != "cell_line" else value, hit.reason or absent
-        )
+        return recorded("cell_line", info.key, hit.text if info.kind != "cell_line" else value, hit.reason or absent)
     reason = None if hit.method == "exact_label" else f"cell line {hit.text!r}"
     confidence = {"curated": 0.95, "exact_label": 0.95, "normalized": 0.85}[hit.method]
     return mapped("cell_line", info.key, value, hit.term_id, hit.method, confidence, index, reason=reason)
 
 
-def _site_from_disease(
-    disease: FieldMatch, taxid: int | None, index: OntologyIndex
-) -> tuple[str, str] | None:
+def _site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
     """(tissue term, why) for a disease: a curated implication, else an organ word in its name."""
     for field_name, term_id in disease.implies:
         if field_name == "tissue":
@@ -132,9 +128,7 @@ def _origin(
     for field_name, term_id in (("tissue", entry.origin_tissue), ("disease", entry.origin_disease)):
         if term_id and field_name not in decided:
             why = f"Cellosaurus origin of {entry.name}"
-            out.append(
-                mapped(field_name, info.key, value, term_id, "cell_line_origin", 0.7, index, reason=why)
-            )
+            out.append(mapped(field_name, info.key, value, term_id, "cell_line_origin", 0.7, index, reason=why))
     return out
 
 
@@ -174,9 +168,7 @@ def _derived(
 
 def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex) -> Annotation:
     names = ", ".join(f"{t} ({index.label(t)})" for t in mention.match.candidates)
-    return unmapped(
-        mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}"
-    )
+    return unmapped(mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}")
 
 
 def _is_normal(value: str, found: list[Mention]) -> bool:
@@ -191,9 +183,7 @@ def _normal(info: KeyInfo, value: str, neighbour: Mention | None, index: Ontolog
         notes.append(f"{neighbour.match.text!r} names the neighbouring disease")
     whole = word is not None and word.group(0).strip().lower() == value.strip().lower()
     method, confidence = ("curated", 0.95) if whole or word is None else ("normalized", 0.85)
-    return mapped(
-        "disease", info.key, value, NORMAL, method, confidence, index, reason="; ".join(notes) or None
-    )
+    return mapped("disease", info.key, value, NORMAL, method, confidence, index, reason="; ".join(notes) or None)
 
 
 def _without(value: str, matched: str | None) -> str:
@@ -249,9 +239,7 @@ def _decide(
     return decided, named
 
 
-def annotate_free_text(
-    info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex
-) -> list[Annotation]:
+def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
     text = _without(value, age.matched if age else None)
@@ -298,10 +286,7 @@ def _age_annotations(
 
 
 def _ordered(annotations: Sequence[Annotation], fields: Sequence[str]) -> list[Annotation]:
-    rank = {
-        name: i
-        for i, name in enumerate((*fields, "cell_line", "tissue", "disease", "age", "development_stage"))
-    }
+    rank = {name: i for i, name in enumerate((*fields, "cell_line", "tissue", "disease", "age", "development_stage"))}
     return sorted(annotations, key=lambda a: rank.get(a.field, len(rank)))
 
 

@@ -82,9 +82,7 @@ class OntologyIndex:
     def _cell_labels(self) -> dict[str, str]:
         if self._cell_labels_cache is None:
             cells = self.tables["cell_lines"]
-            self._cell_labels_cache = dict(
-                zip(cells["term_id"].to_pylist(), cells["label"].to_pylist(), strict=True)
-            )
+            self._cell_labels_cache = dict(zip(cells["term_id"].to_pylist(), cells["label"].to_pylist(), strict=True))
         return self._cell_labels_cache
 
     # -- names -------------------------------------------------------------------------------

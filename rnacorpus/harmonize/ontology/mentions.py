@@ -147,11 +147,7 @@ def find_mentions(
                 result.cell_line.stop - result.cell_line.start
             )
     phrase_fields = _phrase_fields(fields)
-    whole = (
-        _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix)
-        if result.cell_line is None
-        else None
-    )
+    whole = _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix) if result.cell_line is None else None
     if whole is not None and not whole.ambiguous:
         result.found.append(Mention(whole, 0, len(tokens), True))
         # "liver (adult)": what the parenthesis adds for other fields still counts.
@@ -174,14 +170,11 @@ def _in_parentheses(value: str) -> list[bool]:
     """Per token of ``value``: does it sit inside a parenthesis?"""
     spans = [match.span() for match in _INNER.finditer(value)]
     return [
-        any(start <= token.start() and token.end() <= stop for start, stop in spans)
-        for token in _TOKEN.finditer(value)
+        any(start <= token.start() and token.end() <= stop for start, stop in spans) for token in _TOKEN.finditer(value)
     ]
 
 
-def _inner_refinement(
-    value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex
-) -> FieldMatch | None:
+def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it."""
     for inner_text in _INNER.findall(value):
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
@@ -210,9 +203,7 @@ def _whole_match(
     return None
 
 
-def _fuzzy_whole(
-    tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex
-) -> FieldMatch | None:
+def _fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     core = [token for token in tokens if token.lower() not in FILLER]
     if not core or len(core) > 4:
         return None

@@ -15,9 +15,7 @@ import unicodedata
 __all__ = ["FUNCTION_WORDS", "bag", "bag_of", "clean", "compact", "norm", "singular", "tokens"]
 
 #: words that carry no meaning for matching and are dropped from the bag form
-FUNCTION_WORDS = frozenset(
-    {"of", "the", "and", "in", "from", "with", "a", "an", "to", "for", "on", "at", "by", "or"}
-)
+FUNCTION_WORDS = frozenset({"of", "the", "and", "in", "from", "with", "a", "an", "to", "for", "on", "at", "by", "or"})
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon", "λ": "lambda"}
 # British → American spellings as stem rewrites (one combined pattern); ontology labels are mostly American.

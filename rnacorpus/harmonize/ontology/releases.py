@@ -112,7 +112,5 @@ def check_installed_releases(supported: dict[str, Any]) -> None:
     wrong = {name: (shipped.get(name), pinned) for name, pinned in ONTOLOGY_RELEASES.items()}
     wrong = {name: pair for name, pair in wrong.items() if pair[0] != pair[1]}
     if wrong:
-        detail = ", ".join(
-            f"{name}: got {got}, expected {want}" for name, (got, want) in sorted(wrong.items())
-        )
+        detail = ", ".join(f"{name}: got {got}, expected {want}" for name, (got, want) in sorted(wrong.items()))
         raise ConfigError(f"installed {PACKAGE} pins other ontology releases ({detail})")

@@ -104,13 +104,9 @@ def ontology_tables() -> tuple[pa.Table, pa.Table]:
     names = index.tables["names"]
     synonym_rows = names.filter(pc.equal(names["kind"], "exact_synonym"))
     by_term: dict[str, list[str]] = {}
-    for term_id, synonym in zip(
-        synonym_rows["term_id"].to_pylist(), synonym_rows["name"].to_pylist(), strict=True
-    ):
+    for term_id, synonym in zip(synonym_rows["term_id"].to_pylist(), synonym_rows["name"].to_pylist(), strict=True):
         by_term.setdefault(term_id, []).append(synonym)
-    synonyms = pa.array(
-        [by_term.get(term_id) for term_id in terms["term_id"].to_pylist()], pa.list_(pa.string())
-    )
+    synonyms = pa.array([by_term.get(term_id) for term_id in terms["term_id"].to_pylist()], pa.list_(pa.string()))
     merged = terms.append_column("synonyms", synonyms).append_column("release", _release(terms["ontology"]))
     cells = index.tables["cell_lines"]
     cell_rows = pa.table(
@@ -138,8 +134,6 @@ def ontology_tables() -> tuple[pa.Table, pa.Table]:
         }
     )
     schema = cell_rows.schema
-    all_terms = pa.concat_tables(
-        [merged.select(schema.names).cast(schema), cell_rows, taxon_rows.cast(schema)]
-    )
+    all_terms = pa.concat_tables([merged.select(schema.names).cast(schema), cell_rows, taxon_rows.cast(schema)])
     closure = index.tables["closure"].select(["ancestor_id", "descendant_id", "distance"])
     return all_terms, closure

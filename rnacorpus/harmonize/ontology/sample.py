@@ -88,9 +88,7 @@ def characteristic_annotations(
     found: list[Annotation] = []
     for item in characteristics:
         found.extend(
-            explain_characteristic(
-                item.key, item.value, organism=taxid, unit_hint=hint, index=index
-            ).annotations
+            explain_characteristic(item.key, item.value, organism=taxid, unit_hint=hint, index=index).annotations
         )
     return found
 
@@ -98,9 +96,7 @@ def characteristic_annotations(
 def _has_decision(annotation: Annotation) -> bool:
     if annotation.field == "age":
         return annotation.method == "parsed"
-    return annotation.term_id is not None or (
-        annotation.field == "cell_line" and annotation.method == "recorded"
-    )
+    return annotation.term_id is not None or (annotation.field == "cell_line" and annotation.method == "recorded")
 
 
 def _evidence_rank(annotation: Annotation) -> int:
@@ -148,15 +144,11 @@ def _assay(sample: Sample, index: OntologyIndex) -> Annotation | None:
             return mapped("assay", "library_source", source, _SINGLE_CELL_ASSAY, "curated", 0.9, index)
         found = match_text("assay", strategy, fuzzy=False, index=index)
         if found is not None:
-            return mapped(
-                "assay", "library_strategy", strategy, found.term_id, found.method, found.confidence, index
-            )
+            return mapped("assay", "library_strategy", strategy, found.term_id, found.method, found.confidence, index)
         return None
     if (sample.sample_type or "").strip().upper() == "RNA":
         why = "GEO sample type RNA with no library strategy: a hybridization array"
-        return mapped(
-            "assay", "sample_type", sample.sample_type or "", _ARRAY_ASSAY, "curated", 0.8, index, reason=why
-        )
+        return mapped("assay", "sample_type", sample.sample_type or "", _ARRAY_ASSAY, "curated", 0.8, index, reason=why)
     return None
 
 

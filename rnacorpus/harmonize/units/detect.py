@@ -92,9 +92,7 @@ def _weigh(numbers: NumericCall, hint: LabelHint) -> tuple[str, bool, float, lis
             notes.append(f"label says {'log' if hint.is_log else 'not log'}: {said}")
         else:
             confidence *= 0.8
-            notes.append(
-                f"label says {'log' if hint.is_log else 'linear'} but the numbers say otherwise: {said}"
-            )
+            notes.append(f"label says {'log' if hint.is_log else 'linear'} but the numbers say otherwise: {said}")
     return unit, is_log, confidence, notes
 
 
@@ -110,6 +108,25 @@ def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequenc
     )
 
 
+def _fill_from_other_samples(values: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating], list[int]]:
+    """Missing cells take the same feature's value from another sample of the matrix.
+
+    Scale checks rest on column sums (TPM/CPM sum to 1e6); a missing top gene can take a fifth of
+    that sum with it, and other samples of the same study know roughly what it held. Filling with a
+    real neighbouring value (not a mean) keeps integers integers. Cells missing in every sample stay
+    missing. Returns the filled copy and, per sample, how many cells were filled.
+    """
+    missing = np.isnan(values)
+    if values.shape[0] < 2 or not missing.any():
+        return values, [0] * values.shape[0]
+    filled = values.copy()
+    for donor in range(values.shape[0]):
+        take = np.isnan(filled) & ~missing[donor]
+        filled[take] = np.broadcast_to(values[donor], values.shape)[take]
+    counts = (missing & ~np.isnan(filled)).sum(axis=1)
+    return filled, [int(c) for c in counts]
+
+
 def detect_units_in_values(
     values: npt.NDArray[np.floating],
     columns: Sequence[str],
@@ -121,11 +138,24 @@ def detect_units_in_values(
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     per_column = column_labels or {}
-    # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
-    return [
-        detect_column(name, values[i], [*per_column.get(name, ()), *label_evidence])
-        for i, name in enumerate(columns)
-    ]
+    filled, n_filled = _fill_from_other_samples(values)
+    calls = []
+    for i, name in enumerate(columns):
+        # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
+        labels = [*per_column.get(name, ()), *label_evidence]
+        call = detect_column(name, values[i], labels)
+        if n_filled[i] and call.unit == "fpkm":
+            # FPKM is what a per-million column looks like once missing cells took part of its sum;
+            # the filled column answers only that question (its grid mixes samples, so CPM vs TPM
+            # and everything else stay with the column as deposited).
+            refilled = detect_column(name, filled[i], labels)
+            if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
+                note = f"{n_filled[i]} missing cells filled from other samples restore a per-million sum"
+                call = UnitCall(
+                    name, refilled.unit, refilled.is_log, refilled.confidence, f"{refilled.evidence}; {note}"
+                )
+        calls.append(call)
+    return calls
 
 
 def detect_units(
@@ -153,12 +183,6 @@ def summarize_units(calls: Sequence[UnitCall]) -> UnitSummary:
     agreeing = [c for c in calls if (c.unit, c.is_log) == (unit, is_log)]
     agreement = count / len(calls)
     confidence = float(np.mean([c.confidence for c in agreeing])) * agreement
-    units = Counter(
-        c.unit + (" (log)" if c.is_log and c.unit not in ("log2_intensity",) else "") for c in calls
-    )
-    evidence = (
-        f"{count}/{len(calls)} samples: {unit}{' (log)' if is_log else ''}; e.g. {agreeing[0].evidence}"
-    )
-    return UnitSummary(
-        unit, is_log, round(confidence, 3), round(agreement, 3), len(calls), dict(units), evidence
-    )
+    units = Counter(c.unit + (" (log)" if c.is_log and c.unit not in ("log2_intensity",) else "") for c in calls)
+    evidence = f"{count}/{len(calls)} samples: {unit}{' (log)' if is_log else ''}; e.g. {agreeing[0].evidence}"
+    return UnitSummary(unit, is_log, round(confidence, 3), round(agreement, 3), len(calls), dict(units), evidence)

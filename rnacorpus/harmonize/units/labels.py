@@ -120,8 +120,6 @@ def value_column_labels(columns: Iterable[tuple[str, str | None]], value_column:
     mentioned = [
         name
         for name in described
-        if name != value_column
-        and name
-        and re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", own)
+        if name != value_column and name and re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", own)
     ]
     return [own, *(described[name] for name in mentioned)] if own else []

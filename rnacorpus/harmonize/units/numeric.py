@@ -118,13 +118,9 @@ def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> N
         million = _sum_is_million(s.total, missing=_missing(s))
         # integers without zeros or a low tail could be rounded array intensities; a label may say so
         array_like = s.frac_zero == 0 and s.q[0.05] >= 10
-        alternatives = (
-            {"counts"} | ({"cpm"} if million else set()) | ({"linear_intensity"} if array_like else set())
-        )
+        alternatives = {"counts"} | ({"cpm"} if million else set()) | ({"linear_intensity"} if array_like else set())
         confidence = 0.95 if len(alternatives) == 1 else 0.75
-        return NumericCall(
-            "counts", False, confidence, frozenset(alternatives), (*evidence, "integer values")
-        )
+        return NumericCall("counts", False, confidence, frozenset(alternatives), (*evidence, "integer values"))
     if _per_million(values, missing=_missing(s)):
         if looks_quantized(values, s.min_positive):
             return NumericCall(
@@ -169,9 +165,7 @@ def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> N
     )
 
 
-def _undo_log(
-    values: npt.NDArray[np.float64], s: ColumnStats, *, with_zero_pseudocount: bool
-) -> NumericCall | None:
+def _undo_log(values: npt.NDArray[np.float64], s: ColumnStats, *, with_zero_pseudocount: bool) -> NumericCall | None:
     """A log whose inverse gives integers (counts) or ~1e6 sums (CPM/TPM) is that unit, logged.
 
     Pseudocount 1 (and the one a floor implies) first; pseudocount 0 — log of values that may be < 1,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qs, urlsplit
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 from rnacorpus.errors import ParseError, RnacorpusError
 from rnacorpus.schemas import ExpressionMatrix, SourceFile, StudyBundle
@@ -111,7 +111,9 @@ def _merge_matrix_records(matrices: list[StudyBundle]) -> StudyBundle:
     for other in matrices[1:]:
         merged.samples.extend(s for s in other.samples if s.accession not in seen)
         seen.update(s.accession for s in other.samples)
-        merged.platforms.extend(p for p in other.platforms if p.accession not in {q.accession for q in merged.platforms})
+        merged.platforms.extend(
+            p for p in other.platforms if p.accession not in {q.accession for q in merged.platforms}
+        )
         merged.expression.extend(other.expression)
         merged.issues.extend(other.issues)
     return merged
@@ -147,7 +149,12 @@ def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile],
             platform, table = read_platform_table(item.path)
         except RnacorpusError as exc:
             # The platform table inside the family file still serves; say so and go on.
-            log.warning("%s: unreadable platform annotation %s (%s); using the family file's table", gse, item.url, exc)
+            log.warning(
+                "%s: unreadable platform annotation %s (%s); using the family file's table",
+                gse,
+                item.url,
+                exc,
+            )
             continue
         bundle.platform_tables[gpl or platform.accession] = table
 
@@ -170,7 +177,10 @@ def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], 
             continue
         platforms = {known[matrix.sample_accessions[i]] for i in keep}
         source = matrix.source.model_copy(
-            update={"study_accession": gse, "platform_accession": next(iter(platforms)) if len(platforms) == 1 else None}
+            update={
+                "study_accession": gse,
+                "platform_accession": next(iter(platforms)) if len(platforms) == 1 else None,
+            }
         )
         counts.append(
             ExpressionMatrix(

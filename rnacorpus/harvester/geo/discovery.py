@@ -65,7 +65,8 @@ def _esearch(client: HttpClient, hosts: Mapping[str, str], term: str) -> tuple[i
 
 
 def _summary_page(
-    client: HttpClient, hosts: Mapping[str, str], webenv: str, query_key: str, retstart: int, size: int) -> list[dict[str, Any]]:
+    client: HttpClient, hosts: Mapping[str, str], webenv: str, query_key: str, retstart: int, size: int
+) -> list[dict[str, Any]]:
     params = {
         "db": "gds",
         "retmode": "json",

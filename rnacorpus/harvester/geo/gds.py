@@ -49,9 +49,7 @@ def parse_gds_soft(path: str | Path, *, file_name: str | None = None) -> StudyBu
         elif entity.kind == "SUBSET":
             subsets.append(entity)
         elif entity.kind != "DATABASE":
-            raise ParseError(
-                f"^{entity.kind} in a GDS file", accession=entity.name, path=path, line=entity.line
-            )
+            raise ParseError(f"^{entity.kind} in a GDS file", accession=entity.name, path=path, line=entity.line)
     if description is None:
         raise ParseError("no ^DATASET block: not a GDS SOFT file", path=path)
     study = _study(description, values_part)
@@ -77,11 +75,7 @@ def _study(description: SoftEntity, values_part: SoftEntity | None) -> Study:
         last_update_date=parse_geo_date(first("update_date")),
         pubmed_ids=list(dict.fromkeys(fields.get("pubmed_id", []))),
         platform_accessions=list(dict.fromkeys(fields.get("platform", []))),
-        xrefs=[
-            CrossRef(db="GEO", accession=series, relation="reference series")
-            for series in references
-            if series
-        ],
+        xrefs=[CrossRef(db="GEO", accession=series, relation="reference series") for series in references if series],
         attributes={name: list(values) for name, values in fields.items()},
     )
 

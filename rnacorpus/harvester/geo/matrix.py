@@ -31,9 +31,7 @@ _TABLE_BEGIN = b"!series_matrix_table_begin"
 _TABLE_END = b"!series_matrix_table_end"
 
 
-def parse_series_matrix(
-    path: str | Path, *, accession: str | None = None, file_name: str | None = None
-) -> StudyBundle:
+def parse_series_matrix(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
     """One series matrix file → a bundle with the study, its samples and (when not empty) one matrix.
 
     ``accession`` names the series when the file does not (and in errors); ``file_name`` is the
@@ -56,9 +54,7 @@ def _unquote(text: str) -> str:
 
 
 class _MatrixScan:
-    def __init__(
-        self, reader: SoftByteReader, name_match: re.Match[str] | None, accession: str | None
-    ) -> None:
+    def __init__(self, reader: SoftByteReader, name_match: re.Match[str] | None, accession: str | None) -> None:
         self.reader = reader
         self.path = reader.path
         self.expected = accession
@@ -88,9 +84,7 @@ class _MatrixScan:
                 self._header_line(decode_text(raw), line_no)
             else:
                 shown = decode_text(raw[:60])
-                raise self.error(
-                    f"expected a '!Series_' / '!Sample_' line or the table, found {shown!r}", line_no
-                )
+                raise self.error(f"expected a '!Series_' / '!Sample_' line or the table, found {shown!r}", line_no)
         if not saw_content:
             raise self.error("the file is empty", max(self.reader.line_no, 1))
 
@@ -123,9 +117,7 @@ class _MatrixScan:
             self.width = len(values)
             self.columns = [SoftEntity(kind="SAMPLE", name="", line=line_no, path=self.path) for _ in values]
         if len(values) != self.width:
-            raise self.error(
-                f"!Sample_{field} has {len(values)} values but the file has {self.width} samples", line_no
-            )
+            raise self.error(f"!Sample_{field} has {len(values)} values but the file has {self.width} samples", line_no)
         if field == "geo_accession":
             self._refuse_repeats(values, "!Sample_geo_accession", line_no)
         for column, value in zip(self.columns, values, strict=True):
@@ -170,23 +162,17 @@ class _MatrixScan:
             raise self.error(
                 f"the table begun at line {begin_line} is not closed: found {shown!r}", self.reader.line_no
             )
-        self.table = SoftTable(
-            "series_matrix", header, body, begin_line, header_line, self.reader.line_no, self.path
-        )
+        self.table = SoftTable("series_matrix", header, body, begin_line, header_line, self.reader.line_no, self.path)
 
     def bundle(self, file_name: str) -> StudyBundle:
         study = build_study(self.series, self.log)
         if not study.accession:
             raise self.error("no !Series_geo_accession and no GSE in the file name", 1)
         matrix = self._matrix(study.accession, study.types, file_name)
-        rows = (
-            {accession: len(matrix.feature_ids) for accession in matrix.sample_accessions} if matrix else {}
-        )
+        rows = {accession: len(matrix.feature_ids) for accession in matrix.sample_accessions} if matrix else {}
         samples = [self._sample(column, study.accession, rows.get(column.name, 0)) for column in self.columns]
         self._check_table_samples(matrix, {sample.accession for sample in samples})
-        return StudyBundle(
-            study=study, samples=samples, expression=[matrix] if matrix else [], issues=self.log.issues
-        )
+        return StudyBundle(study=study, samples=samples, expression=[matrix] if matrix else [], issues=self.log.issues)
 
     def _check_table_samples(self, matrix: ExpressionMatrix | None, described: set[str]) -> None:
         if matrix is None or self.table is None:

@@ -71,9 +71,7 @@ def _xml_source(stream: BinaryIO) -> BinaryIO | _Utf8Repair:
     return _Utf8Repair(stream)
 
 
-def parse_miniml(
-    path: str | Path, *, accession: str | None = None, file_name: str | None = None
-) -> StudyBundle:
+def parse_miniml(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
     """A MINiML family document (``.xml``, ``.xml.gz`` or GEO's ``.tgz``) → one :class:`StudyBundle`.
 
     Without a ``<Series>`` element (some tools trim it) the study is named by ``accession`` or the
@@ -133,9 +131,7 @@ def _unpack(path: str | Path, folder: Path) -> Path:
         with open_maybe_gzip(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 if not member.isfile() or not _SAFE_MEMBER.match(member.name):
-                    logger.warning(
-                        "%s: skipping archive member %r (not a plain, safely named file)", path, member.name
-                    )
+                    logger.warning("%s: skipping archive member %r (not a plain, safely named file)", path, member.name)
                     continue
                 total += member.size
                 if total > DEFAULT_MAX_DECOMPRESSED:
@@ -156,8 +152,7 @@ def _stand_in_study(name_of_file: str, accession: str | None, records: SoftRecor
     name = accession or (match.group(1) if match else None)
     if name is None:
         raise ParseError(
-            "no <Series> element and no GSE accession in the file name; read single records with "
-            "parse_miniml_records",
+            "no <Series> element and no GSE accession in the file name; read single records with parse_miniml_records",
             path=log.path,
         )
     log.warn(

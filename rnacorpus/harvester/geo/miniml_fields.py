@@ -162,9 +162,7 @@ def _add_channel(entity: SoftEntity, channel: Element) -> None:
             for line in text_lines(node):
                 entity.add_field(f"{_CHANNEL[tag]}{suffix}", line, entity.line)
         else:
-            entity.add_field(
-                f"{tag.lower().replace('-', '_')}{suffix}", (node.text or "").strip(), entity.line
-            )
+            entity.add_field(f"{tag.lower().replace('-', '_')}{suffix}", (node.text or "").strip(), entity.line)
 
 
 def _add_contact(entity: SoftEntity, tag: str, contact: Contact | None) -> None:

@@ -85,9 +85,7 @@ def _read_table(path: str | Path, study: str) -> pa.Table:
                 read_options=pacsv.ReadOptions(block_size=1 << 16),
             ).schema.names
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise ParseError(
-                f"not a tab-separated counts table ({exc})", accession=study, path=path, line=1
-            ) from exc
+            raise ParseError(f"not a tab-separated counts table ({exc})", accession=study, path=path, line=1) from exc
     if not header or header[0] != _ID_COLUMN:
         raise ParseError(
             f"the first column must be {_ID_COLUMN!r}, found {header[:1]}", accession=study, path=path, line=1
@@ -100,9 +98,7 @@ def _read_table(path: str | Path, study: str) -> pa.Table:
             return pacsv.read_csv(
                 stream,
                 parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=types, null_values=_NULLS, strings_can_be_null=False
-                ),
+                convert_options=pacsv.ConvertOptions(column_types=types, null_values=_NULLS, strings_can_be_null=False),
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise ParseError(f"malformed counts table ({exc})", accession=study, path=path) from exc

@@ -88,9 +88,7 @@ def parse_soft_records(
     return collector.finish()
 
 
-def parse_family_soft(
-    path: str | Path, *, accession: str | None = None, file_name: str | None = None
-) -> StudyBundle:
+def parse_family_soft(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
     """A family SOFT (``GSE…_family.soft.gz``) → one :class:`StudyBundle`.
 
     A file with several ``^SERIES`` blocks (a GPL family file) needs ``accession``; the bundle then
@@ -180,9 +178,7 @@ def _select_study(records: SoftRecords, accession: str | None) -> Study:
         for study in records.studies:
             if study.accession == accession:
                 return study
-        raise ParseError(
-            f"no ^SERIES = {accession} in this family SOFT", accession=accession, path=records.path
-        )
+        raise ParseError(f"no ^SERIES = {accession} in this family SOFT", accession=accession, path=records.path)
     if len(records.studies) == 1:
         return records.studies[0]
     if not records.studies:
@@ -197,9 +193,7 @@ def _select_study(records: SoftRecords, accession: str | None) -> Study:
 
 
 def _belongs_to(sample: Sample, study: Study) -> bool:
-    return sample.accession in study.sample_accessions or study.accession in sample.attributes.get(
-        "series_id", []
-    )
+    return sample.accession in study.sample_accessions or study.accession in sample.attributes.get("series_id", [])
 
 
 def _only_samples(matrix: ExpressionMatrix, keep: set[str]) -> ExpressionMatrix:
@@ -249,9 +243,7 @@ class _Collector:
 
     def _add_platform(self, entity: SoftEntity) -> None:
         table = _platform_table(entity)
-        platform = build_platform(
-            entity, rows_read=None if entity.table_elsewhere else table.num_rows, log=self.log
-        )
+        platform = build_platform(entity, rows_read=None if entity.table_elsewhere else table.num_rows, log=self.log)
         if not entity.table_elsewhere:
             self._check_row_count(entity, platform.data_row_count_declared, table.num_rows)
         self.records.platforms.append(platform)
@@ -298,9 +290,7 @@ class _Collector:
         if declared is None or declared == read:
             return
         code, relation = (
-            ("table_rows_below_declared", "fewer")
-            if read < declared
-            else ("table_rows_above_declared", "more")
+            ("table_rows_below_declared", "fewer") if read < declared else ("table_rows_above_declared", "more")
         )
         line: int | None
         if entity.table is not None:

@@ -131,8 +131,7 @@ class _EntityScanner:
             elif current is None:
                 shown = line.value if line.kind == "data" else f"{line.kind.replace('_', ' ')} {line.key}"
                 raise self._error(
-                    f"expected an entity header (^SERIES, ^SAMPLE, ^PLATFORM …) before this line, "
-                    f"found {shown[:60]!r}",
+                    f"expected an entity header (^SERIES, ^SAMPLE, ^PLATFORM …) before this line, found {shown[:60]!r}",
                     line.number,
                 )
             else:
@@ -166,9 +165,7 @@ class _EntityScanner:
             self._refuse_second_table(entity, line.number)
             entity.table = self._read_table(entity, line)
         elif line.kind == "table_end":
-            raise self._error(
-                f"!{line.key}_table_end without a matching !{line.key}_table_begin", line.number, entity
-            )
+            raise self._error(f"!{line.key}_table_end without a matching !{line.key}_table_begin", line.number, entity)
         elif entity.columns and entity.table is None:
             entity.table = self._read_legacy_table(entity, line)
         else:
@@ -238,9 +235,7 @@ class _EntityScanner:
         )
 
     def _read_legacy_table(self, entity: SoftEntity, first: Line) -> SoftTable:
-        logger.debug(
-            "%s: legacy table without begin marker in %s at line %d", self._path, entity.name, first.number
-        )
+        logger.debug("%s: legacy table without begin marker in %s at line %d", self._path, entity.name, first.number)
         header = _split_header(first.value.encode("utf-8"))
         body = self._reader.read_table_block()
         kind = _TABLE_KIND.get(entity.kind, entity.kind.lower())

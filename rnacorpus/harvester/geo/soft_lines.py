@@ -82,11 +82,7 @@ def open_soft_bytes(path: str | Path) -> BinaryIO:
         with Path(path).open("rb") as raw:
             first = raw.read(16)
         if first[:2] != GZIP_MAGIC:
-            what = (
-                "is empty (0 bytes)"
-                if not first
-                else f"does not start with the gzip magic (starts {first!r})"
-            )
+            what = "is empty (0 bytes)" if not first else f"does not start with the gzip magic (starts {first!r})"
             raise BadContentError(f"file is named .gz but {what}", path=path)
     return open_maybe_gzip(path)
 
@@ -116,9 +112,7 @@ class SoftByteReader:
             exc.with_context(path=self.path, line=self.line_no + 1)
             raise
         except _STREAM_ERRORS as exc:
-            raise TruncatedError(
-                f"cannot read the file ({exc})", path=self.path, line=self.line_no + 1
-            ) from exc
+            raise TruncatedError(f"cannot read the file ({exc})", path=self.path, line=self.line_no + 1) from exc
         if self._first and more:
             self._first = False
             if more.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM is not part of the first line
@@ -177,9 +171,7 @@ class SoftByteReader:
 
     def _next_marker(self) -> int:
         """Offset of the first line start after ``_pos`` that begins with ``!`` or ``^``; -1 if none."""
-        hits = [
-            at for at in (self._buf.find(b"\n!", self._pos), self._buf.find(b"\n^", self._pos)) if at >= 0
-        ]
+        hits = [at for at in (self._buf.find(b"\n!", self._pos), self._buf.find(b"\n^", self._pos)) if at >= 0]
         return min(hits) + 1 if hits else -1
 
     def close(self) -> None:

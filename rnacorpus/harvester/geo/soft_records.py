@@ -66,9 +66,7 @@ class IssueLog:
 
     def warn(self, code: str, message: str, *, accession: str | None, line: int | None) -> None:
         self.issues.append(
-            ParseIssue(
-                level="warning", code=code, message=message, accession=accession, path=self.path, line=line
-            )
+            ParseIssue(level="warning", code=code, message=message, accession=accession, path=self.path, line=line)
         )
 
 
@@ -182,11 +180,7 @@ def _taxids(values: list[str]) -> list[int]:
 
 
 def _supplementary(entity: SoftEntity) -> list[str]:
-    names = [
-        name
-        for name in entity.fields
-        if name == "supplementary_file" or name.startswith("supplementary_file_")
-    ]
+    names = [name for name in entity.fields if name == "supplementary_file" or name.startswith("supplementary_file_")]
     files = [value.strip() for name in names for value in entity.fields[name]]
     return [value for value in files if value and value.upper() != "NONE"]
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rnacorpus.errors import NotFoundError
-from rnacorpus.harvester.cache import PINNED, CachePolicy
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, StudyRef
+from rnacorpus.harvester.cache import PINNED, CachePolicy
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.discovery import discover_series
 from rnacorpus.harvester.geo.header import read_series_header
@@ -59,8 +59,13 @@ class GeoSource:
         urls.accession_kind(gse)
         files: list[SourceFile] = []
         changed = False
-        family = self._first_found(gse, [("family_soft", urls.family_soft_url(gse, self.hosts), "soft"),
-                                         ("miniml", urls.miniml_url(gse, self.hosts), "gzip")])
+        family = self._first_found(
+            gse,
+            [
+                ("family_soft", urls.family_soft_url(gse, self.hosts), "soft"),
+                ("miniml", urls.miniml_url(gse, self.hosts), "gzip"),
+            ],
+        )
         if family is not None:
             files.append(family[0])
             changed |= family[1]
@@ -84,9 +89,7 @@ class GeoSource:
         item = SourceFile(url=url, path=str(cached.path), sha256=cached.sha256, size=cached.size, role=role)
         return item, cached.changed
 
-    def _first_found(
-        self, gse: str, candidates: list[tuple[str, str, str]]
-    ) -> tuple[SourceFile, bool] | None:
+    def _first_found(self, gse: str, candidates: list[tuple[str, str, str]]) -> tuple[SourceFile, bool] | None:
         for role, url, expect in candidates:
             try:
                 return self._get(gse, role, url, expect)

@@ -70,9 +70,7 @@ def synthetic_array_study(
     sample_ids = [f"GSM{first_sample + k}" for k in range(n_samples)]
     released = dt.date(2015, 3, 2)
     study = _study(accession, platform, sample_ids, released)
-    samples = [
-        _sample(k, acc, accession, platform, released, n_probes, rng) for k, acc in enumerate(sample_ids)
-    ]
+    samples = [_sample(k, acc, accession, platform, released, n_probes, rng) for k, acc in enumerate(sample_ids)]
     table = _platform_table(probes, genes)
     source = ExpressionSource(
         study_accession=accession,

@@ -151,9 +151,7 @@ def table_to_arrow(table: SoftTable, *, accession: str | None, quoted: bool = Fa
     for _, fields in _reference_rows(table, len(names), accession, quoted):
         for column, text in zip(columns, fields, strict=True):
             column.append(text)
-    return pa.table(
-        {name: pa.array(column, pa.string()) for name, column in zip(names, columns, strict=True)}
-    )
+    return pa.table({name: pa.array(column, pa.string()) for name, column in zip(names, columns, strict=True)})
 
 
 def read_value_column(table: SoftTable, column: str, *, accession: str | None) -> ValueColumn | None:
@@ -254,9 +252,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _reference_rows(
-    table: SoftTable, width: int, accession: str | None, quoted: bool
-) -> list[tuple[int, list[str]]]:
+def _reference_rows(table: SoftTable, width: int, accession: str | None, quoted: bool) -> list[tuple[int, list[str]]]:
     """(line number, fields padded to ``width``) for every non-blank row; ragged rows raise."""
     rows = []
     first_line = table.header_line + 1

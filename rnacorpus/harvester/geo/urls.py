@@ -15,15 +15,15 @@ from rnacorpus.errors import ConfigError
 
 __all__ = [
     "ACCESSION_RE",
-    "accession_kind",
     "acc_cgi_url",
+    "accession_kind",
     "accession_to_gds_uid",
     "annot_url",
     "download_page_url",
     "eutils_url",
     "family_soft_url",
-    "geo_stub",
     "gds_uid_to_accession",
+    "geo_stub",
     "matrix_dir_url",
     "matrix_file_url",
     "miniml_url",

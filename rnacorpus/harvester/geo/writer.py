@@ -74,9 +74,7 @@ def write_series_matrix(bundle: StudyBundle, path: str | Path, *, platform: str 
             if name != "sample_id":
                 out.write(f"!Series_{name}\t{_quote(value)}\n")
             elif value == bundle.study.sample_accessions[0]:  # GEO lists all samples on one line
-                out.write(
-                    f'!Series_sample_id\t"{"".join(a + " " for a in bundle.study.sample_accessions)}"\n'
-                )
+                out.write(f'!Series_sample_id\t"{"".join(a + " " for a in bundle.study.sample_accessions)}"\n')
         out.write("\n")
         _write_sample_rows(out, samples, rows_written, bundle.study.accession)
         out.write("!series_matrix_table_begin\n")
@@ -110,9 +108,7 @@ def _write_block(out: IO[str], kind: str, name: str, prefix: str, fields: Iterab
 
 def _write_platform(out: IO[str], platform: Platform, table: pa.Table | None) -> None:
     rows = table.num_rows if table is not None else 0
-    _write_block(
-        out, "PLATFORM", platform.accession, "Platform", platform_fields(platform, rows_written=rows)
-    )
+    _write_block(out, "PLATFORM", platform.accession, "Platform", platform_fields(platform, rows_written=rows))
     if table is None:
         return
     described = {column.name: column.description for column in platform.table_columns}
@@ -143,9 +139,7 @@ def _write_sample(out: IO[str], sample: Sample, row: tuple[ExpressionMatrix, int
     out.write(f"#VALUE = {described.get('VALUE') or _DEFAULT_VALUE_DESCRIPTION}\n")
     out.write("!sample_table_begin\nID_REF\tVALUE\n")
     values = _format_values(matrix.values[index])
-    out.write(
-        "".join(f"{feature}\t{value}\n" for feature, value in zip(matrix.feature_ids, values, strict=True))
-    )
+    out.write("".join(f"{feature}\t{value}\n" for feature, value in zip(matrix.feature_ids, values, strict=True)))
     out.write("!sample_table_end\n")
 
 
@@ -186,9 +180,7 @@ def _write_sample_rows(out: IO[str], samples: list[Sample], rows: int, study: st
     for name in order:
         depth = max(len(fields.get(name, [])) for fields in per_sample)
         for k in range(depth):
-            cells = [
-                fields.get(name, [])[k] if k < len(fields.get(name, [])) else "" for fields in per_sample
-            ]
+            cells = [fields.get(name, [])[k] if k < len(fields.get(name, [])) else "" for fields in per_sample]
             out.write(f"!Sample_{name}\t" + "\t".join(_quote(cell) for cell in cells) + "\n")
 
 

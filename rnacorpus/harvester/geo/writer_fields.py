@@ -121,9 +121,7 @@ def _channel_slots(sample: Sample, channel: int) -> list[Slot]:
     suffix = f"_ch{channel}"
     first = channel == 1
     traits = [
-        f"{c.key}: {c.value}" if c.key is not None else c.value
-        for c in sample.characteristics
-        if c.channel == channel
+        f"{c.key}: {c.value}" if c.key is not None else c.value for c in sample.characteristics if c.channel == channel
     ]
     slots: list[Slot] = [
         (f"source_name{suffix}", _one(sample.source_name) if first else None),

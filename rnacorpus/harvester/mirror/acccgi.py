@@ -66,25 +66,18 @@ def _decompressed(entry: FileEntry) -> Producer:
 
 def _whole(entry: FileEntry, view: str) -> AccPlan:
     """A record file used as it is (decompressed); a brief view still passes through the cutter."""
-    if view == "brief":
-        plan = _soft_blocks([(entry, lambda entity, accession: True)], view)
-    else:
-        plan = _decompressed(entry)
+    plan = _soft_blocks([(entry, lambda entity, accession: True)], view) if view == "brief" else _decompressed(entry)
     verbatim = entry if view != "brief" and not entry.sniffed.gzipped else None
     return AccPlan((entry,), plan, "text/plain; charset=utf-8", verbatim)
 
 
 def _cut(entries: list[FileEntry], wanted: Wanted, view: str) -> AccPlan:
-    return AccPlan(
-        tuple(entries), _soft_blocks([(e, wanted) for e in entries], view), "text/plain; charset=utf-8"
-    )
+    return AccPlan(tuple(entries), _soft_blocks([(e, wanted) for e in entries], view), "text/plain; charset=utf-8")
 
 
 def _families_holding(index: MirrorIndex, field: str, accession: str) -> list[FileEntry]:
     return [
-        entry
-        for entry in index.of_kind(Kind.SERIES_FAMILY_SOFT)
-        if accession in entry.sniffed.fields.get(field, ())
+        entry for entry in index.of_kind(Kind.SERIES_FAMILY_SOFT) if accession in entry.sniffed.fields.get(field, ())
     ]
 
 
@@ -116,10 +109,7 @@ def _header_writer(accession: str, fields: Mapping[str, tuple[str, ...]]) -> Pro
     def produce(out: IO[bytes]) -> None:
         lines = [f"^SERIES = {accession}"]
         lines += [
-            f"!{key} = {value}"
-            for key, values in fields.items()
-            if key.startswith("Series_")
-            for value in values
+            f"!{key} = {value}" for key, values in fields.items() if key.startswith("Series_") for value in values
         ]
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
@@ -131,9 +121,7 @@ def _series_from_header(index: MirrorIndex, gse: str) -> AccPlan | None:
     for kind in (Kind.SERIES_MATRIX, Kind.MINIML_SERIES, Kind.MINIML_FAMILY):
         held = index.find(kind, gse)
         if held:
-            return AccPlan(
-                (held[0],), _header_writer(gse, held[0].sniffed.fields), "text/plain; charset=utf-8"
-            )
+            return AccPlan((held[0],), _header_writer(gse, held[0].sniffed.fields), "text/plain; charset=utf-8")
     return None
 
 
@@ -154,9 +142,7 @@ def _platform_text(index: MirrorIndex, gpl: str, view: str) -> AccPlan | None:
     if own:
         return _whole(own[0], view)
     wanted: Wanted = lambda entity, acc: entity == "PLATFORM" and acc == gpl  # noqa: E731
-    holders = index.find(Kind.PLATFORM_FAMILY_SOFT, gpl) or _families_holding(
-        index, "Series_platform_id", gpl
-    )
+    holders = index.find(Kind.PLATFORM_FAMILY_SOFT, gpl) or _families_holding(index, "Series_platform_id", gpl)
     return _cut(holders[:1], wanted, view) if holders else None
 
 
@@ -180,12 +166,9 @@ def _miniml_series_only(entry: FileEntry) -> Producer:
                 state = "done" if "</Series>" in line else state
             samples.extend(_SAMPLE_IID.findall(line) if state == "skip" else ())
         stubs = [
-            f'  <Sample iid="{gsm}">\n    <Accession database="GEO">{gsm}</Accession>\n  </Sample>\n'
-            for gsm in samples
+            f'  <Sample iid="{gsm}">\n    <Accession database="GEO">{gsm}</Accession>\n  </Sample>\n' for gsm in samples
         ]
-        out.write(
-            ("\n".join(head) + "\n" + "\n".join(stubs) + "\n".join(series) + "\n\n</MINiML>\n").encode()
-        )
+        out.write(("\n".join(head) + "\n" + "\n".join(stubs) + "\n".join(series) + "\n\n</MINiML>\n").encode())
 
     return produce
 

@@ -90,8 +90,7 @@ def platform_info(accession: str, fields: Mapping[str, Iterable[str]]) -> Platfo
     return PlatformInfo(
         accession=accession,
         title=_first(fields, "Platform_title") or _first(fields, "Annotation_platform_title") or "",
-        organisms=tuple(fields.get("Platform_organism", ()))
-        or tuple(fields.get("Annotation_platform_organism", ())),
+        organisms=tuple(fields.get("Platform_organism", ())) or tuple(fields.get("Annotation_platform_organism", ())),
         technology=_first(fields, "Platform_technology") or "",
     )
 

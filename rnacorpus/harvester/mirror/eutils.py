@@ -65,11 +65,7 @@ class History:
 
     def store(self, webenv: str | None, uids: tuple[int, ...]) -> tuple[str, int]:
         with self._lock:
-            if (
-                webenv is None
-                or len(self._envs.get(webenv, ())) >= self._max_queries
-                or webenv not in self._envs
-            ):
+            if webenv is None or len(self._envs.get(webenv, ())) >= self._max_queries or webenv not in self._envs:
                 webenv = "MCID_" + secrets.token_hex(12)
                 self._envs[webenv] = []
             queries = self._envs[webenv]
@@ -200,17 +196,13 @@ class EutilsService:
         recordings = [
             (entry, rec)
             for entry, rec in self._recordings()
-            if isinstance(rec, RecordedSummary)
-            and rec.retmode == retmode
-            and (rec.db_hint or "other") == _family(db)
+            if isinstance(rec, RecordedSummary) and rec.retmode == retmode and (rec.db_hint or "other") == _family(db)
         ]
         for entry, rec in recordings:
             if rec.wrapped and rec.uids == uids:
                 return file_reply(entry.path, content_type=JSON_TYPE if retmode == "json" else XML_TYPE)
         recorded_docs: dict[str, Any] = {}
-        for _, rec in sorted(
-            recordings, key=lambda pair: pair[1].wrapped
-        ):  # whole answers win over fragments
+        for _, rec in sorted(recordings, key=lambda pair: pair[1].wrapped):  # whole answers win over fragments
             recorded_docs |= {uid: doc for uid, doc in rec.docs.items() if uid in uids}
         records = self._universe.records() if db == "gds" else {}
         docs: dict[str, Any] = {}

@@ -145,9 +145,7 @@ def xml_docsum(doc: Mapping[str, Any]) -> str:
     ]
     lines += [_list("Samples", samples), _list("Relations", relations)]
     lines += [_item(name, kind, doc.get(key, "")) for key, name, kind in _XML_TAIL]
-    pubmed = [
-        f'\t\t<Item Name="int" Type="Integer">{escape(str(pmid))}</Item>' for pmid in doc.get("pubmedids", [])
-    ]
+    pubmed = [f'\t\t<Item Name="int" Type="Integer">{escape(str(pmid))}</Item>' for pmid in doc.get("pubmedids", [])]
     lines += [_list("PubMedIds", pubmed), _list("Projects", [])]
     lines += [
         _item("FTPLink", "String", doc.get("ftplink", "")),

@@ -58,9 +58,7 @@ class GeoFiles:
         """The entries as the files are now, still of this kind and accession."""
         fresh = (self.index.fresh(entry) for entry in entries)
         return [
-            e
-            for e in fresh
-            if e is not None and e.kind is kind and (accession is None or e.accession == accession)
+            e for e in fresh if e is not None and e.kind is kind and (accession is None or e.accession == accession)
         ]
 
     def serve(self, entry: FileEntry, name: str, *, gzipped: bool = False) -> Reply:
@@ -100,9 +98,7 @@ class GeoFiles:
         entry = _best_first(bare, f"{gse}_family.xml")[0]
         key = ("tgz", entry.path, entry.size, entry.mtime_ns)
         produce = tgz_into(entry.path, f"{gse}_family.xml")
-        return self.derived.reply(
-            key, produce, content_type="application/x-gzip", last_modified=entry.mtime_ns / 1e9
-        )
+        return self.derived.reply(key, produce, content_type="application/x-gzip", last_modified=entry.mtime_ns / 1e9)
 
     def matrices(self, gse: str) -> dict[str, Served]:
         found = self.current(self.index.find(Kind.SERIES_MATRIX, gse), Kind.SERIES_MATRIX, gse)
@@ -110,9 +106,7 @@ class GeoFiles:
         pattern = re.compile(rf"^{gse}(-GPL\d+)?_series_matrix\.txt(?:\.gz)?$")
         for entry in sorted(found, key=lambda e: (not pattern.match(e.name), e.rel)):
             real = pattern.match(entry.name)
-            name = (
-                f"{gse}{real.group(1) or ''}_series_matrix.txt.gz" if real else f"{gse}_series_matrix.txt.gz"
-            )
+            name = f"{gse}{real.group(1) or ''}_series_matrix.txt.gz" if real else f"{gse}_series_matrix.txt.gz"
             served.setdefault(name, Served(name, entry))
         return served
 
@@ -142,9 +136,7 @@ class GeoFiles:
             for entry in self.index.find(kind, accession):
                 for key, values in entry.sniffed.fields.items():
                     if key.endswith("_supplementary_file"):
-                        names.update(
-                            value.rstrip("/").rsplit("/", 1)[-1] for value in values if "/suppl" in value
-                        )
+                        names.update(value.rstrip("/").rsplit("/", 1)[-1] for value in values if "/suppl" in value)
         return names
 
     def suppl_file(self, accession: str, name: str) -> Reply | None:
@@ -165,8 +157,7 @@ class GeoFiles:
             return None
         parts = {
             "soft/": self.index.find(Kind.SERIES_FAMILY_SOFT, gse),
-            "miniml/": self.index.find(Kind.MINIML_FAMILY_TGZ, gse)
-            + self.index.find(Kind.MINIML_FAMILY, gse),
+            "miniml/": self.index.find(Kind.MINIML_FAMILY_TGZ, gse) + self.index.find(Kind.MINIML_FAMILY, gse),
             "matrix/": [served.entry for served in self.matrices(gse).values()],
             "suppl/": [served.entry for served in self.suppl_files(gse).values()],
         }
@@ -183,9 +174,7 @@ class GeoFiles:
             "soft": (Kind.SERIES_FAMILY_SOFT, f"{gse}_family.soft.gz"),
             "miniml": (Kind.MINIML_FAMILY, f"{gse}_family.xml.tgz"),
         }[part]
-        found = self.index.find(kind, gse) + (
-            self.index.find(Kind.MINIML_FAMILY_TGZ, gse) if part == "miniml" else []
-        )
+        found = self.index.find(kind, gse) + (self.index.find(Kind.MINIML_FAMILY_TGZ, gse) if part == "miniml" else [])
         return self.listing(url_path, [Served(name, found[0])]) if found else None
 
     # -- platforms, samples, datasets -------------------------------------------------------------
@@ -212,9 +201,7 @@ class GeoFiles:
     def annotation_tables(self, counts: list[FileEntry]) -> list[FileEntry]:
         """Gene annotation tables for the genome builds the counts were made on."""
         tables = self.index.of_kind(Kind.NCBI_ANNOT_TABLE)
-        return [
-            t for t in tables if any(t.name.split(".annot")[0].split(".", 1)[-1] in c.name for c in counts)
-        ]
+        return [t for t in tables if any(t.name.split(".annot")[0].split(".", 1)[-1] in c.name for c in counts)]
 
     def download(self, params: dict[str, str]) -> Reply | None:
         accession = params.get("acc", "").strip().upper()
@@ -228,9 +215,7 @@ class GeoFiles:
             return None
         links = [DownloadLink(entry.name, entry.size, accession) for entry in counts]
         links += (
-            [DownloadLink(entry.name, entry.size, None) for entry in self.annotation_tables(counts)]
-            if counts
-            else []
+            [DownloadLink(entry.name, entry.size, None) for entry in self.annotation_tables(counts)] if counts else []
         )
         raw_link = DownloadLink(raw[0].name, raw[0].size, accession) if raw else None
         body = download_page(accession, self._title(accession), links, raw_link)

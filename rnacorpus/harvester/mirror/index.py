@@ -93,9 +93,7 @@ class MirrorIndex:
         started = time.perf_counter()
         self._scan_tree(self.root, set())
         self._rebuild()
-        logger.info(
-            "indexed %d files under %s in %.2fs", len(self._files), self.root, time.perf_counter() - started
-        )
+        logger.info("indexed %d files under %s in %.2fs", len(self._files), self.root, time.perf_counter() - started)
 
     # -- scanning ---------------------------------------------------------------------------------
 

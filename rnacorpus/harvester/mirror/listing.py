@@ -89,9 +89,7 @@ def _download_href(link: DownloadLink) -> str:
     return escape("/geo/download/?" + urlencode(params))
 
 
-def download_page(
-    accession: str, title: str, counts: Sequence[DownloadLink], raw_tar: DownloadLink | None
-) -> bytes:
+def download_page(accession: str, title: str, counts: Sequence[DownloadLink], raw_tar: DownloadLink | None) -> bytes:
     """GEO's ``/geo/download/?acc=GSE…`` page; the counts section appears only when there are counts."""
     parts = [
         "<!DOCTYPE html>",
@@ -107,8 +105,7 @@ def download_page(
         parts += [
             "<h3>Supplementary file</h3>",
             "<table><tr><th>File</th><th>Size</th></tr>",
-            f'<tr><td><a href="{href}">{escape(raw_tar.file_name)}</a></td>'
-            f"<td>{human_size(raw_tar.size)}</td></tr>",
+            f'<tr><td><a href="{href}">{escape(raw_tar.file_name)}</a></td><td>{human_size(raw_tar.size)}</td></tr>',
             "</table>",
         ]
     if counts:

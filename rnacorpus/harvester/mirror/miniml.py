@@ -110,9 +110,7 @@ def _series_fields(element: Element, platforms: tuple[str, ...]) -> dict[str, tu
 def sample_fields(element: Element) -> dict[str, tuple[str, ...]]:
     """A ``<Sample>`` element's header, with SOFT keys."""
     organisms = _texts(element, "Organism")
-    platform = tuple(
-        child.get("ref", "") for child in element.iter() if _strip_ns(child.tag) == "Platform-Ref"
-    )
+    platform = tuple(child.get("ref", "") for child in element.iter() if _strip_ns(child.tag) == "Platform-Ref")
     values = {
         "Sample_title": (_first(element, "Title"),),
         "Sample_geo_accession": (element.get("iid", ""),),

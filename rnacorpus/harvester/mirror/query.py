@@ -179,11 +179,7 @@ def parse_term(text: str, default_field: str | None = None, *, foreign: bool = F
 
 
 def _render_value(term: Term) -> str:
-    return (
-        f'"{term.value}"'
-        if (term.quoted and term.field not in DATE_FIELDS) or " " in term.value
-        else term.value
-    )
+    return f'"{term.value}"' if (term.quoted and term.field not in DATE_FIELDS) or " " in term.value else term.value
 
 
 def _render_term(term: Term) -> str:

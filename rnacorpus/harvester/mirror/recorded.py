@@ -85,9 +85,7 @@ def parse_eutils_json(data: Any) -> Recording | None:
     return None
 
 
-def _summary(
-    retmode: Retmode, uids: tuple[str, ...], docs: dict[str, Any], *, wrapped: bool
-) -> RecordedSummary:
+def _summary(retmode: Retmode, uids: tuple[str, ...], docs: dict[str, Any], *, wrapped: bool) -> RecordedSummary:
     if retmode == "json":
         is_gds = any("entrytype" in doc for doc in docs.values())
     else:

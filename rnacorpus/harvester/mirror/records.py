@@ -161,9 +161,7 @@ class _Builder:
         for entry in self.index.of_kind(Kind.ANNOT):
             if entry.accession and entry.accession not in self.platforms:
                 self.platforms[entry.accession] = platform_info(entry.accession, entry.sniffed.fields)
-        series_records = [
-            self._series(accession, entries) for accession, entries in sorted(by_series.items())
-        ]
+        series_records = [self._series(accession, entries) for accession, entries in sorted(by_series.items())]
         for entry in self.index.of_kind(Kind.SAMPLE_SOFT) + self.index.of_kind(Kind.MINIML_SAMPLE):
             self._absorb(self.details.get(entry))
         for record in series_records:
@@ -193,13 +191,9 @@ class _Builder:
             self.platforms.setdefault(platform.accession, platform)
 
     def _series(self, accession: str, entries: list[FileEntry]) -> GdsRecord:
-        ranked = sorted(
-            entries, key=lambda e: _HEADER_PRIORITY.index(e.kind) if e.kind in _HEADER_PRIORITY else 99
-        )
+        ranked = sorted(entries, key=lambda e: _HEADER_PRIORITY.index(e.kind) if e.kind in _HEADER_PRIORITY else 99)
         header = ranked[0].sniffed.fields if ranked[0].kind in _HEADER_PRIORITY else {}
-        sample_order = _unique(
-            gsm for entry in ranked for gsm in entry.sniffed.fields.get("Series_sample_id", ())
-        )
+        sample_order = _unique(gsm for entry in ranked for gsm in entry.sniffed.fields.get("Series_sample_id", ()))
         collected: dict[str, SampleInfo] = {}
         for kind in _SAMPLE_PRIORITY:
             for entry in (e for e in entries if e.kind is kind):
@@ -221,15 +215,11 @@ class _Builder:
         for gpl in platforms:
             if accession not in self.platform_series[gpl]:
                 self.platform_series[gpl].append(accession)
-        taxa = _unique(
-            (*header.get("Series_sample_organism", ()), *header.get("Series_platform_organism", ()))
-        )
+        taxa = _unique((*header.get("Series_sample_organism", ()), *header.get("Series_platform_organism", ())))
         if not taxa:
             taxa = _unique(organism for sample in collected.values() for organism in sample.organisms)
         if not taxa:
-            taxa = _unique(
-                o for gpl in platforms if gpl in self.platforms for o in self.platforms[gpl].organisms
-            )
+            taxa = _unique(o for gpl in platforms if gpl in self.platforms for o in self.platforms[gpl].organisms)
         geo, external, bioproject = _relations(header.get("Series_relation", ()))
         pdat = geo_date(_one(header, "Series_status"))
         updates = [geo_date(_one(entry.sniffed.fields, "Series_last_update_date")) for entry in ranked]

@@ -67,9 +67,7 @@ def content_type_for(name: str) -> str:
     return "text/plain; charset=utf-8"
 
 
-def file_reply(
-    path: Path, *, name: str | None = None, status: int = 200, content_type: str | None = None
-) -> Reply:
+def file_reply(path: Path, *, name: str | None = None, status: int = 200, content_type: str | None = None) -> Reply:
     """A file served as it is on disk; its ETag comes from its stat, like Apache's."""
     stat = path.stat()
     return Reply(

@@ -73,9 +73,7 @@ EBI_ROUTES = (
         lambda m, p: [f"filereport_{p.get('accession', '')}_{p.get('result', 'read_run')}.tsv"],
         "text/plain; charset=utf-8",
     ),
-    FileNameRoute(
-        r"^/biosamples/samples/(?P<acc>SAM[A-Z]*\d+)(?:\.json)?$", lambda m, p: [f"{m['acc']}.json"]
-    ),
+    FileNameRoute(r"^/biosamples/samples/(?P<acc>SAM[A-Z]*\d+)(?:\.json)?$", lambda m, p: [f"{m['acc']}.json"]),
 )
 
 
@@ -177,9 +175,7 @@ class Router:
                 for entry in self.index.by_name(name):
                     current = self.index.fresh(entry)
                     if current is not None:
-                        return file_reply(
-                            current.path, status=current.sniffed.status, content_type=route.content_type
-                        )
+                        return file_reply(current.path, status=current.sniffed.status, content_type=route.content_type)
             return None
 
         return Route(re.compile(route.pattern), handler)
@@ -205,9 +201,7 @@ class Router:
         versions = tuple((entry.path, entry.size, entry.mtime_ns) for entry in plan.sources)
         key = ("acc.cgi", accession, targ, form, view, versions)
         last_modified = max(entry.mtime_ns for entry in plan.sources) / 1e9
-        return self.derived.reply(
-            key, plan.produce, content_type=plan.content_type, last_modified=last_modified
-        )
+        return self.derived.reply(key, plan.produce, content_type=plan.content_type, last_modified=last_modified)
 
 
 def _dir(match: re.Match[str]) -> str:

@@ -99,9 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply = self.server.router.handle(unquote(split.path), _params(split.query, form))
         except Exception:
             logger.exception("mirror failed to answer %s", self.path)
-            reply = Reply(
-                500, "text/html; charset=utf-8", not_found_page(split.path).replace(b"Not Found", b"Error")
-            )
+            reply = Reply(500, "text/html; charset=utf-8", not_found_page(split.path).replace(b"Not Found", b"Error"))
         if self._not_modified(reply):
             reply = Reply(304, reply.content_type, etag=reply.etag, last_modified=reply.last_modified)
         self._send(reply, send_body)

@@ -207,23 +207,15 @@ def _sniff_soft(first: str, lines: Iterator[str], rel: str) -> Sniffed:
     fields, stop = _read_header(lines)
     if entity == "ANNOTATION":
         platform = fields.get("Annotation_platform", [""])[0]
-        return (
-            Sniffed(Kind.ANNOT, platform, _frozen(fields))
-            if _ACCESSION.match(platform)
-            else Sniffed(Kind.OTHER)
-        )
+        return Sniffed(Kind.ANNOT, platform, _frozen(fields)) if _ACCESSION.match(platform) else Sniffed(Kind.OTHER)
     if not _ACCESSION.match(accession):
-        return Sniffed(
-            Kind.OTHER
-        )  # GEO's submission examples name records freely; they are not archive files
+        return Sniffed(Kind.OTHER)  # GEO's submission examples name records freely; they are not archive files
     followed_by_records = stop is not None and stop.startswith(("^PLATFORM", "^SAMPLE"))
     if entity == "SERIES":
         kind = Kind.SERIES_FAMILY_SOFT if family or followed_by_records else Kind.SERIES_SOFT
         return Sniffed(kind, accession, _frozen(fields), (accession,))
     if entity == "PLATFORM":
-        return Sniffed(
-            Kind.PLATFORM_FAMILY_SOFT if family else Kind.PLATFORM_SOFT, accession, _frozen(fields)
-        )
+        return Sniffed(Kind.PLATFORM_FAMILY_SOFT if family else Kind.PLATFORM_SOFT, accession, _frozen(fields))
     if entity == "DATASET":
         return Sniffed(Kind.DATASET_SOFT, accession, _frozen(fields))
     if entity == "SAMPLE":

@@ -1,0 +1,52 @@
+"""Harmonizing a study's sample metadata: organism taxa, then ontology terms per sample.
+
+Every deposited characteristic stays as it was (``sample_characteristics``); the decisions go to
+``annotations`` (one row per decision, raw text beside the term and the rule) and the chosen term
+per field to the ``samples`` columns.
+"""
+
+from __future__ import annotations
+
+from rnacorpus.catalog.connection import register_ddl
+from rnacorpus.catalog.load import LoadPlan, TableRows, register_sample_owned_table
+from rnacorpus.catalog.ontology_tables import DDL as ONTOLOGY_DDL
+from rnacorpus.catalog.ontology_tables import annotation_rows
+from rnacorpus.harmonize.ontology import annotate_sample, sample_fields
+from rnacorpus.harmonize.ontology.curated import taxon_named
+from rnacorpus.schemas import StudyBundle
+
+__all__ = ["fill_taxa", "harmonize_metadata"]
+
+register_ddl(ONTOLOGY_DDL)
+register_sample_owned_table("annotations")
+
+
+def _taxid(name: str | None) -> int | None:
+    taxon = taxon_named(name) if name else None
+    return taxon.taxid if taxon is not None else None
+
+
+def fill_taxa(bundle: StudyBundle) -> None:
+    """Old records name the organism but give no taxon ID: look the name up in our taxon table."""
+    for sample in bundle.samples:
+        if sample.organism_taxid is None:
+            sample.organism_taxid = _taxid(sample.organism_name)
+    for platform in bundle.platforms:
+        if platform.organism_taxid is None:
+            platform.organism_taxid = _taxid(platform.organism_name)
+    if not bundle.study.organism_taxids:
+        bundle.study.organism_taxids = sorted({s.organism_taxid for s in bundle.samples if s.organism_taxid})
+
+
+def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
+    fill_taxa(bundle)
+    rows = []
+    seen: set[str] = set()
+    for sample in bundle.samples:
+        if sample.accession in seen:
+            continue
+        seen.add(sample.accession)
+        sample.annotations = annotate_sample(sample)
+        plan.harmonized.setdefault(sample.accession, {}).update(sample_fields(sample.annotations))
+        rows += annotation_rows(sample.accession, sample.annotations)
+    plan.extra.append(TableRows("annotations", "sample_accession", sorted(seen), rows))
