@@ -227,7 +227,10 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         "rnacorpus_version": __version__,
         **reference_versions(),
     }
-    con.executemany("INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", [[k, v] for k, v in stamps.items()])
+    stored = dict(con.execute("SELECT key, value FROM catalog_versions").fetchall())
+    changed = [[k, v] for k, v in stamps.items() if stored.get(k) != v]
+    if changed:  # a run over an unchanged archive writes nothing but its run log
+        con.executemany("INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", changed)
     for taxid in REFERENCE_TAXA:  # the gene references the shards are keyed by, queryable beside them
         load_gene_reference(con, reference_for(taxid))
     load_ontology_tables(con)  # terms and closure, so ancestor-aware filters are plain joins
