@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from rnacorpus.config import ARCHIVE_HOSTS, Config, RateLimit
+from rnacorpus.harvester.mirror import MirrorServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,3 +71,25 @@ def manifest() -> list[CorpusFile]:
     if not rows:
         pytest.fail(f"no MANIFEST.tsv under {corpus_root()}")
     return rows
+
+
+@pytest.fixture(scope="session")
+def corpus_mirror() -> Iterator[MirrorServer]:
+    """The real corpus served on loopback under the archives' URL paths (one server per session)."""
+    with MirrorServer(corpus_root()) as server:
+        yield server
+
+
+def mirror_config(tmp: Path, mirror_url: str, **overrides: object) -> Config:
+    """A harvest config into ``tmp`` that talks to a loopback mirror, with rate limits out of the way."""
+    values: dict[str, object] = {
+        "catalog_path": tmp / "catalog.duckdb",
+        "store_dir": tmp / "store",
+        "cache_dir": tmp / "cache",
+        "mirror": mirror_url,
+        "read_timeout": 10.0,
+        "max_attempts": 2,
+        "rate_limits": {archive: RateLimit(1000.0, 100) for archive in ARCHIVE_HOSTS},
+    }
+    values.update(overrides)
+    return Config(**values)  # type: ignore[arg-type]

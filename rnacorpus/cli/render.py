@@ -54,6 +54,8 @@ def make_progress(description: str, *, enabled: bool) -> ProgressProtocol:
 
 def print_report(report: RunReport) -> None:
     stdout_console.print(report.summary_line(), markup=False, highlight=False)
+    if report.fatal:
+        stderr_console.print(f"rnacorpus: could not run: {report.fatal}", markup=False, highlight=False)
     for failure in report.failed:
         stdout_console.print(
             f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}",

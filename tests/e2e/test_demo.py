@@ -1,0 +1,31 @@
+"""``rnacorpus demo``: generated GEO files → loopback mirror → discovery + harvest → query → export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnacorpus.catalog.api import Catalog
+from rnacorpus.catalog.export import verify_export
+from rnacorpus.demo import run_demo
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    lines: list[str] = []
+    result = run_demo(tmp_path / "demo", say=lines.append)
+    assert result.ok, result.to_dict()
+    assert result.first is not None and result.first.counts["new"] == 4
+    assert result.second is not None and result.second.counts["unchanged"] == 4
+    assert result.export is not None and result.export.n_samples == 18
+    assert verify_export(tmp_path / "demo" / "export") == []
+    assert len(lines) == 6
+
+    catalog = Catalog.open(tmp_path / "demo" / "rnacorpus.duckdb")
+    brain = catalog.samples(tissue="brain", organism="mouse").column("tissue_label").to_pylist()
+    assert set(brain) == {"hippocampal formation", "cerebellum"} and len(brain) == 6
+    by_study = {
+        r["study_accession"]: r["unit"]
+        for r in catalog.sql("SELECT DISTINCT study_accession, unit FROM samples").to_pylist()
+    }
+    assert by_study == {"GSE990101": "counts", "GSE990102": "log2_intensity", "GSE990103": "linear_intensity"}
+    reports = catalog.sql("SELECT study_accession, ambiguous, mapped FROM gene_mapping_reports").to_pylist()
+    assert {r["study_accession"] for r in reports} == {"GSE990100", "GSE990101", "GSE990102", "GSE990103"}
