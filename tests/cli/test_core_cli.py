@@ -15,9 +15,16 @@ from rnacorpus.harvester.mirror import MirrorServer
 ENTRY = [sys.executable, "-c", "from rnacorpus.cli import main; main()"]
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ENTRY, *args], cwd=cwd, capture_output=True, text=True, timeout=300, input=stdin,
+        [*ENTRY, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        input=stdin,
         env={**os.environ, **(env or {})},
     )
 
@@ -26,8 +33,21 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | N
 def workdir(corpus_mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     done = run(
-        "harvest", "GSE63966", "GSE1299", "GSE7774", "GSE11897", "--mirror", corpus_mirror.url,
-        "--catalog", "cat.duckdb", "--store", "store", "--cache", "cache", "--json", cwd=folder,
+        "harvest",
+        "GSE63966",
+        "GSE1299",
+        "GSE7774",
+        "GSE11897",
+        "--mirror",
+        corpus_mirror.url,
+        "--catalog",
+        "cat.duckdb",
+        "--store",
+        "store",
+        "--cache",
+        "cache",
+        "--json",
+        cwd=folder,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -57,8 +77,9 @@ def test_query_by_field_uses_the_ontology(workdir: Path) -> None:
 
 
 def test_export_then_verify(workdir: Path) -> None:
-    done = run("export", "--out", "out", "--where", "organism_taxid = 9606", "--catalog", "cat.duckdb", "--json",
-               cwd=workdir)
+    done = run(
+        "export", "--out", "out", "--where", "organism_taxid = 9606", "--catalog", "cat.duckdb", "--json", cwd=workdir
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["n_samples"] > 0 and result["manifest"].endswith("manifest.json")
@@ -78,8 +99,19 @@ def test_status_json_lists_reports_and_coverage(workdir: Path) -> None:
 
 
 def test_harvest_of_a_missing_series_exits_1_and_quarantines(workdir: Path, corpus_mirror: MirrorServer) -> None:
-    done = run("harvest", "GSE1", "--mirror", corpus_mirror.url, "--catalog", "cat.duckdb", "--store", "store",
-               "--cache", "cache", cwd=workdir)
+    done = run(
+        "harvest",
+        "GSE1",
+        "--mirror",
+        corpus_mirror.url,
+        "--catalog",
+        "cat.duckdb",
+        "--store",
+        "store",
+        "--cache",
+        "cache",
+        cwd=workdir,
+    )
     assert done.returncode == 1
     assert "failed GSE1" in done.stdout and "not_found" in done.stdout
     info = json.loads(run("status", "--catalog", "cat.duckdb", "--json", cwd=workdir).stdout)

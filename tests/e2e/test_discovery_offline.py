@@ -26,9 +26,7 @@ def mouse_series_in_corpus() -> set[str]:
     return found
 
 
-def test_discovery_by_organism_harvests_what_the_archive_lists(
-    corpus_mirror: MirrorServer, tmp_path: Path
-) -> None:
+def test_discovery_by_organism_harvests_what_the_archive_lists(corpus_mirror: MirrorServer, tmp_path: Path) -> None:
     config = mirror_config(tmp_path, corpus_mirror.url)
     report = api.harvest(organism="Mus musculus", config=config)
     discovered = {r.accession for r in report.results}
