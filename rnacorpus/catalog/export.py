@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata
+from rnacorpus.catalog.normalize import NormalizationRule, get_rule
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import SCHEMA_VERSION
@@ -48,6 +50,7 @@ class ExportResult:
     files: list[dict[str, Any]] = field(default_factory=list)
     manifest_path: Path | None = None
     skipped_without_expression: list[str] = field(default_factory=list)
+    refused_by_normalization: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class ExportResult:
             "files": self.files,
             "manifest": str(self.manifest_path) if self.manifest_path else None,
             "skipped_without_expression": self.skipped_without_expression,
+            "refused_by_normalization": self.refused_by_normalization,
         }
 
 
@@ -97,6 +101,7 @@ def export_training_set(
     where: str | None = None,
     genes: Sequence[str] | None = None,
     level: str = "auto",
+    normalize: str = "none",
     splits: Sequence[float] = (0.8, 0.1, 0.1),
     seed: str = "rnacorpus",
     overwrite: bool = False,
@@ -105,10 +110,13 @@ def export_training_set(
         raise ConfigError(f"split fractions must be non-negative and sum to 1, got {list(splits)}")
     if level not in {"auto", "gene", "feature"}:
         raise ConfigError("level must be auto, gene or feature")
+    rule = get_rule(normalize)
     _prepare_out_dir(out_dir, overwrite)
     accessions = catalog.sample_accessions(where)
     with catalog.connect() as con:
         choices, missing = choose_shards(con, accessions, level)
+        refused = _refusals(con, choices, rule)
+        choices = _without(choices, set(refused))
         metadata = sample_metadata(con, [s for c in choices for s in c.samples])
         versions = dict(con.execute("SELECT key, value FROM catalog_versions").fetchall())
     for choice in choices:
@@ -117,7 +125,7 @@ def export_training_set(
     target_index = {feature: i for i, feature in enumerate(features)}
     split_of = {acc: study_split(row["study_accession"] or acc, splits, seed) for acc, row in metadata.items()}
     expression_path = out_dir / "expression.parquet"
-    n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path)
+    n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path, rule)
     files = [
         _file_entry(out_dir, expression_path, n_rows),
         _file_entry(out_dir, _write_samples(out_dir / "samples.parquet", metadata, split_of, choices), len(metadata)),
@@ -130,7 +138,11 @@ def export_training_set(
         "schema_version": SCHEMA_VERSION,
         "catalog": {"path": str(catalog.path), "versions": versions},
         "query": {"where": where, "genes": list(genes) if genes is not None else None, "level": level},
-        "normalization": {"rule": "none", "note": "values as deposited, in each sample's recorded unit"},
+        "normalization": {
+            "rule": rule.name,
+            "description": rule.description,
+            "refused": [{"sample": acc, **why} for acc, why in sorted(refused.items())],
+        },
         "splits": {"by": "study", "fractions": dict(zip(_SPLIT_NAMES, splits, strict=False)), "seed": seed},
         "n_samples": n_rows,
         "n_features": len(features),
@@ -141,7 +153,40 @@ def export_training_set(
     manifest_path = out_dir / MANIFEST_NAME
     with atomic_write(manifest_path) as handle:
         handle.write(json.dumps(manifest, indent=2, default=str).encode())
-    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing)
+    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing, sorted(refused))
+
+
+def _refusals(
+    con: duckdb.DuckDBPyConnection, choices: list[ShardChoice], rule: NormalizationRule
+) -> dict[str, dict[str, Any]]:
+    """Samples the rule cannot convert exactly, with their unit and the reason."""
+    if not rule.accepts or not choices:
+        return {}
+    pairs = [[s, c.path] for c in choices for s in c.samples]
+    rows = con.execute(
+        """SELECT es.sample_accession, es.unit, es.is_log
+           FROM expression_samples es
+           JOIN (SELECT p[1] AS sample_accession, p[2] AS shard_path FROM (SELECT unnest(?) AS p)) wanted
+             USING (sample_accession, shard_path)""",
+        [pairs],
+    ).fetchall()
+    refused = {}
+    for sample, unit, is_log in rows:
+        reason = rule.refusal(unit, is_log)
+        if reason is not None:
+            refused[str(sample)] = {"unit": unit, "is_log": is_log, "reason": reason}
+    return refused
+
+
+def _without(choices: list[ShardChoice], refused: set[str]) -> list[ShardChoice]:
+    kept = []
+    for choice in choices:
+        keep = [i for i, s in enumerate(choice.samples) if s not in refused]
+        if keep:
+            choice.rows = [choice.rows[i] for i in keep]
+            choice.samples = [choice.samples[i] for i in keep]
+            kept.append(choice)
+    return kept
 
 
 def _prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
@@ -159,6 +204,7 @@ def _write_expression(
     target_index: dict[str, int],
     split_of: dict[str, str],
     path: Path,
+    rule: NormalizationRule,
 ) -> int:
     schema = pa.schema(
         [
@@ -174,7 +220,8 @@ def _write_expression(
     with atomic_write(path) as handle, pq.ParquetWriter(handle, schema, compression="zstd") as out:
         for choice in choices:
             shard = store.read(choice.path, sha256=choice.sha256, rows=choice.rows)
-            block = _gather(shard.values, shard.feature_ids, target_index, len(features))
+            # scale per sample over the shard's own features first, then pick the export's columns
+            block = _gather(rule.apply(shard.values), shard.feature_ids, target_index, len(features))
             offsets = pa.array(np.arange(block.shape[0] + 1, dtype=np.int32) * len(features), type=pa.int32())
             batch = pa.record_batch(
                 [

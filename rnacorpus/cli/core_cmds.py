@@ -146,6 +146,9 @@ def export(
         Path | None, typer.Option("--genes", help="file with one feature/gene ID per line: the column order")
     ] = None,
     level: Annotated[str, typer.Option("--level", help="auto | gene | feature")] = "auto",
+    normalize: Annotated[
+        str, typer.Option("--normalize", help="none | log1p_cpm | log1p_tpm (samples it cannot convert are listed)")
+    ] = "none",
     seed: Annotated[str, typer.Option("--seed", help="seed of the study-level split")] = "rnacorpus",
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
@@ -165,6 +168,7 @@ def export(
         where=where,
         genes=gene_list,
         level=level,
+        normalize=normalize,
         seed=seed,
         overwrite=True,
     )
@@ -176,6 +180,12 @@ def export(
             f"(manifest {result.manifest_path})",
             markup=False,
         )
+        if result.refused_by_normalization:
+            stdout_console.print(
+                f"{len(result.refused_by_normalization)} samples refused by --normalize {normalize} "
+                "(reasons in the manifest)",
+                markup=False,
+            )
         if result.skipped_without_expression:
             stdout_console.print(
                 f"{len(result.skipped_without_expression)} matching samples have no expression values "
