@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata
 from rnacorpus.catalog.normalize import NormalizationRule, get_rule
+from rnacorpus.catalog.store import VALUE_WRITE_OPTIONS
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import SCHEMA_VERSION
@@ -85,10 +87,10 @@ def _target_features(choices: list[ShardChoice], genes: Sequence[str] | None) ->
     return sorted(union)
 
 
-def _gather(values: np.ndarray, source_ids: list[str], target_index: dict[str, int], n_target: int) -> np.ndarray:
+def _gather(values: np.ndarray, source_ids: list[str], target: pd.Index, n_target: int) -> np.ndarray:
     """Place a shard's columns into the target order (vectorized); features not in the shard are NaN."""
     out = np.full((values.shape[0], n_target), np.nan, dtype=np.float32)
-    positions = np.fromiter((target_index.get(f, -1) for f in source_ids), dtype=np.int64, count=len(source_ids))
+    positions = target.get_indexer(pd.Index(source_ids))
     present = positions >= 0
     out[:, positions[present]] = values[:, present]
     return out
@@ -122,7 +124,7 @@ def export_training_set(
     for choice in choices:
         choice.feature_ids = catalog.store.feature_ids(choice.path)
     features = _target_features(choices, genes)
-    target_index = {feature: i for i, feature in enumerate(features)}
+    target_index = pd.Index(features)
     split_of = {acc: study_split(row["study_accession"] or acc, splits, seed) for acc, row in metadata.items()}
     expression_path = out_dir / "expression.parquet"
     n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path, rule)
@@ -201,7 +203,7 @@ def _write_expression(
     catalog: Catalog,
     choices: list[ShardChoice],
     features: list[str],
-    target_index: dict[str, int],
+    target_index: pd.Index,
     split_of: dict[str, str],
     path: Path,
     rule: NormalizationRule,
@@ -217,7 +219,7 @@ def _write_expression(
     )
     rows = 0
     store = catalog.store
-    with atomic_write(path) as handle, pq.ParquetWriter(handle, schema, compression="zstd") as out:
+    with atomic_write(path) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as out:
         for choice in choices:
             shard = store.read(choice.path, sha256=choice.sha256, rows=choice.rows)
             # scale per sample over the shard's own features first, then pick the export's columns

@@ -14,6 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,11 +25,19 @@ from rnacorpus.errors import BadContentError, UnsafePathError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import SCHEMA_VERSION, ExpressionMatrix
 
-__all__ = ["ExpressionStore", "ShardData", "ShardInfo"]
+__all__ = ["VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo"]
 
 log = logging.getLogger(__name__)
 
 META_PREFIX = "rnacorpus."
+#: float vectors: no dictionary (never pays off for measurements), byte-stream-split + zstd (smaller and
+#: ~2.5x faster to write than the defaults), statistics only on the small key columns
+VALUE_WRITE_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "use_dictionary": ["sample_accession", "study_accession", "split"],
+    "use_byte_stream_split": ["values.list.element"],
+    "write_statistics": ["sample_accession", "study_accession", "split"],
+}
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
@@ -103,7 +112,7 @@ class ExpressionStore:
         target = self.resolve(relpath)
         table = _to_arrow(matrix, level=level, collapse_rule=collapse_rule)
         with atomic_write(target) as handle:
-            pq.write_table(table, handle, compression="zstd", row_group_size=256)
+            pq.write_table(table, handle, row_group_size=256, **VALUE_WRITE_OPTIONS)
         src = matrix.source
         return ShardInfo(
             path=relpath,
