@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog.ontology_tables import field_filter
 from rnacorpus.errors import ConfigError
-from rnacorpus.harmonize.ontology import resolve_terms
+from rnacorpus.harmonize.ontology import SAMPLE_FIELD_COLUMNS, resolve_terms
 from rnacorpus.harmonize.ontology.curated import resolve_taxon
 
 __all__ = ["SAMPLE_RESULT_COLUMNS", "filter_predicates", "search_samples"]
@@ -30,23 +30,7 @@ SAMPLE_RESULT_COLUMNS = (
     "title",
     "source_name",
     "library_strategy",
-    "tissue_id",
-    "tissue_label",
-    "cell_type_id",
-    "cell_type_label",
-    "disease_id",
-    "disease_label",
-    "sex_id",
-    "sex_label",
-    "age_value",
-    "age_min",
-    "age_max",
-    "age_unit",
-    "development_stage_id",
-    "development_stage_label",
-    "cell_line",
-    "assay_id",
-    "assay_label",
+    *SAMPLE_FIELD_COLUMNS,
     "unit",
     "is_log",
 )

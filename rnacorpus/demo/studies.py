@@ -252,6 +252,33 @@ def _array_platform(
     return platform, table, probes
 
 
+def _array_bundle(
+    study: Study,
+    platform: Platform,
+    table: pa.Table,
+    samples: list[Sample],
+    probes: list[str],
+    values: npt.NDArray[np.float32],
+) -> StudyBundle:
+    """An array series as GEO's family SOFT holds it: one platform with its table, one VALUE per sample."""
+    source = ExpressionSource(
+        study_accession=study.accession,
+        platform_accession=platform.accession,
+        kind="sample_tables",
+        file=f"{study.accession}_family.soft.gz",
+        value_column="VALUE",
+        feature_id_kind="probe",
+    )
+    matrix = ExpressionMatrix(source, [s.accession for s in samples], probes, values)
+    return StudyBundle(
+        study=study,
+        platforms=[platform],
+        samples=samples,
+        expression=[matrix],
+        platform_tables={platform.accession: table},
+    )
+
+
 def mouse_brain(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
     accession, gpl, released = "GSE990102", "GPL990102", dt.date(2024, 5, 2)
     platform, table, probes = _array_platform(
@@ -289,22 +316,7 @@ def mouse_brain(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
         10090,
         released,
     )
-    matrix = ExpressionMatrix(
-        ExpressionSource(
-            study_accession=accession,
-            platform_accession=gpl,
-            kind="sample_tables",
-            file=f"{accession}_family.soft.gz",
-            value_column="VALUE",
-            feature_id_kind="probe",
-        ),
-        ids,
-        probes,
-        values,
-    )
-    return StudyBundle(
-        study=study, platforms=[platform], samples=samples, expression=[matrix], platform_tables={gpl: table}
-    )
+    return _array_bundle(study, platform, table, samples, probes, values)
 
 
 def breast_cancer(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
@@ -349,22 +361,7 @@ def breast_cancer(genes: DemoGenes, rng: np.random.Generator) -> StudyBundle:
         released,
         super_series=["GSE990100"],
     )
-    matrix = ExpressionMatrix(
-        ExpressionSource(
-            study_accession=accession,
-            platform_accession=gpl,
-            kind="sample_tables",
-            file=f"{accession}_family.soft.gz",
-            value_column="VALUE",
-            feature_id_kind="probe",
-        ),
-        ids,
-        probes,
-        values,
-    )
-    return StudyBundle(
-        study=study, platforms=[platform], samples=samples, expression=[matrix], platform_tables={gpl: table}
-    )
+    return _array_bundle(study, platform, table, samples, probes, values)
 
 
 def superseries(parts: Sequence[StudyBundle]) -> StudyBundle:
