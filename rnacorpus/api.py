@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -21,7 +21,10 @@ from rnacorpus.config import Config
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.pipeline.report import Progress, RunReport
 
-__all__ = ["Catalog", "export", "harvest", "query", "samples", "status", "verify_export"]
+if TYPE_CHECKING:
+    from rnacorpus.pipeline.refresh import RefreshReport
+
+__all__ = ["Catalog", "export", "harvest", "query", "refresh", "samples", "status", "verify_export"]
 
 
 def _config(config: Config | None, **overrides: Any) -> Config:
@@ -54,6 +57,43 @@ def harvest(
             text=query, since=since, until=until, organism=organism, study_type=study_type, limit=limit
         )
     return run_harvest(accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress)
+
+
+def refresh(
+    *,
+    source: str = "geo",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    lag_days: int | None = None,
+    query: str | None = None,
+    organism: str | None = None,
+    study_type: str | None = None,
+    retry_quarantined: bool = False,
+    check_withdrawn: bool = False,
+    check_limit: int | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+    **config_overrides: Any,
+) -> RefreshReport:
+    """Bring the catalog up to date: studies the archive updated since the stored watermark, changed
+    ones re-loaded, withdrawn ones flagged (see :mod:`rnacorpus.pipeline.refresh`). Never raises for a
+    run that could not proceed: ``report.fatal`` says why and ``report.exit_code`` is 2."""
+    from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS, RefreshRequest
+    from rnacorpus.pipeline.refresh import refresh as run_refresh
+
+    request = RefreshRequest(
+        source=source,
+        since=since,
+        until=until,
+        lag_days=DEFAULT_LAG_DAYS if lag_days is None else lag_days,
+        query=query,
+        organism=organism,
+        study_type=study_type,
+        retry_quarantined=retry_quarantined,
+        check_withdrawn=check_withdrawn,
+        check_limit=DEFAULT_CHECK_LIMIT if check_limit is None else check_limit,
+    )
+    return run_refresh(request, config=_config(config, **config_overrides), progress=progress)
 
 
 def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:

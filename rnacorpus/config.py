@@ -85,8 +85,9 @@ class Config:
 
     #: decompressed bytes allowed from one gzip stream; family SOFT of the largest series are a few GB
     max_decompressed_bytes: int = 32 * 1024**3
-    #: compression ratio past which a stream counts as a bomb (after the first 64 MiB); text rarely exceeds 30
-    max_compression_ratio: float = 1000.0
+    #: compression ratio past which a stream counts as a bomb (after the first 64 MiB): text rarely exceeds
+    #: 30, a count table of 99.9 % zeros ~100, a crafted bomb up to ~1032 (deflate's ceiling)
+    max_compression_ratio: float = 250.0
 
     #: parallel study workers (fetching stays rate-limited per host whatever this is)
     workers: int = 1

@@ -23,8 +23,14 @@ from typing import IO, BinaryIO, cast
 from rnacorpus.errors import LimitExceededError, TruncatedError
 
 _fast_gzip: ModuleType | None
+#: what a corrupt or cut gzip stream raises while being read: zlib's and Python's own errors, and
+#: ISA-L's IsalError (a plain Exception subclass, so it must be named)
+_GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, zlib.error)
 try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
     from isal import igzip as _fast_gzip
+    from isal.isal_zlib import error as _isal_error
+
+    _GZIP_ERRORS = (*_GZIP_ERRORS, cast(type[BaseException], _isal_error))
 except ImportError:  # pragma: no cover - isal is a declared dependency
     _fast_gzip = None
 
@@ -45,7 +51,8 @@ __all__ = [
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_DECOMPRESSED = 32 * 1024**3
-DEFAULT_MAX_RATIO = 1000.0
+#: a sparse count table (99.9 % zeros) inflates ~100:1, real text 5-30:1; deflate's ceiling is ~1032:1
+DEFAULT_MAX_RATIO = 250.0
 #: below this many decompressed bytes the ratio rule does not apply (tiny files compress absurdly well)
 RATIO_GRACE_BYTES = 64 * 1024**2
 _CHUNK = 1 << 20
@@ -131,7 +138,7 @@ class BoundedReader(io.RawIOBase):
             chunk = self._inner.read(len(buffer))
         except EOFError as exc:
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
-        except (OSError, zlib.error) as exc:
+        except _GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
         n = len(chunk)
         buffer[:n] = chunk

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["ShardChoice", "choose_shards", "sample_metadata"]
+__all__ = ["ShardChoice", "choose_shards", "sample_metadata", "withdrawn_samples"]
 
 #: most uniformly processed first (DESIGN §4): GEO's own counts, then the deposited tables
 _KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
@@ -25,14 +25,36 @@ class ShardChoice:
     samples: list[str] = field(default_factory=list)
 
 
+def withdrawn_samples(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
+    """Samples whose every study the archive has withdrawn (``studies.withdrawn``, set by refresh)."""
+    if not accessions:
+        return set()
+    rows = con.execute(
+        """
+        SELECT ss.sample_accession
+        FROM study_samples ss JOIN studies st ON st.accession = ss.study_accession
+        WHERE ss.sample_accession IN (SELECT unnest(?))
+        GROUP BY ss.sample_accession
+        HAVING bool_and(coalesce(st.withdrawn, false))
+        """,
+        [list(accessions)],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def choose_shards(
-    con: duckdb.DuckDBPyConnection, accessions: Sequence[str], level: str
+    con: duckdb.DuckDBPyConnection, accessions: Sequence[str], level: str, *, include_withdrawn: bool = False
 ) -> tuple[list[ShardChoice], list[str]]:
     """One (shard, row) per sample: wanted level, best kind, the sample's own study first.
 
     Returns the choices grouped by shard (in path order, rows ascending) and the samples that have
-    no expression values at all (metadata-only, e.g. sequencing samples without counts).
+    no expression values at all (metadata-only, e.g. sequencing samples without counts). Unless
+    ``include_withdrawn``, samples of withdrawn studies are left out entirely and shards of a
+    withdrawn study never serve a sample that another (live) study also lists.
     """
+    if not include_withdrawn:
+        gone = withdrawn_samples(con, accessions)
+        accessions = [a for a in accessions if a not in gone]
     if not accessions:
         return [], []
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
@@ -52,13 +74,15 @@ def choose_shards(
             FROM expression_samples es
             JOIN expression_shards sh ON sh.path = es.shard_path
             JOIN samples s ON s.accession = es.sample_accession
+            LEFT JOIN studies st ON st.accession = sh.study_accession
             WHERE es.sample_accession IN (SELECT accession FROM wanted) AND list_contains(?, sh.level)
+              AND (? OR NOT coalesce(st.withdrawn, false))
         )
         SELECT sample_accession, shard_path, row_index, sha256, study_accession
         FROM candidates WHERE preference = 1
         ORDER BY shard_path, row_index
         """,  # noqa: S608 - ranks is our own constant
-        [list(accessions), levels, levels],
+        [list(accessions), levels, levels, include_withdrawn],
     ).fetchall()
     by_shard: dict[str, ShardChoice] = {}
     for sample, path, row_index, sha256, study in rows:

@@ -3,16 +3,24 @@
 Order of work, so that a crash at any point leaves a catalog that is complete and correct:
 
 1. If the catalog already holds the study with the same content hash, nothing is written ("unchanged").
-2. Shard and platform-annotation files are written first, atomically, under names that include the
-   content hash — files nobody references yet, harmless if the process dies here.
+2. Shard and platform-annotation files are written first, atomically, under names that include a
+   content hash — files nobody references yet, harmless if the process dies here. A file a committed
+   row points at is never rewritten in place.
 3. One transaction replaces every row the study owns (study, its samples' rows, characteristics,
    shards, per-sample units, issues, and any extra tables such as annotations) and commits.
 4. Only then are files that the old version referenced and the new one does not deleted; a crash
-   before that leaves orphans that :meth:`ExpressionStore.sweep` removes later.
+   before that leaves orphans that :func:`sweep_orphans` removes later (under the run lock).
+
+Platforms are shared by studies, so their rows are not the study's to replace: of all the records
+of one platform that loaded studies carried, the catalog keeps the best by a fixed rule
+(:func:`_platform_rank`: with a probe table, newest, largest), whatever order the studies load in.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +31,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus.catalog.rows import characteristic_rows, platform_row, sample_row, study_row, xref_rows
-from rnacorpus.catalog.store import ExpressionStore, ShardInfo
-from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.catalog.store import ExpressionStore, ShardInfo, _safe
+from rnacorpus.fileio import atomic_write, sha256_bytes
 from rnacorpus.schemas import ExpressionMatrix, StudyBundle
 
-__all__ = ["LoadOutcome", "LoadPlan", "SampleUnit", "ShardPlan", "TableRows", "insert_rows", "load_study"]
+__all__ = [
+    "LoadOutcome",
+    "LoadPlan",
+    "SampleUnit",
+    "ShardPlan",
+    "TableRows",
+    "insert_rows",
+    "load_study",
+    "referenced_paths",
+    "sweep_orphans",
+]
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +133,8 @@ def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: Loa
     }
     shards = [_write_shard(store, plan, shard) for shard in plan.shards]
     annotation_files = _write_platform_tables(store, plan.bundle)
+    platform_ids = [p.accession for p in plan.bundle.platforms]
+    old_platform_files = _platform_files(con, platform_ids)
     con.execute("BEGIN TRANSACTION")
     try:
         _replace_rows(con, plan, shards, annotation_files)
@@ -123,6 +143,9 @@ def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: Loa
         con.execute("ROLLBACK")
         raise
     _remove_replaced(store, old_paths - {info.path for info, _ in shards})
+    # platform files this load replaced, or wrote and then lost to a better record
+    candidates = old_platform_files | {path for path, _ in annotation_files.values()}
+    _remove_replaced(store, candidates - _platform_files(con, platform_ids))
     return "new" if row is None else "updated"
 
 
@@ -138,16 +161,63 @@ def _write_shard(store: ExpressionStore, plan: LoadPlan, shard: ShardPlan) -> tu
 
 
 def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
+    """Each platform's probe table as its own Parquet file, named by its content hash.
+
+    The name changes with the content, so a load never rewrites a file that committed rows (this
+    study's or another study's platform row) point at; a crash before the commit leaves an orphan.
+    """
     written: dict[str, tuple[str, str]] = {}
     for accession, table in bundle.platform_tables.items():
         if table.num_rows == 0:
             continue
-        relpath = f"platforms/archive={bundle.study.archive}/{accession}.parquet"
-        target = store.resolve(relpath)
-        with atomic_write(target) as handle:
-            pq.write_table(table, handle, compression="zstd")
-        written[accession] = (relpath, sha256_file(target))
+        buffer = io.BytesIO()  # probe tables are small (rows × a few columns): hash before naming
+        pq.write_table(table, buffer, compression="zstd")
+        data = buffer.getvalue()
+        digest = sha256_bytes(data)
+        relpath = f"platforms/archive={_safe(bundle.study.archive)}/{_safe(accession)}_{digest[:16]}.parquet"
+        with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
+            handle.write(data)
+        written[accession] = (relpath, digest)
     return written
+
+
+def _platform_files(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
+    if not accessions:
+        return set()
+    rows = con.execute(
+        "SELECT annotation_path FROM platforms WHERE accession IN (SELECT unnest(?)) AND annotation_path IS NOT NULL",
+        [list(accessions)],
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _platform_rank(row: dict[str, Any]) -> tuple[int, str, int, str]:
+    """Which of two records of one platform the catalog keeps: one with a probe table (a study that
+    carried none must not erase another's), then the newer (GEO's last-update date), then the larger
+    table; the content hash breaks any tie, so the choice never depends on which study loaded last."""
+    record = row.get("record") or "{}"
+    try:
+        last_update = str(json.loads(record).get("last_update_date") or "")
+    except (ValueError, AttributeError):
+        last_update = ""
+    has_table = 1 if row.get("annotation_sha256") else 0
+    size = int(row.get("data_row_count") or -1)
+    digest = hashlib.sha256(f"{record}\n{row.get('annotation_sha256') or ''}".encode()).hexdigest()
+    return (has_table, last_update, size, digest)
+
+
+def _better_platforms(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``rows`` that beat what the catalog holds for their platform (or are new)."""
+    if not rows:
+        return []
+    cursor = con.execute(
+        "SELECT accession, record, annotation_sha256, data_row_count FROM platforms "
+        "WHERE accession IN (SELECT unnest(?))",
+        [[r["accession"] for r in rows]],
+    )
+    names = [d[0] for d in cursor.description]
+    held = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+    return [r for r in rows if r["accession"] not in held or _platform_rank(r) > _platform_rank(held[r["accession"]])]
 
 
 def _replace_rows(
@@ -186,7 +256,7 @@ def _replace_rows(
         )
         for p in bundle.platforms
     ]
-    insert_rows(con, "platforms", platforms, replace=True)
+    insert_rows(con, "platforms", _better_platforms(con, platforms), replace=True)
     unique_samples = {s.accession: s for s in bundle.samples}
     insert_rows(
         con,
@@ -285,6 +355,20 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection, dropped_ids: Sequence[str]) ->
     for table, column in sample_owned_tables():
         _delete_in(con, table, column, orphans)
     _delete_in(con, "samples", "accession", orphans)
+
+
+def referenced_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every store file the catalog points at: expression shards and platform probe tables."""
+    shards = con.execute("SELECT path FROM expression_shards").fetchall()
+    platforms = con.execute("SELECT annotation_path FROM platforms WHERE annotation_path IS NOT NULL").fetchall()
+    return {str(r[0]) for r in [*shards, *platforms]}
+
+
+def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> list[str]:
+    """Delete store files no catalog row points at (left by a crash between write and commit, or
+    between commit and cleanup). Call only while holding the run lock: an orphan may otherwise be a
+    file another live run has written and is about to commit."""
+    return store.sweep(referenced_paths(con))
 
 
 def _remove_replaced(store: ExpressionStore, paths: set[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import uuid
 from typing import Any
@@ -12,14 +13,19 @@ import duckdb
 
 from rnacorpus.errors import RnacorpusError
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "begin_run",
     "clear_quarantine",
     "finish_run",
+    "get_watermark",
+    "mark_interrupted",
     "new_run_id",
     "quarantine",
     "quarantined",
     "record_item",
+    "set_watermark",
 ]
 
 
@@ -105,3 +111,31 @@ def quarantined(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Close the log rows of runs that died while 'running'; returns their ids.
+
+    Call only while holding the catalog's run lock (:mod:`rnacorpus.pipeline.lock`): holding it
+    proves that no other run is live, so every row still 'running' belongs to a process that died.
+    """
+    rows = con.execute(
+        "UPDATE runs SET status = 'interrupted', finished = coalesce(finished, ?) "
+        "WHERE status = 'running' RETURNING run_id, pid, command",
+        [_now()],
+    ).fetchall()
+    for run_id, pid, command in rows:
+        log.warning("run %s (pid %s, %s) did not finish; marked interrupted", run_id, pid, command)
+    return sorted(str(row[0]) for row in rows)
+
+
+def get_watermark(con: duckdb.DuckDBPyConnection, source: str) -> dt.date | None:
+    row = con.execute("SELECT last_update FROM watermarks WHERE source = ?", [source]).fetchone()
+    return row[0] if row is not None else None
+
+
+def set_watermark(con: duckdb.DuckDBPyConnection, source: str, last_update: dt.date, run_id: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO watermarks (source, last_update, updated, run_id) VALUES (?, ?, ?, ?)",
+        [source, last_update, _now(), run_id],
+    )

@@ -38,6 +38,8 @@ VALUE_WRITE_OPTIONS: dict[str, Any] = {
     "use_byte_stream_split": ["values.list.element"],
     "write_statistics": ["sample_accession", "study_accession", "split"],
 }
+#: folders whose files loads write (shards, platform probe tables); everything else is left alone
+_SWEPT_FOLDERS = ("expression", "platforms")
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
@@ -163,23 +165,28 @@ class ExpressionStore:
         return ids
 
     def sweep(self, referenced: set[str]) -> list[str]:
-        """Delete shard files no catalog row refers to (left by a crash or a replaced load)."""
-        base = self.root / "expression"
-        if not base.exists():
-            return []
+        """Delete files loads wrote that no catalog row refers to (left by a crash or a replaced load).
+
+        ``referenced`` must hold every store path the catalog points at — shards *and* platform
+        tables; :func:`rnacorpus.catalog.load.sweep_orphans` computes it from the catalog.
+        """
         removed = []
-        for path in base.rglob("*"):
-            if not path.is_file():
+        for folder in _SWEPT_FOLDERS:
+            base = self.root / folder
+            if not base.exists():
                 continue
-            rel = path.relative_to(self.root).as_posix()
-            if rel in referenced:
-                continue
-            if path.suffix == ".parquet" or path.name.endswith(".part"):
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                    removed.append(rel)
+            for path in sorted(base.rglob("*")):
+                if not path.is_file():
+                    continue
+                rel = path.relative_to(self.root).as_posix()
+                if rel in referenced:
+                    continue
+                if path.suffix == ".parquet" or path.name.endswith(".part"):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                        removed.append(rel)
         if removed:
-            log.info("removed %d unreferenced shard file(s)", len(removed))
+            log.info("removed %d unreferenced store file(s)", len(removed))
         return removed
 
 

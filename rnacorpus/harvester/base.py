@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from rnacorpus.errors import ConfigError
+from rnacorpus.errors import ConfigError, NotFoundError
 from rnacorpus.schemas import SourceFile, StudyBundle
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "DiscoveryQuery",
     "FetchedStudy",
     "Source",
+    "StudyGoneError",
     "StudyRef",
     "fetched_content_key",
     "get_source",
@@ -68,12 +69,24 @@ def fetched_content_key(files: Sequence[SourceFile], salt: str) -> str:
     return digest.hexdigest()
 
 
+class StudyGoneError(NotFoundError):
+    """The archive no longer serves the study at all: its main record and every fallback answer 404.
+
+    Raised by ``Source.fetch`` only when nothing of the study is left (a single missing extra file is
+    a plain :class:`NotFoundError`). A refresh takes it as the sign that a study it holds was withdrawn;
+    a harvest quarantines it like any other 404 (same ``kind``).
+    """
+
+
 class Source(Protocol):
     name: str
 
     def discover(self, query: DiscoveryQuery) -> Iterator[StudyRef]: ...
 
-    def fetch(self, ref: StudyRef) -> FetchedStudy: ...
+    def fetch(self, ref: StudyRef, *, revalidate: bool = False) -> FetchedStudy:
+        """The study's raw files in the cache. ``revalidate``: ask the archive whether each cached file
+        is still current (a conditional request where it gives validators) instead of reusing it."""
+        ...
 
     def parse(self, fetched: FetchedStudy) -> StudyBundle: ...
 

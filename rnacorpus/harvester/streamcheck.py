@@ -78,7 +78,7 @@ class GzipInflater:
         while data:
             try:
                 out = inflater.decompress(data, _OUT_STEP)
-            except (zlib.error, OSError) as exc:
+            except (zlib.error, OSError, _zlib.error) as exc:  # ISA-L's IsalError is neither of the first two
                 raise TruncatedError(f"gzip stream is corrupt ({exc})", url=self._url) from exc
             self._emit(out)
             if inflater.eof:

@@ -4,39 +4,44 @@ Planning is separate from acting: :func:`plan_studies` only decides which study 
 covers (explicit accessions, a discovery query, quarantined studies to retry). Each study then goes
 through the steps on its own; a failure quarantines that study with its reason and the run goes on.
 Fetch/parse/harmonize may run in worker threads (``config.workers``); loads are serialized through
-short writer transactions so readers can query the catalog while a run goes on.
+short writer transactions so readers can query the catalog while a run goes on. A run holds the
+catalog's run lock (:mod:`.lock`) from start to end, so two runs never interleave their loads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
 from rnacorpus import __version__
 from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
-from rnacorpus.catalog.load import LoadPlan, load_study
+from rnacorpus.catalog.load import LoadPlan, load_study, sweep_orphans
 from rnacorpus.catalog.ontology_tables import load_ontology_tables
 from rnacorpus.catalog.runs import (
     begin_run,
     clear_quarantine,
     finish_run,
+    mark_interrupted,
     new_run_id,
     quarantine,
     record_item,
 )
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
-from rnacorpus.errors import RnacorpusError
+from rnacorpus.errors import LockedError, RnacorpusError
 from rnacorpus.harvester.base import (
     DiscoveryQuery,
     FetchedStudy,
     Source,
+    StudyGoneError,
     StudyRef,
     fetched_content_key,
     get_source,
@@ -44,11 +49,12 @@ from rnacorpus.harvester.base import (
 )
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
+from rnacorpus.pipeline.lock import RunLock
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport, StudyResult
 from rnacorpus.schemas import SCHEMA_VERSION
 
-__all__ = ["Prepared", "harvest", "plan_studies", "run_studies"]
+__all__ = ["Prepared", "RunOptions", "harvest", "plan_studies", "run_studies", "start_run"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,22 @@ def plan_studies(
     return list(refs.values())
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How :func:`run_studies` treats each study: harvest uses the defaults; refresh revalidates every
+    cached file with the archive and tombstones held studies the archive no longer serves."""
+
+    revalidate: bool = False
+    tombstone_gone: bool = False
+
+
+class Stored(NamedTuple):
+    """What the catalog already holds of a study."""
+
+    content_key: str | None
+    withdrawn: bool
+
+
 @dataclass
 class Prepared:
     """A study ready to load (or known unchanged, or failed before loading)."""
@@ -77,26 +99,37 @@ class Prepared:
     unchanged: bool = False
     error: BaseException | None = None
     step: str = "fetch"
+    #: the archive's last-update stamp of what was fetched (None when the fetch failed or gave none)
+    last_update: dt.date | None = None
+    stored: Stored | None = None
+
+    @property
+    def gone(self) -> bool:
+        return isinstance(self.error, StudyGoneError)
 
 
-def _stored_keys(config: Config, accessions: Sequence[str]) -> dict[str, str]:
+def _stored(config: Config, accessions: Sequence[str]) -> dict[str, Stored]:
     """Content hashes the catalog holds, read once per run so unchanged studies skip parsing."""
     if not config.catalog_path.exists() or not accessions:
         return {}
     with writer(config.catalog_path) as con:
         rows = con.execute(
-            "SELECT accession, content_sha256 FROM studies WHERE accession IN (SELECT unnest(?))",
+            "SELECT accession, content_sha256, coalesce(withdrawn, false) FROM studies "
+            "WHERE accession IN (SELECT unnest(?))",
             [list(accessions)],
         ).fetchall()
-    return {str(acc): str(key) for acc, key in rows if key}
+    return {str(acc): Stored(str(key) if key else None, bool(gone)) for acc, key, gone in rows}
 
 
-def _prepare(ref: StudyRef, source: Source, run_id: str, salt: str, stored_key: str | None) -> Prepared:
-    prepared = Prepared(ref=ref)
+def _prepare(
+    ref: StudyRef, source: Source, run_id: str, salt: str, stored: Stored | None, options: RunOptions
+) -> Prepared:
+    prepared = Prepared(ref=ref, stored=stored)
     try:
-        fetched: FetchedStudy = source.fetch(ref)
+        fetched: FetchedStudy = source.fetch(ref, revalidate=options.revalidate)
+        prepared.last_update = fetched.ref.last_update
         content_key = fetched_content_key(fetched.files, salt)
-        if stored_key == content_key:
+        if stored is not None and stored.content_key == content_key:
             prepared.unchanged = True
             return prepared
         prepared.step = "parse"
@@ -111,16 +144,18 @@ def _prepare(ref: StudyRef, source: Source, run_id: str, salt: str, stored_key: 
     return prepared
 
 
-def _load(config: Config, store: ExpressionStore, run_id: str, prepared: Prepared) -> StudyResult:
+def _load(config: Config, store: ExpressionStore, run_id: str, prepared: Prepared, options: RunOptions) -> StudyResult:
     accession = prepared.ref.accession
     with writer(config.catalog_path) as con:
-        if prepared.error is not None:
+        if prepared.gone and options.tombstone_gone and prepared.stored is not None:
+            result = _tombstone(con, accession, prepared)
+        elif prepared.error is not None:
             quarantine(con, run_id, accession, prepared.step, prepared.error)
             kind = getattr(prepared.error, "kind", "internal")
             result = StudyResult(accession, "failed", prepared.step, str(prepared.error), kind)
         elif prepared.unchanged or prepared.plan is None:
             clear_quarantine(con, accession)
-            result = StudyResult(accession, "unchanged", "fetch")
+            result = _reinstated(con, accession, prepared) or StudyResult(accession, "unchanged", "fetch")
         else:
             try:
                 outcome = load_study(con, store, prepared.plan)
@@ -128,8 +163,30 @@ def _load(config: Config, store: ExpressionStore, run_id: str, prepared: Prepare
                 quarantine(con, run_id, accession, "load", exc)
                 return _recorded(con, run_id, StudyResult(accession, "failed", "load", str(exc), "load"))
             clear_quarantine(con, accession)
-            result = StudyResult(accession, outcome, "load", n_samples=len(prepared.plan.bundle.samples))
+            n_samples = len(prepared.plan.bundle.samples)
+            result = _reinstated(con, accession, prepared) or StudyResult(
+                accession, outcome, "load", n_samples=n_samples
+            )
         return _recorded(con, run_id, result)
+
+
+def _tombstone(con: duckdb.DuckDBPyConnection, accession: str, prepared: Prepared) -> StudyResult:
+    """The archive serves nothing of a study the catalog holds: flag it, keep its rows (exports skip it)."""
+    clear_quarantine(con, accession)
+    if prepared.stored is not None and prepared.stored.withdrawn:
+        return StudyResult(accession, "unchanged", "fetch", "still withdrawn")
+    con.execute("UPDATE studies SET withdrawn = true WHERE accession = ?", [accession])
+    log.info("%s: the archive no longer serves it; marked withdrawn", accession)
+    return StudyResult(accession, "withdrawn", "fetch", str(prepared.error), "not_found")
+
+
+def _reinstated(con: duckdb.DuckDBPyConnection, accession: str, prepared: Prepared) -> StudyResult | None:
+    """A study flagged withdrawn that the archive serves again is visible again (an update)."""
+    if prepared.stored is None or not prepared.stored.withdrawn:
+        return None
+    con.execute("UPDATE studies SET withdrawn = false WHERE accession = ?", [accession])
+    log.info("%s: the archive serves it again; no longer withdrawn", accession)
+    return StudyResult(accession, "updated", "load", "reinstated: the archive serves it again")
 
 
 def _recorded(con: object, run_id: str, result: StudyResult) -> StudyResult:
@@ -145,33 +202,44 @@ def run_studies(
     run_id: str,
     progress: Progress,
     on_result: Callable[[StudyResult], None] | None = None,
+    options: RunOptions | None = None,
+    on_prepared: Callable[[Prepared], None] | None = None,
 ) -> list[StudyResult]:
-    """Process each study; fetch/parse run in ``config.workers`` threads, loads in this thread."""
+    """Process each study; fetch/parse run in ``config.workers`` threads, loads in this thread.
+
+    ``on_prepared`` sees each study after fetch/parse and before its load (in this thread).
+    """
+    opts = options or RunOptions()
     store = ExpressionStore(config.store_dir)
     salt = pipeline_salt()
     sources: dict[str, Source] = {}
     for name in sorted({ref.source for ref in refs}):
         sources[name] = get_source(name, client, config)
-    stored = _stored_keys(config, [ref.accession for ref in refs])
+    stored = _stored(config, [ref.accession for ref in refs])
     results: list[StudyResult] = []
     progress.start(len(refs))
 
     def finish(prepared: Prepared) -> None:
-        result = _load(config, store, run_id, prepared)
+        if on_prepared is not None:
+            on_prepared(prepared)
+        result = _load(config, store, run_id, prepared, opts)
         results.append(result)
         progress.advance(result.accession, result.outcome)
         if on_result is not None:
             on_result(result)
 
+    def prepare(ref: StudyRef) -> Prepared:
+        return _prepare(ref, sources[ref.source], run_id, salt, stored.get(ref.accession), opts)
+
     if config.workers <= 1:
         for ref in refs:
-            finish(_prepare(ref, sources[ref.source], run_id, salt, stored.get(ref.accession)))
+            finish(prepare(ref))
     else:
         # A bounded window of prepared studies: memory stays at a few studies whatever the run size.
         window: deque[Future[Prepared]] = deque()
         with ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rnacorpus") as pool:
             for ref in refs:
-                window.append(pool.submit(_prepare, ref, sources[ref.source], run_id, salt, stored.get(ref.accession)))
+                window.append(pool.submit(prepare, ref))
                 if len(window) >= 2 * config.workers:
                     finish(window.popleft().result())
             while window:
@@ -190,11 +258,37 @@ def harvest(
     progress: Progress | None = None,
     command: str = "harvest",
 ) -> RunReport:
-    """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``."""
-    own_client = client is None
-    http = client if client is not None else HttpClient(config)
+    """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``.
+
+    Holds the catalog's run lock throughout; when another run holds it, returns at once with
+    ``fatal`` set (exit code 2) and touches nothing.
+    """
     run_id = new_run_id()
     report = RunReport(run_id=run_id, command=command, catalog=str(config.catalog_path))
+    lock = RunLock(config.catalog_path, command)
+    try:
+        lock.acquire()
+    except LockedError as exc:
+        report.fatal = str(exc)
+        return report
+    try:
+        _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
+    finally:
+        lock.release()
+    return report
+
+
+def _harvest_locked(
+    report: RunReport,
+    accessions: Sequence[str],
+    config: Config,
+    query: DiscoveryQuery | None,
+    retry_quarantined: bool,
+    client: HttpClient | None,
+    progress: Progress | None,
+) -> None:
+    own_client = client is None
+    http = client if client is not None else HttpClient(config)
     try:
         retry = _quarantined_accessions(config) if retry_quarantined else []
         discovered: list[StudyRef] = []
@@ -202,11 +296,9 @@ def harvest(
             source = get_source("geo", http, config)
             discovered = list(source.discover(query))
         refs = plan_studies(accessions, discovered, retry)
-        with writer(config.catalog_path) as con:
-            stamp_versions(con, config)
-            begin_run(con, run_id, _command_line(command, accessions, query), __version__)
+        start_run(config, report.run_id, _command_line(report.command, accessions, query))
         report.results = run_studies(
-            refs, config=config, client=http, run_id=run_id, progress=progress or NullProgress()
+            refs, config=config, client=http, run_id=report.run_id, progress=progress or NullProgress()
         )
         status = "failed" if report.failed else "ok"
     except RnacorpusError as exc:
@@ -216,7 +308,22 @@ def harvest(
         if own_client:
             http.close()
     _finish(config, report, status)
-    return report
+
+
+def start_run(config: Config, run_id: str, command_line: str) -> list[str]:
+    """Under the run lock: close runs that died, stamp versions, open this run's log row.
+
+    Returns the ids of runs found 'running' (their processes died) and now marked 'interrupted'.
+    """
+    with writer(config.catalog_path) as con:
+        interrupted = mark_interrupted(con)
+        if interrupted:
+            # A run that died may have written shards it never committed; under the lock none is live.
+            removed = sweep_orphans(con, ExpressionStore(config.store_dir))
+            log.info("removed %d store files left by interrupted runs", len(removed))
+        stamp_versions(con, config)
+        begin_run(con, run_id, command_line, __version__)
+    return interrupted
 
 
 def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:

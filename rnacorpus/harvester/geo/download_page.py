@@ -10,6 +10,10 @@ The page (``/geo/download/?acc=GSE…``) links GEO's uniformly processed counts 
 Links are read from ``<a href>`` attributes (entities undone), kept only when their query says
 ``type=rnaseq_counts``, and classified by the ``file`` name, never by the link text. A page without
 such links gives an empty :class:`NcbiCountsLinks` (GEO computed nothing for that series).
+
+The page is archive-provided input: a link is followed only when it stays on the page's own origin
+(GEO links relatively), and its ``file`` name must be a plain file name — so a tampered page can
+neither send the harvester to another host nor name a path.
 """
 
 from __future__ import annotations
@@ -96,6 +100,11 @@ def _describe(kind: str, file_name: str, url: str, accession: str | None) -> Ncb
     return NcbiCountsFile(kind, file_name, url, accession, build["build"] if build else None)
 
 
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def parse_download_page(html: str, base_url: str) -> NcbiCountsLinks:
     """The NCBI-generated count / TPM / FPKM / annotation files a download page links, de-duplicated.
 
@@ -114,6 +123,9 @@ def parse_download_page(html: str, base_url: str) -> NcbiCountsLinks:
         kind = _classify(file_name)
         if kind is None or not _SAFE_NAME_RE.match(file_name):
             continue  # an archive-provided name must be a plain file name (no paths, no tricks)
+        url = urljoin(base_url, href)
+        if _origin(url) != _origin(base_url):
+            continue  # GEO links its files relatively; another host is not GEO's file
         accession = query.get("acc", [None])[0]
-        found[kind].setdefault(file_name, _describe(kind, file_name, urljoin(base_url, href), accession))
+        found[kind].setdefault(file_name, _describe(kind, file_name, url, accession))
     return NcbiCountsLinks(**{kind: tuple(files.values()) for kind, files in found.items()})

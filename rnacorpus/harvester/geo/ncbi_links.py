@@ -11,6 +11,7 @@ from rnacorpus.harvester.geo.download_page import parse_download_page
 from rnacorpus.harvester.geo.urls import download_page_url
 
 if TYPE_CHECKING:
+    from rnacorpus.harvester.cache import CachePolicy
     from rnacorpus.harvester.http import HttpClient
 
 __all__ = ["ncbi_count_files"]
@@ -18,7 +19,9 @@ __all__ = ["ncbi_count_files"]
 log = logging.getLogger(__name__)
 
 
-def ncbi_count_files(client: HttpClient, hosts: Mapping[str, str], gse: str) -> Iterator[tuple[str, str]]:
+def ncbi_count_files(
+    client: HttpClient, hosts: Mapping[str, str], gse: str, *, policy: CachePolicy | None = None
+) -> Iterator[tuple[str, str]]:
     """(role, url) of GEO's raw counts for ``gse`` and the annotation table they are keyed by.
 
     TPM/FPKM tables are derived from the same counts, so only the raw counts are fetched; a series
@@ -26,7 +29,7 @@ def ncbi_count_files(client: HttpClient, hosts: Mapping[str, str], gse: str) -> 
     """
     page_url = download_page_url(gse, hosts)
     try:
-        html = client.get_text(page_url, expect="html", accession=gse)
+        html = client.get_text(page_url, expect="html", accession=gse, policy=policy)
     except NotFoundError:
         log.info("%s: no download page", gse)
         return

@@ -1,0 +1,120 @@
+"""``rnacorpus refresh``: the cron-friendly incremental update (one summary line, exit codes 0/1/2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from rnacorpus import api
+from rnacorpus.cli import app
+from rnacorpus.cli._common import (
+    CacheOpt,
+    CatalogOpt,
+    JsonOpt,
+    MirrorOpt,
+    OfflineOpt,
+    StoreOpt,
+    VerboseOpt,
+    build_config,
+    emit_json,
+    setup_logging,
+)
+from rnacorpus.cli.render import make_progress
+from rnacorpus.errors import ConfigError
+from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS
+from rnacorpus.pipeline.report import RunReport
+
+
+def _print(report: RunReport) -> None:
+    """Plain lines, never wrapped (cron mails and log files keep one line per fact)."""
+    sys.stdout.write(report.summary_line() + "\n")
+    for failure in report.failed:
+        sys.stdout.write(f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}\n")
+    for item in report.results:
+        if item.outcome == "withdrawn":
+            sys.stdout.write(f"  withdrawn {item.accession}: {item.message}\n")
+    sys.stdout.flush()
+    if report.fatal:
+        sys.stderr.write(f"rnacorpus: could not run: {report.fatal}\n")
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
+
+
+@app.command()
+def refresh(
+    source: Annotated[str, typer.Option("--source", help="archive to refresh")] = "geo",
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="window start (required on the first refresh of an empty catalog)"),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="window end: a backfill that leaves the watermark alone")
+    ] = None,
+    lag_days: Annotated[
+        int, typer.Option("--lag-days", help="days re-read before the watermark (Entrez indexes late)")
+    ] = DEFAULT_LAG_DAYS,
+    query: Annotated[str | None, typer.Option("--query", help="limit discovery to an E-utilities term")] = None,
+    organism: Annotated[str | None, typer.Option("--organism", help='limit discovery, e.g. "Homo sapiens"')] = None,
+    study_type: Annotated[str | None, typer.Option("--type", help="limit discovery to a GEO series type")] = None,
+    retry_quarantined: Annotated[
+        bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")
+    ] = False,
+    check_withdrawn: Annotated[
+        bool,
+        typer.Option("--check-withdrawn", help="re-check held studies; flag those the archive no longer serves"),
+    ] = False,
+    check_limit: Annotated[
+        int, typer.Option("--check-limit", help="at most N held studies re-checked per run (oldest-checked first)")
+    ] = DEFAULT_CHECK_LIMIT,
+    workers: Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")] = None,
+    catalog: CatalogOpt = None,
+    store: StoreOpt = None,
+    cache: CacheOpt = None,
+    mirror: MirrorOpt = None,
+    offline: OfflineOpt = False,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Fetch what the archive changed since the last refresh; load changed studies only.
+
+    Exit codes: 0 all good, 1 some studies failed (listed), 2 could not run (e.g. another run holds
+    the catalog).
+    """
+    setup_logging(verbose)
+    config = build_config(
+        catalog_path=catalog,
+        store_dir=store,
+        cache_dir=cache,
+        mirror=mirror,
+        offline=offline or None,
+        workers=workers,
+    )
+    report = api.refresh(
+        source=source,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        lag_days=lag_days,
+        query=query,
+        organism=organism,
+        study_type=study_type,
+        retry_quarantined=retry_quarantined,
+        check_withdrawn=check_withdrawn,
+        check_limit=check_limit,
+        config=config,
+        progress=make_progress("refresh", enabled=not json_output),
+    )
+    if json_output:
+        emit_json(report.to_dict())
+    else:
+        _print(report)
+    raise typer.Exit(report.exit_code)

@@ -1,0 +1,214 @@
+"""One harvest or refresh at a time per catalog: an advisory lock file beside it.
+
+``<catalog>.lock`` is taken with ``fcntl.flock(LOCK_EX | LOCK_NB)``. The kernel drops a flock when
+the process that holds it dies, however it dies (SIGKILL, OOM, power-off of a container), so the
+flock is the truth and the file's content — pid, start time, command — only tells a second run who
+is in the way. A file left behind by a killed process therefore needs no cleanup: the next run takes
+the flock, sees the old holder's record, logs that it recovered a stale lock, and writes its own.
+
+The file is never deleted. Unlinking a lock file races with a process that has opened it but not yet
+locked it: two runs could then each hold a flock on a different inode. Releasing truncates it
+instead, so an empty file means "released cleanly" and a non-empty one found by a new holder means
+"its holder died".
+
+Readers (``query``, ``export``, ``status``) never take this lock; see ``docs/decisions.md``
+("Concurrency and refresh") for how they share the DuckDB file with a running refresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rnacorpus.errors import LockedError
+
+__all__ = ["LockHolder", "RunLock", "holder_of", "lock_path", "pid_alive", "run_lock"]
+
+log = logging.getLogger(__name__)
+
+_MAX_RECORD_BYTES = 4096
+#: a holder writes its record right after taking the flock; a reader that finds the file empty in
+#: that instant looks again a few times before reporting an unknown holder
+_READ_ATTEMPTS = 5
+_READ_PAUSE = 0.02
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """What the lock file says about the run holding (or last holding) the catalog."""
+
+    pid: int | None
+    started: str | None
+    command: str | None
+
+    def describe(self) -> str:
+        pid = self.pid if self.pid is not None else "?"
+        return f"pid {pid}, started {self.started or '?'}"
+
+    @classmethod
+    def parse(cls, raw: bytes) -> LockHolder | None:
+        """The record in a lock file; None for an empty file, a placeholder for an unreadable one."""
+        if not raw.strip():
+            return None
+        try:
+            data: Any = json.loads(raw)
+        except ValueError:
+            return cls(None, None, None)
+        if not isinstance(data, dict):
+            return cls(None, None, None)
+        pid = data.get("pid")
+        return cls(
+            pid if isinstance(pid, int) else None,
+            str(data["started"]) if data.get("started") else None,
+            str(data["command"]) if data.get("command") else None,
+        )
+
+
+def lock_path(catalog: Path) -> Path:
+    return catalog.with_name(catalog.name + ".lock")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this host). EPERM means it exists but is not ours."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
+
+
+def _read_all(fd: int) -> bytes:
+    return os.pread(fd, _MAX_RECORD_BYTES, 0)
+
+
+class RunLock:
+    """The catalog's run lock. ``acquire`` raises :class:`LockedError` when another run holds it."""
+
+    def __init__(self, catalog: Path, command: str) -> None:
+        self.catalog = Path(catalog)
+        self.path = lock_path(self.catalog)
+        self.command = command
+        self._fd: int | None = None
+        #: the record of a holder that died without releasing (set by ``acquire``), for the run log
+        self.recovered: LockHolder | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            raise RuntimeError("RunLock.acquire called twice")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = self._wait_for_record(fd)
+            os.close(fd)
+            # no path= on purpose: the message already names the catalog, and cron mail should
+            # read exactly "another rnacorpus run (pid N, started …) holds <catalog>"
+            raise LockedError(self._busy_message(holder)) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            self._take_over(fd)
+        except BaseException:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            with contextlib.suppress(OSError):  # an empty file says "released cleanly"; best effort
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _take_over(self, fd: int) -> None:
+        previous = LockHolder.parse(_read_all(fd))
+        if previous is not None:
+            self.recovered = previous
+            state = (
+                "no longer running" if previous.pid is None or not pid_alive(previous.pid) else "alive (pid reused?)"
+            )
+            log.warning(
+                "recovered a stale lock on %s left by a run that did not finish (%s, command %s; process %s)",
+                self.catalog,
+                previous.describe(),
+                previous.command or "?",
+                state,
+            )
+        record = {
+            "pid": os.getpid(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "command": self.command,
+        }
+        data = (json.dumps(record) + "\n").encode()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0)
+        os.fsync(fd)
+
+    @staticmethod
+    def _wait_for_record(fd: int) -> LockHolder | None:
+        holder = None
+        for _ in range(_READ_ATTEMPTS):
+            holder = LockHolder.parse(_read_all(fd))
+            if holder is not None:
+                return holder
+            time.sleep(_READ_PAUSE)
+        return holder
+
+    def _busy_message(self, holder: LockHolder | None) -> str:
+        holder = holder or LockHolder(None, None, None)
+        message = f"another rnacorpus run ({holder.describe()}) holds {self.catalog}"
+        if holder.pid is not None and not pid_alive(holder.pid):
+            # flock is held by the open file, which a child process may have inherited
+            message += f"; pid {holder.pid} is gone, so a process it started must still hold {self.path}"
+        return message
+
+
+@contextlib.contextmanager
+def run_lock(catalog: Path, command: str) -> Iterator[RunLock]:
+    """Hold the catalog's run lock for the ``with`` block."""
+    lock = RunLock(catalog, command)
+    lock.acquire()
+    try:
+        yield lock
+    finally:
+        lock.release()
+
+
+def holder_of(catalog: Path) -> LockHolder | None:
+    """Who holds (or last held, if it died) the catalog's lock, as its file says; None if released."""
+    try:
+        return LockHolder.parse(lock_path(catalog).read_bytes()[:_MAX_RECORD_BYTES])
+    except FileNotFoundError:
+        return None

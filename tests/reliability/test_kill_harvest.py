@@ -1,0 +1,453 @@
+"""kill -9 a harvest (and a refresh) at named points, run it again, compare with a clean run.
+
+The harvest runs in a child process — the real pipeline, nothing replaced — against a loopback mirror
+of the four demo series (GEO-format files generated into a tmp folder). To kill at a *known* point
+rather than after a guessed delay, the child wraps one named library function so that, on its n-th
+call, it writes a marker file and sleeps (:data:`CHILD`); the harness waits for the marker and sends
+SIGKILL. The download kill point needs no wrapper: the mirror sends half a family SOFT and stalls.
+
+After each kill the same harvest runs again (in this process), and then:
+
+* the catalog equals a clean run's, table by table (timestamps, run ids and run folder aside);
+* every file the catalog references exists with the sha256 it recorded, and no ``.part`` file is
+  referenced; the rerun sweeps at its start exactly the files the kill orphaned
+  (:func:`~rnacorpus.catalog.load.sweep_orphans`), so the store holds the same files, byte for
+  byte, as the clean run's;
+* every raw-cache entry verifies (full sha256) against its sidecar;
+* studies committed before the kill come back ``unchanged`` (not reloaded), and no file the killed
+  run had downloaded completely is downloaded again (requests counted at the mirror).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rnacorpus.demo.files import write_demo_archive
+from rnacorpus.harvester.cache import RawCache
+from rnacorpus.pipeline.harvest import harvest
+from rnacorpus.pipeline.report import RunReport
+from tests.conftest import REPO_ROOT, mirror_config
+from tests.reliability.fault_mirror import Fault, FaultMirror, soft_path
+from tests.reliability.snapshot import (
+    CatalogSnapshot,
+    StoreSnapshot,
+    catalog_snapshot,
+    diff_snapshots,
+    open_catalog,
+    referenced_files,
+    seeded_folder,
+    store_snapshot,
+)
+
+#: the demo series: GSE990100 (a SuperSeries, two array platforms), GSE990101 (RNA-seq, NCBI counts +
+#: annotation), GSE990102 (mouse array), GSE990103 (human array); the harvest kill points use three
+DEMO = ["GSE990100", "GSE990101", "GSE990102", "GSE990103"]
+HARVESTED = DEMO[:3]
+#: how long the child may take to reach its kill point, and how long a paused child sleeps
+#: (the harness kills it long before; the bound only matters if the harness itself breaks)
+REACH_TIMEOUT = 90.0
+HOLD_SECONDS = 120.0
+
+#: The child: wrap one function (module + dotted name) so its n-th call pauses before / after /
+#: inside (a context manager's body done, its exit not yet run), then run the real harvest or refresh.
+CHILD = r"""
+import contextlib, datetime, functools, importlib, json, os, sys, time
+from pathlib import Path
+
+spec = json.loads(sys.argv[1])
+point = spec.get("pause")
+
+def hold():
+    Path(point["marker"]).write_text(str(os.getpid()))
+    time.sleep(point["hold"])
+
+if point:
+    owner = importlib.import_module(point["module"])
+    *parents, attr = point["name"].split(".")
+    for part in parents:
+        owner = getattr(owner, part)
+    original = getattr(owner, attr)
+    calls = [0]
+
+    if point["when"] == "inside":
+        @contextlib.contextmanager
+        def wrapper(*args, **kwargs):
+            calls[0] += 1
+            with original(*args, **kwargs) as value:
+                yield value
+                if calls[0] == point["call"]:
+                    hold()
+    else:
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            calls[0] += 1
+            hit = calls[0] == point["call"]
+            if hit and point["when"] == "before":
+                hold()
+            result = original(*args, **kwargs)
+            if hit and point["when"] == "after":
+                hold()
+            return result
+    setattr(owner, attr, wrapper)
+
+from tests.conftest import mirror_config
+folder = Path(spec["folder"])
+config = mirror_config(folder, spec["mirror"])
+if spec["command"] == "refresh":
+    from rnacorpus.pipeline.refresh import RefreshRequest, refresh
+    report = refresh(RefreshRequest(), config=config, today=datetime.date.fromisoformat(spec["today"]))
+else:
+    from rnacorpus.pipeline.harvest import harvest
+    report = harvest(spec["accessions"], config=config)
+print(json.dumps(report.to_dict(), default=str))
+"""
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    """Where to kill: a wrapped function's n-th call (or the mirror stalling a download)."""
+
+    name: str
+    module: str = ""
+    function: str = ""
+    when: str = "before"
+    call: int = 1
+    #: stall the download of this URL path mid-body instead of wrapping a function
+    stall: str | None = None
+    #: studies committed before the kill: the rerun must find them unchanged
+    committed: tuple[str, ...] = ()
+    #: what the kill leaves in the store for the rerun's sweep: "none", a temp file ("part"), complete
+    #: files whose rows never committed ("uncommitted")
+    orphans: str = "none"
+    #: URLs (path?query) the rerun may download again, because the kill left them unverifiable
+    redownload: tuple[str, ...] = ()
+
+    def spec(self, marker: Path) -> dict[str, Any] | None:
+        if self.stall is not None:
+            return None
+        return {
+            "module": self.module,
+            "name": self.function,
+            "when": self.when,
+            "call": self.call,
+            "marker": str(marker),
+            "hold": HOLD_SECONDS,
+        }
+
+
+# The harvested series load in this order, one at a time (workers=1); call numbers count from the
+# start of the run (e.g. _remove_replaced runs twice per load: shards, then platform tables).
+KILL_POINTS = [
+    KillPoint("download-family-soft", stall=soft_path("GSE990102"), committed=("GSE990100", "GSE990101")),
+    KillPoint(
+        # the file is renamed into the cache, its sidecar not yet written: unverifiable, so fetched again
+        "cache-file-without-sidecar",
+        "rnacorpus.harvester.cache",
+        "RawCache.write_sidecar",
+        "before",
+        call=1,
+        redownload=(soft_path("GSE990100"),),
+    ),
+    KillPoint(
+        # the fourth sample table of GSE990102's family SOFT has just been read
+        "parse-mid-family-soft",
+        "rnacorpus.harvester.geo.soft",
+        "read_value_column",
+        "after",
+        call=14,
+        committed=("GSE990100", "GSE990101"),
+    ),
+    KillPoint(
+        "harmonize-between-metadata-and-expression",
+        "rnacorpus.pipeline.plan",
+        "harmonize_metadata",
+        "after",
+        call=2,
+        committed=("GSE990100",),
+    ),
+    KillPoint(
+        # GSE990101's first shard is written and flushed to its temp file, not yet renamed
+        "shard-written-not-renamed",
+        "rnacorpus.catalog.store",
+        "atomic_write",
+        "inside",
+        call=3,
+        committed=("GSE990100",),
+        orphans="part",
+    ),
+    KillPoint(
+        # GSE990102's rows are written inside the open transaction, COMMIT not yet sent
+        "load-transaction-open",
+        "rnacorpus.catalog.load",
+        "_replace_rows",
+        "after",
+        call=3,
+        committed=("GSE990100", "GSE990101"),
+        orphans="uncommitted",
+    ),
+    KillPoint(
+        "just-after-commit",
+        "rnacorpus.catalog.load",
+        "_remove_replaced",
+        "before",
+        call=5,  # two calls per load: GSE990100's, GSE990101's, then the third load's first
+        committed=("GSE990100", "GSE990101", "GSE990102"),
+    ),
+]
+
+
+@dataclass
+class Clean:
+    folder: Path
+    catalog: CatalogSnapshot
+    store: StoreSnapshot
+    downloads: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("kill-archive")
+    write_demo_archive(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mirror(archive: Path) -> Iterator[FaultMirror]:
+    with FaultMirror(archive) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def clean(mirror: FaultMirror, tmp_path_factory: pytest.TempPathFactory) -> Clean:
+    folder = seeded_folder(tmp_path_factory, "kill-clean")
+    mirror.reset_log()
+    report = harvest(HARVESTED, config=mirror_config(folder, mirror.url))
+    assert report.exit_code == 0, report.to_dict()
+    return Clean(
+        folder,
+        catalog_snapshot(folder / "catalog.duckdb", root=folder),
+        store_snapshot(folder / "store"),
+        mirror.downloads(),
+    )
+
+
+def start_child(spec: dict[str, Any]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, json.dumps(spec)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: Any, child: subprocess.Popen[str], what: str) -> None:
+    """Poll ``condition`` until true; the child must still be alive (bounded by REACH_TIMEOUT)."""
+    deadline = time.monotonic() + REACH_TIMEOUT
+    while not condition():
+        if child.poll() is not None:
+            out, err = child.communicate(timeout=10)
+            pytest.fail(f"the child ended (code {child.returncode}) before {what}:\n{out[-2000:]}\n{err[-4000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the child did not reach {what} within {REACH_TIMEOUT:.0f}s")
+        time.sleep(0.02)
+
+
+def kill_at(point: KillPoint, spec: dict[str, Any], folder: Path, mirror: FaultMirror) -> None:
+    """Run the child until it reaches ``point`` and SIGKILL it there; the child never outlives this."""
+    marker = folder / "paused"
+    spec = {**spec, "pause": point.spec(marker)}
+    if point.stall is not None:
+        mirror.script(point.stall, Fault.stall(0.5))
+    child = start_child(spec)
+    try:
+        if point.stall is not None:
+            # half the file has reached its temp file in the raw cache
+            part = f".{Path(point.stall).name}.*.part"
+            cache = folder / "cache"
+            wait_for(lambda: mirror.wait_stalled(0) and any(cache.rglob(part)), child, point.name)
+        else:
+            wait_for(marker.exists, child, point.name)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        assert child.returncode == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.communicate(timeout=30)
+        mirror.release()
+        mirror.clear()
+
+
+def unreferenced_files(folder: Path) -> list[str]:
+    """Store files the catalog does not point at: what a kill left for the next run's sweep."""
+    referenced = referenced_files(folder / "catalog.duckdb")
+    return sorted(set(store_snapshot(folder / "store").files) - set(referenced))
+
+
+def check_store_and_cache(folder: Path, clean: Clean, left_by_kill: list[str], orphans: str) -> None:
+    """The store after the rerun: referenced files intact, what the kill orphaned swept by the rerun
+    (it sweeps at start, under the run lock), so the store equals the clean one byte for byte."""
+    catalog, store = folder / "catalog.duckdb", folder / "store"
+    referenced = referenced_files(catalog)
+    after = store_snapshot(store)
+    for rel, sha in referenced.items():
+        assert after.files.get(rel) == sha, f"{rel}: referenced file missing or changed"
+    assert not [rel for rel in referenced if rel.endswith(".part")]
+    # what the kill left is gone or, written again by the rerun under the same content-hashed name, referenced
+    assert set(after.files) == set(referenced), "the rerun did not sweep what the kill left"
+    assert after.files == clean.store.files
+    cache = RawCache(folder / "cache")
+    for sidecar in (folder / "cache").rglob(".*.meta.json"):
+        target = sidecar.with_name(sidecar.name.removeprefix(".").removesuffix(".meta.json"))
+        data = json.loads(sidecar.read_text())
+        assert cache.load(target, data["cache_key"], verify="full") is not None, f"{target} does not verify"
+    if orphans == "part":
+        assert left_by_kill and all(rel.endswith(".part") for rel in left_by_kill), left_by_kill
+    elif orphans == "uncommitted":
+        assert left_by_kill and all(rel.endswith(".parquet") for rel in left_by_kill), left_by_kill
+    elif orphans == "none":
+        assert left_by_kill == [], left_by_kill
+
+
+def run_statuses(catalog: Path) -> list[str]:
+    with open_catalog(catalog) as con:
+        return sorted(str(r[0]) for r in con.execute("SELECT status FROM runs").fetchall())
+
+
+def outcomes(report: RunReport) -> dict[str, str]:
+    return {r.accession: r.outcome for r in report.results}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS, ids=[p.name for p in KILL_POINTS])
+def test_harvest_killed_and_rerun_equals_a_clean_run(
+    point: KillPoint, mirror: FaultMirror, clean: Clean, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = seeded_folder(tmp_path_factory, f"kill-{point.name}")
+    mirror.reset_log()
+    spec = {"command": "harvest", "folder": str(folder), "mirror": mirror.url, "accessions": HARVESTED}
+    kill_at(point, spec, folder, mirror)
+    left_by_kill = unreferenced_files(folder)
+
+    rerun = harvest(HARVESTED, config=mirror_config(folder, mirror.url))
+
+    assert rerun.exit_code == 0, rerun.to_dict()
+    assert {a for a, o in outcomes(rerun).items() if o == "unchanged"} == set(point.committed)
+    assert run_statuses(folder / "catalog.duckdb") == ["interrupted", "ok", "ok"]  # seed, killed, rerun
+    assert diff_snapshots(catalog_snapshot(folder / "catalog.duckdb", root=folder), clean.catalog) == []
+    check_store_and_cache(folder, clean, left_by_kill, point.orphans)
+    downloads = mirror.downloads()
+    assert set(downloads) == set(clean.downloads)
+    again = {url for url, n in downloads.items() if n > 1}
+    assert again == set(point.redownload), f"downloaded twice: {again}"
+
+
+# -- refresh ----------------------------------------------------------------------------------------
+
+FIRST_WATERMARK = dt.date(2024, 7, 20)  # newest last-update among the demo series
+EDITS = {"GSE990102": dt.date(2024, 8, 1), "GSE990103": dt.date(2024, 8, 2)}
+TODAY = dt.date(2024, 8, 10)
+
+
+def edit_series(archive: Path, accession: str, last_update: dt.date) -> None:
+    """What a GEO update looks like to the mirror: a new title and last-update date in the family SOFT
+    (replaced, so new inode and ETag)."""
+    path = archive / f"{accession}_family.soft.gz"
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    stamp = f"!Series_last_update_date = {last_update.strftime('%b %d %Y')}"
+    text, n = re.subn(r"^!Series_last_update_date = .*$", stamp, text, count=1, flags=re.M)
+    text, m = re.subn(r"^!Series_title = (.*)$", r"!Series_title = \1 (revised)", text, count=1, flags=re.M)
+    assert n == m == 1
+    staging = path.with_name(path.name + ".new")
+    staging.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    staging.replace(path)
+
+
+@pytest.fixture(scope="module")
+def refreshed_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, FaultMirror]]:
+    """A catalog that harvested the demo and refreshed once (watermark set); then two series changed
+    upstream. Tests copy it."""
+    from rnacorpus.pipeline.refresh import RefreshRequest, refresh
+
+    world = seeded_folder(tmp_path_factory, "kill-refresh-world")
+    write_demo_archive(world / "archive")
+    past = time.time() - 100  # stamped in the past: the mirror sees the edits below through stat()
+    for path in (world / "archive").iterdir():
+        os.utime(path, (past, past))
+    with FaultMirror(world / "archive") as server:
+        config = mirror_config(world, server.url)
+        assert harvest(DEMO, config=config).exit_code == 0
+        first = refresh(RefreshRequest(since=dt.date(2024, 1, 1)), config=config, today=TODAY)
+        assert first.exit_code == 0 and first.watermark_after == FIRST_WATERMARK, first.to_dict()
+        for accession, day in EDITS.items():
+            edit_series(world / "archive", accession, day)
+        yield world, server
+
+
+def copy_world(world: Path, dest: Path) -> Path:
+    shutil.copytree(world, dest, copy_function=shutil.copy2)
+    return dest
+
+
+def watermark(catalog: Path) -> dt.date | None:
+    with open_catalog(catalog) as con:
+        row = con.execute("SELECT last_update FROM watermarks WHERE source = 'geo'").fetchone()
+    return row[0] if row else None
+
+
+def test_refresh_killed_after_a_commit_and_rerun_equals_a_clean_refresh(
+    refreshed_world: tuple[Path, FaultMirror], tmp_path: Path
+) -> None:
+    from rnacorpus.pipeline.refresh import RefreshRequest, refresh
+
+    world, mirror = refreshed_world
+    clean = copy_world(world, tmp_path / "clean")
+    clean_report = refresh(RefreshRequest(), config=mirror_config(clean, mirror.url), today=TODAY)
+    assert clean_report.exit_code == 0 and clean_report.watermark_after == max(EDITS.values())
+    assert {a for a, o in outcomes(clean_report).items() if o == "updated"} == set(EDITS)
+
+    killed = copy_world(world, tmp_path / "killed")
+    # after the first changed series committed, before its replaced shards are deleted; the watermark
+    # has not moved yet
+    point = KillPoint("refresh-after-first-commit", "rnacorpus.catalog.load", "_remove_replaced", "before", call=1)
+    spec = {"command": "refresh", "folder": str(killed), "mirror": mirror.url, "today": TODAY.isoformat()}
+    kill_at(point, spec, killed, mirror)
+    assert watermark(killed / "catalog.duckdb") == FIRST_WATERMARK
+    left_by_kill = unreferenced_files(killed)
+
+    rerun = refresh(RefreshRequest(), config=mirror_config(killed, mirror.url), today=TODAY)
+
+    assert rerun.exit_code == 0, rerun.to_dict()
+    assert len(rerun.interrupted) == 1  # the killed run's log row is closed as interrupted
+    # one changed series committed before the kill: the rerun finds it unchanged, loads the other
+    updated = {a for a, o in outcomes(rerun).items() if o == "updated"}
+    assert len(updated) == 1 and updated < set(EDITS)
+    (committed,) = set(EDITS) - updated
+    assert rerun.watermark_after == max(EDITS.values()) == watermark(killed / "catalog.duckdb")
+    assert (
+        diff_snapshots(
+            catalog_snapshot(killed / "catalog.duckdb", root=killed),
+            catalog_snapshot(clean / "catalog.duckdb", root=clean),
+        )
+        == []
+    )
+    referenced = referenced_files(killed / "catalog.duckdb")
+    # the kill left the committed series' previous shards behind; the rerun swept them, nothing else
+    assert left_by_kill and all(f"study={committed}/" in rel for rel in left_by_kill)
+    assert not set(left_by_kill) & set(referenced)
+    assert store_snapshot(killed / "store").files == store_snapshot(clean / "store").files
