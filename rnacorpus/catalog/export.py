@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
-from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata
+from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata, withdrawn_samples
 from rnacorpus.catalog.normalize import NormalizationRule, get_rule
 from rnacorpus.catalog.store import VALUE_WRITE_OPTIONS
 from rnacorpus.errors import BadContentError, ConfigError
@@ -53,6 +53,7 @@ class ExportResult:
     manifest_path: Path | None = None
     skipped_without_expression: list[str] = field(default_factory=list)
     refused_by_normalization: list[str] = field(default_factory=list)
+    skipped_withdrawn: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class ExportResult:
             "manifest": str(self.manifest_path) if self.manifest_path else None,
             "skipped_without_expression": self.skipped_without_expression,
             "refused_by_normalization": self.refused_by_normalization,
+            "skipped_withdrawn": self.skipped_withdrawn,
         }
 
 
@@ -116,6 +118,7 @@ def export_training_set(
     _prepare_out_dir(out_dir, overwrite)
     accessions = catalog.sample_accessions(where)
     with catalog.connect() as con:
+        withdrawn = sorted(withdrawn_samples(con, accessions))
         choices, missing = choose_shards(con, accessions, level)
         refused = _refusals(con, choices, rule)
         choices = _without(choices, set(refused))
@@ -150,12 +153,13 @@ def export_training_set(
         "n_features": len(features),
         "samples": [s for c in choices for s in c.samples],
         "skipped_without_expression": missing,
+        "skipped_withdrawn": withdrawn,
         "files": files,
     }
     manifest_path = out_dir / MANIFEST_NAME
     with atomic_write(manifest_path) as handle:
         handle.write(json.dumps(manifest, indent=2, default=str).encode())
-    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing, sorted(refused))
+    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing, sorted(refused), withdrawn)
 
 
 def _refusals(

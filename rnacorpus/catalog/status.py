@@ -77,6 +77,10 @@ def catalog_status(
             con,
             "SELECT accession, step, error_kind, message, time, attempts FROM quarantine ORDER BY accession",
         ),
+        "watermarks": _rows(con, "SELECT source, last_update, updated, run_id FROM watermarks ORDER BY source"),
+        "withdrawn": _rows(
+            con, "SELECT accession, archive, last_update, n_samples FROM studies WHERE withdrawn ORDER BY accession"
+        ),
         "last_runs": _rows(
             con,
             "SELECT run_id, command, status, started, finished, n_new, n_updated, n_unchanged, n_failed "

@@ -16,7 +16,7 @@ from rnacorpus.pipeline.report import Progress as ProgressProtocol
 __all__ = ["RichProgress", "make_progress", "print_arrow", "print_report", "stderr_console", "stdout_console"]
 
 stdout_console = Console(soft_wrap=True)
-stderr_console = Console(stderr=True)
+stderr_console = Console(stderr=True, soft_wrap=True)
 
 
 class RichProgress:

@@ -38,6 +38,8 @@ def print_status(info: dict[str, Any]) -> None:
         ("coverage", "harmonized field coverage"),
         ("issues", "parse issues"),
         ("quarantine", "quarantined studies"),
+        ("withdrawn", "studies the archive withdrew (kept, left out of exports)"),
+        ("watermarks", "refresh watermarks"),
         ("last_runs", "last runs"),
     ):
         rows = info.get(section)

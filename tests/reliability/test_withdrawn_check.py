@@ -4,8 +4,10 @@ comes back is visible again."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from rnacorpus import api
 from rnacorpus.catalog.api import Catalog
 from rnacorpus.harvester.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import RefreshRequest, refresh
@@ -46,6 +48,9 @@ def test_a_study_gone_from_the_archive_is_tombstoned_and_can_return(tmp_path: Pa
         assert read_one(site.catalog, samples) == 9, "a tombstone keeps the rows"
         assert read_one(site.catalog, "SELECT count(*) FROM quarantine") == 0
         assert mouse_export(site.catalog, tmp_path / "export") == 0, "exports leave withdrawn studies out"
+        manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
+        assert len(manifest["skipped_withdrawn"]) == 9, "the manifest says which samples were left out"
+        assert [row["accession"] for row in api.status(catalog=site.catalog)["withdrawn"]] == [GONE]
 
         tombstone = study_fingerprint(site.catalog, GONE)
         again = refresh(RefreshRequest(check_withdrawn=True), config=config)
