@@ -33,7 +33,7 @@ FAMILY_SOFT = [
     "GSE71229_family.soft.gz",
     "GSE7774_family.soft.gz",
 ]
-OTHER_SERIES = ["GSE171682", "GSE730", "GSE99709", "GSE64489", "GSE146583", "GSE146540", "GSE138657"]
+OTHER_SERIES = ["GSE171682", "GSE730", "GSE99709", "GSE64489", "GSE146583", "GSE146540", "GSE138657", "GSE180363"]
 TABLES = (
     "studies",
     "samples",
@@ -135,3 +135,18 @@ def test_export_of_the_corpus_verifies(harvested) -> None:
     result = catalog.export(tmp / "export", where="organism_taxid = 9606")
     assert result.n_samples > 0
     assert verify_export(tmp / "export") == []
+
+
+def test_a_series_record_without_sample_records_loads_with_the_gap_recorded(harvested) -> None:
+    """GSE180363: the corpus holds only GEO's acc.cgi series record (no family file, no sample
+    records). The study loads; every sample it lists is a ``declared_sample_missing`` issue."""
+    catalog, _, _ = harvested
+    xml = (corpus_root() / "geo" / "miniml" / "GSE180363.miniml.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r'<Sample-Ref ref="(GSM\d+)"', xml))
+    assert len(listed) == 16
+    study = catalog.sql("SELECT title FROM studies WHERE accession = 'GSE180363'").to_pylist()
+    assert study == [{"title": "Genome-wide chromatin accessibility of founder mice pancreatic islets"}]
+    missing = catalog.sql(
+        "SELECT accession FROM parse_issues WHERE study_accession = 'GSE180363' AND code = 'declared_sample_missing'"
+    ).column("accession")
+    assert set(missing.to_pylist()) == listed

@@ -101,6 +101,23 @@ def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> Stud
             platform_tables=samples.platform_tables,
             issues=[*series.issues, *samples.issues],
         )
+    return _series_record_only(gse, by_role)
+
+
+def _series_record_only(gse: str, by_role: dict[str, list[SourceFile]]) -> StudyBundle:
+    """GEO served the series record but none of its samples: load the study; each sample it lists is
+    recorded as a ``declared_sample_missing`` issue (the family readers do that)."""
+    from rnacorpus.harvester.geo.miniml import parse_miniml
+    from rnacorpus.harvester.geo.soft import parse_family_soft
+
+    for form, reader in (("text", parse_family_soft), ("xml", parse_miniml)):
+        series_file = next(iter(by_role.get(f"acc_self_{form}", [])), None)
+        if series_file is None:
+            continue
+        try:
+            return reader(series_file.path, accession=gse, file_name=_name(series_file))
+        except RnacorpusError as exc:
+            raise _with_context(exc, gse, series_file) from exc
     raise ParseError("no family SOFT, MINiML, series matrix or acc.cgi record to read", accession=gse)
 
 

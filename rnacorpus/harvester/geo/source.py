@@ -125,7 +125,12 @@ class GeoSource:
             yield self._get(gse, "series_matrix", urls.matrix_file_url(gse, name, self.hosts), "gzip", revalidate)
 
     def _acc_cgi_records(self, gse: str, revalidate: bool) -> list[tuple[SourceFile, bool]]:
-        """Last resort: the series and its samples as separate acc.cgi records (SOFT, then MINiML)."""
+        """Last resort: the series and its samples as separate acc.cgi records (SOFT, then MINiML).
+
+        A series record without its samples' records still loads (the samples it lists are recorded
+        as missing by the parser): the archive does hold the study, so it is not gone.
+        """
+        series_only: list[tuple[SourceFile, bool]] = []
         for form, expect in (("text", "soft"), ("xml", "xml")):
             found = []
             for targ in ("self", "gsm"):
@@ -135,6 +140,10 @@ class GeoSource:
                     found.append(record)
             if any(item.role == f"acc_gsm_{form}" for item, _ in found):
                 return found
+            if found and not series_only:
+                series_only = found
+        if series_only:
+            return series_only
         raise StudyGoneError(
             "GEO holds no family SOFT, MINiML, series matrix or acc.cgi record for this series", accession=gse
         )
