@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from rnacorpus.config import Config
+from rnacorpus.errors import ConfigError
 
 CatalogOpt = Annotated[
     Path | None,
@@ -35,6 +37,16 @@ def setup_logging(verbose: int) -> None:
     """Quiet by default: warnings only, to stderr. The library itself adds no handlers."""
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def parse_date(text: str | None, option: str) -> dt.date | None:
+    """A date option's value (ISO ``YYYY-MM-DD``), or a clear error naming the option."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
 
 
 def build_config(**options: Any) -> Config:

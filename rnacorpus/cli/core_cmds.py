@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -21,21 +20,13 @@ from rnacorpus.cli._common import (
     VerboseOpt,
     build_config,
     emit_json,
+    parse_date,
     setup_logging,
 )
 from rnacorpus.cli.render import make_progress, print_arrow, print_report, stdout_console
 from rnacorpus.errors import ConfigError
 
 DEFAULT_CATALOG = Path("rnacorpus.duckdb")
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
 
 
 @app.command()
@@ -76,8 +67,8 @@ def harvest(
     report = api.harvest(
         accessions or [],
         query=query,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
         organism=organism,
         study_type=study_type,
         limit=limit,

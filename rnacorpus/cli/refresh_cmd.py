@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated
 
@@ -20,10 +19,10 @@ from rnacorpus.cli._common import (
     VerboseOpt,
     build_config,
     emit_json,
+    parse_date,
     setup_logging,
 )
 from rnacorpus.cli.render import make_progress
-from rnacorpus.errors import ConfigError
 from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS
 from rnacorpus.pipeline.report import RunReport
 
@@ -39,15 +38,6 @@ def _print(report: RunReport) -> None:
     sys.stdout.flush()
     if report.fatal:
         sys.stderr.write(f"rnacorpus: could not run: {report.fatal}\n")
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
 
 
 @app.command()
@@ -101,8 +91,8 @@ def refresh(
     )
     report = api.refresh(
         source=source,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
         lag_days=lag_days,
         query=query,
         organism=organism,

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from rnacorpus.harmonize.ontology.age import parse_age
-from rnacorpus.harmonize.ontology.build import age_annotation, mapped, recorded, unmapped
+from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.curated import resolve_taxon, taxon_named
 from rnacorpus.harmonize.ontology.fields import TEXT_FIELDS, KeyInfo, detect_key
 from rnacorpus.harmonize.ontology.freetext import annotate_free_text, unmapped_primary
@@ -125,18 +125,7 @@ def _age(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, uni
     if stage_word is not None:
         out.append(stage_word)
     elif stage is not None:
-        out.append(
-            mapped(
-                "development_stage",
-                info.key,
-                value,
-                stage,
-                "parsed",
-                0.85,
-                index,
-                reason="implied by the age notation",
-            )
-        )
+        out.append(implied_stage(info.key, value, stage, index))
     return out
 
 

@@ -7,7 +7,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.releases import release_of
 from rnacorpus.schemas import Annotation
 
-__all__ = ["age_annotation", "mapped", "recorded", "unmapped"]
+__all__ = ["age_annotation", "implied_stage", "mapped", "recorded", "unmapped"]
 
 
 def mapped(
@@ -42,6 +42,13 @@ def unmapped(field: str, key: str | None, value: str, reason: str) -> Annotation
 def recorded(field: str, key: str | None, value: str, reason: str) -> Annotation:
     """A field kept as deposited text (strain, genotype, treatment, an unknown cell line name)."""
     return Annotation(field=field, raw_key=key, raw_value=value, method="recorded", confidence=1.0, reason=reason)
+
+
+def implied_stage(key: str | None, value: str, stage_id: str, index: OntologyIndex) -> Annotation:
+    """The development stage an age notation implies (``E14.5``, ``P7``, ``45 yrs`` in a human)."""
+    return mapped(
+        "development_stage", key, value, stage_id, "parsed", 0.85, index, reason="implied by the age notation"
+    )
 
 
 def age_annotation(key: str | None, value: str, age: AgeParse, confidence: float, reason: str | None) -> Annotation:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
-from rnacorpus.harmonize.ontology.build import age_annotation, mapped, recorded, unmapped
+from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.fields import KeyInfo
@@ -270,18 +270,7 @@ def _age_annotations(
     out = [age_annotation(info.key, value, age, 0.9, None)]
     stage = stage_for_age(age, taxid, index)
     if stage is not None and "development_stage" not in decided:
-        out.append(
-            mapped(
-                "development_stage",
-                info.key,
-                value,
-                stage,
-                "parsed",
-                0.85,
-                index,
-                reason="implied by the age notation",
-            )
-        )
+        out.append(implied_stage(info.key, value, stage, index))
     return out
 
 
