@@ -13,6 +13,7 @@ import functools
 
 from rnacorpus.catalog.load import LoadPlan
 from rnacorpus.harmonize.ontology import release_stamp
+from rnacorpus.harmonize.ontology.curated import curation_stamp
 from rnacorpus.pipeline.expression import harmonize_expression, reference_releases
 from rnacorpus.pipeline.metadata import harmonize_metadata
 from rnacorpus.schemas import SCHEMA_VERSION, StudyBundle
@@ -26,7 +27,12 @@ PIPELINE_VERSION = "1"
 @functools.lru_cache(maxsize=1)
 def reference_versions() -> dict[str, str]:
     """Releases of every reference the harmonize step uses, stamped into the catalog and exports."""
-    return {"pipeline_version": PIPELINE_VERSION, "ontology_release": release_stamp(), **reference_releases()}
+    return {
+        "pipeline_version": PIPELINE_VERSION,
+        "ontology_release": release_stamp(),
+        "harmonize_curation": curation_stamp(),
+        **reference_releases(),
+    }
 
 
 def pipeline_salt() -> str:

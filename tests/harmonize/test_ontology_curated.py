@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from rnacorpus.harmonize.ontology import get_index
 from rnacorpus.harmonize.ontology.curated import cell_line_table, curated_table, taxa, taxon_named
@@ -62,3 +66,28 @@ def test_taxon_table_resolves_names_both_ways() -> None:
     assert taxon_named("mouse") == taxa()[10090]
     assert taxon_named("NCBITaxon:7955") == taxa()[7955]
     assert taxon_named("unicorn") is None
+
+
+def test_editing_a_curated_table_changes_the_pipeline_salt(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every harvested study is keyed by the salt: an edited table must re-harmonize them all."""
+    from rnacorpus.harmonize.ontology import curated
+    from rnacorpus.pipeline.plan import pipeline_salt, reference_versions
+
+    def forget() -> None:
+        curated.curation_stamp.cache_clear()
+        reference_versions.cache_clear()
+
+    before = pipeline_salt()
+    assert curated.curation_stamp() in before
+    edited = tmp_path / "data"
+    shutil.copytree(curated.DATA_DIR, edited)
+    with (edited / "curated_terms.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("tissue\tliver lobe\tUBERON:0002107\t\t\t\ta reviewer's new row\n")
+    monkeypatch.setattr(curated, "DATA_DIR", edited)
+    forget()
+    try:
+        assert pipeline_salt() != before
+    finally:
+        monkeypatch.undo()
+        forget()
+    assert pipeline_salt() == before

@@ -30,6 +30,9 @@ def _by_field(annotations: list[Annotation]) -> dict[str, Annotation]:
         ("disease", "HCC", HCC, "curated"),
         ("disease", "healthy", NORMAL, "curated"),
         ("disease", "hepatocelular carcinoma", HCC, "fuzzy"),
+        ("tissue", "nasopharyngeal swab", "UBERON:0001728", "curated"),
+        ("tissue", "BAL", "UBERON:0002048", "curated"),
+        ("disease", "sepsis", "MONDO:1040015", "curated"),
     ],
 )
 def test_rule_order_and_method(field: str, text: str, term: str, method: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ __all__ = [
     "Taxon",
     "cell_line_table",
     "curated_table",
+    "curation_stamp",
     "resolve_taxon",
     "taxa",
     "taxon_named",
@@ -44,6 +46,16 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         lines = (line for line in handle if line.strip() and not line.startswith("#"))
         for row in csv.DictReader(lines, delimiter="\t"):
             yield {key: (value or "").strip() for key, value in row.items()}
+
+
+@functools.cache
+def curation_stamp() -> str:
+    """A digest of the project's own tables (curated terms, cell lines, taxa). Stamped beside the
+    ontology releases so that editing a table re-harmonizes every study on the next run."""
+    digest = hashlib.sha256()
+    for name in ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv"):
+        digest.update(name.encode() + b"\0" + (DATA_DIR / name).read_bytes())
+    return f"sha256:{digest.hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)
