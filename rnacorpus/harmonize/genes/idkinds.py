@@ -33,6 +33,7 @@ class Kind:
     REFSEQ = 8
     PROBE = 9
     SYMBOL = 10
+    AUTHORITY = 11  # HGNC:5 / MGI:87853, the nomenclature authorities' own IDs
 
 
 KIND_NAMES = (
@@ -47,6 +48,7 @@ KIND_NAMES = (
     "refseq",
     "probe",
     "symbol",
+    "authority_id",
 )
 
 _EMPTY_RE = r"^(|NA|N/A|NAN|NULL|NONE|-+|\?)$"
@@ -64,6 +66,7 @@ _ENSEMBL_OTHER_RE = r"^ENS[A-Z]*[TPE]\d{11}(\.\d+)?$"
 ENTREZ_RE = r"^(?:[^|]+\|)?(\d+)(?:\.0+)?$"
 _REFSEQ_RE = r"^([NX][MR]_\d+)(\.\d+)?$"
 _ENSEMBL_PARTS_RE = r"^(?P<id>ENS[A-Z]*G\d{11})(?:\.(?P<version>\d+))?(?:_PAR_Y)?(?:[|_:;,\s].*)?$"
+_AUTHORITY_RE = r"^(HGNC|MGI):\d+$"
 _PROBE_RE = r"^(\S+_(S_|X_|A_|I_|F_|R_|G_)?(AT|ST)|ILMN_\d+|A_\d+_P\d+)$"
 
 
@@ -79,6 +82,8 @@ class ClassifiedIds:
     #: digits of an Entrez ID (ENTREZ rows), else null
     entrez_key: pa.Array
     refseq_key: pa.Array
+    #: upper-case ``HGNC:n`` / ``MGI:n`` (AUTHORITY rows), else null
+    authority_key: pa.Array
 
 
 def normalise_text(values: pa.Array) -> pa.Array:
@@ -142,6 +147,7 @@ def _kinds(text: pa.Array, upper: pa.Array, organism: Organism) -> npt.NDArray[n
     maybe_entrez = _ends(upper, "0") | np.asarray(pc.fill_null(pc.match_substring(upper, "|"), False), dtype=bool)
     claim(_matches(upper, ENTREZ_RE, maybe_entrez & undecided), Kind.ENTREZ)
     claim(_matches(upper, _REFSEQ_RE, _starts(upper, "NM_", "NR_", "XM_", "XR_")), Kind.REFSEQ)
+    claim(_matches(upper, _AUTHORITY_RE, _starts(upper, "HGNC:", "MGI:")), Kind.AUTHORITY)
     probe_like = _ends(upper, "_AT", "_ST") | _starts(upper, "ILMN_", "A_")
     claim(_matches(upper, _PROBE_RE, probe_like & undecided), Kind.PROBE)
     return kind
@@ -166,4 +172,5 @@ def classify_ids(values: pa.Array, organism: Organism) -> ClassifiedIds:
         ensembl_version=pc.struct_field(ensembl_parts, [1]),
         entrez_key=_extract(pc.if_else(entrez_rows, upper, null), r"^(?:[^|]+\|)?(?P<d>\d+)(?:\.0+)?$"),
         refseq_key=_extract(pc.if_else(refseq_rows, upper, null), r"^(?P<r>[NX][MR]_\d+)(?:\.\d+)?$"),
+        authority_key=pc.if_else(pa.array(kind == Kind.AUTHORITY), upper, null),
     )

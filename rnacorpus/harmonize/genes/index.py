@@ -68,6 +68,7 @@ class GeneIndex:
     ensembl: KeyTable
     entrez: KeyTable
     refseq: KeyTable
+    authority: KeyTable  # HGNC / MGI IDs
     #: symbol levels in the order they are tried: approved, ensembl_symbol, previous, alias
     symbol_levels: tuple[tuple[str, KeyTable], ...]
     ensembl_ids: npt.NDArray[np.object_]  # per reference row, None when the gene has none
@@ -105,6 +106,7 @@ def _build(reference: GeneReference) -> GeneIndex:
         ensembl=_scalar_table(reference, "ensembl_id"),
         entrez=_list_table(reference, "entrez_ids"),
         refseq=_list_table(reference, "refseq_ids"),
+        authority=_scalar_table(reference, "authority_id"),
         symbol_levels=(
             ("approved_symbol", approved),
             ("ensembl_symbol", ensembl_symbols),

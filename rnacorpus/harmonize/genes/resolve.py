@@ -7,6 +7,7 @@ never narrowed to one):
    are *dropped*; empty cells, other species' Ensembl IDs, transcript/protein IDs are *unmapped*;
 2. Ensembl gene ID, version stripped (a version different from the reference's is noted);
 3. Entrez Gene ID (``7157``, ``7157.0``, ``TP53|7157``); RefSeq accession (version stripped);
+   the nomenclature authority's ID (``HGNC:11998``, ``MGI:98834``), of the reference's organism only;
 4. symbols, upper-cased, in this order: approved symbol (HGNC/MGI) → Ensembl/GENCODE name →
    previous symbol → alias. A level decides as soon as it knows the key: approved beats previous
    beats alias across genes, and a key several genes share at the deciding level is ambiguous
@@ -96,6 +97,7 @@ def resolve(values: pa.Array, index: GeneIndex, *, expand: bool = True) -> Resol
     _note_versions(res, ids.ensembl_version, index)
     _resolve_ids(res, ids.kind == Kind.ENTREZ, ids.entrez_key, index.entrez, "entrez")
     _resolve_ids(res, ids.kind == Kind.REFSEQ, ids.refseq_key, index.refseq, "refseq")
+    _resolve_ids(res, ids.kind == Kind.AUTHORITY, ids.authority_key, index.authority, "authority_id")
     for level, table in index.symbol_levels:
         _resolve_symbols(res, ids.upper, ids.text, table, level)
     if expand:
