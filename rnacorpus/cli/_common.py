@@ -30,6 +30,8 @@ MirrorOpt = Annotated[
 ]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="read only the raw cache; never touch the network")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON output")]
+RetryQuarantinedOpt = Annotated[bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")]
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug logging")]
 
 

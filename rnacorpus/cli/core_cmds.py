@@ -16,8 +16,10 @@ from rnacorpus.cli._common import (
     JsonOpt,
     MirrorOpt,
     OfflineOpt,
+    RetryQuarantinedOpt,
     StoreOpt,
     VerboseOpt,
+    WorkersOpt,
     build_config,
     emit_json,
     parse_date,
@@ -40,10 +42,8 @@ def harvest(
         str | None, typer.Option("--type", help='e.g. "Expression profiling by high throughput sequencing"')
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="at most N discovered series")] = None,
-    retry_quarantined: Annotated[
-        bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")
-    ] = False,
-    workers: Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")] = None,
+    retry_quarantined: RetryQuarantinedOpt = False,
+    workers: WorkersOpt = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     cache: CacheOpt = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -15,29 +14,17 @@ from rnacorpus.cli._common import (
     JsonOpt,
     MirrorOpt,
     OfflineOpt,
+    RetryQuarantinedOpt,
     StoreOpt,
     VerboseOpt,
+    WorkersOpt,
     build_config,
     emit_json,
     parse_date,
     setup_logging,
 )
-from rnacorpus.cli.render import make_progress
+from rnacorpus.cli.render import make_progress, print_report
 from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS
-from rnacorpus.pipeline.report import RunReport
-
-
-def _print(report: RunReport) -> None:
-    """Plain lines, never wrapped (cron mails and log files keep one line per fact)."""
-    sys.stdout.write(report.summary_line() + "\n")
-    for failure in report.failed:
-        sys.stdout.write(f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}\n")
-    for item in report.results:
-        if item.outcome == "withdrawn":
-            sys.stdout.write(f"  withdrawn {item.accession}: {item.message}\n")
-    sys.stdout.flush()
-    if report.fatal:
-        sys.stderr.write(f"rnacorpus: could not run: {report.fatal}\n")
 
 
 @app.command()
@@ -56,9 +43,7 @@ def refresh(
     query: Annotated[str | None, typer.Option("--query", help="limit discovery to an E-utilities term")] = None,
     organism: Annotated[str | None, typer.Option("--organism", help='limit discovery, e.g. "Homo sapiens"')] = None,
     study_type: Annotated[str | None, typer.Option("--type", help="limit discovery to a GEO series type")] = None,
-    retry_quarantined: Annotated[
-        bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")
-    ] = False,
+    retry_quarantined: RetryQuarantinedOpt = False,
     check_withdrawn: Annotated[
         bool,
         typer.Option("--check-withdrawn", help="re-check held studies; flag those the archive no longer serves"),
@@ -66,7 +51,7 @@ def refresh(
     check_limit: Annotated[
         int, typer.Option("--check-limit", help="at most N held studies re-checked per run (oldest-checked first)")
     ] = DEFAULT_CHECK_LIMIT,
-    workers: Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")] = None,
+    workers: WorkersOpt = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     cache: CacheOpt = None,
@@ -106,5 +91,5 @@ def refresh(
     if json_output:
         emit_json(report.to_dict())
     else:
-        _print(report)
+        print_report(report)
     raise typer.Exit(report.exit_code)

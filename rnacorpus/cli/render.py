@@ -53,15 +53,17 @@ def make_progress(description: str, *, enabled: bool) -> ProgressProtocol:
 
 
 def print_report(report: RunReport) -> None:
-    stdout_console.print(report.summary_line(), markup=False, highlight=False)
-    if report.fatal:
-        stderr_console.print(f"rnacorpus: could not run: {report.fatal}", markup=False, highlight=False)
+    """A run's report as plain lines, never wrapped (cron mails and log files keep one line per fact):
+    the summary, each failed study, each study found withdrawn; why the run could not run on stderr."""
+    sys.stdout.write(report.summary_line() + "\n")
     for failure in report.failed:
-        stdout_console.print(
-            f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}",
-            markup=False,
-            highlight=False,
-        )
+        sys.stdout.write(f"  failed {failure.accession} [{failure.step}/{failure.error_kind}]: {failure.message}\n")
+    for item in report.results:
+        if item.outcome == "withdrawn":
+            sys.stdout.write(f"  withdrawn {item.accession}: {item.message}\n")
+    sys.stdout.flush()
+    if report.fatal:
+        sys.stderr.write(f"rnacorpus: could not run: {report.fatal}\n")
 
 
 def print_arrow(table: pa.Table, *, max_rows: int = 200) -> None:

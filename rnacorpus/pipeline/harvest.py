@@ -49,7 +49,7 @@ from rnacorpus.harvester.base import (
 )
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
-from rnacorpus.pipeline.lock import RunLock
+from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport, StudyResult
 from rnacorpus.schemas import SCHEMA_VERSION
@@ -265,16 +265,11 @@ def harvest(
     """
     run_id = new_run_id()
     report = RunReport(run_id=run_id, command=command, catalog=str(config.catalog_path))
-    lock = RunLock(config.catalog_path, command)
     try:
-        lock.acquire()
-    except LockedError as exc:
+        with run_lock(config.catalog_path, command):
+            _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
+    except LockedError as exc:  # another run holds the catalog: nothing was touched
         report.fatal = str(exc)
-        return report
-    try:
-        _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
-    finally:
-        lock.release()
     return report
 
 

@@ -35,7 +35,7 @@ from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_names
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.harvest import Prepared, RunOptions, plan_studies, run_studies, start_run
-from rnacorpus.pipeline.lock import RunLock
+from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.refresh_plan import DEFAULT_LAG_DAYS, RefreshWindow, next_watermark, plan_refresh
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 
@@ -174,18 +174,13 @@ def refresh(
     """
     req = request or RefreshRequest()
     report = RefreshReport(run_id=new_run_id(), command="refresh", catalog=str(config.catalog_path), source=req.source)
-    lock = RunLock(config.catalog_path, req.command_line())
     try:
-        lock.acquire()
-    except LockedError as exc:
-        report.fatal = str(exc)  # the holder owns the catalog: touch nothing, not even the run log
-        return report
-    try:
-        if lock.recovered is not None:
-            report.recovered_lock = lock.recovered.describe()
-        _refresh_locked(report, req, config, client, progress, today or dt.datetime.now(dt.UTC).date())
-    finally:
-        lock.release()
+        with run_lock(config.catalog_path, req.command_line()) as lock:
+            if lock.recovered is not None:
+                report.recovered_lock = lock.recovered.describe()
+            _refresh_locked(report, req, config, client, progress, today or dt.datetime.now(dt.UTC).date())
+    except LockedError as exc:  # the holder owns the catalog: touch nothing, not even the run log
+        report.fatal = str(exc)
     return report
 
 

@@ -79,6 +79,17 @@ class Site:
     def config(self, mirror_url: str, **overrides: object) -> Config:
         return mirror_config(self.root, mirror_url, **overrides)
 
+    def cli_paths(self) -> list[str]:
+        """The CLI options that point a command at this site's catalog, store and cache."""
+        return [
+            "--catalog",
+            str(self.catalog),
+            "--store",
+            str(self.root / "store"),
+            "--cache",
+            str(self.root / "cache"),
+        ]
+
 
 def _build_template() -> Path:
     from rnacorpus.demo.files import write_demo_archive

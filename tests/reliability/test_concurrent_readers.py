@@ -59,17 +59,9 @@ def test_queries_succeed_while_a_refresh_loads(tmp_path: Path) -> None:
         with MirrorServer(site.archive) as mirror:
             for n, accession in enumerate(DEMO):
                 edit_series(site.archive, accession, last_update=dt.date(2024, 8, 1 + n), title=new[accession])
-            paths = [
-                "--catalog",
-                str(site.catalog),
-                "--store",
-                str(site.root / "store"),
-                "--cache",
-                str(site.root / "cache"),
-            ]
             began = time.time()
             done = subprocess.run(
-                [*ENTRY, "refresh", *paths, "--mirror", mirror.url, "--since", "2024-01-01", "--json", "-v"],
+                [*ENTRY, "refresh", *site.cli_paths(), "--mirror", mirror.url, "--since", "2024-01-01", "--json", "-v"],
                 capture_output=True,
                 text=True,
                 timeout=120,

@@ -20,15 +20,7 @@ def test_a_second_run_exits_2_naming_the_holder(tmp_path: Path) -> None:
     site = clone_site(tmp_path / "site")
     before = (hashlib.sha256(site.catalog.read_bytes()).hexdigest(), site.catalog.stat().st_mtime_ns)
     with MirrorServer(site.archive) as mirror, Holder(site.catalog) as holder:
-        common = [
-            "--catalog",
-            str(site.catalog),
-            "--store",
-            str(site.root / "store"),
-            "--cache",
-            str(site.root / "cache"),
-        ]
-        done = run_cli("refresh", *common, "--mirror", mirror.url, cwd=tmp_path, timeout=60)
+        done = run_cli("refresh", *site.cli_paths(), "--mirror", mirror.url, cwd=tmp_path, timeout=60)
         assert done.returncode == 2, done.stdout + done.stderr
         message = f"another rnacorpus run (pid {holder.pid}, started "
         assert message in done.stderr and f") holds {site.catalog}" in done.stderr, done.stderr

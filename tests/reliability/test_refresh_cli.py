@@ -10,11 +10,7 @@ import re
 from pathlib import Path
 
 from rnacorpus.harvester.mirror import MirrorServer
-from tests.reliability.refresh_support import Site, clone_site, edit_series, read_one, run_cli
-
-
-def paths(site: Site) -> list[str]:
-    return ["--catalog", str(site.catalog), "--store", str(site.root / "store"), "--cache", str(site.root / "cache")]
+from tests.reliability.refresh_support import clone_site, edit_series, read_one, run_cli
 
 
 def test_first_refresh_of_an_empty_catalog_asks_for_since(tmp_path: Path) -> None:
@@ -28,13 +24,13 @@ def test_first_refresh_of_an_empty_catalog_asks_for_since(tmp_path: Path) -> Non
 def test_an_unchanged_archive_prints_one_line_and_exits_0(tmp_path: Path) -> None:
     site = clone_site(tmp_path / "site")
     with MirrorServer(site.archive) as mirror:
-        done = run_cli("refresh", *paths(site), "--mirror", mirror.url, "--json", cwd=tmp_path)
+        done = run_cli("refresh", *site.cli_paths(), "--mirror", mirror.url, "--json", cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
         assert report["counts"]["new"] == report["counts"]["updated"] == report["counts"]["failed"] == 0
         assert report["refresh"]["window_from"] == "2024-07-17" and report["refresh"]["watermark_after"] == "2024-07-20"
 
-        plain = run_cli("refresh", *paths(site), "--mirror", mirror.url, cwd=tmp_path)
+        plain = run_cli("refresh", *site.cli_paths(), "--mirror", mirror.url, cwd=tmp_path)
     assert plain.returncode == 0, plain.stderr
     assert re.fullmatch(r"refresh \d{8}T\d{6}-[0-9a-f]{8}: 0 new, 0 updated, 2 unchanged, 0 failed\n", plain.stdout)
     assert plain.stderr == "", "quiet by default: nothing for cron to mail"
@@ -53,7 +49,7 @@ def test_a_failed_study_is_listed_and_exits_1(tmp_path: Path) -> None:
     )
     edit_series(site.archive, "GSE990101", last_update=dt.date(2024, 9, 9))
     with MirrorServer(site.archive) as mirror:
-        done = run_cli("refresh", *paths(site), "--mirror", mirror.url, cwd=tmp_path)
+        done = run_cli("refresh", *site.cli_paths(), "--mirror", mirror.url, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     summary, failure = done.stdout.splitlines()
     assert summary.endswith(": 0 new, 0 updated, 2 unchanged, 1 failed")
