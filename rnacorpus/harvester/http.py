@@ -166,13 +166,16 @@ class HttpClient:
         expect: str = "text",
         accession: str | None = None,
         policy: CachePolicy | None = None,
+        revalidate: bool = False,
     ) -> str:
-        """A small text answer (HTML listing, download page, XML, plain text), decoded as UTF-8."""
+        """A small text answer (HTML listing, download page, XML, plain text), decoded as UTF-8.
+
+        ``revalidate`` asks the archive whether a cached answer is still current, as in :meth:`fetch`."""
         if expect not in EXPECTS:
             raise ValueError(f"unknown expect={expect!r}; known: {', '.join(sorted(EXPECTS))}")
         with _error_context(redact_url(with_params(url, params)), accession):
             route = self._router.route(url, params)
-            body, _ = self._get(route, expect, policy)
+            body, _ = self._get(route, expect, policy, revalidate)
             return body.decode("utf-8", "replace")
 
     def close(self) -> None:
@@ -308,11 +311,13 @@ class HttpClient:
 
     # -- small answers ------------------------------------------------------------------------
 
-    def _get(self, route: Route, expect: str, policy: CachePolicy | None) -> tuple[bytes, StreamChecker | None]:
+    def _get(
+        self, route: Route, expect: str, policy: CachePolicy | None, revalidate: bool = False
+    ) -> tuple[bytes, StreamChecker | None]:
         """Body bytes, plus the checker when the body came from the network (it holds parsed JSON)."""
         policy = policy or default_policy(route.archive)
         if policy.store or self.config.offline:
-            cached = self._fetch_route(route, expect, policy, False, "cheap")
+            cached = self._fetch_route(route, expect, policy, revalidate, "cheap")
             return self._read_small(cached.path), None
         return self._get_uncached(route, expect)
 

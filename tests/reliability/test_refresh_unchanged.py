@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rnacorpus.harvester.geo.urls import family_soft_url
+from rnacorpus.harvester.geo.urls import family_soft_url, matrix_dir_url
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.harvester.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import RefreshRequest, refresh
@@ -38,9 +38,10 @@ def test_unchanged_mirror_means_no_data_writes(tmp_path: Path) -> None:
         runs_before = read_one(site.catalog, "SELECT count(*) FROM runs")
         with HttpClient(config) as client:
             soft = family_soft_url("GSE990103", config.base_urls)
-            before = _sidecar(client, soft)
+            listing = matrix_dir_url("GSE990103", config.base_urls)
+            before, listing_before = _sidecar(client, soft), _sidecar(client, listing)
             report = refresh(RefreshRequest(), config=config, client=client)
-            after = _sidecar(client, soft)
+            after, listing_after = _sidecar(client, soft), _sidecar(client, listing)
 
     assert report.exit_code == 0, report.to_dict()
     assert report.summary_line().endswith(": 0 new, 0 updated, 2 unchanged, 0 failed")
@@ -55,6 +56,9 @@ def test_unchanged_mirror_means_no_data_writes(tmp_path: Path) -> None:
     # the family SOFT was asked about (conditional request answered 304), not downloaded again
     assert after["validated_at"] != before["validated_at"]
     assert (after["fetched_at"], after["sha256"]) == (before["fetched_at"], before["sha256"])
+    # so was the series-matrix listing, a small answer read through get_text
+    assert listing_after["validated_at"] != listing_before["validated_at"]
+    assert listing_after["sha256"] == listing_before["sha256"]
 
 
 def test_refreshing_everything_since_a_date_is_unchanged_too(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from rnacorpus.harvester.geo.download_page import parse_download_page
 from rnacorpus.harvester.geo.urls import download_page_url
 
 if TYPE_CHECKING:
-    from rnacorpus.harvester.cache import CachePolicy
     from rnacorpus.harvester.http import HttpClient
 
 __all__ = ["ncbi_count_files"]
@@ -20,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def ncbi_count_files(
-    client: HttpClient, hosts: Mapping[str, str], gse: str, *, policy: CachePolicy | None = None
+    client: HttpClient, hosts: Mapping[str, str], gse: str, *, revalidate: bool = False
 ) -> Iterator[tuple[str, str]]:
     """(role, url) of GEO's raw counts for ``gse`` and the annotation table they are keyed by.
 
@@ -29,7 +28,7 @@ def ncbi_count_files(
     """
     page_url = download_page_url(gse, hosts)
     try:
-        html = client.get_text(page_url, expect="html", accession=gse, policy=policy)
+        html = client.get_text(page_url, expect="html", accession=gse, revalidate=revalidate)
     except NotFoundError:
         log.info("%s: no download page", gse)
         return

@@ -16,7 +16,6 @@ What a series is fetched from, in order of preference (each a real GEO file, ARC
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from rnacorpus.errors import NotFoundError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, StudyGoneError, StudyRef
-from rnacorpus.harvester.cache import PINNED, STUDY, CachePolicy
+from rnacorpus.harvester.cache import PINNED, CachePolicy
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.discovery import discover_series
 from rnacorpus.harvester.geo.header import read_series_header
@@ -42,9 +41,6 @@ log = logging.getLogger(__name__)
 _MATRIX_LINK = re.compile(r'href="(?:[^"]*/)?(GSE\d+(?:-GPL\d+)?_series_matrix\.txt\.gz)"')
 _ARRAY_TYPE = re.compile(r"\bby array\b|\barray\b", re.IGNORECASE)
 _SEQ_TYPE = re.compile(r"high throughput sequencing", re.IGNORECASE)
-#: listings and the download page are small answers (``get_text``), which take a policy rather than a
-#: ``revalidate`` flag: expiring at once makes the next read a conditional request (304 when unchanged)
-_RECHECK = dataclasses.replace(STUDY, max_age=dt.timedelta(0))
 
 
 class GeoSource:
@@ -115,7 +111,7 @@ class GeoSource:
     def _series_matrices(self, gse: str, revalidate: bool) -> Iterator[tuple[SourceFile, bool]]:
         try:
             listing = self.client.get_text(
-                urls.matrix_dir_url(gse, self.hosts), expect="html", accession=gse, policy=_recheck(revalidate)
+                urls.matrix_dir_url(gse, self.hosts), expect="html", accession=gse, revalidate=revalidate
             )
         except NotFoundError:
             return
@@ -162,7 +158,7 @@ class GeoSource:
     def _ncbi_counts(self, gse: str, revalidate: bool) -> Iterator[tuple[SourceFile, bool]]:
         from rnacorpus.harvester.geo.ncbi_links import ncbi_count_files
 
-        for role, url in ncbi_count_files(self.client, self.hosts, gse, policy=_recheck(revalidate)):
+        for role, url in ncbi_count_files(self.client, self.hosts, gse, revalidate=revalidate):
             # The annotation table is a pinned reference shared by every series of an organism
             # (PINNED ignores ``revalidate``).
             policy = PINNED if role == "ncbi_annotation" else None
@@ -173,7 +169,3 @@ class GeoSource:
         from rnacorpus.harvester.geo.assemble import assemble_bundle
 
         return assemble_bundle(fetched.ref.accession, fetched.files, limits=self.config)
-
-
-def _recheck(revalidate: bool) -> CachePolicy | None:
-    return _RECHECK if revalidate else None
