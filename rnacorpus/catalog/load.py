@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus.catalog.rows import characteristic_rows, platform_row, sample_row, study_row, xref_rows
-from rnacorpus.catalog.store import ExpressionStore, ShardInfo, _safe
+from rnacorpus.catalog.store import ExpressionStore, ShardInfo
 from rnacorpus.fileio import atomic_write, sha256_bytes
 from rnacorpus.schemas import ExpressionMatrix, StudyBundle
 
@@ -174,7 +174,7 @@ def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[
         pq.write_table(table, buffer, compression="zstd")
         data = buffer.getvalue()
         digest = sha256_bytes(data)
-        relpath = f"platforms/archive={_safe(bundle.study.archive)}/{_safe(accession)}_{digest[:16]}.parquet"
+        relpath = store.platform_relpath(bundle.study.archive, accession, digest)
         with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
             handle.write(data)
         written[accession] = (relpath, digest)

@@ -101,6 +101,12 @@ class ExpressionStore:
             f"{name}_{_safe(content_key[:16])}.parquet"
         )
 
+    @staticmethod
+    def platform_relpath(archive: str, accession: str, content_sha256: str) -> str:
+        """Where a platform's probe table goes: named by its content, so a new version never
+        overwrites a file that committed rows point at."""
+        return f"platforms/archive={_safe(archive)}/{_safe(accession)}_{_safe(content_sha256[:16])}.parquet"
+
     def write(
         self,
         matrix: ExpressionMatrix,
