@@ -118,8 +118,9 @@ def export_training_set(
     _prepare_out_dir(out_dir, overwrite)
     accessions = catalog.sample_accessions(where)
     with catalog.connect() as con:
-        withdrawn = sorted(withdrawn_samples(con, accessions))
-        choices, missing = choose_shards(con, accessions, level)
+        gone = withdrawn_samples(con, accessions)
+        choices, missing = choose_shards(con, [a for a in accessions if a not in gone], level)
+        withdrawn = sorted(gone)
         refused = _refusals(con, choices, rule)
         choices = _without(choices, set(refused))
         metadata = sample_metadata(con, [s for c in choices for s in c.samples])

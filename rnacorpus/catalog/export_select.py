@@ -49,12 +49,10 @@ def choose_shards(
 
     Returns the choices grouped by shard (in path order, rows ascending) and the samples that have
     no expression values at all (metadata-only, e.g. sequencing samples without counts). Unless
-    ``include_withdrawn``, samples of withdrawn studies are left out entirely and shards of a
-    withdrawn study never serve a sample that another (live) study also lists.
+    ``include_withdrawn``, shards of a withdrawn study never serve a sample that another (live) study
+    also lists; leaving out samples whose every study is withdrawn (:func:`withdrawn_samples`) is the
+    caller's part, so that it can report them.
     """
-    if not include_withdrawn:
-        gone = withdrawn_samples(con, accessions)
-        accessions = [a for a in accessions if a not in gone]
     if not accessions:
         return [], []
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
