@@ -25,18 +25,19 @@ from rnacorpus.errors import LimitExceededError, TruncatedError
 _fast_gzip: ModuleType | None
 #: what a corrupt or cut gzip stream raises while being read: zlib's and Python's own errors, and
 #: ISA-L's IsalError (a plain Exception subclass, so it must be named)
-_GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, zlib.error)
+GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, zlib.error)
 try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
     from isal import igzip as _fast_gzip
     from isal.isal_zlib import error as _isal_error
 
-    _GZIP_ERRORS = (*_GZIP_ERRORS, cast(type[BaseException], _isal_error))
+    GZIP_ERRORS = (*GZIP_ERRORS, cast(type[BaseException], _isal_error))
 except ImportError:  # pragma: no cover - isal is a declared dependency
     _fast_gzip = None
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
     "DEFAULT_MAX_RATIO",
+    "GZIP_ERRORS",
     "GZIP_MAGIC",
     "RATIO_GRACE_BYTES",
     "BoundedReader",
@@ -138,7 +139,7 @@ class BoundedReader(io.RawIOBase):
             chunk = self._inner.read(len(buffer))
         except EOFError as exc:
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
-        except _GZIP_ERRORS as exc:
+        except GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
         n = len(chunk)
         buffer[:n] = chunk

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rnacorpus.errors import BadContentError, LimitExceededError, TruncatedError
-from rnacorpus.fileio import GZIP_MAGIC, RATIO_GRACE_BYTES
+from rnacorpus.fileio import GZIP_ERRORS, GZIP_MAGIC, RATIO_GRACE_BYTES
 
 _zlib: types.ModuleType = zlib
 try:  # ISA-L inflates ~3x faster than zlib and has the same decompressobj API
@@ -78,7 +78,7 @@ class GzipInflater:
         while data:
             try:
                 out = inflater.decompress(data, _OUT_STEP)
-            except (zlib.error, OSError, _zlib.error) as exc:  # ISA-L's IsalError is neither of the first two
+            except GZIP_ERRORS as exc:
                 raise TruncatedError(f"gzip stream is corrupt ({exc})", url=self._url) from exc
             self._emit(out)
             if inflater.eof:
