@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rnacorpus.config import ARCHIVE_HOSTS, Config, RateLimit
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,3 +1,13 @@
 """Imports every command module so that each registers itself on the app."""
 
-from rnacorpus.cli import annotate_cmd, core_cmds, genes_cmd, mirror_cmd, refresh_cmd, units_cmd  # noqa: F401
+from rnacorpus.cli import (  # noqa: F401
+    annotate_cmd,
+    demo_cmd,
+    export_cmd,
+    genes_cmd,
+    harvest_cmd,
+    mirror_cmd,
+    query_cmd,
+    refresh_cmd,
+    units_cmd,
+)

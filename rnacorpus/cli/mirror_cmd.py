@@ -16,7 +16,7 @@ import typer
 
 from rnacorpus.cli import app
 from rnacorpus.cli._common import VerboseOpt, setup_logging
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 __all__ = ["mirror"]
 

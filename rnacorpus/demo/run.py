@@ -20,7 +20,7 @@ from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
 from rnacorpus.demo.files import write_demo_archive
 from rnacorpus.harvester.base import DiscoveryQuery
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.harvest import harvest
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 

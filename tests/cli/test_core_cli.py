@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 ENTRY = [sys.executable, "-c", "from rnacorpus.cli import main; main()"]
 

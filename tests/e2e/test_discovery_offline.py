@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rnacorpus import api
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from tests.conftest import corpus_root, mirror_config
 
 

@@ -1,6 +1,6 @@
 """The local mirror with faults injected per URL: real archive files, served badly on purpose.
 
-:class:`FaultMirror` is a :class:`~rnacorpus.harvester.mirror.MirrorServer` (same folder index, same
+:class:`FaultMirror` is a :class:`~rnacorpus.mirror.MirrorServer` (same folder index, same
 routes, same URL paths as GEO) whose request handler first looks for a script of :class:`Fault`
 values for the request's path. Each request to a scripted path takes the next fault (the last one
 repeats); :data:`PASS` serves the real answer. Faults that damage a body damage the *real* body the
@@ -32,9 +32,9 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from rnacorpus.harvester.geo.urls import family_soft_url
-from rnacorpus.harvester.mirror import MirrorServer
-from rnacorpus.harvester.mirror.responses import Reply
-from rnacorpus.harvester.mirror.server import _Handler, _params
+from rnacorpus.mirror import MirrorServer
+from rnacorpus.mirror.responses import Reply
+from rnacorpus.mirror.server import _Handler, _params
 
 __all__ = [
     "ESEARCH_PATH",

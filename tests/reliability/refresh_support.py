@@ -93,7 +93,7 @@ class Site:
 
 def _build_template() -> Path:
     from rnacorpus.demo.files import write_demo_archive
-    from rnacorpus.harvester.mirror import MirrorServer
+    from rnacorpus.mirror import MirrorServer
     from rnacorpus.pipeline.harvest import harvest
     from rnacorpus.pipeline.refresh import RefreshRequest, refresh
 

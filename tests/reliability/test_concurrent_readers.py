@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from tests.reliability.refresh_support import DEMO, ENTRY, clone_site, edit_series, read_one
 
 _READER = """

@@ -11,7 +11,7 @@ import pytest
 
 from rnacorpus import api
 from rnacorpus.errors import ConfigError, LockedError
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.lock import RunLock, lock_path
 from tests.reliability.refresh_support import Holder, clone_site, run_cli
 

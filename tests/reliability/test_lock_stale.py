@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.lock import RunLock, holder_of, lock_path, pid_alive
 from rnacorpus.pipeline.refresh import refresh
 from tests.reliability.refresh_support import Holder, clone_site, read_one

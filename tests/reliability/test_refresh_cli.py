@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from tests.reliability.refresh_support import clone_site, edit_series, read_one, run_cli
 
 

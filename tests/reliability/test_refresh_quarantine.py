@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import RefreshRequest, refresh
 from tests.reliability.refresh_support import (
     TEMPLATE_WATERMARK,

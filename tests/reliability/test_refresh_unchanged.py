@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rnacorpus.harvester.geo.urls import family_soft_url, matrix_dir_url
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import RefreshRequest, refresh
 from tests.reliability.refresh_support import (
     TEMPLATE_WATERMARK,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import refresh
 from tests.reliability.refresh_support import (
     TEMPLATE_WATERMARK,

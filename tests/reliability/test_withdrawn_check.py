@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rnacorpus import api
 from rnacorpus.catalog.api import Catalog
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 from rnacorpus.pipeline.refresh import RefreshRequest, refresh
 from tests.reliability.refresh_support import clone_site, read_one, study_fingerprint
 

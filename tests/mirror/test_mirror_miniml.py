@@ -13,7 +13,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import miniml_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.fileio import open_maybe_gzip, open_text
-from rnacorpus.harvester.mirror import miniml
-from rnacorpus.harvester.mirror.index import FileEntry
-from rnacorpus.harvester.mirror.sniff import Kind
-from rnacorpus.harvester.mirror.soft import iter_records
+from rnacorpus.mirror import miniml
+from rnacorpus.mirror.index import FileEntry
+from rnacorpus.mirror.sniff import Kind
+from rnacorpus.mirror.soft import iter_records
 
 __all__ = ["Details", "DetailsCache", "PlatformInfo", "SampleInfo"]
 

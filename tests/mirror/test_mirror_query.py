@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rnacorpus.harvester.mirror.query import Op, Term, date_bounds, parse_term, render, same_query
+from rnacorpus.mirror.query import Op, Term, date_bounds, parse_term, render, same_query
 
 
 def test_field_aliases_translate_to_entrez_names() -> None:

@@ -14,7 +14,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import download_page_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 class _Links(HTMLParser):

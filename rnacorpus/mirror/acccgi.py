@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO
 
 from rnacorpus.fileio import open_maybe_gzip, open_text
-from rnacorpus.harvester.mirror.index import FileEntry, MirrorIndex
-from rnacorpus.harvester.mirror.sniff import Kind
-from rnacorpus.harvester.mirror.soft import iter_blocks, strip_tables
+from rnacorpus.mirror.index import FileEntry, MirrorIndex
+from rnacorpus.mirror.sniff import Kind
+from rnacorpus.mirror.soft import iter_blocks, strip_tables
 
 __all__ = ["AccPlan", "plan_acc_cgi"]
 

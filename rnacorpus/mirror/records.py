@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rnacorpus.harvester.geo.urls import accession_to_gds_uid
-from rnacorpus.harvester.mirror.details import Details, DetailsCache, PlatformInfo, SampleInfo, platform_info
-from rnacorpus.harvester.mirror.index import STUDY_KINDS, FileEntry, MirrorIndex
-from rnacorpus.harvester.mirror.sniff import Kind
-from rnacorpus.harvester.mirror.soft import geo_date
+from rnacorpus.mirror.details import Details, DetailsCache, PlatformInfo, SampleInfo, platform_info
+from rnacorpus.mirror.index import STUDY_KINDS, FileEntry, MirrorIndex
+from rnacorpus.mirror.sniff import Kind
+from rnacorpus.mirror.soft import geo_date
 
 __all__ = ["GdsRecord", "GdsUniverse"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.mirror import Kind, sniff_file
-from rnacorpus.harvester.mirror import sniff as sniff_module
-from rnacorpus.harvester.mirror.recorded import RecordedSearch, RecordedSummary
+from rnacorpus.mirror import Kind, sniff_file
+from rnacorpus.mirror import sniff as sniff_module
+from rnacorpus.mirror.recorded import RecordedSearch, RecordedSummary
 
 
 def sniff(corpus: Path, rel: str) -> sniff_module.Sniffed:

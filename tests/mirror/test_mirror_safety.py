@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from rnacorpus.errors import ConfigError
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 SECRET = b"top secret, outside the mirror"
 

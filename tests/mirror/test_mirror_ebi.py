@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 EBI = ARCHIVE_HOSTS["ebi"]
 

@@ -21,10 +21,10 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from rnacorpus.errors import ConfigError
-from rnacorpus.harvester.mirror.index import MirrorIndex
-from rnacorpus.harvester.mirror.listing import not_found_page
-from rnacorpus.harvester.mirror.responses import DerivedCache, Reply
-from rnacorpus.harvester.mirror.routes import Router
+from rnacorpus.mirror.index import MirrorIndex
+from rnacorpus.mirror.listing import not_found_page
+from rnacorpus.mirror.responses import DerivedCache, Reply
+from rnacorpus.mirror.routes import Router
 
 __all__ = ["MirrorServer"]
 

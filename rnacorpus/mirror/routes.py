@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rnacorpus.harvester.geo.urls import ACCESSION_RE
-from rnacorpus.harvester.mirror.acccgi import plan_acc_cgi
-from rnacorpus.harvester.mirror.details import DetailsCache
-from rnacorpus.harvester.mirror.eutils import EutilsService
-from rnacorpus.harvester.mirror.geo_files import GeoFiles
-from rnacorpus.harvester.mirror.index import MirrorIndex
-from rnacorpus.harvester.mirror.listing import acc_not_found_page, not_found_page
-from rnacorpus.harvester.mirror.records import GdsUniverse
-from rnacorpus.harvester.mirror.responses import DerivedCache, Reply, bytes_reply, file_reply
+from rnacorpus.mirror.acccgi import plan_acc_cgi
+from rnacorpus.mirror.details import DetailsCache
+from rnacorpus.mirror.eutils import EutilsService
+from rnacorpus.mirror.geo_files import GeoFiles
+from rnacorpus.mirror.index import MirrorIndex
+from rnacorpus.mirror.listing import acc_not_found_page, not_found_page
+from rnacorpus.mirror.records import GdsUniverse
+from rnacorpus.mirror.responses import DerivedCache, Reply, bytes_reply, file_reply
 
 __all__ = ["Route", "Router"]
 

@@ -15,7 +15,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import family_soft_url
-from rnacorpus.harvester.mirror import MirrorIndex, MirrorServer
+from rnacorpus.mirror import MirrorIndex, MirrorServer
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import matrix_dir_url, matrix_file_url, series_dir_url, suppl_dir_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 class _Links(HTMLParser):

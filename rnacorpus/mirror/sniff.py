@@ -18,9 +18,9 @@ from types import MappingProxyType, TracebackType
 
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.fileio import is_gzip, open_maybe_gzip
-from rnacorpus.harvester.mirror import miniml
-from rnacorpus.harvester.mirror.recorded import Recording, load_json_text, parse_eutils_json, parse_eutils_xml
-from rnacorpus.harvester.mirror.soft import TABLE_BEGIN, TABLE_END, entity_of, matrix_row, soft_field
+from rnacorpus.mirror import miniml
+from rnacorpus.mirror.recorded import Recording, load_json_text, parse_eutils_json, parse_eutils_xml
+from rnacorpus.mirror.soft import TABLE_BEGIN, TABLE_END, entity_of, matrix_row, soft_field
 
 __all__ = ["Kind", "Sniffed", "sniff_file"]
 

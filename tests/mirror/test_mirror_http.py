@@ -12,7 +12,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import acc_cgi_url, family_soft_url, matrix_dir_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +104,8 @@ def test_one_connection_serves_many_requests(mirror: MirrorServer) -> None:
 def test_requests_are_logged_only_at_debug(mirror: MirrorServer, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO):
         requests.get(urls(mirror)["file"], timeout=10)
-    assert not [record for record in caplog.records if record.name.startswith("rnacorpus.harvester.mirror")]
-    with caplog.at_level(logging.DEBUG, logger="rnacorpus.harvester.mirror"):
+    assert not [record for record in caplog.records if record.name.startswith("rnacorpus.mirror")]
+    with caplog.at_level(logging.DEBUG, logger="rnacorpus.mirror"):
         requests.get(urls(mirror)["file"], timeout=10)
     assert any("GSE1299_family.soft.gz" in record.getMessage() for record in caplog.records)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 @pytest.fixture(scope="module")

@@ -22,14 +22,14 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from rnacorpus.harvester.mirror.eutils_docs import ESUMMARY_XML_HEAD, esearch_xml, json_doc, xml_docsum
-from rnacorpus.harvester.mirror.index import FileEntry, MirrorIndex
-from rnacorpus.harvester.mirror.query import parse_term, render, same_query
-from rnacorpus.harvester.mirror.recorded import RecordedSearch, RecordedSummary
-from rnacorpus.harvester.mirror.records import GdsUniverse, sort_key
-from rnacorpus.harvester.mirror.responses import Reply, bytes_reply, file_reply
-from rnacorpus.harvester.mirror.search import search
-from rnacorpus.harvester.mirror.sniff import Kind
+from rnacorpus.mirror.eutils_docs import ESUMMARY_XML_HEAD, esearch_xml, json_doc, xml_docsum
+from rnacorpus.mirror.index import FileEntry, MirrorIndex
+from rnacorpus.mirror.query import parse_term, render, same_query
+from rnacorpus.mirror.recorded import RecordedSearch, RecordedSummary
+from rnacorpus.mirror.records import GdsUniverse, sort_key
+from rnacorpus.mirror.responses import Reply, bytes_reply, file_reply
+from rnacorpus.mirror.search import search
+from rnacorpus.mirror.sniff import Kind
 
 __all__ = ["EutilsService", "History"]
 

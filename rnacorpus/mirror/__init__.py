@@ -7,8 +7,8 @@ Modules: :mod:`.sniff` (what a file holds), :mod:`.index` (the folder, kept curr
 (HTML), :mod:`.responses` (bodies), :mod:`.server` (HTTP).
 """
 
-from rnacorpus.harvester.mirror.index import FileEntry, MirrorIndex
-from rnacorpus.harvester.mirror.server import MirrorServer
-from rnacorpus.harvester.mirror.sniff import Kind, Sniffed, sniff_file
+from rnacorpus.mirror.index import FileEntry, MirrorIndex
+from rnacorpus.mirror.server import MirrorServer
+from rnacorpus.mirror.sniff import Kind, Sniffed, sniff_file
 
 __all__ = ["FileEntry", "Kind", "MirrorIndex", "MirrorServer", "Sniffed", "sniff_file"]

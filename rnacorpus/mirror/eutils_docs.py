@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from rnacorpus.harvester.geo.urls import geo_stub
-from rnacorpus.harvester.mirror.records import GdsRecord
+from rnacorpus.mirror.records import GdsRecord
 
 __all__ = ["ESEARCH_XML_HEAD", "ESUMMARY_XML_HEAD", "esearch_xml", "json_doc", "xml_docsum"]
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rnacorpus.harvester.geo.urls import geo_stub
-from rnacorpus.harvester.mirror.index import STUDY_KINDS, FileEntry, MirrorIndex
-from rnacorpus.harvester.mirror.listing import DownloadLink, ListingRow, directory_listing, download_page
-from rnacorpus.harvester.mirror.responses import (
+from rnacorpus.mirror.index import STUDY_KINDS, FileEntry, MirrorIndex
+from rnacorpus.mirror.listing import DownloadLink, ListingRow, directory_listing, download_page
+from rnacorpus.mirror.responses import (
     DerivedCache,
     Reply,
     bytes_reply,
@@ -23,7 +23,7 @@ from rnacorpus.harvester.mirror.responses import (
     gzip_into,
     tgz_into,
 )
-from rnacorpus.harvester.mirror.sniff import Kind
+from rnacorpus.mirror.sniff import Kind
 
 __all__ = ["GeoFiles"]
 

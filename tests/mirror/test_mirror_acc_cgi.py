@@ -11,7 +11,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import acc_cgi_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import requests
 
 from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import annot_url, family_soft_url, ncbi_counts_file_url, platform_soft_url
-from rnacorpus.harvester.mirror import MirrorServer
+from rnacorpus.mirror import MirrorServer
 
 
 @pytest.fixture(scope="module")

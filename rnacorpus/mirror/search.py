@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rnacorpus.harvester.mirror.query import DATE_FIELDS, Node, Op, Term, date_bounds, render
-from rnacorpus.harvester.mirror.records import GdsRecord
+from rnacorpus.mirror.query import DATE_FIELDS, Node, Op, Term, date_bounds, render
+from rnacorpus.mirror.records import GdsRecord
 
 __all__ = ["SearchResult", "search"]
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rnacorpus.harvester.mirror.sniff import Kind, Sniffed, sniff_file
+from rnacorpus.mirror.sniff import Kind, Sniffed, sniff_file
 
 __all__ = ["STUDY_KINDS", "FileEntry", "MirrorIndex"]
 
