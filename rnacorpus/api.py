@@ -24,7 +24,7 @@ from rnacorpus.pipeline.report import Progress, RunReport
 if TYPE_CHECKING:
     from rnacorpus.pipeline.refresh import RefreshReport
 
-__all__ = ["Catalog", "export", "harvest", "query", "refresh", "samples", "status", "verify_export"]
+__all__ = ["Catalog", "export", "harvest", "migrate", "query", "refresh", "samples", "status", "verify_export"]
 
 
 def _config(config: Config | None, **overrides: Any) -> Config:
@@ -123,3 +123,31 @@ def status(
 def samples(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, **filters: Any) -> pa.Table:
     """Samples by harmonized field, ancestor-aware: ``samples(tissue="brain", organism="mouse")``."""
     return Catalog.open(catalog, store).samples(**filters)
+
+
+def migrate(*, catalog: str | Path = "rnacorpus.duckdb") -> dict[str, Any]:
+    """Upgrade an older catalog's format in place, under the run lock (a harvest or refresh also does).
+
+    Returns ``{"catalog", "from_format", "to_format", "steps"}``; ``steps`` is empty when the catalog
+    was already current.
+    """
+    from rnacorpus.catalog.connection import writer
+    from rnacorpus.catalog.ddl import CATALOG_FORMAT
+    from rnacorpus.catalog.migrations import plan_migrations, read_format
+    from rnacorpus.errors import ConfigError
+    from rnacorpus.pipeline.lock import run_lock
+
+    path = Path(catalog)
+    if not path.exists():
+        raise ConfigError(f"no catalog at {path}", path=path)
+    with run_lock(path, "migrate"):
+        before = read_format(path)
+        steps = plan_migrations(before) if before is not None else []
+        with writer(path):
+            pass  # opening read-write runs the steps (rnacorpus.catalog.migrations)
+    return {
+        "catalog": str(path),
+        "from_format": before,
+        "to_format": CATALOG_FORMAT,
+        "steps": [{"to_format": s.to_format, "description": s.description} for s in steps],
+    }

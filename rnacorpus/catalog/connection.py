@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from rnacorpus.catalog.ddl import CATALOG_FORMAT, all_ddl
+from rnacorpus.catalog.migrations import apply_migrations, require_current
 from rnacorpus.errors import ConfigError, LockedError
 
 __all__ = [
@@ -73,17 +74,13 @@ def _with_lock_retry(
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    row = None
-    with contextlib.suppress(duckdb.CatalogException):
-        row = con.execute("SELECT value FROM catalog_versions WHERE key = 'catalog_format'").fetchone()
-    if row is not None and int(row[0]) > CATALOG_FORMAT:
-        raise ConfigError(
-            f"catalog format {row[0]} is newer than this rnacorpus understands ({CATALOG_FORMAT}); upgrade rnacorpus",
-            path=path,
-        )
+    """Create a new catalog, or migrate an older one in place (:mod:`.migrations`), then make sure every
+    registered table exists."""
+    apply_migrations(con, path)
     for statement in all_ddl(_extra_ddl):
         con.execute(statement)
-    if row is None:
+    stamped = con.execute("SELECT count(*) FROM catalog_versions WHERE key = 'catalog_format'").fetchone()
+    if stamped is None or not stamped[0]:
         con.execute(
             "INSERT OR REPLACE INTO catalog_versions VALUES ('catalog_format', ?, now())",
             [str(CATALOG_FORMAT)],
@@ -120,6 +117,11 @@ def connect_reader(
     con = _with_lock_retry(
         lambda: duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX_SETTINGS)), path, timeout
     )
+    try:
+        require_current(con, path)
+    except BaseException:
+        con.close()
+        raise
     if sandbox:
         # Order matters: allowed_directories can only be set while external access is still on.
         if store_dir is not None:

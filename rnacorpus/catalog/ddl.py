@@ -1,8 +1,9 @@
 """The catalog's tables: a stable, documented SQL surface (see README "SQL surface").
 
 Column names listed in the README are a contract with users; new columns may be added, none renamed.
-Every statement is idempotent (``IF NOT EXISTS``) so opening an older catalog upgrades it in place;
-``CATALOG_FORMAT`` is stamped in ``catalog_versions`` and a newer format refuses to open in older code.
+Every statement is idempotent (``IF NOT EXISTS``); ``CATALOG_FORMAT`` is stamped in ``catalog_versions``.
+A change of shape (a new column, key or data move) bumps ``CATALOG_FORMAT`` and adds one step to
+:data:`rnacorpus.catalog.migrations.MIGRATIONS`, which upgrades older catalogs in place.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 
 __all__ = ["CATALOG_FORMAT", "CORE_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
 
-#: bump when a table changes shape in a way older readers cannot handle
+#: bump (with a migration step) whenever a table changes shape
 CATALOG_FORMAT = 1
 
 #: harmonized per-sample columns (ontology + units); filled by the harmonize step, NULL when unknown

@@ -6,6 +6,7 @@ from rnacorpus.cli import (  # noqa: F401
     export_cmd,
     genes_cmd,
     harvest_cmd,
+    migrate_cmd,
     mirror_cmd,
     query_cmd,
     refresh_cmd,
