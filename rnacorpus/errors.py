@@ -8,6 +8,7 @@
     │   ├── RateLimitedError       HTTP 429 (retry_after seconds when the server said)
     │   ├── ServerError            HTTP 5xx
     │   └── TruncatedError         body shorter than announced, gzip stream cut short
+    ├── EmptyExportError           an export's selection left no sample (says which step removed them)
     ├── PermanentError             retrying will not help; the study is quarantined, the run goes on
     │   ├── NotFoundError          HTTP 404 / 410
     │   ├── HttpStatusError        any other 4xx
@@ -30,6 +31,7 @@ from typing import ClassVar
 __all__ = [
     "BadContentError",
     "ConfigError",
+    "EmptyExportError",
     "HttpStatusError",
     "LimitExceededError",
     "LockedError",
@@ -102,6 +104,12 @@ class RnacorpusError(Exception):
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+class EmptyExportError(RnacorpusError):
+    """Nothing to export: the message names the selection step that removed the last samples."""
+
+    kind = "empty_export"
 
 
 class TransientError(RnacorpusError):
