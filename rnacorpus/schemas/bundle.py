@@ -164,6 +164,12 @@ class ValueSpool:
     def __getstate__(self) -> object:
         raise TypeError("a ValueSpool lives in one process (an anonymous temp file); write its shards there")
 
+    def __copy__(self) -> ValueSpool:
+        return self  # rows written are never changed: copies of a bundle share its spool
+
+    def __deepcopy__(self, memo: dict[int, object]) -> ValueSpool:
+        return self
+
 
 @dataclass
 class SpooledMatrix:

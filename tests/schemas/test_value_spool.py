@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def test_the_spool_leaves_no_file_behind(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_spool_cannot_be_sent_to_another_process(tmp_path: Path) -> None:
+def test_a_spool_cannot_be_sent_to_another_process_but_copies_share_it(tmp_path: Path) -> None:
+    matrix = _spooled(np.ones((1, 2), np.float32), tmp_path)
     with pytest.raises(TypeError, match="one process"):
-        pickle.dumps(_spooled(np.ones((1, 2), np.float32), tmp_path))
+        pickle.dumps(matrix)
+    twin = copy.deepcopy(matrix)
+    assert twin.spool is matrix.spool and twin is not matrix
+    np.testing.assert_array_equal(twin.values, matrix.values)
