@@ -32,6 +32,9 @@ from rnacorpus.pipeline.metadata import harmonize_metadata  # noqa: E402
 from rnacorpus.schemas import Characteristic, StudyBundle  # noqa: E402
 from tests.harmonize.corpus_bundles import corpus_bundles  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_docs import replace_between  # noqa: E402
+
 DOCS = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- bench:harmonize -->", "<!-- /bench:harmonize -->"
 
@@ -68,13 +71,7 @@ def run(studies: list[StudyBundle], *, memoized: bool) -> float:
 
 
 def write_section(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    replace_between(DOCS, START, END, section)
 
 
 def main() -> None:

@@ -18,6 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+
+from rnacorpus.catalog.export_select import accession_table, registered
 
 __all__ = ["UNIT_KIND", "SplitUnits", "split_units"]
 
@@ -28,17 +32,26 @@ UNIT_KIND = "study"
 @dataclass
 class SplitUnits:
     kind: str
-    #: accession → unit key (every accession kept for export has one)
-    unit_of: dict[str, str] = field(default_factory=dict)
+    #: one row per accession kept for export, in the order asked: ``accession``, ``unit`` (its unit key)
+    units: pa.Table
     #: accession dropped as a repeat → the accession kept for the same physical sample
     duplicates: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def unit_of(self) -> dict[str, str]:
+        """accession → unit key, as a dict (for small selections and tests)."""
+        return dict(zip(self.units["accession"].to_pylist(), self.units["unit"].to_pylist(), strict=True))
 
-def split_units(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> SplitUnits:
-    """Unit key of each sample in ``accessions`` (and the repeats to drop; none yet)."""
-    rows = con.execute(
-        """SELECT accession, coalesce(study_accession, accession) FROM samples
-           WHERE accession IN (SELECT unnest(?::VARCHAR[]))""",
-        [list(accessions)],
-    ).fetchall()
-    return SplitUnits(kind=UNIT_KIND, unit_of={str(a): str(u) for a, u in rows})
+
+def split_units(con: duckdb.DuckDBPyConnection, accessions: pa.Table | Sequence[str]) -> SplitUnits:
+    """Unit key of each sample in ``accessions`` (a list, or a table with an ``accession`` column)
+    and the repeats to drop (none yet)."""
+    wanted = accessions if isinstance(accessions, pa.Table) else accession_table(list(accessions))
+    positions = pa.array(np.arange(wanted.num_rows, dtype=np.int64))
+    with registered(con, "_units_wanted", pa.table({"accession": wanted["accession"], "position": positions})):
+        units = con.sql(
+            """SELECT w.accession, coalesce(s.study_accession, w.accession) AS unit
+               FROM _units_wanted w JOIN samples s USING (accession)
+               ORDER BY w.position"""
+        ).to_arrow_table()
+    return SplitUnits(kind=UNIT_KIND, units=units.combine_chunks())
