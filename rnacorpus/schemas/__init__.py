@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from rnacorpus.schemas.bundle import ExpressionMatrix, SourceFile, StudyBundle
+from rnacorpus.schemas.links import DataFile, ExternalCharacteristic, SequencingRun
 from rnacorpus.schemas.models import (
     SCHEMA_VERSION,
     Annotation,
@@ -28,11 +29,14 @@ __all__ = [
     "Annotation",
     "Characteristic",
     "CrossRef",
+    "DataFile",
     "ExpressionMatrix",
     "ExpressionSource",
+    "ExternalCharacteristic",
     "ParseIssue",
     "Platform",
     "Sample",
+    "SequencingRun",
     "SourceFile",
     "Study",
     "StudyBundle",
@@ -50,6 +54,9 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "platform": Platform,
     "expression_source": ExpressionSource,
     "annotation": Annotation,
+    "sequencing_run": SequencingRun,
+    "data_file": DataFile,
+    "external_characteristic": ExternalCharacteristic,
 }
 
 
