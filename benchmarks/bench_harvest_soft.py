@@ -108,7 +108,7 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
-        result["profile"] = out.getvalue()
+        result["profile"] = out.getvalue().replace(f"{REPO}/", "")
     return result
 
 
