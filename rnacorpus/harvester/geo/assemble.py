@@ -73,7 +73,8 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse)
     _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
     annotation = next((f.path for f in files if f.role == "ncbi_annotation"), None)
-    _add_supplementary(bundle, [f for f in files if f.role in ("suppl", "suppl_archive")], limits, annotation)
+    suppl = [f for f in files if f.role.split(":", 1)[0] in ("suppl", "suppl_archive", "suppl_unavailable")]
+    _add_supplementary(bundle, suppl, limits, annotation)
     bundle.files = list(files)
     return bundle
 

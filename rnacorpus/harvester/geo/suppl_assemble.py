@@ -12,6 +12,9 @@ naming the file and the line or column, while the study and its other files load
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,8 +46,8 @@ __all__ = ["SUPPL_ROLES", "add_supplementary"]
 
 log = logging.getLogger(__name__)
 
-#: SourceFile roles the GEO source gives supplementary files and archives
-SUPPL_ROLES = ("suppl", "suppl_archive")
+#: SourceFile roles the GEO source gives supplementary files and archives (and files it could not get)
+SUPPL_ROLES = ("suppl", "suppl_archive", "suppl_unavailable")
 _SNIFF = 64 * 1024
 
 
@@ -53,7 +56,7 @@ class _Unit:
     """One readable file: a fetched file or an archive member."""
 
     name: str
-    data: str | IO[bytes]  # a cache path, or an archive member's spooled bytes
+    data: str  # a cache path, or a temp copy of an archive member
     container: str | None = None
 
 
@@ -94,7 +97,14 @@ def add_supplementary(
     """
     ctx = _Context(bundle, limits or SupplLimits())
     before = list(bundle.expression)
-    units = list(_units(files, ctx))
+    with tempfile.TemporaryDirectory(prefix="rnacorpus-suppl-") as scratch:
+        units = list(_units(files, ctx, Path(scratch)))
+        _read_units(units, ctx)
+    _verify(before, ctx, ncbi_annotation)
+    bundle.issues.extend(ctx.issues)
+
+
+def _read_units(units: list[_Unit], ctx: _Context) -> None:
     per_sample: list[SupplTable] = []
     mtx: dict[str, dict[str, _Unit]] = {}
     for unit in units:
@@ -122,8 +132,6 @@ def add_supplementary(
     _per_sample_matrices(per_sample, ctx)
     for gsm, parts in mtx.items():
         _mtx_matrix(gsm, parts, ctx)
-    _verify(before, ctx, ncbi_annotation)
-    bundle.issues.extend(ctx.issues)
 
 
 def _verify(before: list[ExpressionMatrix], ctx: _Context, ncbi_annotation: str | None) -> None:
@@ -188,15 +196,28 @@ def _ncbi_translations(path: str) -> dict[str, dict[str, str]]:
 # -- inputs -------------------------------------------------------------------------------------
 
 
-def _units(files: Sequence[SourceFile], ctx: _Context) -> Iterator[_Unit]:
+def _units(files: Sequence[SourceFile], ctx: _Context, scratch: Path) -> Iterator[_Unit]:
+    """Fetched files, then archive members copied to temp files of our own naming (never the
+    member's: its name is only a label), skipping members fetched on their own already."""
+    fetched = {_archive_name(item) for item in files if item.role == "suppl"}
     for item in files:
         name = _archive_name(item)
+        if item.role == "suppl_unavailable":
+            kind = urlsplit(item.url).fragment or "error"
+            ctx.issue("suppl_not_fetched", f"listed by GEO but not fetched ({kind})", file=name, level="warning")
+            continue
         if item.role == "suppl":
             yield _Unit(name, item.path)
             continue
         try:
             for member in iter_archive_members(item.path, name=name, wanted=_wanted_member, limits=ctx.limits):
-                yield _Unit(member.name, member.data, container=name)
+                with member.data:
+                    if member.name in fetched:
+                        continue
+                    fd, temp = tempfile.mkstemp(dir=scratch, suffix=".member")
+                    with os.fdopen(fd, "wb") as out:
+                        shutil.copyfileobj(member.data, out, 1 << 20)
+                yield _Unit(member.name, temp, container=name)
         except RnacorpusError as exc:
             ctx.issue("suppl_archive_refused", exc.message, file=name)
 
@@ -205,9 +226,7 @@ def _wanted_member(name: str) -> bool:
     return classify_name(name)[0] in FETCHED_CATEGORIES
 
 
-def _source(unit: _Unit) -> str | IO[bytes]:
-    if not isinstance(unit.data, str):
-        unit.data.seek(0)
+def _source(unit: _Unit) -> str:
     return unit.data
 
 
@@ -219,10 +238,8 @@ def _category(unit: _Unit, ctx: _Context) -> str | None:
         source = _source(unit)
         if _raw_head(source).startswith(b"PK\x03\x04") and unit.name.lower().endswith((".xlsx", ".xlsm")):
             return category  # a workbook: the Excel reader judges its content
-        stream = open_decompressed(source, name=unit.name, limits=ctx.limits)
-        head = stream.read(_SNIFF)
-        if isinstance(source, str):
-            stream.close()
+        with open_decompressed(source, name=unit.name, limits=ctx.limits) as stream:
+            head = stream.read(_SNIFF)
     except RnacorpusError as exc:
         ctx.issue("suppl_file_quarantined", exc.message, file=unit.name)
         return None
@@ -500,8 +517,7 @@ def _mtx_matrix(gsm: str, parts: dict[str, _Unit], ctx: _Context) -> None:
 
 
 def _as_stream(unit: _Unit) -> IO[bytes]:
-    source = _source(unit)
-    return Path(source).open("rb") if isinstance(source, str) else source
+    return Path(unit.data).open("rb")
 
 
 def _unique(ids: list[str], values: npt.NDArray[np.float32]) -> tuple[list[str], npt.NDArray[np.float32], int]:

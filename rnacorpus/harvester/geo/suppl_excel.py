@@ -39,10 +39,9 @@ def _numeric_positions(row: tuple[Any, ...]) -> frozenset[int]:
 
 
 def _data_start(rows: list[tuple[Any, ...]]) -> int:
-    """The first row with numbers in the same columns as the row after it (header rows hold names)."""
+    """The first row with a number beside its ID (header rows hold names, band rows labels)."""
     for i, row in enumerate(rows[:_HEADER_SCAN]):
-        here = _numeric_positions(row)
-        if here and (i + 1 == len(rows) or here == _numeric_positions(rows[i + 1])):
+        if _numeric_positions(row):
             return i
     raise ParseError(f"no row of numbers in the first {_HEADER_SCAN} rows of the sheet")
 

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from rnacorpus.errors import NotFoundError
+from rnacorpus.errors import NotFoundError, PermanentError
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.suppl_discovery import SupplFile, parse_filelist, parse_listing, plan_supplementary
 from rnacorpus.schemas import SourceFile
@@ -22,11 +22,20 @@ if TYPE_CHECKING:
     from rnacorpus.config import Config
     from rnacorpus.harvester.http import HttpClient
 
-__all__ = ["expect_for", "fetch_supplementary"]
+__all__ = ["UNAVAILABLE", "expect_for", "fetch_supplementary", "unavailable"]
 
 log = logging.getLogger(__name__)
 
 Getter = Callable[[str, str, str], tuple[SourceFile, bool]]  # (role, url, expect) -> file, changed
+
+
+#: role of a planned file GEO did not serve (becomes a parse issue); the error kind rides in the URL's
+#: fragment, which the study's content key ignores (a 404 and an offline miss are the same input)
+UNAVAILABLE = "suppl_unavailable"
+
+
+def unavailable(url: str, kind: str) -> tuple[SourceFile, bool]:
+    return SourceFile(url=f"{url}#{kind}", path="", sha256="", size=0, role=UNAVAILABLE), False
 
 
 def expect_for(name: str) -> str:
@@ -78,8 +87,13 @@ def fetch_supplementary(
             yield get(role, item.url, expect_for(item.name))
         except NotFoundError:
             if item.container is None:
-                raise
-            missing.append(item)
+                yield unavailable(item.url, "not_found")
+            else:
+                missing.append(item)
+        except PermanentError as exc:
+            # one bad file (an HTML page, a bomb, a cut archive) is that file's problem, not the study's
+            log.warning("%s: %s not fetched: %s", gse, item.name, exc)
+            yield unavailable(item.url, exc.kind)
     archive = next((f for f in plan.files if f.name == f"{gse}_RAW.tar"), None)
     if missing and archive is not None and archive.url and not archive.fetch:
         if archive.size is not None and archive.size > config.max_suppl_file_bytes:

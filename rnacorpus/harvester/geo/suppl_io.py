@@ -126,7 +126,7 @@ def open_decompressed(
             return raw
         inner: BinaryIO
         if kind == "gzip":
-            inner = cast(BinaryIO, _gzip_module.GzipFile(fileobj=raw))
+            inner = cast(BinaryIO, _gzip_module.GzipFile(fileobj=raw, mode="rb"))
         elif kind == "bz2":
             inner = cast(BinaryIO, bz2.BZ2File(raw))
         elif kind == "xz":

@@ -46,7 +46,7 @@ MATCH_CONFIDENCE = {
     "tokens": 0.75,
 }
 _LEVELS = ("exact", "normalized", "affixes", "tokens")
-_GSM = re.compile(r"(?<![A-Za-z0-9])(GSM\d{3,})(?!\d)")
+_GSM = re.compile(r"(?<![A-Za-z0-9])(GSM\d+)(?!\d)")
 _SEPARATORS = re.compile(r"[\s_\-.,;:/\\()\[\]{}#|+]+")
 _FILE_ENDINGS = re.compile(
     r"(\.(sorted|sort|dedup|markdup|unique|filtered))*"
