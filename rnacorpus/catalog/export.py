@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,23 +24,34 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
-from rnacorpus.catalog.export_select import ShardChoice, choose_shards, sample_metadata, withdrawn_samples
+from rnacorpus.catalog.export_select import (
+    ShardChoice,
+    choose_shards,
+    sample_metadata,
+    select_accessions,
+    withdrawn_samples,
+)
 from rnacorpus.catalog.normalize import NormalizationRule, get_rule
 from rnacorpus.catalog.store import VALUE_WRITE_OPTIONS
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.outfolder import FolderKind, build_folder, inspect_target
 from rnacorpus.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from rnacorpus.catalog.api import Catalog
 
-__all__ = ["MANIFEST_NAME", "ExportResult", "export_training_set", "verify_export"]
+__all__ = ["EXPORT_FOLDER", "MANIFEST_NAME", "ExportResult", "export_training_set", "verify_export"]
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
 EXPORT_FORMAT = "rnacorpus-export/1"
 _SPLIT_NAMES = ("train", "validation", "test")
+#: an export folder: replaced only when its manifest lists every file in it, and only with --overwrite
+EXPORT_FOLDER = FolderKind(
+    listing=MANIFEST_NAME, format_prefix="rnacorpus-export/", what="rnacorpus export", overwrite_flag="--overwrite"
+)
 
 
 @dataclass
@@ -115,9 +125,9 @@ def export_training_set(
     if level not in {"auto", "gene", "feature"}:
         raise ConfigError("level must be auto, gene or feature")
     rule = get_rule(normalize)
-    _prepare_out_dir(out_dir, overwrite)
-    accessions = catalog.sample_accessions(where)
     with catalog.connect() as con:
+        accessions = select_accessions(con, where)
+        inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
         gone = withdrawn_samples(con, accessions)
         choices, missing = choose_shards(con, [a for a in accessions if a not in gone], level)
         withdrawn = sorted(gone)
@@ -130,36 +140,37 @@ def export_training_set(
     features = _target_features(choices, genes)
     target_index = pd.Index(features)
     split_of = {acc: study_split(row["study_accession"] or acc, splits, seed) for acc, row in metadata.items()}
-    expression_path = out_dir / "expression.parquet"
-    n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path, rule)
-    files = [
-        _file_entry(out_dir, expression_path, n_rows),
-        _file_entry(out_dir, _write_samples(out_dir / "samples.parquet", metadata, split_of, choices), len(metadata)),
-        _file_entry(out_dir, _write_features(out_dir / "features.parquet", features), len(features)),
-    ]
-    manifest = {
-        "format": EXPORT_FORMAT,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "rnacorpus_version": __version__,
-        "schema_version": SCHEMA_VERSION,
-        "catalog": {"path": str(catalog.path), "versions": versions},
-        "query": {"where": where, "genes": list(genes) if genes is not None else None, "level": level},
-        "normalization": {
-            "rule": rule.name,
-            "description": rule.description,
-            "refused": [{"sample": acc, **why} for acc, why in sorted(refused.items())],
-        },
-        "splits": {"by": "study", "fractions": dict(zip(_SPLIT_NAMES, splits, strict=False)), "seed": seed},
-        "n_samples": n_rows,
-        "n_features": len(features),
-        "samples": [s for c in choices for s in c.samples],
-        "skipped_without_expression": missing,
-        "skipped_withdrawn": withdrawn,
-        "files": files,
-    }
+    with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
+        expression_path = tmp / "expression.parquet"
+        n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path, rule)
+        files = [
+            _file_entry(tmp, expression_path, n_rows),
+            _file_entry(tmp, _write_samples(tmp / "samples.parquet", metadata, split_of, choices), len(metadata)),
+            _file_entry(tmp, _write_features(tmp / "features.parquet", features), len(features)),
+        ]
+        manifest = {
+            "format": EXPORT_FORMAT,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "rnacorpus_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "catalog": {"path": str(catalog.path), "versions": versions},
+            "query": {"where": where, "genes": list(genes) if genes is not None else None, "level": level},
+            "normalization": {
+                "rule": rule.name,
+                "description": rule.description,
+                "refused": [{"sample": acc, **why} for acc, why in sorted(refused.items())],
+            },
+            "splits": {"by": "study", "fractions": dict(zip(_SPLIT_NAMES, splits, strict=False)), "seed": seed},
+            "n_samples": n_rows,
+            "n_features": len(features),
+            "samples": [s for c in choices for s in c.samples],
+            "skipped_without_expression": missing,
+            "skipped_withdrawn": withdrawn,
+            "files": files,
+        }
+        with atomic_write(tmp / MANIFEST_NAME) as handle:
+            handle.write(json.dumps(manifest, indent=2, default=str).encode())
     manifest_path = out_dir / MANIFEST_NAME
-    with atomic_write(manifest_path) as handle:
-        handle.write(json.dumps(manifest, indent=2, default=str).encode())
     return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing, sorted(refused), withdrawn)
 
 
@@ -194,14 +205,6 @@ def _without(choices: list[ShardChoice], refused: set[str]) -> list[ShardChoice]
             choice.samples = [choice.samples[i] for i in keep]
             kept.append(choice)
     return kept
-
-
-def _prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not overwrite and not (out_dir / MANIFEST_NAME).exists():
-            raise ConfigError(f"{out_dir} exists and is not an rnacorpus export; choose an empty folder", path=out_dir)
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
 
 def _write_expression(

@@ -23,7 +23,10 @@ from rnacorpus.cli.render import stdout_console
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="output folder (created; must be empty or an old export)")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="output folder: new or empty (an earlier export is replaced only with --overwrite)"),
+    ],
     where: Annotated[str | None, typer.Option("--where", help="SQL predicate on samples")] = None,
     genes: Annotated[
         Path | None, typer.Option("--genes", help="file with one feature/gene ID per line: the column order")
@@ -33,6 +36,9 @@ def export(
         str, typer.Option("--normalize", help="none | log1p_cpm | log1p_tpm (samples it cannot convert are listed)")
     ] = "none",
     seed: Annotated[str, typer.Option("--seed", help="seed of the study-level split")] = "rnacorpus",
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace --out when it holds an earlier rnacorpus export (only then)")
+    ] = False,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     json_output: JsonOpt = False,
@@ -53,7 +59,7 @@ def export(
         level=level,
         normalize=normalize,
         seed=seed,
-        overwrite=True,
+        overwrite=overwrite,
     )
     if json_output:
         emit_json(result.to_dict())

@@ -9,22 +9,31 @@ nothing changes.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rnacorpus import __version__
 from rnacorpus.catalog.api import Catalog
+from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
 from rnacorpus.demo.files import write_demo_archive
+from rnacorpus.fileio import atomic_write
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.mirror import MirrorServer
+from rnacorpus.outfolder import FolderKind, build_folder
 from rnacorpus.pipeline.harvest import harvest
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 
-__all__ = ["DEMO_QUERY", "DemoResult", "run_demo"]
+__all__ = ["DEMO_FOLDER", "DEMO_QUERY", "DemoResult", "run_demo"]
+
+#: a demo folder: a new run replaces it only when its listing names every file in it (all ours)
+DEMO_FOLDER = FolderKind(
+    listing="rnacorpus-demo.json", format_prefix="rnacorpus-demo/", what="rnacorpus demo folder", overwrite_flag=None
+)
 
 #: what the demo shows after loading: one row per study, harmonized fields side by side
 DEMO_QUERY = """
@@ -77,21 +86,33 @@ def run_demo(
     *,
     progress: Progress | None = None,
     say: Callable[[str], None] = lambda _: None,
-    fresh: bool = True,
 ) -> DemoResult:
-    """Run the demo in ``folder`` (wiped first when ``fresh``); returns what each step produced."""
-    if fresh and folder.exists():
-        shutil.rmtree(folder)
+    """Run the demo into ``folder``; returns what each step produced.
+
+    The demo is built in a new folder beside ``folder`` and renamed into place when it is done. An
+    existing ``folder`` must be empty or an earlier demo (its ``rnacorpus-demo.json`` lists every
+    file in it); anything else is refused before a file is written (:mod:`rnacorpus.outfolder`).
+    """
+    final = Path.cwd() / folder  # absolute, symlinks kept: the folder is renamed into place as named
     result = DemoResult(folder=folder)
-    result.files = write_demo_archive(folder / "archive")
-    say(f"1/5 wrote {len(result.files)} GEO-format files for 4 series under {folder / 'archive'}")
-    with MirrorServer(folder / "archive") as mirror:
+    with build_folder(final, DEMO_FOLDER, overwrite=True) as work:
+        _run_steps(work, final, result, progress, say)
+        _write_listing(work)
+    return result
+
+
+def _run_steps(
+    work: Path, final: Path, result: DemoResult, progress: Progress | None, say: Callable[[str], None]
+) -> None:
+    result.files = [final / p.relative_to(work) for p in write_demo_archive(work / "archive")]
+    say(f"1/5 wrote {len(result.files)} GEO-format files for 4 series under {final / 'archive'}")
+    with MirrorServer(work / "archive") as mirror:
         result.mirror_url = mirror.url
         say(f"2/5 mirror serving them on {mirror.url} under GEO's URL paths")
         config = Config(
-            catalog_path=folder / "rnacorpus.duckdb",
-            store_dir=folder / "store",
-            cache_dir=folder / "cache",
+            catalog_path=work / "rnacorpus.duckdb",
+            store_dir=work / "store",
+            cache_dir=work / "cache",
             mirror=mirror.url,
         )
         query = DiscoveryQuery(since=dt.date(2024, 1, 1))
@@ -100,13 +121,32 @@ def run_demo(
         catalog = Catalog.open(config.catalog_path)
         result.rows = catalog.sql(DEMO_QUERY).to_pylist()
         say("4/5 query: " + DEMO_QUERY.strip().splitlines()[0] + " …")
-        out = folder / "export"
-        result.export = catalog.export(out, where="organism_taxid = 9606", level="gene", overwrite=True)
+        out = work / "export"
+        result.export = catalog.export(out, where="organism_taxid = 9606", level="gene")
         result.problems = verify_export(out)
+        result.export.out_dir = final / "export"
         say(
-            f"5/5 exported {result.export.n_samples} human samples × {result.export.n_features} genes to {out}; "
+            f"5/5 exported {result.export.n_samples} human samples × {result.export.n_features} genes to "
+            f"{final / 'export'}; "
             + ("manifest checksums verified" if not result.problems else f"{len(result.problems)} problems")
         )
         result.second = harvest(config=config, query=query)
         say(f"again: {result.second.summary_line()}")
-    return result
+    _record_final_store(config.catalog_path, final / "store")
+
+
+def _record_final_store(catalog_path: Path, store_dir: Path) -> None:
+    """The catalog records where its store is; point it at the folder's final name before the rename."""
+    with writer(catalog_path) as con:
+        con.execute("UPDATE catalog_versions SET value = ? WHERE key = 'store_dir'", [str(store_dir)])
+
+
+def _write_listing(work: Path) -> None:
+    """``rnacorpus-demo.json``: every file the demo wrote, so a later run may replace exactly those."""
+    files = sorted(
+        ({"path": p.relative_to(work).as_posix(), "bytes": p.stat().st_size} for p in work.rglob("*") if p.is_file()),
+        key=lambda e: str(e["path"]),
+    )
+    listing = {"format": "rnacorpus-demo/1", "rnacorpus_version": __version__, "files": files}
+    with atomic_write(work / DEMO_FOLDER.listing) as handle:
+        handle.write(json.dumps(listing, indent=1).encode())

@@ -39,7 +39,15 @@ from rnacorpus.harvester.geo.suppl_singlecell import (
     records_say_single_cell,
 )
 from rnacorpus.harvester.geo.suppl_verify import verify_against
-from rnacorpus.schemas import ColumnMatch, ExpressionMatrix, ExpressionSource, ParseIssue, SourceFile, StudyBundle
+from rnacorpus.schemas import (
+    ColumnMatch,
+    ExpressionMatrix,
+    ExpressionSource,
+    MatrixLike,
+    ParseIssue,
+    SourceFile,
+    StudyBundle,
+)
 from rnacorpus.schemas.models import ExpressionKind
 
 __all__ = ["SUPPL_ROLES", "add_supplementary"]
@@ -134,15 +142,16 @@ def _read_units(units: list[_Unit], ctx: _Context) -> None:
         _mtx_matrix(gsm, parts, ctx)
 
 
-def _verify(before: list[ExpressionMatrix], ctx: _Context, ncbi_annotation: str | None) -> None:
+def _verify(before: Sequence[MatrixLike], ctx: _Context, ncbi_annotation: str | None) -> None:
     """Check each new matrix against GEO's own values, then against the other authors' files."""
-    added = [m for m in ctx.bundle.expression if all(m is not b for b in before)]
+    added = [m for m in ctx.bundle.expression if isinstance(m, ExpressionMatrix) and all(m is not b for b in before)]
     translations = _ncbi_translations(ncbi_annotation) if ncbi_annotation else {}
     bad: dict[int, list[str]] = {}
     for matrix in added:
         if matrix.source.kind != "supplementary":
             continue  # a pseudo-bulk is a sum of cells; GEO's values of the same sample are not its equal
-        for reference in [*before, *(m for m in added if m is not matrix and m.source.kind == "supplementary")]:
+        others = [m for m in added if m is not matrix and m.source.kind == "supplementary"]
+        for reference in [*before, *others]:
             translate = (
                 translations.get(matrix.source.feature_id_kind) if reference.source.kind == "ncbi_counts" else None
             )

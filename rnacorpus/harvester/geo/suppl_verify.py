@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rnacorpus.schemas import ExpressionMatrix
+from rnacorpus.schemas import ExpressionMatrix, MatrixLike
 
 __all__ = ["MARGIN", "MIN_SHARED_FEATURES", "Mismatch", "verify_against"]
 
@@ -55,9 +55,17 @@ def _ranks(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return out
 
 
+def _values(matrix: MatrixLike) -> npt.NDArray[np.float32]:
+    """All of a matrix's values (a streamed one is gathered chunk by chunk)."""
+    if isinstance(matrix, ExpressionMatrix):
+        return matrix.values
+    chunks = [chunk.values for chunk in matrix.chunks()]
+    return np.vstack(chunks) if chunks else np.empty((0, len(matrix.feature_ids)), np.float32)
+
+
 def verify_against(
     matrix: ExpressionMatrix,
-    reference: ExpressionMatrix,
+    reference: MatrixLike,
     *,
     reference_translation: Mapping[str, str] | None = None,
 ) -> tuple[list[Mismatch], float | None]:
@@ -77,7 +85,7 @@ def verify_against(
     their_cols = pd.Index(theirs[theirs_unique]).get_indexer(common)
     our_rows = [matrix.sample_accessions.index(s) for s in shared]
     a = matrix.values[our_rows][:, np.flatnonzero(ours_unique)[our_cols]]
-    b = reference.values[:, np.flatnonzero(theirs_unique)[their_cols]]
+    b = _values(reference)[:, np.flatnonzero(theirs_unique)[their_cols]]
     keep = np.isfinite(a).all(axis=0) & np.isfinite(b).all(axis=0)
     if keep.sum() < MIN_SHARED_FEATURES:
         return [], None
