@@ -1,6 +1,6 @@
 """``rnacorpus demo``: the whole product on one machine, offline, through the real HTTP path.
 
-Steps: write GEO-format files for four series → serve them on loopback with the mirror under GEO's
+Steps: write GEO-format files for five series → serve them on loopback with the mirror under GEO's
 URL paths → discover them through E-utilities and harvest them (the same code that talks to NCBI)
 → query the catalog → export a split training set, verify its manifest and read a few batches back
 through ``rnacorpus.read.iter_batches`` → harvest again to show that nothing changes.
@@ -120,7 +120,7 @@ def _run_steps(
     work: Path, final: Path, result: DemoResult, progress: Progress | None, say: Callable[[str], None]
 ) -> None:
     result.files = [final / p.relative_to(work) for p in write_demo_archive(work / "archive")]
-    say(f"1/5 wrote {len(result.files)} GEO-format files for 4 series under {final / 'archive'}")
+    say(f"1/5 wrote {len(result.files)} GEO-format files for 5 series under {final / 'archive'}")
     with MirrorServer(work / "archive") as mirror:
         result.mirror_url = mirror.url
         say(f"2/5 mirror serving them on {mirror.url} under GEO's URL paths")
