@@ -110,7 +110,7 @@ def _matrix_text(bundle: StudyBundle, seed: int) -> str:
     means = np.exp(rng.normal(3.0, 2.0, len(genes.ensembl)))
     order = rng.permutation(len(bundle.samples))
     header = [f"Lib_{bundle.samples[j].description}_S{k + 1}" for k, j in enumerate(order)]
-    knockout = np.array([bundle.samples[j].description.startswith("KO") for j in order])  # type: ignore[union-attr]
+    knockout = np.array([str(bundle.samples[j].description).startswith("KO") for j in order])
     shift = np.where(knockout[:, None], np.r_[np.full(50, -2.0), np.zeros(len(means) - 50)][None, :], 0.0)
     lam = means[None, :] * rng.uniform(0.7, 1.3, (len(order), 1)) * np.exp(shift)
     counts = rng.negative_binomial(5, 5 / (5 + lam)).T
