@@ -70,7 +70,7 @@ def add_column(con: duckdb.DuckDBPyConnection, table: str, column: str, sql_type
 
 
 def _column_matches(con: duckdb.DuckDBPyConnection) -> None:
-    """Format 2: where each sample's values were found in an author's file (supplementary shards).
+    """Format 3: where each sample's values were found in an author's file (supplementary shards).
 
     Rows loaded before have no such file: NULL, except that values read from GEO's own tables are
     placed by accession, which the load now records as ``match_method = 'accession'``.
@@ -87,9 +87,21 @@ def _column_matches(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _identity_step(con: duckdb.DuckDBPyConnection) -> None:
+    from rnacorpus.catalog.migrate_identity import migrate_to_identity
+
+    migrate_to_identity(con)
+
+
 #: every step, in order; ``MIGRATIONS[-1].to_format`` is ``CATALOG_FORMAT`` (a test checks)
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(2, "expression_samples: source_columns, match_method, match_confidence, n_cells", _column_matches),
+    Migration(
+        2,
+        "one identity per physical sample: samples.sample_id, accessions, study_links, runs_sequencing, "
+        "absorbed_studies, data_files, external_characteristics",
+        _identity_step,
+    ),
+    Migration(3, "expression_samples: source_columns, match_method, match_confidence, n_cells", _column_matches),
 )
 
 

@@ -1,4 +1,4 @@
-"""Format 2 adds where each sample's values were found (supplementary files) to expression_samples."""
+"""Format 3 adds where each sample's values were found (supplementary files) to expression_samples."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from rnacorpus.catalog.migrations import stored_format
 from tests.catalog.catalog_fixtures import restore_catalog
 
 
-def test_a_format1_catalog_gains_the_match_columns_and_its_rows_are_placed_by_accession(tmp_path: Path) -> None:
-    path = restore_catalog(1, tmp_path / "old.duckdb")
+def test_a_format2_catalog_gains_the_match_columns_and_its_rows_are_placed_by_accession(tmp_path: Path) -> None:
+    path = restore_catalog(2, tmp_path / "old.duckdb")
     with writer(path) as con:
-        assert stored_format(con) >= 2
+        assert stored_format(con) == 3
         columns = {r[0] for r in con.execute("DESCRIBE expression_samples").fetchall()}
         assert {"source_columns", "match_method", "match_confidence", "n_cells"} <= columns
         rows = con.execute(
