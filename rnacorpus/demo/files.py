@@ -10,7 +10,6 @@ import numpy as np
 from isal import igzip
 
 from rnacorpus.demo.studies import demo_studies
-from rnacorpus.demo.suppl_study import write_suppl_study
 from rnacorpus.fileio import atomic_write
 from rnacorpus.harmonize.genes import load_reference
 from rnacorpus.harvester.geo.writer import write_family_soft, write_series_matrix
@@ -96,5 +95,4 @@ def write_demo_archive(folder: Path, seed: int = 7) -> list[Path]:
     annotation = folder / "Human.GRCh38.p13.annot.tsv.gz"
     write_ncbi_annotation(9606, annotation)
     written.append(annotation)
-    written += write_suppl_study(folder)  # values only in an author's matrix (demo/suppl_study.py)
     return written

@@ -21,6 +21,7 @@ from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
 from rnacorpus.demo.files import write_demo_archive
+from rnacorpus.demo.suppl_study import write_suppl_study
 from rnacorpus.fileio import atomic_write
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.mirror import MirrorServer
@@ -119,7 +120,8 @@ def run_demo(
 def _run_steps(
     work: Path, final: Path, result: DemoResult, progress: Progress | None, say: Callable[[str], None]
 ) -> None:
-    result.files = [final / p.relative_to(work) for p in write_demo_archive(work / "archive")]
+    written = write_demo_archive(work / "archive") + write_suppl_study(work / "archive")  # suppl: issue 16
+    result.files = [final / p.relative_to(work) for p in written]
     say(f"1/5 wrote {len(result.files)} GEO-format files for 5 series under {final / 'archive'}")
     with MirrorServer(work / "archive") as mirror:
         result.mirror_url = mirror.url
