@@ -7,6 +7,12 @@
 * the label contradicts the numbers → the numbers win, confidence down, and the evidence says so
   (an "RMA" label on values up to 40 000 is exponentiated RMA, not log2).
 
+The whole matrix is evidence too: when (nearly) every feature has a mean ≈ 0 over ≥ 3 samples
+(|mean| ≤ 0.05 × its spread for 90% of features), the values were centred per gene — z-scores or
+gene-centred logs — and every column is ``centered``, even when each column alone shows a floor
+(genes with many zeros all become the same negative value). Columns are analysed in blocks
+(:func:`~rnacorpus.harmonize.units.stats.block_stats`); nothing loops over values in Python.
+
 Array-intensity labels (RMA, MAS5, "signal") name a family: the scale comes from the numbers.
 """
 
@@ -20,7 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
-from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, numeric_call
+from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
+from rnacorpus.harmonize.units.stats import block_stats
 from rnacorpus.schemas.bundle import ExpressionMatrix
 
 __all__ = [
@@ -96,8 +103,7 @@ def _weigh(numbers: NumericCall, hint: LabelHint) -> tuple[str, bool, float, lis
     return unit, is_log, confidence, notes
 
 
-def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequence[str]) -> UnitCall:
-    numbers = numeric_call(values)
+def _call(column: str, numbers: NumericCall, labels: Sequence[str]) -> UnitCall:
     hint = read_labels(labels)
     unit, is_log, confidence, notes = _weigh(numbers, hint)
     if unit == "unknown":
@@ -108,23 +114,98 @@ def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequenc
     )
 
 
-def _fill_from_other_samples(values: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating], list[int]]:
-    """Missing cells take the same feature's value from another sample of the matrix.
+def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequence[str]) -> UnitCall:
+    return _call(column, numeric_call(values), labels)
+
+
+def _first_donors(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating] | None:
+    """Per feature, the value of the first sample (in matrix order) that has one; None without gaps.
 
     Scale checks rest on column sums (TPM/CPM sum to 1e6); a missing top gene can take a fifth of
     that sum with it, and other samples of the same study know roughly what it held. Filling with a
     real neighbouring value (not a mean) keeps integers integers. Cells missing in every sample stay
-    missing. Returns the filled copy and, per sample, how many cells were filled.
+    missing.
     """
-    missing = np.isnan(values)
-    if values.shape[0] < 2 or not missing.any():
-        return values, [0] * values.shape[0]
-    filled = values.copy()
-    for donor in range(values.shape[0]):
-        take = np.isnan(filled) & ~missing[donor]
-        filled[take] = np.broadcast_to(values[donor], values.shape)[take]
-    counts = (missing & ~np.isnan(filled)).sum(axis=1)
-    return filled, [int(c) for c in counts]
+    if values.shape[0] < 2:
+        return None
+    present = ~np.isnan(values)
+    if present.all():
+        return None
+    first = np.argmax(present, axis=0)
+    return np.asarray(values[first, np.arange(values.shape[1])])
+
+
+@dataclass
+class _FeatureMoments:
+    """Per-feature count, sum and sum of squares over the samples seen so far (for row centring)."""
+
+    n: npt.NDArray[np.int64]
+    total: npt.NDArray[np.float64]
+    squares: npt.NDArray[np.float64]
+
+    @classmethod
+    def empty(cls, width: int) -> _FeatureMoments:
+        return cls(np.zeros(width, np.int64), np.zeros(width), np.zeros(width))
+
+    def add(self, block: npt.NDArray[np.floating]) -> None:
+        finite = np.isfinite(block)
+        values = np.where(finite, block, 0).astype(np.float64)
+        self.n += finite.sum(axis=0)
+        self.total += values.sum(axis=0)
+        self.squares += np.square(values).sum(axis=0)
+
+    def row_centred(self) -> str | None:
+        """Evidence that every feature was centred over the samples (z-scores, gene-centred logs)."""
+        enough = self.n >= _MIN_CENTRED_SAMPLES
+        if enough.mean() < 0.5:
+            return None
+        n = self.n[enough].astype(np.float64)
+        mean = self.total[enough] / n
+        variance = np.maximum(self.squares[enough] / n - mean**2, 0.0)
+        sd = np.sqrt(variance)
+        flat = sd <= 1e-6
+        centred = np.where(flat, np.abs(mean) <= 1e-6, np.abs(mean) <= _CENTRED_MEAN * sd)
+        varying = ~flat
+        if varying.mean() < 0.5 or centred.mean() < _CENTRED_SHARE:
+            return None
+        # z-scores have sd 1 per feature (population or sample sd); gene-centred logs keep their spread
+        n_var = n[varying]
+        sample_sd = sd[varying] * np.sqrt(n_var / np.maximum(n_var - 1, 1))
+        unit_sd = max(np.mean(np.abs(sd[varying] - 1) < 0.05), np.mean(np.abs(sample_sd - 1) < 0.05))
+        kind = "per-gene z-scores (sd ≈ 1)" if unit_sd >= 0.9 else "row-centred values"
+        return f"{centred.mean():.0%} of {int(enough.sum())} features have a mean ≈ 0 over the samples: {kind}"
+
+
+#: features need this many samples before their mean over samples says anything
+_MIN_CENTRED_SAMPLES = 3
+#: |mean over samples| below this share of the feature's spread counts as centred
+_CENTRED_MEAN = 0.05
+#: share of features that must be centred
+_CENTRED_SHARE = 0.9
+#: sample columns analysed together (bounds the float64 working copies)
+_BLOCK_ROWS = 128
+
+
+def _numeric_calls(values: npt.NDArray[np.floating]) -> list[NumericCall]:
+    """The numbers' call per sample column, a block of columns at a time; a matrix whose features
+    are centred over its samples makes every column ``centered`` (one column alone cannot show it)."""
+    calls: list[NumericCall] = []
+    stats = []
+    moments = _FeatureMoments.empty(values.shape[1])
+    signed = True
+    for start in range(0, values.shape[0], _BLOCK_ROWS):
+        block = values[start : start + _BLOCK_ROWS]
+        block_calls = block_stats(block)
+        stats.extend(block_calls)
+        calls.extend(numeric_call_from(block[i], s) for i, s in enumerate(block_calls))
+        # features centred over the samples take both signs: a block without negatives rules it out
+        signed = signed and any(s.n and s.frac_negative > 0 for s in block_calls)
+        if signed:
+            moments.add(block)
+    centred = moments.row_centred() if signed and values.shape[0] >= _MIN_CENTRED_SAMPLES else None
+    if centred is None:
+        return calls
+    return [call if s.n < 3 else centered_call(s, centred) for call, s in zip(calls, stats, strict=True)]
 
 
 def detect_units_in_values(
@@ -138,19 +219,23 @@ def detect_units_in_values(
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     per_column = column_labels or {}
-    filled, n_filled = _fill_from_other_samples(values)
+    donors: npt.NDArray[np.floating] | None = None
     calls = []
-    for i, name in enumerate(columns):
+    for i, (name, numbers) in enumerate(zip(columns, _numeric_calls(values), strict=True)):
         # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
         labels = [*per_column.get(name, ()), *label_evidence]
-        call = detect_column(name, values[i], labels)
-        if n_filled[i] and call.unit == "fpkm":
+        call = _call(name, numbers, labels)
+        missing = np.isnan(values[i]) if call.unit == "fpkm" else None
+        if missing is not None and missing.any():
             # FPKM is what a per-million column looks like once missing cells took part of its sum;
             # the filled column answers only that question (its grid mixes samples, so CPM vs TPM
             # and everything else stay with the column as deposited).
-            refilled = detect_column(name, filled[i], labels)
+            donors = _first_donors(values) if donors is None else donors
+            filled = values[i] if donors is None else np.where(missing, donors, values[i])
+            n_filled = int(np.count_nonzero(missing & ~np.isnan(filled)))
+            refilled = detect_column(name, filled, labels) if n_filled else call
             if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
-                note = f"{n_filled[i]} missing cells filled from other samples restore a per-million sum"
+                note = f"{n_filled} missing cells filled from other samples restore a per-million sum"
                 call = UnitCall(
                     name, refilled.unit, refilled.is_log, refilled.confidence, f"{refilled.evidence}; {note}"
                 )
