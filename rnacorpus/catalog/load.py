@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from rnacorpus.catalog.rows import characteristic_rows, platform_row, sample_row, study_row, xref_rows
 from rnacorpus.catalog.store import ExpressionStore, ShardInfo
 from rnacorpus.fileio import atomic_write, sha256_bytes
-from rnacorpus.schemas import ExpressionMatrix, StudyBundle
+from rnacorpus.schemas import MatrixLike, StudyBundle
 
 __all__ = [
     "LoadOutcome",
@@ -62,7 +62,7 @@ class SampleUnit:
 
 @dataclass
 class ShardPlan:
-    matrix: ExpressionMatrix
+    matrix: MatrixLike
     level: str = "feature"
     collapse_rule: str | None = None
     sample_units: dict[str, SampleUnit] = field(default_factory=dict)

@@ -36,7 +36,8 @@ from rnacorpus.catalog.runs import (
 )
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
-from rnacorpus.errors import LockedError, RnacorpusError
+from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
+from rnacorpus.harvester.accessions import normalize_accession, require_study_accessions
 from rnacorpus.harvester.base import (
     DiscoveryQuery,
     FetchedStudy,
@@ -46,10 +47,12 @@ from rnacorpus.harvester.base import (
     fetched_content_key,
     get_source,
     source_for_accession,
+    source_names,
 )
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
 from rnacorpus.pipeline.lock import run_lock
+from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport, StudyResult
 from rnacorpus.schemas import SCHEMA_VERSION
@@ -64,11 +67,21 @@ def plan_studies(
     discovered: Iterable[StudyRef] = (),
     retry: Sequence[str] = (),
 ) -> list[StudyRef]:
-    """The run's work list, in a stable order without duplicates (pure)."""
+    """The run's work list, in a stable order without duplicates (pure).
+
+    ``accessions`` must be study accessions (:func:`harvest` checks them before a run starts); a
+    quarantined accession that is not one (left by an older release) is skipped with a warning.
+    """
     refs: dict[str, StudyRef] = {}
-    for accession in [*accessions, *retry]:
-        acc = accession.strip().upper()
+    for accession in accessions:
+        acc = normalize_accession(accession)
         refs.setdefault(acc, StudyRef(accession=acc, source=source_for_accession(acc)))
+    for accession in retry:
+        acc = normalize_accession(accession)
+        try:
+            refs.setdefault(acc, StudyRef(accession=acc, source=source_for_accession(acc)))
+        except ConfigError as exc:
+            log.warning("quarantined %s is not retried: %s", acc, exc)
     for ref in discovered:
         refs.setdefault(ref.accession, ref)
     return list(refs.values())
@@ -207,7 +220,9 @@ def run_studies(
 ) -> list[StudyResult]:
     """Process each study; fetch/parse run in ``config.workers`` threads, loads in this thread.
 
-    ``on_prepared`` sees each study after fetch/parse and before its load (in this thread).
+    ``on_prepared`` sees each study after fetch/parse and before its load (in this thread). When an
+    archive stops answering (``client.outage``) the loop stops taking studies and the ones the outage
+    interrupted are neither loaded nor quarantined; the caller turns ``client.outage`` into exit 2.
     """
     opts = options or RunOptions()
     store = ExpressionStore(config.store_dir)
@@ -218,33 +233,46 @@ def run_studies(
     stored = _stored(config, [ref.accession for ref in refs])
     results: list[StudyResult] = []
     progress.start(len(refs))
+    guard: OutageGuard[Prepared] = OutageGuard(client.breaker, lambda prepared: prepared.error)
 
-    def finish(prepared: Prepared) -> None:
-        if on_prepared is not None:
-            on_prepared(prepared)
+    def load(prepared: Prepared) -> None:
         result = _load(config, store, run_id, prepared, opts)
         results.append(result)
         progress.advance(result.accession, result.outcome)
         if on_result is not None:
             on_result(result)
 
+    def finish(prepared: Prepared) -> None:
+        if on_prepared is not None:
+            on_prepared(prepared)
+        for ready in guard.settle(prepared):
+            load(ready)
+
     def prepare(ref: StudyRef) -> Prepared:
         return _prepare(ref, sources[ref.source], run_id, salt, stored.get(ref.accession), opts)
 
     if config.workers <= 1:
         for ref in refs:
+            if guard.outage is not None:
+                break
             finish(prepare(ref))
     else:
         # A bounded window of prepared studies: memory stays at a few studies whatever the run size.
         window: deque[Future[Prepared]] = deque()
         with ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="rnacorpus") as pool:
             for ref in refs:
+                if guard.outage is not None:
+                    break
                 window.append(pool.submit(prepare, ref))
                 if len(window) >= 2 * config.workers:
                     finish(window.popleft().result())
             while window:
                 finish(window.popleft().result())
+    for ready in guard.drain():
+        load(ready)
     progress.close()
+    if guard.not_run:
+        log.info("not run (the archive stopped answering): %s", ", ".join(p.ref.accession for p in guard.not_run))
     return results
 
 
@@ -260,11 +288,18 @@ def harvest(
 ) -> RunReport:
     """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``.
 
-    Holds the catalog's run lock throughout; when another run holds it, returns at once with
-    ``fatal`` set (exit code 2) and touches nothing.
+    Accessions are checked first (:mod:`rnacorpus.harvester.accessions`): any that is not a study
+    accession of an archive with a source returns at once with ``fatal`` listing every bad one (exit
+    code 2), before the lock is taken or the catalog created. Holds the catalog's run lock
+    throughout; when another run holds it, returns at once with ``fatal`` set and touches nothing.
     """
     run_id = new_run_id()
     report = RunReport(run_id=run_id, command=command, catalog=str(config.catalog_path))
+    try:
+        require_study_accessions(accessions, sources=source_names())
+    except ConfigError as exc:  # an input error, not a study failure: nothing is quarantined or created
+        report.fatal = str(exc)
+        return report
     try:
         with run_lock(config.catalog_path, command):
             _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
@@ -295,6 +330,8 @@ def _harvest_locked(
         report.results = run_studies(
             refs, config=config, client=http, run_id=report.run_id, progress=progress or NullProgress()
         )
+        if http.outage is not None:
+            raise http.outage
         status = "failed" if report.failed else "ok"
     except RnacorpusError as exc:
         report.fatal = str(exc)

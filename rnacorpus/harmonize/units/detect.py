@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
 from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
 from rnacorpus.harmonize.units.stats import block_stats
@@ -118,62 +119,32 @@ def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequenc
     return _call(column, numeric_call(values), labels)
 
 
-def _first_donors(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating] | None:
-    """Per feature, the value of the first sample (in matrix order) that has one; None without gaps.
-
-    Scale checks rest on column sums (TPM/CPM sum to 1e6); a missing top gene can take a fifth of
-    that sum with it, and other samples of the same study know roughly what it held. Filling with a
-    real neighbouring value (not a mean) keeps integers integers. Cells missing in every sample stay
-    missing.
-    """
-    if values.shape[0] < 2:
-        return None
+def _first_donors(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """Per feature, the value of the first sample (in matrix order) that has one (NaN when none does)."""
     present = ~np.isnan(values)
-    if present.all():
+    donors = values[present.argmax(axis=0), np.arange(values.shape[1])]
+    return np.where(present.any(axis=0), donors, np.nan)
+
+
+def row_centred(stats: FeatureStats) -> str | None:
+    """Evidence that every feature was centred over the samples (z-scores, gene-centred logs)."""
+    enough = stats.count >= _MIN_CENTRED_SAMPLES
+    if stats.n_samples < _MIN_CENTRED_SAMPLES or enough.mean() < 0.5:
         return None
-    first = np.argmax(present, axis=0)
-    return np.asarray(values[first, np.arange(values.shape[1])])
-
-
-@dataclass
-class _FeatureMoments:
-    """Per-feature count, sum and sum of squares over the samples seen so far (for row centring)."""
-
-    n: npt.NDArray[np.int64]
-    total: npt.NDArray[np.float64]
-    squares: npt.NDArray[np.float64]
-
-    @classmethod
-    def empty(cls, width: int) -> _FeatureMoments:
-        return cls(np.zeros(width, np.int64), np.zeros(width), np.zeros(width))
-
-    def add(self, block: npt.NDArray[np.floating]) -> None:
-        finite = np.isfinite(block)
-        values = np.where(finite, block, 0).astype(np.float64)
-        self.n += finite.sum(axis=0)
-        self.total += values.sum(axis=0)
-        self.squares += np.square(values).sum(axis=0)
-
-    def row_centred(self) -> str | None:
-        """Evidence that every feature was centred over the samples (z-scores, gene-centred logs)."""
-        enough = self.n >= _MIN_CENTRED_SAMPLES
-        if enough.mean() < 0.5:
-            return None
-        n = self.n[enough].astype(np.float64)
-        mean = self.total[enough] / n
-        variance = np.maximum(self.squares[enough] / n - mean**2, 0.0)
-        sd = np.sqrt(variance)
-        flat = sd <= 1e-6
-        centred = np.where(flat, np.abs(mean) <= 1e-6, np.abs(mean) <= _CENTRED_MEAN * sd)
-        varying = ~flat
-        if varying.mean() < 0.5 or centred.mean() < _CENTRED_SHARE:
-            return None
-        # z-scores have sd 1 per feature (population or sample sd); gene-centred logs keep their spread
-        n_var = n[varying]
-        sample_sd = sd[varying] * np.sqrt(n_var / np.maximum(n_var - 1, 1))
-        unit_sd = max(np.mean(np.abs(sd[varying] - 1) < 0.05), np.mean(np.abs(sample_sd - 1) < 0.05))
-        kind = "per-gene z-scores (sd ≈ 1)" if unit_sd >= 0.9 else "row-centred values"
-        return f"{centred.mean():.0%} of {int(enough.sum())} features have a mean ≈ 0 over the samples: {kind}"
+    n = stats.count[enough].astype(np.float64)
+    mean = stats.total[enough] / n
+    sd = np.sqrt(np.maximum(stats.total_sq[enough] / n - mean**2, 0.0))
+    flat = sd <= 1e-6
+    centred = np.where(flat, np.abs(mean) <= 1e-6, np.abs(mean) <= _CENTRED_MEAN * sd)
+    varying = ~flat
+    if varying.mean() < 0.5 or centred.mean() < _CENTRED_SHARE:
+        return None
+    # z-scores have sd 1 per feature (population or sample sd); gene-centred logs keep their spread
+    n_var = n[varying]
+    sample_sd = sd[varying] * np.sqrt(n_var / np.maximum(n_var - 1, 1))
+    unit_sd = max(np.mean(np.abs(sd[varying] - 1) < 0.05), np.mean(np.abs(sample_sd - 1) < 0.05))
+    kind = "per-gene z-scores (sd ≈ 1)" if unit_sd >= 0.9 else "row-centred values"
+    return f"{centred.mean():.0%} of {int(enough.sum())} features have a mean ≈ 0 over the samples: {kind}"
 
 
 #: features need this many samples before their mean over samples says anything
@@ -186,23 +157,22 @@ _CENTRED_SHARE = 0.9
 _BLOCK_ROWS = 128
 
 
-def _numeric_calls(values: npt.NDArray[np.floating]) -> list[NumericCall]:
+def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats | None) -> list[NumericCall]:
     """The numbers' call per sample column, a block of columns at a time; a matrix whose features
-    are centred over its samples makes every column ``centered`` (one column alone cannot show it)."""
+    are centred over its samples makes every column ``centered`` (one column alone cannot show it).
+    ``feature_stats`` are the whole matrix's when ``values`` is a chunk of its samples."""
     calls: list[NumericCall] = []
     stats = []
-    moments = _FeatureMoments.empty(values.shape[1])
-    signed = True
     for start in range(0, values.shape[0], _BLOCK_ROWS):
         block = values[start : start + _BLOCK_ROWS]
         block_calls = block_stats(block)
         stats.extend(block_calls)
         calls.extend(numeric_call_from(block[i], s) for i, s in enumerate(block_calls))
-        # features centred over the samples take both signs: a block without negatives rules it out
-        signed = signed and any(s.n and s.frac_negative > 0 for s in block_calls)
-        if signed:
-            moments.add(block)
-    centred = moments.row_centred() if signed and values.shape[0] >= _MIN_CENTRED_SAMPLES else None
+    if feature_stats is None:
+        # features centred over the samples take both signs: without negatives there is nothing to test
+        signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and all(s.n == 0 or s.frac_negative > 0 for s in stats)
+        feature_stats = FeatureStats.of([np.asarray(values, np.float32)], values.shape[1]) if signed else None
+    centred = row_centred(feature_stats) if feature_stats is not None else None
     if centred is None:
         return calls
     return [call if s.n < 3 else centered_call(s, centred) for call, s in zip(calls, stats, strict=True)]
@@ -214,14 +184,22 @@ def detect_units_in_values(
     *,
     label_evidence: Sequence[str] = (),
     column_labels: Mapping[str, Sequence[str]] | None = None,
+    fill_values: npt.NDArray[np.floating] | None = None,
+    feature_stats: FeatureStats | None = None,
 ) -> list[UnitCall]:
-    """``values`` is samples × features (one row per entry of ``columns``)."""
+    """``values`` is samples × features (one row per entry of ``columns``).
+
+    ``values`` may be a chunk of a larger matrix's samples (each call is per column); then
+    ``feature_stats`` must be the whole matrix's :class:`~rnacorpus.harmonize.feature_stats.FeatureStats`
+    (or at least ``fill_values``, its first present value per feature), so that a missing cell is
+    filled, and centring per gene judged, as with the whole matrix at hand.
+    """
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     per_column = column_labels or {}
-    donors: npt.NDArray[np.floating] | None = None
+    donors = fill_values if fill_values is not None else feature_stats.first_present if feature_stats else None
     calls = []
-    for i, (name, numbers) in enumerate(zip(columns, _numeric_calls(values), strict=True)):
+    for i, (name, numbers) in enumerate(zip(columns, _numeric_calls(values, feature_stats), strict=True)):
         # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
         labels = [*per_column.get(name, ()), *label_evidence]
         call = _call(name, numbers, labels)
@@ -229,9 +207,10 @@ def detect_units_in_values(
         if missing is not None and missing.any():
             # FPKM is what a per-million column looks like once missing cells took part of its sum;
             # the filled column answers only that question (its grid mixes samples, so CPM vs TPM
-            # and everything else stay with the column as deposited).
+            # and everything else stay with the column as deposited). The donor is the first
+            # sample of the matrix that has the feature.
             donors = _first_donors(values) if donors is None else donors
-            filled = values[i] if donors is None else np.where(missing, donors, values[i])
+            filled = np.where(missing, donors, values[i])
             n_filled = int(np.count_nonzero(missing & ~np.isnan(filled)))
             refilled = detect_column(name, filled, labels) if n_filled else call
             if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
