@@ -170,7 +170,7 @@ def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats
         calls.extend(numeric_call_from(block[i], s) for i, s in enumerate(block_calls))
     if feature_stats is None:
         # features centred over the samples take both signs: without negatives there is nothing to test
-        signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and all(s.n == 0 or s.frac_negative > 0 for s in stats)
+        signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and any(s.n and s.q[0.0] < 0 for s in stats)
         feature_stats = FeatureStats.of([np.asarray(values, np.float32)], values.shape[1]) if signed else None
     centred = row_centred(feature_stats) if feature_stats is not None else None
     if centred is None:
