@@ -38,6 +38,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from _bench import write_doc  # noqa: E402
+
 from rnacorpus.catalog.load import LoadPlan  # noqa: E402
 from rnacorpus.harmonize.memo import clear_caches, memoization  # noqa: E402
 from rnacorpus.harmonize.ontology import get_index  # noqa: E402
@@ -137,13 +139,7 @@ def run_units(n_columns: int) -> list[tuple[str, float, float, str]]:
 
 
 def write_section(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    write_doc(START, END, section)
 
 
 def main() -> None:
