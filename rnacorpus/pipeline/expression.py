@@ -130,7 +130,7 @@ def detect_matrix_units(
             names,
             label_evidence=study_labels,
             column_labels=per_sample,
-            fill_values=stats.first_present,
+            feature_stats=stats,
         )
     return calls
 
