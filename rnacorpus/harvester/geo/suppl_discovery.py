@@ -85,7 +85,7 @@ _METADATA_NAME = re.compile(
 #: differential-expression results and other per-gene statistics, not per-sample values
 _DE_NAME = re.compile(
     r"(^|[._-])(deg|degs|de|diff\w*|differential\w*|deseq2?[._-]?res\w*|edger[._-]?res\w*|fold[._-]?change|"
-    r"results?|pathway|go[._-]enrich\w*|gsea|peaks?)([._-]|$)",
+    r"results?|pathway|go[._-]enrich\w*|gsea|peaks?|significant\w*|sig[._-]?genes|markers?)([._-]|$)",
     re.IGNORECASE,
 )
 

@@ -36,6 +36,8 @@ HOST = "https://ftp.ncbi.nlm.nih.gov"
         ("GSE1_coverage.bw", "other"),
         ("GSE1_DESeq2_results.csv.gz", "other"),
         ("GSE1_DEG_treated_vs_control.xlsx", "other"),
+        ("GSE99709_Stat3RNA-Seq-significant-genes.xlsx", "other"),
+        ("GSE99709_Stat3RNA-Seq-counts.csv.gz", "expression_matrix"),
         ("filelist.txt", "metadata"),
         ("GSE127235_geo_sample_list.csv", "metadata"),
     ],
