@@ -232,10 +232,9 @@ def _fold_records(
             """INSERT OR IGNORE INTO xrefs SELECT f.new, x.db, x.xref_accession, x.relation, x.study_accession
                FROM xrefs x JOIN _fold f ON x.accession = f.old"""
         )
-        con.execute(
-            """INSERT OR IGNORE INTO expression_samples
-               SELECT f.new, e.shard_path, e.row_index, e.study_accession, e.unit, e.is_log, e.unit_evidence,
-                      e.unit_confidence
+        con.execute(  # by name: every column of the row moves with it, whatever columns a format adds
+            """INSERT OR IGNORE INTO expression_samples BY NAME
+               SELECT e.* REPLACE (f.new AS sample_accession)
                FROM expression_samples e JOIN _fold f ON e.sample_accession = f.old"""
         )
     finally:
@@ -328,7 +327,12 @@ def _write_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
 
 
 def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[str]) -> None:
-    """Rule 5: studies holding records of one sample id are linked ``shares_samples`` (both ways)."""
+    """Rule 5: studies holding records of one sample id are linked ``shares_samples`` (both ways).
+
+    A record listed by two studies counts (GEO lets a sample belong to several series), and so do
+    two records of one physical sample. A SuperSeries is left out: it lists its SubSeries' samples
+    by construction, which says nothing about the SubSeries sharing any (``superseries_of`` says it).
+    """
     studies = _column(
         con,
         """SELECT DISTINCT ss.study_accession FROM study_samples ss JOIN samples s ON s.accession = ss.sample_accession
@@ -344,14 +348,18 @@ def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[st
     )
     con.execute(
         """
+        WITH listed AS (
+            SELECT ss.study_accession AS study, s.sample_id
+            FROM study_samples ss
+            JOIN samples s ON s.accession = ss.sample_accession
+            JOIN studies st ON st.accession = ss.study_accession
+            WHERE NOT coalesce(st.is_superseries, false) AND s.sample_id IS NOT NULL
+        )
         INSERT OR REPLACE INTO study_links
-        SELECT DISTINCT a.study_accession, b.study_accession, 'shares_samples',
-               'records of one physical sample (shared BioSample, run or GSM)', ?
-        FROM study_samples a
-        JOIN samples sa ON sa.accession = a.sample_accession
-        JOIN samples sb ON sb.sample_id = sa.sample_id AND sb.accession <> sa.accession
-        JOIN study_samples b ON b.sample_accession = sb.accession
-        WHERE a.study_accession IN (SELECT unnest(?)) AND a.study_accession <> b.study_accession
+        SELECT DISTINCT a.study, b.study, 'shares_samples', 'records of one physical sample (shared record, run, '
+               || 'BioSample or GSM)', ?
+        FROM listed a JOIN listed b ON b.sample_id = a.sample_id AND b.study <> a.study
+        WHERE a.study IN (SELECT unnest(?))
         """,
         [DERIVED_ORIGIN, studies],
     )
