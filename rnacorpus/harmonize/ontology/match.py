@@ -142,6 +142,23 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
     return None
 
 
+_EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")
+_EPONYM_HEADS = ("disease", "syndrome")
+
+
+def _eponym(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """A capitalized name alone under a disease key (``Huntingtons``, ``Sjogren``, ``Crohn's``) is the
+    one "<name> disease" / "<name> syndrome" term MONDO has; none when both or neither exist, or
+    when the word is an organ ("Heart" is not heart disease)."""
+    if field != "disease" or not _EPONYM.match(text) or _ontology_match("tissue", text, taxid, index):
+        return None
+    found = [_ontology_match(field, f"{text} {head}", taxid, index) for head in _EPONYM_HEADS]
+    terms = {match.term_id for match in found if match is not None and not match.ambiguous}
+    if len(terms) != 1:
+        return None
+    return FieldMatch(field, terms.pop(), "normalized", CONFIDENCE["normalized_bag"], text)
+
+
 def match_text(
     field: str,
     text: str,
@@ -181,7 +198,7 @@ def _match(
         return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
     if abbreviations_only:
         return None
-    found = _ontology_match(field, text, taxid, index)
+    found = _ontology_match(field, text, taxid, index) or _eponym(field, text, taxid, index)
     if found is not None or not fuzzy:
         return found
     for scope in FIELD_SCOPES[field]:
