@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import parse_age
+from rnacorpus.harmonize.ontology.assay import AssayCall, assay_of_text
 from rnacorpus.harmonize.ontology.build import age_annotation, age_stage, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.curated import Taxon, resolve_taxon, strain_taxon, taxon_named
 from rnacorpus.harmonize.ontology.fields import TEXT_FIELDS, KeyInfo, detect_key
@@ -170,6 +171,15 @@ def _text(info: KeyInfo, value: str) -> list[Annotation]:
     return out
 
 
+def _assay_key(info: KeyInfo, value: str, index: OntologyIndex) -> list[Annotation]:
+    found = assay_of_text(value)
+    if found is False:
+        return [unmapped("assay", info.key, value, "names an instrument or nothing specific, not an assay")]
+    if not isinstance(found, AssayCall):
+        return []
+    return [mapped("assay", info.key, value, found.term_id, found.method, found.confidence, index, reason=found.reason)]
+
+
 def _dispatch(
     info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, unit_hint: str | None
 ) -> list[Annotation]:
@@ -184,6 +194,8 @@ def _dispatch(
         return [a for a in found if not (a.field == "age" and a.method == "unmapped")] or found
     if info.kind == "organism":
         return _organism(info, value)
+    if info.kind == "assay":
+        return _assay_key(info, value, index)
     return annotate_free_text(info, value, taxid, index)
 
 

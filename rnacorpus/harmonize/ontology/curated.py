@@ -26,6 +26,7 @@ __all__ = [
     "CuratedTerm",
     "Taxon",
     "cell_line_table",
+    "cell_origins",
     "curated_table",
     "curation_stamp",
     "resolve_taxon",
@@ -36,7 +37,7 @@ __all__ = [
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
-CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv")
+CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
 # Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
 # shorter ones (ALL, MM, MS, RA) must be written as listed.
@@ -271,6 +272,12 @@ def _root_ends(key: str, root: str) -> bool:
     """A root ends at a substrain mark, a digit after letters or the end: 'SD' is not 'SDF1'."""
     rest = key[len(root) :]
     return not rest or rest[0] in "/:" or (root[-1].isalpha() and rest[0].isdigit()) or root[-1].isdigit()
+
+
+@functools.cache
+def cell_origins() -> dict[str, tuple[str, str]]:
+    """CL term → (UBERON tissue, note) from the reviewed ``cell_origins.tsv``."""
+    return {row["cell_type"]: (row["tissue"], row["note"]) for row in _rows("cell_origins.tsv")}
 
 
 def resolve_taxon(organism: str | int | None) -> int | None:

@@ -43,9 +43,13 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_LABELS = REPO_ROOT / "tests" / "data" / "annotation_labels.tsv"
 DEFAULT_OUT = REPO_ROOT / "docs" / "harmonization.md"
+#: the same labelled set scored by the rules on main before issue 15 (commit c1f2268)
+BASELINE = REPO_ROOT / "docs" / "harmonization_baseline.tsv"
 COMMAND = "python -m rnacorpus.harmonize.ontology.evaluate"
 SCORED_FIELDS = ("tissue", "disease", "sex", "age", "cell_type", "cell_line", "development_stage", "organism", "assay")
 TARGET_FIELDS = ("tissue", "disease", "sex", "age")
+#: issue 15's targets on the held-out split, per field
+HELDOUT_PRECISION, HELDOUT_RECALL = 0.97, 0.92
 _AGE = re.compile(r"^(>=|<=|>|<)?(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))? (.+)$")
 _FAMILY = re.compile(r"^\[(\w+)\]")
 
@@ -219,6 +223,43 @@ def _table(scores: dict[str, Score]) -> list[str]:
     return lines
 
 
+def _read_baseline() -> dict[tuple[str, str], Score]:
+    if not BASELINE.exists():
+        return {}
+    with BASELINE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return {
+        (row["split"], row["field"]): Score(
+            int(row["mapped"]), int(row["correct"]), int(row["should_map"]), int(row["covered"]), int(row["hits"])
+        )
+        for row in rows
+    }
+
+
+def _before_after(result: Result) -> list[str]:
+    """Precision / recall per field before the issue-15 rules (``BASELINE``) and now, same labels."""
+    before = _read_baseline()
+    if not before:
+        return []
+    lines = [
+        "## Before and after issue 15",
+        "",
+        "Same labels; *before* = this evaluation run by the rules on main before issue 15 (commit c1f2268), "
+        "stored in `docs/harmonization_baseline.tsv`.",
+        "",
+        "| split | field | precision before | precision now | recall before | recall now "
+        "| coverage before | coverage now |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for split in ("all", "heldout"):
+        for name in SCORED_FIELDS:
+            old, new = before.get((split, name), Score()), result.scores.get(split, {}).get(name, Score())
+            cells = [split, name, _pct(old.precision), _pct(new.precision), _pct(old.recall), _pct(new.recall)]
+            cells += [_pct(old.coverage), _pct(new.coverage)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def render(result: Result, labels: Path) -> str:
     digest = hashlib.sha256(labels.read_bytes()).hexdigest()[:16]
     releases = ", ".join(f"{name} {version}" for name, version in sorted(ontology_releases().items()))
@@ -248,6 +289,7 @@ def render(result: Result, labels: Path) -> str:
         ("heldout", "Held-out split"),
     ):
         lines += [f"## {title}", "", *_table(result.scores.get(split, {})), ""]
+    lines += _before_after(result)
     families = sorted(name for name in result.scores if name.startswith("family:"))
     if families:
         lines += [

@@ -166,29 +166,36 @@ def match_text(
     taxid: int | None = None,
     fuzzy: bool = True,
     abbreviations_only: bool = False,
+    eponyms: bool = False,
     index: OntologyIndex | None = None,
 ) -> FieldMatch | None:
     """The term for ``text`` in ``field`` by the rule order above, or None.
 
     ``abbreviations_only``: just our exact-case abbreviations (ALL, HCC …), which callers try across
-    all fields before anything else. Memoized per ``(field, text, taxid, fuzzy, abbreviations_only)``
-    with the process-wide index.
+    all fields before anything else. ``eponyms``: a name alone may stand for its disease (whole
+    values only). Memoized per argument tuple with the process-wide index.
     """
     if is_process_index(index):
-        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only)
+        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only, eponyms)
     assert index is not None
-    return _match(field, text, taxid, fuzzy, abbreviations_only, index)
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, index)
 
 
 @memoize(maxsize=1 << 17)
 def _match_memoized(
-    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool
+    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, eponyms: bool
 ) -> FieldMatch | None:
-    return _match(field, text, taxid, fuzzy, abbreviations_only, get_index())
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, get_index())
 
 
 def _match(
-    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, index: OntologyIndex
+    field: str,
+    text: str,
+    taxid: int | None,
+    fuzzy: bool,
+    abbreviations_only: bool,
+    eponyms: bool,
+    index: OntologyIndex,
 ) -> FieldMatch | None:
     text = clean(text)
     if not text or field not in FIELD_SCOPES:
@@ -198,7 +205,9 @@ def _match(
         return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
     if abbreviations_only:
         return None
-    found = _ontology_match(field, text, taxid, index) or _eponym(field, text, taxid, index)
+    found = _ontology_match(field, text, taxid, index)
+    if found is None and eponyms:
+        found = _eponym(field, text, taxid, index)
     if found is not None or not fuzzy:
         return found
     for scope in FIELD_SCOPES[field]:
