@@ -81,6 +81,10 @@ class Config:
     backoff_max: float = 60.0
     #: total seconds one request may spend waiting between retries before giving up (transient → failed)
     retry_budget: float = 300.0
+    #: consecutive requests to one host that fail after their retries (no connection, timeouts, 5xx, HTML
+    #: pages) before the run stops as an outage instead of quarantining study after study; a refused
+    #: connection, a DNS or a TLS failure stops it at once (:mod:`rnacorpus.harvester.breaker`)
+    outage_threshold: int = 3
     rate_limits: Mapping[str, RateLimit] | None = None
 
     #: decompressed bytes allowed from one gzip stream; family SOFT of the largest series are a few GB
@@ -108,6 +112,8 @@ class Config:
             raise ConfigError(f"executor must be auto, threads or processes, got {self.executor!r}")
         if self.commit_batch < 1:
             raise ConfigError("commit_batch must be at least 1")
+        if self.outage_threshold < 1:
+            raise ConfigError("outage_threshold must be at least 1")
 
     @property
     def limits(self) -> Mapping[str, RateLimit]:

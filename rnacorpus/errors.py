@@ -4,10 +4,13 @@
 
     RnacorpusError                 root; carries accession / url / path / line when known
     ├── TransientError             worth retrying later: the archive or the network hiccupped
-    │   ├── NetworkError           connection refused / reset, DNS, read timeout
+    │   ├── NetworkError           connection reset, read timeout
+    │   │   └── UnreachableError   connection refused, DNS failure, TLS failure: the host is not there
     │   ├── RateLimitedError       HTTP 429 (retry_after seconds when the server said)
     │   ├── ServerError            HTTP 5xx
+    │   ├── HtmlPageError          an HTML page with status 200 where a file belongs (archive hiccup)
     │   └── TruncatedError         body shorter than announced, gzip stream cut short
+    ├── EmptyExportError           an export's selection left no sample (says which step removed them)
     ├── PermanentError             retrying will not help; the study is quarantined, the run goes on
     │   ├── NotFoundError          HTTP 404 / 410
     │   ├── HttpStatusError        any other 4xx
@@ -16,10 +19,13 @@
     │   ├── LimitExceededError     decompression bomb, oversized response
     │   ├── UnsafePathError        archive-provided name escaping its folder
     │   └── OfflineMiss            --offline and the cache does not hold the file
+    ├── ArchiveDownError           an archive host (or the mirror) stopped answering: the run stops
+    │                              early, quarantines nothing for it, and the next run retries
     └── ConfigError                the run cannot start (bad option, locked catalog, ...)
         └── LockedError            another refresh/harvest holds the catalog lock
 
-Library code raises these and never prints or exits; the CLI maps them to exit codes.
+Library code raises these and never prints or exits; the CLI maps them to exit codes (ConfigError and
+ArchiveDownError: 2, "could not run").
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ from pathlib import Path
 from typing import ClassVar
 
 __all__ = [
+    "ArchiveDownError",
     "BadContentError",
     "ConfigError",
+    "EmptyExportError",
+    "HtmlPageError",
     "HttpStatusError",
     "LimitExceededError",
     "LockedError",
@@ -43,6 +52,7 @@ __all__ = [
     "ServerError",
     "TransientError",
     "TruncatedError",
+    "UnreachableError",
     "UnsafePathError",
 ]
 
@@ -104,6 +114,12 @@ class RnacorpusError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+class EmptyExportError(RnacorpusError):
+    """Nothing to export: the message names the selection step that removed the last samples."""
+
+    kind = "empty_export"
+
+
 class TransientError(RnacorpusError):
     kind = "transient"
     transient = True
@@ -111,6 +127,15 @@ class TransientError(RnacorpusError):
 
 class NetworkError(TransientError):
     kind = "network"
+
+
+class UnreachableError(NetworkError):
+    """No connection could be made: refused, the name does not resolve, or the TLS handshake failed.
+
+    Not retried request by request: the HTTP client's circuit breaker turns it into
+    :class:`ArchiveDownError` at once, so a run does not spend its retry budget on every study."""
+
+    kind = "unreachable"
 
 
 class RateLimitedError(TransientError):
@@ -132,6 +157,15 @@ class ServerError(TransientError):
 
 class TruncatedError(TransientError):
     kind = "truncated"
+
+
+class HtmlPageError(TransientError):
+    """An HTML page served with status 200 where a file belongs. Archives serve these during hiccups
+    (maintenance and proxy pages), so it is retried like a 5xx; only a page that persists through the
+    retry budget quarantines its study. A body that is valid but of the wrong format stays a
+    :class:`BadContentError` (permanent)."""
+
+    kind = "html_page"
 
 
 class PermanentError(RnacorpusError):
@@ -168,6 +202,21 @@ class UnsafePathError(PermanentError):
 
 class OfflineMiss(PermanentError):
     kind = "offline_miss"
+
+
+class ArchiveDownError(RnacorpusError):
+    """An archive host (or the mirror standing in for it) stopped answering; the run stops early.
+
+    Raised by the HTTP client's circuit breaker (:mod:`rnacorpus.harvester.breaker`) for every request
+    once it has tripped. Not a study's fault: the studies it interrupted are not quarantined, and the
+    next run simply tries again.
+    """
+
+    kind = "archive_down"
+
+    def __init__(self, message: str, *, host: str, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.host = host
 
 
 class ConfigError(RnacorpusError):

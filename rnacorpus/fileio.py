@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import io
 import os
-import tempfile
+import secrets
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +46,7 @@ __all__ = [
     "is_gzip",
     "open_maybe_gzip",
     "open_text",
+    "private_temp_name",
     "sha256_bytes",
     "sha256_file",
 ]
@@ -81,29 +82,51 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
             os.close(fd)
 
 
+def private_temp_name(target: Path, suffix: str) -> Path:
+    """A name beside ``target`` that only this call will use: ``.<name>.<random><suffix>``.
+
+    The random part makes the name ours to remove later (nobody else writes ``.<name>.<hex>.part``),
+    so a failed write can delete it without touching anything it did not create.
+    """
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{suffix}")
+
+
+def _create_exclusive(target: Path) -> tuple[int, Path]:
+    # O_EXCL with mode 0o666: the kernel applies the process umask, so finished files get the mode
+    # the user expects (tempfile.mkstemp would force 0600 on every file we write).
+    for _ in range(100):
+        tmp = private_temp_name(target, ".part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {target}")
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[bytes]]:
     """Yield a handle to a temp file beside ``path``; on clean exit fsync it and rename it into place.
 
-    On any exception the temp file is removed and ``path`` is untouched.
+    On any exception the temp file is removed and ``path`` is untouched. The file gets the mode a
+    plain ``open(path, "w")`` would give it (0666 less the umask).
     """
     if mode not in {"wb", "w"}:
         raise ValueError("atomic_write supports 'wb' and 'w'")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = _create_exclusive(target)
     handle: IO[bytes] = os.fdopen(fd, "wb")
     try:
         yield handle
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
-        Path(tmp_name).replace(target)
+        tmp.replace(target)
         fsync_dir(target.parent)
     except BaseException:
         handle.close()
         with contextlib.suppress(FileNotFoundError):
-            Path(tmp_name).unlink()
+            tmp.unlink()
         raise
 
 

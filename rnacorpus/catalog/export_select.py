@@ -9,10 +9,87 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["ShardChoice", "choose_shards", "sample_metadata", "withdrawn_samples"]
+from rnacorpus.errors import ConfigError
+
+__all__ = [
+    "ShardChoice",
+    "choose_shards",
+    "sample_metadata",
+    "select_accessions",
+    "validate_where",
+    "withdrawn_samples",
+]
 
 #: most uniformly processed first (DESIGN §4): GEO's own counts, then the deposited tables
 _KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
+
+
+def _parenthesis_depths(where: str) -> None:
+    """Refuse a predicate that closes a parenthesis it did not open, or carries ``;`` or a comment.
+
+    Tokens come from DuckDB's own tokenizer, so parentheses inside string literals, quoted names and
+    dollar-quoted text do not count.
+    """
+    tokens = duckdb.tokenize(where)
+    depth = 0
+    for i, (start, kind) in enumerate(tokens):
+        end = tokens[i + 1][0] if i + 1 < len(tokens) else len(where)
+        if kind == duckdb.token_type.comment:
+            raise ConfigError(f"--where may not contain a comment: {where!r}")
+        if kind != duckdb.token_type.operator:
+            continue
+        for char in where[start:end]:
+            if char == ";":
+                raise ConfigError(f"--where must be one predicate, not several statements: {where!r}")
+            depth += (char == "(") - (char == ")")
+            if depth < 0:
+                raise ConfigError(f"--where closes a parenthesis it did not open: {where!r}")
+    if depth != 0:
+        raise ConfigError(f"--where leaves a parenthesis open: {where!r}")
+
+
+_SAFE_SHAPE: dict[str, object] = {
+    "modifiers": [],
+    "group_expressions": [],
+    "group_sets": [],
+    "having": None,
+    "sample": None,
+    "qualify": None,
+}
+
+
+def validate_where(con: duckdb.DuckDBPyConnection, where: str) -> str:
+    """Check that ``where`` is one SQL predicate on ``samples`` and return the query that applies it.
+
+    Parentheses must balance inside the predicate (no ``)`` escaping the ``WHERE (…)`` it is put in),
+    and the parsed query must keep exactly our shape: one SELECT on ``samples`` with no set operation,
+    grouping, ordering or limit smuggled in. Whether its columns exist is found by running it.
+    """
+    if not where.strip():
+        raise ConfigError("--where is empty")
+    _parenthesis_depths(where)
+    query = f"SELECT accession FROM samples WHERE ({where})"  # noqa: S608 - checked below, run read-only
+    row = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchone()
+    tree = json.loads(row[0]) if row else {}
+    if tree.get("error"):
+        raise ConfigError(f"--where does not parse: {tree.get('error_message', where)}")
+    statements = tree.get("statements", [])
+    node = statements[0].get("node", {}) if len(statements) == 1 else {}
+    shape_ok = node.get("type") == "SELECT_NODE" and not node.get("cte_map", {}).get("map")
+    shape_ok = shape_ok and all(node.get(key) in (value, None) for key, value in _SAFE_SHAPE.items())
+    if not shape_ok or len(node.get("select_list", [])) != 1:
+        raise ConfigError(f"--where must be one predicate on samples: {where!r}")
+    return query
+
+
+def select_accessions(con: duckdb.DuckDBPyConnection, where: str | None) -> list[str]:
+    """Accessions of samples matching ``where`` (validated by :func:`validate_where`), sorted."""
+    query = validate_where(con, where) if where is not None else "SELECT accession FROM samples"
+    try:
+        rows = con.execute(query + " ORDER BY accession").fetchall()
+    except duckdb.Error as exc:
+        raise ConfigError(f"--where failed: {exc}") from exc
+    return [str(r[0]) for r in rows]
 
 
 @dataclass

@@ -297,7 +297,8 @@ def remove_package(store: ExpressionStore, name: str) -> None:
 
 
 def sweep_packages(store: ExpressionStore) -> list[str]:
-    """Remove every package and temp package folder (call under the run lock: none is live then)."""
+    """Remove every package and temp package folder (call under the run lock with no worker running:
+    none is live then)."""
     base = store.root / PACKAGES_DIR
     if not base.is_dir():
         return []
@@ -306,5 +307,7 @@ def sweep_packages(store: ExpressionStore) -> list[str]:
     for name in removed:
         remove_package(store, name)
     if removed:
-        log.info("removed %d load package(s) left by earlier runs", len(removed))
+        log.info("removed %d load package(s) no commit took", len(removed))
+    with contextlib.suppress(OSError):  # only when empty: a store without a run in flight has no packages/
+        base.rmdir()
     return removed

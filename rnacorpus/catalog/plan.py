@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from rnacorpus.catalog.store import ShardInfo
-from rnacorpus.schemas import ExpressionMatrix, StudyBundle
+from rnacorpus.schemas import MatrixLike, StudyBundle
 
 __all__ = [
     "LoadPlan",
@@ -36,7 +36,7 @@ class SampleUnit:
 
 @dataclass
 class ShardPlan:
-    matrix: ExpressionMatrix
+    matrix: MatrixLike
     level: str = "feature"
     collapse_rule: str | None = None
     sample_units: dict[str, SampleUnit] = field(default_factory=dict)

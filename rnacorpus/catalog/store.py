@@ -4,7 +4,9 @@ Layout: ``<store>/expression/archive=<archive>/study=<accession>/<file>.parquet`
 ``read_parquet(..., hive_partitioning=true)`` sees ``archive`` and ``study`` as columns). Each shard
 holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order);
 the feature order is stored once, in the file's key-value metadata, with the shard's provenance.
-Files are written atomically and their sha256 recorded in the catalog; readers verify it.
+Files are written atomically and their sha256 recorded in the catalog; readers verify it. A shard is
+written one chunk of samples (one row group) at a time, so a matrix spooled on disk is never held
+in memory whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,7 +26,7 @@ import pyarrow.parquet as pq
 
 from rnacorpus.errors import BadContentError, UnsafePathError
 from rnacorpus.fileio import atomic_write, sha256_file
-from rnacorpus.schemas import SCHEMA_VERSION, ExpressionMatrix
+from rnacorpus.schemas import CHUNK_SAMPLES, SCHEMA_VERSION, MatrixLike
 
 __all__ = ["VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo"]
 
@@ -93,7 +96,7 @@ class ExpressionStore:
         return full
 
     @staticmethod
-    def shard_relpath(archive: str, matrix: ExpressionMatrix, level: str, content_key: str) -> str:
+    def shard_relpath(archive: str, matrix: MatrixLike, level: str, content_key: str) -> str:
         src = matrix.source
         name = "_".join(_safe(part) for part in (src.study_accession, src.platform_accession or "all", src.kind, level))
         return (
@@ -109,18 +112,22 @@ class ExpressionStore:
 
     def write(
         self,
-        matrix: ExpressionMatrix,
+        matrix: MatrixLike,
         *,
         archive: str,
         content_key: str,
         level: str = "feature",
         collapse_rule: str | None = None,
     ) -> ShardInfo:
+        """Write ``matrix`` as a shard, one row group per chunk of samples; returns what the catalog records."""
         relpath = self.shard_relpath(archive, matrix, level, content_key)
         target = self.resolve(relpath)
-        table = _to_arrow(matrix, level=level, collapse_rule=collapse_rule)
-        with atomic_write(target) as handle:
-            pq.write_table(table, handle, row_group_size=256, **VALUE_WRITE_OPTIONS)
+        schema = _shard_schema(matrix, level=level, collapse_rule=collapse_rule)
+        n_features = len(matrix.feature_ids)
+        with atomic_write(target) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as writer:
+            for chunk in matrix.chunks(CHUNK_SAMPLES):
+                names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
+                writer.write_table(_chunk_table(schema, names, chunk.values, n_features), row_group_size=CHUNK_SAMPLES)
         src = matrix.source
         return ShardInfo(
             path=relpath,
@@ -145,13 +152,7 @@ class ExpressionStore:
         """Read a shard (optionally only some sample rows); a checksum mismatch is BadContentError."""
         path = self.resolve(relpath)
         if sha256 is not None:
-            actual = sha256_file(path)
-            if actual != sha256:
-                raise BadContentError(
-                    f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
-                    "the file changed after it was loaded; re-harvest the study",
-                    path=path,
-                )
+            self._verify(path, sha256)
         parquet = pq.ParquetFile(path)
         metadata = {
             k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
@@ -163,6 +164,39 @@ class ExpressionStore:
         samples = table.column("sample_accession").to_pylist()
         values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
         return ShardData(samples, feature_ids, values, metadata)
+
+    def iter_rows(self, relpath: str, rows: Sequence[int], *, sha256: str | None = None) -> Iterator[ShardData]:
+        """Some sample rows of a shard, one row group at a time (``rows`` ascending): memory is
+        bounded by a row group, not by the shard. The checksum is verified first, like :meth:`read`."""
+        path = self.resolve(relpath)
+        if sha256 is not None:
+            self._verify(path, sha256)
+        parquet = pq.ParquetFile(path)
+        metadata = {
+            k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
+        }
+        feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
+        wanted = np.asarray(rows, dtype=np.int64)
+        start = 0
+        for group in range(parquet.metadata.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            lo, hi = np.searchsorted(wanted, [start, start + size])
+            if hi > lo:
+                table = parquet.read_row_group(group).take(pa.array(wanted[lo:hi] - start))
+                samples = table.column("sample_accession").to_pylist()
+                values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
+                yield ShardData(samples, feature_ids, values, metadata)
+            start += size
+
+    @staticmethod
+    def _verify(path: Path, sha256: str) -> None:
+        actual = sha256_file(path)
+        if actual != sha256:
+            raise BadContentError(
+                f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
+                "the file changed after it was loaded; re-harvest the study",
+                path=path,
+            )
 
     def feature_ids(self, relpath: str) -> list[str]:
         """The shard's feature order, from its footer alone (no values read)."""
@@ -196,12 +230,8 @@ class ExpressionStore:
         return removed
 
 
-def _to_arrow(matrix: ExpressionMatrix, *, level: str, collapse_rule: str | None) -> pa.Table:
+def _shard_schema(matrix: MatrixLike, *, level: str, collapse_rule: str | None) -> pa.Schema:
     # A variable-size list (not a fixed-size one) so that one DuckDB glob can read every shard at once.
-    n_features = len(matrix.feature_ids)
-    flat = pa.array(np.ascontiguousarray(matrix.values, dtype=np.float32).reshape(-1), type=pa.float32())
-    offsets = pa.array(np.arange(len(matrix.sample_accessions) + 1, dtype=np.int32) * n_features, type=pa.int32())
-    values = pa.ListArray.from_arrays(offsets, flat)
     metadata = {
         META_PREFIX + "schema_version": SCHEMA_VERSION,
         META_PREFIX + "level": level,
@@ -209,8 +239,14 @@ def _to_arrow(matrix: ExpressionMatrix, *, level: str, collapse_rule: str | None
         META_PREFIX + "source": matrix.source.model_dump_json(),
         META_PREFIX + "feature_ids": json.dumps(matrix.feature_ids, separators=(",", ":")),
     }
-    table = pa.table({"sample_accession": pa.array(matrix.sample_accessions, type=pa.string()), "values": values})
-    return table.replace_schema_metadata(metadata)
+    return pa.schema([("sample_accession", pa.string()), ("values", pa.list_(pa.float32()))], metadata=metadata)
+
+
+def _chunk_table(schema: pa.Schema, samples: list[str], values: npt.NDArray[np.float32], n_features: int) -> pa.Table:
+    flat = pa.array(np.ascontiguousarray(values, dtype=np.float32).reshape(-1), type=pa.float32())
+    offsets = pa.array(np.arange(len(samples) + 1, dtype=np.int32) * n_features, type=pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, flat)
+    return pa.Table.from_arrays([pa.array(samples, type=pa.string()), lists], schema=schema)
 
 
 def _values_matrix(column: pa.ChunkedArray, n_rows: int, n_features: int) -> npt.NDArray[np.float32]:

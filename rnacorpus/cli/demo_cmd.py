@@ -19,7 +19,10 @@ from rnacorpus.cli.render import make_progress, print_arrow, stdout_console
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Option("--dir", help="working folder (wiped and rebuilt)")] = Path("rnacorpus-demo"),
+    folder: Annotated[
+        Path,
+        typer.Option("--dir", help="working folder: new, empty, or an earlier demo (replaced); else refused"),
+    ] = Path("rnacorpus-demo"),
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:

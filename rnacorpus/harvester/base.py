@@ -122,12 +122,11 @@ def _load_builtin() -> None:
 
 
 def source_for_accession(accession: str) -> str:
-    """Which source serves an accession (GSE… → geo; E-… → arrayexpress; SRP/ERP/PRJ… → ena)."""
-    upper = accession.upper()
-    if upper.startswith(("GSE", "GDS")):
-        return "geo"
-    if upper.startswith("E-"):
-        return "arrayexpress"
-    if upper.startswith(("SRP", "ERP", "DRP", "PRJ")):
-        return "ena"
-    raise ConfigError(f"cannot tell which archive holds {accession!r}")
+    """Which source serves a study accession (GSE… → geo; E-… → arrayexpress; SRP/ERP/PRJ… → ena).
+
+    The formats are :data:`rnacorpus.harvester.accessions.ACCESSION_FORMATS`; anything that is not a
+    study accession of a known archive is a :class:`ConfigError` saying what it looks like.
+    """
+    from rnacorpus.harvester.accessions import study_format
+
+    return study_format(accession).source

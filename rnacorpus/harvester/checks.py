@@ -18,8 +18,10 @@ it expects (``expect=``):
 
 Every expectation except ``html``/``any`` rejects an HTML page (by ``Content-Type: text/html`` or a
 body starting with ``<!DOCTYPE html``/``<html``), and every gzip body (whatever the expectation,
-except ``any``) must inflate to its end. A cut stream is a :class:`TruncatedError` (transient: the
-client retries), wrong content a :class:`BadContentError`, a bomb a :class:`LimitExceededError`.
+except ``any``) must inflate to its end. A cut stream is a :class:`TruncatedError` and an HTML page
+an :class:`HtmlPageError` (both transient: archives serve maintenance and proxy pages with status 200
+during hiccups, so the client retries them like a 5xx); content that is valid but of the wrong format
+is a :class:`BadContentError` (permanent), a bomb a :class:`LimitExceededError`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import defusedxml.ElementTree as DefusedET
 from rnacorpus.config import Config
 from rnacorpus.errors import (
     BadContentError,
+    HtmlPageError,
     LimitExceededError,
     RateLimitedError,
     RnacorpusError,
@@ -95,7 +98,7 @@ def check_content_type(content_type: str | None, expect: str, *, url: str | None
         return
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "text/html":
-        raise BadContentError(f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url)
+        raise HtmlPageError(f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url)
 
 
 def eutils_error(value: object, *, url: str | None = None) -> RnacorpusError | None:
@@ -318,8 +321,9 @@ class StreamChecker:
                 url=self._url,
             )
         elif self.expect == "gzip":
-            what = "an HTML page" if looks_like_html(head) else f"bytes starting {head[:16]!r}"
-            raise BadContentError(f"expected gzip, got {what}", url=self._url)
+            if looks_like_html(head):
+                raise HtmlPageError("expected gzip, got an HTML page", url=self._url)
+            raise BadContentError(f"expected gzip, got bytes starting {head[:16]!r}", url=self._url)
 
     def _decoded(self, data: bytes) -> None:
         if not self._html_checked:
@@ -335,7 +339,7 @@ class StreamChecker:
     def _check_html(self, *, final: bool) -> None:
         start = _strip_leading(bytes(self._head))
         if looks_like_html(start):
-            raise BadContentError(f"expected {self.expect}, got an HTML page", url=self._url)
+            raise HtmlPageError(f"expected {self.expect}, got an HTML page", url=self._url)
         # 64 meaningful bytes settle it; fewer may be the first part of "<!DOCTYPE html"
         self._html_checked = final or len(start) >= _SNIFF_BYTES or len(self._head) >= _HEAD_BYTES
 

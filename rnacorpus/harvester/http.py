@@ -8,7 +8,9 @@ Order of operations for :meth:`HttpClient.fetch` (files that land in the raw cac
 3. per attempt: wait for the archive's token bucket, send, map the status to an error, stream the
    body into a temp file while checking it (:mod:`.checks`), compare with ``Content-Length``, fsync,
    rename, write the sidecar
-4. transient failures are retried with backoff and ``Retry-After`` within the budget — :mod:`.retry`
+4. transient failures are retried with backoff and ``Retry-After`` within the budget — :mod:`.retry`;
+   an unreachable host, or a run of failed requests to one host, trips the circuit breaker and every
+   request from then on raises :class:`~rnacorpus.errors.ArchiveDownError` — :mod:`.breaker`
 
 :meth:`~HttpClient.get_json` and :meth:`~HttpClient.get_text` serve small answers (E-utilities,
 directory listings, the download page) the same way; E-utilities answers are not cached by default.
@@ -33,6 +35,7 @@ from typing import Any, TypeVar
 
 from rnacorpus.config import Config
 from rnacorpus.errors import (
+    ArchiveDownError,
     BadContentError,
     HttpStatusError,
     LimitExceededError,
@@ -40,8 +43,10 @@ from rnacorpus.errors import (
     RnacorpusError,
     TransientError,
     TruncatedError,
+    UnreachableError,
 )
 from rnacorpus.fileio import open_maybe_gzip
+from rnacorpus.harvester.breaker import CircuitBreaker
 from rnacorpus.harvester.cache import (
     NO_STORE,
     PINNED,
@@ -89,6 +94,8 @@ def _error_context(public_url: str, accession: str | None) -> Iterator[None]:
         yield
     except RnacorpusError as exc:
         # the transport saw the wire URL (mirror host, API key); callers get the archive URL, redacted
+        if isinstance(exc, ArchiveDownError):
+            raise  # the run is stopping: no request's context belongs in that message
         exc.url = public_url
         exc.accession = exc.accession or accession
         raise
@@ -120,6 +127,13 @@ class HttpClient:
         self._retry = RetryPolicy.from_config(config)
         self._limits = CheckLimits.from_config(config)
         self.cache = RawCache(config.cache_dir)
+        #: trips when an archive host (or the mirror) stops answering; see :mod:`.breaker`
+        self.breaker = CircuitBreaker(config.outage_threshold, mirror=config.mirror)
+
+    @property
+    def outage(self) -> ArchiveDownError | None:
+        """Why this client refuses every request (an archive stopped answering), or None."""
+        return self.breaker.tripped
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -252,7 +266,7 @@ class HttpClient:
                     return self._mark_validated(conditional, response, policy)
                 return self._store(response, route, target, key, expect, policy, previous)
 
-        return self._retrying(attempt)
+        return self._retrying(route, attempt)
 
     def _store(
         self,
@@ -348,7 +362,7 @@ class HttpClient:
                 checker.finish()
                 return bytes(body), checker
 
-        return self._retrying(attempt)
+        return self._retrying(route, attempt)
 
     # -- one request --------------------------------------------------------------------------
 
@@ -356,6 +370,7 @@ class HttpClient:
         self, route: Route, headers: dict[str, str], *, decode_content: bool, attempt: int, verdict: str
     ) -> HttpResponse:
         """Send one request (after the rate limit); a non-success status becomes its error."""
+        self.breaker.check()
         self._limiter.acquire(route.archive)
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         request = HttpRequest("GET", route.send_url, headers, timeout=timeout, decode_content=decode_content)
@@ -363,10 +378,15 @@ class HttpClient:
         of = f"attempt {attempt}/{self._retry.max_attempts}, cache {verdict}"
         try:
             response = self._transport.send(request)
+        except UnreachableError as exc:
+            log.debug("GET %s -> %s (%s)", shown, exc.kind, of)
+            raise self.breaker.unreachable(route.send_host, exc) from exc
         except RnacorpusError as exc:
             log.debug("GET %s -> %s (%s)", shown, exc.kind, of)
             raise
         log.debug("GET %s -> %d (%s)", shown, response.status, of)
+        if response.status < 500:
+            self.breaker.answered(route.send_host)
         if 200 <= response.status < 300 or response.status == 304:
             return response
         with response:
@@ -379,8 +399,14 @@ class HttpClient:
         )
         raise error or HttpStatusError(f"HTTP {response.status}", status=response.status)
 
-    def _retrying(self, attempt: Callable[[int], T]) -> T:
-        return run_with_retries(attempt, self._retry, sleep=self._sleep, rng=self._rng, on_retry=_log_retry)
+    def _retrying(self, route: Route, attempt: Callable[[int], T]) -> T:
+        try:
+            return run_with_retries(attempt, self._retry, sleep=self._sleep, rng=self._rng, on_retry=_log_retry)
+        except TransientError as exc:  # out of retries: one more failed request to this host
+            outage = self.breaker.failed(route.send_host, exc)
+            if outage is not None:
+                raise outage from exc
+            raise
 
 
 def _check_length(response: HttpResponse) -> None:

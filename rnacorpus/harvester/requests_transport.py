@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.client
 import logging
+import socket
+import ssl
 from collections.abc import Iterator
 
 import requests
@@ -16,7 +18,7 @@ import requests.adapters
 import urllib3.exceptions
 
 from rnacorpus import __version__
-from rnacorpus.errors import BadContentError, NetworkError, PermanentError, TruncatedError
+from rnacorpus.errors import BadContentError, NetworkError, PermanentError, TruncatedError, UnreachableError
 from rnacorpus.harvester.cachekeys import redact_text, redact_url
 from rnacorpus.harvester.transport import HttpRequest, HttpResponse
 
@@ -36,20 +38,37 @@ def _cause(exc: BaseException) -> BaseException | None:
     return exc if redact_text(str(exc)) == str(exc) else None
 
 
-def _is_incomplete_read(exc: BaseException) -> bool:
-    """urllib3 wraps a short body as ProtocolError('Connection broken: IncompleteRead(...)', cause)."""
+def _in_chain(exc: BaseException, kinds: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
+    """Whether ``exc`` wraps one of ``kinds`` anywhere: urllib3 and requests nest the socket error
+    in args, ``reason``, ``__cause__`` and ``__context__``."""
     seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
+    pending: list[object] = [exc]
     while pending:
         current = pending.pop()
-        if current is None or id(current) in seen:
+        if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, http.client.IncompleteRead):
+        if isinstance(current, kinds):
             return True
-        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
-        pending.extend([current.__cause__, current.__context__])
+        pending.extend(current.args)
+        pending.extend([getattr(current, "reason", None), current.__cause__, current.__context__])
     return False
+
+
+def _is_incomplete_read(exc: BaseException) -> bool:
+    """urllib3 wraps a short body as ProtocolError('Connection broken: IncompleteRead(...)', cause)."""
+    return _in_chain(exc, http.client.IncompleteRead)
+
+
+def _unreachable(exc: requests.exceptions.ConnectionError) -> str | None:
+    """What kept the connection from being made, when it never was: refused, DNS or TLS."""
+    if isinstance(exc, requests.exceptions.SSLError) or _in_chain(exc, ssl.SSLError):
+        return "TLS handshake failed"
+    if _in_chain(exc, urllib3.exceptions.NameResolutionError) or _in_chain(exc, socket.gaierror):
+        return "DNS lookup failed"
+    if _in_chain(exc, ConnectionRefusedError):
+        return "connection refused"
+    return None
 
 
 class _Urllib3Body:
@@ -133,6 +152,10 @@ class RequestsTransport:
             raise PermanentError(_say("redirect loop", exc), url=redact_url(request.url)) from _cause(exc)
         except requests.exceptions.Timeout as exc:
             raise NetworkError(_say("timed out waiting", exc), url=redact_url(request.url)) from _cause(exc)
+        except requests.exceptions.ConnectionError as exc:
+            what = _unreachable(exc)
+            error = UnreachableError if what is not None else NetworkError
+            raise error(_say(what or "connection failed", exc), url=redact_url(request.url)) from _cause(exc)
         except requests.exceptions.RequestException as exc:
             raise NetworkError(_say("connection failed", exc), url=redact_url(request.url)) from _cause(exc)
         body = _Urllib3Body(response, url=request.url, decode_content=request.decode_content)

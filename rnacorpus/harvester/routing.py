@@ -36,6 +36,13 @@ class Route:
     archive: str
 
     @property
+    def send_host(self) -> str:
+        """``scheme://host[:port]`` the request goes to (the mirror under ``--mirror``): what the circuit
+        breaker keys on, since that is the machine that answers or not."""
+        parts = urlsplit(self.send_url)
+        return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+    @property
     def public_url(self) -> str:
         """The archive URL with secrets redacted: what errors, logs and sidecars show."""
         return redact_url(self.url)

@@ -8,6 +8,12 @@ For every matrix the study carries:
 3. for organisms with a gene reference, map the feature IDs (probes through the platform table,
    NCBI GeneIDs through GEO's annotation table) and collapse to one column per Ensembl gene by the
    unit's rule (a ``gene``-level shard), with the mapping report stored beside it.
+
+Matrices are read a chunk of samples at a time (:meth:`~rnacorpus.schemas.MatrixLike.chunks`),
+whether they sit in memory or in a spool on disk, so memory stays flat in the size of the study:
+one pass gathers the per-feature statistics that look across samples (fill donors for the unit
+checks, probe means for the collapse), one pass detects units per chunk, and the gene-level shard
+is the feature-level matrix seen through the collapse (applied per chunk as the store writes it).
 """
 
 from __future__ import annotations
@@ -25,15 +31,16 @@ from rnacorpus.catalog.gene_tables import mapping_report_row
 from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, TableRows
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.fileio import open_maybe_gzip
+from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.genes import (
     GeneReference,
-    collapse_to_genes,
     load_reference,
     map_identifiers,
+    plan_collapse,
 )
-from rnacorpus.harmonize.units import detect_units, summarize_units
+from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
 from rnacorpus.harmonize.units.labels import value_column_labels
-from rnacorpus.schemas import ExpressionMatrix, Sample, StudyBundle
+from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle
 
 __all__ = ["REFERENCE_TAXA", "harmonize_expression", "reference_for", "reference_releases"]
 
@@ -71,7 +78,7 @@ def _read_ncbi_annotation(bundle: StudyBundle) -> pa.Table | None:
     return table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
 
 
-def _organism(matrix: ExpressionMatrix, ctx: _Context) -> int | None:
+def _organism(matrix: MatrixLike, ctx: _Context) -> int | None:
     taxa = Counter(
         ctx.samples[s].organism_taxid
         for s in matrix.sample_accessions
@@ -83,7 +90,7 @@ def _organism(matrix: ExpressionMatrix, ctx: _Context) -> int | None:
     return platform.organism_taxid if platform else None
 
 
-def _labels(matrix: ExpressionMatrix, ctx: _Context) -> tuple[list[str], dict[str, list[str]]]:
+def _labels(matrix: MatrixLike, ctx: _Context) -> tuple[list[str], dict[str, list[str]]]:
     """Texts about the whole matrix, and per-sample texts (the sample's own ``#VALUE`` line first)."""
     study_labels = [matrix.source.file]
     per_sample: dict[str, list[str]] = {}
@@ -99,15 +106,32 @@ def _labels(matrix: ExpressionMatrix, ctx: _Context) -> tuple[list[str], dict[st
     return study_labels, per_sample
 
 
-def _platform_table(matrix: ExpressionMatrix, ctx: _Context) -> pa.Table | None:
+def _platform_table(matrix: MatrixLike, ctx: _Context) -> pa.Table | None:
     if matrix.source.kind == "ncbi_counts":
         return ctx.ncbi_annotation
     return ctx.bundle.platform_tables.get(matrix.source.platform_accession or "")
 
 
-def _harmonize_matrix(matrix: ExpressionMatrix, ctx: _Context, plan: LoadPlan) -> dict[str, SampleUnit]:
+def _detect_units(
+    matrix: MatrixLike, stats: FeatureStats, study_labels: list[str], per_sample: dict[str, list[str]]
+) -> list[UnitCall]:
+    calls: list[UnitCall] = []
+    for chunk in matrix.chunks():
+        names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
+        calls += detect_units_in_values(
+            chunk.values,
+            names,
+            label_evidence=study_labels,
+            column_labels=per_sample,
+            fill_values=stats.first_present,
+        )
+    return calls
+
+
+def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict[str, SampleUnit]:
     study_labels, per_sample = _labels(matrix, ctx)
-    calls = detect_units(matrix, label_evidence=study_labels, sample_labels=per_sample)
+    stats = FeatureStats.of((chunk.values for chunk in matrix.chunks()), len(matrix.feature_ids))
+    calls = _detect_units(matrix, stats, study_labels, per_sample)
     summary = summarize_units(calls)
     matrix.source = matrix.source.model_copy(
         update={
@@ -124,18 +148,13 @@ def _harmonize_matrix(matrix: ExpressionMatrix, ctx: _Context, plan: LoadPlan) -
     taxid = _organism(matrix, ctx)
     if taxid in REFERENCE_TAXA:
         mapping = map_identifiers(matrix.feature_ids, reference_for(taxid), platform_table=_platform_table(matrix, ctx))
-        genes = collapse_to_genes(matrix, mapping, summary.unit, is_log=summary.is_log)
-        if genes.feature_ids:
-            collapse = mapping.report.collapse
-            genes.source = genes.source.model_copy(update={"feature_id_kind": "ensembl"})
-            plan.shards.append(
-                ShardPlan(
-                    matrix=genes,
-                    level="gene",
-                    collapse_rule=collapse.rule if collapse else None,
-                    sample_units=units,
-                )
+        collapse = plan_collapse(mapping, summary.unit, stats, is_log=summary.is_log)
+        if collapse.gene_ids:
+            source = matrix.source.model_copy(
+                update={"feature_id_kind": "ensembl", "n_features": len(collapse.gene_ids)}
             )
+            genes = DerivedMatrix(source, list(matrix.sample_accessions), collapse.gene_ids, matrix, collapse.apply)
+            plan.shards.append(ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units))
         _reports(plan).rows.append(
             mapping_report_row(
                 mapping.report,

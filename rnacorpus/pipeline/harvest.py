@@ -25,8 +25,9 @@ from rnacorpus.catalog.package import sweep_packages
 from rnacorpus.catalog.runs import begin_run, finish_run, mark_interrupted, new_run_id
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
-from rnacorpus.errors import LockedError, RnacorpusError
-from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_for_accession
+from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
+from rnacorpus.harvester.accessions import normalize_accession, require_study_accessions
+from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_for_accession, source_names
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
 from rnacorpus.pipeline.lock import run_lock
@@ -45,11 +46,21 @@ def plan_studies(
     discovered: Iterable[StudyRef] = (),
     retry: Sequence[str] = (),
 ) -> list[StudyRef]:
-    """The run's work list, in a stable order without duplicates (pure)."""
+    """The run's work list, in a stable order without duplicates (pure).
+
+    ``accessions`` must be study accessions (:func:`harvest` checks them before a run starts); a
+    quarantined accession that is not one (left by an older release) is skipped with a warning.
+    """
     refs: dict[str, StudyRef] = {}
-    for accession in [*accessions, *retry]:
-        acc = accession.strip().upper()
+    for accession in accessions:
+        acc = normalize_accession(accession)
         refs.setdefault(acc, StudyRef(accession=acc, source=source_for_accession(acc)))
+    for accession in retry:
+        acc = normalize_accession(accession)
+        try:
+            refs.setdefault(acc, StudyRef(accession=acc, source=source_for_accession(acc)))
+        except ConfigError as exc:
+            log.warning("quarantined %s is not retried: %s", acc, exc)
     for ref in discovered:
         refs.setdefault(ref.accession, ref)
     return list(refs.values())
@@ -67,11 +78,18 @@ def harvest(
 ) -> RunReport:
     """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``.
 
-    Holds the catalog's run lock throughout; when another run holds it, returns at once with
-    ``fatal`` set (exit code 2) and touches nothing.
+    Accessions are checked first (:mod:`rnacorpus.harvester.accessions`): any that is not a study
+    accession of an archive with a source returns at once with ``fatal`` listing every bad one (exit
+    code 2), before the lock is taken or the catalog created. Holds the catalog's run lock
+    throughout; when another run holds it, returns at once with ``fatal`` set and touches nothing.
     """
     run_id = new_run_id()
     report = RunReport(run_id=run_id, command=command, catalog=str(config.catalog_path))
+    try:
+        require_study_accessions(accessions, sources=source_names())
+    except ConfigError as exc:  # an input error, not a study failure: nothing is quarantined or created
+        report.fatal = str(exc)
+        return report
     try:
         with run_lock(config.catalog_path, command):
             _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
@@ -102,6 +120,8 @@ def _harvest_locked(
         report.results = run_studies(
             refs, config=config, client=http, run_id=report.run_id, progress=progress or NullProgress()
         )
+        if http.outage is not None:
+            raise http.outage
         status = "failed" if report.failed else "ok"
     except RnacorpusError as exc:
         report.fatal = str(exc)

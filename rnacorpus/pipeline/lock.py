@@ -6,10 +6,13 @@ flock is the truth and the file's content — pid, start time, command — only 
 is in the way. A file left behind by a killed process therefore needs no cleanup: the next run takes
 the flock, sees the old holder's record, logs that it recovered a stale lock, and writes its own.
 
-The file is never deleted. Unlinking a lock file races with a process that has opened it but not yet
-locked it: two runs could then each hold a flock on a different inode. Releasing truncates it
-instead, so an empty file means "released cleanly" and a non-empty one found by a new holder means
-"its holder died".
+A clean release deletes the file, so a catalog at rest has no ``.lock`` beside it. Deleting a lock
+file races with a process that has opened it but not yet locked it: that process would then hold a
+flock on an inode no path names, while a third one creates and locks a new file. Two rules close
+the race: the holder unlinks the file *while still holding* the flock, and an acquirer, once its
+flock is granted, checks that the path still names the inode it locked (``fstat`` of its descriptor
+against ``stat`` of the path) — if not, the file it locked was released under it, and it starts over
+with a fresh open. So whoever holds a flock on the file the path names holds the lock.
 
 Readers (``query``, ``export``, ``status``) never take this lock; see ``docs/decisions.md``
 ("Concurrency and refresh") for how they share the DuckDB file with a running refresh.
@@ -41,6 +44,8 @@ _MAX_RECORD_BYTES = 4096
 #: that instant looks again a few times before reporting an unknown holder
 _READ_ATTEMPTS = 5
 _READ_PAUSE = 0.02
+#: fresh opens after finding the file released under us; each needs a holder to finish in between
+_ACQUIRE_ATTEMPTS = 100
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,16 @@ def _read_all(fd: int) -> bytes:
     return os.pread(fd, _MAX_RECORD_BYTES, 0)
 
 
+def _names_inode(path: Path, fd: int) -> bool:
+    """Whether ``path`` still names the file open as ``fd`` (same device and inode)."""
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (on_disk.st_dev, on_disk.st_ino) == (mine.st_dev, mine.st_ino)
+
+
 class RunLock:
     """The catalog's run lock. ``acquire`` raises :class:`LockedError` when another run holds it."""
 
@@ -112,6 +127,23 @@ class RunLock:
         if self._fd is not None:
             raise RuntimeError("RunLock.acquire called twice")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(_ACQUIRE_ATTEMPTS):
+            fd = self._lock_current_file()
+            if fd is None:  # released (unlinked) between our open and our flock: open the new one
+                continue
+            try:
+                self._take_over(fd)
+            except BaseException:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+                raise
+            self._fd = fd
+            return
+        raise LockedError(f"could not take the run lock {self.path}: it kept being released and re-created")
+
+    def _lock_current_file(self) -> int | None:
+        """The descriptor of the lock file the path names, flocked by us; None when the file we
+        opened was released and unlinked before our flock was granted."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -124,21 +156,22 @@ class RunLock:
         except BaseException:
             os.close(fd)
             raise
-        try:
-            self._take_over(fd)
-        except BaseException:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-            raise
-        self._fd = fd
+        if _names_inode(self.path, fd):
+            return fd
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        return None
 
     def release(self) -> None:
+        """Delete the lock file, then drop the flock: the unlink happens while we still hold it, so no
+        one can be mid-way through taking this inode as theirs (see the module docstring)."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            with contextlib.suppress(OSError):  # an empty file says "released cleanly"; best effort
-                os.ftruncate(fd, 0)
+            if _names_inode(self.path, fd):
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
@@ -207,7 +240,8 @@ def run_lock(catalog: Path, command: str) -> Iterator[RunLock]:
 
 
 def holder_of(catalog: Path) -> LockHolder | None:
-    """Who holds (or last held, if it died) the catalog's lock, as its file says; None if released."""
+    """Who holds (or last held, if it died) the catalog's lock, as its file says; None if released
+    (a clean release deletes the file)."""
     try:
         return LockHolder.parse(lock_path(catalog).read_bytes()[:_MAX_RECORD_BYTES])
     except FileNotFoundError:

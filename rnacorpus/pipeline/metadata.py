@@ -7,13 +7,15 @@ per field to the ``samples`` columns.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rnacorpus.catalog.connection import register_ddl
 from rnacorpus.catalog.load import LoadPlan, TableRows, register_sample_owned_table
 from rnacorpus.catalog.ontology_tables import DDL as ONTOLOGY_DDL
 from rnacorpus.catalog.ontology_tables import annotation_rows
-from rnacorpus.harmonize.ontology import annotate_sample, sample_fields
+from rnacorpus.harmonize.ontology import annotate_samples, sample_fields
 from rnacorpus.harmonize.ontology.curated import taxon_named
-from rnacorpus.schemas import StudyBundle
+from rnacorpus.schemas import Sample, StudyBundle
 
 __all__ = ["fill_taxa", "harmonize_metadata"]
 
@@ -39,14 +41,22 @@ def fill_taxa(bundle: StudyBundle) -> None:
 
 
 def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
+    """Annotate the study's samples as one batch: each distinct evidence (organism, characteristics,
+    library fields) is decided once, and its ``samples`` columns are computed once."""
     fill_taxa(bundle)
-    rows = []
-    seen: set[str] = set()
+    first: dict[str, Sample] = {}
     for sample in bundle.samples:
-        if sample.accession in seen:
-            continue
-        seen.add(sample.accession)
-        sample.annotations = annotate_sample(sample)
-        plan.harmonized.setdefault(sample.accession, {}).update(sample_fields(sample.annotations))
-        rows += annotation_rows(sample.accession, sample.annotations)
-    plan.extra.append(TableRows("annotations", "sample_accession", sorted(seen), rows))
+        first.setdefault(sample.accession, sample)  # a sample listed twice is harmonized once
+    samples = list(first.values())
+    rows = []
+    columns: dict[tuple[int, ...], dict[str, Any]] = {}
+    for sample, decided in zip(samples, annotate_samples(samples), strict=True):
+        sample.annotations = decided
+        # the columns are a pure function of the annotations; samples sharing evidence share them
+        ident = tuple(map(id, decided))
+        fields = columns.get(ident)
+        if fields is None:
+            fields = columns[ident] = sample_fields(decided)
+        plan.harmonized.setdefault(sample.accession, {}).update(fields)
+        rows += annotation_rows(sample.accession, decided)
+    plan.extra.append(TableRows("annotations", "sample_accession", sorted(s.accession for s in samples), rows))

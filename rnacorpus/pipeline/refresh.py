@@ -238,6 +238,8 @@ def _refresh_locked(
             options=RunOptions(revalidate=True, tombstone_gone=True),
             on_prepared=lambda prepared: _remember_date(dates, prepared),
         )
+        if http.outage is not None:  # the window is not done: the watermark stays
+            raise http.outage
         status = "failed" if report.failed else "ok"
     except RnacorpusError as exc:
         report.fatal = str(exc)

@@ -31,13 +31,14 @@ import duckdb
 
 from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.load import Applied, LoadOutcome, apply_packages, disjoint_batches, finish_applied
-from rnacorpus.catalog.package import LoadPackage, open_package, remove_package
+from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, sweep_packages
 from rnacorpus.catalog.runs import clear_quarantine, quarantine_error, record_item
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.executor import build_executor, executor_kind
+from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
 from rnacorpus.pipeline.worker import (
     Fetched,
@@ -116,12 +117,13 @@ class _Pipeline:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
         self.builders.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, tasks: Sequence[StudyTask]) -> Iterator[list[StudyManifest]]:
-        """Manifests in task order, as runs of consecutive finished studies."""
+    def run(self, tasks: Sequence[StudyTask], stop: Callable[[], bool]) -> Iterator[list[StudyManifest]]:
+        """Manifests in task order, as runs of consecutive finished studies; takes no new study once
+        ``stop()`` is true (what is in flight still comes out)."""
         queue = iter(tasks)
         pending: deque[_Slot] = deque()
         while True:
-            while len(pending) < self.window and (task := next(queue, None)) is not None:
+            while len(pending) < self.window and not stop() and (task := next(queue, None)) is not None:
                 source = self.sources[task.ref.source]
                 pending.append(_Slot(task, self.fetchers.submit(fetch_study, task, source)))
             if not pending:
@@ -314,6 +316,8 @@ def run_studies(
     """Fetch, build and commit every study of ``refs``; one result per study, in order.
 
     ``on_prepared`` sees each study's manifest after its work and before its commit (in this thread).
+    When an archive stops answering (``client.outage``) the loop stops taking studies and the ones the
+    outage interrupted are neither loaded nor quarantined; the caller turns ``client.outage`` into exit 2.
     """
     from rnacorpus.pipeline.plan import pipeline_salt
 
@@ -329,18 +333,31 @@ def run_studies(
     committer = _Committer(config, ExpressionStore(config.store_dir), run_id, opts, stored)
     results: list[StudyResult] = []
     progress.start(len(refs))
+    # a failure that may belong to an archive going down is held until the host answers again (then it
+    # is the study's own) or the breaker trips (then the study was not run: no quarantine)
+    guard: OutageGuard[StudyManifest] = OutageGuard(client.breaker, lambda manifest: manifest.cause)
+
+    def commit(manifests: list[StudyManifest]) -> None:
+        for result in committer.commit(manifests) if manifests else []:
+            results.append(result)
+            progress.advance(result.accession, result.outcome)
+            if on_result is not None:
+                on_result(result)
+
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
     try:
-        for manifests in pipeline.run(tasks):
-            if on_prepared is not None:
-                for manifest in manifests:
+        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None):
+            ready = []
+            for manifest in manifests:
+                if on_prepared is not None:
                     on_prepared(manifest)
-            for result in committer.commit(manifests):
-                results.append(result)
-                progress.advance(result.accession, result.outcome)
-                if on_result is not None:
-                    on_result(result)
+                ready += guard.settle(manifest)
+            commit(ready)
+        commit(guard.drain())
     finally:
         pipeline.close()
+        sweep_packages(committer.store)  # what no commit took (studies the outage left, failed commits)
     progress.close()
+    if guard.not_run:
+        log.info("not run (the archive stopped answering): %s", ", ".join(m.accession for m in guard.not_run))
     return results

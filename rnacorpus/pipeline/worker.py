@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from rnacorpus.catalog.package import PackageRef, write_package
 from rnacorpus.catalog.runs import FailureRecord
@@ -86,10 +86,20 @@ class StudyManifest:
     content_key: str | None = None
     package: PackageRef | None = None
     error: StudyError | None = None
+    #: the exception itself, for the process that raised it (the run's outage guard asks whether it
+    #: belongs to a host's failure streak); never pickled — exceptions do not always survive that
+    cause: BaseException | None = field(default=None, compare=False, repr=False)
 
     @property
     def n_samples(self) -> int:
         return self.package.n_samples if self.package is not None else 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "cause": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,8 @@ def seed_sources(config: Config, sources: dict[str, Source]) -> None:
 def _failed(task: StudyTask, step: Step, error: BaseException, last_update: dt.date | None) -> StudyManifest:
     if not isinstance(error, RnacorpusError):
         log.error("%s: unexpected error in step %s", task.ref.accession, step, exc_info=error)
-    return StudyManifest(task.ref.accession, "failed", step, last_update, error=StudyError.from_exception(error))
+    error_data = StudyError.from_exception(error)
+    return StudyManifest(task.ref.accession, "failed", step, last_update, error=error_data, cause=error)
 
 
 def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | StudyManifest:

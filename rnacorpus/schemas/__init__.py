@@ -8,7 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rnacorpus.schemas.bundle import ExpressionMatrix, SourceFile, StudyBundle
+from rnacorpus.schemas.bundle import (
+    CHUNK_SAMPLES,
+    BundleMatrix,
+    DerivedMatrix,
+    ExpressionMatrix,
+    MatrixLike,
+    SourceFile,
+    SpooledMatrix,
+    StudyBundle,
+    ValueChunk,
+    ValueSpool,
+)
 from rnacorpus.schemas.models import (
     SCHEMA_VERSION,
     Annotation,
@@ -23,20 +34,27 @@ from rnacorpus.schemas.models import (
 )
 
 __all__ = [
+    "CHUNK_SAMPLES",
     "EXPORTED_MODELS",
     "SCHEMA_VERSION",
     "Annotation",
+    "BundleMatrix",
     "Characteristic",
     "CrossRef",
+    "DerivedMatrix",
     "ExpressionMatrix",
     "ExpressionSource",
+    "MatrixLike",
     "ParseIssue",
     "Platform",
     "Sample",
     "SourceFile",
+    "SpooledMatrix",
     "Study",
     "StudyBundle",
     "TableColumn",
+    "ValueChunk",
+    "ValueSpool",
     "json_schemas",
     "read_history",
     "schema_fingerprint",

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rnacorpus.catalog.api import Catalog
 from rnacorpus.catalog.export import verify_export
 from rnacorpus.demo import run_demo
+from rnacorpus.demo.run import DEMO_FOLDER
+from rnacorpus.errors import ConfigError
+from rnacorpus.outfolder import inspect_target
+from tests.export.folders import snapshot
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
@@ -17,7 +23,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert result.second is not None and result.second.counts["unchanged"] == 4
     assert result.export is not None and result.export.n_samples == 18
     assert verify_export(tmp_path / "demo" / "export") == []
-    assert len(lines) == 6
+    assert len(lines) == 7
+    sizes = result.export.splits
+    assert {n: s["studies"] for n, s in sizes.items()} == {"train": 1, "test": 1} and not result.export.warnings
+    assert result.batches and all("×" in b for b in result.batches)
 
     catalog = Catalog.open(tmp_path / "demo" / "rnacorpus.duckdb")
     brain = catalog.samples(tissue="brain", organism="mouse").column("tissue_label").to_pylist()
@@ -29,3 +38,21 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert by_study == {"GSE990101": "counts", "GSE990102": "log2_intensity", "GSE990103": "linear_intensity"}
     reports = catalog.sql("SELECT study_accession, ambiguous, mapped FROM gene_mapping_reports").to_pylist()
     assert {r["study_accession"] for r in reports} == {"GSE990100", "GSE990101", "GSE990102", "GSE990103"}
+
+    # the folder lists every file it holds, so a later demo may replace it; a user's file makes it not ours
+    assert inspect_target(tmp_path / "demo", DEMO_FOLDER, overwrite=False) == "ours"
+    (tmp_path / "demo" / "store" / "my-analysis.ipynb").write_text("{}")
+    before = snapshot(tmp_path / "demo")
+    with pytest.raises(ConfigError, match=r"my-analysis.ipynb is not listed"):
+        run_demo(tmp_path / "demo")
+    assert snapshot(tmp_path / "demo") == before
+
+
+def test_demo_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "rnacorpus.duckdb").write_bytes(b"my own catalog")
+    before = snapshot(folder)
+    with pytest.raises(ConfigError, match="nothing was touched"):
+        run_demo(folder)
+    assert snapshot(folder) == before

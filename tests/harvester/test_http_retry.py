@@ -193,7 +193,9 @@ def test_short_body_every_time_is_truncated(tmp_path: Path) -> None:
 
 
 def test_bad_content_is_not_retried(tmp_path: Path) -> None:
-    transport, sent = scripted(status(200, {"Content-Type": "text/html"}, b"<html>busy</html>"))
+    """A valid body of the wrong format is permanent (an HTML page is not: see test_html_page_retried)."""
+    wrong = gzip.compress(b"GeneID\tGSM1\n1\t5\n")
+    transport, sent = scripted(status(200, {"Content-Type": "application/x-gzip"}, wrong))
     client, _ = client_with(tmp_path, transport)
     with pytest.raises(BadContentError):
         client.fetch(SOFT_URL, expect="soft")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import rnacorpus
-from rnacorpus.errors import NetworkError, TruncatedError
+from rnacorpus.errors import TruncatedError, UnreachableError
 from rnacorpus.harvester.requests_transport import RequestsTransport
 from rnacorpus.harvester.transport import Headers, HttpRequest, HttpResponse, MockTransport
 from tests.faults import FaultServer, Reply
@@ -84,11 +84,11 @@ def test_short_body_is_a_truncated_error(server: FaultServer, transport: Request
         b"".join(response.iter_bytes())
 
 
-def test_refused_connection_is_a_network_error(transport: RequestsTransport) -> None:
+def test_refused_connection_is_an_unreachable_network_error(transport: RequestsTransport) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(NetworkError, match="connection failed"):
+    with pytest.raises(UnreachableError, match="connection refused"):
         transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/x?api_key=SECRET", timeout=(1, 1)))
 
 
@@ -99,3 +99,12 @@ def test_connections_are_reused(server: FaultServer, transport: RequestsTranspor
             b"".join(response.iter_bytes())
     ports = {seen.client_port for seen in server.requests}
     assert len(server.requests) == 3 and len(ports) == 1
+
+
+def test_tls_to_a_plain_http_port_is_an_unreachable_tls_failure(
+    server: FaultServer, transport: RequestsTransport
+) -> None:
+    server.on("/x", Reply.ok(b"1"))
+    https = server.url("/x").replace("http://", "https://")
+    with pytest.raises(UnreachableError, match="TLS handshake failed"):
+        transport.send(HttpRequest("GET", https, timeout=(2, 2)))

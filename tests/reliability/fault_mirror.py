@@ -184,6 +184,8 @@ class _State:
     log: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: set by :meth:`FaultMirror.die`: connections still open are reset instead of answered
+    dead: threading.Event = field(default_factory=threading.Event)
     #: set when a stall fault has sent its part of the body
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -194,6 +196,10 @@ class _FaultHandler(_Handler):
         state: _State = self.server.fault_state  # type: ignore[attr-defined]
         split = urlsplit(self.path)
         self._logged = False  # one log entry per request (a handler serves a whole keep-alive connection)
+        if state.dead.is_set():  # a dead server answers nothing, even on a connection it had open
+            self._record("dead", whole=False)
+            self._reset()
+            return
         with state.lock:
             script = state.scripts.get(self.path) or state.scripts.get(split.path)
             fault = script.next() if script is not None else PASS
@@ -339,6 +345,11 @@ class FaultMirror(MirrorServer):
     def __enter__(self) -> FaultMirror:
         self.start()
         return self
+
+    def die(self) -> None:
+        """Go down as a crashed server does: no new connections (refused), open ones reset."""
+        self._state.dead.set()
+        self.stop()
 
     def stop(self) -> None:
         self._state.stopping.set()  # wake stalled and slow answers first

@@ -9,6 +9,7 @@ Public API::
 
     annotate_characteristic(key, value, organism=...)  # what ``rnacorpus annotate`` prints
     annotate_sample(sample)                              # one decision per field, evidence kept
+    annotate_samples(samples)                            # a study at once: each distinct evidence once
     sample_fields(annotations)                           # the harmonized ``samples`` columns
     resolve_terms(field, name_or_curie)                  # "brain" → ["UBERON:0000955"]
     ontology_releases(), ontology_tables()               # stamp; catalog terms and closure
@@ -24,7 +25,9 @@ from rnacorpus.harmonize.ontology.releases import ontology_releases, release_sta
 from rnacorpus.harmonize.ontology.resolve import canonical_field, ontology_tables, resolve_terms
 from rnacorpus.harmonize.ontology.sample import (
     SAMPLE_FIELD_COLUMNS,
+    SampleEvidence,
     annotate_sample,
+    annotate_samples,
     characteristic_annotations,
     resolve_fields,
     sample_fields,
@@ -36,8 +39,10 @@ __all__ = [
     "Explanation",
     "KeyInfo",
     "OntologyIndex",
+    "SampleEvidence",
     "annotate_characteristic",
     "annotate_sample",
+    "annotate_samples",
     "canonical_field",
     "characteristic_annotations",
     "detect_key",

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from rnacorpus.harmonize.memo import memoize
+
 __all__ = ["AgeParse", "canonical_unit", "parse_age"]
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
@@ -94,6 +96,7 @@ class AgeParse:
         )
 
 
+@memoize(maxsize=1 << 12)
 def canonical_unit(word: str | None) -> str | None:
     """``"yrs"`` → ``"year"``; also accepts our own unit names; None when unknown."""
     if not word:
@@ -225,6 +228,7 @@ def _default_unit(parsed: AgeParse, taxid: int | None) -> AgeParse:
     return replace(parsed, reason="a number without a unit (none in the key or the sample)")
 
 
+@memoize(maxsize=1 << 16)
 def parse_age(
     text: str, *, key_unit: str | None = None, taxid: int | None = None, strict: bool = False
 ) -> AgeParse | None:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.curated import resolve_taxon, taxon_named
 from rnacorpus.harmonize.ontology.fields import TEXT_FIELDS, KeyInfo, detect_key
 from rnacorpus.harmonize.ontology.freetext import annotate_free_text, unmapped_primary
-from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index
+from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import find_mentions
 from rnacorpus.harmonize.ontology.normalize import clean, tokens
@@ -176,7 +177,24 @@ def explain_characteristic(
     """The decisions for one characteristic, with the reason when there are none.
 
     ``unit_hint`` is an age unit stated elsewhere in the same sample (a TimeUnit characteristic).
+    With the process-wide index the answer is computed once per ``(key, value, organism, unit_hint)``
+    (:mod:`rnacorpus.harmonize.memo`); the annotations it holds are shared and read-only.
     """
+    taxid = resolve_taxon(organism)
+    if is_process_index(index):
+        return _explain_memoized(key, value, taxid, unit_hint)
+    assert index is not None
+    return _explain(key, value, taxid, unit_hint, index)
+
+
+@memoize(maxsize=1 << 15)
+def _explain_memoized(key: str | None, value: str, taxid: int | None, unit_hint: str | None) -> Explanation:
+    return _explain(key, value, taxid, unit_hint, get_index())
+
+
+def _explain(
+    key: str | None, value: str, taxid: int | None, unit_hint: str | None, index: OntologyIndex
+) -> Explanation:
     info = detect_key(key)
     if info.kind == "none":
         return Explanation(key, value, reason=info.reason)
@@ -187,8 +205,7 @@ def explain_characteristic(
         if info.kind in TEXT_FIELDS or info.kind in {"source", "status"}:
             return Explanation(key, value, reason=f"placeholder value {value!r}")
         return Explanation(key, value, unmapped_primary(info, value, f"placeholder value {value!r}"))
-    taxid = resolve_taxon(organism)
-    found = _dispatch(info, value, taxid, index or get_index(), unit_hint)
+    found = _dispatch(info, value, taxid, index, unit_hint)
     if not found:
         return Explanation(key, value, reason=f"no {', '.join(info.fields)} term recognized in the value")
     return Explanation(key, value, found)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnacorpus.errors import ConfigError
+from rnacorpus.harmonize.memo import RULES_VERSION
 from rnacorpus.harmonize.ontology.normalize import clean, compact, norm
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
+CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv")
 HUMAN, MOUSE = 9606, 10090
 # Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
 # shorter ones (ALL, MM, MS, RA) must be written as listed.
@@ -50,10 +53,11 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
 
 @functools.cache
 def curation_stamp() -> str:
-    """A digest of the project's own tables (curated terms, cell lines, taxa). Stamped beside the
-    ontology releases so that editing a table re-harmonizes every study on the next run."""
-    digest = hashlib.sha256()
-    for name in ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv"):
+    """A digest of the project's own tables (curated terms, cell lines, taxa …) and of the rules'
+    version. Stamped beside the ontology releases so that editing a table or a rule re-harmonizes
+    every study on the next run."""
+    digest = hashlib.sha256(f"rules={RULES_VERSION}".encode())
+    for name in CURATED_FILES:
         digest.update(name.encode() + b"\0" + (DATA_DIR / name).read_bytes())
     return f"sha256:{digest.hexdigest()[:16]}"
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import canonical_unit
 
 __all__ = ["KIND_FIELDS", "TEXT_FIELDS", "KeyInfo", "detect_key", "normalize_key"]
@@ -151,6 +152,7 @@ class KeyInfo:
         return self.fields[0] if self.fields else None
 
 
+@memoize(maxsize=1 << 14)
 def normalize_key(key: str | None) -> str:
     """Key as compared: ``OrganismPart`` → ``organism part``, ``Characteristics [Age]`` → ``age``."""
     if not key:
@@ -174,6 +176,7 @@ def _age_unit(normalized: str) -> str | None:
     return canonical_unit(match.group(1)) if match else None
 
 
+@memoize(maxsize=1 << 14)
 def detect_key(key: str | None) -> KeyInfo:
     """Which fields a characteristic key may feed (see the module docstring for the order)."""
     normalized = normalize_key(key)

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from rnacorpus.harmonize.ontology.compile import KEY_FORMS, load_tables
 
-__all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "Hit", "OntologyIndex", "get_index"]
+__all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "Hit", "OntologyIndex", "get_index", "is_process_index"]
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +168,11 @@ def _form_bounds(forms: list[str]) -> dict[str, tuple[int, int]]:
 
 _lock = threading.Lock()
 _index: OntologyIndex | None = None
+
+
+def is_process_index(index: OntologyIndex | None) -> bool:
+    """None or the process-wide index: the one whose answers may be memoized."""
+    return index is None or index is _index
 
 
 def get_index(cache: Path | None = None) -> OntologyIndex:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
-from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index
+from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 
 __all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
@@ -153,12 +154,28 @@ def match_text(
     """The term for ``text`` in ``field`` by the rule order above, or None.
 
     ``abbreviations_only``: just our exact-case abbreviations (ALL, HCC …), which callers try across
-    all fields before anything else.
+    all fields before anything else. Memoized per ``(field, text, taxid, fuzzy, abbreviations_only)``
+    with the process-wide index.
     """
+    if is_process_index(index):
+        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only)
+    assert index is not None
+    return _match(field, text, taxid, fuzzy, abbreviations_only, index)
+
+
+@memoize(maxsize=1 << 17)
+def _match_memoized(
+    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool
+) -> FieldMatch | None:
+    return _match(field, text, taxid, fuzzy, abbreviations_only, get_index())
+
+
+def _match(
+    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, index: OntologyIndex
+) -> FieldMatch | None:
     text = clean(text)
     if not text or field not in FIELD_SCOPES:
         return None
-    index = index or get_index()
     curated = curated_table().find(field, text, taxid, exact_only=abbreviations_only)
     if curated is not None and index.exists(curated.term_id):
         return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)

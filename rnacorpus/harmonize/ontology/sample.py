@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import canonical_unit
 from rnacorpus.harmonize.ontology.annotate import explain_characteristic
 from rnacorpus.harmonize.ontology.build import mapped
@@ -35,9 +37,12 @@ from rnacorpus.schemas import Annotation, Characteristic, Sample
 
 __all__ = [
     "SAMPLE_FIELD_COLUMNS",
+    "SampleEvidence",
     "annotate_sample",
+    "annotate_samples",
     "characteristic_annotations",
     "resolve_fields",
+    "sample_evidence",
     "sample_fields",
 ]
 
@@ -136,7 +141,7 @@ def resolve_fields(annotations: Iterable[Annotation]) -> list[Annotation]:
     return [_resolve_one(candidates, index) for candidates in by_field.values()]
 
 
-def _assay(sample: Sample, index: OntologyIndex) -> Annotation | None:
+def _assay(sample: SampleEvidence, index: OntologyIndex) -> Annotation | None:
     strategy = (sample.library_strategy or "").strip()
     source = sample.library_source or ""
     if strategy:
@@ -152,16 +157,67 @@ def _assay(sample: Sample, index: OntologyIndex) -> Annotation | None:
     return None
 
 
-def annotate_sample(sample: Sample) -> list[Annotation]:
-    """One harmonized decision per field for ``sample``, each keeping its raw key and value."""
-    characteristics = list(sample.characteristics)
-    if sample.source_name and not any(normalize_key(c.key) == "source name" for c in characteristics):
-        characteristics.append(Characteristic(key="source_name", value=sample.source_name))
-    found = characteristic_annotations(characteristics, organism=sample.organism_taxid)
-    assay = _assay(sample, get_index())
+@dataclass(frozen=True)
+class SampleEvidence:
+    """Everything :func:`annotate_sample` reads from a sample, as a hashable value.
+
+    Characteristics whose key feeds no field (and is no age-unit key) yield nothing, so they are
+    left out: samples that differ only in an individual ID or a replicate number share evidence and
+    are annotated once.
+    """
+
+    taxid: int | None
+    characteristics: tuple[tuple[str | None, str], ...]
+    library_strategy: str | None
+    library_source: str | None
+    sample_type: str | None
+
+
+def _feeds_a_field(key: str | None) -> bool:
+    return detect_key(key).kind != "none" or bool(_UNIT_KEY.match(normalize_key(key)))
+
+
+def sample_evidence(sample: Sample) -> SampleEvidence:
+    pairs = [(c.key, c.value) for c in sample.characteristics]
+    if sample.source_name and not any(normalize_key(key) == "source name" for key, _ in pairs):
+        pairs.append(("source_name", sample.source_name))
+    return SampleEvidence(
+        taxid=sample.organism_taxid,
+        characteristics=tuple((key, value) for key, value in pairs if _feeds_a_field(key)),
+        library_strategy=sample.library_strategy,
+        library_source=sample.library_source,
+        sample_type=sample.sample_type,
+    )
+
+
+@memoize(maxsize=1 << 14)
+def _annotate_evidence(evidence: SampleEvidence) -> tuple[Annotation, ...]:
+    characteristics = [Characteristic(key=key, value=value) for key, value in evidence.characteristics]
+    found = characteristic_annotations(characteristics, organism=evidence.taxid)
+    assay = _assay(evidence, get_index())
     if assay is not None:
         found.append(assay)
-    return resolve_fields(found)
+    return tuple(resolve_fields(found))
+
+
+def annotate_sample(sample: Sample) -> list[Annotation]:
+    """One harmonized decision per field for ``sample``, each keeping its raw key and value.
+
+    Memoized per distinct :class:`SampleEvidence`; the annotations are shared and read-only."""
+    return list(_annotate_evidence(sample_evidence(sample)))
+
+
+def annotate_samples(samples: Iterable[Sample]) -> list[list[Annotation]]:
+    """:func:`annotate_sample` for a study's samples as one batch: each distinct evidence once."""
+    decided: dict[SampleEvidence, tuple[Annotation, ...]] = {}
+    out = []
+    for sample in samples:
+        evidence = sample_evidence(sample)
+        found = decided.get(evidence)
+        if found is None:
+            found = decided[evidence] = _annotate_evidence(evidence)
+        out.append(list(found))
+    return out
 
 
 def sample_fields(annotations: Sequence[Annotation]) -> dict[str, Any]:

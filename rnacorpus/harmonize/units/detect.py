@@ -108,21 +108,27 @@ def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequenc
     )
 
 
-def _fill_from_other_samples(values: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.floating], list[int]]:
+def _fill_from_other_samples(
+    values: npt.NDArray[np.floating], donors: npt.NDArray[np.floating] | None = None
+) -> tuple[npt.NDArray[np.floating], list[int]]:
     """Missing cells take the same feature's value from another sample of the matrix.
 
     Scale checks rest on column sums (TPM/CPM sum to 1e6); a missing top gene can take a fifth of
     that sum with it, and other samples of the same study know roughly what it held. Filling with a
-    real neighbouring value (not a mean) keeps integers integers. Cells missing in every sample stay
-    missing. Returns the filled copy and, per sample, how many cells were filled.
+    real neighbouring value (not a mean) keeps integers integers: the donor is the first sample of
+    the matrix that has the feature. Cells missing in every sample stay missing. ``donors`` is that
+    first present value per feature when ``values`` is only a chunk of the matrix
+    (:attr:`rnacorpus.harmonize.feature_stats.FeatureStats.first_present`). Returns the filled copy
+    and, per sample, how many cells were filled.
     """
     missing = np.isnan(values)
-    if values.shape[0] < 2 or not missing.any():
+    if not missing.any():
         return values, [0] * values.shape[0]
-    filled = values.copy()
-    for donor in range(values.shape[0]):
-        take = np.isnan(filled) & ~missing[donor]
-        filled[take] = np.broadcast_to(values[donor], values.shape)[take]
+    if donors is None:
+        present = ~missing
+        donors = values[present.argmax(axis=0), np.arange(values.shape[1])]
+        donors = np.where(present.any(axis=0), donors, np.nan)
+    filled = np.where(missing, donors[None, :], values)
     counts = (missing & ~np.isnan(filled)).sum(axis=1)
     return filled, [int(c) for c in counts]
 
@@ -133,12 +139,18 @@ def detect_units_in_values(
     *,
     label_evidence: Sequence[str] = (),
     column_labels: Mapping[str, Sequence[str]] | None = None,
+    fill_values: npt.NDArray[np.floating] | None = None,
 ) -> list[UnitCall]:
-    """``values`` is samples × features (one row per entry of ``columns``)."""
+    """``values`` is samples × features (one row per entry of ``columns``).
+
+    ``values`` may be a chunk of a larger matrix's samples (each call is per column); then
+    ``fill_values`` must be the whole matrix's first present value per feature, so that a missing
+    cell is filled as it would be with the whole matrix at hand.
+    """
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     per_column = column_labels or {}
-    filled, n_filled = _fill_from_other_samples(values)
+    filled, n_filled = _fill_from_other_samples(values, fill_values)
     calls = []
     for i, name in enumerate(columns):
         # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)

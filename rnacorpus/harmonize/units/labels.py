@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rnacorpus.harmonize.memo import memoize
+
 __all__ = ["LabelHint", "read_labels", "value_column_labels"]
 
 
@@ -90,7 +92,14 @@ def _log_state(text: str) -> bool | None:
 
 
 def read_labels(texts: Iterable[str]) -> LabelHint:
-    """The first text that names a unit decides the unit; log state from any text that states it."""
+    """The first text that names a unit decides the unit; log state from any text that states it.
+
+    Memoized per distinct sequence of texts (a study's samples usually share theirs)."""
+    return _read_labels(tuple(texts))
+
+
+@memoize(maxsize=1 << 14)
+def _read_labels(texts: tuple[str, ...]) -> LabelHint:
     unit: str | None = None
     is_log: bool | None = None
     said: list[str] = []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from rnacorpus.errors import ParseError, RnacorpusError
-from rnacorpus.schemas import ExpressionMatrix, SourceFile, StudyBundle
+from rnacorpus.schemas import BundleMatrix, SourceFile, StudyBundle
 
 if TYPE_CHECKING:
     from rnacorpus.config import Config
@@ -56,9 +56,11 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
             except RnacorpusError as exc:
                 raise _with_context(exc, gse, item) from exc
     matrices = []
+    # a series matrix repeats the family file's sample tables: do not even read the values it holds
+    held = _covered(bundle) if bundle is not None else set()
     for item in by_role.get("series_matrix", []):
         try:
-            matrices.append(parse_series_matrix(item.path, accession=gse, file_name=_name(item)))
+            matrices.append(parse_series_matrix(item.path, accession=gse, file_name=_name(item), values_held=held))
         except RnacorpusError as exc:
             raise _with_context(exc, gse, item) from exc
     if bundle is None and not matrices:
@@ -140,21 +142,15 @@ def _covered(bundle: StudyBundle) -> set[str]:
     return {sample for matrix in bundle.expression for sample in matrix.sample_accessions}
 
 
-def _add_missing_expression(bundle: StudyBundle, candidates: Sequence[ExpressionMatrix]) -> None:
+def _add_missing_expression(bundle: StudyBundle, candidates: Sequence[BundleMatrix]) -> None:
     covered = _covered(bundle)
     for matrix in candidates:
         keep = [i for i, s in enumerate(matrix.sample_accessions) if s not in covered]
         if not keep or not matrix.feature_ids:
             continue
-        if len(keep) < len(matrix.sample_accessions):
-            matrix = ExpressionMatrix(
-                source=matrix.source.model_copy(update={"n_samples": len(keep)}),
-                sample_accessions=[matrix.sample_accessions[i] for i in keep],
-                feature_ids=matrix.feature_ids,
-                values=matrix.values[keep],
-            )
-        bundle.expression.append(matrix)
-        covered.update(matrix.sample_accessions)
+        chosen = matrix.select(keep)
+        bundle.expression.append(chosen)
+        covered.update(chosen.sample_accessions)
 
 
 def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile], gse: str) -> None:
@@ -187,7 +183,7 @@ def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], 
     except RnacorpusError as exc:
         raise _with_context(exc, gse, raw[0]) from exc
     known = {s.accession: s.platform_accession for s in bundle.samples}
-    counts = []
+    counts: list[BundleMatrix] = []
     for matrix in matrices:
         keep = [i for i, s in enumerate(matrix.sample_accessions) if s in known]
         if not keep:
@@ -199,14 +195,8 @@ def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], 
                 "platform_accession": next(iter(platforms)) if len(platforms) == 1 else None,
             }
         )
-        counts.append(
-            ExpressionMatrix(
-                source=source.model_copy(update={"n_samples": len(keep)}),
-                sample_accessions=[matrix.sample_accessions[i] for i in keep],
-                feature_ids=matrix.feature_ids,
-                values=matrix.values[keep],
-            )
-        )
+        matrix.source = source
+        counts.append(matrix.select(keep))
     previous = bundle.expression
     bundle.expression = counts
     _add_missing_expression(bundle, previous)

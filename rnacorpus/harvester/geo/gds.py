@@ -56,7 +56,7 @@ def parse_gds_soft(path: str | Path, *, file_name: str | None = None) -> StudyBu
     samples = _samples(study, description, values_part, subsets)
     study.sample_accessions = [sample.accession for sample in samples]
     expression = _matrix(study, description, values_part, samples, file_name or Path(path).name, log)
-    return StudyBundle(study=study, samples=samples, expression=expression, issues=log.issues)
+    return StudyBundle(study=study, samples=samples, expression=[*expression], issues=log.issues)
 
 
 def _study(description: SoftEntity, values_part: SoftEntity | None) -> Study:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from rnacorpus.errors import ParseError
@@ -31,17 +32,25 @@ _TABLE_BEGIN = b"!series_matrix_table_begin"
 _TABLE_END = b"!series_matrix_table_end"
 
 
-def parse_series_matrix(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
+def parse_series_matrix(
+    path: str | Path,
+    *,
+    accession: str | None = None,
+    file_name: str | None = None,
+    values_held: Collection[str] = (),
+) -> StudyBundle:
     """One series matrix file → a bundle with the study, its samples and (when not empty) one matrix.
 
     ``accession`` names the series when the file does not (and in errors); ``file_name`` is the
     archive's name of the file when ``path`` is a cache path — the platform of a
-    ``GSE…-GPL…_series_matrix`` file is read from it.
+    ``GSE…-GPL…_series_matrix`` file is read from it. When every sample of the table is in
+    ``values_held`` (the family file already gave their values), the table is skipped unread: the
+    bundle has no matrix and the samples no row counts, and memory never holds the table.
     """
     name = file_name or Path(path).name
     reader = SoftByteReader(open_soft_bytes(path), path=str(path))
     with contextlib.closing(reader):
-        scan = _MatrixScan(reader, _FILE_NAME.search(name), accession)
+        scan = _MatrixScan(reader, _FILE_NAME.search(name), accession, frozenset(values_held))
         scan.run()
     return scan.bundle(name)
 
@@ -54,8 +63,16 @@ def _unquote(text: str) -> str:
 
 
 class _MatrixScan:
-    def __init__(self, reader: SoftByteReader, name_match: re.Match[str] | None, accession: str | None) -> None:
+    def __init__(
+        self,
+        reader: SoftByteReader,
+        name_match: re.Match[str] | None,
+        accession: str | None,
+        values_held: frozenset[str] = frozenset(),
+    ) -> None:
         self.reader = reader
+        self.values_held = values_held
+        self.values_skipped = False
         self.path = reader.path
         self.expected = accession
         self.accession = accession or (name_match.group("gse") if name_match else None)
@@ -151,7 +168,12 @@ class _MatrixScan:
         while header and not header[-1]:
             header.pop()
         self._refuse_repeats(header[1:], "the table header", header_line)
-        body = self.reader.read_table_block()
+        self.values_skipped = bool(self.values_held) and set(header[1:]) <= self.values_held
+        if self.values_skipped:
+            self.reader.skip_table_block()
+            body = b""
+        else:
+            body = self.reader.read_table_block()
         end = self.reader.readline()
         if end is None:
             raise self.error(
@@ -170,7 +192,10 @@ class _MatrixScan:
             raise self.error("no !Series_geo_accession and no GSE in the file name", 1)
         matrix = self._matrix(study.accession, study.types, file_name)
         rows = {accession: len(matrix.feature_ids) for accession in matrix.sample_accessions} if matrix else {}
-        samples = [self._sample(column, study.accession, rows.get(column.name, 0)) for column in self.columns]
+        samples = [
+            self._sample(column, study.accession, None if self.values_skipped else rows.get(column.name, 0))
+            for column in self.columns
+        ]
         self._check_table_samples(matrix, {sample.accession for sample in samples})
         return StudyBundle(study=study, samples=samples, expression=[matrix] if matrix else [], issues=self.log.issues)
 
@@ -186,12 +211,12 @@ class _MatrixScan:
                 line=self.table.header_line,
             )
 
-    def _sample(self, column: SoftEntity, study_accession: str, rows: int) -> Sample:
+    def _sample(self, column: SoftEntity, study_accession: str, rows: int | None) -> Sample:
         if not column.name:
             raise self.error("a sample column without !Sample_geo_accession", column.line)
         sample = build_sample(column, study_accession=study_accession, rows_read=rows, log=self.log)
         declared = sample.data_row_count_declared
-        if declared is not None and declared != rows:
+        if declared is not None and rows is not None and declared != rows:
             code = "table_rows_below_declared" if rows < declared else "table_rows_above_declared"
             self.log.warn(
                 code,

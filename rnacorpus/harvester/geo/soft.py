@@ -11,7 +11,8 @@ Public API::
 expression source (default: the name of ``path``).
 
 Everything streams: one entity (and at most one data table) is in memory at a time; sample VALUE
-columns go straight into one float32 matrix per platform (:mod:`.expression`). GDS SOFT
+columns go straight to one spooled float32 matrix per platform on disk (:mod:`.expression`), so
+memory stays flat whatever the number of samples. GDS SOFT
 (``^DATASET``) has its own reader in :mod:`.gds`.
 """
 
@@ -22,7 +23,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
 from rnacorpus.errors import ParseError
@@ -37,7 +37,7 @@ from rnacorpus.harvester.geo.soft_records import (
 )
 from rnacorpus.harvester.geo.tables import read_value_column, table_to_arrow
 from rnacorpus.schemas import (
-    ExpressionMatrix,
+    BundleMatrix,
     ExpressionSource,
     ParseIssue,
     Platform,
@@ -68,7 +68,7 @@ class SoftRecords:
     studies: list[Study] = field(default_factory=list)
     platforms: list[Platform] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
-    expression: list[ExpressionMatrix] = field(default_factory=list)
+    expression: list[BundleMatrix] = field(default_factory=list)
     platform_tables: dict[str, pa.Table] = field(default_factory=dict)
     issues: list[ParseIssue] = field(default_factory=list)
 
@@ -96,7 +96,8 @@ def parse_family_soft(path: str | Path, *, accession: str | None = None, file_na
     """
     records = parse_soft_records(path, study_accession=accession, file_name=file_name)
     study = _select_study(records, accession)
-    samples, expression = records.samples, records.expression
+    samples: list[Sample] = records.samples
+    expression: list[BundleMatrix] = list(records.expression)
     if len(records.studies) > 1:
         samples = [s for s in samples if _belongs_to(s, study)]
         expression = [_only_samples(matrix, {s.accession for s in samples}) for matrix in expression]
@@ -196,17 +197,8 @@ def _belongs_to(sample: Sample, study: Study) -> bool:
     return sample.accession in study.sample_accessions or study.accession in sample.attributes.get("series_id", [])
 
 
-def _only_samples(matrix: ExpressionMatrix, keep: set[str]) -> ExpressionMatrix:
-    rows = [k for k, sample in enumerate(matrix.sample_accessions) if sample in keep]
-    if len(rows) == len(matrix.sample_accessions):
-        return matrix
-    source = matrix.source.model_copy(update={"n_samples": len(rows)})
-    return ExpressionMatrix(
-        source=source,
-        sample_accessions=[matrix.sample_accessions[k] for k in rows],
-        feature_ids=matrix.feature_ids,
-        values=matrix.values[np.asarray(rows, int)],
-    )
+def _only_samples(matrix: BundleMatrix, keep: set[str]) -> BundleMatrix:
+    return matrix.select([k for k, sample in enumerate(matrix.sample_accessions) if sample in keep])
 
 
 class _Collector:
@@ -219,14 +211,10 @@ class _Collector:
         self.log = IssueLog(path)
         self.records = SoftRecords(path=path)
         self.values: dict[str | None, PlatformValues] = {}
-        self.expected_samples = 8
 
     def add(self, entity: SoftEntity) -> None:
         if entity.kind == "SERIES":
-            study = build_study(entity, self.log)
-            self.records.studies.append(study)
-            if len(study.platform_accessions) == 1:  # else the count would over-reserve every platform
-                self.expected_samples = max(len(study.sample_accessions), 1)
+            self.records.studies.append(build_study(entity, self.log))
         elif entity.kind in _PLATFORM_KINDS:
             self._add_platform(_annotation_as_platform(entity) if entity.kind == "ANNOTATION" else entity)
         elif entity.kind == "SAMPLE":
@@ -274,9 +262,7 @@ class _Collector:
         if column is not None and rows:
             values = self.values.get(sample.platform_accession)
             if values is None:
-                values = self.values[sample.platform_accession] = PlatformValues(
-                    sample.platform_accession, expected_samples=self.expected_samples
-                )
+                values = self.values[sample.platform_accession] = PlatformValues(sample.platform_accession)
             repeated = values.add(sample.accession, column.ids, column.values)
             if repeated:
                 self.log.warn(

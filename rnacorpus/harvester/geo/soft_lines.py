@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import logging
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, cast
@@ -143,6 +144,16 @@ class SoftByteReader:
     def read_table_block(self) -> bytes:
         """Every line up to the next one starting with ``!`` or ``^`` (or end of file), as one block."""
         parts: list[bytes] = []
+        self._scan_table_block(parts.append)
+        return b"".join(parts)
+
+    def skip_table_block(self) -> None:
+        """Move past the lines :meth:`read_table_block` would return, without keeping them."""
+        self._scan_table_block(None)
+
+    def _scan_table_block(self, keep: Callable[[bytes], object] | None) -> None:
+        lines = 0
+        ends_open = False
         while True:
             if self._pos >= len(self._buf):
                 if self._eof:
@@ -152,22 +163,25 @@ class SoftByteReader:
             if self._buf[self._pos] in _MARKERS:
                 break
             cut = self._next_marker()
+            if cut < 0 and self._eof:
+                cut = len(self._buf)
+                ends_open = self._buf[-1:] != b"\n"
             if cut >= 0:
-                parts.append(self._buf[self._pos : cut])
+                lines += self._take(self._pos, cut, keep)
                 self._pos = cut
-                break
-            if self._eof:
-                parts.append(self._buf[self._pos :])
-                self._pos = len(self._buf)
                 break
             last_newline = self._buf.rfind(b"\n", self._pos)
             if last_newline >= 0:  # keep the partial last line for the next chunk
-                parts.append(self._buf[self._pos : last_newline + 1])
+                lines += self._take(self._pos, last_newline + 1, keep)
                 self._pos = last_newline + 1
             self._refill()
-        block = b"".join(parts)
-        self.line_no += block.count(b"\n") + (1 if block and not block.endswith(b"\n") else 0)
-        return block
+        self.line_no += lines + (1 if ends_open else 0)
+
+    def _take(self, start: int, end: int, keep: Callable[[bytes], object] | None) -> int:
+        """Hand ``_buf[start:end]`` to ``keep``; returns how many line ends it holds."""
+        if keep is not None:
+            keep(self._buf[start:end])
+        return self._buf.count(b"\n", start, end)
 
     def _next_marker(self) -> int:
         """Offset of the first line start after ``_pos`` that begins with ``!`` or ``^``; -1 if none."""

@@ -96,10 +96,13 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
 
 
 def misspell(text: str, rng: random.Random) -> str:
-    """One slip of the kind submitters make: swap, drop or double a letter, change case, stray marks."""
+    """One slip of the kind submitters make: swap, drop or double a letter, change case, stray marks.
+
+    Never leading or trailing blanks: SOFT keeps none (values are stripped where they are read).
+    """
     letters = [k for k, ch in enumerate(text) if ch.isalpha()]
     if len(letters) < 3:
-        return text + rng.choice(("", " ", "."))
+        return text + rng.choice(("", ".", "?"))
     slip = rng.randrange(7)
     k = rng.choice(letters[1:-1])
     if slip == 0:
@@ -111,10 +114,10 @@ def misspell(text: str, rng: random.Random) -> str:
     if slip == 3:
         return text.upper() if len(text) < 12 else text.capitalize()
     if slip == 4:
-        return text + rng.choice((" ", "  ", ".", ";", ","))
+        return text + rng.choice((".", ";", ",", " -"))
     if slip == 5:
         return text.replace(" ", "_") if " " in text else text.lower()
-    return " " + text
+    return text.replace(" ", "  ", 1) if " " in text else text + "s"
 
 
 def age_text(organism: str, rng: random.Random) -> str:

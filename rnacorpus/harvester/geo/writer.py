@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, cast
 
@@ -30,7 +30,7 @@ from isal import igzip
 from rnacorpus.errors import ConfigError
 from rnacorpus.fileio import atomic_write
 from rnacorpus.harvester.geo.writer_fields import platform_fields, sample_fields, series_fields
-from rnacorpus.schemas import ExpressionMatrix, Platform, Sample, StudyBundle
+from rnacorpus.schemas import BundleMatrix, Platform, Sample, StudyBundle
 
 __all__ = ["write_family_soft", "write_series_matrix"]
 
@@ -122,7 +122,7 @@ def _write_platform(out: IO[str], platform: Platform, table: pa.Table | None) ->
     out.write("!platform_table_end\n")
 
 
-def _write_sample(out: IO[str], sample: Sample, row: tuple[ExpressionMatrix, int] | None, study: str) -> None:
+def _write_sample(out: IO[str], sample: Sample, row: tuple[BundleMatrix, int] | None, study: str) -> None:
     n_rows = len(row[0].feature_ids) if row is not None else 0
     _write_block(
         out,
@@ -138,7 +138,7 @@ def _write_sample(out: IO[str], sample: Sample, row: tuple[ExpressionMatrix, int
     out.write(f"#ID_REF = {described.get('ID_REF') or ''}\n")
     out.write(f"#VALUE = {described.get('VALUE') or _DEFAULT_VALUE_DESCRIPTION}\n")
     out.write("!sample_table_begin\nID_REF\tVALUE\n")
-    values = _format_values(matrix.values[index])
+    values = _format_values(next(matrix.select([index]).chunks()).values[0])
     out.write("".join(f"{feature}\t{value}\n" for feature, value in zip(matrix.feature_ids, values, strict=True)))
     out.write("!sample_table_end\n")
 
@@ -151,15 +151,15 @@ def _format_values(values: npt.NDArray[np.float32]) -> list[str]:
     return texts
 
 
-def _value_rows(matrices: list[ExpressionMatrix]) -> dict[str, tuple[ExpressionMatrix, int]]:
-    rows: dict[str, tuple[ExpressionMatrix, int]] = {}
+def _value_rows(matrices: Sequence[BundleMatrix]) -> dict[str, tuple[BundleMatrix, int]]:
+    rows: dict[str, tuple[BundleMatrix, int]] = {}
     for matrix in matrices:
         for index, sample in enumerate(matrix.sample_accessions):
             rows.setdefault(sample, (matrix, index))
     return rows
 
 
-def _matrix_for(matrices: list[ExpressionMatrix], platform: str | None) -> ExpressionMatrix | None:
+def _matrix_for(matrices: Sequence[BundleMatrix], platform: str | None) -> BundleMatrix | None:
     candidates = [m for m in matrices if platform is None or m.source.platform_accession == platform]
     if len(candidates) > 1:
         raise ConfigError(
@@ -191,7 +191,7 @@ def _grouped(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     return grouped
 
 
-def _write_matrix_rows(out: IO[str], matrix: ExpressionMatrix, samples: list[str]) -> None:
+def _write_matrix_rows(out: IO[str], matrix: BundleMatrix, samples: list[str]) -> None:
     index = {accession: k for k, accession in enumerate(matrix.sample_accessions)}
     block = matrix.values[[index[s] for s in samples]]
     columns = [_format_values(block[k]) for k in range(block.shape[0])]

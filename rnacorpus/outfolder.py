@@ -1,0 +1,186 @@
+"""Folders rnacorpus builds whole (an export, the demo): built beside the target, renamed into place.
+
+Rules, in the order they apply:
+
+1. **Check before touching.** :func:`inspect_target` looks at the target and touches nothing: a
+   missing or empty folder may be written; a file (or a symlink) never; a non-empty folder only
+   when it is a folder of the same kind that rnacorpus wrote — its listing file (an export's
+   ``manifest.json``, the demo's ``rnacorpus-demo.json``) names every file in it with its size and
+   nothing else is there — and the caller allows replacing it. Anything else is a
+   :class:`~rnacorpus.errors.ConfigError` naming the folder, with nothing touched.
+2. **Build beside.** :func:`build_folder` creates ``.<name>.<random>.tmp`` next to the target (the
+   random name proves the folder is ours) and yields it; on any error that folder is removed and
+   the target is as it was.
+3. **Swap, then delete only what the listing proves we wrote.** The old folder is renamed aside,
+   the new one renamed into place, and from the old one only the listed files, the listing and the
+   directories they leave empty are removed; anything else found there is kept and reported.
+
+New folders and files get the user's umask (``os.mkdir`` with 0o777, files through
+:func:`rnacorpus.fileio.atomic_write`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from rnacorpus.errors import ConfigError
+from rnacorpus.fileio import fsync_dir, private_temp_name
+
+__all__ = ["FolderKind", "build_folder", "inspect_target", "listed_files", "remove_listed"]
+
+log = logging.getLogger(__name__)
+
+TargetState = Literal["absent", "empty", "ours"]
+
+
+@dataclass(frozen=True)
+class FolderKind:
+    """What kind of folder is built, and how to recognise one rnacorpus built before."""
+
+    #: the listing file at the folder's top: JSON with ``format`` and ``files: [{path, bytes}, …]``
+    listing: str
+    #: the listing's ``format`` starts with this (e.g. ``rnacorpus-export/``)
+    format_prefix: str
+    #: for messages: "rnacorpus export"
+    what: str
+    #: how the user allows replacing an old one (None: replacing our own folder needs no flag)
+    overwrite_flag: str | None
+
+
+def listed_files(folder: Path, kind: FolderKind) -> dict[str, int] | None:
+    """``relative path → bytes`` from the folder's listing, or None when it has no valid listing."""
+    try:
+        listing = json.loads((folder / kind.listing).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(listing, dict) or not str(listing.get("format", "")).startswith(kind.format_prefix):
+        return None
+    files = listing.get("files")
+    if not isinstance(files, list):
+        return None
+    out: dict[str, int] = {}
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return None
+        rel = PurePosixPath(entry["path"])
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts or entry["path"] == kind.listing:
+            return None
+        size = entry.get("bytes")
+        if not isinstance(size, int):
+            return None
+        out[rel.as_posix()] = size
+    return out
+
+
+def _unlisted(folder: Path, kind: FolderKind) -> str | None:
+    """Why ``folder`` is not provably ours (None when its listing names exactly what is there)."""
+    listed = listed_files(folder, kind)
+    if listed is None:
+        return f"it has no {kind.listing} of an {kind.what}"
+    wanted_dirs = {PurePosixPath(p).parent.as_posix() for p in listed} | {"."}
+    wanted_dirs |= {parent.as_posix() for p in listed for parent in PurePosixPath(p).parents}
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        rel_root = Path(root).relative_to(folder).as_posix()
+        for name in dirs:
+            rel = PurePosixPath(rel_root, name).as_posix() if rel_root != "." else name
+            if (Path(root) / name).is_symlink() or rel not in wanted_dirs:
+                return f"{rel}/ is not part of it"
+        for name in files:
+            rel = PurePosixPath(rel_root, name).as_posix() if rel_root != "." else name
+            if rel == kind.listing:
+                continue
+            path = Path(root) / name
+            if rel not in listed or path.is_symlink():
+                return f"{rel} is not listed in its {kind.listing}"
+            if path.stat().st_size != listed[rel]:
+                return f"{rel} changed size since it was written"
+            seen.add(rel)
+    missing = sorted(set(listed) - seen)
+    if missing:
+        return f"{missing[0]} is listed in its {kind.listing} but missing"
+    return None
+
+
+def inspect_target(out: Path, kind: FolderKind, *, overwrite: bool) -> TargetState:
+    """May ``out`` be written? Touches nothing; raises ConfigError (exit 2) when it may not."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ConfigError(f"{out} is a file, not a folder; nothing was written")
+    if not out.exists():
+        return "absent"
+    if not any(out.iterdir()):
+        return "empty"
+    why = _unlisted(out, kind)
+    if why is not None:
+        raise ConfigError(
+            f"{out} is not empty and is not an {kind.what} rnacorpus wrote ({why}); "
+            "nothing was touched — choose a new or empty folder"
+        )
+    if kind.overwrite_flag is not None and not overwrite:
+        raise ConfigError(
+            f"{out} holds a previous {kind.what}; pass {kind.overwrite_flag} to replace it (nothing was touched)"
+        )
+    return "ours"
+
+
+def remove_listed(folder: Path, kind: FolderKind) -> list[str]:
+    """Delete the listed files, the listing and the folders they leave empty; return what is left."""
+    listed = listed_files(folder, kind) or {}
+    for rel in [*listed, kind.listing]:
+        with contextlib.suppress(FileNotFoundError):
+            folder.joinpath(*PurePosixPath(rel).parts).unlink()
+    for root, _dirs, _files in sorted(os.walk(folder, topdown=False), key=lambda w: -len(w[0])):
+        with contextlib.suppress(OSError):  # not empty: something we did not write is in it
+            Path(root).rmdir()
+    if not folder.exists():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def _make_temp_sibling(out: Path) -> Path:
+    for _ in range(100):
+        tmp = private_temp_name(out, ".tmp")
+        try:
+            tmp.mkdir(0o777)
+            return tmp
+        except FileExistsError:
+            continue
+    raise ConfigError(f"could not create a temporary folder beside {out}")
+
+
+@contextlib.contextmanager
+def build_folder(out: Path, kind: FolderKind, *, overwrite: bool) -> Iterator[Path]:
+    """Yield a new folder beside ``out`` to fill; on success it becomes ``out`` (see module doc)."""
+    inspect_target(out, kind, overwrite=overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _make_temp_sibling(out)
+    try:
+        yield tmp
+        state = inspect_target(out, kind, overwrite=overwrite)  # it may have changed while we worked
+        _swap_into_place(tmp, out, kind, state)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own random-named folder: nothing else is in it
+        raise
+
+
+def _swap_into_place(tmp: Path, out: Path, kind: FolderKind, state: TargetState) -> None:
+    if state == "ours":
+        old = private_temp_name(out, ".old")
+        out.rename(old)
+        tmp.rename(out)
+        left = remove_listed(old, kind)
+        if left:
+            log.warning("kept %d file(s) found in the old %s (not written by rnacorpus): %s", len(left), out, old)
+    else:
+        if state == "empty":
+            out.rmdir()  # rename(2) replaces an empty folder, but not portably; it is empty, so nothing is lost
+        tmp.rename(out)
+    fsync_dir(out.parent)
