@@ -34,6 +34,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from rnacorpus.catalog import identity
 from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, write_package
 from rnacorpus.catalog.plan import (
     LoadPlan,
@@ -124,7 +125,10 @@ def apply_packages(
     if not todo:
         return applied
     studies = [p.accession for p in todo]
-    renewed = [a for a in studies if a in held]
+    # loaded before (a study its twin absorbed is held in absorbed_studies, its stated rows still in place)
+    absorbed_sql = "SELECT accession FROM absorbed_studies WHERE accession IN (SELECT unnest(?))"
+    absorbed = {str(r[0]) for r in _in(con, absorbed_sql, studies)}
+    renewed = [a for a in studies if a in held or a in absorbed]
     shards_sql = "SELECT path FROM expression_shards WHERE study_accession IN (SELECT unnest(?))"
     old_paths = {str(r[0]) for r in _in(con, shards_sql, renewed)}
     applied.platform_ids = sorted({a for p in todo for a in p.platform_accessions})
@@ -135,6 +139,7 @@ def apply_packages(
     # rows keyed by sample exist only for samples the catalog holds (through these or other studies)
     samples_sql = "SELECT accession FROM samples WHERE accession IN (SELECT unnest(?))"
     held_samples = {str(r[0]) for r in _in(con, samples_sql, samples)}
+    stated_before = identity.stated_records(con, renewed)
     _delete_owned(con, todo, held_samples, set(renewed))
     for table in _table_order(todo):
         files = [str(f) for p in todo if (f := p.file(table)) is not None]
@@ -145,6 +150,8 @@ def apply_packages(
             _insert_files(con, table, files, replace=replace, run_id=run_id)
     _assign_primary_study(con, sorted(set(samples) | set(previous)))
     _drop_orphans(con, sorted(set(previous) - set(samples)))
+    # sample ids, twins, studies sharing samples (the identity rows came in with the other tables)
+    identity.settle_identity(con, studies, set(samples) | stated_before, sample_owned_tables())
     applied.replaced = old_paths - {path for p in todo for path in p.store_files}
     applied.platform_candidates |= {path for p in todo for path in p.store_files if path.startswith("platforms/")}
     return applied
@@ -169,8 +176,8 @@ def _delete_owned(
             owned = set(entry.owner_keys)
             if entry.owner_column == "sample_accession":  # such rows exist only for samples the catalog holds
                 owned &= held_samples
-            elif entry.owner_column == "study_accession" or entry.table == "studies":
-                owned &= renewed | ({package.accession} if entry.table == "studies" else set())
+            elif entry.owner_keys == (package.accession,):  # rows the study stated: only if it was loaded
+                owned &= renewed
             keys.setdefault((entry.table, entry.owner_column), set()).update(owned)
     for (table, column), values in keys.items():
         if table != "studies":  # the study row is replaced by key

@@ -36,6 +36,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog import identity
 from rnacorpus.catalog import rows as R
 from rnacorpus.catalog.plan import LoadPlan, ShardPlan
 from rnacorpus.catalog.store import ExpressionStore, ShardInfo
@@ -196,6 +197,8 @@ def _tables(
     for extra in plan.extra:
         rows = extra.table_rows if extra.table_rows is not None else R.rows_table(extra.table, extra.rows)
         out.append((extra.table, extra.key_column, list(extra.keys), False, rows))
+    for table, column, build in identity.STUDY_OWNED:  # the identity evidence the study states
+        out.append((table, column, by_study, True, R.rows_table(table, build(bundle))))
     return out
 
 

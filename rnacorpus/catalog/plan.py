@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from rnacorpus.catalog import identity
 from rnacorpus.catalog.store import ShardInfo
 from rnacorpus.schemas import MatrixLike, StudyBundle
 
@@ -71,8 +72,8 @@ class LoadPlan:
     extra: list[TableRows] = field(default_factory=list)
 
 
-#: tables whose rows belong to one sample; other parts register theirs (annotations ...)
-_SAMPLE_OWNED: list[tuple[str, str]] = [("sample_characteristics", "sample_accession")]
+#: tables whose rows belong to one sample record; other parts register theirs (annotations ...)
+_SAMPLE_OWNED: list[tuple[str, str]] = [("sample_characteristics", "sample_accession"), *identity.SAMPLE_OWNED]
 
 
 def register_sample_owned_table(table: str, column: str = "sample_accession") -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from rnacorpus.catalog.connection import writer
@@ -56,8 +57,10 @@ def test_a_package_is_a_pure_function_of_its_inputs(tmp_path: Path) -> None:
     assert first.sha256 == second.sha256 and first.path == second.path == f"{PACKAGES_DIR}/GSE10-{'f' * 16}"
     manifest = json.loads((tmp_path / "a" / first.path / "manifest.json").read_text())
     assert manifest["accession"] == "GSE10" and manifest["sample_accessions"] == ["GSM1", "GSM2"]
-    assert "run" not in json.dumps(manifest)  # the committing run is recorded by the commit, not here
+    assert "run_id" not in json.dumps(manifest)  # the committing run is recorded by the commit, not here
     tables = {entry["table"]: entry for entry in manifest["tables"]}
+    studies = pq.read_table(tmp_path / "a" / first.path / "studies.parquet")
+    assert "run_id" not in studies.column_names and "loaded_at" not in studies.column_names
     assert tables["samples"]["rows"] == 2 and tables["sample_characteristics"]["rows"] == 4
     assert tables["sample_characteristics"]["owner_keys"] == ["GSM1", "GSM2"]
 
@@ -67,7 +70,7 @@ def test_a_package_whose_file_changed_is_refused(tmp_path: Path) -> None:
     ref = write_package(store, plan(make_bundle("GSE10", ["GSM1"]), "f" * 64))
     table = store.resolve(ref.path) / "samples.parquet"
     table.write_bytes(table.read_bytes()[:-8] + b"damaged!")
-    with pytest.raises(BadContentError, match="samples.parquet fails its checksum"):
+    with pytest.raises(BadContentError, match=r"samples\.parquet fails its checksum"):
         open_package(store, ref)
     with pytest.raises(BadContentError, match="does not match what its worker wrote"):
         open_package(store, ref.__class__(ref.path, "0" * 64, ref.n_samples))
