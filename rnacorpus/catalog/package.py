@@ -152,9 +152,13 @@ def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[
 def _expression_samples(study: str, shards: Sequence[tuple[ShardInfo, ShardPlan]]) -> pa.Table:
     names = ("sample_accession", "shard_path", "row_index", "unit", "is_log", "unit_evidence", "unit_confidence")
     columns: dict[str, list[Any]] = {name: [] for name in names}
+    for name in ("source_columns", "match_method", "match_confidence", "n_cells"):
+        columns[name] = []
     for info, shard in shards:
         samples = shard.matrix.sample_accessions
         units = [shard.sample_units.get(s) for s in samples]
+        found = {m.sample: m for m in shard.matrix.source.column_matches}
+        matches = [found.get(s) for s in samples]
         columns["sample_accession"] += samples
         columns["shard_path"] += [info.path] * len(samples)
         columns["row_index"] += range(len(samples))
@@ -162,6 +166,11 @@ def _expression_samples(study: str, shards: Sequence[tuple[ShardInfo, ShardPlan]
         columns["is_log"] += [u.is_log if u else info.is_log for u in units]
         columns["unit_evidence"] += [u.evidence if u else None for u in units]
         columns["unit_confidence"] += [u.confidence if u else None for u in units]
+        # GEO's own tables name their samples; an author's file is matched (suppl_match)
+        columns["source_columns"] += [m.columns if m else None for m in matches]
+        columns["match_method"] += [m.method if m else "accession" for m in matches]
+        columns["match_confidence"] += [m.confidence if m else 1.0 for m in matches]
+        columns["n_cells"] += [m.n_cells if m else None for m in matches]
     columns["study_accession"] = [study] * len(columns["sample_accession"])
     return R._table("expression_samples", columns, len(columns["sample_accession"]))
 
