@@ -55,16 +55,15 @@ def test_release_stamp_per_term() -> None:
     assert release_of("XYZ:1") is None
 
 
-def test_disk_cache_is_keyed_by_release_and_warm_loads_without_compiling(
+def test_disk_cache_is_keyed_by_release_and_a_warm_load_compiles_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     get_index()  # the shared cache is warm after this
-    import rnacorpus.harmonize.ontology.compile as compile_module
 
-    def no_compile() -> None:
-        raise AssertionError("a warm start must read the cache, not compile")
+    def compile_again() -> None:
+        raise AssertionError("a warm load must read the cache, not recompile the ontologies")
 
-    monkeypatch.setattr(compile_module, "compile_tables", no_compile)  # timings are never asserted
+    monkeypatch.setattr("rnacorpus.harmonize.ontology.compile.compile_tables", compile_again)
     tables = load_tables()
     assert {"terms", "names", "keys", "closure", "cell_lines"} <= set(tables)
     assert release_key().startswith(f"cxg{CXG_SCHEMA_VERSION}-")

@@ -120,3 +120,18 @@ def test_loading_the_same_study_twice_changes_nothing(tmp_path: Path, load) -> N
     first = snapshot(tmp_path / "catalog.duckdb")
     load(with_xrefs(make_bundle("GSE10", ["GSM1"]), {"GSM1": ["SRX1", "SAMN1"]}), "a2")
     assert snapshot(tmp_path / "catalog.duckdb") == first
+
+
+def test_split_units_follow_identity_clusters_not_superseries(tmp_path: Path, load) -> None:
+    from rnacorpus.catalog.split_units import split_units
+
+    load(make_bundle("GSE900", ["GSM1", "GSM2", "GSM3"], sub_series=["GSE901", "GSE902"]), "a")
+    load(make_bundle("GSE901", ["GSM1", "GSM2"]), "b")
+    load(make_bundle("GSE902", ["GSM3"], platform="GPL2"), "c")
+    load(make_bundle("GSE903", ["GSM2", "GSM9"], platform="GPL3"), "d")  # lists GSM2 too: shares a sample
+    load(with_xrefs(make_bundle("GSE904", ["GSM40"], platform="GPL4"), {"GSM40": ["SRR7"]}), "e")
+    load(with_xrefs(make_bundle("GSE905", ["GSM50"], platform="GPL5"), {"GSM50": ["SRR7"]}), "f")  # reanalysis
+    with writer(tmp_path / "catalog.duckdb") as con:
+        units = split_units(con, ["GSM1", "GSM2", "GSM3", "GSM9", "GSM40", "GSM50"])
+    assert units.unit_of == {"GSM1": "GSE901", "GSM2": "GSE901", "GSM3": "GSE902", "GSM9": "GSE901", "GSM40": "GSE904"}
+    assert units.duplicates == {"GSM50": "GSM40"}  # one physical sample is exported once
