@@ -31,10 +31,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
-import platform
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -45,9 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_docs import replace_between  # noqa: E402
+import _bench  # noqa: E402
 
-DOC = REPO / "docs" / "benchmarks.md"
 EXPORT_OPTIONS: dict[str, Any] = {
     "genes": "protein_coding",
     "normalize": "log1p_tpm",
@@ -60,22 +56,9 @@ MiB = 1024**2
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def load_text() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with open("/proc/cpuinfo", encoding="utf-8") as handle:  # noqa: PTH123 - Linux only, like the machine
-        names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return f"{names[0] if names else cpu}, {os.cpu_count()} CPUs, {memory:.0f} GiB, Python {platform.python_version()}"
-
-
 def write_doc(key: str, text: str) -> None:
     begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
-    replace_between(DOC, begin, end, f"{begin}\n{text}\n{end}")
+    _bench.write_doc(begin, end, f"{begin}\n{text}\n{end}")
 
 
 def command_line() -> str:
@@ -88,22 +71,16 @@ def header(title: str, started_load: str) -> list[str]:
         "",
         f"Command: `{command_line()}` ({dt.date.today()})",
         "",
-        f"- Machine: {machine()}; load average (1, 5, 15 min) {started_load} at the start, "
-        f"{load_text()} at the end (the machine is shared; ratios come from the same run)",
+        f"- Machine: {_bench.machine()}; load average (1, 5, 15 min) {started_load} at the start, "
+        f"{_bench.load()} at the end (the machine is shared; ratios come from the same run)",
     ]
 
 
 def run_child(kind: str, *args: str) -> dict[str, Any]:
     """Run ``kind`` in a fresh interpreter; its JSON line plus the child's peak RSS (MiB)."""
-    process = subprocess.Popen(
-        [sys.executable, __file__, "child", kind, *args], stdout=subprocess.PIPE, text=True, cwd=REPO
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    output = process.stdout.read() if process.stdout else ""
-    if status != 0:
-        raise SystemExit(f"{kind} {args} failed (status {status})")
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    result["peak_rss_mib"] = usage.ru_maxrss / 1024
+    run = _bench.run_child([sys.executable, __file__, "child", kind, *args])
+    result: dict[str, Any] = json.loads(run.output.strip().splitlines()[-1])
+    result["peak_rss_mib"] = run.peak_mb
     return result
 
 
@@ -250,7 +227,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
     if (out / "catalog.duckdb").exists():
         raise SystemExit(f"{out} already holds a corpus; delete it first")
     out.mkdir(parents=True, exist_ok=True)
-    started = load_text()
+    started = _bench.load()
 
     def tick(done: int, total: int) -> None:
         sys.stderr.write(f"\r{done:,}/{total:,} samples")
@@ -277,7 +254,7 @@ def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    started = load_text()
+    started = _bench.load()
     rows: list[tuple[int, dict[str, dict[str, Any]]]] = []
     for corpus_text in args.corpus:
         corpus = Path(corpus_text)
@@ -380,7 +357,7 @@ def _reader_pyarrow(export: Path, batch: int, _shuffle: int | None) -> Iterator[
 def cmd_reader(args: argparse.Namespace) -> None:
     export = Path(args.export)
     warm([str(p) for p in (export / "train").glob("part-*.parquet")])
-    started = load_text()
+    started = _bench.load()
     readers = {
         "pyarrow `ParquetFile.iter_batches` → NumPy (baseline)": (_reader_pyarrow, None),
         "`rnacorpus.read.iter_batches`": (_reader_rnacorpus, None),
@@ -434,7 +411,7 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
 
     corpus = Path(args.corpus)
     first, second = corpus / "export", corpus / "export-rebuilt"
-    started = load_text()
+    started = _bench.load()
     start = time.perf_counter()
     result = Catalog.open(corpus / "catalog.duckdb").export(
         second, from_manifest=first / "manifest.json", overwrite=True

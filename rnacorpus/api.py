@@ -24,7 +24,18 @@ from rnacorpus.pipeline.report import Progress, RunReport
 if TYPE_CHECKING:
     from rnacorpus.pipeline.refresh import RefreshReport
 
-__all__ = ["Catalog", "export", "harvest", "migrate", "query", "refresh", "samples", "status", "verify_export"]
+__all__ = [
+    "Catalog",
+    "export",
+    "harvest",
+    "migrate",
+    "query",
+    "refresh",
+    "resolve",
+    "samples",
+    "status",
+    "verify_export",
+]
 
 
 def _config(config: Config | None, **overrides: Any) -> Config:
@@ -99,6 +110,13 @@ def refresh(
 def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:
     """One read-only SQL query on the catalog (SELECT / EXPLAIN only)."""
     return Catalog.open(catalog, store).sql(sql)
+
+
+def resolve(
+    accession: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None
+) -> dict[str, Any]:
+    """The one sample (or study) an accession names, with all its accessions: ``rnacorpus query --accession``."""
+    return Catalog.open(catalog, store).resolve(accession)
 
 
 def export(

@@ -255,8 +255,8 @@ def _write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, 
         }
     )
     path = tmp / "samples.parquet"
-    with registered(con, "_export_where", where):
-        reader = con.sql(
+    with registered(con, "_export_where", where) as cursor:
+        reader = cursor.sql(
             """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, split_order)
                FROM _export_where w JOIN samples s USING (accession)
                ORDER BY w.split_order, w.part, w.row"""

@@ -122,8 +122,8 @@ def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _F
         funnel.record(f"--where {options.where}", accessions.num_rows)
     for name, value in options.filters.items():
         predicates, params = filter_predicates({name: value}, descendants=not options.exact)
-        with registered(con, "_export_selected", accessions):
-            accessions = con.sql(
+        with registered(con, "_export_selected", accessions) as cursor:
+            accessions = cursor.sql(
                 f"SELECT s.accession FROM samples s WHERE s.accession IN (SELECT accession FROM _export_selected) "  # noqa: S608
                 f"AND {' AND '.join(predicates)} ORDER BY s.accession",
                 params=params,
@@ -134,8 +134,8 @@ def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _F
 
 def _pinned(con: duckdb.DuckDBPyConnection, pinned: dict[str, str], funnel: _Funnel) -> pa.Table:
     listed = pa.table({"accession": pa.array(list(pinned), pa.string())})
-    with registered(con, "_export_listed", listed):
-        accessions = con.sql(
+    with registered(con, "_export_listed", listed) as cursor:
+        accessions = cursor.sql(
             "SELECT accession FROM _export_listed WHERE accession IN (SELECT accession FROM samples) ORDER BY accession"
         ).to_arrow_table()
     funnel.record("samples listed in the manifest and still in the catalog", accessions.num_rows)

@@ -14,6 +14,7 @@ from rnacorpus.errors import ConfigError
 
 __all__ = [
     "CHOICE_COLUMNS",
+    "KIND_RANK",
     "accession_table",
     "choose_shards",
     "registered",
@@ -23,8 +24,17 @@ __all__ = [
     "withdrawn_samples",
 ]
 
-#: most uniformly processed first (DESIGN §4): GEO's own counts, then the deposited tables
-_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
+#: which source serves a sample, most uniformly processed first (DESIGN §4): GEO's own counts, then
+#: the deposited tables, then authors' supplementary files (profiles before cells summed per sample).
+#: The one ranking: the harmonize step picks each sample's unit by it too, so the unit a sample row
+#: shows is the unit of the values the export gives.
+KIND_RANK = {
+    "ncbi_counts": 0,
+    "sample_tables": 1,
+    "series_matrix": 2,
+    "supplementary": 3,
+    "supplementary_pseudobulk": 4,
+}
 
 
 def _parenthesis_depths(where: str) -> None:
@@ -101,13 +111,16 @@ def select_accessions(con: duckdb.DuckDBPyConnection, where: str | None) -> list
 
 
 @contextlib.contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
-    """``table`` visible to SQL as ``name`` inside the ``with`` block (no Python list of 10^5 items in SQL)."""
-    con.register(name, table)
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of ``con`` on which ``table`` is visible to SQL as ``name`` (no Python list of 10^5
+    items in SQL). A cursor, because ``con`` may still hold an unfinished result, which DuckDB
+    answers with an error on ``register``; the cursor sees the same database."""
+    cursor = con.cursor()
     try:
-        yield name
+        cursor.register(name, table)
+        yield cursor
     finally:
-        con.unregister(name)
+        cursor.close()
 
 
 def accession_table(accessions: pa.Array | pa.ChunkedArray | Sequence[str]) -> pa.Table:
@@ -116,8 +129,8 @@ def accession_table(accessions: pa.Array | pa.ChunkedArray | Sequence[str]) -> p
 
 def withdrawn_samples(con: duckdb.DuckDBPyConnection, accessions: pa.Table) -> pa.Array:
     """Samples of ``accessions`` whose every study the archive has withdrawn (``studies.withdrawn``)."""
-    with registered(con, "_export_wanted", accessions):
-        table = con.sql(
+    with registered(con, "_export_wanted", accessions) as cursor:
+        table = cursor.sql(
             """
             SELECT ss.sample_accession
             FROM study_samples ss JOIN studies st ON st.accession = ss.study_accession
@@ -143,9 +156,9 @@ def choose_shards(
     is withdrawn (:func:`withdrawn_samples`) is the caller's part, so that it can report them.
     """
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
-    ranks = json.dumps(_KIND_RANK)
-    with registered(con, "_export_wanted", accessions):
-        chosen = con.sql(
+    ranks = json.dumps(KIND_RANK)
+    with registered(con, "_export_wanted", accessions) as cursor:
+        chosen = cursor.sql(
             f"""
             WITH candidates AS (
                 SELECT es.sample_accession, s.study_accession, s.organism_taxid, s.platform_accession,

@@ -93,8 +93,8 @@ class _Metadata:
     def _fetch(self, start: int, stop: int) -> None:
         window = self.accessions.slice(start, stop - start)
         wanted = pa.table({"accession": window, "position": pa.array(np.arange(len(window), dtype=np.int64))})
-        with registered(self.con, "_export_window", wanted):
-            table = self.con.sql(
+        with registered(self.con, "_export_window", wanted) as cursor:
+            table = cursor.sql(
                 f"SELECT {_SAMPLE_SELECT} FROM _export_window w JOIN samples s USING (accession) "  # noqa: S608
                 "ORDER BY w.position"
             ).to_arrow_table()

@@ -36,6 +36,9 @@ def query(
     development_stage: Annotated[str | None, typer.Option("--development-stage")] = None,
     exact: Annotated[bool, typer.Option("--exact", help="match the terms themselves, not descendants")] = False,
     limit: Annotated[int | None, typer.Option("--limit")] = None,
+    accession: Annotated[
+        str | None, typer.Option("--accession", help="any accession → its one sample (or study), all its accessions")
+    ] = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     json_output: JsonOpt = False,
@@ -53,6 +56,12 @@ def query(
         "sex": sex,
         "development_stage": development_stage,
     }
+    if accession is not None:
+        from rnacorpus.cli.resolve_render import print_resolved
+
+        resolved = api.resolve(accession, catalog=config.catalog_path, store=store)
+        emit_json(resolved) if json_output else print_resolved(resolved)
+        raise typer.Exit(0 if resolved["kind"] else 1)
     if sql and any(filters.values()):
         raise ConfigError("give either SQL or field filters, not both")
     if sql:

@@ -20,10 +20,12 @@ from rnacorpus.schemas.bundle import (
     ValueChunk,
     ValueSpool,
 )
+from rnacorpus.schemas.links import DataFile, ExternalCharacteristic, SequencingRun
 from rnacorpus.schemas.models import (
     SCHEMA_VERSION,
     Annotation,
     Characteristic,
+    ColumnMatch,
     CrossRef,
     ExpressionSource,
     ParseIssue,
@@ -40,14 +42,18 @@ __all__ = [
     "Annotation",
     "BundleMatrix",
     "Characteristic",
+    "ColumnMatch",
     "CrossRef",
+    "DataFile",
     "DerivedMatrix",
     "ExpressionMatrix",
     "ExpressionSource",
+    "ExternalCharacteristic",
     "MatrixLike",
     "ParseIssue",
     "Platform",
     "Sample",
+    "SequencingRun",
     "SourceFile",
     "SpooledMatrix",
     "Study",
@@ -68,6 +74,9 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "platform": Platform,
     "expression_source": ExpressionSource,
     "annotation": Annotation,
+    "sequencing_run": SequencingRun,
+    "data_file": DataFile,
+    "external_characteristic": ExternalCharacteristic,
 }
 
 

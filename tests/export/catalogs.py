@@ -15,7 +15,7 @@ from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, load_study
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.harmonize.genes import load_reference
-from rnacorpus.schemas import ExpressionMatrix, ExpressionSource, Platform, Sample, Study, StudyBundle
+from rnacorpus.schemas import CrossRef, ExpressionMatrix, ExpressionSource, Platform, Sample, Study, StudyBundle
 
 
 @functools.lru_cache(maxsize=4)
@@ -40,6 +40,8 @@ class StudySpec:
     kind: str = "ncbi_counts"
     seed: int = 0
     nan_cells: list[tuple[int, int]] = field(default_factory=list)
+    #: sample → accessions its archive links it to (SRX, SAMN …): shared ones make one physical sample
+    links: dict[str, list[str]] = field(default_factory=dict)
 
 
 def values_for(spec: StudySpec) -> np.ndarray:
@@ -64,6 +66,7 @@ def add_study(catalog_path: Path, store: ExpressionStore, spec: StudySpec) -> No
             organism_taxid=spec.taxid,
             organism_name=organism,
             title=f"sample {s}",
+            xrefs=[CrossRef(db="SRA", accession=a, relation="SRA") for a in spec.links.get(s, [])],
         )
         for s in spec.samples
     ]

@@ -9,8 +9,9 @@ the kernel's peak-RSS mark (``/proc/self/clear_refs``), exports again and report
 its peak allocations (Python and NumPy through ``tracemalloc``, Arrow through its memory pool). The
 larger export writes ~145 MB more values; had the export kept them (or any per-sample copy of
 values), both peaks would be higher by about that much. The test allows a tenth of it in
-allocations (per-sample bookkeeping is a few hundred bytes) and a quarter in RSS, which also moves
-with DuckDB's cache and the allocators. glibc's allocator is told to return large blocks at once,
+allocations (per-sample bookkeeping is a few hundred bytes; the two runs differ by ~6 MB) and half
+in RSS, which also moves with DuckDB's cache and the allocators' retained pages (up to ~40 MB
+between two runs on a busy machine). glibc's allocator is told to return large blocks at once,
 so that RSS shows what the export holds rather than the allocator's history.
 """
 
@@ -93,4 +94,4 @@ def test_four_times_the_samples_raise_peak_memory_by_far_less_than_their_values(
     assert (small["samples"], large["samples"]) == (SMALL * PER_STUDY, LARGE * PER_STUDY)
     extra_values = (LARGE - SMALL) * PER_STUDY * WIDTH * 4
     assert large["allocated"] - small["allocated"] < extra_values / 10, (small, large, extra_values)
-    assert large["peak"] - small["peak"] < extra_values / 4, (small, large, extra_values)
+    assert large["peak"] - small["peak"] < extra_values / 2, (small, large, extra_values)
