@@ -66,6 +66,7 @@ def test_the_cli_says_which_host_did_not_answer_on_one_line(tmp_path_factory: py
     assert lines[0].startswith("rnacorpus: could not run: the mirror") and "is the mirror running?" in lines[0]
     assert "Traceback" not in done.stderr and "HTTPConnectionPool" not in done.stderr
     assert held(folder / "catalog.duckdb")["quarantine"] == []
+    assert list(folder.rglob("*.lock")) == []
 
 
 class StopAfterFirst:
