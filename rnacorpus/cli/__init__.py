@@ -23,6 +23,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from rnacorpus import __version__
+
+        sys.stdout.write(f"rnacorpus {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
+    """Turn public transcriptomics archives into a harmonized, training-ready corpus.
+
+    Commands import what they need when they run, so starting (``--help``, ``--version``) stays fast.
+    """
+
+
 def _register() -> None:
     # Each module adds its commands to ``app``; importing them here keeps start-up in one place.
     from rnacorpus.cli import commands  # noqa: F401
