@@ -94,17 +94,21 @@ def replicate(source: Path, target: Path, n_samples: int) -> int:
             "SELECT row_number() OVER (ORDER BY accession) - 1 AS k, accession FROM studies"
         )
         con.execute("DELETE FROM samples")
+        columns = {str(row[0]) for row in con.execute("SELECT name FROM pragma_table_info('samples')").fetchall()}
+        # a replicated sample is its own physical sample: its identity is its new accession
+        identity = ", printf('GSM9%08d', copy * $1 + j) AS sample_id" if "sample_id" in columns else ""
         con.execute(
-            """
+            f"""
             INSERT INTO samples
             SELECT * EXCLUDE (j, k, copy, study_key)
-                     REPLACE (printf('GSM9%08d', copy * ? + j) AS accession,
-                              coalesce(printf('GSE9%06d', copy * ? + k), study_accession) AS study_accession)
+                     REPLACE (printf('GSM9%08d', copy * $1 + j) AS accession,
+                              coalesce(printf('GSE9%06d', copy * $2 + k), study_accession) AS study_accession
+                              {identity})
             FROM (SELECT b.*, s.k, s.accession AS study_key, r.copy
                   FROM base b LEFT JOIN study_base s ON s.accession = b.study_accession,
-                       range(?) r(copy))
+                       range($3) r(copy))
             ORDER BY copy, j
-            LIMIT ?
+            LIMIT $4
             """,
             [rows, int(con.execute("SELECT count(*) FROM studies").fetchone()[0]), copies, n_samples],  # type: ignore[index]
         )

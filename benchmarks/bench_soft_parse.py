@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-DOC = REPO / "docs" / "benchmarks.md"
+from _bench import DOC, REPO, load, machine, run_python, versions, write_doc
+
 BEGIN, END = "<!-- bench:soft_parse -->", "<!-- /bench:soft_parse -->"
 
 
@@ -40,12 +39,15 @@ def _worker(kind: str, path: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         import numpy as np
 
-        values = bundle.expression[0].values
+        matrix = bundle.expression[0]
+        checksum = 0.0
+        for chunk in matrix.chunks():  # chunk by chunk: the checksum must not hold the matrix either
+            checksum += sum(float(np.nansum(row, dtype=np.float64)) for row in chunk.values)
         return {
             "seconds": seconds,
             "samples": len(bundle.samples),
-            "features": values.shape[1],
-            "checksum": sum(float(np.nansum(row, dtype=np.float64)) for row in values),
+            "features": len(matrix.feature_ids),
+            "checksum": checksum,
         }
     if kind == "geoparse":
         import logging
@@ -79,40 +81,9 @@ def _generate(path: Path, samples: int, probes: int, seed: int) -> None:
 
 def _run_child(kind: str, path: Path) -> dict[str, Any]:
     """One fresh interpreter per measurement; peak RSS of exactly that child from wait4."""
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--worker", kind, str(path)],
-        stdout=subprocess.PIPE,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{kind} worker failed with exit code {child.returncode}")
-    result: dict[str, Any] = json.loads(output)
-    result["peak_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result, peak_mb = run_python(__file__, "--worker", kind, str(path))
+    result["peak_mb"] = peak_mb
     return result
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} CPUs, {system}, Python {platform.python_version()}"
-
-
-def _versions() -> str:
-    import importlib.metadata as md
-
-    wanted = ["GEOparse", "pandas", "pyarrow", "numpy"]
-    return ", ".join(f"{name} {md.version(name)}" for name in wanted)
 
 
 def _measure(kind: str, path: Path, repeat: int) -> dict[str, Any]:
@@ -147,8 +118,8 @@ def _section(command: str, results: list[dict[str, Any]]) -> str:
             "",
             f"Command: `{command}` ({time.strftime('%Y-%m-%d')})",
             "",
-            f"- Machine: {_machine()}",
-            f"- Libraries: {_versions()}",
+            f"- Machine: {machine()} (load {load()})",
+            f"- Libraries: {versions(['GEOparse', 'pandas', 'pyarrow', 'numpy'])}",
             "- Input: synthetic family SOFT written by `rnacorpus.harvester.geo.writer` (one Affymetrix-like "
             "platform with its annotation table; samples × probes below), gzip",
             "- Each parser runs in its own fresh subprocess; time is the parse call only (median of the "
@@ -203,17 +174,6 @@ def _benchmark(folder: Path, samples: int, probes: int, seed: int, repeat: int) 
     return result
 
 
-def _write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=200)
@@ -241,7 +201,7 @@ def main() -> None:
     section = _section(command, results)
     print(section)
     if not args.no_docs:
-        _write_doc(section)
+        write_doc(BEGIN, END, section)
         print(f"\nwritten to {DOC.relative_to(REPO)}")
 
 

@@ -23,7 +23,18 @@ if TYPE_CHECKING:
     from rnacorpus.catalog.export import ExportResult, verify_export
     from rnacorpus.pipeline.refresh import RefreshReport
 
-__all__ = ["Catalog", "export", "harvest", "migrate", "query", "refresh", "samples", "status", "verify_export"]
+__all__ = [
+    "Catalog",
+    "export",
+    "harvest",
+    "migrate",
+    "query",
+    "refresh",
+    "resolve",
+    "samples",
+    "status",
+    "verify_export",
+]
 
 #: loaded on first use: importing this module (as every CLI command does) stays cheap
 _LAZY = {"Catalog": "rnacorpus.catalog.api", "verify_export": "rnacorpus.catalog.export"}
@@ -118,6 +129,13 @@ def refresh(
 def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:
     """One read-only SQL query on the catalog (SELECT / EXPLAIN only)."""
     return _catalog(catalog, store).sql(sql)
+
+
+def resolve(
+    accession: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None
+) -> dict[str, Any]:
+    """The one sample (or study) an accession names, with all its accessions: ``rnacorpus query --accession``."""
+    return _catalog(catalog, store).resolve(accession)
 
 
 def export(

@@ -10,6 +10,7 @@
     │   ├── ServerError            HTTP 5xx
     │   ├── HtmlPageError          an HTML page with status 200 where a file belongs (archive hiccup)
     │   └── TruncatedError         body shorter than announced, gzip stream cut short
+    ├── EmptyExportError           an export's selection left no sample (says which step removed them)
     ├── PermanentError             retrying will not help; the study is quarantined, the run goes on
     │   ├── NotFoundError          HTTP 404 / 410
     │   ├── HttpStatusError        any other 4xx
@@ -36,6 +37,7 @@ __all__ = [
     "ArchiveDownError",
     "BadContentError",
     "ConfigError",
+    "EmptyExportError",
     "HtmlPageError",
     "HttpStatusError",
     "LimitExceededError",
@@ -110,6 +112,12 @@ class RnacorpusError(Exception):
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+class EmptyExportError(RnacorpusError):
+    """Nothing to export: the message names the selection step that removed the last samples."""
+
+    kind = "empty_export"
 
 
 class TransientError(RnacorpusError):

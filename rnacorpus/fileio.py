@@ -23,16 +23,18 @@ from typing import IO, BinaryIO, cast
 from rnacorpus.errors import LimitExceededError, TruncatedError
 
 _fast_gzip: ModuleType | None
+_threaded_gzip: ModuleType | None
 #: what a corrupt or cut gzip stream raises while being read: zlib's and Python's own errors, and
 #: ISA-L's IsalError (a plain Exception subclass, so it must be named)
 GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, zlib.error)
 try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
     from isal import igzip as _fast_gzip
+    from isal import igzip_threaded as _threaded_gzip
     from isal.isal_zlib import error as _isal_error
 
     GZIP_ERRORS = (*GZIP_ERRORS, cast(type[BaseException], _isal_error))
 except ImportError:  # pragma: no cover - isal is a declared dependency
-    _fast_gzip = None
+    _fast_gzip = _threaded_gzip = None
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
@@ -196,15 +198,24 @@ def open_maybe_gzip(
     *,
     max_bytes: int = DEFAULT_MAX_DECOMPRESSED,
     max_ratio: float = DEFAULT_MAX_RATIO,
+    threaded: bool = False,
 ) -> BinaryIO:
-    """Open ``path`` for binary reading, transparently decompressing gzip (by content, not name)."""
+    """Open ``path`` for binary reading, transparently decompressing gzip (by content, not name).
+
+    ``threaded``: decompress in a background thread (ISA-L's, outside the GIL), so that a reader
+    that parses what it reads uses a second core; errors surface on ``read`` as without it.
+    """
     raw = Path(path).open("rb")  # noqa: SIM115 - ownership passes to the returned reader
     head = raw.read(2)
     raw.seek(0)
     if not is_gzip(head):
         return raw
-    module = _fast_gzip if _fast_gzip is not None else gzip
-    inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
+    inner: BinaryIO
+    if threaded and _threaded_gzip is not None:
+        inner = cast(BinaryIO, _threaded_gzip.open(raw, "rb", threads=1))
+    else:
+        module = _fast_gzip if _fast_gzip is not None else gzip
+        inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
     bounded = BoundedReader(inner, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio)
     return cast(BinaryIO, io.BufferedReader(bounded, buffer_size=_CHUNK))
 

@@ -239,6 +239,14 @@ class Catalog:
             except duckdb.Error as exc:
                 raise ConfigError(f"query failed: {exc}") from exc
 
+    def resolve(self, accession: str) -> dict[str, Any]:
+        """Any accession (GSM, SRX/SRR/SRS, SAMN/SAMEA/SAMD, an ArrayExpress source, a study) → the one
+        sample (or study) the catalog keeps for it, with all its accessions and runs."""
+        from rnacorpus.catalog.resolve import resolve_accession
+
+        with self.connect() as con:
+            return resolve_accession(con, accession)
+
     def status(self, *, coverage: bool = False) -> dict[str, Any]:
         from rnacorpus.catalog.status import catalog_status
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["CATALOG_FORMAT", "CORE_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
+__all__ = ["CATALOG_FORMAT", "CORE_DDL", "IDENTITY_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
 
 #: bump (with a migration step) whenever a table changes shape
-CATALOG_FORMAT = 1
+CATALOG_FORMAT = 2
 
 #: harmonized per-sample columns (ontology + units); filled by the harmonize step, NULL when unknown
 SAMPLE_HARMONIZED_COLUMNS: dict[str, str] = {
@@ -40,6 +40,110 @@ SAMPLE_HARMONIZED_COLUMNS: dict[str, str] = {
     "unit_evidence": "VARCHAR",
     "unit_confidence": "DOUBLE",
 }
+
+
+#: one identity per physical sample, links between studies, sequencing runs (catalog format 2)
+IDENTITY_DDL: list[str] = [
+    # every accession of a sample record (its own, and each one an archive states for it) → the
+    # catalog's one sample_id for that physical sample; owned by the study load that stated it
+    """
+CREATE TABLE IF NOT EXISTS accessions (
+    sample_id VARCHAR NOT NULL,
+    accession VARCHAR NOT NULL,
+    archive VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    record_accession VARCHAR NOT NULL,
+    study_accession VARCHAR NOT NULL,
+    evidence VARCHAR,
+    PRIMARY KEY (accession, record_accession, study_accession)
+)""",
+    """
+CREATE TABLE IF NOT EXISTS study_links (
+    study_accession VARCHAR NOT NULL,
+    linked_accession VARCHAR NOT NULL,
+    relation VARCHAR NOT NULL,
+    rule VARCHAR,
+    origin VARCHAR NOT NULL,
+    PRIMARY KEY (study_accession, linked_accession, relation, origin)
+)""",
+    # a study whose every sample is the same physical sample as one of a better-ranked twin's
+    # (E-GEOD-n of GSEn): its rows live on in the twin, its load state here
+    """
+CREATE TABLE IF NOT EXISTS absorbed_studies (
+    accession VARCHAR PRIMARY KEY,
+    absorbed_into VARCHAR NOT NULL,
+    archive VARCHAR NOT NULL,
+    rule VARCHAR,
+    n_samples INTEGER,
+    n_matched INTEGER,
+    content_sha256 VARCHAR,
+    last_update DATE,
+    record JSON,
+    source_files JSON,
+    loaded_at TIMESTAMP,
+    run_id VARCHAR
+)""",
+    """
+CREATE TABLE IF NOT EXISTS runs_sequencing (
+    run_accession VARCHAR NOT NULL,
+    experiment_accession VARCHAR,
+    sample_accession VARCHAR,
+    secondary_sample_accession VARCHAR,
+    study_accession VARCHAR,
+    secondary_study_accession VARCHAR,
+    run_alias VARCHAR,
+    experiment_alias VARCHAR,
+    sample_alias VARCHAR,
+    tax_id INTEGER,
+    scientific_name VARCHAR,
+    library_name VARCHAR,
+    library_strategy VARCHAR,
+    library_source VARCHAR,
+    library_selection VARCHAR,
+    library_layout VARCHAR,
+    instrument_platform VARCHAR,
+    instrument_model VARCHAR,
+    read_count BIGINT,
+    base_count BIGINT,
+    first_public DATE,
+    last_updated DATE,
+    fastq_ftp VARCHAR[],
+    fastq_md5 VARCHAR[],
+    fastq_bytes BIGINT[],
+    submitted_ftp VARCHAR[],
+    submitted_md5 VARCHAR[],
+    submitted_bytes BIGINT[],
+    sample_id VARCHAR,
+    catalog_sample VARCHAR,
+    catalog_study VARCHAR NOT NULL,
+    source VARCHAR,
+    source_file VARCHAR,
+    PRIMARY KEY (run_accession, catalog_study)
+)""",
+    # the data files a study lists (ArrayExpress raw / processed files, per sample where the SDRF says)
+    """
+CREATE TABLE IF NOT EXISTS data_files (
+    study_accession VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    sample_accession VARCHAR NOT NULL,
+    url VARCHAR,
+    PRIMARY KEY (study_accession, name, kind, sample_accession)
+)""",
+    # characteristics another archive states for a sample (BioSamples), beside those its study deposited
+    """
+CREATE TABLE IF NOT EXISTS external_characteristics (
+    sample_accession VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    key VARCHAR,
+    value VARCHAR,
+    unit VARCHAR,
+    term_ids VARCHAR[],
+    study_accession VARCHAR NOT NULL,
+    PRIMARY KEY (sample_accession, origin, position, study_accession)
+)""",
+]
 
 
 def _columns(spec: dict[str, str]) -> str:
@@ -102,7 +206,8 @@ CREATE TABLE IF NOT EXISTS samples (
     data_row_count_declared BIGINT,
     data_row_count BIGINT,
     {_columns(SAMPLE_HARMONIZED_COLUMNS)},
-    record JSON
+    record JSON,
+    sample_id VARCHAR
 )""",
     """
 CREATE TABLE IF NOT EXISTS study_samples (
@@ -224,6 +329,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     line INTEGER,
     attempts INTEGER
 )""",
+    *IDENTITY_DDL,
     """
 CREATE TABLE IF NOT EXISTS watermarks (
     source VARCHAR PRIMARY KEY,

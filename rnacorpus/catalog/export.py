@@ -1,9 +1,12 @@
-"""Training-set export: chosen samples → Parquet files + ``manifest.json`` that rebuilds them.
+"""Training-set export: chosen samples → ``<split>/part-*.parquet`` + ``features.parquet`` +
+``samples.parquet`` + ``manifest.json`` that rebuilds them.
 
-Memory is bounded by one shard: values are gathered shard by shard into the target feature order
-with vectorized index operations and streamed to the output file. Splits are made per study, never
-per sample, so no study leaks between train and test. Every output file's sha256 is recorded in the
-manifest, written last and atomically; :func:`verify_export` re-checks them.
+Steps: validate every option (:mod:`.export_options`) → plan the selection, gene space and splits
+(:mod:`.export_plan`, read-only) → check the target folder (:mod:`rnacorpus.outfolder`) → write the
+parts shard by shard into a new folder beside it (:mod:`.export_write`, memory bounded by a row
+group) → samples, features, manifest → rename into place. Splits are made per unit (the study
+today, :mod:`.split_units`), never per sample. Every file's sha256 is in the manifest, written
+last; :func:`verify_export` re-checks them.
 """
 
 from __future__ import annotations
@@ -12,28 +15,21 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
-from rnacorpus.catalog.export_select import (
-    ShardChoice,
-    choose_shards,
-    sample_metadata,
-    select_accessions,
-    withdrawn_samples,
-)
-from rnacorpus.catalog.normalize import NormalizationRule, get_rule
-from rnacorpus.catalog.store import VALUE_WRITE_OPTIONS
-from rnacorpus.errors import BadContentError, ConfigError
+from rnacorpus.catalog.export_options import ExportOptions, make_options
+from rnacorpus.catalog.export_plan import ExportPlan, plan_export
+from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
+from rnacorpus.catalog.export_write import GROUPS_PER_PART, WriteResult, rows_per_group, write_parts
+from rnacorpus.errors import BadContentError, EmptyExportError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.outfolder import FolderKind, build_folder, inspect_target
 from rnacorpus.schemas import SCHEMA_VERSION
@@ -41,13 +37,12 @@ from rnacorpus.schemas import SCHEMA_VERSION
 if TYPE_CHECKING:
     from rnacorpus.catalog.api import Catalog
 
-__all__ = ["EXPORT_FOLDER", "MANIFEST_NAME", "ExportResult", "export_training_set", "verify_export"]
+__all__ = ["EXPORT_FOLDER", "MANIFEST_NAME", "ExportResult", "export_training_set", "run_export", "verify_export"]
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
-EXPORT_FORMAT = "rnacorpus-export/1"
-_SPLIT_NAMES = ("train", "validation", "test")
+EXPORT_FORMAT = "rnacorpus-export/2"
 #: an export folder: replaced only when its manifest lists every file in it, and only with --overwrite
 EXPORT_FOLDER = FolderKind(
     listing=MANIFEST_NAME, format_prefix="rnacorpus-export/", what="rnacorpus export", overwrite_flag="--overwrite"
@@ -64,48 +59,29 @@ class ExportResult:
     skipped_without_expression: list[str] = field(default_factory=list)
     refused_by_normalization: list[str] = field(default_factory=list)
     skipped_withdrawn: list[str] = field(default_factory=list)
+    splits: dict[str, dict[str, int]] = field(default_factory=dict)
+    selection: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    below_min_gene_coverage: list[str] = field(default_factory=list)
+    #: set by a rebuild from a manifest: what differs from it (empty: byte-identical)
+    differences: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "out_dir": str(self.out_dir),
             "n_samples": self.n_samples,
             "n_features": self.n_features,
+            "splits": self.splits,
+            "selection": self.selection,
+            "warnings": self.warnings,
             "files": self.files,
             "manifest": str(self.manifest_path) if self.manifest_path else None,
             "skipped_without_expression": self.skipped_without_expression,
             "refused_by_normalization": self.refused_by_normalization,
             "skipped_withdrawn": self.skipped_withdrawn,
+            "below_min_gene_coverage": self.below_min_gene_coverage,
+            "differences": self.differences,
         }
-
-
-def study_split(study_accession: str, fractions: Sequence[float], seed: str) -> str:
-    """Deterministic study-level split: the same study always lands in the same part for a seed."""
-    digest = hashlib.sha256(f"{seed}:{study_accession}".encode()).digest()
-    point = int.from_bytes(digest[:8], "big") / 2**64
-    edge = 0.0
-    for name, fraction in zip(_SPLIT_NAMES, fractions, strict=False):
-        edge += fraction
-        if point < edge:
-            return name
-    return _SPLIT_NAMES[len(fractions) - 1]
-
-
-def _target_features(choices: list[ShardChoice], genes: Sequence[str] | None) -> list[str]:
-    if genes is not None:
-        return list(dict.fromkeys(genes))
-    union: set[str] = set()
-    for choice in choices:
-        union.update(choice.feature_ids)
-    return sorted(union)
-
-
-def _gather(values: np.ndarray, source_ids: list[str], target: pd.Index, n_target: int) -> np.ndarray:
-    """Place a shard's columns into the target order (vectorized); features not in the shard are NaN."""
-    out = np.full((values.shape[0], n_target), np.nan, dtype=np.float32)
-    positions = target.get_indexer(pd.Index(source_ids))
-    present = positions >= 0
-    out[:, positions[present]] = values[:, present]
-    return out
 
 
 def export_training_set(
@@ -113,175 +89,281 @@ def export_training_set(
     out_dir: Path,
     *,
     where: str | None = None,
-    genes: Sequence[str] | None = None,
-    level: str = "auto",
-    normalize: str = "none",
-    splits: Sequence[float] = (0.8, 0.1, 0.1),
-    seed: str = "rnacorpus",
+    tissue: str | None = None,
+    disease: str | None = None,
+    cell_type: str | None = None,
+    organism: str | None = None,
+    assay: str | None = None,
+    sex: str | None = None,
+    development_stage: str | None = None,
+    exact: bool = False,
+    max_per_study: int | None = None,
+    min_gene_coverage: float | None = None,
+    seed: str | int = "rnacorpus",
+    genes: str | Path | Sequence[str] | None = "all",
+    level: str = "gene",
+    normalize: str = "as_deposited",
+    splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
+    format: str | Sequence[str] = "parquet",
+    allow_mixed: bool = False,
+    strict: bool = False,
     overwrite: bool = False,
+    from_manifest: str | Path | None = None,
+    tick: Callable[[str], None] = lambda _: None,
 ) -> ExportResult:
-    if abs(sum(splits) - 1.0) > 1e-6 or any(f < 0 for f in splits):
-        raise ConfigError(f"split fractions must be non-negative and sum to 1, got {list(splits)}")
-    if level not in {"auto", "gene", "feature"}:
-        raise ConfigError("level must be auto, gene or feature")
-    rule = get_rule(normalize)
-    with catalog.connect() as con:
-        accessions = select_accessions(con, where)
-        inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
-        gone = withdrawn_samples(con, accessions)
-        choices, missing = choose_shards(con, [a for a in accessions if a not in gone], level)
-        withdrawn = sorted(gone)
-        refused = _refusals(con, choices, rule)
-        choices = _without(choices, set(refused))
-        metadata = sample_metadata(con, [s for c in choices for s in c.samples])
-        versions = dict(con.execute("SELECT key, value FROM catalog_versions").fetchall())
-    for choice in choices:
-        choice.feature_ids = catalog.store.feature_ids(choice.path)
-    features = _target_features(choices, genes)
-    target_index = pd.Index(features)
-    split_of = {acc: study_split(row["study_accession"] or acc, splits, seed) for acc, row in metadata.items()}
-    with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
-        expression_path = tmp / "expression.parquet"
-        n_rows = _write_expression(catalog, choices, features, target_index, split_of, expression_path, rule)
-        files = [
-            _file_entry(tmp, expression_path, n_rows),
-            _file_entry(tmp, _write_samples(tmp / "samples.parquet", metadata, split_of, choices), len(metadata)),
-            _file_entry(tmp, _write_features(tmp / "features.parquet", features), len(features)),
-        ]
-        manifest = {
-            "format": EXPORT_FORMAT,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "rnacorpus_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "catalog": {"path": str(catalog.path), "versions": versions},
-            "query": {"where": where, "genes": list(genes) if genes is not None else None, "level": level},
-            "normalization": {
-                "rule": rule.name,
-                "description": rule.description,
-                "refused": [{"sample": acc, **why} for acc, why in sorted(refused.items())],
-            },
-            "splits": {"by": "study", "fractions": dict(zip(_SPLIT_NAMES, splits, strict=False)), "seed": seed},
-            "n_samples": n_rows,
-            "n_features": len(features),
-            "samples": [s for c in choices for s in c.samples],
-            "skipped_without_expression": missing,
-            "skipped_withdrawn": withdrawn,
-            "files": files,
-        }
-        with atomic_write(tmp / MANIFEST_NAME) as handle:
-            handle.write(json.dumps(manifest, indent=2, default=str).encode())
-    manifest_path = out_dir / MANIFEST_NAME
-    return ExportResult(out_dir, n_rows, len(features), files, manifest_path, missing, sorted(refused), withdrawn)
+    """Write a training set into ``out_dir`` (see the module doc); the Python face of ``rnacorpus export``.
 
+    With ``from_manifest`` the options and the sample list (with each sample's split) come from that
+    manifest, and the result's ``differences`` say what differs from it (empty: byte-identical).
+    """
+    if from_manifest is not None:
+        from rnacorpus.catalog.export_rebuild import rebuild_export
 
-def _refusals(
-    con: duckdb.DuckDBPyConnection, choices: list[ShardChoice], rule: NormalizationRule
-) -> dict[str, dict[str, Any]]:
-    """Samples the rule cannot convert exactly, with their unit and the reason."""
-    if not rule.accepts or not choices:
-        return {}
-    pairs = [[s, c.path] for c in choices for s in c.samples]
-    rows = con.execute(
-        """SELECT es.sample_accession, es.unit, es.is_log
-           FROM expression_samples es
-           JOIN (SELECT p[1] AS sample_accession, p[2] AS shard_path FROM (SELECT unnest(?) AS p)) wanted
-             USING (sample_accession, shard_path)""",
-        [pairs],
-    ).fetchall()
-    refused = {}
-    for sample, unit, is_log in rows:
-        reason = rule.refusal(unit, is_log)
-        if reason is not None:
-            refused[str(sample)] = {"unit": unit, "is_log": is_log, "reason": reason}
-    return refused
-
-
-def _without(choices: list[ShardChoice], refused: set[str]) -> list[ShardChoice]:
-    kept = []
-    for choice in choices:
-        keep = [i for i, s in enumerate(choice.samples) if s not in refused]
-        if keep:
-            choice.rows = [choice.rows[i] for i in keep]
-            choice.samples = [choice.samples[i] for i in keep]
-            kept.append(choice)
-    return kept
-
-
-def _write_expression(
-    catalog: Catalog,
-    choices: list[ShardChoice],
-    features: list[str],
-    target_index: pd.Index,
-    split_of: dict[str, str],
-    path: Path,
-    rule: NormalizationRule,
-) -> int:
-    schema = pa.schema(
-        [
-            ("sample_accession", pa.string()),
-            ("study_accession", pa.string()),
-            ("split", pa.string()),
-            ("values", pa.list_(pa.float32())),
-        ],
-        metadata={"rnacorpus.feature_order": "features.parquet", "rnacorpus.n_features": str(len(features))},
+        result: ExportResult = rebuild_export(catalog, Path(from_manifest), out_dir, overwrite=overwrite, tick=tick)
+        return result
+    filters = {"tissue": tissue, "disease": disease, "cell_type": cell_type, "organism": organism}
+    filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
+    options = make_options(
+        where=where,
+        filters=filters,
+        exact=exact,
+        max_per_study=max_per_study,
+        min_gene_coverage=min_gene_coverage,
+        seed=seed,
+        genes=genes,
+        level=level,
+        normalize=normalize,
+        splits=splits,
+        formats=format,
+        allow_mixed=allow_mixed,
+        strict=strict,
     )
-    rows = 0
-    store = catalog.store
-    with atomic_write(path) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as out:
-        for choice in choices:
-            shard = store.read(choice.path, sha256=choice.sha256, rows=choice.rows)
-            # scale per sample over the shard's own features first, then pick the export's columns
-            block = _gather(rule.apply(shard.values), shard.feature_ids, target_index, len(features))
-            offsets = pa.array(np.arange(block.shape[0] + 1, dtype=np.int32) * len(features), type=pa.int32())
-            batch = pa.record_batch(
-                [
-                    pa.array(shard.sample_accessions, type=pa.string()),
-                    pa.array([choice.study_accession] * block.shape[0], type=pa.string()),
-                    pa.array([split_of.get(s, "train") for s in shard.sample_accessions], type=pa.string()),
-                    pa.ListArray.from_arrays(offsets, pa.array(block.reshape(-1), type=pa.float32())),
-                ],
-                schema=schema,
-            )
-            out.write_batch(batch)
-            rows += block.shape[0]
-    return rows
+    return run_export(catalog, out_dir, options, overwrite=overwrite, tick=tick)
 
 
-def _write_samples(
-    path: Path, metadata: dict[str, dict[str, Any]], split_of: dict[str, str], choices: list[ShardChoice]
-) -> Path:
-    shard_of = {s: c.path for c in choices for s in c.samples}
-    rows = [{**row, "split": split_of[acc], "shard_path": shard_of.get(acc)} for acc, row in metadata.items()]
-    table = pa.Table.from_pylist(rows) if rows else pa.table({"accession": pa.array([], type=pa.string())})
+def run_export(
+    catalog: Catalog,
+    out_dir: Path,
+    options: ExportOptions,
+    *,
+    overwrite: bool = False,
+    pinned: dict[str, str] | None = None,
+    tick: Callable[[str], None] = lambda _: None,
+) -> ExportResult:
+    """Plan (read-only), then write into a new folder beside ``out_dir`` and rename it into place."""
+    inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
+    with catalog.connect() as con:
+        plan = plan_export(con, catalog.store, options, pinned=pinned)
+        versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
+        versions.pop("store_dir", None)  # where the store lives is not what the data is
+        with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
+            written = write_parts(con, catalog.store, plan, tmp, tick)
+            if not written.locations:
+                raise EmptyExportError(
+                    f"no samples to export: all {len(written.below_coverage)} fell below --min-gene-coverage "
+                    f"{options.min_gene_coverage} by their own values"
+                )
+            if "h5ad" in options.formats:
+                from rnacorpus.catalog.export_h5ad import write_h5ad
+
+                written.files += write_h5ad(tmp, plan, written)
+            if "parquet" not in options.formats:
+                _drop_parts(tmp, written)
+            files = [
+                *written.files,
+                _write_samples(con, tmp, plan, written),
+                _write_features(tmp, plan),
+            ]
+            sizes = _split_sizes(plan, written)
+            manifest = _manifest(catalog, plan, written, files, versions, sizes)
+            with atomic_write(tmp / MANIFEST_NAME) as handle:
+                _dump_manifest(handle, manifest, _manifest_samples(plan, written))
+    return ExportResult(
+        out_dir=out_dir,
+        n_samples=len(written.locations),
+        n_features=len(plan.genes.ids),
+        files=files,
+        manifest_path=out_dir / MANIFEST_NAME,
+        skipped_without_expression=plan.without_expression,
+        refused_by_normalization=sorted(plan.refused),
+        skipped_withdrawn=plan.withdrawn,
+        splits=sizes,
+        selection=plan.selection,
+        warnings=plan.warnings,
+        below_min_gene_coverage=sorted({**plan.below_coverage, **written.below_coverage}),
+    )
+
+
+def _drop_parts(tmp: Path, written: WriteResult) -> None:
+    """``--format h5ad`` alone: the parts were the h5ad writer's input; only its files stay."""
+    keep = []
+    for entry in written.files:
+        if entry["path"].endswith(".parquet"):
+            (tmp / entry["path"]).unlink()
+        else:
+            keep.append(entry)
+    for folder in sorted({(tmp / e["path"]).parent for e in written.files}, reverse=True):
+        if folder != tmp and folder.exists() and not any(folder.iterdir()):
+            folder.rmdir()
+    written.files = keep
+
+
+def _split_sizes(plan: ExportPlan, written: WriteResult) -> dict[str, dict[str, int]]:
+    sizes: dict[str, dict[str, int]] = {}
+    for name in plan.options.split_spec.names:
+        members = [a for a, loc in written.locations.items() if loc[0] == name]
+        sizes[name] = {
+            "samples": len(members),
+            "studies": len({plan.facts[a].study for a in members}),
+            "units": len({plan.unit_of[a] for a in members}),
+        }
+    return sizes
+
+
+def _write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:
+    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went."""
+    shard_of = {s: (c.path, c.sha256) for c in plan.choices for s in c.samples}
+    order = {name: i for i, name in enumerate(plan.options.split_spec.names)}
+    accessions = list(written.locations)
+    where = pa.table(
+        {
+            "accession": pa.array(accessions, pa.string()),
+            "split": pa.array([written.locations[a][0] for a in accessions], pa.string()),
+            "split_order": pa.array([order[written.locations[a][0]] for a in accessions], pa.int32()),
+            "split_unit": pa.array([plan.unit_of[a] for a in accessions], pa.string()),
+            "part": pa.array([written.locations[a][1] for a in accessions], pa.string()),
+            "row": pa.array([written.locations[a][2] for a in accessions], pa.int64()),
+            "gene_coverage": pa.array([written.locations[a][3] for a in accessions], pa.float32()),
+            "shard_path": pa.array([shard_of[a][0] for a in accessions], pa.string()),
+            "shard_sha256": pa.array([shard_of[a][1] for a in accessions], pa.string()),
+        }
+    )
+    con.register("_export_where", where)
+    try:
+        table = con.sql(
+            """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, split_order)
+               FROM _export_where w JOIN samples s USING (accession)
+               ORDER BY w.split_order, w.part, w.row"""
+        ).to_arrow_table()
+    finally:
+        con.unregister("_export_where")
+    return _write_table(tmp, "samples.parquet", table)
+
+
+def _write_features(tmp: Path, plan: ExportPlan) -> dict[str, Any]:
+    return _write_table(tmp, "features.parquet", plan.genes.table)
+
+
+def _write_table(tmp: Path, name: str, table: pa.Table) -> dict[str, Any]:
+    path = tmp / name
     with atomic_write(path) as handle:
         pq.write_table(table, handle, compression="zstd")
-    return path
+    return {"path": name, "sha256": sha256_file(path), "bytes": path.stat().st_size, "rows": table.num_rows}
 
 
-def _write_features(path: Path, features: list[str]) -> Path:
-    table = pa.table({"index": pa.array(range(len(features)), type=pa.int32()), "feature_id": features})
-    with atomic_write(path) as handle:
-        pq.write_table(table, handle)
-    return path
+def _ids_digest(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
 
 
-def _file_entry(out_dir: Path, path: Path, rows: int) -> dict[str, Any]:
+def _manifest(
+    catalog: Catalog,
+    plan: ExportPlan,
+    written: WriteResult,
+    files: list[dict[str, Any]],
+    versions: dict[str, str],
+    sizes: dict[str, dict[str, int]],
+) -> dict[str, Any]:
+    options = plan.options
+    below = {**plan.below_coverage, **written.below_coverage}
+    n_features = len(plan.genes.ids)
     return {
-        "path": path.relative_to(out_dir).as_posix(),
-        "sha256": sha256_file(path),
-        "bytes": path.stat().st_size,
-        "rows": rows,
+        "format": EXPORT_FORMAT,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rnacorpus_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "catalog": {"path": str(catalog.path), "versions": versions},
+        "options": options.to_dict(),
+        "selection": plan.selection,
+        "genes": {
+            "level": plan.genes.level,
+            "set": plan.genes.spec,
+            "n": n_features,
+            "ids_sha256": _ids_digest(plan.genes.ids),
+            **plan.genes.report,
+        },
+        "normalization": {
+            "rule": options.rule.name,
+            "description": options.rule.description,
+            "refused": [{"sample": acc, **why} for acc, why in sorted(plan.refused.items())],
+        },
+        "splits": {
+            "by": plan.unit_kind,
+            "fractions": options.split_spec.as_dict(),
+            "seed": options.seed,
+            "sizes": sizes,
+        },
+        "layout": {
+            "values": f"fixed_size_list<float32>[{n_features}] in features.parquet order; NaN = not measured",
+            "row_group_rows": rows_per_group(n_features),
+            "row_groups_per_part": GROUPS_PER_PART,
+            "formats": list(options.formats),
+        },
+        "counts": {
+            "samples": len(written.locations),
+            "features": n_features,
+            "studies": len({plan.facts[a].study for a in written.locations}),
+            "refused_by_normalization": len(plan.refused),
+            "withdrawn": len(plan.withdrawn),
+            "without_expression": len(plan.without_expression),
+            "below_min_gene_coverage": len(below),
+            "over_max_per_study": len(plan.over_study_cap),
+            "duplicates": len(plan.duplicates),
+        },
+        "n_samples": len(written.locations),
+        "n_features": n_features,
+        "warnings": plan.warnings,
+        "skipped_without_expression": plan.without_expression,
+        "skipped_withdrawn": plan.withdrawn,
+        "below_min_gene_coverage": dict(sorted(below.items())),
+        "over_max_per_study": plan.over_study_cap,
+        "duplicates": plan.duplicates,
+        "files": files,
     }
+
+
+def _manifest_samples(plan: ExportPlan, written: WriteResult) -> Iterator[dict[str, str | None]]:
+    order = {name: i for i, name in enumerate(plan.options.split_spec.names)}
+    ranked = sorted(written.locations.items(), key=lambda kv: (order[kv[1][0]], kv[1][1], kv[1][2]))
+    for accession, (split, _part, _row, _cov) in ranked:
+        yield {
+            "sample_accession": accession,
+            "study_accession": plan.facts[accession].study,
+            "split": split,
+            "split_unit": plan.unit_of[accession],
+        }
+
+
+def _dump_manifest(handle: IO[bytes], head: dict[str, Any], samples: Iterator[dict[str, str | None]]) -> None:
+    """The manifest with its ``samples`` list streamed entry by entry (10^5 entries need no big string)."""
+    text = json.dumps(head, indent=1, default=str)
+    handle.write(text[:-2].encode() + b',\n "samples": [')
+    for i, entry in enumerate(samples):
+        handle.write((",\n  " if i else "\n  ").encode() + json.dumps(entry).encode())
+    handle.write(b"\n ]\n}\n")
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadContentError(f"unreadable export manifest: {exc}", path=path) from exc
+    return manifest
 
 
 def verify_export(out_dir: str | Path) -> list[str]:
     """Re-hash every file the manifest lists; returns the problems (empty list = verified)."""
     root = Path(out_dir)
-    manifest_path = root / MANIFEST_NAME
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise BadContentError(f"unreadable export manifest: {exc}", path=manifest_path) from exc
+    manifest = read_manifest(root / MANIFEST_NAME)
     problems = []
     for entry in manifest.get("files", []):
         path = root / entry["path"]

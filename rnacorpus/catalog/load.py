@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog import identity
 from rnacorpus.catalog.rows import characteristic_rows, platform_row, sample_row, study_row, xref_rows
 from rnacorpus.catalog.store import ExpressionStore, ShardInfo
 from rnacorpus.fileio import atomic_write, sha256_bytes
@@ -105,7 +106,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[
 
 
 #: tables whose rows belong to one sample; other parts register theirs (annotations ...)
-_SAMPLE_OWNED: list[tuple[str, str]] = [("sample_characteristics", "sample_accession")]
+_SAMPLE_OWNED: list[tuple[str, str]] = [("sample_characteristics", "sample_accession"), *identity.SAMPLE_OWNED]
 
 
 def register_sample_owned_table(table: str, column: str = "sample_accession") -> None:
@@ -281,6 +282,7 @@ def _replace_rows(
         hook(con)
     _assign_primary_study(con, sorted(set(sample_ids) | set(previous_ids)))
     _drop_orphans(con, sorted(set(previous_ids) - set(sample_ids)))
+    identity.apply_identity(con, bundle, sample_owned_tables())  # sample_id, accessions, twins
 
 
 def _shard_row(info: ShardInfo) -> dict[str, Any]:

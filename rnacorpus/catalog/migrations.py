@@ -69,8 +69,21 @@ def add_column(con: duckdb.DuckDBPyConnection, table: str, column: str, sql_type
         con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
+def _identity_step(con: duckdb.DuckDBPyConnection) -> None:
+    from rnacorpus.catalog.migrate_identity import migrate_to_identity
+
+    migrate_to_identity(con)
+
+
 #: every step, in order; ``MIGRATIONS[-1].to_format`` is ``CATALOG_FORMAT`` (a test checks)
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        2,
+        "one identity per physical sample: samples.sample_id, accessions, study_links, runs_sequencing, "
+        "absorbed_studies, data_files, external_characteristics",
+        _identity_step,
+    ),
+)
 
 
 def stored_format(con: duckdb.DuckDBPyConnection) -> int | None:

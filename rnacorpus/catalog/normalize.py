@@ -4,9 +4,13 @@ Values are stored as deposited, each sample with its detected unit; a training s
 scale. A rule converts only what it can convert exactly and refuses the rest with a reason that the
 manifest lists — it never guesses a log base or turns array intensities into per-million values.
 
-* ``none`` — values as deposited (each sample's unit is in ``samples.parquet``).
-* ``log1p_cpm`` — linear counts (or CPM) → counts per million over the sample's features → ln(1 + x).
-* ``log1p_tpm`` — linear TPM, or FPKM/RPKM (TPM_i = FPKM_i / ΣFPKM × 1e6, exact) → ln(1 + x).
+* ``as_deposited`` (``none`` is the old name) — values as deposited; each sample's unit is in
+  ``samples.parquet``.
+* ``cpm`` / ``log1p_cpm`` — linear counts (or CPM) → counts per million over the sample's features
+  (→ ln(1 + x)).
+* ``tpm`` / ``log1p_tpm`` — linear TPM, FPKM/RPKM (TPM_i = FPKM_i / ΣFPKM × 1e6, exact), or counts at
+  gene level where the gene reference has the gene's length (TPM_i = (c_i / len_i) / Σ(c_j / len_j) ×
+  1e6; genes without a length are NaN and outside the sum) (→ ln(1 + x)).
 
 Per-million scaling is computed over the features of the shard the sample is read from (all
 deposited features at ``feature`` level; the mapped genes at ``gene`` level), before the columns are
@@ -29,10 +33,18 @@ __all__ = ["RULES", "NormalizationRule", "get_rule"]
 class NormalizationRule:
     name: str
     description: str
-    #: linear units this rule converts exactly
+    #: linear units this rule converts exactly (empty: values pass through)
     accepts: frozenset[str]
+    #: ln(1 + x) after scaling
+    log1p: bool = False
+    #: counts are divided by gene length first (TPM from counts)
+    per_length: bool = False
 
-    def refusal(self, unit: str | None, is_log: bool | None) -> str | None:
+    @property
+    def converts(self) -> bool:
+        return bool(self.accepts)
+
+    def refusal(self, unit: str | None, is_log: bool | None, *, level: str = "gene") -> str | None:
         """Why this rule cannot convert a sample of ``unit`` (None when it can)."""
         if not self.accepts:
             return None
@@ -42,35 +54,60 @@ class NormalizationRule:
             return f"values are log-scale ({unit}); the log base and pseudocount are not known exactly"
         if unit not in self.accepts:
             return f"{unit} cannot be converted to {self.name} ({'/'.join(sorted(self.accepts))} can)"
+        if unit == "counts" and self.per_length and level != "gene":
+            return "TPM from counts needs gene lengths, which exist for genes only: export at --level gene"
         return None
 
-    def apply(self, values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """Rows are samples; NaN cells stay NaN and do not count towards a sample's total."""
+    def apply(
+        self,
+        values: npt.NDArray[np.float32],
+        units: npt.NDArray[np.str_] | None = None,
+        lengths: npt.NDArray[np.float64] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Rows are samples (``units`` per row); NaN cells stay NaN and do not count towards a total.
+
+        ``lengths`` (per column, NaN when unknown) divide the rows whose unit is ``counts`` when the
+        rule is per length; those rows' genes without a length become NaN.
+        """
         if not self.accepts:
             return values
-        totals = np.nansum(values.astype(np.float64), axis=1, keepdims=True)
+        scaled = values.astype(np.float64)
+        if self.per_length and units is not None and lengths is not None:
+            counts_rows = units == "counts"
+            if counts_rows.any():
+                scaled[counts_rows] = scaled[counts_rows] / lengths[np.newaxis, :]
+        totals = np.nansum(scaled, axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            per_million = np.where(totals > 0, values / totals * 1e6, np.nan)
-        return np.log1p(per_million).astype(np.float32)
+            per_million = np.where(totals > 0, scaled / totals * 1e6, np.nan)
+        return (np.log1p(per_million) if self.log1p else per_million).astype(np.float32)
 
+
+_CPM = frozenset({"counts", "cpm"})
+_TPM = frozenset({"tpm", "fpkm", "counts"})
+_AS_DEPOSITED = NormalizationRule(
+    "as_deposited", "values as deposited, in each sample's recorded unit (samples.parquet: unit, is_log)", frozenset()
+)
+_CPM_TEXT = "counts per million over the sample's features in its shard"
+_TPM_TEXT = (
+    "TPM over the shard's features: TPM as is, FPKM/RPKM rescaled to sum to 1e6 (exact), counts divided by the "
+    "gene reference's gene length then rescaled (genes without a length are NaN)"
+)
 
 RULES: dict[str, NormalizationRule] = {
-    "none": NormalizationRule("none", "values as deposited, in each sample's recorded unit", frozenset()),
-    "log1p_cpm": NormalizationRule(
-        "log1p_cpm",
-        "counts per million over the sample's features in its shard, then natural log(1 + x)",
-        frozenset({"counts", "cpm"}),
-    ),
+    "as_deposited": _AS_DEPOSITED,
+    "cpm": NormalizationRule("cpm", _CPM_TEXT, _CPM),
+    "log1p_cpm": NormalizationRule("log1p_cpm", _CPM_TEXT + ", then natural log(1 + x)", _CPM, log1p=True),
+    "tpm": NormalizationRule("tpm", _TPM_TEXT, _TPM, per_length=True),
     "log1p_tpm": NormalizationRule(
-        "log1p_tpm",
-        "TPM (FPKM/RPKM rescaled to sum to 1e6, which is exact) over the shard's features, then natural log(1 + x)",
-        frozenset({"tpm", "fpkm"}),
+        "log1p_tpm", _TPM_TEXT + ", then natural log(1 + x)", _TPM, log1p=True, per_length=True
     ),
 }
+#: earlier names that still work
+_ALIASES = {"none": "as_deposited"}
 
 
 def get_rule(name: str) -> NormalizationRule:
     try:
-        return RULES[name]
+        return RULES[_ALIASES.get(name, name)]
     except KeyError:
         raise ConfigError(f"unknown normalization {name!r}; choose one of {', '.join(RULES)}") from None

@@ -32,6 +32,7 @@ __all__ = [
     "SAMPLE_RESULT_COLUMNS",
     "SampleQuery",
     "count_samples",
+    "filter_predicates",
     "plan_sample_query",
     "search_samples",
 ]
@@ -167,6 +168,40 @@ def plan_sample_query(
             resolved[field] = resolve_filter(con, field, str(given[field]), organism=taxid, catalog=catalog)
     ordered = tuple(resolved[field] for field in FILTER_FIELDS if field in resolved)
     return SampleQuery(ordered, descendants, choose_columns(con, columns), limit)
+
+
+def filter_predicates(
+    filters: Mapping[str, str | None],
+    *,
+    descendants: bool,
+    con: duckdb.DuckDBPyConnection | None = None,
+    alias: str = "s",
+) -> tuple[list[str], list[Any]]:
+    """SQL predicates (on ``samples`` as ``alias``) and their parameters for ``filters``, resolved as a
+    sample search resolves them (with ``con``: the catalog's own terms and labels, :mod:`.filter_terms`;
+    without: the harmonizer's rules only)."""
+    predicates: list[str] = []
+    params: list[Any] = []
+    for field, value in filters.items():
+        if value is None or str(value).strip() == "":
+            continue
+        if con is not None:
+            terms = resolve_filter(con, field, str(value)).term_ids
+        else:
+            terms = tuple(_harmonizer_terms(field, str(value)))
+        sql, bound = field_filter(field, terms, descendants=descendants, alias=alias)
+        predicates.append(sql)
+        params += bound
+    return predicates, params
+
+
+def _harmonizer_terms(field: str, value: str) -> list[str]:
+    from rnacorpus.harmonize.ontology import resolve_terms
+
+    terms = resolve_terms(field, value)
+    if not terms:
+        raise ConfigError(f"no ontology term matches --{field.replace('_', '-')} {value!r}")
+    return terms
 
 
 def search_samples(

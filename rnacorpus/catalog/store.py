@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -151,13 +152,7 @@ class ExpressionStore:
         """Read a shard (optionally only some sample rows); a checksum mismatch is BadContentError."""
         path = self.resolve(relpath)
         if sha256 is not None:
-            actual = sha256_file(path)
-            if actual != sha256:
-                raise BadContentError(
-                    f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
-                    "the file changed after it was loaded; re-harvest the study",
-                    path=path,
-                )
+            self._verify(path, sha256)
         parquet = pq.ParquetFile(path)
         metadata = {
             k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
@@ -169,6 +164,39 @@ class ExpressionStore:
         samples = table.column("sample_accession").to_pylist()
         values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
         return ShardData(samples, feature_ids, values, metadata)
+
+    def iter_rows(self, relpath: str, rows: Sequence[int], *, sha256: str | None = None) -> Iterator[ShardData]:
+        """Some sample rows of a shard, one row group at a time (``rows`` ascending): memory is
+        bounded by a row group, not by the shard. The checksum is verified first, like :meth:`read`."""
+        path = self.resolve(relpath)
+        if sha256 is not None:
+            self._verify(path, sha256)
+        parquet = pq.ParquetFile(path)
+        metadata = {
+            k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
+        }
+        feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
+        wanted = np.asarray(rows, dtype=np.int64)
+        start = 0
+        for group in range(parquet.metadata.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            lo, hi = np.searchsorted(wanted, [start, start + size])
+            if hi > lo:
+                table = parquet.read_row_group(group).take(pa.array(wanted[lo:hi] - start))
+                samples = table.column("sample_accession").to_pylist()
+                values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
+                yield ShardData(samples, feature_ids, values, metadata)
+            start += size
+
+    @staticmethod
+    def _verify(path: Path, sha256: str) -> None:
+        actual = sha256_file(path)
+        if actual != sha256:
+            raise BadContentError(
+                f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
+                "the file changed after it was loaded; re-harvest the study",
+                path=path,
+            )
 
     def feature_ids(self, relpath: str) -> list[str]:
         """The shard's feature order, from its footer alone (no values read)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rnacorpus import api
+from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
 from rnacorpus.cli import app
 from rnacorpus.cli._common import (
     CatalogOpt,
@@ -18,7 +19,12 @@ from rnacorpus.cli._common import (
     emit_json,
     setup_logging,
 )
-from rnacorpus.cli.render import stdout_console
+from rnacorpus.cli.render import stderr_console, stdout_console
+
+if TYPE_CHECKING:  # the export machinery (Arrow, DuckDB) loads when the command runs, not at CLI start
+    from rnacorpus.catalog.export import ExportResult
+
+FilterOpt = Annotated[str | None, typer.Option(help="a name, synonym or CURIE; descendants included")]
 
 
 @app.command()
@@ -27,15 +33,44 @@ def export(
         Path,
         typer.Option("--out", help="output folder: new or empty (an earlier export is replaced only with --overwrite)"),
     ],
-    where: Annotated[str | None, typer.Option("--where", help="SQL predicate on samples")] = None,
-    genes: Annotated[
-        Path | None, typer.Option("--genes", help="file with one feature/gene ID per line: the column order")
+    where: Annotated[str | None, typer.Option("--where", help="one SQL predicate on samples")] = None,
+    tissue: FilterOpt = None,
+    disease: FilterOpt = None,
+    cell_type: Annotated[str | None, typer.Option("--cell-type", help="a CL name or CURIE")] = None,
+    organism: Annotated[str | None, typer.Option(help="human, mouse, a species name or taxon ID")] = None,
+    assay: FilterOpt = None,
+    sex: FilterOpt = None,
+    development_stage: Annotated[str | None, typer.Option("--development-stage")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="filters match the terms themselves, not descendants")] = False,
+    max_per_study: Annotated[
+        int | None, typer.Option("--max-per-study", help="at most N samples per study (seeded choice)")
     ] = None,
-    level: Annotated[str, typer.Option("--level", help="auto | gene | feature")] = "auto",
+    min_gene_coverage: Annotated[
+        float | None, typer.Option("--min-gene-coverage", help="drop samples measuring less than this share of genes")
+    ] = None,
+    genes: Annotated[
+        str, typer.Option("--genes", help="protein_coding | all | FILE (one Ensembl ID or symbol per line)")
+    ] = "all",
+    level: Annotated[str, typer.Option("--level", help="gene (Ensembl IDs) | feature (one platform, as deposited)")] = (
+        "gene"
+    ),
     normalize: Annotated[
-        str, typer.Option("--normalize", help="none | log1p_cpm | log1p_tpm (samples it cannot convert are listed)")
-    ] = "none",
-    seed: Annotated[str, typer.Option("--seed", help="seed of the study-level split")] = "rnacorpus",
+        str,
+        typer.Option(
+            "--normalize",
+            help="as_deposited | log1p_cpm | log1p_tpm | cpm | tpm (samples it cannot convert exactly are listed)",
+        ),
+    ] = "as_deposited",
+    splits: Annotated[str, typer.Option("--splits", help="name=fraction,… by study")] = DEFAULT_SPLITS,
+    seed: Annotated[str, typer.Option("--seed", help="seed of the splits and of --max-per-study")] = "rnacorpus",
+    format: Annotated[str, typer.Option("--format", help="parquet | h5ad | parquet,h5ad")] = "parquet",
+    allow_mixed: Annotated[
+        bool, typer.Option("--allow-mixed", help="allow several organisms, or units without --normalize")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="a split that receives no study is an error")] = False,
+    from_manifest: Annotated[
+        Path | None, typer.Option("--from-manifest", help="rebuild the export a manifest.json describes")
+    ] = None,
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace --out when it holds an earlier rnacorpus export (only then)")
     ] = False,
@@ -44,43 +79,66 @@ def export(
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Write a training set: expression.parquet, samples.parquet, features.parquet and manifest.json."""
+    """Write a training set: <split>/part-*.parquet, features.parquet, samples.parquet and manifest.json."""
     setup_logging(verbose)
     config = build_config(catalog_path=catalog, store_dir=store)
-    gene_list = None
-    if genes is not None:
-        gene_list = [line.strip() for line in genes.read_text(encoding="utf-8").splitlines() if line.strip()]
+    options: dict[str, Any] = {}
+    if from_manifest is None:
+        options = {
+            "where": where,
+            "tissue": tissue,
+            "disease": disease,
+            "cell_type": cell_type,
+            "organism": organism,
+            "assay": assay,
+            "sex": sex,
+            "development_stage": development_stage,
+            "exact": exact,
+            "max_per_study": max_per_study,
+            "min_gene_coverage": min_gene_coverage,
+            "genes": genes,
+            "level": level,
+            "normalize": normalize,
+            "splits": splits,
+            "seed": seed,
+            "format": format,
+            "allow_mixed": allow_mixed,
+            "strict": strict,
+        }
     result = api.export(
-        out,
-        catalog=config.catalog_path,
-        store=store,
-        where=where,
-        genes=gene_list,
-        level=level,
-        normalize=normalize,
-        seed=seed,
-        overwrite=overwrite,
+        out, catalog=config.catalog_path, store=store, from_manifest=from_manifest, overwrite=overwrite, **options
     )
     if json_output:
         emit_json(result.to_dict())
     else:
-        stdout_console.print(
-            f"exported {result.n_samples} samples × {result.n_features} features to {result.out_dir} "
-            f"(manifest {result.manifest_path})",
-            markup=False,
-        )
-        if result.refused_by_normalization:
-            stdout_console.print(
-                f"{len(result.refused_by_normalization)} samples refused by --normalize {normalize} "
-                "(reasons in the manifest)",
-                markup=False,
-            )
-        if result.skipped_without_expression:
-            stdout_console.print(
-                f"{len(result.skipped_without_expression)} matching samples have no expression values "
-                "(listed in the manifest)",
-                markup=False,
-            )
+        _print_result(result)
+    if result.differences:
+        raise typer.Exit(1)
+
+
+def _print_result(result: ExportResult) -> None:
+    say = stdout_console.print
+    say(
+        f"exported {result.n_samples} samples × {result.n_features} features to {result.out_dir} "
+        f"(manifest {result.manifest_path})",
+        markup=False,
+    )
+    for name, size in result.splits.items():
+        say(f"  {name}: {size['samples']} samples from {size['studies']} studies", markup=False)
+    for label, items in (
+        ("refused by the normalization (reasons in the manifest)", result.refused_by_normalization),
+        ("have no values at this level (listed in the manifest)", result.skipped_without_expression),
+        ("below --min-gene-coverage (listed in the manifest)", result.below_min_gene_coverage),
+    ):
+        if items:
+            say(f"  {len(items)} matching samples {label}", markup=False)
+    for warning in result.warnings:
+        stderr_console.print(f"warning: {warning}", markup=False)
+    if result.differences is not None:
+        if not result.differences:
+            say("rebuilt byte-identical to the manifest", markup=False)
+        for line in result.differences:
+            say(f"  differs: {line}", markup=False)
 
 
 @app.command()

@@ -67,6 +67,9 @@ def query(
     out: Annotated[
         Path | None, typer.Option("--out", help="write the rows to FILE (atomically) instead of stdout")
     ] = None,
+    accession: Annotated[
+        str | None, typer.Option("--accession", help="any accession → its one sample (or study), all its accessions")
+    ] = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     json_output: Annotated[bool, typer.Option("--json", help="every row as JSON Lines, streamed")] = False,
@@ -86,6 +89,13 @@ def query(
         "development_stage": development_stage,
     }
     wanted = [c for c in (columns or "").split(",") if c.strip()] or None
+    if accession is not None:
+        from rnacorpus import api
+        from rnacorpus.cli.resolve_render import print_resolved
+
+        resolved = api.resolve(accession, catalog=config.catalog_path, store=store)
+        emit_json(resolved) if json_output else print_resolved(resolved)
+        raise typer.Exit(0 if resolved["kind"] else 1)
     if sql and any(filters.values()):
         raise ConfigError("give either SQL or field filters, not both")
     if not sql and not any(filters.values()):

@@ -44,7 +44,7 @@ from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summariz
 from rnacorpus.harmonize.units.labels import value_column_labels
 from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle
 
-__all__ = ["REFERENCE_TAXA", "harmonize_expression", "reference_for", "reference_releases"]
+__all__ = ["REFERENCE_TAXA", "detect_matrix_units", "harmonize_expression", "reference_for", "reference_releases"]
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,10 @@ def _platform_table(matrix: MatrixLike, ctx: _Context) -> pa.Table | None:
     return ctx.bundle.platform_tables.get(matrix.source.platform_accession or "")
 
 
-def _detect_units(
+def detect_matrix_units(
     matrix: MatrixLike, stats: FeatureStats, study_labels: list[str], per_sample: dict[str, list[str]]
 ) -> list[UnitCall]:
+    """One unit call per sample, a chunk of samples at a time; ``stats`` are the whole matrix's."""
     calls: list[UnitCall] = []
     for chunk in matrix.chunks():
         names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
@@ -125,7 +126,7 @@ def _detect_units(
             names,
             label_evidence=study_labels,
             column_labels=per_sample,
-            fill_values=stats.first_present,
+            feature_stats=stats,
         )
     return calls
 
@@ -133,7 +134,7 @@ def _detect_units(
 def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict[str, SampleUnit]:
     study_labels, per_sample = _labels(matrix, ctx)
     stats = FeatureStats.of((chunk.values for chunk in matrix.chunks()), len(matrix.feature_ids))
-    calls = _detect_units(matrix, stats, study_labels, per_sample)
+    calls = detect_matrix_units(matrix, stats, study_labels, per_sample)
     summary = summarize_units(calls)
     matrix.source = matrix.source.model_copy(
         update={

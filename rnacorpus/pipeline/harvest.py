@@ -126,10 +126,12 @@ def _stored(config: Config, accessions: Sequence[str]) -> dict[str, Stored]:
     if not config.catalog_path.exists() or not accessions:
         return {}
     with writer(config.catalog_path) as con:
+        # a study folded into its twin (E-GEOD-n into GSEn) keeps its content hash in absorbed_studies
         rows = con.execute(
             "SELECT accession, content_sha256, coalesce(withdrawn, false) FROM studies "
-            "WHERE accession IN (SELECT unnest(?))",
-            [list(accessions)],
+            "WHERE accession IN (SELECT unnest(?)) UNION ALL "
+            "SELECT accession, content_sha256, false FROM absorbed_studies WHERE accession IN (SELECT unnest(?))",
+            [list(accessions), list(accessions)],
         ).fetchall()
     return {str(acc): Stored(str(key) if key else None, bool(gone)) for acc, key, gone in rows}
 

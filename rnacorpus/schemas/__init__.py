@@ -20,6 +20,7 @@ from rnacorpus.schemas.bundle import (
     ValueChunk,
     ValueSpool,
 )
+from rnacorpus.schemas.links import DataFile, ExternalCharacteristic, SequencingRun
 from rnacorpus.schemas.models import (
     SCHEMA_VERSION,
     Annotation,
@@ -41,13 +42,16 @@ __all__ = [
     "BundleMatrix",
     "Characteristic",
     "CrossRef",
+    "DataFile",
     "DerivedMatrix",
     "ExpressionMatrix",
     "ExpressionSource",
+    "ExternalCharacteristic",
     "MatrixLike",
     "ParseIssue",
     "Platform",
     "Sample",
+    "SequencingRun",
     "SourceFile",
     "SpooledMatrix",
     "Study",
@@ -68,6 +72,9 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "platform": Platform,
     "expression_source": ExpressionSource,
     "annotation": Annotation,
+    "sequencing_run": SequencingRun,
+    "data_file": DataFile,
+    "external_characteristic": ExternalCharacteristic,
 }
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rnacorpus.schemas.links import DataFile, ExternalCharacteristic, SequencingRun
 from rnacorpus.schemas.models import ExpressionSource, ParseIssue, Platform, Sample, Study
 
 __all__ = [
@@ -254,3 +255,9 @@ class StudyBundle:
     platform_tables: dict[str, pa.Table] = field(default_factory=dict)
     issues: list[ParseIssue] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
+    #: sequencing runs of the study's samples (ENA / SRA), each naming its sample record
+    runs: list[SequencingRun] = field(default_factory=list)
+    #: data files the study lists (ArrayExpress), per sample where the archive says
+    data_files: list[DataFile] = field(default_factory=list)
+    #: characteristics other archives state for the samples (BioSamples), beside their own
+    external_characteristics: list[ExternalCharacteristic] = field(default_factory=list)

@@ -79,7 +79,16 @@ def test_query_by_field_uses_the_ontology(workdir: Path) -> None:
 
 def test_export_then_verify(workdir: Path) -> None:
     done = run(
-        "export", "--out", "out", "--where", "organism_taxid = 9606", "--catalog", "cat.duckdb", "--json", cwd=workdir
+        "export",
+        "--out",
+        "out",
+        "--where",
+        "organism_taxid = 9606",
+        "--allow-mixed",
+        "--catalog",
+        "cat.duckdb",
+        "--json",
+        cwd=workdir,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)

@@ -132,7 +132,7 @@ def test_second_harvest_changes_nothing(harvested, corpus_mirror) -> None:
 
 def test_export_of_the_corpus_verifies(harvested) -> None:
     catalog, _, tmp = harvested
-    result = catalog.export(tmp / "export", where="organism_taxid = 9606")
+    result = catalog.export(tmp / "export", where="organism_taxid = 9606", allow_mixed=True)
     assert result.n_samples > 0
     assert verify_export(tmp / "export") == []
 

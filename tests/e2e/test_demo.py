@@ -23,7 +23,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert result.second is not None and result.second.counts["unchanged"] == 4
     assert result.export is not None and result.export.n_samples == 18
     assert verify_export(tmp_path / "demo" / "export") == []
-    assert len(lines) == 6
+    assert len(lines) == 7
+    sizes = result.export.splits
+    assert {n: s["studies"] for n, s in sizes.items()} == {"train": 1, "test": 1} and not result.export.warnings
+    assert result.batches and all("×" in b for b in result.batches)
 
     catalog = Catalog.open(tmp_path / "demo" / "rnacorpus.duckdb")
     brain = catalog.samples(tissue="brain", organism="mouse").column("tissue_label").to_pylist()

@@ -17,7 +17,7 @@ ENTRY = [sys.executable, "-c", "from rnacorpus.cli import main; main()"]
 @pytest.fixture
 def paths(load, catalog_path: Path, store) -> list[str]:
     load(make_bundle("GSE1", ["GSM1", "GSM2"], features=["a", "b"], seed=1), "k1")
-    return ["--catalog", str(catalog_path), "--store", str(store.root)]
+    return ["--catalog", str(catalog_path), "--store", str(store.root), "--level", "feature"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -30,8 +30,10 @@ def test_a_misspelt_where_exits_2_and_keeps_the_thesis(paths: list[str], tmp_pat
     (out / "thesis.txt").write_text("x")
     done = run("export", "--out", str(out), "--where", "tissue_lable='liver'", *paths, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert "tissue_lable" in done.stderr and "Traceback" not in done.stderr
+    assert str(out) in done.stderr and "Traceback" not in done.stderr
     assert (out / "thesis.txt").read_text() == "x"
+    fresh = run("export", "--out", str(tmp_path / "new"), "--where", "tissue_lable='liver'", *paths, cwd=tmp_path)
+    assert fresh.returncode == 2 and "tissue_lable" in fresh.stderr and not (tmp_path / "new").exists()
 
 
 def test_a_users_folder_exits_2_naming_it(paths: list[str], tmp_path: Path) -> None:

@@ -44,6 +44,10 @@ def _tpm(rng: np.random.Generator, p: Profile) -> Vector:
 
 def _cpm(rng: np.random.Generator, p: Profile) -> Vector:
     counts = _counts(rng, p)
+    while abs(counts.sum() / 1e6 - 1) < 0.05:
+        # a library of 1e6 reads makes CPM the counts themselves: rounded to a few decimals, no
+        # file can tell them apart (the call then names both); draw another depth
+        counts = _counts(rng, p)
     return counts / counts.sum() * 1e6
 
 
@@ -66,6 +70,15 @@ def _centered(rng: np.random.Generator, p: Profile) -> Vector:
     return values - np.median(values)
 
 
+def _rounded(generate: Generator, decimals: int) -> Generator:
+    """Values as a file writes them with a few decimals (``7.13``)."""
+    return lambda rng, p: np.round(generate(rng, p), decimals)
+
+
+def _logged(generate: Generator, log: Callable[[Vector], Vector], pseudo: float = 1.0) -> Generator:
+    return lambda rng, p: log(generate(rng, p) + pseudo)
+
+
 Generator = Callable[[np.random.Generator, Profile], Vector]
 GENERATORS: dict[str, tuple[Generator, str, bool]] = {
     "counts": (_counts, "counts", False),
@@ -81,6 +94,49 @@ GENERATORS: dict[str, tuple[Generator, str, bool]] = {
     "log2_cpm": (lambda r, p: np.log2(_cpm(r, p) + 1), "cpm", True),
     "ln_tpm": (lambda r, p: np.log(_tpm(r, p) + 1), "tpm", True),
     "log2_fpkm": (lambda r, p: np.log2(_fpkm(r, p) + 1), "fpkm", True),
+    # other logs of counts, and values written with few decimals
+    "log10_counts": (_logged(_counts, np.log10), "counts", True),
+    "ln_counts": (_logged(_counts, np.log), "counts", True),
+    "log2_counts_half": (_logged(_counts, np.log2, 0.5), "counts", True),
+    "log2_counts_2dp": (_rounded(_logged(_counts, np.log2), 2), "counts", True),
+    "log2_counts_3dp": (_rounded(_logged(_counts, np.log2), 3), "counts", True),
+    "log2_cpm_2dp": (_rounded(_logged(_cpm, np.log2), 2), "cpm", True),
+    "log2_tpm_2dp": (_rounded(_logged(_tpm, np.log2), 2), "tpm", True),
+    "log10_tpm": (_logged(_tpm, np.log10), "tpm", True),
+    "log2_fpkm_2dp": (_rounded(_logged(_fpkm, np.log2), 2), "fpkm", True),
+    "tpm_2dp": (_rounded(_tpm, 2), "tpm", False),
+    "fpkm_2dp": (_rounded(_fpkm, 2), "fpkm", False),
+    "rma_3dp": (_rounded(_rma, 3), "log2_intensity", True),
+}
+
+
+def _per_gene_z(matrix: Vector) -> Vector:
+    """z-scores per gene over the samples (a gene that never varies is written as 0)."""
+    sd = matrix.std(axis=0)
+    z = (matrix - matrix.mean(axis=0)) / np.where(sd > 0, sd, 1)
+    return np.where(sd > 0, z, 0.0)
+
+
+def _gene_centred(matrix: Vector) -> Vector:
+    return matrix - matrix.mean(axis=0)
+
+
+MatrixGenerator = Callable[[np.random.Generator, Profile, int], Vector]
+
+
+def _samples(generate: Generator) -> Callable[[np.random.Generator, Profile, int], Vector]:
+    return lambda rng, p, n: np.vstack([generate(rng, p) for _ in range(n)])
+
+
+#: whole-matrix transformations: one column alone cannot show them (z-scores of genes with many
+#: zeros leave a floor in every column); all are ``centered``
+MATRIX_GENERATORS: dict[str, MatrixGenerator] = {
+    "z_log_counts": lambda r, p, n: _per_gene_z(np.log2(_samples(_counts)(r, p, n) + 1)),
+    "z_counts": lambda r, p, n: _per_gene_z(_samples(_counts)(r, p, n)),
+    "z_rma": lambda r, p, n: _per_gene_z(_samples(_rma)(r, p, n)),
+    "centred_log_tpm": lambda r, p, n: _gene_centred(np.log2(_samples(_tpm)(r, p, n) + 1)),
+    "centred_rma": lambda r, p, n: _gene_centred(_samples(_rma)(r, p, n)),
+    "z_log_fpkm_2dp": lambda r, p, n: np.round(_per_gene_z(np.log2(_samples(_fpkm)(r, p, n) + 1)), 2),
 }
 
 
@@ -112,6 +168,32 @@ def test_every_unit_in_many_draws() -> None:
             values = generate(rng, profile)[None, :].astype(np.float32)
             call = detect_units_in_values(values, ["s"])[0]
             assert (call.unit, call.is_log) == (unit, is_log), (kind, call.evidence)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(sorted(MATRIX_GENERATORS)),
+    seed=st.integers(0, 2**32 - 1),
+    n_genes=st.integers(2_000, 25_000),
+    n_samples=st.integers(3, 16),
+)
+def test_matrices_centred_per_gene_are_centered_in_every_column(
+    kind: str, seed: int, n_genes: int, n_samples: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    values = MATRIX_GENERATORS[kind](rng, Profile(rng, n_genes), n_samples).astype(np.float32)
+    for call in detect_units_in_values(values, [f"S{i}" for i in range(n_samples)]):
+        assert (call.unit, call.is_log) == ("centered", True), call.evidence
+
+
+def test_every_matrix_transformation_in_many_draws() -> None:
+    rng = np.random.default_rng(20260101)
+    for kind, generate in MATRIX_GENERATORS.items():
+        for _ in range(6):
+            n_samples = int(rng.integers(3, 24))
+            values = generate(rng, Profile(rng, int(rng.integers(3_000, 30_000))), n_samples).astype(np.float32)
+            calls = detect_units_in_values(values, [f"S{i}" for i in range(n_samples)])
+            assert {(c.unit, c.is_log) for c in calls} == {("centered", True)}, (kind, calls[0].evidence)
 
 
 def test_labels_choose_among_what_the_numbers_allow_and_lose_against_them() -> None:

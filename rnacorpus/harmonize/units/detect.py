@@ -7,6 +7,12 @@
 * the label contradicts the numbers → the numbers win, confidence down, and the evidence says so
   (an "RMA" label on values up to 40 000 is exponentiated RMA, not log2).
 
+The whole matrix is evidence too: when (nearly) every feature has a mean ≈ 0 over ≥ 3 samples
+(|mean| ≤ 0.05 × its spread for 90% of features), the values were centred per gene — z-scores or
+gene-centred logs — and every column is ``centered``, even when each column alone shows a floor
+(genes with many zeros all become the same negative value). Columns are analysed in blocks
+(:func:`~rnacorpus.harmonize.units.stats.block_stats`); nothing loops over values in Python.
+
 Array-intensity labels (RMA, MAS5, "signal") name a family: the scale comes from the numbers.
 """
 
@@ -19,8 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
-from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, numeric_call
+from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
+from rnacorpus.harmonize.units.stats import block_stats
 from rnacorpus.schemas.bundle import ExpressionMatrix
 
 __all__ = [
@@ -96,8 +104,7 @@ def _weigh(numbers: NumericCall, hint: LabelHint) -> tuple[str, bool, float, lis
     return unit, is_log, confidence, notes
 
 
-def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequence[str]) -> UnitCall:
-    numbers = numeric_call(values)
+def _call(column: str, numbers: NumericCall, labels: Sequence[str]) -> UnitCall:
     hint = read_labels(labels)
     unit, is_log, confidence, notes = _weigh(numbers, hint)
     if unit == "unknown":
@@ -108,29 +115,67 @@ def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequenc
     )
 
 
-def _fill_from_other_samples(
-    values: npt.NDArray[np.floating], donors: npt.NDArray[np.floating] | None = None
-) -> tuple[npt.NDArray[np.floating], list[int]]:
-    """Missing cells take the same feature's value from another sample of the matrix.
+def detect_column(column: str, values: npt.NDArray[np.floating], labels: Sequence[str]) -> UnitCall:
+    return _call(column, numeric_call(values), labels)
 
-    Scale checks rest on column sums (TPM/CPM sum to 1e6); a missing top gene can take a fifth of
-    that sum with it, and other samples of the same study know roughly what it held. Filling with a
-    real neighbouring value (not a mean) keeps integers integers: the donor is the first sample of
-    the matrix that has the feature. Cells missing in every sample stay missing. ``donors`` is that
-    first present value per feature when ``values`` is only a chunk of the matrix
-    (:attr:`rnacorpus.harmonize.feature_stats.FeatureStats.first_present`). Returns the filled copy
-    and, per sample, how many cells were filled.
-    """
-    missing = np.isnan(values)
-    if not missing.any():
-        return values, [0] * values.shape[0]
-    if donors is None:
-        present = ~missing
-        donors = values[present.argmax(axis=0), np.arange(values.shape[1])]
-        donors = np.where(present.any(axis=0), donors, np.nan)
-    filled = np.where(missing, donors[None, :], values)
-    counts = (missing & ~np.isnan(filled)).sum(axis=1)
-    return filled, [int(c) for c in counts]
+
+def _first_donors(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """Per feature, the value of the first sample (in matrix order) that has one (NaN when none does)."""
+    present = ~np.isnan(values)
+    donors = values[present.argmax(axis=0), np.arange(values.shape[1])]
+    return np.where(present.any(axis=0), donors, np.nan)
+
+
+def row_centred(stats: FeatureStats) -> str | None:
+    """Evidence that every feature was centred over the samples (z-scores, gene-centred logs)."""
+    enough = stats.count >= _MIN_CENTRED_SAMPLES
+    if stats.n_samples < _MIN_CENTRED_SAMPLES or enough.mean() < 0.5:
+        return None
+    n = stats.count[enough].astype(np.float64)
+    mean = stats.total[enough] / n
+    sd = np.sqrt(np.maximum(stats.total_sq[enough] / n - mean**2, 0.0))
+    flat = sd <= 1e-6
+    centred = np.where(flat, np.abs(mean) <= 1e-6, np.abs(mean) <= _CENTRED_MEAN * sd)
+    varying = ~flat
+    if varying.mean() < 0.5 or centred.mean() < _CENTRED_SHARE:
+        return None
+    # z-scores have sd 1 per feature (population or sample sd); gene-centred logs keep their spread
+    n_var = n[varying]
+    sample_sd = sd[varying] * np.sqrt(n_var / np.maximum(n_var - 1, 1))
+    unit_sd = max(np.mean(np.abs(sd[varying] - 1) < 0.05), np.mean(np.abs(sample_sd - 1) < 0.05))
+    kind = "per-gene z-scores (sd ≈ 1)" if unit_sd >= 0.9 else "row-centred values"
+    return f"{centred.mean():.0%} of {int(enough.sum())} features have a mean ≈ 0 over the samples: {kind}"
+
+
+#: features need this many samples before their mean over samples says anything
+_MIN_CENTRED_SAMPLES = 3
+#: |mean over samples| below this share of the feature's spread counts as centred
+_CENTRED_MEAN = 0.05
+#: share of features that must be centred
+_CENTRED_SHARE = 0.9
+#: sample columns analysed together (bounds the float64 working copies)
+_BLOCK_ROWS = 128
+
+
+def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats | None) -> list[NumericCall]:
+    """The numbers' call per sample column, a block of columns at a time; a matrix whose features
+    are centred over its samples makes every column ``centered`` (one column alone cannot show it).
+    ``feature_stats`` are the whole matrix's when ``values`` is a chunk of its samples."""
+    calls: list[NumericCall] = []
+    stats = []
+    for start in range(0, values.shape[0], _BLOCK_ROWS):
+        block = values[start : start + _BLOCK_ROWS]
+        block_calls = block_stats(block)
+        stats.extend(block_calls)
+        calls.extend(numeric_call_from(block[i], s) for i, s in enumerate(block_calls))
+    if feature_stats is None:
+        # features centred over the samples take both signs: without negatives there is nothing to test
+        signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and any(s.n and s.q[0.0] < 0 for s in stats)
+        feature_stats = FeatureStats.of([np.asarray(values, np.float32)], values.shape[1]) if signed else None
+    centred = row_centred(feature_stats) if feature_stats is not None else None
+    if centred is None:
+        return calls
+    return [call if s.n < 3 else centered_call(s, centred) for call, s in zip(calls, stats, strict=True)]
 
 
 def detect_units_in_values(
@@ -140,29 +185,36 @@ def detect_units_in_values(
     label_evidence: Sequence[str] = (),
     column_labels: Mapping[str, Sequence[str]] | None = None,
     fill_values: npt.NDArray[np.floating] | None = None,
+    feature_stats: FeatureStats | None = None,
 ) -> list[UnitCall]:
     """``values`` is samples × features (one row per entry of ``columns``).
 
     ``values`` may be a chunk of a larger matrix's samples (each call is per column); then
-    ``fill_values`` must be the whole matrix's first present value per feature, so that a missing
-    cell is filled as it would be with the whole matrix at hand.
+    ``feature_stats`` must be the whole matrix's :class:`~rnacorpus.harmonize.feature_stats.FeatureStats`
+    (or at least ``fill_values``, its first present value per feature), so that a missing cell is
+    filled, and centring per gene judged, as with the whole matrix at hand.
     """
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     per_column = column_labels or {}
-    filled, n_filled = _fill_from_other_samples(values, fill_values)
+    donors = fill_values if fill_values is not None else feature_stats.first_present if feature_stats else None
     calls = []
-    for i, name in enumerate(columns):
+    for i, (name, numbers) in enumerate(zip(columns, _numeric_calls(values, feature_stats), strict=True)):
         # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
         labels = [*per_column.get(name, ()), *label_evidence]
-        call = detect_column(name, values[i], labels)
-        if n_filled[i] and call.unit == "fpkm":
+        call = _call(name, numbers, labels)
+        missing = np.isnan(values[i]) if call.unit == "fpkm" else None
+        if missing is not None and missing.any():
             # FPKM is what a per-million column looks like once missing cells took part of its sum;
             # the filled column answers only that question (its grid mixes samples, so CPM vs TPM
-            # and everything else stay with the column as deposited).
-            refilled = detect_column(name, filled[i], labels)
+            # and everything else stay with the column as deposited). The donor is the first
+            # sample of the matrix that has the feature.
+            donors = _first_donors(values) if donors is None else donors
+            filled = np.where(missing, donors, values[i])
+            n_filled = int(np.count_nonzero(missing & ~np.isnan(filled)))
+            refilled = detect_column(name, filled, labels) if n_filled else call
             if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
-                note = f"{n_filled[i]} missing cells filled from other samples restore a per-million sum"
+                note = f"{n_filled} missing cells filled from other samples restore a per-million sum"
                 call = UnitCall(
                     name, refilled.unit, refilled.is_log, refilled.confidence, f"{refilled.evidence}; {note}"
                 )

@@ -20,19 +20,18 @@ Decision order (first that holds):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from rnacorpus.harmonize.units.stats import ColumnStats, column_stats, is_integer_valued, looks_quantized
+from rnacorpus.harmonize.units.inverse import LOG_BASES, Inverse, Shares, integers_after, undone_total
+from rnacorpus.harmonize.units.stats import ColumnStats, column_stats, looks_quantized
 
-__all__ = ["UNITS", "NumericCall", "numeric_call"]
+__all__ = ["UNITS", "NumericCall", "centered_call", "numeric_call", "numeric_call_from"]
 
 UNITS = ("counts", "cpm", "tpm", "fpkm", "log2_intensity", "linear_intensity", "centered", "unknown")
 _MILLION = 1e6
-_LOG_BASES = ((2.0, "log2"), (math.e, "ln"), (10.0, "log10"))
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,20 @@ def _sum_is_million(total: float, tolerance: float = 0.03, missing: float = 0.0)
     return low <= total <= _MILLION * (1 + tolerance)
 
 
-def _per_million(values: npt.NDArray[np.float64], tolerance: float = 0.03, missing: float = 0.0) -> bool:
+def _per_million(shares: Shares, tolerance: float = 0.03, missing: float = 0.0) -> bool:
     """Sums to ~1e6 *and* looks like per-million abundances: many genes below 1 (or zeros), no one value
     carrying nearly all of it (a few thousand array intensities can sum to 1e6 by chance, not like that)."""
-    total = float(values.sum())
-    if not _sum_is_million(total, tolerance, missing) or (values < -1e-3).any():
+    if not _sum_is_million(shares.total, tolerance, missing) or shares.low < -1e-3:
         return False
-    rnaseq_like = (values < 1).mean() >= 0.05 or (np.abs(values) < 1e-6).mean() >= 0.01
-    return bool(rnaseq_like and values.max() < 0.9 * total)
+    rnaseq_like = shares.below_one >= 0.05 or shares.near_zero >= 0.01
+    return bool(rnaseq_like and shares.high < 0.9 * shares.total)
+
+
+def _linear_shares(s: ColumnStats) -> Shares:
+    slack = None if s.decimals is None else np.full(len(s.sample), 0.5 * 10.0**-s.decimals)
+    near_zero = float(np.mean(np.abs(s.sample) < 1e-6)) if len(s.sample) else 0.0
+    quantized = looks_quantized(s.sample, s.min_positive, slack)
+    return Shares(s.total, s.q[0.0], s.q[1.0], s.frac_below_one, near_zero, quantized)
 
 
 def _missing(s: ColumnStats) -> float:
@@ -104,7 +109,7 @@ def _is_linear(s: ColumnStats) -> tuple[bool, str]:
     return False, "GEO2R rule: already log-scale (q99 ≤ 100 and not (range > 50 with q25 > 0))"
 
 
-def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> NumericCall:
+def _linear_call(s: ColumnStats, why: str) -> NumericCall:
     evidence = (why, _describe(s))
     if s.frac_negative > 0.005:
         return NumericCall(
@@ -121,8 +126,9 @@ def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> N
         alternatives = {"counts"} | ({"cpm"} if million else set()) | ({"linear_intensity"} if array_like else set())
         confidence = 0.95 if len(alternatives) == 1 else 0.75
         return NumericCall("counts", False, confidence, frozenset(alternatives), (*evidence, "integer values"))
-    if _per_million(values, missing=_missing(s)):
-        if looks_quantized(values, s.min_positive):
+    shares = _linear_shares(s)
+    if _per_million(shares, missing=_missing(s)):
+        if shares.quantized:
             return NumericCall(
                 "cpm",
                 False,
@@ -165,59 +171,50 @@ def _linear_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> N
     )
 
 
-def _undo_log(values: npt.NDArray[np.float64], s: ColumnStats, *, with_zero_pseudocount: bool) -> NumericCall | None:
+def _undo_log(column: npt.NDArray[np.floating], s: ColumnStats, *, with_zero_pseudocount: bool) -> NumericCall | None:
     """A log whose inverse gives integers (counts) or ~1e6 sums (CPM/TPM) is that unit, logged.
 
     Pseudocount 1 (and the one a floor implies) first; pseudocount 0 — log of values that may be < 1,
-    so negative — only once the values have been found not to be centred.
+    so negative — only once the values have been found not to be centred (:mod:`.inverse`).
     """
     floor = s.q[0.0] if s.has_floor() else None
-    for base, name in _LOG_BASES:
+    for base, name in LOG_BASES:
         if with_zero_pseudocount:
             pseudos = [0.0]
         else:
             pseudos = [1.0] + ([float(base**floor)] if floor is not None and floor < 0 else [])
         for pseudo in pseudos:
-            with np.errstate(over="ignore"):
-                linear = np.power(base, values) - pseudo
-            finite = np.isfinite(linear)
-            linear, above_floor = linear[finite], (values > s.q[0.0])[finite]
-            where = f"{name}(x + {_fmt(pseudo)})"
-            # the floor (log of zero + pseudocount) proves nothing; the values above it must be integers
-            small = linear[(linear > 0.5) & (linear < 200) & above_floor]
-            if len(small) >= 20 and (linear >= -1e-3).all() and is_integer_valued(small, 0.02).mean() >= 0.98:
+            inverse = Inverse(base, name, pseudo)
+            if inverse.at(s.q[0.0]) < -1e-3:
+                continue  # undone values may not be negative
+            if integers_after(inverse, column, s):
                 return NumericCall(
                     "counts",
                     True,
                     0.9,
                     frozenset({"counts"}),
-                    (f"undoing {where} gives integers: log counts", _describe(s)),
+                    (f"undoing {inverse.where} gives integers: log counts", _describe(s)),
                 )
-            if _per_million(linear, 0.02, _missing(s)):
-                quantized = looks_quantized(linear, float(linear[linear > 1e-9].min(initial=np.inf)))
-                unit = "cpm" if quantized else "tpm"
-                return NumericCall(
-                    unit,
-                    True,
-                    0.85,
-                    frozenset({unit} if quantized else {"tpm", "cpm"}),
-                    (f"undoing {where} gives sums ≈ 1e6: log {unit.upper()}", _describe(s)),
-                )
+            shares = undone_total(inverse, column, s)
+            if shares is None or not _per_million(shares, 0.02, _missing(s)):
+                continue
+            unit = "cpm" if shares.quantized else "tpm"
+            return NumericCall(
+                unit,
+                True,
+                0.85,
+                frozenset({unit} if shares.quantized else {"tpm", "cpm"}),
+                (f"undoing {inverse.where} gives sums ≈ 1e6: log {unit.upper()}", _describe(s)),
+            )
     return None
 
 
-def _log_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> NumericCall:
-    undone = _undo_log(values, s, with_zero_pseudocount=False)
+def _log_call(column: npt.NDArray[np.floating], s: ColumnStats, why: str) -> NumericCall:
+    undone = _undo_log(column, s, with_zero_pseudocount=False)
     evidence = (why, _describe(s))
     if undone is None and _is_centered(s):
-        return NumericCall(
-            "centered",
-            True,
-            0.85,
-            frozenset({"centered", "tpm", "cpm"}),
-            (*evidence, "both signs around a median near 0: centred / log ratios"),
-        )
-    undone = undone or _undo_log(values, s, with_zero_pseudocount=True)
+        return centered_call(s, "both signs around a median near 0: centred / log ratios", why)
+    undone = undone or _undo_log(column, s, with_zero_pseudocount=True)
     if undone is not None:
         return NumericCall(undone.unit, True, undone.confidence, undone.could_be, (why, *undone.evidence))
     if s.frac_negative >= 0.05 and not s.has_floor():
@@ -250,13 +247,22 @@ def _log_call(values: npt.NDArray[np.float64], s: ColumnStats, why: str) -> Nume
     )
 
 
-def numeric_call(column: npt.NDArray[np.floating]) -> NumericCall:
-    values = np.asarray(column, dtype=np.float64)
-    s = column_stats(values)
+def centered_call(s: ColumnStats, reason: str, why: str | None = None) -> NumericCall:
+    """Centred values (log ratios, z-scores, row-centred logs); ``reason`` says what showed it."""
+    evidence = (*([why] if why else []), _describe(s), reason)
+    return NumericCall("centered", True, 0.85, frozenset({"centered", "tpm", "cpm"}), evidence)
+
+
+def numeric_call_from(column: npt.NDArray[np.floating], s: ColumnStats) -> NumericCall:
+    """The numbers' call for one column whose statistics are already known (see :func:`block_stats`)."""
     if s.n < 3:
         return NumericCall("unknown", False, 0.0, frozenset(UNITS), (f"only {s.n} finite values",))
-    finite = values[np.isfinite(values)]
     linear, why = _is_linear(s)
     if linear:
-        return _linear_call(finite, s, why)
-    return _log_call(finite, s, why)
+        return _linear_call(s, why)
+    return _log_call(column, s, why)
+
+
+def numeric_call(column: npt.NDArray[np.floating]) -> NumericCall:
+    """The numbers' call for one column of values."""
+    return numeric_call_from(column, column_stats(column))

@@ -48,7 +48,7 @@ def parse_series_matrix(
     bundle has no matrix and the samples no row counts, and memory never holds the table.
     """
     name = file_name or Path(path).name
-    reader = SoftByteReader(open_soft_bytes(path), path=str(path))
+    reader = SoftByteReader(open_soft_bytes(path, threaded=True), path=str(path))
     with contextlib.closing(reader):
         scan = _MatrixScan(reader, _FILE_NAME.search(name), accession, frozenset(values_held))
         scan.run()

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from rnacorpus.errors import ParseError
 from rnacorpus.harvester.geo.expression import PlatformValues
+from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
 from rnacorpus.harvester.geo.soft_entities import SoftEntity, iter_entities
 from rnacorpus.harvester.geo.soft_records import (
     IssueLog,
@@ -35,7 +36,7 @@ from rnacorpus.harvester.geo.soft_records import (
     build_study,
     feature_id_kind,
 )
-from rnacorpus.harvester.geo.tables import read_value_column, table_to_arrow
+from rnacorpus.harvester.geo.tables import ValueColumn, read_value_column, table_to_arrow
 from rnacorpus.schemas import (
     BundleMatrix,
     ExpressionSource,
@@ -83,9 +84,20 @@ def parse_soft_records(
     the sample's first ``!Sample_series_id``; the sample's own accession.
     """
     collector = _Collector(str(path), study_accession, file_name=file_name)
-    for entity in iter_entities(path, accession=study_accession):
-        collector.add(entity)
+    with contextlib.closing(iter_entities(path, accession=study_accession)) as entities:
+        for item in read_ahead(entities, _read_sample_values, _has_sample_table):
+            collector.add(item.entity, item)
     return collector.finish()
+
+
+def _has_sample_table(entity: SoftEntity) -> bool:
+    return entity.kind == "SAMPLE" and entity.table is not None and bool(entity.table.header)
+
+
+def _read_sample_values(entity: SoftEntity) -> ValueColumn | None:
+    """Runs in the read-ahead worker: the sample table's IDs and VALUE column (None: no VALUE column)."""
+    assert entity.table is not None
+    return read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
 
 
 def parse_family_soft(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
@@ -212,13 +224,14 @@ class _Collector:
         self.records = SoftRecords(path=path)
         self.values: dict[str | None, PlatformValues] = {}
 
-    def add(self, entity: SoftEntity) -> None:
+    def add(self, entity: SoftEntity, ahead: Ahead[ValueColumn | None] | None = None) -> None:
+        """Take the next entity; ``ahead`` carries its sample table already parsed (:mod:`.soft_ahead`)."""
         if entity.kind == "SERIES":
             self.records.studies.append(build_study(entity, self.log))
         elif entity.kind in _PLATFORM_KINDS:
             self._add_platform(_annotation_as_platform(entity) if entity.kind == "ANNOTATION" else entity)
         elif entity.kind == "SAMPLE":
-            self._add_sample(entity)
+            self._add_sample(entity, ahead)
         elif entity.kind in {"DATASET", "SUBSET"}:
             raise ParseError(
                 f"^{entity.kind} = {entity.name} is GDS SOFT: read it with parse_gds_soft",
@@ -238,11 +251,11 @@ class _Collector:
         if entity.table is not None:
             self.records.platform_tables[platform.accession] = table
 
-    def _add_sample(self, entity: SoftEntity) -> None:
+    def _add_sample(self, entity: SoftEntity, ahead: Ahead[ValueColumn | None] | None) -> None:
         column = None
-        if entity.table is not None and entity.table.header:
-            column = read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
-            if column is None:
+        if _has_sample_table(entity):
+            column = ahead.parsed() if ahead is not None else _read_sample_values(entity)
+            if column is None and entity.table is not None:
                 self.log.warn(
                     "value_column_missing",
                     f"the sample table has no {VALUE_COLUMN} column ({', '.join(entity.table.header[:6])})",

@@ -95,7 +95,7 @@ def iter_entities(path: str | Path, *, accession: str | None = None) -> Generato
 
     ``accession`` only names the study in error messages raised before the first entity header.
     """
-    reader = SoftByteReader(open_soft_bytes(path), path=str(path))
+    reader = SoftByteReader(open_soft_bytes(path, threaded=True), path=str(path))
     with contextlib.closing(reader):
         yield from _EntityScanner(reader, accession).scan()
 

@@ -234,6 +234,7 @@ def _arrow_read(
                 null_values=_ARROW_NULLS,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=False,  # _is_utf8 just said so
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:

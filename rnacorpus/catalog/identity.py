@@ -1,0 +1,366 @@
+"""One identity per physical sample, whatever archives hold it; one study per study, whatever twins.
+
+Applied by every load, inside its transaction, after the study's rows are in (:func:`apply_identity`).
+The rules (``docs/decisions.md`` "Identity"), each order-independent:
+
+1. **Evidence is owned by the load that stated it.** A study's load replaces its ``accessions`` rows
+   (every accession each of its sample records states) and its ``study_links`` rows.
+2. **Samples sharing a BioSample, an SRA/ENA sample, experiment or run, or naming each other's GSM
+   are one physical sample**: records are joined transitively and every record of one cluster gets
+   the same ``sample_id`` — the accession of the cluster's best record (GEO before ArrayExpress
+   before ENA, then the lowest number), so the id does not depend on load order and is stable
+   while the evidence is.
+3. **A study's twin in a better-ranked archive absorbs it** (``E-GEOD-n`` is ``GSEn``: GEO wins; an
+   ENA study is absorbed by the GEO series or ArrayExpress study that states it). Each of the lower
+   twin's records that is the same physical sample as one of the winner's is folded into that
+   record: its accessions, runs, data files and expression rows move over, its deposited
+   characteristics are kept as ``external_characteristics`` (origin = the twin's record), and the
+   record itself leaves ``samples``. When every record folds, the twin leaves ``studies`` for
+   ``absorbed_studies`` (with its content hash, so an unchanged twin is not parsed again). What the
+   winner lacks — a twin's extra samples — stays, under the twin.
+4. **SuperSeries never double-count**: a sample listed by a SuperSeries and its SubSeries is one
+   ``samples`` row already (``study_samples`` holds both links); the study links record both ways.
+5. **Studies whose samples share a ``sample_id`` are linked** (``shares_samples``): a reanalysis
+   that reuses another series' runs is one identity cluster with it, so an export never splits them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rnacorpus.catalog.identity_rows import (
+    STUDY_TWIN_RELATIONS,
+    accession_rows,
+    cluster_ids,
+    data_file_rows,
+    external_characteristic_rows,
+    run_rows,
+    study_link_rows,
+)
+from rnacorpus.identifiers import ARCHIVE_RANK, SAMPLE_LINK_KINDS, natural_key
+from rnacorpus.schemas import StudyBundle
+
+__all__ = [
+    "DERIVED_ORIGIN",
+    "SAMPLE_OWNED",
+    "apply_identity",
+    "link_sharing_studies",
+    "recompute_sample_ids",
+]
+
+log = logging.getLogger(__name__)
+
+#: ``study_links.origin`` of links computed from shared samples (recomputed, never stated by a study)
+DERIVED_ORIGIN = "identity"
+_LINKING = sorted(SAMPLE_LINK_KINDS)
+
+#: identity tables with rows that belong to one sample record (dropped with the record)
+SAMPLE_OWNED: list[tuple[str, str]] = [
+    ("accessions", "record_accession"),
+    ("external_characteristics", "sample_accession"),
+]
+
+
+def _delete_in(con: duckdb.DuckDBPyConnection, table: str, column: str, keys: Sequence[str]) -> None:
+    if keys:
+        con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [list(keys)])  # noqa: S608
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    view = f"_identity_{table}"
+    con.register(view, pa.Table.from_pylist(list(rows)))
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM {view}")  # noqa: S608
+    finally:
+        con.unregister(view)
+
+
+def _column(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> list[str]:
+    return [str(row[0]) for row in con.execute(sql, list(params)).fetchall()]
+
+
+def apply_identity(
+    con: duckdb.DuckDBPyConnection, bundle: StudyBundle, sample_owned: Sequence[tuple[str, str]] = ()
+) -> None:
+    """The identity rules for one loaded study (call inside the load transaction, rows already in).
+
+    ``sample_owned``: every table whose rows belong to one sample record (the load's registry), so a
+    record folded into its twin leaves nothing behind.
+    """
+    study = bundle.study.accession
+    records = sorted({sample.accession for sample in bundle.samples})
+    before = _column(con, "SELECT DISTINCT record_accession FROM accessions WHERE study_accession = ?", [study])
+    _replace_owned(con, bundle)
+    con.execute("DELETE FROM absorbed_studies WHERE accession = ?", [study])  # loaded again: decide again
+    seeds = set(records) | set(before)
+    winner = _better_twin(con, study)
+    if winner is not None:
+        seeds |= _absorb(con, study, winner, sample_owned)
+    for lower in _lower_twins(con, study):
+        seeds |= _absorb(con, lower, study, sample_owned)
+    recompute_sample_ids(con, sorted(seeds))
+
+
+#: tables whose rows a study's load states, with the column naming the owning study
+_STUDY_OWNED = (
+    ("accessions", "study_accession", accession_rows),
+    ("study_links", "origin", study_link_rows),
+    ("runs_sequencing", "catalog_study", run_rows),
+    ("data_files", "study_accession", data_file_rows),
+    ("external_characteristics", "study_accession", external_characteristic_rows),
+)
+
+
+def _replace_owned(con: duckdb.DuckDBPyConnection, bundle: StudyBundle) -> None:
+    """Rule 1: the rows this study states replace the ones it stated before."""
+    for table, column, build in _STUDY_OWNED:
+        con.execute(f"DELETE FROM {table} WHERE {column} = ?", [bundle.study.accession])  # noqa: S608
+        _insert(con, table, build(bundle))
+
+
+# -- twins --------------------------------------------------------------------------------------------
+
+
+def _twin_accessions(con: duckdb.DuckDBPyConnection, study: str) -> set[str]:
+    """The study's own accession and every accession a twin relation ties to it (either direction)."""
+    rows = con.execute(
+        """SELECT study_accession, linked_accession FROM study_links
+           WHERE relation IN (SELECT unnest(?)) AND (study_accession = ? OR linked_accession = ?)""",
+        [list(STUDY_TWIN_RELATIONS), study, study],
+    ).fetchall()
+    return {study} | {str(a) for row in rows for a in row}
+
+
+def _rank(con: duckdb.DuckDBPyConnection, studies: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """Loaded studies among ``studies`` with their rank: archive, then not a SuperSeries, then number."""
+    rows = con.execute(
+        "SELECT accession, archive, coalesce(is_superseries, false) FROM studies WHERE accession IN (SELECT unnest(?))",
+        [sorted(studies)],
+    ).fetchall()
+    return {
+        str(acc): (ARCHIVE_RANK.get(str(archive), 9), bool(is_super), natural_key(str(acc)))
+        for acc, archive, is_super in rows
+    }
+
+
+def _better_twin(con: duckdb.DuckDBPyConnection, study: str) -> str | None:
+    ranks = _rank(con, _twin_accessions(con, study))
+    mine = ranks.get(study)
+    if mine is None:
+        return None
+    better = [acc for acc, rank in ranks.items() if acc != study and rank[0] < mine[0]]
+    return min(better, key=lambda acc: ranks[acc]) if better else None
+
+
+def _lower_twins(con: duckdb.DuckDBPyConnection, study: str) -> list[str]:
+    twins = _twin_accessions(con, study) - {study}
+    lower = []
+    for twin in sorted(twins):
+        if _better_twin(con, twin) == study:
+            lower.append(twin)
+    return lower
+
+
+def _matches(con: duckdb.DuckDBPyConnection, lower: str, upper: str) -> dict[str, str]:
+    """Records of ``lower`` that are the same physical sample as exactly one record of ``upper``."""
+    rows = con.execute(
+        """
+        SELECT a.record_accession, list(DISTINCT b.record_accession)
+        FROM accessions a
+        JOIN accessions b ON b.accession = a.accession AND b.kind IN (SELECT unnest(?))
+        WHERE a.kind IN (SELECT unnest(?))
+          AND a.record_accession IN (SELECT sample_accession FROM study_samples WHERE study_accession = ?)
+          AND b.record_accession IN (SELECT sample_accession FROM study_samples WHERE study_accession = ?)
+        GROUP BY a.record_accession
+        """,
+        [_LINKING, _LINKING, lower, upper],
+    ).fetchall()
+    matched = {}
+    for record, targets in rows:
+        if len(targets) == 1:
+            matched[str(record)] = str(targets[0])
+        else:
+            log.warning("%s: record %s matches several records of %s; kept apart", lower, record, upper)
+    return matched
+
+
+def _absorb(
+    con: duckdb.DuckDBPyConnection, lower: str, upper: str, sample_owned: Sequence[tuple[str, str]]
+) -> set[str]:
+    """Fold ``lower`` into its better-ranked twin ``upper`` (rule 3); returns the records touched."""
+    matched = _matches(con, lower, upper)
+    held = _column(con, "SELECT sample_accession FROM study_samples WHERE study_accession = ?", [lower])
+    if matched:
+        _fold_records(con, lower, matched, sample_owned)
+    remaining = [record for record in held if record not in matched]
+    if remaining:
+        con.execute("UPDATE studies SET n_samples = ? WHERE accession = ?", [len(remaining), lower])
+        log.info("%s: %d of %d samples are %s's; the rest stay", lower, len(matched), len(held), upper)
+    else:
+        _retire_study(con, lower, upper, n_samples=len(held), n_matched=len(matched))
+        log.info("%s: absorbed into its twin %s (%d samples)", lower, upper, len(matched))
+    return set(matched) | set(matched.values())
+
+
+def _fold_records(
+    con: duckdb.DuckDBPyConnection, lower: str, matched: dict[str, str], sample_owned: Sequence[tuple[str, str]]
+) -> None:
+    pairs = pa.table({"old": list(matched), "new": list(matched.values())})
+    con.register("_fold", pairs)
+    try:
+        con.execute("UPDATE accessions SET record_accession = f.new FROM _fold f WHERE record_accession = f.old")
+        con.execute("UPDATE runs_sequencing SET catalog_sample = f.new FROM _fold f WHERE catalog_sample = f.old")
+        con.execute("UPDATE data_files SET sample_accession = f.new FROM _fold f WHERE sample_accession = f.old")
+        con.execute(
+            """INSERT OR REPLACE INTO external_characteristics
+               SELECT f.new, f.old, c.position, c.key, c.value, NULL, NULL, ?
+               FROM sample_characteristics c JOIN _fold f ON c.sample_accession = f.old""",
+            [lower],
+        )
+        con.execute(
+            """UPDATE external_characteristics SET sample_accession = f.new FROM _fold f
+               WHERE sample_accession = f.old"""
+        )
+        con.execute(
+            """INSERT OR IGNORE INTO xrefs SELECT f.new, x.db, x.xref_accession, x.relation, x.study_accession
+               FROM xrefs x JOIN _fold f ON x.accession = f.old"""
+        )
+        con.execute(
+            """INSERT OR IGNORE INTO expression_samples
+               SELECT f.new, e.shard_path, e.row_index, e.study_accession, e.unit, e.is_log, e.unit_evidence,
+                      e.unit_confidence
+               FROM expression_samples e JOIN _fold f ON e.sample_accession = f.old"""
+        )
+    finally:
+        con.unregister("_fold")
+    olds = list(matched)
+    moved = {table for table, _ in SAMPLE_OWNED}
+    for table, column in sample_owned:
+        if table not in moved:
+            _delete_in(con, table, column, olds)
+    for table, column in (("xrefs", "accession"), ("expression_samples", "sample_accession")):
+        _delete_in(con, table, column, olds)
+    con.execute(
+        "DELETE FROM study_samples WHERE study_accession = ? AND sample_accession IN (SELECT unnest(?))",
+        [lower, olds],
+    )
+    _delete_in(con, "samples", "accession", olds)
+
+
+def _retire_study(con: duckdb.DuckDBPyConnection, lower: str, upper: str, *, n_samples: int, n_matched: int) -> None:
+    con.execute(
+        """INSERT OR REPLACE INTO absorbed_studies
+           SELECT accession, ?, archive, 'twin of a better-ranked archive', ?, ?, content_sha256, last_update,
+                  record, source_files, loaded_at, run_id
+           FROM studies WHERE accession = ?""",
+        [upper, n_samples, n_matched, lower],
+    )
+    con.execute("DELETE FROM studies WHERE accession = ?", [lower])
+
+
+# -- sample ids ---------------------------------------------------------------------------------------
+
+
+def _closure(con: duckdb.DuckDBPyConnection, seeds: Sequence[str]) -> set[str]:
+    """Every record whose sample id may change with the seeds': their clusters, old and new."""
+    records: set[str] = set()
+    frontier = set(seeds)
+    while frontier:
+        records |= frontier
+        batch = sorted(frontier)
+        found = _column(
+            con,
+            """
+            SELECT DISTINCT b.record_accession FROM accessions a
+            JOIN accessions b ON b.accession = a.accession AND b.kind IN (SELECT unnest(?))
+            WHERE a.record_accession IN (SELECT unnest(?)) AND a.kind IN (SELECT unnest(?))
+            UNION
+            SELECT accession FROM samples WHERE sample_id IN (
+                SELECT sample_id FROM samples WHERE accession IN (SELECT unnest(?)) AND sample_id IS NOT NULL)
+            """,
+            [_LINKING, batch, _LINKING, batch],
+        )
+        frontier = set(found) - records
+    return records
+
+
+def recompute_sample_ids(con: duckdb.DuckDBPyConnection, seeds: Sequence[str]) -> None:
+    """Rule 2 for the seeds' clusters: union the records by shared accessions, name each cluster."""
+    records = sorted(_closure(con, seeds))
+    if not records:
+        return
+    archives = dict(
+        con.execute(
+            "SELECT accession, archive FROM samples WHERE accession IN (SELECT unnest(?))", [records]
+        ).fetchall()
+    )
+    live = [r for r in records if r in archives]
+    edges = con.execute(
+        """SELECT record_accession, accession FROM accessions
+           WHERE record_accession IN (SELECT unnest(?)) AND kind IN (SELECT unnest(?))""",
+        [live, _LINKING],
+    ).fetchall()
+    ids = cluster_ids({r: str(archives[r]) for r in live}, [(str(r), str(a)) for r, a in edges])
+    _write_ids(con, ids)
+    link_sharing_studies(con, sorted(set(ids.values())))
+
+
+def _write_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
+    con.register("_ids", pa.table({"record": list(ids), "sample_id": list(ids.values())}))
+    try:
+        con.execute("UPDATE samples SET sample_id = i.sample_id FROM _ids i WHERE samples.accession = i.record")
+        con.execute(
+            "UPDATE accessions SET sample_id = i.sample_id FROM _ids i WHERE accessions.record_accession = i.record"
+        )
+        con.execute(
+            "UPDATE runs_sequencing SET sample_id = i.sample_id FROM _ids i "
+            "WHERE runs_sequencing.catalog_sample = i.record"
+        )
+    finally:
+        con.unregister("_ids")
+
+
+def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[str]) -> None:
+    """Rule 5: studies holding records of one sample id are linked ``shares_samples`` (both ways).
+
+    A record listed by two studies counts (GEO lets a sample belong to several series), and so do
+    two records of one physical sample. A SuperSeries is left out: it lists its SubSeries' samples
+    by construction, which says nothing about the SubSeries sharing any (``superseries_of`` says it).
+    """
+    studies = _column(
+        con,
+        """SELECT DISTINCT ss.study_accession FROM study_samples ss JOIN samples s ON s.accession = ss.sample_accession
+           WHERE s.sample_id IN (SELECT unnest(?))""",
+        [list(sample_ids)],
+    )
+    if not studies:
+        return
+    con.execute(
+        """DELETE FROM study_links WHERE origin = ? AND relation = 'shares_samples'
+           AND (study_accession IN (SELECT unnest(?)) OR linked_accession IN (SELECT unnest(?)))""",
+        [DERIVED_ORIGIN, studies, studies],
+    )
+    con.execute(
+        """
+        WITH listed AS (
+            SELECT ss.study_accession AS study, s.sample_id
+            FROM study_samples ss
+            JOIN samples s ON s.accession = ss.sample_accession
+            JOIN studies st ON st.accession = ss.study_accession
+            WHERE NOT coalesce(st.is_superseries, false) AND s.sample_id IS NOT NULL
+        )
+        INSERT OR REPLACE INTO study_links
+        SELECT DISTINCT a.study, b.study, 'shares_samples', 'records of one physical sample (shared record, run, '
+               || 'BioSample or GSM)', ?
+        FROM listed a JOIN listed b ON b.sample_id = a.sample_id AND b.study <> a.study
+        WHERE a.study IN (SELECT unnest(?))
+        """,
+        [DERIVED_ORIGIN, studies],
+    )

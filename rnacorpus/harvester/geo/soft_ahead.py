@@ -1,0 +1,71 @@
+"""Sample tables parsed one step ahead, in a worker thread, while the file goes on being read.
+
+Reading a family SOFT is two kinds of work: decompressing and scanning the text (Python, the GIL)
+and turning each sample's table into numbers (Arrow's CSV reader, C++ that releases the GIL). On two
+cores they overlap: :func:`read_ahead` hands each sample table to one worker thread as soon as the
+scanner has it and gives the entities back **in file order**, each with its parsed table. Whatever
+the consumer does with them (records, warnings, values) happens in the same order as without the
+worker, and an error keeps its place: a table that fails is reported before any error further on
+in the file, exactly as a sequential read would.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+from rnacorpus.harvester.geo.soft_entities import SoftEntity
+
+__all__ = ["Ahead", "read_ahead"]
+
+T = TypeVar("T")
+
+#: tables parsed ahead of the one being handed back: enough to keep the worker busy, few enough that
+#: memory holds a handful of tables at most
+DEPTH = 2
+
+
+class Ahead(Generic[T]):
+    """An entity and, when ``parse`` wanted its table, the table's parsed form."""
+
+    __slots__ = ("_future", "entity")
+
+    def __init__(self, entity: SoftEntity, future: Future[T] | None) -> None:
+        self.entity = entity
+        self._future = future
+
+    def parsed(self) -> T | None:
+        """The worker's result (its exception, if it raised one); None when it was not asked."""
+        return self._future.result() if self._future is not None else None
+
+
+def read_ahead(
+    entities: Iterable[SoftEntity],
+    parse: Callable[[SoftEntity], T],
+    wanted: Callable[[SoftEntity], bool],
+    *,
+    depth: int = DEPTH,
+) -> Iterator[Ahead[T]]:
+    """``entities`` in order; ``parse`` runs in a worker thread on each entity ``wanted`` selects."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="soft-tables") as pool:
+        pending: deque[Ahead[T]] = deque()
+        try:
+            for entity in entities:
+                pending.append(Ahead(entity, pool.submit(parse, entity) if wanted(entity) else None))
+                while len(pending) > depth:
+                    yield pending.popleft()
+        except GeneratorExit:
+            for item in pending:
+                if item._future is not None:
+                    item._future.cancel()
+            raise
+        except BaseException:
+            # the file is bad further on: the entities read before the bad spot are handed back first,
+            # so that an error of their own is the one raised, as it would be without the worker
+            while pending:
+                yield pending.popleft()
+            raise
+        while pending:
+            yield pending.popleft()

@@ -1,0 +1,192 @@
+"""Stream an export into a training loop: NumPy batches with bounded memory, and a PyTorch adapter.
+
+>>> from rnacorpus.read import iter_batches
+>>> for x, meta in iter_batches("liver-set/", split="train", batch_size=256, shuffle_seed=0):
+...     x.shape, meta["sample_accession"][:2]      # (256, n_genes) float32, NaN = not measured
+
+The unit of reading is a Parquet row group of one part file (about 32 MiB of values, see
+:mod:`rnacorpus.catalog.export_write`). Memory holds at most ``shuffle_groups`` row groups plus
+one batch, whatever the size of the split. Shuffling (``shuffle_seed``) permutes the order of the
+row groups, then the rows of ``shuffle_groups`` row groups at a time; ``epoch`` varies it per epoch.
+``worker=(index, count)`` reads every ``count``-th row group from ``index`` on, so workers (or
+ranks) together read each sample exactly once.
+
+``rnacorpus.read.ExportDataset`` is a ``torch.utils.data.IterableDataset`` over the same batches,
+sharded by ``torch.utils.data.get_worker_info()``. torch is imported only when that name is first
+used, never by ``import rnacorpus``; use it with ``DataLoader(dataset, batch_size=None)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rnacorpus.errors import ConfigError
+
+__all__ = ["Batch", "features", "iter_batches", "row_groups"]  # and ExportDataset, built on first use
+
+
+class Batch(NamedTuple):
+    values: npt.NDArray[np.float32]  # (batch, n_features)
+    metadata: dict[str, npt.NDArray[Any]]  # column → one entry per row
+
+
+def _parts(folder: Path, split: str) -> list[Path]:
+    manifest = folder / "manifest.json"
+    if manifest.exists():
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        parts = [
+            folder / e["path"] for e in listed if e["path"].startswith(f"{split}/") and e["path"].endswith(".parquet")
+        ]
+    else:
+        parts = sorted((folder / split).glob("part-*.parquet"))
+    if not parts and not (folder / split).is_dir():
+        known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        raise ConfigError(f"{folder} has no split {split!r} (it has: {', '.join(known) or 'none'})")
+    return parts
+
+
+def row_groups(path: str | Path, split: str = "train") -> list[tuple[Path, int, int]]:
+    """``(part file, row group, rows)`` of a split, in file order."""
+    out = []
+    for part in _parts(Path(path), split):
+        meta = pq.ParquetFile(part).metadata
+        out += [(part, i, meta.row_group(i).num_rows) for i in range(meta.num_row_groups)]
+    return out
+
+
+def features(path: str | Path) -> pa.Table:
+    """``features.parquet``: the column order of ``values`` (feature_id, symbol, biotype, …)."""
+    return pq.read_table(Path(path) / "features.parquet")
+
+
+def _read_group(part: Path, group: int, columns: Sequence[str]) -> tuple[npt.NDArray[np.float32], dict[str, Any]]:
+    table = pq.ParquetFile(part).read_row_group(group, columns=[*columns, "values"])
+    column = table.column("values").combine_chunks()
+    width = column.type.list_size
+    values = np.asarray(column.flatten().to_numpy(zero_copy_only=False), np.float32).reshape(-1, width)
+    return values, {c: table.column(c).to_numpy(zero_copy_only=False) for c in columns}
+
+
+def iter_batches(
+    path: str | Path,
+    split: str = "train",
+    batch_size: int = 256,
+    columns: Sequence[str] | None = ("sample_accession",),
+    shuffle_seed: int | None = None,
+    *,
+    shuffle_groups: int = 4,
+    epoch: int = 0,
+    worker: tuple[int, int] | None = None,
+    drop_last: bool = False,
+) -> Iterator[Batch]:
+    """Batches of ``(values, metadata)`` from one split of an export (see the module doc).
+
+    ``columns``: metadata columns of the part files to return (None: all of them).
+    """
+    if batch_size < 1:
+        raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
+    groups = row_groups(path, split)
+    if worker is not None:
+        index, count = worker
+        groups = groups[index::count]
+    if not groups:
+        return
+    if columns is None:
+        columns = [c for c in pq.read_schema(groups[0][0]).names if c != "values"]
+    rng = np.random.default_rng([shuffle_seed, epoch]) if shuffle_seed is not None else None
+    if rng is not None:
+        groups = [groups[i] for i in rng.permutation(len(groups))]
+    window = max(1, shuffle_groups) if rng is not None else 1
+    held_values: list[npt.NDArray[np.float32]] = []
+    held_meta: list[dict[str, Any]] = []
+    for start in range(0, len(groups), window):
+        for part, group, _rows in groups[start : start + window]:
+            values, meta = _read_group(part, group, columns)
+            held_values.append(values)
+            held_meta.append(meta)
+        values = np.concatenate(held_values) if len(held_values) > 1 else held_values[0]
+        meta = {c: np.concatenate([m[c] for m in held_meta]) for c in columns}
+        if rng is not None:
+            # rows carried over from the last window stay first: they were already shuffled
+            order = rng.permutation(len(values))
+            values, meta = values[order], {c: v[order] for c, v in meta.items()}
+        full = len(values) - len(values) % batch_size
+        for lo in range(0, full, batch_size):
+            yield Batch(values[lo : lo + batch_size], {c: v[lo : lo + batch_size] for c, v in meta.items()})
+        held_values = [values[full:]] if full < len(values) else []
+        held_meta = [{c: v[full:] for c, v in meta.items()}] if full < len(values) else []
+    if held_values and not drop_last:
+        yield Batch(held_values[0], held_meta[0])
+
+
+_dataset_class: type | None = None
+
+
+def _make_dataset_class() -> type:
+    import torch
+    from torch.utils.data import IterableDataset, get_worker_info
+
+    class ExportDataset(IterableDataset):  # type: ignore[type-arg]
+        """Batches of one split as ``(torch.Tensor, metadata)``; shards row groups by DataLoader
+        worker (and by ``rank``/``world_size`` when training on several processes)."""
+
+        def __init__(
+            self,
+            path: str | Path,
+            split: str = "train",
+            batch_size: int = 256,
+            columns: Sequence[str] | None = ("sample_accession",),
+            shuffle_seed: int | None = None,
+            *,
+            rank: int = 0,
+            world_size: int = 1,
+            drop_last: bool = False,
+        ) -> None:
+            super().__init__()
+            self.path, self.split, self.batch_size = Path(path), split, batch_size
+            self.columns, self.shuffle_seed, self.drop_last = columns, shuffle_seed, drop_last
+            self.rank, self.world_size, self.epoch = rank, world_size, 0
+
+        def set_epoch(self, epoch: int) -> None:
+            self.epoch = epoch
+
+        def __iter__(self) -> Iterator[tuple[Any, dict[str, Any]]]:
+            info = get_worker_info()
+            workers, worker_id = (info.num_workers, info.id) if info is not None else (1, 0)
+            shard = (self.rank * workers + worker_id, self.world_size * workers)
+            for values, meta in iter_batches(
+                self.path,
+                self.split,
+                self.batch_size,
+                self.columns,
+                self.shuffle_seed,
+                epoch=self.epoch,
+                worker=shard,
+                drop_last=self.drop_last,
+            ):
+                yield torch.from_numpy(np.ascontiguousarray(values)), meta
+
+    ExportDataset.__module__ = __name__
+    return ExportDataset
+
+
+def __getattr__(name: str) -> Any:
+    # ExportDataset subclasses torch's IterableDataset, so it is built on first use: importing
+    # rnacorpus (or this module) never imports torch.
+    global _dataset_class
+    if name == "ExportDataset":
+        if _dataset_class is None:
+            try:
+                _dataset_class = _make_dataset_class()
+            except ImportError:
+                raise ImportError("rnacorpus.read.ExportDataset needs PyTorch: pip install torch") from None
+        return _dataset_class
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from tests.catalog.conftest import catalog_path, load, store
+
+__all__ = ["catalog_path", "load", "store"]
