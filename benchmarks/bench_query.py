@@ -109,7 +109,7 @@ def replicate(source: Path, target: Path, n_samples: int) -> int:
                        range($3) r(copy))
             ORDER BY copy, j
             LIMIT $4
-            """,
+            """,  # noqa: S608 - fixed text and column names
             [rows, int(con.execute("SELECT count(*) FROM studies").fetchone()[0]), copies, n_samples],  # type: ignore[index]
         )
         studies = int(con.execute("SELECT count(*) FROM studies").fetchone()[0])  # type: ignore[index]

@@ -93,8 +93,19 @@ class Config:
     #: 30, a count table of 99.9 % zeros ~100, a crafted bomb up to ~1032 (deflate's ceiling)
     max_compression_ratio: float = 250.0
 
+    #: read authors' supplementary files (count matrices, per-sample tables) of sequencing series
+    fetch_supplementary: bool = True
+    #: largest supplementary file fetched (and largest archive member read), and a series' total
+    max_suppl_file_bytes: int = 2 * 1024**3
+    max_suppl_series_bytes: int = 8 * 1024**3
+
     #: parallel study workers (fetching stays rate-limited per host whatever this is)
     workers: int = 1
+    #: where studies are parsed and harmonized: "auto" (one thread beside the driver for one worker,
+    #: processes for more: the GIL serializes threads, see docs/decisions.md), "threads" or "processes"
+    executor: str = "auto"
+    #: most studies committed in one catalog transaction; a reader waits at most for one transaction
+    commit_batch: int = 64
 
     def __post_init__(self) -> None:
         if self.mirror is not None and not self.mirror.startswith(("http://", "https://")):
@@ -103,6 +114,10 @@ class Config:
             raise ConfigError("max_attempts must be at least 1")
         if self.workers < 1:
             raise ConfigError("workers must be at least 1")
+        if self.executor not in ("auto", "threads", "processes"):
+            raise ConfigError(f"executor must be auto, threads or processes, got {self.executor!r}")
+        if self.commit_batch < 1:
+            raise ConfigError("commit_batch must be at least 1")
         if self.outage_threshold < 1:
             raise ConfigError("outage_threshold must be at least 1")
 
@@ -133,7 +148,11 @@ class Config:
         for var, name in paths.items():
             if env.get(var):
                 values[name] = Path(env[var])
-        for var, name in {"RNACORPUS_MIRROR": "mirror", "RNACORPUS_EMAIL": "email"}.items():
+        for var, name in {
+            "RNACORPUS_MIRROR": "mirror",
+            "RNACORPUS_EMAIL": "email",
+            "RNACORPUS_EXECUTOR": "executor",
+        }.items():
             if env.get(var):
                 values[name] = env[var]
         key = env.get("RNACORPUS_NCBI_API_KEY") or env.get("NCBI_API_KEY")
@@ -145,6 +164,7 @@ class Config:
             ("RNACORPUS_READ_TIMEOUT", "read_timeout", float),
             ("RNACORPUS_MAX_ATTEMPTS", "max_attempts", int),
             ("RNACORPUS_WORKERS", "workers", int),
+            ("RNACORPUS_COMMIT_BATCH", "commit_batch", int),
         ):
             if env.get(var):
                 try:

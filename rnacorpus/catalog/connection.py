@@ -49,6 +49,11 @@ def register_ddl(statements: Iterable[str]) -> None:
             _extra_ddl.append(statement)
 
 
+def registered_ddl() -> list[str]:
+    """DDL other parts registered (genes, ontology …), beside the core tables of :mod:`.ddl`."""
+    return list(_extra_ddl)
+
+
 def _is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(marker in str(exc) for marker in _LOCK_MARKERS)
 

@@ -21,27 +21,27 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from rnacorpus.catalog.gene_tables import load_mapping_report
+from rnacorpus.catalog.export_select import KIND_RANK
+from rnacorpus.catalog.gene_tables import mapping_report_row
 from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, TableRows
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.fileio import open_maybe_gzip
 from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.genes import (
     GeneReference,
-    MappingReport,
     load_reference,
     map_identifiers,
     plan_collapse,
 )
 from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
 from rnacorpus.harmonize.units.labels import value_column_labels
+from rnacorpus.pipeline.single_cell import mark_single_cell_samples
 from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle
 
 __all__ = ["REFERENCE_TAXA", "detect_matrix_units", "harmonize_expression", "reference_for", "reference_releases"]
@@ -50,8 +50,6 @@ log = logging.getLogger(__name__)
 
 #: organisms with a gene reference (NCBI taxon IDs): human, mouse
 REFERENCE_TAXA = (9606, 10090)
-#: which source's unit a sample's own columns report, most uniform first
-_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,6 +93,10 @@ def _organism(matrix: MatrixLike, ctx: _Context) -> int | None:
 def _labels(matrix: MatrixLike, ctx: _Context) -> tuple[list[str], dict[str, list[str]]]:
     """Texts about the whole matrix, and per-sample texts (the sample's own ``#VALUE`` line first)."""
     study_labels = [matrix.source.file]
+    if matrix.source.kind.startswith("supplementary"):
+        from rnacorpus.harvester.geo.suppl_labels import supplementary_labels
+
+        study_labels = supplementary_labels(matrix.source)
     per_sample: dict[str, list[str]] = {}
     for accession in matrix.sample_accessions:
         sample = ctx.samples.get(accession)
@@ -158,21 +160,19 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict
             )
             genes = DerivedMatrix(source, list(matrix.sample_accessions), collapse.gene_ids, matrix, collapse.apply)
             plan.shards.append(ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units))
-        plan.hooks.append(_report_loader(mapping.report, matrix))
+        _reports(plan).rows.append(
+            mapping_report_row(
+                mapping.report,
+                study_accession=matrix.source.study_accession,
+                platform_accession=matrix.source.platform_accession,
+                source_file=f"{matrix.source.kind}:{matrix.source.file}",
+            )
+        )
     return units
 
 
-def _report_loader(report: MappingReport, matrix: MatrixLike) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    def load(con: duckdb.DuckDBPyConnection) -> None:
-        load_mapping_report(
-            con,
-            report,
-            study_accession=matrix.source.study_accession,
-            platform_accession=matrix.source.platform_accession,
-            source_file=f"{matrix.source.kind}:{matrix.source.file}",
-        )
-
-    return load
+def _reports(plan: LoadPlan) -> TableRows:
+    return next(extra for extra in plan.extra if extra.table == "gene_mapping_reports")
 
 
 def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
@@ -187,7 +187,7 @@ def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
             units = _harmonize_matrix(matrix, ctx, plan)
         except RnacorpusError as exc:
             raise exc.with_context(accession=bundle.study.accession, path=matrix.source.file) from exc
-        rank = _KIND_RANK.get(matrix.source.kind, 9)
+        rank = KIND_RANK.get(matrix.source.kind, 9)
         for accession, unit in units.items():
             if accession not in chosen or rank < chosen[accession][0]:
                 chosen[accession] = (rank, unit)
@@ -195,6 +195,7 @@ def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
         plan.harmonized.setdefault(accession, {}).update(
             unit=unit.unit, is_log=unit.is_log, unit_evidence=unit.evidence, unit_confidence=unit.confidence
         )
+    mark_single_cell_samples(bundle, plan)
 
 
 def reference_releases(taxa: Sequence[int] = REFERENCE_TAXA) -> dict[str, str]:

@@ -34,7 +34,7 @@ from rnacorpus.config import Config
 from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_names
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.pipeline.harvest import Prepared, RunOptions, plan_studies, run_studies, start_run
+from rnacorpus.pipeline.harvest import RunOptions, plan_studies, run_studies, start_run
 from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.refresh_plan import (
     DEFAULT_CHECK_LIMIT,
@@ -44,6 +44,7 @@ from rnacorpus.pipeline.refresh_plan import (
     plan_refresh,
 )
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
+from rnacorpus.pipeline.worker import StudyManifest
 
 __all__ = [
     "DEFAULT_CHECK_LIMIT",
@@ -250,8 +251,8 @@ def _refresh_locked(
     _finish(config, report, status, in_window, dates)
 
 
-def _remember_date(dates: dict[str, dt.date | None], prepared: Prepared) -> None:
-    dates[prepared.ref.accession] = prepared.last_update
+def _remember_date(dates: dict[str, dt.date | None], manifest: StudyManifest) -> None:
+    dates[manifest.accession] = manifest.last_update
 
 
 def _work_list(
