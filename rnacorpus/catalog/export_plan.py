@@ -121,7 +121,7 @@ def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _F
     if options.where is not None:
         funnel.record(f"--where {options.where}", accessions.num_rows)
     for name, value in options.filters.items():
-        predicates, params = filter_predicates({name: value}, descendants=not options.exact)
+        predicates, params = filter_predicates({name: value}, descendants=not options.exact, con=con)
         with registered(con, "_export_selected", accessions) as cursor:
             accessions = cursor.sql(
                 f"SELECT s.accession FROM samples s WHERE s.accession IN (SELECT accession FROM _export_selected) "  # noqa: S608
