@@ -37,7 +37,7 @@ from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.pipeline.executor import build_executor, executor_kind
+from rnacorpus.pipeline.executor import WorkerLostError, build_executor, executor_kind
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
 from rnacorpus.pipeline.worker import (
@@ -112,8 +112,16 @@ class _Pipeline:
     def __post_init__(self) -> None:
         workers = self.config.workers
         self.kind = executor_kind(workers, self.config.executor)
+        if self.config.scheduler is not None:  # builds on a Dask cluster; downloads stay here (one rate limit)
+            from rnacorpus.pipeline.cluster import open_cluster
+
+            cluster = open_cluster(self.config)
+            workers = max(workers, cluster.threads)
+            self.window = max(self.window, 4 * workers)
+            self.builders = cluster
+        else:
+            self.builders = build_executor(workers, self.kind)
         self.fetchers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnacorpus-fetch")
-        self.builders = build_executor(workers, self.kind)
 
     def close(self) -> None:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
@@ -159,6 +167,9 @@ class _Pipeline:
                     slot.manifest = slot.build.result()
                 except BrokenProcessPool:
                     broken = True
+                except WorkerLostError as exc:  # a cluster ran out of retries for it
+                    error = StudyError.from_exception(exc)
+                    slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
         if broken:
             self._rebuild(pending)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rnacorpus.catalog.package import PackageRef, write_package
@@ -28,6 +28,7 @@ from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.harvester.base import FetchedStudy, Source, StudyGoneError, StudyRef, fetched_content_key, get_source
+from rnacorpus.schemas import SourceFile
 
 __all__ = [
     "Fetched",
@@ -151,6 +152,7 @@ def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | Stud
     key = fetched_content_key(fetched.files, task.salt)
     if task.stored_key == key:
         return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, key)
+    fetched.files = recorded_files(fetched.files, task.config)  # where any machine finds them
     return Fetched(task, fetched, key)
 
 
@@ -164,14 +166,40 @@ def build_study(work: Fetched) -> StudyManifest:
     try:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
-        bundle = worker_source(task.ref.source, task.config).parse(work.fetched)
+        fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
+        bundle = worker_source(task.ref.source, task.config).parse(fetched)
         step = "harmonize"
         plan = build_load_plan(bundle, content_sha256=work.content_key)
+        # read from local copies until here; the catalog records where the files live for every machine
+        recorded = {local.path: kept.path for local, kept in zip(fetched.files, work.fetched.files, strict=True)}
+        bundle.files = [replace(f, path=recorded.get(f.path, f.path)) for f in bundle.files]
+        bundle.issues = [i.model_copy(update={"path": recorded.get(i.path or "", i.path)}) for i in bundle.issues]
         step = "load"
         package = write_package(ExpressionStore(task.config.store_dir), plan)
     except Exception as exc:  # quarantined by the driver
         return _failed(task, step, exc, last_update)
     return StudyManifest(task.ref.accession, "packaged", "load", last_update, work.content_key, package)
+
+
+def recorded_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """The files as the catalog records them and a build finds them: with a cache on object storage,
+    each file's URL in the cache of record instead of this machine's working copy."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return files
+    return [replace(f, path=cache.location_of(f.path)) for f in files]
+
+
+def local_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """The inverse, on the machine that builds: local copies (verified) of files recorded by URL."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return files
+    return [replace(f, path=str(cache.localize(f.path, f.sha256))) for f in files]
 
 
 def process_study(task: StudyTask) -> StudyManifest:

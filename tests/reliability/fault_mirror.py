@@ -43,6 +43,7 @@ __all__ = [
     "Fault",
     "FaultMirror",
     "Hit",
+    "archive_of",
     "soft_path",
 ]
 
@@ -58,6 +59,16 @@ ESEARCH_PATH = "/entrez/eutils/esearch.fcgi"
 MAX_STALL_SECONDS = 60.0
 
 FaultKind = Literal["pass", "reply", "reset", "slow", "truncate", "cut_body", "stall"]
+
+
+def archive_of(path: str) -> str:
+    """Which archive host a request path was addressed to (the mirror serves every host under its own
+    paths): E-utilities, www.ncbi (download page, acc.cgi), else the NCBI FTP host's GEO tree."""
+    if path.startswith("/entrez/eutils/"):
+        return "eutils"
+    if path.startswith(("/geo/download/", "/geo/query/", "/cgi-bin/")):
+        return "ncbi_www"
+    return "ncbi_ftp"
 
 
 def soft_path(accession: str) -> str:
