@@ -54,11 +54,13 @@ def harvest(
     study_type: str | None = None,
     limit: int | None = None,
     retry_quarantined: bool = False,
+    source: str = "geo",
     config: Config | None = None,
     progress: Progress | None = None,
     **config_overrides: Any,
 ) -> RunReport:
-    """Harvest GEO series (given, or found by an E-utilities query) into the catalog."""
+    """Harvest studies (given, or found by ``source``'s search: E-utilities for ``geo``, BioStudies for
+    ``arrayexpress``, the ENA portal for ``ena``) into the catalog."""
     from rnacorpus.pipeline.harvest import harvest as run_harvest
 
     cfg = _config(config, **config_overrides)
@@ -67,7 +69,9 @@ def harvest(
         discovery = DiscoveryQuery(
             text=query, since=since, until=until, organism=organism, study_type=study_type, limit=limit
         )
-    return run_harvest(accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress)
+    return run_harvest(
+        accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress, source=source
+    )
 
 
 def refresh(

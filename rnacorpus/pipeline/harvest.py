@@ -50,7 +50,9 @@ from rnacorpus.harvester.base import (
     source_names,
 )
 from rnacorpus.harvester.http import HttpClient
+from rnacorpus.pipeline.enrich import discover_studies, enrich_study, enriching_sources
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
+from rnacorpus.pipeline.external import harmonize_external
 from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt, reference_versions
@@ -137,7 +139,13 @@ def _stored(config: Config, accessions: Sequence[str]) -> dict[str, Stored]:
 
 
 def _prepare(
-    ref: StudyRef, source: Source, run_id: str, salt: str, stored: Stored | None, options: RunOptions
+    ref: StudyRef,
+    source: Source,
+    run_id: str,
+    salt: str,
+    stored: Stored | None,
+    options: RunOptions,
+    enrichers: Sequence[Source] = (),
 ) -> Prepared:
     prepared = Prepared(ref=ref, stored=stored)
     try:
@@ -149,8 +157,11 @@ def _prepare(
             return prepared
         prepared.step = "parse"
         bundle = source.parse(fetched)
+        prepared.step = "enrich"  # other archives' runs and characteristics of its samples
+        enrich_study(bundle, source.name, enrichers, revalidate=options.revalidate)
         prepared.step = "harmonize"
         prepared.plan = build_load_plan(bundle, content_sha256=content_key, run_id=run_id)
+        harmonize_external(bundle, prepared.plan)  # silent fields from other archives' records
         prepared.step = "load"
     except Exception as exc:  # one study's failure must not stop the run; it is quarantined below
         if not isinstance(exc, RnacorpusError):
@@ -233,6 +244,7 @@ def run_studies(
     for name in sorted({ref.source for ref in refs}):
         sources[name] = get_source(name, client, config)
     stored = _stored(config, [ref.accession for ref in refs])
+    enrichers = enriching_sources(config, client)
     results: list[StudyResult] = []
     progress.start(len(refs))
     guard: OutageGuard[Prepared] = OutageGuard(client.breaker, lambda prepared: prepared.error)
@@ -251,7 +263,7 @@ def run_studies(
             load(ready)
 
     def prepare(ref: StudyRef) -> Prepared:
-        return _prepare(ref, sources[ref.source], run_id, salt, stored.get(ref.accession), opts)
+        return _prepare(ref, sources[ref.source], run_id, salt, stored.get(ref.accession), opts, enrichers)
 
     if config.workers <= 1:
         for ref in refs:
@@ -287,8 +299,12 @@ def harvest(
     client: HttpClient | None = None,
     progress: Progress | None = None,
     command: str = "harvest",
+    source: str = "geo",
 ) -> RunReport:
     """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``.
+
+    ``source`` is the archive a ``query`` searches (``geo``, ``arrayexpress``, ``ena``); accessions
+    go to the source their format names, whatever it is.
 
     Accessions are checked first (:mod:`rnacorpus.harvester.accessions`): any that is not a study
     accession of an archive with a source returns at once with ``fatal`` listing every bad one (exit
@@ -304,7 +320,7 @@ def harvest(
         return report
     try:
         with run_lock(config.catalog_path, command):
-            _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
+            _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress, source)
     except LockedError as exc:  # another run holds the catalog: nothing was touched
         report.fatal = str(exc)
     return report
@@ -318,6 +334,7 @@ def _harvest_locked(
     retry_quarantined: bool,
     client: HttpClient | None,
     progress: Progress | None,
+    source_name: str = "geo",
 ) -> None:
     own_client = client is None
     http = client if client is not None else HttpClient(config)
@@ -325,8 +342,7 @@ def _harvest_locked(
         retry = _quarantined_accessions(config) if retry_quarantined else []
         discovered: list[StudyRef] = []
         if query is not None:
-            source = get_source("geo", http, config)
-            discovered = list(source.discover(query))
+            discovered = list(discover_studies(source_name, query, http, config))
         refs = plan_studies(accessions, discovered, retry)
         start_run(config, report.run_id, _command_line(report.command, accessions, query))
         report.results = run_studies(
