@@ -105,6 +105,12 @@ class Config:
     #: 30, a count table of 99.9 % zeros ~100, a crafted bomb up to ~1032 (deflate's ceiling)
     max_compression_ratio: float = 250.0
 
+    #: read authors' supplementary files (count matrices, per-sample tables) of sequencing series
+    fetch_supplementary: bool = True
+    #: largest supplementary file fetched (and largest archive member read), and a series' total
+    max_suppl_file_bytes: int = 2 * 1024**3
+    max_suppl_series_bytes: int = 8 * 1024**3
+
     #: parallel study workers (fetching stays rate-limited per host whatever this is)
     workers: int = 1
 

@@ -134,7 +134,7 @@ def _make_dataset_class() -> type:
     import torch
     from torch.utils.data import IterableDataset, get_worker_info
 
-    class ExportDataset(IterableDataset):  # type: ignore[type-arg]
+    class ExportDataset(IterableDataset):  # type: ignore[misc]  # torch is untyped to mypy (pyproject)
         """Batches of one split as ``(torch.Tensor, metadata)``; shards row groups by DataLoader
         worker (and by ``rank``/``world_size`` when training on several processes)."""
 

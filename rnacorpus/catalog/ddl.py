@@ -13,7 +13,7 @@ from collections.abc import Iterable
 __all__ = ["CATALOG_FORMAT", "CORE_DDL", "IDENTITY_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
 
 #: bump (with a migration step) whenever a table changes shape
-CATALOG_FORMAT = 2
+CATALOG_FORMAT = 3
 
 #: harmonized per-sample columns (ontology + units); filled by the harmonize step, NULL when unknown
 SAMPLE_HARMONIZED_COLUMNS: dict[str, str] = {
@@ -278,6 +278,10 @@ CREATE TABLE IF NOT EXISTS expression_samples (
     is_log BOOLEAN,
     unit_evidence VARCHAR,
     unit_confidence DOUBLE,
+    source_columns VARCHAR[],
+    match_method VARCHAR,
+    match_confidence DOUBLE,
+    n_cells INTEGER,
     PRIMARY KEY (sample_accession, shard_path)
 )""",
     """

@@ -12,6 +12,7 @@ import duckdb
 from rnacorpus.errors import ConfigError
 
 __all__ = [
+    "KIND_RANK",
     "ShardChoice",
     "choose_shards",
     "sample_metadata",
@@ -20,8 +21,17 @@ __all__ = [
     "withdrawn_samples",
 ]
 
-#: most uniformly processed first (DESIGN §4): GEO's own counts, then the deposited tables
-_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
+#: which source serves a sample, most uniformly processed first (DESIGN §4): GEO's own counts, then
+#: the deposited tables, then authors' supplementary files (profiles before cells summed per sample).
+#: The one ranking: the harmonize step picks each sample's unit by it too, so the unit a sample row
+#: shows is the unit of the values the export gives.
+KIND_RANK = {
+    "ncbi_counts": 0,
+    "sample_tables": 1,
+    "series_matrix": 2,
+    "supplementary": 3,
+    "supplementary_pseudobulk": 4,
+}
 
 
 def _parenthesis_depths(where: str) -> None:
@@ -133,7 +143,7 @@ def choose_shards(
     if not accessions:
         return [], []
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
-    ranks = json.dumps(_KIND_RANK)
+    ranks = json.dumps(KIND_RANK)
     rows = con.execute(
         f"""
         WITH wanted AS (SELECT unnest(?) AS accession),

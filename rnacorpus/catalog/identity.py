@@ -232,10 +232,9 @@ def _fold_records(
             """INSERT OR IGNORE INTO xrefs SELECT f.new, x.db, x.xref_accession, x.relation, x.study_accession
                FROM xrefs x JOIN _fold f ON x.accession = f.old"""
         )
-        con.execute(
-            """INSERT OR IGNORE INTO expression_samples
-               SELECT f.new, e.shard_path, e.row_index, e.study_accession, e.unit, e.is_log, e.unit_evidence,
-                      e.unit_confidence
+        con.execute(  # by name: every column of the row moves with it, whatever columns a format adds
+            """INSERT OR IGNORE INTO expression_samples BY NAME
+               SELECT e.* REPLACE (f.new AS sample_accession)
                FROM expression_samples e JOIN _fold f ON e.sample_accession = f.old"""
         )
     finally:

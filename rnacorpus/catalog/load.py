@@ -294,7 +294,9 @@ def _shard_row(info: ShardInfo) -> dict[str, Any]:
 def _expression_sample_rows(study_accession: str, shards: list[tuple[ShardInfo, ShardPlan]]) -> list[dict[str, Any]]:
     rows = []
     for info, shard in shards:
+        matches = {m.sample: m for m in shard.matrix.source.column_matches}
         for index, sample in enumerate(shard.matrix.sample_accessions):
+            match = matches.get(sample)
             unit = shard.sample_units.get(sample)
             rows.append(
                 {
@@ -306,6 +308,11 @@ def _expression_sample_rows(study_accession: str, shards: list[tuple[ShardInfo, 
                     "is_log": unit.is_log if unit else info.is_log,
                     "unit_evidence": unit.evidence if unit else None,
                     "unit_confidence": unit.confidence if unit else None,
+                    # GEO's own tables name their samples; an author's file is matched (suppl_match)
+                    "source_columns": match.columns if match else None,
+                    "match_method": match.method if match else "accession",
+                    "match_confidence": match.confidence if match else 1.0,
+                    "n_cells": match.n_cells if match else None,
                 }
             )
     return rows

@@ -69,6 +69,24 @@ def add_column(con: duckdb.DuckDBPyConnection, table: str, column: str, sql_type
         con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
+def _column_matches(con: duckdb.DuckDBPyConnection) -> None:
+    """Format 3: where each sample's values were found in an author's file (supplementary shards).
+
+    Rows loaded before have no such file: NULL, except that values read from GEO's own tables are
+    placed by accession, which the load now records as ``match_method = 'accession'``.
+    """
+    for column, sql_type in (
+        ("source_columns", "VARCHAR[]"),
+        ("match_method", "VARCHAR"),
+        ("match_confidence", "DOUBLE"),
+        ("n_cells", "INTEGER"),
+    ):
+        add_column(con, "expression_samples", column, sql_type)
+    con.execute(
+        "UPDATE expression_samples SET match_method = 'accession', match_confidence = 1.0 WHERE match_method IS NULL"
+    )
+
+
 def _identity_step(con: duckdb.DuckDBPyConnection) -> None:
     from rnacorpus.catalog.migrate_identity import migrate_to_identity
 
@@ -83,6 +101,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "absorbed_studies, data_files, external_characteristics",
         _identity_step,
     ),
+    Migration(3, "expression_samples: source_columns, match_method, match_confidence, n_cells", _column_matches),
 )
 
 

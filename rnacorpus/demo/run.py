@@ -1,6 +1,6 @@
 """``rnacorpus demo``: the whole product on one machine, offline, through the real HTTP path.
 
-Steps: write GEO-format files for four series → serve them on loopback with the mirror under GEO's
+Steps: write GEO-format files for five series → serve them on loopback with the mirror under GEO's
 URL paths → discover them through E-utilities and harvest them (the same code that talks to NCBI)
 → query the catalog → export a split training set, verify its manifest and read a few batches back
 through ``rnacorpus.read.iter_batches`` → harvest again to show that nothing changes.
@@ -21,6 +21,7 @@ from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
 from rnacorpus.demo.files import write_demo_archive
+from rnacorpus.demo.suppl_study import write_suppl_study
 from rnacorpus.fileio import atomic_write
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.mirror import MirrorServer
@@ -119,8 +120,9 @@ def run_demo(
 def _run_steps(
     work: Path, final: Path, result: DemoResult, progress: Progress | None, say: Callable[[str], None]
 ) -> None:
-    result.files = [final / p.relative_to(work) for p in write_demo_archive(work / "archive")]
-    say(f"1/5 wrote {len(result.files)} GEO-format files for 4 series under {final / 'archive'}")
+    written = write_demo_archive(work / "archive") + write_suppl_study(work / "archive")  # suppl: issue 16
+    result.files = [final / p.relative_to(work) for p in written]
+    say(f"1/5 wrote {len(result.files)} GEO-format files for 5 series under {final / 'archive'}")
     with MirrorServer(work / "archive") as mirror:
         result.mirror_url = mirror.url
         say(f"2/5 mirror serving them on {mirror.url} under GEO's URL paths")

@@ -21,6 +21,7 @@ from rnacorpus.mirror.details import DetailsCache
 from rnacorpus.mirror.ebi import EbiAnswers
 from rnacorpus.mirror.eutils import EutilsService
 from rnacorpus.mirror.geo_files import GeoFiles
+from rnacorpus.mirror.geo_suppl import SUPPL_ROUTES, GeoSuppl
 from rnacorpus.mirror.index import MirrorIndex
 from rnacorpus.mirror.listing import acc_not_found_page, not_found_page
 from rnacorpus.mirror.records import GdsUniverse
@@ -40,6 +41,8 @@ _STUB = r"(?P<stub>[A-Z]{3}\d*nnn)"
 class Route:
     pattern: re.Pattern[str]
     handler: Handler
+    #: when the handler holds nothing, later routes are tried (GEO suppl folders laid out as on GEO)
+    fallthrough: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,11 @@ class Router:
         self.files = GeoFiles(index, derived)
         self.universe = GdsUniverse(index, DetailsCache())
         self.eutils = EutilsService(index, self.universe)
+        self.suppl = GeoSuppl(index, derived, self.files)
+        suppl = [Route(re.compile(p), _no_params(self.suppl.handler(m)), fallthrough=True) for p, m in SUPPL_ROUTES]
         self.ebi = EbiAnswers(index)  # BioStudies v1, ENA portal, BioSamples: recorded, else written
-        self.routes = (
-            self._geo_routes()
-            + [Route(re.compile(pattern), handler) for pattern, handler in self.ebi.table()]
-            + [self._file_name_route(route) for route in EBI_ROUTES]
-        )
+        ebi = [Route(re.compile(pattern), handler) for pattern, handler in self.ebi.table()]
+        self.routes = suppl + self._geo_routes() + ebi + [self._file_name_route(route) for route in EBI_ROUTES]
 
     def handle(self, path: str, params: Params) -> Reply:
         """Answer one GET/HEAD/POST; ``path`` is percent-decoded, ``params`` have lower-case keys."""
@@ -95,6 +97,8 @@ class Router:
             match = route.pattern.match(path)
             if match is not None:
                 reply = route.handler(match, params)
+                if reply is None and route.fallthrough:
+                    continue
                 return reply if reply is not None else self._not_found(path, params)
         literal = self.index.at_path(path)
         if literal is not None and (literal := self.index.fresh(literal)) is not None:
@@ -201,6 +205,10 @@ class Router:
         key = ("acc.cgi", accession, targ, form, view, versions)
         last_modified = max(entry.mtime_ns for entry in plan.sources) / 1e9
         return self.derived.reply(key, plan.produce, content_type=plan.content_type, last_modified=last_modified)
+
+
+def _no_params(answer: Callable[[re.Match[str]], Reply | None]) -> Handler:
+    return lambda match, params: answer(match)
 
 
 def _dir(match: re.Match[str]) -> str:

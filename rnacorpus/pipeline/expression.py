@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from rnacorpus.catalog.export_select import KIND_RANK
 from rnacorpus.catalog.gene_tables import load_mapping_report
 from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, TableRows
 from rnacorpus.errors import RnacorpusError
@@ -42,6 +43,7 @@ from rnacorpus.harmonize.genes import (
 )
 from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
 from rnacorpus.harmonize.units.labels import value_column_labels
+from rnacorpus.pipeline.single_cell import mark_single_cell_samples
 from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle
 
 __all__ = ["REFERENCE_TAXA", "detect_matrix_units", "harmonize_expression", "reference_for", "reference_releases"]
@@ -50,8 +52,6 @@ log = logging.getLogger(__name__)
 
 #: organisms with a gene reference (NCBI taxon IDs): human, mouse
 REFERENCE_TAXA = (9606, 10090)
-#: which source's unit a sample's own columns report, most uniform first
-_KIND_RANK = {"ncbi_counts": 0, "sample_tables": 1, "series_matrix": 2, "supplementary": 3}
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,6 +95,10 @@ def _organism(matrix: MatrixLike, ctx: _Context) -> int | None:
 def _labels(matrix: MatrixLike, ctx: _Context) -> tuple[list[str], dict[str, list[str]]]:
     """Texts about the whole matrix, and per-sample texts (the sample's own ``#VALUE`` line first)."""
     study_labels = [matrix.source.file]
+    if matrix.source.kind.startswith("supplementary"):
+        from rnacorpus.harvester.geo.suppl_labels import supplementary_labels
+
+        study_labels = supplementary_labels(matrix.source)
     per_sample: dict[str, list[str]] = {}
     for accession in matrix.sample_accessions:
         sample = ctx.samples.get(accession)
@@ -187,7 +191,7 @@ def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
             units = _harmonize_matrix(matrix, ctx, plan)
         except RnacorpusError as exc:
             raise exc.with_context(accession=bundle.study.accession, path=matrix.source.file) from exc
-        rank = _KIND_RANK.get(matrix.source.kind, 9)
+        rank = KIND_RANK.get(matrix.source.kind, 9)
         for accession, unit in units.items():
             if accession not in chosen or rank < chosen[accession][0]:
                 chosen[accession] = (rank, unit)
@@ -195,6 +199,7 @@ def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
         plan.harmonized.setdefault(accession, {}).update(
             unit=unit.unit, is_log=unit.is_log, unit_evidence=unit.evidence, unit_confidence=unit.confidence
         )
+    mark_single_cell_samples(bundle, plan)
 
 
 def reference_releases(taxa: Sequence[int] = REFERENCE_TAXA) -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 #: ``biosamples`` records are merged into other archives' samples, never loaded as studies
 Archive = Literal["geo", "arrayexpress", "ena", "biosamples"]
@@ -23,6 +23,7 @@ __all__ = [
     "Annotation",
     "Archive",
     "Characteristic",
+    "ColumnMatch",
     "CrossRef",
     "ExpressionSource",
     "ParseIssue",
@@ -162,7 +163,24 @@ class Platform(_Record):
     attributes: dict[str, list[str]] = Field(default_factory=dict)
 
 
-ExpressionKind = Literal["sample_tables", "series_matrix", "ncbi_counts", "supplementary"]
+ExpressionKind = Literal["sample_tables", "series_matrix", "ncbi_counts", "supplementary", "supplementary_pseudobulk"]
+
+
+class ColumnMatch(_Record):
+    """Which deposited column(s) hold one sample's values, by which rule, and how sure we are."""
+
+    sample: str = Field(description="the sample accession (GSM) the values belong to")
+    columns: list[str] = Field(description="the file's column names; several are the sample's replicates or cells")
+    method: str = Field(
+        description="gsm_in_header, gsm_in_file_name, exact, normalized, affixes, tokens (see suppl_match)"
+    )
+    confidence: float = Field(ge=0.0, le=1.0)
+    family: str | None = Field(None, description="which sample text decided: title, description, ...")
+    combine: str | None = Field(None, description="how several columns became one profile: sum, mean")
+    n_cells: int | None = Field(None, description="cells summed into a pseudo-bulk profile")
+    checked_against: str | None = Field(
+        None, description="another source of this sample's values the match was checked against, with the rho"
+    )
 
 
 class ExpressionSource(_Record):
@@ -182,3 +200,7 @@ class ExpressionSource(_Record):
     unit_evidence: str | None = None
     unit_confidence: float = 0.0
     reference: str | None = Field(None, description="genome / annotation build when the file states one")
+    column_matches: list[ColumnMatch] = Field(
+        default_factory=list,
+        description="supplementary files: how each sample's values were found among the file's columns",
+    )

@@ -19,8 +19,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     lines: list[str] = []
     result = run_demo(tmp_path / "demo", say=lines.append)
     assert result.ok, result.to_dict()
-    assert result.first is not None and result.first.counts["new"] == 4
-    assert result.second is not None and result.second.counts["unchanged"] == 4
+    assert result.first is not None and result.first.counts["new"] == 5
+    assert result.second is not None and result.second.counts["unchanged"] == 5
     assert result.export is not None and result.export.n_samples == 18
     assert verify_export(tmp_path / "demo" / "export") == []
     assert len(lines) == 7
@@ -35,9 +35,22 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         r["study_accession"]: r["unit"]
         for r in catalog.sql("SELECT DISTINCT study_accession, unit FROM samples").to_pylist()
     }
-    assert by_study == {"GSE990101": "counts", "GSE990102": "log2_intensity", "GSE990103": "linear_intensity"}
+    assert by_study == {
+        "GSE990101": "counts",
+        "GSE990102": "log2_intensity",
+        "GSE990103": "linear_intensity",
+        "GSE990104": "counts",
+    }
     reports = catalog.sql("SELECT study_accession, ambiguous, mapped FROM gene_mapping_reports").to_pylist()
-    assert {r["study_accession"] for r in reports} == {"GSE990100", "GSE990101", "GSE990102", "GSE990103"}
+    assert {r["study_accession"] for r in reports} == {"GSE990100", "GSE990101", "GSE990102", "GSE990103", "GSE990104"}
+    # GSE990104's values come only from the authors' matrix, its columns placed by the descriptions
+    placed = catalog.sql(
+        """SELECT s.description, es.source_columns, es.match_method FROM expression_samples es
+           JOIN samples s ON s.accession = es.sample_accession JOIN expression_shards sh ON sh.path = es.shard_path
+           WHERE sh.study_accession = 'GSE990104' AND sh.level = 'feature' AND sh.kind = 'supplementary'"""
+    ).to_pylist()
+    assert len(placed) == 6
+    assert all(r["source_columns"][0].startswith(f"Lib_{r['description']}_S") for r in placed)
 
     # the folder lists every file it holds, so a later demo may replace it; a user's file makes it not ours
     assert inspect_target(tmp_path / "demo", DEMO_FOLDER, overwrite=False) == "ours"

@@ -74,7 +74,9 @@ class SourceContract:
         limited = list(source.discover(DiscoveryQuery(**{**self.query.__dict__, "limit": 1})))
         assert len(limited) == 1
 
-    def test_fetched_files_are_verified_copies_under_the_archive_urls(self, fetched: FetchedStudy, config: Config) -> None:
+    def test_fetched_files_are_verified_copies_under_the_archive_urls(
+        self, fetched: FetchedStudy, config: Config
+    ) -> None:
         assert fetched.ref.accession == self.ref and fetched.files
         bases = tuple(config.base_urls.values())
         for item in fetched.files:

@@ -148,3 +148,45 @@ def test_errors_are_project_errors_with_a_location() -> None:
         with pytest.raises(RnacorpusError) as caught:
             _choose_and_parse(entry)
         assert caught.value.path is not None
+
+
+# -- authors' supplementary files (geo_suppl/) ---------------------------------------------------
+
+SUPPL_FILES = [entry for entry in load_manifest() if entry.rel.startswith("geo_suppl/")]
+#: what the notes call them: the files that are not expression tables, with the category they get
+NOT_EXPRESSION = {"GSE127235_geo_sample_list.csv": "metadata", "design_from_repo.csv": "metadata"}
+
+
+def _naive_table_shape(path: Path) -> tuple[int, int]:
+    """Data rows and the widest row's value fields, from a plain split of the text (no parser)."""
+    lines = [line for line in _text(path).replace("\r\n", "\n").split("\n") if line.strip()]
+    rows = [line.split("\t") for line in lines[1:]]
+    return len(rows), max(len(r) for r in rows) - 1
+
+
+def test_the_manifest_lists_supplementary_files() -> None:
+    assert len(SUPPL_FILES) >= 13
+    assert all(entry.rel.split("/")[-2] == "suppl" for entry in SUPPL_FILES)
+
+
+@pytest.mark.parametrize("entry", SUPPL_FILES, ids=[entry.rel for entry in SUPPL_FILES])
+def test_supplementary_corpus_file_reads_or_is_classified_as_not_expression(entry: CorpusFile) -> None:
+    from rnacorpus.harvester.geo.suppl_discovery import classify_name
+    from rnacorpus.harvester.geo.suppl_readers import read_suppl_table
+
+    assert hashlib.sha256(entry.path.read_bytes()).hexdigest() == entry.sha256, "corpus file changed"
+    category, _ = classify_name(entry.path.name)
+    if entry.path.name in NOT_EXPRESSION:
+        assert category == NOT_EXPRESSION[entry.path.name]
+        return
+    assert category in {"expression_matrix", "per_sample_expression", "single_cell"}
+    table = read_suppl_table(entry.path, name=entry.path.name)
+    if entry.format == "tsv":
+        rows, fields = _naive_table_shape(entry.path)
+        summary = sum(table.dropped.values())
+        assert len(table.columns) + len(table.annotation) == fields
+        if any("repeated" in w for w in table.warnings):  # the first row of each repeated ID is kept
+            assert len(table.ids) + summary < rows
+        else:
+            assert len(table.ids) + summary == rows
+    assert table.values.shape == (len(table.columns), len(table.ids))

@@ -3,8 +3,8 @@ BioSamples attach to the one sample they name; a record naming none or two is ke
 
 from __future__ import annotations
 
-from rnacorpus.harvester.biosamples.source import bundle_from_record
 from rnacorpus.harvester.biosamples.records import BioSampleRecord
+from rnacorpus.harvester.biosamples.source import bundle_from_record
 from rnacorpus.harvester.ena.source import bundle_from_runs
 from rnacorpus.harvester.enrich import merge_records
 from rnacorpus.schemas import CrossRef, ExternalCharacteristic, SequencingRun

@@ -3,7 +3,9 @@
 Precedence of expression values per platform, most uniform first: NCBI-generated counts (computed
 by GEO from the raw reads for every sample alike) → the family file's sample tables → the series
 matrix. A source is only added for samples and platforms that a better one does not already cover,
-so a sample never gets two value vectors from the same series.
+so a sample never gets two value vectors from the same series — except authors' supplementary files,
+which are kept beside the others (their own ``kind``): the export's one ranking
+(``catalog/export_select.py``) chooses, and the catalog keeps both for comparison.
 """
 
 from __future__ import annotations
@@ -72,8 +74,31 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
             _add_missing_expression(bundle, matrix_bundle.expression)
     _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse)
     _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
+    annotation = next((f.path for f in files if f.role == "ncbi_annotation"), None)
+    suppl = [f for f in files if f.role.split(":", 1)[0] in ("suppl", "suppl_archive", "suppl_unavailable")]
+    _add_supplementary(bundle, suppl, limits, annotation)
     bundle.files = list(files)
     return bundle
+
+
+def _add_supplementary(
+    bundle: StudyBundle, suppl: Sequence[SourceFile], limits: Config | None, ncbi_annotation: str | None
+) -> None:
+    """Authors' files come last and are kept beside better sources (the export ranks them);
+    a bad one is quarantined on its own, as a parse issue."""
+    if not suppl:
+        return
+    from rnacorpus.harvester.geo.suppl_assemble import add_supplementary
+    from rnacorpus.harvester.geo.suppl_io import SupplLimits
+
+    caps = SupplLimits()
+    if limits is not None:
+        caps = SupplLimits(
+            max_bytes=min(limits.max_decompressed_bytes, 8 * limits.max_suppl_file_bytes),
+            max_ratio=limits.max_compression_ratio,
+            max_archive_bytes=limits.max_suppl_series_bytes,
+        )
+    add_supplementary(bundle, suppl, limits=caps, ncbi_annotation=ncbi_annotation)
 
 
 def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> StudyBundle:

@@ -10,7 +10,9 @@ What a series is fetched from, in order of preference (each a real GEO file, ARC
 3. for array series, each platform's NCBI re-annotation (``annot/GPL….annot.gz``) when GEO has one;
    otherwise the platform table inside the family file serves for probe → gene mapping;
 4. for sequencing series, the NCBI-generated RNA-seq counts linked from the download page, with the
-   organism's annotation table, when GEO computed them.
+   organism's annotation table, when GEO computed them;
+5. for sequencing series, the authors' supplementary files that can hold expression values
+   (:mod:`.suppl_fetch`; sizes capped by the config), read after everything else (:mod:`.suppl_assemble`).
 """
 
 from __future__ import annotations
@@ -146,6 +148,19 @@ class GeoSource(SourceBase):
                     log.info("%s: GEO has no annotation file for %s; using the platform table", gse, gpl)
         if any(_SEQ_TYPE.search(t) for t in types):
             yield from self._ncbi_counts(gse, revalidate)
+        if self.config.fetch_supplementary and (any(_SEQ_TYPE.search(t) for t in types) or not types):
+            yield from self._supplementary(gse, header, revalidate)
+
+    def _supplementary(
+        self, gse: str, header: dict[str, list[str]], revalidate: bool
+    ) -> Iterator[tuple[SourceFile, bool]]:
+        from rnacorpus.harvester.geo.suppl_fetch import fetch_supplementary
+
+        def get(role: str, url: str, expect: str) -> tuple[SourceFile, bool]:
+            return self._get(gse, role, url, expect, revalidate)
+
+        series_urls = header.get("Series_supplementary_file", [])
+        yield from fetch_supplementary(self.client, self.config, gse, series_urls, get, revalidate=revalidate)
 
     def _ncbi_counts(self, gse: str, revalidate: bool) -> Iterator[tuple[SourceFile, bool]]:
         from rnacorpus.harvester.geo.ncbi_links import ncbi_count_files
