@@ -76,7 +76,7 @@ def harvest(
 
 def refresh(
     *,
-    source: str = "geo",
+    source: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     lag_days: int | None = None,
@@ -90,9 +90,9 @@ def refresh(
     progress: Progress | None = None,
     **config_overrides: Any,
 ) -> RefreshReport:
-    """Bring the catalog up to date: studies the archive updated since the stored watermark, changed
-    ones re-loaded, withdrawn ones flagged (see :mod:`rnacorpus.pipeline.refresh`). Never raises for a
-    run that could not proceed: ``report.fatal`` says why and ``report.exit_code`` is 2."""
+    """Bring the catalog up to date: what each archive (or only ``source``) changed since its stored
+    watermark, changed studies re-loaded, withdrawn ones flagged (see :mod:`rnacorpus.pipeline.refresh`).
+    Never raises for a run that could not proceed: ``report.fatal`` says why and ``report.exit_code`` is 2."""
     from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS, RefreshRequest
     from rnacorpus.pipeline.refresh import refresh as run_refresh
 

@@ -105,6 +105,7 @@ def apply_identity(
         seeds |= _absorb(con, study, winner, sample_owned)
     for lower in _lower_twins(con, study):
         seeds |= _absorb(con, lower, study, sample_owned)
+    _drop_twin_runs(con, winner or study)
     recompute_sample_ids(con, sorted(seeds))
 
 
@@ -264,6 +265,16 @@ def _retire_study(con: duckdb.DuckDBPyConnection, lower: str, upper: str, *, n_s
     con.execute("DELETE FROM studies WHERE accession = ?", [lower])
 
 
+def _drop_twin_runs(con: duckdb.DuckDBPyConnection, winner: str) -> None:
+    """A run both twins list is the winner's: the folded twin's copy goes (one row per run and study kept)."""
+    con.execute(
+        """DELETE FROM runs_sequencing
+           WHERE catalog_study IN (SELECT accession FROM absorbed_studies WHERE absorbed_into = ?)
+             AND run_accession IN (SELECT run_accession FROM runs_sequencing WHERE catalog_study = ?)""",
+        [winner, winner],
+    )
+
+
 # -- sample ids ---------------------------------------------------------------------------------------
 
 
@@ -350,16 +361,15 @@ def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[st
         """
         WITH listed AS (
             SELECT ss.study_accession AS study, s.sample_id
-            FROM study_samples ss
-            JOIN samples s ON s.accession = ss.sample_accession
+            FROM samples s
+            JOIN study_samples ss ON ss.sample_accession = s.accession
             JOIN studies st ON st.accession = ss.study_accession
-            WHERE NOT coalesce(st.is_superseries, false) AND s.sample_id IS NOT NULL
+            WHERE s.sample_id IN (SELECT unnest(?)) AND NOT coalesce(st.is_superseries, false)
         )
         INSERT OR REPLACE INTO study_links
         SELECT DISTINCT a.study, b.study, 'shares_samples', 'records of one physical sample (shared record, run, '
                || 'BioSample or GSM)', ?
         FROM listed a JOIN listed b ON b.sample_id = a.sample_id AND b.study <> a.study
-        WHERE a.study IN (SELECT unnest(?))
         """,
-        [DERIVED_ORIGIN, studies],
+        [list(sample_ids), DERIVED_ORIGIN],
     )

@@ -28,11 +28,13 @@ __all__ = [
     "SourceBase",
     "StudyGoneError",
     "StudyRef",
+    "enriched_content_key",
     "fetched_content_key",
     "get_source",
     "register_source",
     "source_names",
     "sources_providing",
+    "study_content_key",
 ]
 
 
@@ -42,6 +44,8 @@ class StudyRef:
     source: str
     last_update: dt.date | None = None
     title: str | None = None
+    #: other accessions of the same record (an SRA study's BioProject): what a refresh also looks for
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,28 @@ def fetched_content_key(files: Sequence[SourceFile], salt: str) -> str:
     for item in sorted(files, key=lambda f: (f.role, f.url)):
         digest.update(f"\n{item.role}\t{item.sha256}".encode())
     return digest.hexdigest()
+
+
+#: joins a study's own content key and the digest of what other archives added to it
+ENRICHED_MARK = "+"
+
+
+def enriched_content_key(study_key: str, added: Sequence[SourceFile]) -> str:
+    """The key a load is stored under: the study's own files' key, plus a digest of the files other
+    archives added (ENA reports, BioSamples records). A harvest compares only the first part before
+    parsing (:func:`study_content_key`), so an unchanged study is skipped; a refresh that redoes the
+    enrichment loads again exactly when what was added changed."""
+    if not added:
+        return study_key
+    digest = hashlib.sha256()
+    for item in sorted(added, key=lambda f: (f.role, f.url)):
+        digest.update(f"\n{item.role}\t{item.url}\t{item.sha256}".encode())
+    return f"{study_key}{ENRICHED_MARK}{digest.hexdigest()[:32]}"
+
+
+def study_content_key(stored: str) -> str:
+    """The study's own part of a stored content key (see :func:`enriched_content_key`)."""
+    return stored.split(ENRICHED_MARK, 1)[0]
 
 
 class StudyGoneError(NotFoundError):

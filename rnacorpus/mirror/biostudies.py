@@ -8,8 +8,8 @@ field names as in live answers): the study document, its ``/info`` and the paged
 Facts come from the study's own IDF/SDRF, read here with a deliberately small reader (tag → values,
 ``Characteristics[organism]`` cells) so that the mirror does not share code with the harvester it
 stands in for. Dates: ``ReleaseDate`` / ``released`` from ``Public Release Date``; ``modified`` from
-the IDF's last-update comments, else the newest of the study's files on disk — editing a file
-in the mirror moves it, as an edit at BioStudies would.
+the IDF's last-update comments, else its release date, else the newest of the study's files on disk
+(a changed file is still found by its content hash, whatever its date).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class HeldStudy:
 
     @property
     def modified(self) -> dt.datetime:
-        stated = self.day(*_LAST_UPDATE_TAGS)
+        stated = self.day(*_LAST_UPDATE_TAGS) or self.release_date
         if stated is not None:
             return dt.datetime.combine(stated, dt.time(), dt.UTC)
         newest = max(entry.mtime_ns for entry in [self.idf, *self.sdrfs])

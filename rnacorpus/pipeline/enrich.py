@@ -16,7 +16,7 @@ from rnacorpus.errors import ConfigError
 from rnacorpus.harvester.base import DiscoveryQuery, Source, StudyRef, get_source, source_names, sources_providing
 from rnacorpus.harvester.enrich import enrich_bundle
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.schemas import StudyBundle
+from rnacorpus.schemas import SourceFile, StudyBundle
 
 __all__ = ["discover_studies", "enrich_study", "enriching_sources"]
 
@@ -33,9 +33,14 @@ def enriching_sources(config: Config, client: HttpClient) -> list[Source]:
     return [get_source(name, client, config) for name in names]
 
 
-def enrich_study(bundle: StudyBundle, study_source: str, sources: Sequence[Source], *, revalidate: bool) -> None:
-    """Merge every other source's records of ``bundle``'s samples into it (never the study's own source)."""
+def enrich_study(
+    bundle: StudyBundle, study_source: str, sources: Sequence[Source], *, revalidate: bool
+) -> list[SourceFile]:
+    """Merge every other source's records of ``bundle``'s samples into it (never the study's own
+    source); returns the files they were read from (also appended to ``bundle.files``)."""
+    before = len(bundle.files)
     enrich_bundle(bundle, [s for s in sources if s.name != study_source], revalidate=revalidate)
+    return list(bundle.files[before:])
 
 
 def discover_studies(name: str, query: DiscoveryQuery, client: HttpClient, config: Config) -> Iterator[StudyRef]:

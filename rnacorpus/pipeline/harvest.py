@@ -44,10 +44,12 @@ from rnacorpus.harvester.base import (
     Source,
     StudyGoneError,
     StudyRef,
+    enriched_content_key,
     fetched_content_key,
     get_source,
     source_for_accession,
     source_names,
+    study_content_key,
 )
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.enrich import discover_studies, enrich_study, enriching_sources
@@ -96,6 +98,9 @@ class RunOptions:
 
     revalidate: bool = False
     tombstone_gone: bool = False
+    #: studies parsed and enriched again even when their own files are unchanged (a refresh of ENA or
+    #: BioSamples found something new about them)
+    force: frozenset[str] = frozenset()
 
 
 class Stored(NamedTuple):
@@ -152,15 +157,21 @@ def _prepare(
         fetched: FetchedStudy = source.fetch(ref, revalidate=options.revalidate)
         prepared.last_update = fetched.ref.last_update
         content_key = fetched_content_key(fetched.files, salt)
-        if stored is not None and stored.content_key == content_key:
+        if (
+            stored is not None
+            and stored.content_key is not None
+            and study_content_key(stored.content_key) == content_key
+            and ref.accession not in options.force
+        ):
             prepared.unchanged = True
             return prepared
         prepared.step = "parse"
         bundle = source.parse(fetched)
         prepared.step = "enrich"  # other archives' runs and characteristics of its samples
-        enrich_study(bundle, source.name, enrichers, revalidate=options.revalidate)
+        added = enrich_study(bundle, source.name, enrichers, revalidate=options.revalidate)
         prepared.step = "harmonize"
-        prepared.plan = build_load_plan(bundle, content_sha256=content_key, run_id=run_id)
+        load_key = enriched_content_key(content_key, added)
+        prepared.plan = build_load_plan(bundle, content_sha256=load_key, run_id=run_id)
         harmonize_external(bundle, prepared.plan)  # silent fields from other archives' records
         prepared.step = "load"
     except Exception as exc:  # one study's failure must not stop the run; it is quarantined below

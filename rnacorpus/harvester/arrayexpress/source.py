@@ -28,6 +28,7 @@ from rnacorpus.harvester.arrayexpress.biostudies import BioStudy, parse_info_dat
 from rnacorpus.harvester.arrayexpress.idf import Investigation, read_idf
 from rnacorpus.harvester.arrayexpress.sdrf import SdrfTable, read_sdrf
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyGoneError, StudyRef
+from rnacorpus.harvester.cache import NO_STORE
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import ParseIssue, SourceFile, StudyBundle
 
@@ -55,7 +56,8 @@ class ArrayExpressSource(SourceBase):
         seen: set[str] = set()
         for page in range(1, MAX_PAGES + 1):
             params = urls.search_params(query, page=page, page_size=PAGE_SIZE)
-            answer = parse_search(self.client.get_json(urls.search_url(self.hosts), params))
+            # a search answer changes under us: never taken from the cache
+            answer = parse_search(self.client.get_json(urls.search_url(self.hosts), params, policy=NO_STORE))
             fresh = [hit for hit in answer.hits if hit.accession not in seen and _is_arrayexpress(hit.accession)]
             for hit in fresh:
                 seen.add(hit.accession)

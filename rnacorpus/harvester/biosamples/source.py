@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 from rnacorpus.errors import ConfigError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyRef
 from rnacorpus.harvester.biosamples.records import BioSampleRecord, parse_biosample_json
+from rnacorpus.harvester.cache import NO_STORE
 from rnacorpus.harvester.dates import iso_date
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import CrossRef, Sample, Study, StudyBundle
@@ -63,7 +64,7 @@ class BioSamplesSource(SourceBase):
             params += [("filter", f) for f in filters]
             if query.text:
                 params.append(("text", query.text))
-            doc = self.client.get_json(f"{self.base}/samples?{urlencode(params)}")
+            doc = self.client.get_json(f"{self.base}/samples?{urlencode(params)}", policy=NO_STORE)
             samples = (doc.get("_embedded") or {}).get("samples") or []
             for item in samples:
                 accession = item.get("accession") if isinstance(item, dict) else None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from rnacorpus.errors import ConfigError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyRef
+from rnacorpus.harvester.cache import NO_STORE
 from rnacorpus.harvester.ena import urls
 from rnacorpus.harvester.ena.filereport import parse_filereport
 from rnacorpus.identifiers import classify
@@ -46,7 +47,7 @@ class EnaSource(SourceBase):
 
     # -- discover -----------------------------------------------------------------------------
     def discover(self, query: DiscoveryQuery) -> Iterator[StudyRef]:
-        text = self.client.get_text(urls.search_url(query, self.hosts), expect="tsv")
+        text = self.client.get_text(urls.search_url(query, self.hosts), expect="tsv", policy=NO_STORE)
         studies: dict[str, StudyRef] = {}
         for run in parse_filereport(text, path="ENA portal search"):
             accession = run.secondary_study_accession or run.study_accession
@@ -54,7 +55,13 @@ class EnaSource(SourceBase):
                 continue
             held = studies.get(accession)
             dates = [d for d in (run.last_updated, held.last_update if held else None) if d is not None]
-            studies[accession] = StudyRef(accession=accession, source=self.name, last_update=max(dates, default=None))
+            project = run.study_accession if run.study_accession != accession else None
+            studies[accession] = StudyRef(
+                accession=accession,
+                source=self.name,
+                last_update=max(dates, default=None),
+                also=tuple(a for a in {*(held.also if held else ()), project} if a),
+            )
         refs = sorted(studies.values(), key=lambda ref: ref.accession)
         yield from refs[: query.limit] if query.limit is not None else refs
 
