@@ -113,6 +113,11 @@ class Config:
 
     #: parallel study workers (fetching stays rate-limited per host whatever this is)
     workers: int = 1
+    #: where studies are parsed and harmonized: "auto" (one thread beside the driver for one worker,
+    #: processes for more: the GIL serializes threads, see docs/decisions.md), "threads" or "processes"
+    executor: str = "auto"
+    #: most studies committed in one catalog transaction; a reader waits at most for one transaction
+    commit_batch: int = 64
 
     #: sources asked to add to every harvested study (ENA runs, BioSamples characteristics), in this
     #: order; None: every registered source that can (``rnacorpus.pipeline.enrich``); () turns it off.
@@ -126,6 +131,10 @@ class Config:
             raise ConfigError("max_attempts must be at least 1")
         if self.workers < 1:
             raise ConfigError("workers must be at least 1")
+        if self.executor not in ("auto", "threads", "processes"):
+            raise ConfigError(f"executor must be auto, threads or processes, got {self.executor!r}")
+        if self.commit_batch < 1:
+            raise ConfigError("commit_batch must be at least 1")
         if self.outage_threshold < 1:
             raise ConfigError("outage_threshold must be at least 1")
 
@@ -156,7 +165,11 @@ class Config:
         for var, name in paths.items():
             if env.get(var):
                 values[name] = Path(env[var])
-        for var, name in {"RNACORPUS_MIRROR": "mirror", "RNACORPUS_EMAIL": "email"}.items():
+        for var, name in {
+            "RNACORPUS_MIRROR": "mirror",
+            "RNACORPUS_EMAIL": "email",
+            "RNACORPUS_EXECUTOR": "executor",
+        }.items():
             if env.get(var):
                 values[name] = env[var]
         if "RNACORPUS_ENRICH" in env:  # "ena,biosamples", or "none" / "" for no enrichment
@@ -171,6 +184,7 @@ class Config:
             ("RNACORPUS_READ_TIMEOUT", "read_timeout", float),
             ("RNACORPUS_MAX_ATTEMPTS", "max_attempts", int),
             ("RNACORPUS_WORKERS", "workers", int),
+            ("RNACORPUS_COMMIT_BATCH", "commit_batch", int),
         ):
             if env.get(var):
                 try:

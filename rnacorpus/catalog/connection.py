@@ -57,6 +57,11 @@ def register_ddl(statements: Iterable[str]) -> None:
             _extra_ddl.append(statement)
 
 
+def registered_ddl() -> list[str]:
+    """DDL other parts registered (genes, ontology …), beside the core tables of :mod:`.ddl`."""
+    return list(_extra_ddl)
+
+
 def _is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(marker in str(exc) for marker in _LOCK_MARKERS)
 
@@ -96,7 +101,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
+    from rnacorpus.catalog.reader_pool import release
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    release(path)  # a read-only instance this process kept for searches would refuse a writer
     con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
@@ -117,22 +125,31 @@ def writer(path: Path, *, timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConn
 
 
 def connect_reader(
-    path: Path, *, store_dir: Path | None = None, timeout: float = 60.0, sandbox: bool = True
+    path: Path,
+    *,
+    store_dir: Path | None = None,
+    timeout: float = 60.0,
+    sandbox: bool = True,
+    check_format: bool = True,
+    plain: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Read-only connection; with ``sandbox`` the file system is closed except the expression store."""
+    """Read-only connection; with ``sandbox`` the file system is closed except the expression store.
+
+    ``check_format=False`` skips the format check, for callers that checked this file state already.
+    ``plain`` opens with DuckDB's default configuration (no sandbox settings), for a connection that
+    runs only rnacorpus's own statements and may share its database instance with a user's plain
+    ``duckdb.connect(path, read_only=True)`` in the same process."""
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
-    con = _quiet(
-        _with_lock_retry(
-            lambda: duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX_SETTINGS)), path, timeout
-        )
-    )
+    config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
+    con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout))
     try:
-        require_current(con, path)
+        if check_format:
+            require_current(con, path)
     except BaseException:
         con.close()
         raise
-    if sandbox:
+    if sandbox and not plain:
         # Order matters: allowed_directories can only be set while external access is still on.
         if store_dir is not None:
             con.execute("SET allowed_directories = ?", [[str(store_dir.resolve()) + "/"]])

@@ -21,7 +21,7 @@ import duckdb
 from rnacorpus.harmonize.genes.mapping import MappingReport
 from rnacorpus.harmonize.genes.reference import GeneReference
 
-__all__ = ["DDL", "load_mapping_report", "load_reference", "mapping_reports"]
+__all__ = ["DDL", "load_mapping_report", "load_reference", "mapping_report_row", "mapping_reports"]
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,41 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference: GeneReference) -> 
     return True
 
 
+def mapping_report_row(
+    report: MappingReport,
+    *,
+    study_accession: str,
+    platform_accession: str | None = None,
+    source_file: str | None = None,
+) -> dict[str, Any]:
+    """One ``gene_mapping_reports`` row, keyed by (study, platform, file)."""
+    collapse = report.collapse
+    return {
+        "study_accession": study_accession,
+        "platform_accession": platform_accession or "",
+        "source_file": source_file or "",
+        "organism_taxid": _taxid(report.organism),
+        "reference_release": report.reference_release,
+        "reference_sha256": report.reference_sha256,
+        "id_kind": report.id_kind,
+        "inputs": report.inputs,
+        "unique_inputs": report.unique_inputs,
+        "mapped": report.mapped,
+        "ambiguous": report.ambiguous,
+        "unmapped": report.unmapped,
+        "dropped": report.dropped,
+        "genes": report.genes,
+        "version_mismatches": report.version_mismatches,
+        "rules": json.dumps(report.rules, sort_keys=True),
+        "kinds": json.dumps(report.kinds, sort_keys=True),
+        "examples": json.dumps(report.examples),
+        "collapse_unit": collapse.unit if collapse else None,
+        "collapse_rule": collapse.rule if collapse else None,
+        "collapse_genes_out": collapse.genes_out if collapse else None,
+        "collapse_genes_from_several_features": collapse.genes_from_several_features if collapse else None,
+    }
+
+
 def load_mapping_report(
     con: duckdb.DuckDBPyConnection,
     report: MappingReport,
@@ -188,38 +223,15 @@ def load_mapping_report(
 ) -> None:
     """Upsert one report, keyed by (study, platform, file)."""
     ensure_gene_tables(con)
-    collapse = report.collapse
+    row = mapping_report_row(
+        report, study_accession=study_accession, platform_accession=platform_accession, source_file=source_file
+    )
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
     con.execute(
-        "INSERT OR REPLACE INTO gene_mapping_reports (study_accession, platform_accession, source_file, "
-        "organism_taxid, reference_release, reference_sha256, id_kind, "
-        "inputs, unique_inputs, mapped, ambiguous, "
-        "unmapped, dropped, genes, version_mismatches, rules, kinds, examples, collapse_unit, collapse_rule, "
-        "collapse_genes_out, collapse_genes_from_several_features, loaded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-        [
-            study_accession,
-            platform_accession or "",
-            source_file or "",
-            _taxid(report.organism),
-            report.reference_release,
-            report.reference_sha256,
-            report.id_kind,
-            report.inputs,
-            report.unique_inputs,
-            report.mapped,
-            report.ambiguous,
-            report.unmapped,
-            report.dropped,
-            report.genes,
-            report.version_mismatches,
-            json.dumps(report.rules, sort_keys=True),
-            json.dumps(report.kinds, sort_keys=True),
-            json.dumps(report.examples),
-            collapse.unit if collapse else None,
-            collapse.rule if collapse else None,
-            collapse.genes_out if collapse else None,
-            collapse.genes_from_several_features if collapse else None,
-        ],
+        f"INSERT OR REPLACE INTO gene_mapping_reports ({columns}, loaded_at) "  # noqa: S608 - our column names
+        f"VALUES ({marks}, current_timestamp)",
+        list(row.values()),
     )
 
 

@@ -48,9 +48,12 @@ from rnacorpus.schemas import StudyBundle
 __all__ = [
     "DERIVED_ORIGIN",
     "SAMPLE_OWNED",
+    "STUDY_OWNED",
     "apply_identity",
     "link_sharing_studies",
     "recompute_sample_ids",
+    "settle_identity",
+    "stated_records",
 ]
 
 log = logging.getLogger(__name__)
@@ -96,21 +99,53 @@ def apply_identity(
     """
     study = bundle.study.accession
     records = sorted({sample.accession for sample in bundle.samples})
-    before = _column(con, "SELECT DISTINCT record_accession FROM accessions WHERE study_accession = ?", [study])
+    before = stated_records(con, [study])
     _replace_owned(con, bundle)
-    con.execute("DELETE FROM absorbed_studies WHERE accession = ?", [study])  # loaded again: decide again
-    seeds = set(records) | set(before)
-    winner = _better_twin(con, study)
-    if winner is not None:
-        seeds |= _absorb(con, study, winner, sample_owned)
-    for lower in _lower_twins(con, study):
-        seeds |= _absorb(con, lower, study, sample_owned)
-    _drop_twin_runs(con, winner or study)
+    settle_identity(con, [study], set(records) | before, sample_owned)
+
+
+def stated_records(con: duckdb.DuckDBPyConnection, studies: Sequence[str]) -> set[str]:
+    """The sample records ``studies`` stated accessions for (read before their rows are replaced)."""
+    sql = "SELECT DISTINCT record_accession FROM accessions WHERE study_accession IN (SELECT unnest(?))"
+    return set(_column(con, sql, [list(studies)])) if studies else set()
+
+
+def settle_identity(
+    con: duckdb.DuckDBPyConnection, studies: Sequence[str], seeds: set[str], sample_owned: Sequence[tuple[str, str]]
+) -> None:
+    """Rules 2–5 for studies whose rows (identity rows included) were just replaced, in load order.
+
+    ``seeds``: their records now and the ones they stated before. One call may cover many studies
+    (a batch of loads): the twins are settled study by study, the sample ids once for all.
+    """
+    _delete_in(con, "absorbed_studies", "accession", studies)  # loaded again: decide again
+    seeds = set(seeds)
+    with_twins = _with_twin_links(con, studies)
+    for study in studies:
+        if study not in with_twins:
+            continue
+        winner = _better_twin(con, study)
+        if winner is not None:
+            seeds |= _absorb(con, study, winner, sample_owned)
+        for lower in _lower_twins(con, study):
+            seeds |= _absorb(con, lower, study, sample_owned)
+        _drop_twin_runs(con, winner or study)
     recompute_sample_ids(con, sorted(seeds))
 
 
-#: tables whose rows a study's load states, with the column naming the owning study
-_STUDY_OWNED = (
+def _with_twin_links(con: duckdb.DuckDBPyConnection, studies: Sequence[str]) -> set[str]:
+    """Which of ``studies`` any twin relation names (the others have no twin to settle)."""
+    rows = con.execute(
+        """SELECT study_accession, linked_accession FROM study_links WHERE relation IN (SELECT unnest(?))
+           AND (study_accession IN (SELECT unnest(?)) OR linked_accession IN (SELECT unnest(?)))""",
+        [list(STUDY_TWIN_RELATIONS), list(studies), list(studies)],
+    ).fetchall()
+    return {str(a) for row in rows for a in row}
+
+
+#: tables whose rows a study's load states, with the column naming the owning study (a load package
+#: carries them as rows of the study: :func:`owned_rows`)
+STUDY_OWNED = (
     ("accessions", "study_accession", accession_rows),
     ("study_links", "origin", study_link_rows),
     ("runs_sequencing", "catalog_study", run_rows),
@@ -121,7 +156,7 @@ _STUDY_OWNED = (
 
 def _replace_owned(con: duckdb.DuckDBPyConnection, bundle: StudyBundle) -> None:
     """Rule 1: the rows this study states replace the ones it stated before."""
-    for table, column, build in _STUDY_OWNED:
+    for table, column, build in STUDY_OWNED:
         con.execute(f"DELETE FROM {table} WHERE {column} = ?", [bundle.study.accession])  # noqa: S608
         _insert(con, table, build(bundle))
 

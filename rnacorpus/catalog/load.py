@@ -1,50 +1,67 @@
-"""Loading one study: an idempotent upsert keyed by accession and content hash.
+"""Committing load packages: idempotent upserts keyed by accession and content hash, in bulk.
 
 Order of work, so that a crash at any point leaves a catalog that is complete and correct:
 
-1. If the catalog already holds the study with the same content hash, nothing is written ("unchanged").
-2. Shard and platform-annotation files are written first, atomically, under names that include a
-   content hash — files nobody references yet, harmless if the process dies here. A file a committed
-   row points at is never rewritten in place.
-3. One transaction replaces every row the study owns (study, its samples' rows, characteristics,
-   shards, per-sample units, issues, and any extra tables such as annotations) and commits.
-4. Only then are files that the old version referenced and the new one does not deleted; a crash
-   before that leaves orphans that :func:`sweep_orphans` removes later (under the run lock).
+1. A worker writes the study's shard and platform-annotation files (atomically, under names that
+   include a content hash — files nobody references yet, harmless if the process dies) and then its
+   load package (:mod:`.package`). A file a committed row points at is never rewritten in place.
+2. The driver verifies the package and, in one transaction, replaces every row the study owns
+   (study, its samples' rows, characteristics, shards, per-sample units, issues, and other parts'
+   tables such as annotations) with the package's: one ``DELETE`` and one ``INSERT … SELECT … FROM
+   read_parquet([...])`` per table, for a batch of packages at once. A study whose content hash the
+   catalog already holds is left alone ("unchanged").
+3. Only after the commit are files that the old version referenced and the new one does not deleted;
+   a crash before that leaves orphans that :func:`sweep_orphans` removes later (under the run lock).
 
-Platforms are shared by studies, so their rows are not the study's to replace: of all the records
-of one platform that loaded studies carried, the catalog keeps the best by a fixed rule
-(:func:`_platform_rank`: with a probe table, newest, largest), whatever order the studies load in.
+A batch holds studies with disjoint samples (:func:`disjoint_batches`), so committing it is the same
+as committing its packages one by one in order: no two packages write the same row. Platforms are
+shared by studies, so their rows are not the study's to replace: of all the records of one platform
+that loaded studies carried, the catalog keeps the best by a fixed rule (:func:`_platform_rank`: with
+a probe table, newest, largest), whatever order the studies load in. A sample in several studies
+belongs to the most specific one (:func:`_assign_primary_study`), and a sample that no study lists any
+more leaves the catalog (:func:`_drop_orphans`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from rnacorpus.catalog import identity
-from rnacorpus.catalog.rows import characteristic_rows, platform_row, sample_row, study_row, xref_rows
-from rnacorpus.catalog.store import ExpressionStore, ShardInfo
-from rnacorpus.fileio import atomic_write, sha256_bytes
-from rnacorpus.schemas import MatrixLike, StudyBundle
+from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, write_package
+from rnacorpus.catalog.plan import (
+    LoadPlan,
+    SampleUnit,
+    ShardPlan,
+    TableRows,
+    register_sample_owned_table,
+    sample_owned_tables,
+)
+from rnacorpus.catalog.rows import arrow_schema
+from rnacorpus.catalog.store import ExpressionStore
 
 __all__ = [
+    "Applied",
     "LoadOutcome",
     "LoadPlan",
     "SampleUnit",
     "ShardPlan",
     "TableRows",
-    "insert_rows",
+    "apply_packages",
+    "commit_packages",
+    "disjoint_batches",
+    "finish_applied",
     "load_study",
     "referenced_paths",
+    "register_sample_owned_table",
+    "sample_owned_tables",
     "sweep_orphans",
 ]
 
@@ -53,69 +70,18 @@ log = logging.getLogger(__name__)
 LoadOutcome = Literal["new", "updated", "unchanged"]
 
 
-@dataclass(frozen=True)
-class SampleUnit:
-    unit: str
-    is_log: bool | None
-    evidence: str | None
-    confidence: float
-
-
 @dataclass
-class ShardPlan:
-    matrix: MatrixLike
-    level: str = "feature"
-    collapse_rule: str | None = None
-    sample_units: dict[str, SampleUnit] = field(default_factory=dict)
+class Applied:
+    """What one batch did inside its transaction, and the files to remove once it has committed."""
+
+    outcomes: dict[str, LoadOutcome] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+    platform_ids: list[str] = field(default_factory=list)
+    platform_candidates: set[str] = field(default_factory=set)
 
 
-@dataclass
-class TableRows:
-    """Rows of another part's table (annotations, mapping reports ...) that this study owns."""
-
-    table: str
-    key_column: str
-    keys: list[str]
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class LoadPlan:
-    bundle: StudyBundle
-    content_sha256: str
-    run_id: str
-    harmonized: dict[str, dict[str, Any]] = field(default_factory=dict)
-    shards: list[ShardPlan] = field(default_factory=list)
-    extra: list[TableRows] = field(default_factory=list)
-    #: run inside the load transaction after the study's rows are in (other parts' own loaders)
-    hooks: list[Callable[[duckdb.DuckDBPyConnection], None]] = field(default_factory=list)
-
-
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], *, replace: bool) -> None:
-    """Insert dict rows by column name through Arrow (no SQL built from values)."""
-    if not rows:
-        return
-    arrow = pa.Table.from_pylist(list(rows))
-    view = f"_rows_{table}"
-    con.register(view, arrow)
-    try:
-        verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
-        con.execute(f"{verb} {table} BY NAME SELECT * FROM {view}")  # noqa: S608 - table names are ours
-    finally:
-        con.unregister(view)
-
-
-#: tables whose rows belong to one sample; other parts register theirs (annotations ...)
-_SAMPLE_OWNED: list[tuple[str, str]] = [("sample_characteristics", "sample_accession"), *identity.SAMPLE_OWNED]
-
-
-def register_sample_owned_table(table: str, column: str = "sample_accession") -> None:
-    if (table, column) not in _SAMPLE_OWNED:
-        _SAMPLE_OWNED.append((table, column))
-
-
-def sample_owned_tables() -> list[tuple[str, str]]:
-    return list(_SAMPLE_OWNED)
+def _in(con: duckdb.DuckDBPyConnection, sql: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    return con.execute(sql, [list(keys)]).fetchall() if keys else []
 
 
 def _delete_in(con: duckdb.DuckDBPyConnection, table: str, column: str, keys: Sequence[str]) -> None:
@@ -123,72 +89,118 @@ def _delete_in(con: duckdb.DuckDBPyConnection, table: str, column: str, keys: Se
         con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [list(keys)])  # noqa: S608
 
 
-def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: LoadPlan) -> LoadOutcome:
-    accession = plan.bundle.study.accession
-    row = con.execute("SELECT content_sha256 FROM studies WHERE accession = ?", [accession]).fetchone()
-    if row is not None and row[0] == plan.content_sha256:
-        return "unchanged"
-    old_paths = {
-        r[0]
-        for r in con.execute("SELECT path FROM expression_shards WHERE study_accession = ?", [accession]).fetchall()
-    }
-    shards = [_write_shard(store, plan, shard) for shard in plan.shards]
-    annotation_files = _write_platform_tables(store, plan.bundle)
-    platform_ids = [p.accession for p in plan.bundle.platforms]
-    old_platform_files = _platform_files(con, platform_ids)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _replace_rows(con, plan, shards, annotation_files)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    _remove_replaced(store, old_paths - {info.path for info, _ in shards})
-    # platform files this load replaced, or wrote and then lost to a better record
-    candidates = old_platform_files | {path for path, _ in annotation_files.values()}
-    _remove_replaced(store, candidates - _platform_files(con, platform_ids))
-    return "new" if row is None else "updated"
+def disjoint_batches(packages: Sequence[LoadPackage], limit: int) -> list[list[LoadPackage]]:
+    """Consecutive runs of packages, at most ``limit`` each, in which no two share a study or a sample."""
+    batches: list[list[LoadPackage]] = []
+    seen: set[str] = set()
+    for package in packages:
+        keys = {package.accession, *package.sample_accessions}
+        if not batches or len(batches[-1]) >= limit or keys & seen:
+            batches.append([])
+            seen = set()
+        batches[-1].append(package)
+        seen |= keys
+    return batches
 
 
-def _write_shard(store: ExpressionStore, plan: LoadPlan, shard: ShardPlan) -> tuple[ShardInfo, ShardPlan]:
-    info = store.write(
-        shard.matrix,
-        archive=plan.bundle.study.archive,
-        content_key=plan.content_sha256,
-        level=shard.level,
-        collapse_rule=shard.collapse_rule,
+def apply_packages(
+    con: duckdb.DuckDBPyConnection, store: ExpressionStore, packages: Sequence[LoadPackage], *, run_id: str
+) -> Applied:
+    """Write a batch's rows (inside the caller's transaction). Studies and samples must be disjoint."""
+    applied = Applied()
+    held = dict(
+        _in(
+            con,
+            "SELECT accession, content_sha256 FROM studies WHERE accession IN (SELECT unnest(?))",
+            [p.accession for p in packages],
+        )
     )
-    return info, shard
+    todo = []
+    for package in packages:
+        if package.accession in held and held[package.accession] == package.content_sha256:
+            applied.outcomes[package.accession] = "unchanged"
+        else:
+            applied.outcomes[package.accession] = "updated" if package.accession in held else "new"
+            todo.append(package)
+    if not todo:
+        return applied
+    studies = [p.accession for p in todo]
+    # loaded before (a study its twin absorbed is held in absorbed_studies, its stated rows still in place)
+    absorbed_sql = "SELECT accession FROM absorbed_studies WHERE accession IN (SELECT unnest(?))"
+    absorbed = {str(r[0]) for r in _in(con, absorbed_sql, studies)}
+    renewed = [a for a in studies if a in held or a in absorbed]
+    shards_sql = "SELECT path FROM expression_shards WHERE study_accession IN (SELECT unnest(?))"
+    old_paths = {str(r[0]) for r in _in(con, shards_sql, renewed)}
+    applied.platform_ids = sorted({a for p in todo for a in p.platform_accessions})
+    applied.platform_candidates = _platform_files(con, applied.platform_ids)
+    listed_sql = "SELECT sample_accession FROM study_samples WHERE study_accession IN (SELECT unnest(?))"
+    previous = [str(r[0]) for r in _in(con, listed_sql, renewed)]
+    samples = sorted({s for p in todo for s in p.sample_accessions})
+    # rows keyed by sample exist only for samples the catalog holds (through these or other studies)
+    samples_sql = "SELECT accession FROM samples WHERE accession IN (SELECT unnest(?))"
+    held_samples = {str(r[0]) for r in _in(con, samples_sql, samples)}
+    stated_before = identity.stated_records(con, renewed)
+    _delete_owned(con, todo, held_samples, set(renewed))
+    for table in _table_order(todo):
+        files = [str(f) for p in todo if (f := p.file(table)) is not None]
+        if table == "platforms":
+            _insert_platforms(con, files)
+        elif files:
+            replace = any((e := p.entry(table)) is not None and e.replace for p in todo)
+            _insert_files(con, table, files, replace=replace, run_id=run_id)
+    _assign_primary_study(con, sorted(set(samples) | set(previous)))
+    _drop_orphans(con, sorted(set(previous) - set(samples)))
+    # sample ids, twins, studies sharing samples (the identity rows came in with the other tables)
+    identity.settle_identity(con, studies, set(samples) | stated_before, sample_owned_tables())
+    applied.replaced = old_paths - {path for p in todo for path in p.store_files}
+    applied.platform_candidates |= {path for p in todo for path in p.store_files if path.startswith("platforms/")}
+    return applied
 
 
-def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
-    """Each platform's probe table as its own Parquet file, named by its content hash.
+def _table_order(packages: Sequence[LoadPackage]) -> list[str]:
+    order: dict[str, None] = {}
+    for package in packages:
+        order.update(dict.fromkeys(e.table for e in package.tables))
+    return list(order)
 
-    The name changes with the content, so a load never rewrites a file that committed rows (this
-    study's or another study's platform row) point at; a crash before the commit leaves an orphan.
-    """
-    written: dict[str, tuple[str, str]] = {}
-    for accession, table in bundle.platform_tables.items():
-        if table.num_rows == 0:
-            continue
-        buffer = io.BytesIO()  # probe tables are small (rows × a few columns): hash before naming
-        pq.write_table(table, buffer, compression="zstd")
-        data = buffer.getvalue()
-        digest = sha256_bytes(data)
-        relpath = store.platform_relpath(bundle.study.archive, accession, digest)
-        with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
-            handle.write(data)
-        written[accession] = (relpath, digest)
-    return written
+
+def _delete_owned(
+    con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage], held_samples: set[str], renewed: set[str]
+) -> None:
+    """Delete every row the batch's studies own, one statement per table (skipped where nothing can be held)."""
+    keys: dict[tuple[str, str], set[str]] = {}
+    for package in packages:
+        for entry in package.tables:
+            if not entry.owner_keys:
+                continue
+            owned = set(entry.owner_keys)
+            if entry.owner_column == "sample_accession":  # such rows exist only for samples the catalog holds
+                owned &= held_samples
+            elif entry.owner_keys == (package.accession,):  # rows the study stated: only if it was loaded
+                owned &= renewed
+            keys.setdefault((entry.table, entry.owner_column), set()).update(owned)
+    for (table, column), values in keys.items():
+        if table != "studies":  # the study row is replaced by key
+            _delete_in(con, table, column, sorted(values))
+
+
+def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str], *, replace: bool, run_id: str) -> None:
+    columns = arrow_schema(table).names
+    stamps = []
+    params: list[Any] = []
+    if "run_id" in columns:
+        stamps.append("? AS run_id")
+        params.append(run_id)
+    if "loaded_at" in columns:
+        stamps.append("now()::TIMESTAMP AS loaded_at")
+    select = ", ".join(["*", *stamps])
+    verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
+    con.execute(f"{verb} {table} BY NAME SELECT {select} FROM read_parquet(?)", [*params, files])  # noqa: S608
 
 
 def _platform_files(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
-    if not accessions:
-        return set()
-    rows = con.execute(
-        "SELECT annotation_path FROM platforms WHERE accession IN (SELECT unnest(?)) AND annotation_path IS NOT NULL",
-        [list(accessions)],
-    ).fetchall()
+    sql = "SELECT annotation_path FROM platforms WHERE accession IN (SELECT unnest(?)) AND annotation_path IS NOT NULL"
+    rows = _in(con, sql, accessions)
     return {str(r[0]) for r in rows}
 
 
@@ -207,119 +219,34 @@ def _platform_rank(row: dict[str, Any]) -> tuple[int, str, int, str]:
     return (has_table, last_update, size, digest)
 
 
-def _better_platforms(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of ``rows`` that beat what the catalog holds for their platform (or are new)."""
-    if not rows:
-        return []
+def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _insert_platforms(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    """Of the batch's platform records and the held ones, keep the best per platform (order-free)."""
+    if not files:
+        return
+    best: dict[str, dict[str, Any]] = {}
+    for row in _records(con.execute("SELECT * FROM read_parquet(?)", [files])):
+        current = best.get(row["accession"])
+        if current is None or _platform_rank(row) > _platform_rank(current):
+            best[row["accession"]] = row
     cursor = con.execute(
         "SELECT accession, record, annotation_sha256, data_row_count FROM platforms "
         "WHERE accession IN (SELECT unnest(?))",
-        [[r["accession"] for r in rows]],
+        [list(best)],
     )
-    names = [d[0] for d in cursor.description]
-    held = {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
-    return [r for r in rows if r["accession"] not in held or _platform_rank(r) > _platform_rank(held[r["accession"]])]
-
-
-def _replace_rows(
-    con: duckdb.DuckDBPyConnection,
-    plan: LoadPlan,
-    shards: list[tuple[ShardInfo, ShardPlan]],
-    annotation_files: dict[str, tuple[str, str]],
-) -> None:
-    bundle = plan.bundle
-    accession = bundle.study.accession
-    sample_ids = sorted({s.accession for s in bundle.samples})
-    previous_ids = [
-        r[0]
-        for r in con.execute(
-            "SELECT sample_accession FROM study_samples WHERE study_accession = ?", [accession]
-        ).fetchall()
-    ]
-    for table in ("expression_shards", "expression_samples", "parse_issues", "study_samples", "xrefs"):
-        _delete_in(con, table, "study_accession", [accession])
-    _delete_in(con, "sample_characteristics", "sample_accession", sample_ids)
-    for extra in plan.extra:
-        _delete_in(con, extra.table, extra.key_column, extra.keys)
-
-    insert_rows(
-        con,
-        "studies",
-        [study_row(bundle, content_sha256=plan.content_sha256, run_id=plan.run_id)],
-        replace=True,
-    )
-    con.execute("UPDATE studies SET loaded_at = now() WHERE accession = ?", [accession])
-    platforms = [
-        platform_row(
-            p,
-            annotation_path=annotation_files.get(p.accession, (None, None))[0],
-            annotation_sha256=annotation_files.get(p.accession, (None, None))[1],
-        )
-        for p in bundle.platforms
-    ]
-    insert_rows(con, "platforms", _better_platforms(con, platforms), replace=True)
-    unique_samples = {s.accession: s for s in bundle.samples}
-    insert_rows(
-        con,
-        "samples",
-        [sample_row(s, plan.harmonized.get(s.accession, {})) for s in unique_samples.values()],
-        replace=True,
-    )
-    insert_rows(
-        con,
-        "study_samples",
-        [{"study_accession": accession, "sample_accession": s} for s in sample_ids],
-        replace=True,
-    )
-    insert_rows(con, "sample_characteristics", characteristic_rows(unique_samples.values()), replace=False)
-    insert_rows(con, "xrefs", xref_rows(bundle), replace=True)
-    insert_rows(con, "expression_shards", [_shard_row(info) for info, _ in shards], replace=True)
-    insert_rows(con, "expression_samples", _expression_sample_rows(accession, shards), replace=True)
-    insert_rows(con, "parse_issues", [_issue_row(accession, i) for i in bundle.issues], replace=False)
-    for extra in plan.extra:
-        insert_rows(con, extra.table, extra.rows, replace=False)
-    for hook in plan.hooks:
-        hook(con)
-    _assign_primary_study(con, sorted(set(sample_ids) | set(previous_ids)))
-    _drop_orphans(con, sorted(set(previous_ids) - set(sample_ids)))
-    identity.apply_identity(con, bundle, sample_owned_tables())  # sample_id, accessions, twins
-
-
-def _shard_row(info: ShardInfo) -> dict[str, Any]:
-    row = dict(info.__dict__)
-    row["created"] = None
-    return row
-
-
-def _expression_sample_rows(study_accession: str, shards: list[tuple[ShardInfo, ShardPlan]]) -> list[dict[str, Any]]:
-    rows = []
-    for info, shard in shards:
-        matches = {m.sample: m for m in shard.matrix.source.column_matches}
-        for index, sample in enumerate(shard.matrix.sample_accessions):
-            match = matches.get(sample)
-            unit = shard.sample_units.get(sample)
-            rows.append(
-                {
-                    "sample_accession": sample,
-                    "shard_path": info.path,
-                    "row_index": index,
-                    "study_accession": study_accession,
-                    "unit": unit.unit if unit else info.unit,
-                    "is_log": unit.is_log if unit else info.is_log,
-                    "unit_evidence": unit.evidence if unit else None,
-                    "unit_confidence": unit.confidence if unit else None,
-                    # GEO's own tables name their samples; an author's file is matched (suppl_match)
-                    "source_columns": match.columns if match else None,
-                    "match_method": match.method if match else "accession",
-                    "match_confidence": match.confidence if match else 1.0,
-                    "n_cells": match.n_cells if match else None,
-                }
-            )
-    return rows
-
-
-def _issue_row(study_accession: str, issue: Any) -> dict[str, Any]:
-    return {"study_accession": study_accession, **issue.model_dump()}
+    held = {r["accession"]: r for r in _records(cursor)}
+    chosen = [r for a, r in best.items() if a not in held or _platform_rank(r) > _platform_rank(held[a])]
+    if chosen:
+        table = pa.Table.from_pylist(chosen, schema=pa.schema([arrow_schema("platforms").field(n) for n in chosen[0]]))
+        con.register("_rnacorpus_platforms", table)
+        try:
+            con.execute("INSERT OR REPLACE INTO platforms BY NAME SELECT * FROM _rnacorpus_platforms")
+        finally:
+            con.unregister("_rnacorpus_platforms")
 
 
 def _assign_primary_study(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[str]) -> None:
@@ -344,6 +271,7 @@ def _assign_primary_study(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[s
             GROUP BY ss.sample_accession
         ) AS best
         WHERE samples.accession = best.sample_accession
+          AND samples.study_accession IS DISTINCT FROM best.study_accession
         """,
         [list(sample_ids)],
     )
@@ -366,6 +294,41 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection, dropped_ids: Sequence[str]) ->
     _delete_in(con, "samples", "accession", orphans)
 
 
+def finish_applied(con: duckdb.DuckDBPyConnection, store: ExpressionStore, applied: Applied) -> None:
+    """After the commit: delete files the new rows no longer point at (shards, replaced probe tables)."""
+    remove_replaced(store, applied.replaced)
+    # platform files this batch replaced, or wrote and then lost to a better record
+    remove_replaced(store, applied.platform_candidates - _platform_files(con, applied.platform_ids))
+
+
+def commit_packages(
+    con: duckdb.DuckDBPyConnection, store: ExpressionStore, packages: Sequence[LoadPackage], *, run_id: str
+) -> dict[str, LoadOutcome]:
+    """Commit one batch in its own transaction, then clean up what it replaced."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        applied = apply_packages(con, store, packages, run_id=run_id)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finish_applied(con, store, applied)
+    return applied.outcomes
+
+
+def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: LoadPlan) -> LoadOutcome:
+    """Package one plan and commit it at once, in this process (tests, notebooks, small tools)."""
+    accession = plan.bundle.study.accession
+    row = con.execute("SELECT content_sha256 FROM studies WHERE accession = ?", [accession]).fetchall()
+    if row and row[0][0] == plan.content_sha256:
+        return "unchanged"
+    ref = write_package(store, plan)
+    try:
+        return commit_packages(con, store, [open_package(store, ref)], run_id=plan.run_id)[accession]
+    finally:
+        remove_package(store, ref.path.rsplit("/", 1)[-1])
+
+
 def referenced_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every store file the catalog points at: expression shards and platform probe tables."""
     shards = con.execute("SELECT path FROM expression_shards").fetchall()
@@ -380,8 +343,8 @@ def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> lis
     return store.sweep(referenced_paths(con))
 
 
-def _remove_replaced(store: ExpressionStore, paths: set[str]) -> None:
-    for relpath in paths:
+def remove_replaced(store: ExpressionStore, paths: set[str]) -> None:
+    for relpath in sorted(paths):
         try:
             store.resolve(relpath).unlink(missing_ok=True)
         except OSError as exc:  # an orphan is harmless; sweep() retries later

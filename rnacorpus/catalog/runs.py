@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -16,6 +17,7 @@ from rnacorpus.errors import RnacorpusError
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "FailureRecord",
     "begin_run",
     "clear_quarantine",
     "finish_run",
@@ -23,6 +25,7 @@ __all__ = [
     "mark_interrupted",
     "new_run_id",
     "quarantine",
+    "quarantine_error",
     "quarantined",
     "record_item",
     "set_watermark",
@@ -86,18 +89,37 @@ def record_item(
     )
 
 
+@dataclass(frozen=True)
+class FailureRecord:
+    """A failure as the quarantine keeps it; unexpected exceptions (bugs) are of kind ``internal``."""
+
+    kind: str
+    message: str
+    path: str | None = None
+    url: str | None = None
+    line: int | None = None
+
+    @classmethod
+    def of(cls, error: BaseException) -> FailureRecord:
+        if isinstance(error, RnacorpusError):
+            return cls(error.kind, str(error), error.path, error.url, error.line)
+        return cls("internal", f"{type(error).__name__}: {error}")
+
+
 def quarantine(con: duckdb.DuckDBPyConnection, run_id: str, accession: str, step: str, error: BaseException) -> None:
     """Put a study aside with the reason; attempts count up across runs."""
-    if isinstance(error, RnacorpusError):
-        kind, message = error.kind, str(error)
-        path, url, line = error.path, error.url, error.line
-    else:
-        kind, message, path, url, line = "internal", f"{type(error).__name__}: {error}", None, None, None
-    previous = con.execute("SELECT attempts FROM quarantine WHERE accession = ?", [accession]).fetchone()
-    attempts = (int(previous[0]) if previous and previous[0] is not None else 0) + 1
+    quarantine_error(con, run_id, accession, step, FailureRecord.of(error))
+
+
+def quarantine_error(
+    con: duckdb.DuckDBPyConnection, run_id: str, accession: str, step: str, error: FailureRecord
+) -> None:
+    """Put a study aside with the reason a worker reported; attempts count up across runs."""
+    previous = con.execute("SELECT attempts FROM quarantine WHERE accession = ?", [accession]).fetchall()
+    attempts = (int(previous[0][0]) if previous and previous[0][0] is not None else 0) + 1
     con.execute(
         "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [accession, step, kind, message, _now(), run_id, path, url, line, attempts],
+        [accession, step, error.kind, error.message, _now(), run_id, error.path, error.url, error.line, attempts],
     )
 
 

@@ -18,19 +18,21 @@ from rnacorpus.harvester.enrich import enrich_bundle
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.schemas import SourceFile, StudyBundle
 
-__all__ = ["discover_studies", "enrich_study", "enriching_sources"]
+__all__ = ["discover_studies", "enrich_study", "enriching_names", "enriching_sources"]
+
+
+def enriching_names(config: Config) -> list[str]:
+    """The sources that add to every study of a run, in the order they are asked."""
+    if config.enrich is None:
+        return [*sources_providing("studies"), *sources_providing("sample_metadata")]
+    unknown = [name for name in config.enrich if name not in source_names()]
+    if unknown:
+        raise ConfigError(f"unknown enriching source(s) {', '.join(unknown)}; known: {', '.join(source_names())}")
+    return list(config.enrich)
 
 
 def enriching_sources(config: Config, client: HttpClient) -> list[Source]:
-    """The sources that add to every study of a run, in the order they are asked."""
-    if config.enrich is None:
-        names = [*sources_providing("studies"), *sources_providing("sample_metadata")]
-    else:
-        unknown = [name for name in config.enrich if name not in source_names()]
-        if unknown:
-            raise ConfigError(f"unknown enriching source(s) {', '.join(unknown)}; known: {', '.join(source_names())}")
-        names = list(config.enrich)
-    return [get_source(name, client, config) for name in names]
+    return [get_source(name, client, config) for name in enriching_names(config)]
 
 
 def enrich_study(

@@ -21,22 +21,20 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from rnacorpus.catalog.export_select import KIND_RANK
-from rnacorpus.catalog.gene_tables import load_mapping_report
+from rnacorpus.catalog.gene_tables import mapping_report_row
 from rnacorpus.catalog.load import LoadPlan, SampleUnit, ShardPlan, TableRows
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.fileio import open_maybe_gzip
 from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.genes import (
     GeneReference,
-    MappingReport,
     load_reference,
     map_identifiers,
     plan_collapse,
@@ -162,21 +160,19 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict
             )
             genes = DerivedMatrix(source, list(matrix.sample_accessions), collapse.gene_ids, matrix, collapse.apply)
             plan.shards.append(ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units))
-        plan.hooks.append(_report_loader(mapping.report, matrix))
+        _reports(plan).rows.append(
+            mapping_report_row(
+                mapping.report,
+                study_accession=matrix.source.study_accession,
+                platform_accession=matrix.source.platform_accession,
+                source_file=f"{matrix.source.kind}:{matrix.source.file}",
+            )
+        )
     return units
 
 
-def _report_loader(report: MappingReport, matrix: MatrixLike) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    def load(con: duckdb.DuckDBPyConnection) -> None:
-        load_mapping_report(
-            con,
-            report,
-            study_accession=matrix.source.study_accession,
-            platform_accession=matrix.source.platform_accession,
-            source_file=f"{matrix.source.kind}:{matrix.source.file}",
-        )
-
-    return load
+def _reports(plan: LoadPlan) -> TableRows:
+    return next(extra for extra in plan.extra if extra.table == "gene_mapping_reports")
 
 
 def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:

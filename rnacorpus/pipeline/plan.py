@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from rnacorpus.catalog.load import LoadPlan
+from rnacorpus.catalog.plan import LoadPlan
 from rnacorpus.harmonize.ontology import release_stamp
 from rnacorpus.harmonize.ontology.curated import curation_stamp
 from rnacorpus.pipeline.expression import harmonize_expression, reference_releases
@@ -40,7 +40,7 @@ def pipeline_salt() -> str:
     return f"schema={SCHEMA_VERSION};{stamps}"
 
 
-def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str) -> LoadPlan:
+def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str = "") -> LoadPlan:
     plan = LoadPlan(
         bundle=bundle,
         content_sha256=content_sha256,

@@ -38,9 +38,15 @@ from rnacorpus.config import Config
 from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_names, sources_providing
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.pipeline.harvest import Prepared, RunOptions, plan_studies, run_studies, start_run
+from rnacorpus.pipeline.harvest import RunOptions, plan_studies, run_studies, start_run
 from rnacorpus.pipeline.lock import run_lock
-from rnacorpus.pipeline.refresh_plan import DEFAULT_LAG_DAYS, RefreshWindow, next_watermark, plan_refresh
+from rnacorpus.pipeline.refresh_plan import (
+    DEFAULT_CHECK_LIMIT,
+    DEFAULT_LAG_DAYS,
+    RefreshWindow,
+    next_watermark,
+    plan_refresh,
+)
 from rnacorpus.pipeline.refresh_sources import (
     RefreshState,
     SourceWork,
@@ -50,6 +56,7 @@ from rnacorpus.pipeline.refresh_sources import (
     recheck_candidates,
 )
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
+from rnacorpus.pipeline.worker import StudyManifest
 
 __all__ = [
     "DEFAULT_CHECK_LIMIT",
@@ -65,9 +72,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: held studies re-checked per run by ``--check-withdrawn`` (each costs a few conditional requests,
-#: paced by the archive's rate limit); the ones checked longest ago go first, so runs rotate
-DEFAULT_CHECK_LIMIT = 100
 #: study sources whose discoveries are studies to harvest when new (ENA's are only when named)
 _HARVESTED_WHEN_NEW = ("geo", "arrayexpress")
 
@@ -278,8 +282,8 @@ def _refresh_locked(
     _finish(config, report, status, works, dates)
 
 
-def _remember_date(dates: dict[str, dt.date | None], prepared: Prepared) -> None:
-    dates[prepared.ref.accession] = prepared.last_update
+def _remember_date(dates: dict[str, dt.date | None], manifest: StudyManifest) -> None:
+    dates[manifest.accession] = manifest.last_update
 
 
 def _discover(name: str, req: RefreshRequest, window: RefreshWindow, http: HttpClient, config: Config) -> SourceWork:

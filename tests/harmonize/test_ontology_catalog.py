@@ -90,7 +90,7 @@ def test_organism_filter_and_sql_values_are_bound(con: duckdb.DuckDBPyConnection
     assert len(_matching(con, "organism", "mouse")) == len(GDS592_TISSUES)
     hostile = "UBERON:0000955') OR 1=1 --"
     predicate, params = field_filter("tissue", [hostile])
-    assert hostile not in predicate and params == [[hostile]]
+    assert hostile not in predicate and params == [[hostile], [hostile]]
     assert con.execute(f"SELECT count(*) FROM samples WHERE {predicate}", params).fetchone() == (0,)
     with pytest.raises(ConfigError):
         field_filter("tissue_id; DROP TABLE samples", ["x"])

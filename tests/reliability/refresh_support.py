@@ -26,9 +26,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import rnacorpus.pipeline.harvest as harvest_module
-from rnacorpus.catalog.load import LoadOutcome, LoadPlan
-from rnacorpus.catalog.load import load_study as real_load_study
+import rnacorpus.pipeline.runner as runner_module
+from rnacorpus.catalog.load import Applied
+from rnacorpus.catalog.load import apply_packages as real_apply_packages
+from rnacorpus.catalog.package import LoadPackage
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from tests.conftest import mirror_config
@@ -149,20 +150,19 @@ class InjectedLoadFault(RuntimeError):
 
 
 def fail_inside_load(monkeypatch: pytest.MonkeyPatch, accession: str) -> None:
-    """Make the load of ``accession`` fail inside its real transaction, after its rows were written
-    (a hook of the load plan raises), so rollback, quarantine and watermark are the product's own."""
+    """Make the commit of ``accession`` fail inside its real transaction, after its rows were written,
+    so rollback, quarantine and watermark are the product's own."""
 
-    def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: LoadPlan) -> LoadOutcome:
-        if plan.bundle.study.accession == accession:
+    def apply_packages(
+        con: duckdb.DuckDBPyConnection, store: ExpressionStore, packages: list[LoadPackage], *, run_id: str
+    ) -> Applied:
+        applied = real_apply_packages(con, store, packages, run_id=run_id)
+        if any(package.accession == accession for package in packages):
+            raise InjectedLoadFault(f"disk full while loading {accession}")
+        return applied
 
-            def explode(_: duckdb.DuckDBPyConnection) -> None:
-                raise InjectedLoadFault(f"disk full while loading {accession}")
-
-            plan.hooks.append(explode)
-        return real_load_study(con, store, plan)
-
-    # harvest.py calls load_study by the name it imported; replace that name only
-    monkeypatch.setattr(harvest_module, "load_study", load_study)
+    # the runner calls apply_packages by the name it imported; replace that name only
+    monkeypatch.setattr(runner_module, "apply_packages", apply_packages)
 
 
 def read_one(catalog: Path, sql: str, params: list[object] | None = None) -> object:

@@ -35,14 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
+from rnacorpus.catalog.package import PACKAGES_DIR
 from rnacorpus.demo.files import write_demo_archive
 from rnacorpus.harvester.cache import RawCache
 from rnacorpus.pipeline.harvest import harvest
 from rnacorpus.pipeline.report import RunReport
 from tests.conftest import REPO_ROOT, mirror_config
 from tests.reliability.fault_mirror import Fault, FaultMirror, soft_path
+from tests.reliability.pause_hook import SPEC_ENV, sitecustomize_dir
 from tests.reliability.snapshot import (
     CatalogSnapshot,
     StoreSnapshot,
@@ -63,51 +66,16 @@ HARVESTED = DEMO[:3]
 REACH_TIMEOUT = 90.0
 HOLD_SECONDS = 120.0
 
-#: The child: wrap one function (module + dotted name) so its n-th call pauses before / after /
-#: inside (a context manager's body done, its exit not yet run), then run the real harvest or refresh.
+#: The child: the real harvest or refresh; the pause (if any) is installed in every process of the run by
+#: :mod:`tests.reliability.pause_hook` through a ``sitecustomize`` on ``PYTHONPATH``.
 CHILD = r"""
-import contextlib, datetime, functools, importlib, json, os, sys, time
+import datetime, json, sys
 from pathlib import Path
+from tests.conftest import mirror_config
 
 spec = json.loads(sys.argv[1])
-point = spec.get("pause")
-
-def hold():
-    Path(point["marker"]).write_text(str(os.getpid()))
-    time.sleep(point["hold"])
-
-if point:
-    owner = importlib.import_module(point["module"])
-    *parents, attr = point["name"].split(".")
-    for part in parents:
-        owner = getattr(owner, part)
-    original = getattr(owner, attr)
-    calls = [0]
-
-    if point["when"] == "inside":
-        @contextlib.contextmanager
-        def wrapper(*args, **kwargs):
-            calls[0] += 1
-            with original(*args, **kwargs) as value:
-                yield value
-                if calls[0] == point["call"]:
-                    hold()
-    else:
-        @functools.wraps(original)
-        def wrapper(*args, **kwargs):
-            calls[0] += 1
-            hit = calls[0] == point["call"]
-            if hit and point["when"] == "before":
-                hold()
-            result = original(*args, **kwargs)
-            if hit and point["when"] == "after":
-                hold()
-            return result
-    setattr(owner, attr, wrapper)
-
-from tests.conftest import mirror_config
 folder = Path(spec["folder"])
-config = mirror_config(folder, spec["mirror"])
+config = mirror_config(folder, spec["mirror"], **spec.get("config", {}))
 if spec["command"] == "refresh":
     from rnacorpus.pipeline.refresh import RefreshRequest, refresh
     report = refresh(RefreshRequest(), config=config, today=datetime.date.fromisoformat(spec["today"]))
@@ -116,6 +84,8 @@ else:
     report = harvest(spec["accessions"], config=config)
 print(json.dumps(report.to_dict(), default=str))
 """
+#: one study per commit transaction, one build thread: the kill points below name exact moments
+SEQUENTIAL: dict[str, Any] = {"commit_batch": 1, "workers": 1}
 
 
 @dataclass(frozen=True)
@@ -136,6 +106,9 @@ class KillPoint:
     orphans: str = "none"
     #: URLs (path?query) the rerun may download again, because the kill left them unverifiable
     redownload: tuple[str, ...] = ()
+    #: the pause is in a fetch or build thread: wait until the driver has committed ``committed``
+    #: (it goes on committing what is ready while that thread holds) before killing
+    settle: bool = False
 
     def spec(self, marker: Path) -> dict[str, Any] | None:
         if self.stall is not None:
@@ -150,10 +123,10 @@ class KillPoint:
         }
 
 
-# The harvested series load in this order, one at a time (workers=1); call numbers count from the
-# start of the run (e.g. _remove_replaced runs twice per load: shards, then platform tables).
+# The harvested series are fetched in order by one thread, built in order by one thread and committed
+# in order by the driver, one per transaction (SEQUENTIAL); call numbers count from the start of the run.
 KILL_POINTS = [
-    KillPoint("download-family-soft", stall=soft_path("GSE990102"), committed=("GSE990100", "GSE990101")),
+    KillPoint("download-family-soft", stall=soft_path("GSE990102"), committed=("GSE990100", "GSE990101"), settle=True),
     KillPoint(
         # the file is renamed into the cache, its sidecar not yet written: unverifiable, so fetched again
         "cache-file-without-sidecar",
@@ -171,6 +144,7 @@ KILL_POINTS = [
         "after",
         call=14,
         committed=("GSE990100", "GSE990101"),
+        settle=True,
     ),
     KillPoint(
         "harmonize-between-metadata-and-expression",
@@ -179,6 +153,7 @@ KILL_POINTS = [
         "after",
         call=2,
         committed=("GSE990100",),
+        settle=True,
     ),
     KillPoint(
         # GSE990101's first shard is written and flushed to its temp file, not yet renamed
@@ -189,23 +164,36 @@ KILL_POINTS = [
         call=3,
         committed=("GSE990100",),
         orphans="part",
+        settle=True,
+    ),
+    KillPoint(
+        # GSE990102's load package is written (its worker is done), the driver has not committed it
+        "package-written-not-committed",
+        "rnacorpus.pipeline.worker",
+        "write_package",
+        "after",
+        call=3,
+        committed=("GSE990100", "GSE990101"),
+        orphans="uncommitted",
+        settle=True,
     ),
     KillPoint(
         # GSE990102's rows are written inside the open transaction, COMMIT not yet sent
         "load-transaction-open",
-        "rnacorpus.catalog.load",
-        "_replace_rows",
+        "rnacorpus.pipeline.runner",
+        "apply_packages",
         "after",
         call=3,
         committed=("GSE990100", "GSE990101"),
         orphans="uncommitted",
     ),
     KillPoint(
+        # committed, replaced files not yet removed, package not yet deleted
         "just-after-commit",
-        "rnacorpus.catalog.load",
-        "_remove_replaced",
+        "rnacorpus.pipeline.runner",
+        "finish_applied",
         "before",
-        call=5,  # two calls per load: GSE990100's, GSE990101's, then the third load's first
+        call=3,
         committed=("GSE990100", "GSE990101", "GSE990102"),
     ),
 ]
@@ -246,10 +234,17 @@ def clean(mirror: FaultMirror, tmp_path_factory: pytest.TempPathFactory) -> Clea
     )
 
 
-def start_child(spec: dict[str, Any]) -> subprocess.Popen[str]:
+def start_child(spec: dict[str, Any], folder: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ)
+    pause = spec.get("pause")
+    if pause is not None:
+        hook = sitecustomize_dir(folder / "pause-hook")
+        env["PYTHONPATH"] = os.pathsep.join([str(hook), str(REPO_ROOT), env.get("PYTHONPATH", "")])
+        env[SPEC_ENV] = json.dumps(pause)
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, json.dumps(spec)],
         cwd=REPO_ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -268,13 +263,32 @@ def wait_for(condition: Any, child: subprocess.Popen[str], what: str) -> None:
         time.sleep(0.02)
 
 
-def kill_at(point: KillPoint, spec: dict[str, Any], folder: Path, mirror: FaultMirror) -> None:
-    """Run the child until it reaches ``point`` and SIGKILL it there; the child never outlives this."""
+def committed_studies(catalog: Path) -> set[str]:
+    """Studies the catalog holds, read between the child's transactions (it holds the file only briefly)."""
+    try:
+        with open_catalog(catalog) as con:
+            return {str(r[0]) for r in con.execute("SELECT accession FROM studies").fetchall()}
+    except duckdb.Error:  # the child holds the file right now, or has not created it yet
+        return set()
+
+
+def paused_pid(marker: Path) -> int | None:
+    text = marker.read_text() if marker.exists() else ""
+    return int(text) if text else None
+
+
+def kill_at(point: KillPoint, spec: dict[str, Any], folder: Path, mirror: FaultMirror) -> subprocess.Popen[str]:
+    """Run the child until it reaches ``point`` and SIGKILL the process paused there.
+
+    That is the child (the driver) itself, or one of its build worker processes; in the second case
+    the child is returned still running, for the caller to wait on.
+    """
     marker = folder / "paused"
     spec = {**spec, "pause": point.spec(marker)}
     if point.stall is not None:
         mirror.script(point.stall, Fault.stall(0.5))
-    child = start_child(spec)
+    child = start_child(spec, folder)
+    done = False
     try:
         if point.stall is not None:
             # half the file has reached its temp file in the raw cache
@@ -282,22 +296,34 @@ def kill_at(point: KillPoint, spec: dict[str, Any], folder: Path, mirror: FaultM
             cache = folder / "cache"
             wait_for(lambda: mirror.wait_stalled(0) and any(cache.rglob(part)), child, point.name)
         else:
-            wait_for(marker.exists, child, point.name)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL
+            wait_for(lambda: paused_pid(marker) is not None, child, point.name)
+        if point.settle:
+            catalog = folder / "catalog.duckdb"
+            wait_for(lambda: set(point.committed) <= committed_studies(catalog), child, f"{point.name} commits")
+        victim = paused_pid(marker) or child.pid
+        os.kill(victim, signal.SIGKILL)
+        if victim == child.pid:
+            child.wait(timeout=30)
+            assert child.returncode == -signal.SIGKILL
+            child.communicate(timeout=30)
+        done = True
     finally:
-        if child.poll() is None:
+        if not done and child.poll() is None:
             child.kill()
-        child.communicate(timeout=30)
+            child.communicate(timeout=30)
         mirror.release()
         mirror.clear()
+    return child
 
 
 def unreferenced_files(folder: Path) -> list[str]:
-    """Store files the catalog does not point at: what a kill left for the next run's sweep."""
+    """Store files the catalog does not point at (load packages aside): what a kill left for the sweep."""
     referenced = referenced_files(folder / "catalog.duckdb")
-    return sorted(set(store_snapshot(folder / "store").files) - set(referenced))
+    return sorted(f for f in set(store_snapshot(folder / "store").files) - set(referenced) if not is_package(f))
+
+
+def is_package(relpath: str) -> bool:
+    return relpath.startswith(f"{PACKAGES_DIR}/")
 
 
 def check_store_and_cache(folder: Path, clean: Clean, left_by_kill: list[str], orphans: str) -> None:
@@ -341,10 +367,10 @@ def test_harvest_killed_and_rerun_equals_a_clean_run(
     folder = seeded_folder(tmp_path_factory, f"kill-{point.name}")
     mirror.reset_log()
     spec = {"command": "harvest", "folder": str(folder), "mirror": mirror.url, "accessions": HARVESTED}
-    kill_at(point, spec, folder, mirror)
+    kill_at(point, {**spec, "config": SEQUENTIAL}, folder, mirror)
     left_by_kill = unreferenced_files(folder)
 
-    rerun = harvest(HARVESTED, config=mirror_config(folder, mirror.url))
+    rerun = harvest(HARVESTED, config=mirror_config(folder, mirror.url, **SEQUENTIAL))
 
     assert rerun.exit_code == 0, rerun.to_dict()
     assert {a for a, o in outcomes(rerun).items() if o == "unchanged"} == set(point.committed)
@@ -355,6 +381,51 @@ def test_harvest_killed_and_rerun_equals_a_clean_run(
     assert set(downloads) == set(clean.downloads)
     again = {url for url, n in downloads.items() if n > 1}
     assert again == set(point.redownload), f"downloaded twice: {again}"
+
+
+#: several build worker processes and batched commits (the defaults otherwise)
+PARALLEL: dict[str, Any] = {"workers": 2, "executor": "processes"}
+
+
+def test_a_build_worker_killed_mid_study_is_replaced_and_the_run_equals_a_clean_run(
+    mirror: FaultMirror, clean: Clean, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = seeded_folder(tmp_path_factory, "kill-worker")
+    mirror.reset_log()
+    # the first study a worker process harmonizes: the worker dies between metadata and expression
+    point = KillPoint("worker-mid-build", "rnacorpus.pipeline.plan", "harmonize_metadata", "after", call=1)
+    spec = {"command": "harvest", "folder": str(folder), "mirror": mirror.url, "accessions": HARVESTED}
+    child = kill_at(point, {**spec, "config": PARALLEL}, folder, mirror)
+    out, err = child.communicate(timeout=REACH_TIMEOUT)
+
+    assert child.returncode == 0, err[-4000:]
+    assert paused_pid(folder / "paused") != child.pid  # a worker was killed, not the driver
+    assert "a build worker died" in err  # and the driver built its study again in a new pool
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["exit_code"] == 0 and report["counts"]["new"] == len(HARVESTED), report
+    assert diff_snapshots(catalog_snapshot(folder / "catalog.duckdb", root=folder), clean.catalog) == []
+    assert store_snapshot(folder / "store").files == clean.store.files  # no package or orphan left
+
+
+def test_the_driver_killed_after_a_batched_commit_and_rerun_equals_a_clean_run(
+    mirror: FaultMirror, clean: Clean, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = seeded_folder(tmp_path_factory, "kill-driver-parallel")
+    mirror.reset_log()
+    # worker processes build; the driver dies after its first transaction, before its cleanup
+    point = KillPoint("driver-after-first-batch", "rnacorpus.pipeline.runner", "finish_applied", "before", call=1)
+    spec = {"command": "harvest", "folder": str(folder), "mirror": mirror.url, "accessions": HARVESTED}
+    kill_at(point, {**spec, "config": PARALLEL}, folder, mirror)
+    committed = committed_studies(folder / "catalog.duckdb")
+    assert committed  # the first batch (one or more studies) had committed
+
+    rerun = harvest(HARVESTED, config=mirror_config(folder, mirror.url, **PARALLEL))
+
+    assert rerun.exit_code == 0, rerun.to_dict()
+    assert {a for a, o in outcomes(rerun).items() if o == "unchanged"} == committed
+    assert run_statuses(folder / "catalog.duckdb") == ["interrupted", "ok", "ok"]
+    assert diff_snapshots(catalog_snapshot(folder / "catalog.duckdb", root=folder), clean.catalog) == []
+    assert store_snapshot(folder / "store").files == clean.store.files
 
 
 # -- refresh ----------------------------------------------------------------------------------------
@@ -424,13 +495,19 @@ def test_refresh_killed_after_a_commit_and_rerun_equals_a_clean_refresh(
     killed = copy_world(world, tmp_path / "killed")
     # after the first changed series committed, before its replaced shards are deleted; the watermark
     # has not moved yet
-    point = KillPoint("refresh-after-first-commit", "rnacorpus.catalog.load", "_remove_replaced", "before", call=1)
-    spec = {"command": "refresh", "folder": str(killed), "mirror": mirror.url, "today": TODAY.isoformat()}
+    point = KillPoint("refresh-after-first-commit", "rnacorpus.pipeline.runner", "finish_applied", "before", call=1)
+    spec = {
+        "command": "refresh",
+        "folder": str(killed),
+        "mirror": mirror.url,
+        "today": TODAY.isoformat(),
+        "config": SEQUENTIAL,
+    }
     kill_at(point, spec, killed, mirror)
     assert watermark(killed / "catalog.duckdb") == FIRST_WATERMARK
     left_by_kill = unreferenced_files(killed)
 
-    rerun = refresh(RefreshRequest(), config=mirror_config(killed, mirror.url), today=TODAY)
+    rerun = refresh(RefreshRequest(), config=mirror_config(killed, mirror.url, **SEQUENTIAL), today=TODAY)
 
     assert rerun.exit_code == 0, rerun.to_dict()
     assert len(rerun.interrupted) == 1  # the killed run's log row is closed as interrupted

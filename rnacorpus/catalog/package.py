@@ -1,0 +1,325 @@
+"""Load packages: a study's catalog rows as files under the store, written by a worker, committed by the driver.
+
+dlt's pattern (STYLE §4, DESIGN §8): a worker fetches, parses and harmonizes one study, writes its
+expression shards and platform probe tables (content-hashed, fsynced: committed rows will point at
+them), then writes every row the study owns as one Parquet file per catalog table plus a
+``manifest.json``, and returns the package's path and the sha256 of its manifest. Workers never open
+the catalog; the driver verifies each package (manifest sha256, then every file's) and commits it
+(:mod:`.load`). Layout::
+
+    <store>/packages/<accession>-<content key[:16]>/manifest.json
+                                                  /studies.parquet, samples.parquet, …
+
+A package is a pure function of the study's raw inputs and the versions that interpret them (the
+content key): the run that commits it and the time are set at commit, never stored in it. It is
+written into a hidden temp folder and renamed into place, so a folder under its final name is
+complete. Its files are not fsynced, on purpose: a package lives only within the run that wrote it —
+the catalog's COMMIT is the durability point, every run sweeps packages left by earlier ones at its
+start (:func:`sweep_packages`, under the run lock), and a package damaged by a crash fails its
+checksums and is never committed. That saves one fsync per table per study (~3 ms each here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import re
+import secrets
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rnacorpus.catalog import identity
+from rnacorpus.catalog import rows as R
+from rnacorpus.catalog.plan import LoadPlan, ShardPlan
+from rnacorpus.catalog.store import ExpressionStore, ShardInfo
+from rnacorpus.errors import BadContentError
+from rnacorpus.fileio import atomic_write, sha256_bytes, sha256_file
+from rnacorpus.schemas import StudyBundle
+
+__all__ = [
+    "PACKAGES_DIR",
+    "PACKAGE_FORMAT",
+    "LoadPackage",
+    "PackageRef",
+    "TableEntry",
+    "open_package",
+    "remove_package",
+    "sweep_packages",
+    "write_package",
+]
+
+log = logging.getLogger(__name__)
+
+PACKAGE_FORMAT = 1
+PACKAGES_DIR = "packages"
+MANIFEST = "manifest.json"
+#: package folders and their temp folders: only these are ever swept
+_PACKAGE_NAME = re.compile(r"^[A-Za-z0-9_.-]+-[A-Za-z0-9_.-]{1,16}$")
+_TEMP_NAME = re.compile(r"^\.[A-Za-z0-9_.-]+\.[0-9a-f]{8}\.tmp$")
+#: small transient files: fast to write and read beat size (they are deleted after the commit)
+_PARQUET_OPTIONS: dict[str, Any] = {"compression": "snappy", "use_dictionary": False, "write_statistics": False}
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    """One table's rows in a package, and which rows of that table the study owns (deleted first)."""
+
+    table: str
+    file: str | None  # None: the study owns rows there but has none now (they are only deleted)
+    sha256: str | None
+    rows: int
+    owner_column: str
+    owner_keys: tuple[str, ...]
+    #: INSERT OR REPLACE (keyed tables whose rows another study may also write) instead of INSERT
+    replace: bool
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """What a worker returns about its package (small, picklable)."""
+
+    path: str  # relative to the store root
+    sha256: str  # of manifest.json
+    n_samples: int
+
+
+@dataclass(frozen=True)
+class LoadPackage:
+    """A verified package, ready to commit."""
+
+    root: Path
+    ref: PackageRef
+    accession: str
+    content_sha256: str
+    sample_accessions: tuple[str, ...]
+    platform_accessions: tuple[str, ...]
+    tables: tuple[TableEntry, ...]
+    #: store files the rows point at (shards, probe tables): path → sha256
+    store_files: dict[str, str] = field(default_factory=dict)
+
+    def entry(self, table: str) -> TableEntry | None:
+        return next((e for e in self.tables if e.table == table), None)
+
+    def file(self, table: str) -> Path | None:
+        entry = self.entry(table)
+        return self.root / entry.file if entry is not None and entry.file else None
+
+
+# -- the worker side -------------------------------------------------------------------------------
+
+
+def _write_shard(store: ExpressionStore, plan: LoadPlan, shard: ShardPlan) -> ShardInfo:
+    if shard.written is not None:  # streamed to the store while parsing
+        return shard.written
+    return store.write(
+        shard.matrix,
+        archive=plan.bundle.study.archive,
+        content_key=plan.content_sha256,
+        level=shard.level,
+        collapse_rule=shard.collapse_rule,
+    )
+
+
+def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
+    """Each platform's probe table as its own Parquet file, named by its content hash.
+
+    The name changes with the content, so a load never rewrites a file that committed rows (this
+    study's or another study's platform row) point at; a crash before the commit leaves an orphan.
+    """
+    written: dict[str, tuple[str, str]] = {}
+    for accession, table in bundle.platform_tables.items():
+        if table.num_rows == 0:
+            continue
+        buffer = io.BytesIO()  # probe tables are small (rows × a few columns): hash before naming
+        pq.write_table(table, buffer, compression="zstd")
+        data = buffer.getvalue()
+        digest = sha256_bytes(data)
+        relpath = store.platform_relpath(bundle.study.archive, accession, digest)
+        with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
+            handle.write(data)
+        written[accession] = (relpath, digest)
+    return written
+
+
+def _expression_samples(study: str, shards: Sequence[tuple[ShardInfo, ShardPlan]]) -> pa.Table:
+    names = ("sample_accession", "shard_path", "row_index", "unit", "is_log", "unit_evidence", "unit_confidence")
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for name in ("source_columns", "match_method", "match_confidence", "n_cells"):
+        columns[name] = []
+    for info, shard in shards:
+        samples = shard.matrix.sample_accessions
+        units = [shard.sample_units.get(s) for s in samples]
+        found = {m.sample: m for m in shard.matrix.source.column_matches}
+        matches = [found.get(s) for s in samples]
+        columns["sample_accession"] += samples
+        columns["shard_path"] += [info.path] * len(samples)
+        columns["row_index"] += range(len(samples))
+        columns["unit"] += [u.unit if u else info.unit for u in units]
+        columns["is_log"] += [u.is_log if u else info.is_log for u in units]
+        columns["unit_evidence"] += [u.evidence if u else None for u in units]
+        columns["unit_confidence"] += [u.confidence if u else None for u in units]
+        # GEO's own tables name their samples; an author's file is matched (suppl_match)
+        columns["source_columns"] += [m.columns if m else None for m in matches]
+        columns["match_method"] += [m.method if m else "accession" for m in matches]
+        columns["match_confidence"] += [m.confidence if m else 1.0 for m in matches]
+        columns["n_cells"] += [m.n_cells if m else None for m in matches]
+    columns["study_accession"] = [study] * len(columns["sample_accession"])
+    return R._table("expression_samples", columns, len(columns["sample_accession"]))
+
+
+def _shards_table(shards: Sequence[ShardInfo]) -> pa.Table:
+    names = [f for f in R.arrow_schema("expression_shards").names if f != "created"]
+    return R._table("expression_shards", {n: [getattr(s, n) for s in shards] for n in names}, len(shards))
+
+
+_Owned = tuple[str, str, Sequence[str], bool, pa.Table]
+
+
+def _tables(
+    plan: LoadPlan, shards: list[tuple[ShardInfo, ShardPlan]], platform_files: dict[str, tuple[str, str]]
+) -> list[_Owned]:
+    """(table, owner column, owner keys, replace, rows) for every table the study owns rows in."""
+    bundle = plan.bundle
+    study = bundle.study.accession
+    unique = list({s.accession: s for s in bundle.samples}.values())
+    sample_ids = sorted(s.accession for s in unique)
+    by_study = [study]
+    out: list[_Owned] = [
+        ("studies", "accession", by_study, True, R.study_table(bundle, content_sha256=plan.content_sha256)),
+        ("platforms", "accession", (), True, R.platforms_table(bundle.platforms, platform_files)),
+        ("samples", "accession", (), True, R.samples_table(unique, plan.harmonized)),
+        ("study_samples", "study_accession", by_study, True, R.study_samples_table(study, sample_ids)),
+        ("sample_characteristics", "sample_accession", sample_ids, False, R.characteristics_table(unique)),
+        ("xrefs", "study_accession", by_study, True, R.xrefs_table(bundle)),
+        ("expression_shards", "study_accession", by_study, True, _shards_table([info for info, _ in shards])),
+        ("expression_samples", "study_accession", by_study, True, _expression_samples(study, shards)),
+        ("parse_issues", "study_accession", by_study, False, R.issues_table(study, bundle.issues)),
+    ]
+    for extra in plan.extra:
+        rows = extra.table_rows if extra.table_rows is not None else R.rows_table(extra.table, extra.rows)
+        out.append((extra.table, extra.key_column, list(extra.keys), False, rows))
+    for table, column, build in identity.STUDY_OWNED:  # the identity evidence the study states
+        out.append((table, column, by_study, True, R.rows_table(table, build(bundle))))
+    return out
+
+
+def package_name(accession: str, content_sha256: str) -> str:
+    return f"{accession}-{content_sha256[:16]}"
+
+
+def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
+    """Write the study's shards, probe tables and rows; return the package (the worker's last step)."""
+    shards = [(_write_shard(store, plan, shard), shard) for shard in plan.shards]
+    platform_files = _write_platform_tables(store, plan.bundle)
+    accession = plan.bundle.study.accession
+    name = package_name(accession, plan.content_sha256)
+    base = store.root / PACKAGES_DIR
+    base.mkdir(parents=True, exist_ok=True)
+    temp = base / f".{name}.{secrets.token_hex(4)}.tmp"
+    temp.mkdir()
+    try:
+        entries = []
+        for table, column, keys, replace, rows in _tables(plan, shards, platform_files):
+            file, digest = None, None
+            if rows.num_rows:
+                buffer = io.BytesIO()
+                pq.write_table(rows, buffer, **_PARQUET_OPTIONS)
+                data = buffer.getvalue()
+                file, digest = f"{table}.parquet", sha256_bytes(data)
+                (temp / file).write_bytes(data)
+            entry = TableEntry(table, file, digest, rows.num_rows, column, tuple(keys), replace)
+            entries.append({**entry.__dict__, "owner_keys": list(keys)})
+        files = {info.path: info.sha256 for info, _ in shards}
+        files.update({path: digest for path, digest in platform_files.values()})
+        samples = sorted({s.accession for s in plan.bundle.samples})
+        manifest = {
+            "format": PACKAGE_FORMAT,
+            "accession": accession,
+            "content_sha256": plan.content_sha256,
+            "sample_accessions": samples,
+            "platform_accessions": sorted({p.accession for p in plan.bundle.platforms}),
+            "tables": entries,
+            "store_files": files,
+        }
+        data = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
+        (temp / MANIFEST).write_bytes(data)
+        final = base / name
+        if final.exists():  # left by an earlier attempt at the same inputs (ours: same name, same content)
+            remove_package(store, final.name)
+        temp.rename(final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return PackageRef(path=f"{PACKAGES_DIR}/{name}", sha256=sha256_bytes(data), n_samples=len(samples))
+
+
+# -- the driver side -------------------------------------------------------------------------------
+
+
+def open_package(store: ExpressionStore, ref: PackageRef) -> LoadPackage:
+    """Read and verify a package: its manifest is the one the worker reported, every file its checksum."""
+    root = store.resolve(ref.path)
+    try:
+        data = (root / MANIFEST).read_bytes()
+    except OSError as exc:
+        raise BadContentError(f"load package unreadable: {exc}", path=root) from exc
+    if sha256_bytes(data) != ref.sha256:
+        raise BadContentError("load package manifest does not match what its worker wrote", path=root)
+    manifest = json.loads(data)
+    if manifest.get("format") != PACKAGE_FORMAT:
+        raise BadContentError(f"load package format {manifest.get('format')!r}, expected {PACKAGE_FORMAT}", path=root)
+    tables = tuple(TableEntry(**{**e, "owner_keys": tuple(e["owner_keys"])}) for e in manifest["tables"])
+    for entry in tables:
+        if entry.file is not None and sha256_file(root / entry.file) != entry.sha256:
+            raise BadContentError(f"load package file {entry.file} fails its checksum", path=root)
+    for relpath in manifest["store_files"]:
+        if not store.resolve(relpath).is_file():
+            raise BadContentError(f"load package points at a missing store file {relpath}", path=root)
+    return LoadPackage(
+        root=root,
+        ref=ref,
+        accession=manifest["accession"],
+        content_sha256=manifest["content_sha256"],
+        sample_accessions=tuple(manifest["sample_accessions"]),
+        platform_accessions=tuple(manifest["platform_accessions"]),
+        tables=tables,
+        store_files=dict(manifest["store_files"]),
+    )
+
+
+def remove_package(store: ExpressionStore, name: str) -> None:
+    """Delete one package folder (committed, failed, or left by a dead run) — only if it is ours."""
+    folder = store.root / PACKAGES_DIR / name
+    if not (_PACKAGE_NAME.match(name) or _TEMP_NAME.match(name)) or not folder.is_dir():
+        return
+    for item in folder.iterdir():
+        if item.name == MANIFEST or item.suffix == ".parquet":
+            with contextlib.suppress(FileNotFoundError):
+                item.unlink()
+    with contextlib.suppress(OSError):  # a user's file inside keeps the folder
+        folder.rmdir()
+
+
+def sweep_packages(store: ExpressionStore) -> list[str]:
+    """Remove every package and temp package folder (call under the run lock with no worker running:
+    none is live then)."""
+    base = store.root / PACKAGES_DIR
+    if not base.is_dir():
+        return []
+    names = sorted(item.name for item in base.iterdir())
+    removed = [name for name in names if _PACKAGE_NAME.match(name) or _TEMP_NAME.match(name)]
+    for name in removed:
+        remove_package(store, name)
+    if removed:
+        log.info("removed %d load package(s) no commit took", len(removed))
+    with contextlib.suppress(OSError):  # only when empty: a store without a run in flight has no packages/
+        base.rmdir()
+    return removed
