@@ -392,19 +392,25 @@ def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[st
            AND (study_accession IN (SELECT unnest(?)) OR linked_accession IN (SELECT unnest(?)))""",
         [DERIVED_ORIGIN, studies, studies],
     )
+    # every link touching these studies was just deleted: recompute them all, from every sample id the
+    # studies hold (not only the ones this load moved), so a link to a third study is not lost
     con.execute(
         """
-        WITH listed AS (
+        WITH held AS (
+            SELECT DISTINCT s.sample_id FROM study_samples ss JOIN samples s ON s.accession = ss.sample_accession
+            WHERE ss.study_accession IN (SELECT unnest(?)) AND s.sample_id IS NOT NULL
+        ),
+        listed AS (
             SELECT ss.study_accession AS study, s.sample_id
             FROM samples s
             JOIN study_samples ss ON ss.sample_accession = s.accession
             JOIN studies st ON st.accession = ss.study_accession
-            WHERE s.sample_id IN (SELECT unnest(?)) AND NOT coalesce(st.is_superseries, false)
+            WHERE s.sample_id IN (SELECT sample_id FROM held) AND NOT coalesce(st.is_superseries, false)
         )
         INSERT OR REPLACE INTO study_links
         SELECT DISTINCT a.study, b.study, 'shares_samples', 'records of one physical sample (shared record, run, '
                || 'BioSample or GSM)', ?
         FROM listed a JOIN listed b ON b.sample_id = a.sample_id AND b.study <> a.study
         """,
-        [list(sample_ids), DERIVED_ORIGIN],
+        [studies, DERIVED_ORIGIN],
     )
