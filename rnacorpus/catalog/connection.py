@@ -41,8 +41,8 @@ _SANDBOX_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_exte
 
 
 def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """No progress bar: DuckDB prints one to stdout for a query slower than 2 s (a busy machine), which
-    would corrupt ``--json`` output. A session setting (DuckDB refuses it as a connect option)."""
+    """DuckDB draws a progress bar on stdout for a query over 2 s; a library must never print (a
+    ``--json`` answer would not parse). A session setting: every connection turns it off."""
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -105,7 +105,7 @@ def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConne
 
     path.parent.mkdir(parents=True, exist_ok=True)
     release(path)  # a read-only instance this process kept for searches would refuse a writer
-    con = with_lock_retry(lambda: _quiet(duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS))), path, timeout)
+    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
     except BaseException:
@@ -142,7 +142,7 @@ def connect_reader(
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
-    con = with_lock_retry(lambda: _quiet(duckdb.connect(str(path), read_only=True, config=config)), path, timeout)
+    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout))
     try:
         if check_format:
             require_current(con, path)

@@ -27,8 +27,17 @@ from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
-from rnacorpus.harvester.base import FetchedStudy, Source, StudyGoneError, StudyRef, fetched_content_key, get_source
-from rnacorpus.schemas import SourceFile
+from rnacorpus.harvester.base import (
+    FetchedStudy,
+    Source,
+    StudyGoneError,
+    StudyRef,
+    enriched_content_key,
+    fetched_content_key,
+    get_source,
+    study_content_key,
+)
+from rnacorpus.schemas import SourceFile, StudyBundle
 
 __all__ = [
     "Fetched",
@@ -44,7 +53,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Step = Literal["fetch", "parse", "harmonize", "load", "worker"]
+Step = Literal["fetch", "parse", "enrich", "harmonize", "load", "worker"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ class StudyTask:
     stored_key: str | None = None
     #: ask the archive whether each cached file is still current (refresh)
     revalidate: bool = False
+    #: parse and enrich again even when the study's own files are unchanged (other archives changed)
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,14 +161,16 @@ def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | Stud
     except Exception as exc:  # one study's failure must not stop the run; it is quarantined
         return _failed(task, "fetch", exc, None)
     key = fetched_content_key(fetched.files, task.salt)
-    if task.stored_key == key:
-        return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, key)
+    if task.stored_key is not None and study_content_key(task.stored_key) == key and not task.force:
+        return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, task.stored_key)
     fetched.files = recorded_files(fetched.files, task.config)  # where any machine finds them
     return Fetched(task, fetched, key)
 
 
 def build_study(work: Fetched) -> StudyManifest:
     """Parse, harmonize, write shards and the load package: the CPU-bound half, run in a pool."""
+    from rnacorpus.pipeline.enrich import enrich_study, enriching_names
+    from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
 
     task = work.task
@@ -168,17 +181,19 @@ def build_study(work: Fetched) -> StudyManifest:
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
         fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
         bundle = worker_source(task.ref.source, task.config).parse(fetched)
+        step = "enrich"  # other archives' runs and characteristics of its samples
+        enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
+        added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
         step = "harmonize"
-        plan = build_load_plan(bundle, content_sha256=work.content_key)
-        # read from local copies until here; the catalog records where the files live for every machine
-        recorded = {local.path: kept.path for local, kept in zip(fetched.files, work.fetched.files, strict=True)}
-        bundle.files = [replace(f, path=recorded.get(f.path, f.path)) for f in bundle.files]
-        bundle.issues = [i.model_copy(update={"path": recorded.get(i.path or "", i.path)}) for i in bundle.issues]
+        load_key = enriched_content_key(work.content_key, added)
+        plan = build_load_plan(bundle, content_sha256=load_key)
+        harmonize_external(bundle, plan)  # silent fields from other archives' records
+        record_locations(bundle, task.config)  # read from local copies until here
         step = "load"
         package = write_package(ExpressionStore(task.config.store_dir), plan)
     except Exception as exc:  # quarantined by the driver
         return _failed(task, step, exc, last_update)
-    return StudyManifest(task.ref.accession, "packaged", "load", last_update, work.content_key, package)
+    return StudyManifest(task.ref.accession, "packaged", "load", last_update, load_key, package)
 
 
 def recorded_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
@@ -190,6 +205,18 @@ def recorded_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
     if cache.remote is None:
         return files
     return [replace(f, path=cache.location_of(f.path)) for f in files]
+
+
+def record_locations(bundle: StudyBundle, config: Config) -> None:
+    """With a cache on object storage, the catalog records each file (and each parse issue's file) by
+    its URL in the cache of record, not by this machine's working copy (enrichment files included)."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return
+    bundle.files = [replace(f, path=cache.location_of(f.path)) for f in bundle.files]
+    bundle.issues = [i.model_copy(update={"path": cache.location_of(i.path)}) if i.path else i for i in bundle.issues]
 
 
 def local_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
