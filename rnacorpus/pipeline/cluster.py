@@ -34,6 +34,9 @@ from typing import Any, TypeVar
 
 from rnacorpus.config import Config
 from rnacorpus.errors import ConfigError
+from rnacorpus.harvester.ratelimit import Limiter
+from rnacorpus.pipeline.cluster_limits import driver_limiter
+from rnacorpus.pipeline.cluster_limits import install as install_shared_buckets
 from rnacorpus.pipeline.executor import WorkerLostError
 
 __all__ = ["ClusterExecutor", "open_cluster", "preflight"]
@@ -59,6 +62,10 @@ class ClusterExecutor(Executor):
         self._closed = False
         self._follower = threading.Thread(target=self._follow, name="rnacorpus-cluster-futures", daemon=True)
         self._follower.start()
+
+    def limiter(self, config: Config) -> Limiter:
+        """The driver's limiter for this run: the scheduler's buckets, shared with every worker."""
+        return driver_limiter(self.client, config)
 
     @property
     def threads(self) -> int:
@@ -148,6 +155,7 @@ def open_cluster(config: Config) -> ClusterExecutor:
     try:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         _check_workers(client, config)
+        install_shared_buckets(client)
     except BaseException as exc:
         client.close(timeout=10)
         if isinstance(exc, TimeoutError):

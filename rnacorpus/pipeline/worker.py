@@ -135,7 +135,13 @@ def worker_source(name: str, config: Config) -> Source:
         if source is None:
             from rnacorpus.harvester.http import HttpClient
 
-            source = _sources[key] = get_source(name, HttpClient(config), config)
+            limiter = None
+            if config.scheduler is not None:  # on a cluster's worker: tokens from the scheduler's buckets
+                from rnacorpus.pipeline.cluster_limits import worker_limiter
+
+                limiter = worker_limiter(config)
+            client = HttpClient(config, limiter=limiter)
+            source = _sources[key] = get_source(name, client, config)
         return source
 
 
@@ -226,7 +232,8 @@ def local_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
     cache = RawCache(config.cache_dir)
     if cache.remote is None:
         return files
-    return [replace(f, path=str(cache.localize(f.path, f.sha256))) for f in files]
+    # a placeholder (a file the archive did not serve) has no path: nothing to fetch
+    return [replace(f, path=str(cache.localize(f.path, f.sha256))) if f.path else f for f in files]
 
 
 def process_study(task: StudyTask) -> StudyManifest:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import family_soft_url
 from rnacorpus.mirror import MirrorServer
 from rnacorpus.mirror.responses import Reply
@@ -62,13 +63,20 @@ FaultKind = Literal["pass", "reply", "reset", "slow", "truncate", "cut_body", "s
 
 
 def archive_of(path: str) -> str:
-    """Which archive host a request path was addressed to (the mirror serves every host under its own
-    paths): E-utilities, www.ncbi (download page, acc.cgi), else the NCBI FTP host's GEO tree."""
+    """Which archive (rate-limit key) a request path was addressed to — the mirror serves every host
+    under its own paths: an EBI service by the longest base-URL path it starts with (``/ena/portal/api``
+    …), E-utilities, www.ncbi (download page, acc.cgi), NCBI's FTP tree (``/geo/``), EBI's (``/pub/``)."""
+    services = [(urlsplit(base).path, key) for key, base in ARCHIVE_HOSTS.items() if urlsplit(base).path]
+    for prefix, key in sorted(services, key=lambda item: -len(item[0])):
+        if path == prefix or path.startswith(prefix + "/"):
+            return key
     if path.startswith("/entrez/eutils/"):
         return "eutils"
     if path.startswith(("/geo/download/", "/geo/query/", "/cgi-bin/")):
         return "ncbi_www"
-    return "ncbi_ftp"
+    if path.startswith("/geo/"):
+        return "ncbi_ftp"
+    return "ebi_ftp" if path.startswith("/pub/") else "ebi"
 
 
 def soft_path(accession: str) -> str:
