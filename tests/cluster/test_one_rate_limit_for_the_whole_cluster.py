@@ -32,6 +32,9 @@ SPEC = CorpusSpec(n_series=16, n_samples=10, seed=14)
 LIMITS = Config(ncbi_api_key="a-key").limits
 #: the server clock sees a request a little after the client's bucket released it
 JITTER = 0.05
+#: ... and the first request of a host later than the next ones (a new connection; a loaded machine):
+#: the span of n arrivals may fall short of the bucket's (n - burst) / rate by that much
+SPAN_SLACK = 0.5
 
 
 @pytest.fixture
@@ -69,6 +72,6 @@ def test_four_workers_stay_within_each_hosts_limit(
         busiest = max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times))
         assert busiest <= limit.burst + limit.rate * (1.0 + JITTER), f"{archive}: {busiest} requests in one second"
         # n requests through a bucket of `burst` tokens refilled at `rate` take at least (n - burst) / rate
-        assert times[-1] - times[0] >= (len(times) - limit.burst) / limit.rate - JITTER, archive
+        assert times[-1] - times[0] >= (len(times) - limit.burst) / limit.rate - SPAN_SLACK, archive
     ftp = sorted(arrivals["ncbi_ftp"])
     assert ftp[-1] - ftp[0] < 2 * (len(ftp) / LIMITS["ncbi_ftp"].rate)  # the limit, not something else, paced it
