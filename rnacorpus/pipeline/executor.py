@@ -19,9 +19,12 @@ import multiprocessing.connection
 import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rnacorpus.errors import TransientError
+
+if TYPE_CHECKING:
+    from rnacorpus.pipeline.pool_limits import ServiceAddress
 
 __all__ = ["ExecutorKind", "WorkerLostError", "build_executor", "executor_kind"]
 
@@ -48,15 +51,23 @@ def executor_kind(workers: int, requested: str = "auto") -> ExecutorKind:
     return "processes" if workers > 1 else "threads"
 
 
-def build_executor(workers: int, kind: ExecutorKind) -> Executor:
-    """A local pool for the CPU-bound half of the per-study work."""
+def build_executor(workers: int, kind: ExecutorKind, *, limits: ServiceAddress | None = None) -> Executor:
+    """A local pool for the CPU-bound half of the per-study work; its processes take their request
+    tokens from the driver's buckets at ``limits`` (:mod:`.pool_limits`)."""
     if kind == "threads":
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnacorpus-build")
     # forkserver, not fork: the driver runs threads (downloads, DuckDB), and forking a threaded
     # process can deadlock the child; the fork server itself is a fresh single-threaded process
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_driver)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(limits,))
+
+
+def _start_worker(limits: ServiceAddress | None) -> None:
+    from rnacorpus.pipeline.pool_limits import join
+
+    join(limits)
+    _exit_with_driver()
 
 
 def _exit_with_driver() -> None:

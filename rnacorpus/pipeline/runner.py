@@ -54,6 +54,7 @@ from rnacorpus.pipeline.worker import (
 
 if TYPE_CHECKING:
     from rnacorpus.pipeline.cluster import ClusterExecutor
+    from rnacorpus.pipeline.pool_limits import BucketService
 
 __all__ = ["MAX_BUILD_ATTEMPTS", "RunOptions", "Stored", "read_stored", "run_studies"]
 
@@ -117,6 +118,8 @@ class _Pipeline:
     fetchers: ThreadPoolExecutor = field(init=False)
     builders: Executor = field(init=False)
     cluster: ClusterExecutor | None = field(init=False, default=None)
+    #: the driver's buckets, served to local build processes (one rate limit for the machine)
+    limits: BucketService | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         workers = self.config.workers
@@ -129,19 +132,31 @@ class _Pipeline:
             self.window = max(self.window, 4 * workers)
             self.builders = cluster
         else:
-            self.builders = build_executor(workers, self.kind)
+            if self.kind == "processes":
+                from rnacorpus.pipeline.pool_limits import BucketService
+
+                self.limits = BucketService(self.config)
+            self.builders = self._pool(workers)
         self.fetchers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnacorpus-fetch")
 
+    def _pool(self, workers: int) -> Executor:
+        return build_executor(workers, self.kind, limits=self.limits.address if self.limits else None)
+
     def share_limits(self, client: HttpClient) -> Limiter | None:
-        """On a cluster, the driver's requests take tokens from the buckets its workers share; returns
-        the client's own limiter, to restore after the run (None when nothing changed)."""
-        if self.cluster is None:
-            return None
-        return client.use_limiter(self.cluster.limiter(self.config))
+        """On a cluster or with local build processes, the driver's requests take tokens from the
+        buckets its workers share; returns the client's own limiter, to restore after the run (None
+        when nothing changed)."""
+        if self.cluster is not None:
+            return client.use_limiter(self.cluster.limiter(self.config))
+        if self.limits is not None:
+            return client.use_limiter(self.limits.limiter())
+        return None
 
     def close(self) -> None:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
         self.builders.shutdown(wait=True, cancel_futures=True)
+        if self.limits is not None:
+            self.limits.close()
 
     def run(self, tasks: Sequence[StudyTask], stop: Callable[[], bool]) -> Iterator[list[StudyManifest]]:
         """Manifests in task order, as runs of consecutive finished studies; takes no new study once
@@ -204,7 +219,7 @@ class _Pipeline:
         """A worker process died (killed, out of memory): start a new pool and build its studies again."""
         log.warning("a build worker died; restarting the pool and building its studies again")
         self.builders.shutdown(wait=False, cancel_futures=True)
-        self.builders = build_executor(self.config.workers, self.kind)
+        self.builders = self._pool(self.config.workers)
         for slot in pending:
             if slot.manifest is not None or slot.work is None:
                 continue

@@ -134,13 +134,15 @@ def worker_source(name: str, config: Config) -> Source:
         source = _sources.get(key)
         if source is None:
             from rnacorpus.harvester.http import HttpClient
+            from rnacorpus.pipeline.pool_limits import pool_limiter
 
             limiter = None
             if config.scheduler is not None:  # on a cluster's worker: tokens from the scheduler's buckets
                 from rnacorpus.pipeline.cluster_limits import worker_limiter
 
                 limiter = worker_limiter(config)
-            client = HttpClient(config, limiter=limiter)
+            # in a local pool's build process: tokens from the driver's buckets (None in the driver)
+            client = HttpClient(config, limiter=limiter or pool_limiter(config))
             source = _sources[key] = get_source(name, client, config)
         return source
 

@@ -12,7 +12,6 @@ with a bucket each would have sent up to four times as many.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,13 @@ from rnacorpus.config import Config
 from rnacorpus.harvester.geo.synthetic_series import CorpusSpec, write_metadata_corpus
 from tests.cluster.conftest import START_TIMEOUT
 from tests.conftest import mirror_config
-from tests.reliability.fault_mirror import FaultMirror, archive_of
+from tests.reliability.fault_mirror import FaultMirror
+from tests.reliability.request_rates import arrivals_by_archive, assert_within_limits
 from tests.reliability.snapshot import seeded_folder
 
 SPEC = CorpusSpec(n_series=16, n_samples=10, seed=14)
 #: the limits a run with an API key uses (Config's defaults)
 LIMITS = Config(ncbi_api_key="a-key").limits
-#: the server clock sees a request a little after the client's bucket released it
-JITTER = 0.05
-#: ... and the first request of a host later than the next ones (a new connection; a loaded machine):
-#: the span of n arrivals may fall short of the bucket's (n - burst) / rate by that much
-SPAN_SLACK = 0.5
 
 
 @pytest.fixture
@@ -60,18 +55,10 @@ def test_four_workers_stay_within_each_hosts_limit(
         )
         report = api.harvest(SPEC.accessions, config=config)
         assert report.exit_code == 0 and report.counts["new"] == SPEC.n_series, report.to_dict()
-        arrivals: dict[str, list[float]] = defaultdict(list)
-        for hit in mirror.log:
-            arrivals[archive_of(hit.path)].append(hit.at)
+        arrivals = arrivals_by_archive((hit.path, hit.at) for hit in mirror.log)
 
     assert len(arrivals["ncbi_ftp"]) == 3 * SPEC.n_series and len(arrivals["ncbi_www"]) == SPEC.n_series
     assert len(arrivals["ena_portal"]) >= SPEC.n_series  # the workers' own requests (enrichment)
-    for archive, times in arrivals.items():
-        limit = LIMITS[archive]
-        times.sort()
-        busiest = max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times))
-        assert busiest <= limit.burst + limit.rate * (1.0 + JITTER), f"{archive}: {busiest} requests in one second"
-        # n requests through a bucket of `burst` tokens refilled at `rate` take at least (n - burst) / rate
-        assert times[-1] - times[0] >= (len(times) - limit.burst) / limit.rate - SPAN_SLACK, archive
-    ftp = sorted(arrivals["ncbi_ftp"])
+    assert_within_limits(arrivals, LIMITS)
+    ftp = arrivals["ncbi_ftp"]
     assert ftp[-1] - ftp[0] < 2 * (len(ftp) / LIMITS["ncbi_ftp"].rate)  # the limit, not something else, paced it
