@@ -15,10 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import numpy as np
@@ -51,6 +51,27 @@ EXPORT_FORMAT = "rnacorpus-export/2"
 EXPORT_FOLDER = FolderKind(
     listing=MANIFEST_NAME, format_prefix="rnacorpus-export/", what="rnacorpus export", overwrite_flag="--overwrite"
 )
+
+
+class ExportProgress(Protocol):
+    """What hears an export's progress (the shape of ``rnacorpus.pipeline.report.Progress``)."""
+
+    def start(self, total: int | None) -> None: ...
+
+    def advance(self, accession: str, outcome: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Quiet:
+    def start(self, total: int | None) -> None:
+        return None
+
+    def advance(self, accession: str, outcome: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
 
 
 @dataclass
@@ -115,9 +136,12 @@ def export_training_set(
     strict: bool = False,
     overwrite: bool = False,
     from_manifest: str | Path | None = None,
-    tick: Callable[[str], None] = lambda _: None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Write a training set into ``out_dir`` (see the module doc); the Python face of ``rnacorpus export``.
+
+    ``progress`` (e.g. the CLI's progress bar) hears ``start(number of shards)``, then ``advance`` per
+    shard written, then ``close``.
 
     With ``from_manifest`` the options and the sample list (with each sample's split) come from that
     manifest, and the result's ``differences`` say what differs from it (empty: byte-identical).
@@ -125,7 +149,9 @@ def export_training_set(
     if from_manifest is not None:
         from rnacorpus.catalog.export_rebuild import rebuild_export
 
-        result: ExportResult = rebuild_export(catalog, Path(from_manifest), out_dir, overwrite=overwrite, tick=tick)
+        result: ExportResult = rebuild_export(
+            catalog, Path(from_manifest), out_dir, overwrite=overwrite, progress=progress
+        )
         return result
     filters = {"tissue": tissue, "disease": disease, "cell_type": cell_type, "organism": organism}
     filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
@@ -144,7 +170,7 @@ def export_training_set(
         allow_mixed=allow_mixed,
         strict=strict,
     )
-    return run_export(catalog, out_dir, options, overwrite=overwrite, tick=tick)
+    return run_export(catalog, out_dir, options, overwrite=overwrite, progress=progress)
 
 
 def run_export(
@@ -154,7 +180,7 @@ def run_export(
     *,
     overwrite: bool = False,
     pinned: dict[str, str] | None = None,
-    tick: Callable[[str], None] = lambda _: None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Plan (read-only), then write into a new folder beside ``out_dir`` and rename it into place."""
     inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
@@ -163,7 +189,12 @@ def run_export(
         versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
         versions.pop("store_dir", None)  # where the store lives is not what the data is
         with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
-            written = write_parts(con, catalog.store, plan, tmp, tick)
+            progress = progress or _Quiet()
+            progress.start(len(pc.unique(plan.rows["shard_path"])))
+            try:
+                written = write_parts(con, catalog.store, plan, tmp, lambda study: progress.advance(study, "written"))
+            finally:
+                progress.close()
             if not written.n_samples:
                 raise EmptyExportError(
                     f"no samples to export: all {len(written.below_coverage)} fell below --min-gene-coverage "

@@ -66,6 +66,7 @@ class ShardRun:
     sha256: str
     start: int
     stop: int
+    study: str | None = None  # the first row's study (for progress reports)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from rnacorpus.cli._common import (
     emit_json,
     setup_logging,
 )
-from rnacorpus.cli.render import stderr_console, stdout_console
+from rnacorpus.cli.render import make_progress, stderr_console, stdout_console
 
 if TYPE_CHECKING:  # the export machinery (Arrow, DuckDB) loads when the command runs, not at CLI start
     from rnacorpus.catalog.export import ExportResult
@@ -106,7 +106,13 @@ def export(
             "strict": strict,
         }
     result = api.export(
-        out, catalog=config.catalog_path, store=store, from_manifest=from_manifest, overwrite=overwrite, **options
+        out,
+        catalog=config.catalog_path,
+        store=store,
+        from_manifest=from_manifest,
+        overwrite=overwrite,
+        progress=make_progress("export", enabled=not json_output),
+        **options,
     )
     if json_output:
         emit_json(result.to_dict())
