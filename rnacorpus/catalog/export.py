@@ -11,6 +11,7 @@ last; :func:`verify_export` re-checks them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -264,44 +266,49 @@ def _split_sizes(plan: ExportPlan, written: WriteResult) -> dict[str, dict[str, 
     return sizes
 
 
-#: rows per row group of samples.parquet (fixed, so a rebuild writes the same bytes)
-SAMPLES_GROUP_ROWS = 65_536
+#: rows per row group of samples.parquet, and per query that fills one (fixed: a rebuild writes the same bytes)
+SAMPLES_GROUP_ROWS = 16_384
+
+
+def _written_order(written: WriteResult) -> npt.NDArray[np.intp]:
+    """Written rows in split order, then part, then row (the order of the parts' own rows)."""
+    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
+    order: npt.NDArray[np.intp] = np.lexsort((written.written["row"].to_numpy(), part_codes))
+    return order
 
 
 def _write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:
-    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went,
-    streamed from DuckDB in row groups of a fixed size."""
-    placed = _placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256")
+    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went, one
+    row group per query of :data:`SAMPLES_GROUP_ROWS` samples (memory bounded by that, not the export)."""
+    order = pa.array(_written_order(written))
+    placed = _placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256").take(order)
+    where = written.written.take(order)
     where = pa.table(
         {
             "accession": placed["sample_accession"],
-            "split": written.written["split"].cast(pa.string()),
-            "split_order": written.written["split"].combine_chunks().indices,
+            "split": where["split"].cast(pa.string()),
             "split_unit": placed["split_unit"],
-            "part": written.written["part"].cast(pa.string()),
-            "row": written.written["row"],
-            "gene_coverage": written.written["gene_coverage"],
-            "shard_path": placed["shard_path"],
-            "shard_sha256": placed["shard_sha256"],
+            "part": where["part"].cast(pa.string()),
+            "row": where["row"],
+            "gene_coverage": where["gene_coverage"],
+            "shard_path": placed["shard_path"].cast(pa.string()),
+            "shard_sha256": placed["shard_sha256"].cast(pa.string()),
         }
     )
     path = tmp / "samples.parquet"
-    with registered(con, "_export_where", where) as cursor:
-        reader = cursor.sql(
-            """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, split_order)
-               FROM _export_where w JOIN samples s USING (accession)
-               ORDER BY w.split_order, w.part, w.row"""
-        ).to_arrow_reader(SAMPLES_GROUP_ROWS)
-        with atomic_write(path) as handle, pq.ParquetWriter(handle, reader.schema, compression="zstd") as writer:
-            pending: list[pa.RecordBatch] = []
-            for batch in reader:
-                pending.append(batch)
-                if sum(b.num_rows for b in pending) >= SAMPLES_GROUP_ROWS:
-                    table = pa.Table.from_batches(pending, reader.schema)
-                    writer.write_table(table.slice(0, SAMPLES_GROUP_ROWS), row_group_size=SAMPLES_GROUP_ROWS)
-                    pending = table.slice(SAMPLES_GROUP_ROWS).to_batches()
-            if pending:
-                writer.write_table(pa.Table.from_batches(pending, reader.schema), row_group_size=SAMPLES_GROUP_ROWS)
+    with atomic_write(path) as handle, contextlib.ExitStack() as closing:
+        writer: pq.ParquetWriter | None = None
+        for start in range(0, where.num_rows, SAMPLES_GROUP_ROWS):
+            window = where.slice(start, SAMPLES_GROUP_ROWS)
+            window = window.append_column("position", pa.array(np.arange(window.num_rows, dtype=np.int64)))
+            with registered(con, "_export_where", window) as cursor:
+                table = cursor.sql(
+                    """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, position)
+                       FROM _export_where w JOIN samples s USING (accession) ORDER BY w.position"""
+                ).to_arrow_table()
+            if writer is None:
+                writer = closing.enter_context(pq.ParquetWriter(handle, table.schema, compression="zstd"))
+            writer.write_table(table, row_group_size=SAMPLES_GROUP_ROWS)
     return {"path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size, "rows": written.n_samples}
 
 
@@ -391,9 +398,8 @@ def _manifest(
 
 def _manifest_samples(plan: ExportPlan, written: WriteResult) -> Iterator[dict[str, str | None]]:
     """The written samples in split order, then part and row order."""
-    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split order, then part
-    order = np.lexsort((written.written["row"].to_numpy(), part_codes))
-    placed = _placed(plan, written, "sample_accession", "study_accession", "split", "split_unit").take(order)
+    placed = _placed(plan, written, "sample_accession", "study_accession", "split", "split_unit")
+    placed = placed.take(pa.array(_written_order(written)))
     for batch in placed.to_batches(max_chunksize=8192):
         for accession, study, split, unit in zip(*(c.to_pylist() for c in batch.columns), strict=True):
             yield {"sample_accession": accession, "study_accession": study, "split": split, "split_unit": unit}
