@@ -157,10 +157,25 @@ class _Rows:
                 values, meta = self.pieces[first]
                 a, b = lo - self.starts[first], hi - self.starts[first]
                 return Batch(values[a:b], {c: v[a:b] for c, v in meta.items()})
-            wanted = np.arange(lo, hi)
+            return self._join(first, lo, hi)
         else:
             wanted = order[lo:hi]
         return self._gather(wanted)
+
+    def _join(self, first: int, lo: int, hi: int) -> Batch:
+        """Rows ``lo:hi`` that straddle row groups: one copy of each group's run of them, end to end
+        (a gather by row index would index every row and copy twice)."""
+        runs: list[_Piece] = []
+        piece = first
+        while lo < hi:
+            values, meta = self.pieces[piece]
+            a, b = lo - self.starts[piece], min(hi, self.starts[piece + 1]) - self.starts[piece]
+            runs.append((values[a:b], {c: v[a:b] for c, v in meta.items()}))
+            lo, piece = self.starts[piece] + b, piece + 1
+        return Batch(
+            np.concatenate([values for values, _ in runs]),
+            {c: np.concatenate([meta[c] for _, meta in runs]) for c in runs[0][1]},
+        )
 
     def _gather(self, wanted: npt.NDArray[np.int64]) -> Batch:
         piece = np.searchsorted(self.starts, wanted, side="right") - 1
