@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -33,7 +33,6 @@ from rnacorpus.catalog.export_options import ExportOptions, make_options
 from rnacorpus.catalog.export_parts import GROUPS_PER_PART, LANES, rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_select import registered
-from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
 from rnacorpus.catalog.export_write import WriteResult, write_parts
 from rnacorpus.errors import BadContentError, EmptyExportError
 from rnacorpus.fileio import atomic_write, sha256_file
@@ -117,30 +116,15 @@ def export_training_set(
     catalog: Catalog,
     out_dir: Path,
     *,
-    where: str | None = None,
-    tissue: str | None = None,
-    disease: str | None = None,
-    cell_type: str | None = None,
-    organism: str | None = None,
-    assay: str | None = None,
-    sex: str | None = None,
-    development_stage: str | None = None,
-    exact: bool = False,
-    max_per_study: int | None = None,
-    min_gene_coverage: float | None = None,
-    seed: str | int = "rnacorpus",
-    genes: str | Path | Sequence[str] | None = "all",
-    level: str = "gene",
-    normalize: str = "as_deposited",
-    splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
-    format: str | Sequence[str] = "parquet",
-    allow_mixed: bool = False,
-    strict: bool = False,
     overwrite: bool = False,
     from_manifest: str | Path | None = None,
     progress: ExportProgress | None = None,
+    **options: Any,
 ) -> ExportResult:
     """Write a training set into ``out_dir`` (see the module doc); the Python face of ``rnacorpus export``.
+
+    ``options`` are those of :func:`~rnacorpus.catalog.export_options.make_options` (``where``,
+    ``tissue``, ``genes``, ``normalize``, ``splits``, …), by the CLI's names.
 
     ``progress`` (e.g. the CLI's progress bar) hears ``start(number of shards)``, then ``advance`` per
     shard written, then ``close``.
@@ -155,24 +139,7 @@ def export_training_set(
             catalog, Path(from_manifest), out_dir, overwrite=overwrite, progress=progress
         )
         return result
-    filters = {"tissue": tissue, "disease": disease, "cell_type": cell_type, "organism": organism}
-    filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
-    options = make_options(
-        where=where,
-        filters=filters,
-        exact=exact,
-        max_per_study=max_per_study,
-        min_gene_coverage=min_gene_coverage,
-        seed=seed,
-        genes=genes,
-        level=level,
-        normalize=normalize,
-        splits=splits,
-        formats=format,
-        allow_mixed=allow_mixed,
-        strict=strict,
-    )
-    return run_export(catalog, out_dir, options, overwrite=overwrite, progress=progress)
+    return run_export(catalog, out_dir, make_options(**options), overwrite=overwrite, progress=progress)
 
 
 def run_export(

@@ -29,6 +29,7 @@ FilterOpt = Annotated[str | None, typer.Option(help="a name, synonym or CURIE; d
 
 @app.command()
 def export(
+    ctx: typer.Context,
     out: Annotated[
         Path,
         typer.Option("--out", help="output folder: new or empty (an earlier export is replaced only with --overwrite)"),
@@ -83,28 +84,10 @@ def export(
     setup_logging(verbose)
     config = build_config(catalog_path=catalog, store_dir=store)
     options: dict[str, Any] = {}
-    if from_manifest is None:
-        options = {
-            "where": where,
-            "tissue": tissue,
-            "disease": disease,
-            "cell_type": cell_type,
-            "organism": organism,
-            "assay": assay,
-            "sex": sex,
-            "development_stage": development_stage,
-            "exact": exact,
-            "max_per_study": max_per_study,
-            "min_gene_coverage": min_gene_coverage,
-            "genes": genes,
-            "level": level,
-            "normalize": normalize,
-            "splits": splits,
-            "seed": seed,
-            "format": format,
-            "allow_mixed": allow_mixed,
-            "strict": strict,
-        }
+    if from_manifest is None:  # every option by make_options' names, which this command's parameters share
+        from rnacorpus.catalog.export_options import OPTION_NAMES
+
+        options = {name: ctx.params[name] for name in OPTION_NAMES}
     result = api.export(
         out,
         catalog=config.catalog_path,
