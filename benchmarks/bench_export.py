@@ -385,26 +385,30 @@ def cmd_reader(args: argparse.Namespace) -> None:
         "`rnacorpus.read.iter_batches`, shuffle_seed=0": (_reader_rnacorpus, 0),
     }
     times: dict[str, list[float]] = {k: [] for k in readers}
+    cpu: dict[str, list[float]] = {k: [] for k in readers}
     n = 0
     for _ in range(args.repeat):
         for label, (reader, shuffle) in readers.items():
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             n = sum(reader(export, args.batch_size, shuffle))
             times[label].append(time.perf_counter() - start)
+            cpu[label].append(time.process_time() - cpu_start)
     base = min(times[next(iter(readers))])
     lines = [
         *header("Reading an export back (`benchmarks/bench_export.py reader`)", started),
         f"- Input: the `train` split of `{export}` ({n:,} samples); batches of {args.batch_size}; one process, "
         f"warm page cache, best of {args.repeat} interleaved runs.",
         "",
-        "| reader | seconds (runs) | samples/s | vs pyarrow |",
-        "|---|---|---:|---:|",
+        "| reader | seconds (runs) | CPU s (runs) | samples/s | vs pyarrow | CPU vs pyarrow |",
+        "|---|---|---|---:|---:|---:|",
     ]
+    base_cpu = min(cpu[next(iter(readers))])
     for label, runs in times.items():
-        best = min(runs)
+        best, best_cpu = min(runs), min(cpu[label])
         lines.append(
-            f"| {label} | {best:.2f} ({', '.join(f'{s:.2f}' for s in runs)}) | {_rate(n, best)} | "
-            f"**{base / best:.2f}×** |"
+            f"| {label} | {best:.2f} ({', '.join(f'{s:.2f}' for s in runs)}) | "
+            f"{best_cpu:.2f} ({', '.join(f'{s:.2f}' for s in cpu[label])}) | {_rate(n, best)} | "
+            f"**{base / best:.2f}×** | {base_cpu / best_cpu:.2f}× |"
         )
     text = "\n".join(lines)
     sys.stdout.write(text + "\n")
