@@ -1,9 +1,11 @@
-"""A Dask cluster on loopback for the whole session: a scheduler and two worker processes.
+"""A Dask cluster on loopback for each test module that asks: a scheduler and two worker processes.
 
 Started after the local S3 endpoint (:func:`tests.conftest.s3`), so the worker processes inherit
 its environment (``FSSPEC_S3_ENDPOINT_URL`` and credentials), as README "Running on a cluster"
 tells a real deployment to do. Each worker is a separate process under a nanny, which restarts it
-when it is killed; no dashboard. Every wait is bounded, and the cluster is closed at the end.
+when it is killed; no dashboard. Every wait is bounded, and the cluster is closed with the module:
+its scheduler runs in this process, and must not outlive the cluster tests (its threads would run
+beside every later test, e.g. the export's memory measurements).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tests.s3 import S3Endpoint
 START_TIMEOUT = 120.0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster(s3: S3Endpoint) -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
