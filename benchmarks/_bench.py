@@ -48,6 +48,16 @@ def run_child(command: Sequence[str], *, env: dict[str, str] | None = None, chec
     return ChildRun(seconds, usage.ru_maxrss / 1024, output)
 
 
+def start_mirror(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``rnacorpus mirror folder`` on a free loopback port, in its own process; the process and its URL."""
+    command = [str(Path(sys.executable).with_name("rnacorpus")), "mirror", str(folder), "--port", "0"]
+    mirror = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=REPO)
+    assert mirror.stdout is not None
+    line = mirror.stdout.readline().decode()
+    url = line.split(" at ", 1)[1].split(" ", 1)[0]
+    return mirror, url
+
+
 def run_python(script: str, *args: str) -> tuple[dict[str, Any], float]:
     """``python script args…`` printing one JSON object; that object and the child's peak RSS (MB)."""
     run = run_child([sys.executable, script, *args])

@@ -26,13 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from _bench import REPO, load, machine, run_child, run_python, versions, write_doc
+from _bench import load, machine, run_child, run_python, start_mirror, versions, write_doc
 
 BEGIN, END = "<!-- bench:harvest_soft -->", "<!-- /bench:harvest_soft -->"
 WORK = Path("/tmp/rnacorpus-bench-harvest")
@@ -124,14 +123,6 @@ def _geoparse(path: str) -> dict[str, Any]:
 
 
 # -- the parent ------------------------------------------------------------------------------------
-def _start_mirror(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    mirror = subprocess.Popen([_rnacorpus(), "mirror", str(folder), "--port", "0"], stdout=subprocess.PIPE, cwd=REPO)
-    assert mirror.stdout is not None
-    line = mirror.stdout.readline().decode()
-    url = line.split(" at ", 1)[1].split(" ", 1)[0]
-    return mirror, url
-
-
 def _harvest(accession: str, url: str, folder: Path, base: Path | None) -> dict[str, Any]:
     """One ``rnacorpus harvest`` in a fresh cache; the catalog and store start as a copy of ``base``."""
     if folder.exists():
@@ -280,7 +271,7 @@ def main() -> None:
                 str(args.seed),
                 accession,
             )
-    mirror, url = _start_mirror(files)
+    mirror, url = start_mirror(files)
     try:
         prime = _harvest(PRIME, url, WORK / "primed", None)
         results = {

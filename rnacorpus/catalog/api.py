@@ -55,7 +55,7 @@ class Catalog:
 
         Sandboxed: no file access outside the expression store, configuration locked.
         """
-        con = connect_reader(self.path, sandbox=False)
+        con = connect_reader(self.path, store_dir=self._store_dir, sandbox=False)
         try:
             if self._store_dir is None:
                 self._store_dir = _recorded_store(con, self.path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,14 +23,17 @@ import duckdb
 
 from rnacorpus.catalog.ddl import CATALOG_FORMAT, all_ddl
 from rnacorpus.catalog.migrations import apply_migrations, require_current
+from rnacorpus.catalog.references import attach_references
 from rnacorpus.errors import ConfigError, LockedError
 
 __all__ = [
     "SQL_ALLOWED_STATEMENTS",
+    "WriterSession",
     "check_user_sql",
     "connect_reader",
     "connect_writer",
     "ensure_schema",
+    "readers_waiting",
     "writer",
 ]
 
@@ -58,8 +62,45 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(marker in str(exc) for marker in _LOCK_MARKERS)
 
 
+def _readers_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".readers")
+
+
+def _announce_reader(path: Path) -> None:
+    """A reader is waiting for the writer: say so (best effort; a read-only folder just loses the courtesy)."""
+    marker = _readers_marker(path)
+    with contextlib.suppress(OSError):
+        marker.touch()
+
+
+def readers_waiting(path: Path) -> bool:
+    """Whether a reader found the catalog busy in the last :data:`READER_WAITING` seconds."""
+    try:
+        return time.time() - _readers_marker(path).stat().st_mtime < READER_WAITING
+    except OSError:
+        return False
+
+
+def _yield_to_readers(path: Path) -> None:
+    """Before a writer opens the file again: if a reader waited lately, leave it a gap to get in.
+
+    A writer that commits batch after batch would otherwise reopen the file at once each time, and a
+    reader retrying every so often could wait out its whole timeout. Readers retry every
+    :data:`READER_RETRY` seconds while they wait, so a gap of :data:`READER_GAP` lets them in.
+    """
+    if readers_waiting(path):
+        time.sleep(READER_GAP)
+
+
+#: how often a waiting reader tries again, how long a writer leaves the file free when one waits,
+#: and how long a reader's announcement counts (seconds)
+READER_RETRY = 0.1
+READER_GAP = 0.25
+READER_WAITING = 2.0
+
+
 def _with_lock_retry(
-    opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float
+    opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float, *, reader: bool = False
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout
     delay = 0.05
@@ -74,18 +115,36 @@ def _with_lock_retry(
                         path=path,
                     ) from exc
                 raise ConfigError(f"cannot open the catalog: {exc}", path=path) from exc
+            if reader:
+                _announce_reader(path)
+                delay = min(delay, READER_RETRY)
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
 
+_CREATED_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)")
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create a new catalog, or migrate an older one in place (:mod:`.migrations`), then make sure every
-    registered table exists."""
+    registered table exists.
+
+    Cheap on a catalog that has them all (every writer open calls it): one query lists the tables, and
+    only the DDL of missing ones runs.
+    """
     apply_migrations(con, path)
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     for statement in all_ddl(_extra_ddl):
-        con.execute(statement)
-    stamped = con.execute("SELECT count(*) FROM catalog_versions WHERE key = 'catalog_format'").fetchone()
-    if stamped is None or not stamped[0]:
+        created = _CREATED_TABLE.search(statement)
+        if created is None or created.group(1) not in present:
+            con.execute(statement)
+    stamped = con.execute("SELECT count(*) FROM catalog_versions WHERE key = 'catalog_format'").fetchall()
+    if not stamped or not stamped[0][0]:
         con.execute(
             "INSERT OR REPLACE INTO catalog_versions VALUES ('catalog_format', ?, now())",
             [str(CATALOG_FORMAT)],
@@ -94,6 +153,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _yield_to_readers(path)
     con = _with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout)
     try:
         ensure_schema(con, path)
@@ -113,27 +173,76 @@ def writer(path: Path, *, timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+class WriterSession:
+    """One writer connection kept across a run's commits, given up whenever a reader waits for it.
+
+    Opening the file costs a few milliseconds and closing it a checkpoint; a run that commits
+    thousands of batches keeps the connection instead, and hands the file to readers as soon as one
+    says it is waiting (:func:`readers_waiting`; the next open leaves it a gap). Each commit is still
+    its own short transaction, so a reader waits at most for one.
+    """
+
+    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect_writer(self.path, timeout=self.timeout)
+        return self._con
+
+    def yield_to_readers(self) -> None:
+        """Between transactions: close the file if a reader is waiting for it."""
+        if self._con is not None and readers_waiting(self.path):
+            self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
+
+    def __enter__(self) -> WriterSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def connect_reader(
     path: Path, *, store_dir: Path | None = None, timeout: float = 60.0, sandbox: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Read-only connection; with ``sandbox`` the file system is closed except the expression store."""
+    """Read-only connection with the reference views (:mod:`.references`) over the store's files;
+    with ``sandbox`` the file system is closed except the store (``store_dir``, else the recorded one)."""
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     con = _with_lock_retry(
-        lambda: duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX_SETTINGS)), path, timeout
+        lambda: duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX_SETTINGS)), path, timeout, reader=True
     )
     try:
         require_current(con, path)
+        store = store_dir if store_dir is not None else recorded_store(con)
+        if store is not None:
+            attach_references(con, store)
     except BaseException:
         con.close()
         raise
     if sandbox:
         # Order matters: allowed_directories can only be set while external access is still on.
-        if store_dir is not None:
-            con.execute("SET allowed_directories = ?", [[str(store_dir.resolve()) + "/"]])
+        if store is not None:
+            con.execute("SET allowed_directories = ?", [[str(store.resolve()) + "/"]])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
+
+
+def recorded_store(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The store the harvests of this catalog wrote to (stamped at every run start), if any."""
+    try:
+        rows = con.execute("SELECT value FROM catalog_versions WHERE key = 'store_dir'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return Path(str(rows[0][0])) if rows and rows[0][0] else None
 
 
 def check_user_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 __all__ = ["CATALOG_FORMAT", "CORE_DDL", "IDENTITY_DDL", "SAMPLE_HARMONIZED_COLUMNS"]
 
 #: bump (with a migration step) whenever a table changes shape
-CATALOG_FORMAT = 3
+CATALOG_FORMAT = 4
 
 #: harmonized per-sample columns (ontology + units); filled by the harmonize step, NULL when unknown
 SAMPLE_HARMONIZED_COLUMNS: dict[str, str] = {
@@ -150,6 +150,19 @@ def _columns(spec: dict[str, str]) -> str:
     return ",\n    ".join(f"{name} {kind}" for name, kind in spec.items())
 
 
+#: the store files behind the reference views (genes, gene_synonyms, ontology_terms, ontology_closure)
+REFERENCE_FILES_DDL = """
+CREATE TABLE IF NOT EXISTS reference_files (
+    view VARCHAR NOT NULL,
+    part VARCHAR NOT NULL,
+    release VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    n_rows BIGINT,
+    installed TIMESTAMP,
+    PRIMARY KEY (view, part)
+)"""
+
 CORE_DDL: list[str] = [
     """
 CREATE TABLE IF NOT EXISTS catalog_versions (
@@ -157,6 +170,7 @@ CREATE TABLE IF NOT EXISTS catalog_versions (
     value VARCHAR,
     updated TIMESTAMP
 )""",
+    REFERENCE_FILES_DDL,
     """
 CREATE TABLE IF NOT EXISTS studies (
     accession VARCHAR PRIMARY KEY,

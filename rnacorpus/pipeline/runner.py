@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from rnacorpus.catalog.connection import writer
+from rnacorpus.catalog.connection import WriterSession, writer
 from rnacorpus.catalog.load import Applied, LoadOutcome, apply_packages, disjoint_batches, finish_applied
 from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, sweep_packages
 from rnacorpus.catalog.runs import clear_quarantine, quarantine_error, record_item
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 #: builds of one study lost to dying worker processes before it is quarantined
 MAX_BUILD_ATTEMPTS = 3
+#: seconds between looks at waiting readers while the committer has nothing to commit
+IDLE_TICK = 0.2
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,11 @@ class _Pipeline:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
         self.builders.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, tasks: Sequence[StudyTask], stop: Callable[[], bool]) -> Iterator[list[StudyManifest]]:
+    def run(
+        self, tasks: Sequence[StudyTask], stop: Callable[[], bool], idle: Callable[[], None]
+    ) -> Iterator[list[StudyManifest]]:
         """Manifests in task order, as runs of consecutive finished studies; takes no new study once
-        ``stop()`` is true (what is in flight still comes out)."""
+        ``stop()`` is true (what is in flight still comes out); calls ``idle()`` while it waits."""
         queue = iter(tasks)
         pending: deque[_Slot] = deque()
         while True:
@@ -139,7 +143,8 @@ class _Pipeline:
                 continue
             waiting: list[Future[Any]] = [f for s in pending for f in (s.fetch, s.build) if f and not f.done()]
             if waiting:
-                wait(waiting, return_when=FIRST_COMPLETED)
+                wait(waiting, timeout=IDLE_TICK, return_when=FIRST_COMPLETED)
+                idle()
 
     def _advance(self, pending: deque[_Slot]) -> None:
         broken = False
@@ -199,6 +204,7 @@ class _Committer:
     run_id: str
     options: RunOptions
     stored: dict[str, Stored]
+    session: WriterSession
 
     def commit(self, manifests: list[StudyManifest]) -> list[StudyResult]:
         packages: dict[str, LoadPackage] = {}
@@ -211,9 +217,9 @@ class _Committer:
                     errors[manifest.accession] = StudyError.from_exception(exc)
         results: list[StudyResult] = []
         try:
-            with writer(self.config.catalog_path) as con:
-                for group in self._groups(manifests, packages):
-                    results += self._transaction(con, group, packages, errors)
+            for group in self._groups(manifests, packages):
+                results += self._transaction(self.session.connection(), group, packages, errors)
+                self.session.yield_to_readers()
         finally:
             for manifest in manifests:
                 if manifest.package is not None:
@@ -332,7 +338,8 @@ def run_studies(
         StudyTask(ref, config, salt, s.content_key if (s := stored.get(ref.accession)) else None, opts.revalidate)
         for ref in refs
     ]
-    committer = _Committer(config, ExpressionStore(config.store_dir), run_id, opts, stored)
+    session = WriterSession(config.catalog_path)
+    committer = _Committer(config, ExpressionStore(config.store_dir), run_id, opts, stored, session)
     results: list[StudyResult] = []
     progress.start(len(refs))
     # a failure that may belong to an archive going down is held until the host answers again (then it
@@ -348,7 +355,7 @@ def run_studies(
 
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
     try:
-        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None):
+        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=session.yield_to_readers):
             ready = []
             for manifest in manifests:
                 if on_prepared is not None:
@@ -357,6 +364,7 @@ def run_studies(
             commit(ready)
         commit(guard.drain())
     finally:
+        session.close()
         pipeline.close()
         sweep_packages(committer.store)  # what no commit took (studies the outage left, failed commits)
     progress.close()

@@ -35,11 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
+from rnacorpus.catalog.connection import connect_reader
 from rnacorpus.catalog.package import PACKAGES_DIR
 from rnacorpus.demo.files import write_demo_archive
+from rnacorpus.errors import RnacorpusError
 from rnacorpus.harvester.cache import RawCache
 from rnacorpus.pipeline.harvest import harvest
 from rnacorpus.pipeline.report import RunReport
@@ -264,12 +265,15 @@ def wait_for(condition: Any, child: subprocess.Popen[str], what: str) -> None:
 
 
 def committed_studies(catalog: Path) -> set[str]:
-    """Studies the catalog holds, read between the child's transactions (it holds the file only briefly)."""
+    """Studies the catalog holds, read as any reader does (a writer between transactions hands it over)."""
     try:
-        with open_catalog(catalog) as con:
-            return {str(r[0]) for r in con.execute("SELECT accession FROM studies").fetchall()}
-    except duckdb.Error:  # the child holds the file right now, or has not created it yet
+        con = connect_reader(catalog, sandbox=False, timeout=2.0)
+    except RnacorpusError:  # the child holds the file right now, or has not created it yet
         return set()
+    try:
+        return {str(r[0]) for r in con.execute("SELECT accession FROM studies").fetchall()}
+    finally:
+        con.close()
 
 
 def paused_pid(marker: Path) -> int | None:

@@ -1,0 +1,183 @@
+"""Pinned reference tables as Parquet files in the store, queried through DuckDB views.
+
+``genes`` and ``gene_synonyms`` (one part per organism) and ``ontology_terms`` and ``ontology_closure``
+hold about 1.75 million rows that every catalog shares. Inserting them made each new catalog ~100 MB
+and cost seconds; instead each part is derived once per machine from its pinned source into a Parquet
+file in the cache (named by the source's stamp), copied into the store under a content-hashed name
+(``references/<view>/<part>_<sha16>.parquet``, fsynced, its sha256 checked) and listed in the
+catalog's ``reference_files`` table (view, part, release, path, sha256, rows). Every connection gets
+a temporary view per table over its files (:func:`attach_references`), so ``SELECT … FROM genes`` and
+the ancestor joins on ``ontology_closure`` read like tables — also inside the read-only sandbox, whose
+one open directory is the store. The stamps stay where they were (``gene_references``,
+``ontology_releases``, ``catalog_versions``). A part whose release is already installed costs one
+query; a new release replaces the row and then the file it named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+import duckdb
+
+from rnacorpus.errors import BadContentError
+from rnacorpus.fileio import atomic_write
+
+__all__ = [
+    "DERIVATION",
+    "REFERENCE_VIEWS",
+    "ReferencePart",
+    "attach_references",
+    "install_reference",
+    "reference_cache_dir",
+    "reference_paths",
+]
+
+log = logging.getLogger(__name__)
+
+#: the tables served from reference files (each a view on every connection)
+REFERENCE_VIEWS = ("genes", "gene_synonyms", "ontology_terms", "ontology_closure")
+#: bump when the derived tables change shape (new columns, another sort): cached files are rebuilt
+DERIVATION = "1"
+#: row groups small enough that a lookup by the sort key reads one of ~15 (zone maps on min/max)
+_ROW_GROUP = 65_536
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ReferencePart:
+    """One file of one reference view: what it is derived from and how to build it."""
+
+    view: str
+    part: str  # "9606", "10090" (genes per organism) or "all"
+    release: str  # the source's stamp; a different one replaces the installed file
+    build: Callable[[], pa.Table]
+    sort_by: str | None = None
+
+    @property
+    def cache_name(self) -> str:
+        digest = hashlib.sha256(f"{DERIVATION}\n{self.view}\n{self.part}\n{self.release}".encode()).hexdigest()
+        return f"{self.view}-{self.part}-{digest[:16]}.parquet"
+
+
+def reference_cache_dir() -> Path:
+    """``$RNACORPUS_REFERENCE_CACHE`` or ``<rnacorpus cache>/references`` (derived files, per machine)."""
+    from rnacorpus.config import Config
+
+    override = os.environ.get("RNACORPUS_REFERENCE_CACHE")
+    return Path(override) if override else Config.from_env().cache_dir / "references"
+
+
+def _derived(part: ReferencePart, cache: Path) -> Path:
+    """The part's Parquet file in the cache, built (atomically) when missing or unreadable."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = cache / part.cache_name
+    with contextlib.suppress(OSError, pa.ArrowInvalid):
+        if pq.read_metadata(path).num_rows >= 0:
+            return path
+    table = part.build()
+    if part.sort_by:  # sorted by the lookup key, so DuckDB's zone maps prune the other row groups
+        table = table.sort_by(part.sort_by)
+    with atomic_write(path) as handle:
+        pq.write_table(table, handle, compression="zstd", row_group_size=_ROW_GROUP)
+    log.info("built reference file %s (%d rows)", path.name, table.num_rows)
+    return path
+
+
+def _copy_into_store(source: Path, store_root: Path, view: str, part: str) -> tuple[str, str]:
+    """Copy ``source`` to ``references/<view>/<part>_<sha16>.parquet`` (fsynced); returns (relpath, sha256)."""
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    relpath = f"references/{view}/{part}_{sha[:16]}.parquet"
+    target = store_root / relpath
+    if target.is_file() and target.stat().st_size == source.stat().st_size:
+        return relpath, sha  # named by its content: the same bytes are there already
+    copied = hashlib.sha256()
+    with atomic_write(target) as out, source.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            copied.update(chunk)
+            out.write(chunk)
+    if copied.hexdigest() != sha:
+        target.unlink(missing_ok=True)
+        raise BadContentError("reference file changed while it was copied", path=source)
+    return relpath, sha
+
+
+def _installed(con: duckdb.DuckDBPyConnection, view: str, part: str) -> tuple[str, str] | None:
+    rows = con.execute("SELECT release, path FROM reference_files WHERE view = ? AND part = ?", [view, part]).fetchall()
+    return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def install_reference(
+    con: duckdb.DuckDBPyConnection, store_root: Path, part: ReferencePart, *, cache: Path | None = None
+) -> bool:
+    """Make ``part`` the catalog's file for its view; False when that release is installed already.
+
+    Call inside the caller's transaction if it has one: the row is what makes the file part of the
+    catalog. The file it replaces is removed at once (a reader mid-query may fail and retry; a crash
+    before the removal leaves an orphan that the run-start sweep removes).
+    """
+    import pyarrow.parquet as pq
+
+    held = _installed(con, part.view, part.part)
+    if held is not None and held[0] == part.release and (store_root / held[1]).is_file():
+        return False
+    source = _derived(part, cache or reference_cache_dir())
+    relpath, sha = _copy_into_store(source, store_root, part.view, part.part)
+    rows = pq.read_metadata(store_root / relpath).num_rows
+    con.execute(
+        "INSERT OR REPLACE INTO reference_files (view, part, release, path, sha256, n_rows, installed) "
+        "VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+        [part.view, part.part, part.release, relpath, sha, rows],
+    )
+    if held is not None and held[1] != relpath:
+        (store_root / held[1]).unlink(missing_ok=True)
+    log.info("reference %s/%s %s installed (%d rows)", part.view, part.part, part.release, rows)
+    return True
+
+
+def reference_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Store paths of the installed reference files (referenced: a sweep keeps them)."""
+    with contextlib.suppress(duckdb.CatalogException):
+        return {str(r[0]) for r in con.execute("SELECT path FROM reference_files").fetchall()}
+    return set()
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
+    """A temporary view per reference table over its installed files (none when nothing is installed).
+
+    View definitions cannot take bound parameters; the paths are the catalog's own, quoted as literals.
+    """
+    try:
+        rows = con.execute("SELECT view, path FROM reference_files ORDER BY view, part").fetchall()
+    except duckdb.CatalogException:  # a catalog that never installed references
+        return
+    files: dict[str, list[str]] = {}
+    for view, relpath in rows:
+        path = (store_root / str(relpath)).resolve()
+        if path.is_file():
+            files.setdefault(str(view), []).append(str(path))
+        else:
+            log.warning("reference file %s is missing from the store %s", relpath, store_root)
+    for view in views:
+        if view in files:
+            listed = ", ".join(_literal(p) for p in files[view])
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet([{listed}])")  # noqa: S608
