@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from rnacorpus.catalog.api import Catalog
-from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
-from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.pipeline.report import Progress, RunReport
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from rnacorpus.catalog.api import Catalog
+    from rnacorpus.catalog.export import ExportResult, verify_export
     from rnacorpus.pipeline.refresh import RefreshReport
 
 __all__ = [
@@ -36,6 +35,25 @@ __all__ = [
     "status",
     "verify_export",
 ]
+
+#: loaded on first use: importing this module (as every CLI command does) stays cheap
+_LAZY = {"Catalog": "rnacorpus.catalog.api", "verify_export": "rnacorpus.catalog.export"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'rnacorpus.api' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def _catalog(path: str | Path, store: str | Path | None) -> Catalog:
+    from rnacorpus.catalog.api import Catalog
+
+    return Catalog.open(path, store)
 
 
 def _config(config: Config | None, **overrides: Any) -> Config:
@@ -59,6 +77,7 @@ def harvest(
     **config_overrides: Any,
 ) -> RunReport:
     """Harvest GEO series (given, or found by an E-utilities query) into the catalog."""
+    from rnacorpus.harvester.base import DiscoveryQuery
     from rnacorpus.pipeline.harvest import harvest as run_harvest
 
     cfg = _config(config, **config_overrides)
@@ -109,14 +128,14 @@ def refresh(
 
 def query(sql: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> pa.Table:
     """One read-only SQL query on the catalog (SELECT / EXPLAIN only)."""
-    return Catalog.open(catalog, store).sql(sql)
+    return _catalog(catalog, store).sql(sql)
 
 
 def resolve(
     accession: str, *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None
 ) -> dict[str, Any]:
     """The one sample (or study) an accession names, with all its accessions: ``rnacorpus query --accession``."""
-    return Catalog.open(catalog, store).resolve(accession)
+    return _catalog(catalog, store).resolve(accession)
 
 
 def export(
@@ -128,19 +147,19 @@ def export(
     **options: Any,
 ) -> ExportResult:
     """Write a training set (Parquet + manifest.json) for the samples matching ``where``."""
-    result: ExportResult = Catalog.open(catalog, store).export(out_dir, where=where, **options)
+    result: ExportResult = _catalog(catalog, store).export(out_dir, where=where, **options)
     return result
 
 
 def status(
     *, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, coverage: bool = False
 ) -> dict[str, Any]:
-    return Catalog.open(catalog, store).status(coverage=coverage)
+    return _catalog(catalog, store).status(coverage=coverage)
 
 
 def samples(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, **filters: Any) -> pa.Table:
     """Samples by harmonized field, ancestor-aware: ``samples(tissue="brain", organism="mouse")``."""
-    return Catalog.open(catalog, store).samples(**filters)
+    return _catalog(catalog, store).samples(**filters)
 
 
 def migrate(*, catalog: str | Path = "rnacorpus.duckdb") -> dict[str, Any]:

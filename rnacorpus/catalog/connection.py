@@ -152,7 +152,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
+    from rnacorpus.catalog.reader_pool import release
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    release(path)  # a read-only instance this process kept for searches would refuse a writer
     _yield_to_readers(path)
     con = _with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout)
     try:
@@ -210,24 +213,38 @@ class WriterSession:
 
 
 def connect_reader(
-    path: Path, *, store_dir: Path | None = None, timeout: float = 60.0, sandbox: bool = True
+    path: Path,
+    *,
+    store_dir: Path | None = None,
+    timeout: float = 60.0,
+    sandbox: bool = True,
+    check_format: bool = True,
+    plain: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Read-only connection with the reference views (:mod:`.references`) over the store's files;
-    with ``sandbox`` the file system is closed except the store (``store_dir``, else the recorded one)."""
+    """Read-only connection; with ``sandbox`` the file system is closed except the store (``store_dir``,
+    else the one the catalog recorded). The reference tables are views over files in the store
+    (:mod:`.references`); given another ``store_dir`` than the recorded one (a moved store), this
+    connection's views read that one.
+
+    ``check_format=False`` skips the format check, for callers that checked this file state already.
+    ``plain`` opens with DuckDB's default configuration (no sandbox settings), for a connection that
+    runs only rnacorpus's own statements and may share its database instance with a user's plain
+    ``duckdb.connect(path, read_only=True)`` in the same process."""
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
-    con = _with_lock_retry(
-        lambda: duckdb.connect(str(path), read_only=True, config=dict(_SANDBOX_SETTINGS)), path, timeout, reader=True
-    )
+    config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
+    con = _with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
     try:
-        require_current(con, path)
-        store = store_dir if store_dir is not None else recorded_store(con)
-        if store is not None:
+        if check_format:
+            require_current(con, path)
+        recorded = recorded_store(con)
+        store = store_dir if store_dir is not None else recorded
+        if store is not None and recorded is not None and store.resolve() != recorded.resolve():
             attach_references(con, store)
     except BaseException:
         con.close()
         raise
-    if sandbox:
+    if sandbox and not plain:
         # Order matters: allowed_directories can only be set while external access is still on.
         if store is not None:
             con.execute("SET allowed_directories = ?", [[str(store.resolve()) + "/"]])

@@ -94,7 +94,7 @@ def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _F
     if options.where is not None:
         funnel.record(f"--where {options.where}", len(accessions))
     for name, value in options.filters.items():
-        predicates, params = filter_predicates({name: value}, descendants=not options.exact)
+        predicates, params = filter_predicates({name: value}, descendants=not options.exact, con=con)
         rows = con.execute(
             f"SELECT s.accession FROM samples s WHERE s.accession IN (SELECT unnest(?::VARCHAR[])) "  # noqa: S608
             f"AND {' AND '.join(predicates)} ORDER BY s.accession",

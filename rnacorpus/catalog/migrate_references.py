@@ -9,7 +9,7 @@ transaction (:mod:`.migrations`):
    after — as Parquet files in the catalog's store (``catalog_versions.store_dir``) under the names
    and keys a harvest installs (:mod:`.references`: genes per organism, ontology as one part), with
    the release the catalog's own stamps give (``gene_references``, ``catalog_versions``);
-3. drops the four tables. From then on they are views over those files, and the next harvest
+3. drops the four tables and creates views of the same names over those files; the next harvest
    replaces any part whose pinned release differs.
 
 A table that is empty (or a catalog that never recorded its store) needs no file: the next harvest
@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
+from rnacorpus.catalog.references import refresh_views
 from rnacorpus.fileio import fsync_dir, sha256_file
 
 __all__ = ["references_to_store"]
@@ -106,3 +107,5 @@ def references_to_store(con: duckdb.DuckDBPyConnection) -> None:
                     _write_part(con, store, table, str(value), f"WHERE {split} = {int(value)}", sort)
             log.info("%s: %d rows moved to the store %s", table, count, store)
         con.execute(f"DROP TABLE {table}")
+    if store is not None:
+        refresh_views(con, store)

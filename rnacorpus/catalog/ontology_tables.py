@@ -158,8 +158,12 @@ def field_filter(
         return f"{alias}.{column} IN (SELECT unnest(?::INTEGER[]))", [taxids]
     ids = [str(t) for t in term_ids]
     if descendants and closed:
-        closure = "SELECT descendant_id FROM ontology_closure WHERE ancestor_id IN (SELECT unnest(?::VARCHAR[]))"
-        return f"{alias}.{column} IN ({closure})", [ids]
+        # the terms themselves too: a term of another release (held by older catalog rows) has no closure row
+        closure = (
+            "SELECT descendant_id FROM ontology_closure WHERE ancestor_id IN (SELECT unnest(?::VARCHAR[])) "
+            "UNION SELECT unnest(?::VARCHAR[])"
+        )
+        return f"{alias}.{column} IN ({closure})", [ids, ids]
     return f"{alias}.{column} IN (SELECT unnest(?::VARCHAR[]))", [ids]
 
 

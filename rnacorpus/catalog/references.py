@@ -5,10 +5,10 @@ hold about 1.75 million rows that every catalog shares. Inserting them made each
 and cost seconds; instead each part is derived once per machine from its pinned source into a Parquet
 file in the cache (named by the source's stamp), copied into the store under a content-hashed name
 (``references/<view>/<part>_<sha16>.parquet``, fsynced, its sha256 checked) and listed in the
-catalog's ``reference_files`` table (view, part, release, path, sha256, rows). Every connection gets
-a temporary view per table over its files (:func:`attach_references`), so ``SELECT … FROM genes`` and
-the ancestor joins on ``ontology_closure`` read like tables — also inside the read-only sandbox, whose
-one open directory is the store. The stamps stay where they were (``gene_references``,
+catalog's ``reference_files`` table (view, part, release, path, sha256, rows). The catalog keeps a
+view per table over its files (:func:`refresh_views`), so ``SELECT … FROM genes`` and the ancestor
+joins on ``ontology_closure`` read like tables on every connection — also inside the read-only
+sandbox, whose one open directory is the store. The stamps stay where they were (``gene_references``,
 ``ontology_releases``, ``catalog_versions``). A part whose release is already installed costs one
 query; a new release replaces the row and then the file it named.
 """
@@ -40,6 +40,7 @@ __all__ = [
     "install_reference",
     "reference_cache_dir",
     "reference_paths",
+    "refresh_views",
 ]
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ def install_reference(
         "VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
         [part.view, part.part, part.release, relpath, sha, rows],
     )
+    refresh_views(con, store_root, [part.view])
     if held is not None and held[1] != relpath:
         (store_root / held[1]).unlink(missing_ok=True)
     log.info("reference %s/%s %s installed (%d rows)", part.view, part.part, part.release, rows)
@@ -161,8 +163,24 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def refresh_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
+    """The catalog's views over its installed files (writers: after an install, or when the store moved).
+
+    Stored in the catalog with absolute paths, so every connection sees them — cursors, pooled readers,
+    a user's plain ``duckdb.connect(catalog, read_only=True)`` — and the read-only sandbox, which opens
+    only the store, reads them.
+    """
+    _create_views(con, store_root, views, temp=False)
+
+
 def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
-    """A temporary view per reference table over its installed files (none when nothing is installed).
+    """Temporary views over the files in ``store_root`` for this connection only (a reader given another
+    store than the one the catalog recorded: they hide the stored views)."""
+    _create_views(con, store_root, views, temp=True)
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str], *, temp: bool) -> None:
+    """One view per reference table over its installed files (none when nothing is installed).
 
     View definitions cannot take bound parameters; the paths are the catalog's own, quoted as literals.
     """
@@ -177,7 +195,8 @@ def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: S
             files.setdefault(str(view), []).append(str(path))
         else:
             log.warning("reference file %s is missing from the store %s", relpath, store_root)
+    kind = "TEMP VIEW" if temp else "VIEW"
     for view in views:
         if view in files:
             listed = ", ".join(_literal(p) for p in files[view])
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet([{listed}])")  # noqa: S608
+            con.execute(f"CREATE OR REPLACE {kind} {view} AS SELECT * FROM read_parquet([{listed}])")  # noqa: S608

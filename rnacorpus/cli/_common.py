@@ -35,8 +35,17 @@ WorkersOpt = Annotated[int | None, typer.Option("--workers", help="parallel fetc
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug logging")]
 
 
+_VERBOSITY = [0]
+
+
+def verbosity() -> int:
+    """The ``-v`` count of the running command (0 until it set up logging)."""
+    return _VERBOSITY[0]
+
+
 def setup_logging(verbose: int) -> None:
     """Quiet by default: warnings only, to stderr. The library itself adds no handlers."""
+    _VERBOSITY[0] = verbose
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rnacorpus.cli import app
 from rnacorpus.cli._common import JsonOpt, VerboseOpt, emit_json_lines, setup_logging
 from rnacorpus.errors import ConfigError
-from rnacorpus.harmonize.ontology import Explanation, explain_characteristic, get_index
-from rnacorpus.harmonize.ontology.curated import resolve_taxon
+
+if TYPE_CHECKING:
+    from rnacorpus.harmonize.ontology import Explanation
 
 __all__ = ["annotate", "explanation_rows"]
 
@@ -70,6 +71,9 @@ def _split(line: str) -> tuple[str | None, str]:
 @app.command("annotate")
 def annotate(organism: OrganismOpt = "human", json_output: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
     """Harmonize ``key<TAB>value`` characteristics from stdin; say per field what was decided and why."""
+    from rnacorpus.harmonize.ontology import explain_characteristic, get_index
+    from rnacorpus.harmonize.ontology.curated import resolve_taxon
+
     setup_logging(verbose)
     try:
         taxid = resolve_taxon(organism)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rnacorpus import api
-from rnacorpus.catalog.export import ExportResult
 from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
 from rnacorpus.cli import app
 from rnacorpus.cli._common import (
@@ -21,6 +20,9 @@ from rnacorpus.cli._common import (
     setup_logging,
 )
 from rnacorpus.cli.render import stderr_console, stdout_console
+
+if TYPE_CHECKING:  # the export machinery (Arrow, DuckDB) loads when the command runs, not at CLI start
+    from rnacorpus.catalog.export import ExportResult
 
 FilterOpt = Annotated[str | None, typer.Option(help="a name, synonym or CURIE; descendants included")]
 

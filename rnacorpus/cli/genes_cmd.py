@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 
 from rnacorpus.cli import app
 from rnacorpus.cli._common import JsonOpt, VerboseOpt, dumps, emit_json_lines, setup_logging
-from rnacorpus.harmonize.genes import load_reference, map_identifiers
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 genes_app = typer.Typer(name="genes", help="Gene identifiers: map and explain.", no_args_is_help=True)
 app.add_typer(genes_app, name="genes")
@@ -52,6 +53,8 @@ def map_ids(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Map identifiers from stdin (one per line) and say, per input, what was decided and why."""
+    from rnacorpus.harmonize.genes import load_reference, map_identifiers
+
     setup_logging(verbose)
     reference = load_reference(organism)
     ids = sys.stdin.read().splitlines()

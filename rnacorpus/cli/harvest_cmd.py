@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from rnacorpus import api
 from rnacorpus.cli import app
 from rnacorpus.cli._common import (
     CacheOpt,
@@ -23,7 +22,6 @@ from rnacorpus.cli._common import (
     parse_date,
     setup_logging,
 )
-from rnacorpus.cli.render import make_progress, print_report
 from rnacorpus.errors import ConfigError
 
 
@@ -49,6 +47,9 @@ def harvest(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Fetch studies, harmonize them and load them into the catalog (idempotent, resumable)."""
+    from rnacorpus import api
+    from rnacorpus.cli.render import make_progress, print_report
+
     setup_logging(verbose)
     config = build_config(
         catalog_path=catalog,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rnacorpus import api
 from rnacorpus.cli import app
 from rnacorpus.cli._common import CatalogOpt, JsonOpt, VerboseOpt, build_config, emit_json, setup_logging
 from rnacorpus.cli.render import stdout_console
@@ -11,6 +10,8 @@ from rnacorpus.cli.render import stdout_console
 @app.command()
 def migrate(catalog: CatalogOpt = None, json_output: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
     """Upgrade a catalog written by an older rnacorpus to this release's format (harvest and refresh do it too)."""
+    from rnacorpus import api
+
     setup_logging(verbose)
     config = build_config(catalog_path=catalog)
     result = api.migrate(catalog=config.catalog_path)

@@ -16,7 +16,6 @@ import typer
 
 from rnacorpus.cli import app
 from rnacorpus.cli._common import VerboseOpt, setup_logging
-from rnacorpus.mirror import MirrorServer
 
 __all__ = ["mirror"]
 
@@ -42,6 +41,8 @@ def mirror(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Serve DIR on HOST:PORT under GEO's, E-utilities' and EBI's URL paths, until Ctrl-C."""
+    from rnacorpus.mirror import MirrorServer
+
     setup_logging(verbose)
     server = MirrorServer(folder, host=host, port=port)
     studies = len(server.index.held_series())

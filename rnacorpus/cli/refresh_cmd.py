@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from rnacorpus import api
 from rnacorpus.cli import app
 from rnacorpus.cli._common import (
     CacheOpt,
@@ -23,8 +22,7 @@ from rnacorpus.cli._common import (
     parse_date,
     setup_logging,
 )
-from rnacorpus.cli.render import make_progress, print_report
-from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS
+from rnacorpus.pipeline.refresh_plan import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS
 
 
 @app.command()
@@ -65,6 +63,9 @@ def refresh(
     Exit codes: 0 all good, 1 some studies failed (listed), 2 could not run (e.g. another run holds
     the catalog).
     """
+    from rnacorpus import api
+    from rnacorpus.cli.render import make_progress, print_report
+
     setup_logging(verbose)
     config = build_config(
         catalog_path=catalog,

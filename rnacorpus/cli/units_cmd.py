@@ -15,8 +15,6 @@ import typer
 
 from rnacorpus.cli import app
 from rnacorpus.cli._common import JsonOpt, VerboseOpt, emit_json_lines, setup_logging
-from rnacorpus.harmonize.units import detect_units_in_values, summarize_units
-from rnacorpus.harmonize.units.tables import read_expression_table
 
 units_app = typer.Typer(name="units", help="Value units: detect and explain.", no_args_is_help=True)
 app.add_typer(units_app, name="units")
@@ -43,6 +41,9 @@ def detect(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Each column's unit: counts, cpm, tpm, fpkm, log2_intensity, linear_intensity, centered, unknown."""
+    from rnacorpus.harmonize.units import detect_units_in_values, summarize_units
+    from rnacorpus.harmonize.units.tables import read_expression_table
+
     setup_logging(verbose)
     table = read_expression_table(file)
     labels = [file.name, *(label or [])]

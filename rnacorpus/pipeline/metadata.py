@@ -50,7 +50,7 @@ def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
     samples = list(first.values())
     rows = []
     columns: dict[tuple[int, ...], dict[str, Any]] = {}
-    for sample, decided in zip(samples, annotate_samples(samples), strict=True):
+    for sample, decided in zip(samples, annotate_samples(samples, bundle.platforms), strict=True):
         sample.annotations = decided
         # the columns are a pure function of the annotations; samples sharing evidence share them
         ident = tuple(map(id, decided))

@@ -36,7 +36,13 @@ from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, sourc
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.harvest import RunOptions, plan_studies, run_studies, start_run
 from rnacorpus.pipeline.lock import run_lock
-from rnacorpus.pipeline.refresh_plan import DEFAULT_LAG_DAYS, RefreshWindow, next_watermark, plan_refresh
+from rnacorpus.pipeline.refresh_plan import (
+    DEFAULT_CHECK_LIMIT,
+    DEFAULT_LAG_DAYS,
+    RefreshWindow,
+    next_watermark,
+    plan_refresh,
+)
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 from rnacorpus.pipeline.worker import StudyManifest
 
@@ -52,10 +58,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: held studies re-checked per run by ``--check-withdrawn`` (each costs a few conditional requests,
-#: paced by the archive's rate limit); the ones checked longest ago go first, so runs rotate
-DEFAULT_CHECK_LIMIT = 100
 
 
 @dataclass(frozen=True)

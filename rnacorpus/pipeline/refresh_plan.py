@@ -24,10 +24,13 @@ from typing import Literal
 
 from rnacorpus.errors import ConfigError
 
-__all__ = ["DEFAULT_LAG_DAYS", "RefreshWindow", "next_watermark", "plan_refresh"]
+__all__ = ["DEFAULT_CHECK_LIMIT", "DEFAULT_LAG_DAYS", "RefreshWindow", "next_watermark", "plan_refresh"]
 
 #: overlap re-read before the watermark; Entrez's update index trails GEO's own stamps by days
 DEFAULT_LAG_DAYS = 3
+#: held studies re-checked per run by ``--check-withdrawn`` (each costs a few conditional requests,
+#: paced by the archive's rate limit); the ones checked longest ago go first, so runs rotate
+DEFAULT_CHECK_LIMIT = 100
 
 Basis = Literal["since", "watermark", "catalog"]
 

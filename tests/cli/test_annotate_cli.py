@@ -40,9 +40,9 @@ def test_one_object_per_field_and_one_for_nothing() -> None:
 
 
 def test_ages_carry_value_unit_bounds_and_qualifier() -> None:
-    code, rows, _ = _run("age\t6-8 weeks\nage\t>89\nage (months)\t14\n", "--organism", "mouse", "--json")
+    code, rows, _ = _run("age\t6-8 weeks\nage\t>89 years\nage (months)\t14\n", "--organism", "mouse", "--json")
     assert code == 0
-    ranged, censored, keyed = rows
+    ranged, censored, keyed = [row for row in rows if row["field"] == "age"]  # stages follow ages (issue 15)
     assert (ranged["age_min"], ranged["age_max"], ranged["age_unit"]) == (6, 8, "week")
     assert (censored["age_min"], censored["age_qualifier"]) == (89, ">")
     assert (keyed["age_value"], keyed["age_unit"]) == (14, "month")

@@ -56,9 +56,10 @@ def workdir(corpus_mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactor
 
 
 def test_query_sql_json(workdir: Path) -> None:
+    """``query --json`` streams JSON Lines: one object per row."""
     done = run("query", "SELECT count(*) AS n FROM studies", "--catalog", "cat.duckdb", "--json", cwd=workdir)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [{"n": 4}]
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [{"n": 4}]
 
 
 def test_query_refuses_writes_with_exit_2(workdir: Path) -> None:
@@ -69,11 +70,11 @@ def test_query_refuses_writes_with_exit_2(workdir: Path) -> None:
 
 def test_query_by_field_uses_the_ontology(workdir: Path) -> None:
     done = run("query", "--organism", "mouse", "--catalog", "cat.duckdb", "--json", cwd=workdir)
-    rows = json.loads(done.stdout)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert rows and {r["organism_taxid"] for r in rows} == {10090}
     assert {"accession", "tissue_id", "disease_id", "age_value", "unit"} <= set(rows[0])
     unknown = run("query", "--tissue", "no-such-organ-xyz", "--catalog", "cat.duckdb", cwd=workdir)
-    assert unknown.returncode == 2 and "no ontology term" in unknown.stderr
+    assert unknown.returncode == 2 and "no tissue term matches" in unknown.stderr
 
 
 def test_export_then_verify(workdir: Path) -> None:

@@ -150,3 +150,21 @@ def test_a_series_record_without_sample_records_loads_with_the_gap_recorded(harv
         "SELECT accession FROM parse_issues WHERE study_accession = 'GSE180363' AND code = 'declared_sample_missing'"
     ).column("accession")
     assert set(missing.to_pylist()) == listed
+
+
+def test_every_rna_sample_has_an_assay_and_ages_give_stages(harvested) -> None:
+    """Issue 15: ``samples.assay_id`` filled for RNA samples (arrays, SAGE, bulk and single-cell
+    sequencing); a sample with an age in years or days gets the stage it implies."""
+    catalog, _, _ = harvested
+    rna = catalog.sql(
+        """SELECT count(*) AS n, count(assay_id) AS with_assay FROM samples WHERE regexp_matches(
+           coalesce(molecule, '') || ' ' || coalesce(library_source, ''), '(?i)rna|transcriptom')"""
+    ).to_pylist()[0]
+    assert rna["n"] > 400 and rna["with_assay"] == rna["n"]
+    aged = catalog.sql(
+        "SELECT study_accession, count(*) AS n, count(development_stage_id) AS staged FROM samples "
+        "WHERE age_value IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ).to_pylist()
+    by_study = {r["study_accession"]: (r["n"], r["staged"]) for r in aged}
+    assert by_study["GSE171682"][0] == by_study["GSE171682"][1] == 174  # human ages in years
+    assert by_study["GSE29006"][1] == 0  # average ages of pooled donors state no one's stage

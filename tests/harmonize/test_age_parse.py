@@ -100,7 +100,8 @@ def test_censored_and_range_ages_keep_bounds_and_qualifier() -> None:
         ("E17.5", MOUSE, "MmusDv:0000031"),  # fetal stage
         ("P0", MOUSE, "MmusDv:0000036"),  # newborn
         ("P7", MOUSE, "MmusDv:0000117"),  # 7-day-old stage
-        ("P14", MOUSE, "MmusDv:0000092"),  # MmusDv has no 14-day-old stage: postnatal
+        ("P14", MOUSE, "MmusDv:0000141"),  # no 14-day-old stage: the 2-week-old stage holds day 14
+        ("P200", MOUSE, "MmusDv:0000174"),  # the 28-week-old stage holds day 200
         ("fetal 20 wk gestation", HUMAN, "HsapDv:0000037"),
         ("P7", HUMAN, "HsapDv:0000262"),  # newborn stage (0-28 days)
         ("E10.5", 7955, "UBERON:0000068"),  # other species: UBERON embryo stage

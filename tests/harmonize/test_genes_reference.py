@@ -12,7 +12,6 @@ import pytest
 
 from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
 from rnacorpus.catalog.gene_tables import DDL, load_mapping_report, load_reference, mapping_reports
-from rnacorpus.catalog.references import attach_references
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.harmonize.genes import collapse_rule, collapse_to_genes, map_identifiers, read_reference
 from rnacorpus.harmonize.genes import load_reference as load_gene_reference
@@ -91,7 +90,7 @@ def test_catalog_load_is_idempotent_and_reports_upsert(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert load_reference(con, reference, store) is True
     assert load_reference(con, reference, store) is False  # unchanged input changes nothing
-    attach_references(con, store)  # genes and gene_synonyms are views over files in the store
+    # genes and gene_synonyms are views over files in the store
     (n_genes,) = con.execute("SELECT count(*) FROM genes").fetchone() or (0,)
     assert n_genes == reference.n_genes
     (n_syn,) = con.execute("SELECT count(*) FROM gene_synonyms WHERE kind = 'alias'").fetchone() or (0,)

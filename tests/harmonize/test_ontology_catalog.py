@@ -18,7 +18,6 @@ from rnacorpus.catalog.ontology_tables import (
     load_ontology_tables,
     stored_releases,
 )
-from rnacorpus.catalog.references import attach_references
 from rnacorpus.errors import ConfigError
 from rnacorpus.harmonize.ontology import (
     SAMPLE_FIELD_COLUMNS,
@@ -64,8 +63,7 @@ def con(store_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.execute(f"CREATE TABLE samples (accession VARCHAR PRIMARY KEY, organism_taxid INTEGER, {columns})")
     connection.execute("CREATE TABLE catalog_versions (key VARCHAR PRIMARY KEY, value VARCHAR, updated TIMESTAMP)")
     connection.execute(REFERENCE_FILES_DDL)
-    assert load_ontology_tables(connection, store_root) is True
-    attach_references(connection, store_root)
+    assert load_ontology_tables(connection, store_root) is True  # terms and closure: views over store files
     rows, annotations = [], []
     for accession, tissue in GDS592_TISSUES.items():
         decided = annotate_sample(_sample(accession, tissue))
@@ -100,7 +98,7 @@ def test_organism_filter_and_sql_values_are_bound(con: duckdb.DuckDBPyConnection
     assert len(_matching(con, "organism", "mouse")) == len(GDS592_TISSUES)
     hostile = "UBERON:0000955') OR 1=1 --"
     predicate, params = field_filter("tissue", [hostile])
-    assert hostile not in predicate and params == [[hostile]]
+    assert hostile not in predicate and params == [[hostile], [hostile]]
     assert con.execute(f"SELECT count(*) FROM samples WHERE {predicate}", params).fetchone() == (0,)
     with pytest.raises(ConfigError):
         field_filter("tissue_id; DROP TABLE samples", ["x"])

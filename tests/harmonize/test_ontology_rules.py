@@ -137,9 +137,11 @@ def test_ambiguous_names_are_reported_not_picked() -> None:
     assert all(a.term_id is None or a.field == "tissue" for a in explained.values())
 
 
-def test_a_cell_type_key_does_not_turn_organ_adjectives_into_a_tissue() -> None:
+def test_a_cell_type_key_gives_its_organ_only_as_the_cells_origin() -> None:
     found = _by_field(annotate_characteristic("cell type", "primary renal tubular epithelial (RTE) cells"))
-    assert found["cell_type"].term_id == "CL:1000494" and "tissue" not in found
+    assert found["cell_type"].term_id == "CL:1000494"
+    # the organ word is where the cells come from: a derived, less sure tissue (issue 15 item 5)
+    assert found["tissue"].method == "cell_type_origin" and found["tissue"].confidence < 0.85
 
 
 def test_free_text_sex_needs_a_plain_sex_word() -> None:
@@ -168,11 +170,12 @@ def test_stage_words_follow_the_species() -> None:
     )
 
 
-def test_blood_cells_imply_blood_only_in_tissue_like_keys() -> None:
+def test_blood_cells_imply_blood_as_their_origin() -> None:
     source = _by_field(annotate_characteristic("tissue", "PBMCs"))
     assert source["cell_type"].term_id == "CL:2000001" and source["tissue"].term_id == BLOOD
     assert "implied by" in (source["tissue"].reason or "")
-    assert "tissue" not in _by_field(annotate_characteristic("cell type", "PBMC"))
+    cells = _by_field(annotate_characteristic("cell type", "PBMC"))
+    assert cells["tissue"].term_id == BLOOD and cells["tissue"].method == "cell_type_origin"
 
 
 def test_ontology_abbreviations_need_their_exact_spelling_and_a_whole_value() -> None:

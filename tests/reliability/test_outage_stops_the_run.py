@@ -66,6 +66,7 @@ def test_the_cli_says_which_host_did_not_answer_on_one_line(tmp_path_factory: py
     assert lines[0].startswith("rnacorpus: could not run: the mirror") and "is the mirror running?" in lines[0]
     assert "Traceback" not in done.stderr and "HTTPConnectionPool" not in done.stderr
     assert held(folder / "catalog.duckdb")["quarantine"] == []
+    assert list(folder.rglob("*.lock")) == []
 
 
 class StopAfterFirst:
@@ -97,7 +98,9 @@ def test_a_mirror_that_dies_mid_run_stops_it_and_the_next_run_does_the_rest(
     mirror.script(soft_path("GSE2221"), Fault.stall())
     progress = StopAfterFirst(mirror)
     try:
-        report = harvest(STUDIES, config=mirror_config(folder, mirror.url, **FAST), progress=progress)
+        # a read timeout longer than the stall, so that the download is still in flight when the mirror dies
+        patient = {**FAST, "read_timeout": 30.0}
+        report = harvest(STUDIES, config=mirror_config(folder, mirror.url, **patient), progress=progress)
     finally:
         mirror.stop()
     assert report.exit_code == 2 and report.fatal is not None and "is the mirror running?" in report.fatal

@@ -28,7 +28,8 @@ class Kind:
     CONTROL = 3
     ENSEMBL = 4
     OTHER_SPECIES = 5
-    ENSEMBL_OTHER = 6  # transcript / protein / exon IDs
+    ENSEMBL_OTHER = 6  # transcript IDs (ENST…, ENSMUST…): mapped to their parent gene
+    PROTEIN = 12  # Ensembl protein / exon IDs: not gene identifiers
     ENTREZ = 7
     REFSEQ = 8
     PROBE = 9
@@ -43,12 +44,13 @@ KIND_NAMES = (
     "control_probe",
     "ensembl",
     "other_species",
-    "ensembl_non_gene",
+    "ensembl_transcript",
     "entrez",
     "refseq",
     "probe",
     "symbol",
     "authority_id",
+    "ensembl_non_gene",
 )
 
 _EMPTY_RE = r"^(|NA|N/A|NAN|NULL|NONE|-+|\?)$"
@@ -62,6 +64,7 @@ _CONTROL_RE = (
 )
 ENSEMBL_GENE_RE = r"^(ENS[A-Z]*G\d{11})(\.\d+)?(_PAR_Y)?([|_:;,\s].*)?$"
 _ENSEMBL_OTHER_RE = r"^ENS[A-Z]*[TPE]\d{11}(\.\d+)?$"
+_TRANSCRIPT_PARTS_RE = r"^(?P<id>ENS[A-Z]*T\d{11})(?:\.\d+)?(?:_PAR_Y)?$"
 # plain integers, integers written as floats (7157.0), and TCGA-style SYMBOL|7157
 ENTREZ_RE = r"^(?:[^|]+\|)?(\d+)(?:\.0+)?$"
 _REFSEQ_RE = r"^([NX][MR]_\d+)(\.\d+)?$"
@@ -84,6 +87,8 @@ class ClassifiedIds:
     refseq_key: pa.Array
     #: upper-case ``HGNC:n`` / ``MGI:n`` (AUTHORITY rows), else null
     authority_key: pa.Array
+    #: unversioned upper-case transcript ID (ENSEMBL_OTHER rows), else null
+    transcript_key: pa.Array
 
 
 def normalise_text(values: pa.Array) -> pa.Array:
@@ -141,7 +146,11 @@ def _kinds(text: pa.Array, upper: pa.Array, organism: Organism) -> npt.NDArray[n
     is_ensembl = _matches(upper, ENSEMBL_GENE_RE, ens)
     claim(is_ensembl & _matches(upper, rf"^{organism.ensembl_gene_prefix}\d", is_ensembl), Kind.ENSEMBL)
     claim(is_ensembl, Kind.OTHER_SPECIES)
-    claim(_matches(upper, _ENSEMBL_OTHER_RE, ens), Kind.ENSEMBL_OTHER)
+    transcript_prefix = organism.ensembl_gene_prefix[:-1] + "T"
+    other = _matches(upper, _ENSEMBL_OTHER_RE, ens)
+    claim(other & _matches(upper, rf"^{transcript_prefix}\d", other), Kind.ENSEMBL_OTHER)
+    claim(other & _matches(upper, r"^ENS[A-Z]*T\d", other), Kind.OTHER_SPECIES)
+    claim(other, Kind.PROTEIN)
     digits = np.asarray(pc.fill_null(pc.utf8_is_digit(upper), False), dtype=bool)
     claim(digits, Kind.ENTREZ)
     maybe_entrez = _ends(upper, "0") | np.asarray(pc.fill_null(pc.match_substring(upper, "|"), False), dtype=bool)
@@ -173,4 +182,5 @@ def classify_ids(values: pa.Array, organism: Organism) -> ClassifiedIds:
         entrez_key=_extract(pc.if_else(entrez_rows, upper, null), r"^(?:[^|]+\|)?(?P<d>\d+)(?:\.0+)?$"),
         refseq_key=_extract(pc.if_else(refseq_rows, upper, null), r"^(?P<r>[NX][MR]_\d+)(?:\.\d+)?$"),
         authority_key=pc.if_else(pa.array(kind == Kind.AUTHORITY), upper, null),
+        transcript_key=_extract(pc.if_else(pa.array(kind == Kind.ENSEMBL_OTHER), upper, null), _TRANSCRIPT_PARTS_RE),
     )

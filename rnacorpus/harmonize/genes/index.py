@@ -76,6 +76,12 @@ class GeneIndex:
     symbols: npt.NDArray[np.object_]
     gene_keys: npt.NDArray[np.object_]
     versions: npt.NDArray[np.float64]  # NaN when unknown
+    #: transcript ID (upper, unversioned) → the reference row of its parent gene
+    transcripts: KeyTable | None = None
+    #: a name an Ensembl/GENCODE release gave a gene (upper) → today's reference row
+    history: KeyTable | None = None
+    #: names of the pinned releases whose genes are all gone from today's reference (upper)
+    retired: pa.Array | None = None
 
 
 def _scalar_table(reference: GeneReference, column: str, mask: pa.Array | None = None) -> KeyTable:
@@ -101,6 +107,14 @@ def _build(reference: GeneReference) -> GeneIndex:
         *_concat_rows(_rows_of(reference, "symbol", gencode_named), _rows_of(reference, "ensembl_symbol", None))
     )
     t = reference.table
+    transcripts = (
+        _by_ensembl_id(reference, reference.transcripts, "transcript_id")[0]
+        if reference.transcripts is not None
+        else None
+    )
+    history, retired = (
+        _by_ensembl_id(reference, reference.history, "name") if reference.history is not None else (None, None)
+    )
     return GeneIndex(
         reference=reference,
         ensembl=_scalar_table(reference, "ensembl_id"),
@@ -118,7 +132,25 @@ def _build(reference: GeneReference) -> GeneIndex:
         symbols=np.asarray(t["symbol"].to_pylist(), dtype=object),
         gene_keys=np.asarray(t["gene_key"].to_pylist(), dtype=object),
         versions=np.asarray(pc.fill_null(pc.cast(t["ensembl_version"], pa.float64()), np.nan), dtype=np.float64),
+        transcripts=transcripts,
+        history=history,
+        retired=retired,
     )
+
+
+def _by_ensembl_id(reference: GeneReference, table: pa.Table, key: str) -> tuple[KeyTable, pa.Array]:
+    """A KeyTable from ``table[key]`` to the rows of the genes its ``ensembl_id`` names today, and the
+    keys none of whose genes is in today's reference."""
+    ids = pc.utf8_upper(reference.table["ensembl_id"].combine_chunks())
+    rows = np.asarray(
+        pc.fill_null(pc.index_in(table["ensembl_id"].combine_chunks(), value_set=ids), -1), dtype=np.int64
+    )
+    keys = pc.utf8_upper(table[key].combine_chunks())
+    kept = rows >= 0
+    current = pc.filter(keys, pa.array(kept))
+    gone = pc.filter(keys, pa.array(~kept))
+    retired = pc.unique(pc.filter(gone, pc.invert(pc.is_in(gone, value_set=pc.unique(current)))))
+    return KeyTable.build(rows[kept], current), retired
 
 
 def _rows_of(reference: GeneReference, column: str, mask: pa.Array | None) -> tuple[npt.NDArray[np.int64], pa.Array]:

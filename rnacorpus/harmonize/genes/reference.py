@@ -65,6 +65,10 @@ class GeneReference:
     organism: Organism
     #: one row per gene, columns of :data:`~rnacorpus.harmonize.genes.assemble.REFERENCE_SCHEMA`
     table: pa.Table
+    #: ``transcript_id, ensembl_id`` (unversioned): every transcript of the pinned Ensembl releases
+    transcripts: pa.Table | None = None
+    #: ``name, ensembl_id, release``: the names Ensembl/GENCODE releases gave genes (clone names …)
+    history: pa.Table | None = None
 
     @property
     def n_genes(self) -> int:
@@ -175,6 +179,16 @@ def _load_default(organism_key: str) -> GeneReference:
     if entry is None:
         raise ConfigError(f"no offline gene reference for {organism_key} in {manifest_path}")
     reference = read_reference(DATA_DIR / entry["file"], expected_sha256=entry["sha256"])
+    companions = {}
+    for kind, item in (entry.get("companions") or {}).items():
+        path = DATA_DIR / item["file"]
+        digest = sha256_file(path)
+        if digest != item["sha256"]:
+            raise BadContentError(f"gene reference {kind} checksum {digest} != pinned {item['sha256']}", path=path)
+        companions[kind] = pq.read_table(path)
+    reference = GeneReference(
+        reference.info, reference.organism, reference.table, companions.get("transcripts"), companions.get("history")
+    )
     log.debug("gene reference %s %s loaded (%d genes)", organism_key, reference.info.release, reference.n_genes)
     return reference
 

@@ -4,20 +4,32 @@ Rules, in order (the first that decides wins; an answer naming several genes is 
 never narrowed to one):
 
 1. counting artefacts (``__no_feature`` …), spike-ins (``ERCC-00002``), control probes (``AFFX-…``)
-   are *dropped*; empty cells, other species' Ensembl IDs, transcript/protein IDs are *unmapped*;
-2. Ensembl gene ID, version stripped (a version different from the reference's is noted);
+   are *dropped*; empty cells, other species' Ensembl IDs, protein/exon IDs are *unmapped*;
+2. Ensembl gene ID, version stripped (a version different from the reference's is noted); a
+   transcript ID (``ENST…``/``ENSMUST…``, versioned or not) → its parent gene through the pinned
+   transcript table (``transcript_parent``);
 3. Entrez Gene ID (``7157``, ``7157.0``, ``TP53|7157``); RefSeq accession (version stripped);
    the nomenclature authority's ID (``HGNC:11998``, ``MGI:98834``), of the reference's organism only;
 4. symbols, upper-cased, in this order: approved symbol (HGNC/MGI) → Ensembl/GENCODE name →
-   previous symbol → alias. A level decides as soon as it knows the key: approved beats previous
-   beats alias across genes, and a key several genes share at the deciding level is ambiguous
-   unless exactly one of them is spelled with the input's own case;
+   previous symbol → alias → a name earlier Ensembl/GENCODE releases used (``name_history``: the
+   pre-2016 clone-based ``RP11-…``, ``CTD-…``, ``AC0…`` names). A level decides as soon as it
+   knows the key: approved beats previous beats alias across genes, and a key several genes share at
+   the deciding level is ambiguous — case is no identity (``LAS1`` / ``Las1`` of two genes name both);
+   a historical name with several successors is unmapped ``retired_clone_name``, candidates listed;
 5. ``A /// B`` lists resolve token by token and map only when every token names the same gene;
 6. ``LOC<n>`` (NCBI's placeholder symbol) through Entrez ID ``n``;
 7. spreadsheet dates (``1-Mar``) through :mod:`rnacorpus.harmonize.genes.excel`, only when every
    candidate spelling that resolves points to the same gene;
-8. a gene the reference knows but that has no Ensembl ID is unmapped (``no_ensembl_gene``): the
-   corpus keys expression by Ensembl ID.
+8. R's ``make.names`` spellings (``HLA.DQA1``, ``NKX2.5``, ``X4933409K07Rik``): ``.`` back to ``-``
+   and a leading ``X`` before a digit dropped, only when the written form found nothing and the
+   restored one maps (``make_names``);
+9. a name of a pinned earlier release whose gene is gone from today's reference: unmapped
+   ``retired_clone_name``;
+10. a gene the reference knows but that has no Ensembl ID is unmapped (``no_ensembl_gene``): the
+    corpus keys expression by Ensembl ID.
+
+The same rules serve every caller (harvest, export gene sets, ``rnacorpus genes map``): they all go
+through :func:`rnacorpus.harmonize.genes.map_identifiers`.
 """
 
 from __future__ import annotations
@@ -48,7 +60,7 @@ _FIXED_OUTCOMES = {
     Kind.SPIKE_IN: (DROPPED, "spike_in"),
     Kind.CONTROL: (DROPPED, "control_probe"),
     Kind.OTHER_SPECIES: (UNMAPPED, "other_species"),
-    Kind.ENSEMBL_OTHER: (UNMAPPED, "not_a_gene_id"),
+    Kind.PROTEIN: (UNMAPPED, "not_a_gene_id"),
     Kind.PROBE: (UNMAPPED, "probe_without_platform_table"),
 }
 
@@ -94,16 +106,24 @@ def resolve(values: pa.Array, index: GeneIndex, *, expand: bool = True) -> Resol
     for kind, (outcome, rule) in _FIXED_OUTCOMES.items():
         res.set(ids.kind == kind, outcome, rule)
     _resolve_ids(res, ids.kind == Kind.ENSEMBL, ids.ensembl_key, index.ensembl, "ensembl")
+    if index.transcripts is not None:
+        _resolve_ids(res, ids.kind == Kind.ENSEMBL_OTHER, ids.transcript_key, index.transcripts, "transcript_parent")
+    else:
+        res.set((ids.kind == Kind.ENSEMBL_OTHER) & res.pending(), UNMAPPED, "not_a_gene_id")
     _note_versions(res, ids.ensembl_version, index)
     _resolve_ids(res, ids.kind == Kind.ENTREZ, ids.entrez_key, index.entrez, "entrez")
     _resolve_ids(res, ids.kind == Kind.REFSEQ, ids.refseq_key, index.refseq, "refseq")
     _resolve_ids(res, ids.kind == Kind.AUTHORITY, ids.authority_key, index.authority, "authority_id")
     for level, table in index.symbol_levels:
         _resolve_symbols(res, ids.upper, ids.text, table, level)
+    if index.history is not None:
+        _resolve_history(res, ids.upper, index.history)
     if expand:
         _resolve_lists(res, ids.text, index)
         _resolve_loc(res, ids.upper, index)
         _resolve_excel(res, ids.text, index)
+        _resolve_make_names(res, ids.text, index)
+    _retired(res, ids.upper, index)
     res.set(res.pending(), UNMAPPED, "not_found")
     _unmap_genes_without_ensembl(res, index)
     return res
@@ -131,15 +151,12 @@ def _apply_lookup(
     found = rows >= 0
     res.set(where[found], MAPPED, rule, rows[found])
     for i in np.flatnonzero(rows == AMBIGUOUS):
+        # Case is no identity: "Sept1" and "SEPT1" listed for two genes name both (never picked by case)
         claim_rows, spellings = table.claimants[int(position[i])]
-        given = None if text is None else text[int(where[i])].as_py()
-        exact = sorted({r for r, s in zip(claim_rows, spellings, strict=True) if s == given})
-        if len(exact) == 1:
-            res.set(np.array([where[i]]), MAPPED, rule, np.array(exact, dtype=np.int32))
-            res.notes[int(where[i])] = "exact case decided among genes sharing this key"
-        else:
-            res.set(np.array([where[i]]), AMBIGUOUS_, rule)
-            res.candidates[int(where[i])] = list(dict.fromkeys(claim_rows))
+        res.set(np.array([where[i]]), AMBIGUOUS_, rule)
+        res.candidates[int(where[i])] = list(dict.fromkeys(claim_rows))
+        if len(set(spellings)) > 1:
+            res.notes[int(where[i])] = "spelled " + " / ".join(dict.fromkeys(spellings)) + ": case does not decide"
 
 
 def _note_versions(res: Resolution, versions: pa.Array, index: GeneIndex) -> None:
@@ -154,6 +171,60 @@ def _note_versions(res: Resolution, versions: pa.Array, index: GeneIndex) -> Non
     differs = ~np.isnan(given) & ~np.isnan(known) & (given != known)
     for i in np.flatnonzero(differs):
         res.notes[int(where[i])] = f"version_mismatch: input .{int(given[i])}, reference .{int(known[i])}"
+
+
+def _resolve_history(res: Resolution, upper: pa.Array, table: KeyTable) -> None:
+    """Names earlier Ensembl/GENCODE releases used (clone-based ``RP11-…``): today's gene when the
+    history names one; several → unmapped ``retired_clone_name`` with the candidates listed."""
+    where = np.flatnonzero((res.kind == Kind.SYMBOL) & res.pending())
+    if not len(where):
+        return
+    rows, position = table.lookup(pc.take(upper, pa.array(where)))
+    found = rows >= 0
+    res.set(where[found], MAPPED, "name_history", rows[found])
+    for i in np.flatnonzero(rows == AMBIGUOUS):
+        claim_rows, _ = table.claimants[int(position[i])]
+        res.set(np.array([where[i]]), UNMAPPED, "retired_clone_name")
+        res.candidates[int(where[i])] = list(dict.fromkeys(claim_rows))
+        res.notes[int(where[i])] = "the name history has no unique successor"
+
+
+def _retired(res: Resolution, upper: pa.Array, index: GeneIndex) -> None:
+    """A name of a pinned release whose gene is gone from today's reference: unmapped, said so."""
+    if index.retired is None or not len(index.retired):
+        return
+    where = np.flatnonzero((res.kind == Kind.SYMBOL) & res.pending())
+    if not len(where):
+        return
+    known = np.asarray(pc.fill_null(pc.is_in(pc.take(upper, pa.array(where)), value_set=index.retired), False))
+    res.set(where[known], UNMAPPED, "retired_clone_name")
+    for i in where[known]:
+        res.notes[int(i)] = "a name of an earlier Ensembl/GENCODE release; its gene is not in this reference"
+
+
+def _resolve_make_names(res: Resolution, text: pa.Array, index: GeneIndex) -> None:
+    """R's ``make.names`` turned ``-`` into ``.`` and put ``X`` before a leading digit (``HLA.DQA1``,
+    ``NKX2.5``, ``X7SK``): undone only when the original spelling maps and the written one did not."""
+    where = _pending_matching(res, text, r"\.|^X\d")
+    if not where:
+        return
+    spelled = {i: _undo_make_names(text[i].as_py()) for i in where}
+    flat = list(dict.fromkeys(c for cs in spelled.values() for c in cs))
+    inner = resolve(pa.array(flat, pa.string()), index, expand=False)
+    pos = {c: k for k, c in enumerate(flat)}
+    for i, candidates in spelled.items():
+        k = next((pos[c] for c in candidates if inner.outcome[pos[c]] in (MAPPED, AMBIGUOUS_)), None)
+        if k is None:
+            continue
+        res.set(np.array([i]), int(inner.outcome[k]), "make_names", np.array([inner.row[k]], dtype=np.int32))
+        if k in inner.candidates:
+            res.candidates[i] = inner.candidates[k]
+        res.notes[i] = f"R make.names spelling of {flat[k]} ({inner.rule[k]})"
+
+
+def _undo_make_names(written: str) -> list[str]:
+    unprefixed = written[1:] if len(written) > 1 and written[0] == "X" and written[1].isdigit() else written
+    return list(dict.fromkeys(c for c in (unprefixed.replace(".", "-"), unprefixed) if c != written))
 
 
 def _resolve_symbols(res: Resolution, upper: pa.Array, text: pa.Array, table: KeyTable, rule: str) -> None:

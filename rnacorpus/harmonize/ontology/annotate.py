@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import parse_age
-from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
-from rnacorpus.harmonize.ontology.curated import resolve_taxon, taxon_named
+from rnacorpus.harmonize.ontology.assay import AssayCall, assay_of_text
+from rnacorpus.harmonize.ontology.build import age_annotation, age_stage, implied_stage, mapped, recorded, unmapped
+from rnacorpus.harmonize.ontology.curated import Taxon, resolve_taxon, strain_taxon, taxon_named
 from rnacorpus.harmonize.ontology.fields import TEXT_FIELDS, KeyInfo, detect_key
 from rnacorpus.harmonize.ontology.freetext import annotate_free_text, unmapped_primary
 from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index, is_process_index
@@ -27,7 +28,7 @@ from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import find_mentions
 from rnacorpus.harmonize.ontology.normalize import clean, tokens
 from rnacorpus.harmonize.ontology.releases import TAXON_TABLE_RELEASE
-from rnacorpus.harmonize.ontology.stage import stage_for_age
+from rnacorpus.harmonize.ontology.stage import stage_for_age, stage_from_age_span
 from rnacorpus.schemas import Annotation
 
 __all__ = [
@@ -51,6 +52,8 @@ _ONLY_PUNCTUATION = re.compile(r"^[\s\-–—_.?/\\*#]*$")
 _MALE = frozenset({"male", "man", "boy"})
 _FEMALE = frozenset({"female", "woman", "girl"})
 _MIXED_SEX = "PATO:0001338"
+#: an age summarizing a group (average age of pooled donors) states no individual's stage
+_SUMMARY_KEY = re.compile(r"\b(?:average|mean|median|avg)\b")
 
 
 @dataclass(frozen=True)
@@ -121,13 +124,33 @@ def _age(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, uni
     confidence = {"value": 0.95, "key": 0.9, "sample": 0.85, "default": 0.7}[unit_from]
     out = [age_annotation(info.key, value, age, confidence, why if age.parsed else None)]
     stage = stage_for_age(age, taxid, index) if age.parsed else None
-    if stage_word is not None and stage is not None and index.is_ancestor(stage_word.term_id or "", stage):
-        stage_word = None  # "postnatal day 21": the day-old stage is more precise than "postnatal"
+    plain = None
+    if stage is None and age.parsed and not _SUMMARY_KEY.search(info.normalized):
+        plain = stage_from_age_span(age, taxid, index)
+    finer = stage or plain
+    if stage_word is not None and finer is not None and index.is_ancestor(stage_word.term_id or "", finer):
+        stage_word = None  # "postnatal day 21", "adult (8 weeks)": the age's stage is more precise
     if stage_word is not None:
         out.append(stage_word)
     elif stage is not None:
         out.append(implied_stage(info.key, value, stage, index))
+    elif plain is not None:
+        out.append(age_stage(info.key, value, plain, index))
     return out
+
+
+def _taxon(info: KeyInfo, value: str, taxon: Taxon, method: str, confidence: float, reason: str | None) -> Annotation:
+    return Annotation(
+        field="organism",
+        raw_key=info.key,
+        raw_value=value,
+        term_id=taxon.term_id,
+        term_label=taxon.scientific_name,
+        method=method,
+        confidence=confidence,
+        ontology_release=f"NCBITaxon {TAXON_TABLE_RELEASE}",
+        reason=reason,
+    )
 
 
 def _organism(info: KeyInfo, value: str) -> list[Annotation]:
@@ -135,25 +158,33 @@ def _organism(info: KeyInfo, value: str) -> list[Annotation]:
     if taxon is None:
         return [unmapped("organism", info.key, value, "organism not in rnacorpus's taxon table")]
     exact = clean(value).casefold() == taxon.scientific_name.casefold()
-    return [
-        Annotation(
-            field="organism",
-            raw_key=info.key,
-            raw_value=value,
-            term_id=taxon.term_id,
-            term_label=taxon.scientific_name,
-            method="exact_label" if exact else "exact_synonym",
-            confidence=1.0 if exact else 0.95,
-            ontology_release=f"NCBITaxon {TAXON_TABLE_RELEASE}",
-        )
-    ]
+    method, confidence = ("exact_label", 1.0) if exact else ("exact_synonym", 0.95)
+    return [_taxon(info, value, taxon, method, confidence, None)]
+
+
+def _text(info: KeyInfo, value: str) -> list[Annotation]:
+    """Strain, genotype, treatment: kept as text; a laboratory strain also names its species."""
+    out = [recorded(info.kind, info.key, value, "kept as deposited text; no ontology for this field")]
+    taxon = strain_taxon(value) if info.kind == "strain" else None
+    if taxon is not None:
+        out.append(_taxon(info, value, taxon, "strain", 0.9, f"laboratory strain of {taxon.scientific_name}"))
+    return out
+
+
+def _assay_key(info: KeyInfo, value: str, index: OntologyIndex) -> list[Annotation]:
+    found = assay_of_text(value)
+    if found is False:
+        return [unmapped("assay", info.key, value, "names an instrument or nothing specific, not an assay")]
+    if not isinstance(found, AssayCall):
+        return []
+    return [mapped("assay", info.key, value, found.term_id, found.method, found.confidence, index, reason=found.reason)]
 
 
 def _dispatch(
     info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex, unit_hint: str | None
 ) -> list[Annotation]:
     if info.kind in TEXT_FIELDS:
-        return [recorded(info.kind, info.key, value, "kept as deposited text; no ontology for this field")]
+        return _text(info, value)
     if info.kind == "sex":
         return _sex(info, value, taxid, index)
     if info.kind == "age":
@@ -163,6 +194,8 @@ def _dispatch(
         return [a for a in found if not (a.field == "age" and a.method == "unmapped")] or found
     if info.kind == "organism":
         return _organism(info, value)
+    if info.kind == "assay":
+        return _assay_key(info, value, index)
     return annotate_free_text(info, value, taxid, index)
 
 

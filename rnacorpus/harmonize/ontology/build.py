@@ -7,7 +7,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.releases import release_of
 from rnacorpus.schemas import Annotation
 
-__all__ = ["age_annotation", "implied_stage", "mapped", "recorded", "unmapped"]
+__all__ = ["age_annotation", "age_stage", "implied_stage", "mapped", "recorded", "unmapped"]
 
 
 def mapped(
@@ -51,6 +51,12 @@ def implied_stage(key: str | None, value: str, stage_id: str, index: OntologyInd
     )
 
 
+def age_stage(key: str | None, value: str, stage_id: str, index: OntologyIndex) -> Annotation:
+    """The stage a plain age falls in (``45 years`` → 45-year-old stage): less sure than a stated stage."""
+    why = "the stage whose age span holds the age"
+    return mapped("development_stage", key, value, stage_id, "age_stage", 0.7, index, reason=why)
+
+
 def age_annotation(key: str | None, value: str, age: AgeParse, confidence: float, reason: str | None) -> Annotation:
     if not age.parsed:
         return Annotation(
@@ -59,11 +65,8 @@ def age_annotation(key: str | None, value: str, age: AgeParse, confidence: float
             raw_value=value,
             method="unmapped",
             confidence=0.0,
+            # a number without a unit is no age: the raw text stays, the reason says why
             reason=age.reason or "no unit for the age",
-            age_value=age.value,
-            age_min=age.minimum,
-            age_max=age.maximum,
-            age_qualifier=age.qualifier,
         )
     return Annotation(
         field="age",

@@ -26,21 +26,25 @@ __all__ = [
     "CuratedTerm",
     "Taxon",
     "cell_line_table",
+    "cell_origins",
     "curated_table",
     "curation_stamp",
     "resolve_taxon",
+    "strain_taxon",
     "taxa",
     "taxon_named",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
-CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv")
+CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
 # Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
 # shorter ones (ALL, MM, MS, RA) must be written as listed.
 _CASELESS_FROM = 4
 _TAXON_CURIE = re.compile(r"^(?:ncbitaxon[:_])?(\d+)$", re.IGNORECASE)
+#: "M. musculus", "M.musculus", "H sapiens": genus initial + epithet (and subspecies)
+_ABBREVIATED = re.compile(r"^([A-Za-z])\.?\s*([a-z]+(?: [a-z]+)?)$")
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
@@ -215,11 +219,65 @@ def _taxon_names() -> dict[str, Taxon]:
     return names
 
 
+@functools.cache
+def _abbreviated_binomials() -> dict[str, Taxon | None]:
+    """``m musculus`` → Mus musculus; None where two taxa share the abbreviation."""
+    found: dict[str, Taxon | None] = {}
+    for taxon in taxa().values():
+        words = taxon.scientific_name.split()
+        if len(words) >= 2:
+            key = f"{words[0][0]} {' '.join(words[1:])}".casefold()
+            found[key] = None if key in found and found[key] != taxon else taxon
+    return found
+
+
 def taxon_named(text: str) -> Taxon | None:
-    """A deposited organism name (scientific or common, any case) → taxon; None when unknown."""
+    """A deposited organism name (scientific or common, any case, or a binomial with the genus
+    abbreviated: ``M. musculus``) → taxon; None when unknown or when the abbreviation is shared."""
     if match := _TAXON_CURIE.match(text.strip()):
         return taxa().get(int(match.group(1)))
-    return _taxon_names().get(norm(text))
+    found = _taxon_names().get(norm(text))
+    if found is None and (match := _ABBREVIATED.match(clean(text))):
+        found = _abbreviated_binomials().get(f"{match.group(1)} {match.group(2)}".casefold())
+    return found
+
+
+def _strain_key(text: str) -> str:
+    return re.sub(r"[\s.\-]+", "", text).casefold()
+
+
+@functools.cache
+def _strain_roots() -> tuple[tuple[str, int], ...]:
+    roots = [(_strain_key(row["root"]), int(row["taxid"])) for row in _rows("strains.tsv")]
+    return tuple(sorted(roots, key=lambda item: -len(item[0])))
+
+
+def strain_taxon(text: str) -> Taxon | None:
+    """The species of the laboratory strains a value names (``DBA/2J``, ``F1 hybrid FVB/N x C57Bl/6``,
+    ``Sprague-Dawley``): every word that starts with a listed strain root counts; None when none does
+    or when the roots name different species."""
+    found = set()
+    for word in re.split(r"[\s,;()x×]+", text):
+        key = _strain_key(word)
+        taxid = next((t for root, t in _strain_roots() if key.startswith(root) and _root_ends(key, root)), None)
+        if taxid is not None:
+            found.add(taxid)
+    if not found:
+        whole = _strain_key(text)  # multi-word roots: "Swiss Webster", "Long Evans", "Brown Norway"
+        found = {t for root, t in _strain_roots() if whole.startswith(root) and _root_ends(whole, root)}
+    return taxa().get(found.pop()) if len(found) == 1 else None
+
+
+def _root_ends(key: str, root: str) -> bool:
+    """A root ends at a substrain mark, a digit after letters or the end: 'SD' is not 'SDF1'."""
+    rest = key[len(root) :]
+    return not rest or rest[0] in "/:" or (root[-1].isalpha() and rest[0].isdigit()) or root[-1].isdigit()
+
+
+@functools.cache
+def cell_origins() -> dict[str, tuple[str, str]]:
+    """CL term → (UBERON tissue, note) from the reviewed ``cell_origins.tsv``."""
+    return {row["cell_type"]: (row["tissue"], row["note"]) for row in _rows("cell_origins.tsv")}
 
 
 def resolve_taxon(organism: str | int | None) -> int | None:

@@ -11,6 +11,11 @@ must yield no term at all. Ages are judged on ``expected_age`` (``45 year``, ``6
 
 Per field: *precision* = correct / mapped, *coverage* = mapped / should-map, *recall* = correct /
 should-map. A term emitted for a field the row does not list counts as wrong.
+
+The split is fixed by a hash (:func:`split_of`: SHA-1 of ``key<TAB>value``, one pair in four held
+out), so that no one chooses which pairs a rule is measured on. Rows whose ``why`` starts with a
+``[family]`` tag (``[age_stage]``, ``[assay]`` …) are also scored per family; ``source_file`` is a
+corpus path, or ``-`` for depositor spellings labelled from a written description of the family.
 """
 
 from __future__ import annotations
@@ -38,10 +43,21 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_LABELS = REPO_ROOT / "tests" / "data" / "annotation_labels.tsv"
 DEFAULT_OUT = REPO_ROOT / "docs" / "harmonization.md"
+#: the same labelled set scored by the rules on main before issue 15 (commit c1f2268)
+BASELINE = REPO_ROOT / "docs" / "harmonization_baseline.tsv"
 COMMAND = "python -m rnacorpus.harmonize.ontology.evaluate"
-SCORED_FIELDS = ("tissue", "disease", "sex", "age", "cell_type", "cell_line", "development_stage", "organism")
+SCORED_FIELDS = ("tissue", "disease", "sex", "age", "cell_type", "cell_line", "development_stage", "organism", "assay")
 TARGET_FIELDS = ("tissue", "disease", "sex", "age")
+#: issue 15's targets on the held-out split, per field
+HELDOUT_PRECISION, HELDOUT_RECALL = 0.97, 0.92
 _AGE = re.compile(r"^(>=|<=|>|<)?(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))? (.+)$")
+_FAMILY = re.compile(r"^\[(\w+)\]")
+
+
+def split_of(key: str, value: str) -> str:
+    """``heldout`` for one pair in four, by the SHA-1 of ``key<TAB>value``; else ``tune``."""
+    digest = hashlib.sha1(f"{key}\t{value}".encode(), usedforsecurity=False).hexdigest()
+    return "heldout" if int(digest, 16) % 4 == 0 else "tune"
 
 
 @dataclass
@@ -72,6 +88,7 @@ class Pair:
     organism: str
     context: str
     split: str
+    family: str = ""
     expected: dict[str, str] = field(default_factory=dict)
 
 
@@ -90,7 +107,18 @@ def read_labels(path: Path) -> list[Pair]:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     for row in rows:
         ident = (row["key"], row["value"], row["organism"])
-        pair = pairs.setdefault(ident, Pair(row["key"], row["value"], row["organism"], row["context"], row["split"]))
+        family = _FAMILY.match(row["why"])
+        pair = pairs.setdefault(
+            ident,
+            Pair(
+                row["key"],
+                row["value"],
+                row["organism"],
+                row["context"],
+                row["split"],
+                family.group(1) if family else "",
+            ),
+        )
         if row["field"]:
             pair.expected[row["field"]] = row["expected_age"] if row["field"] == "age" else row["expected_term_id"]
     return list(pairs.values())
@@ -168,7 +196,7 @@ def evaluate(pairs: Sequence[Pair]) -> Result:
         own = [a for a in found if a.raw_key == characteristic.key and a.raw_value == pair.value]
         if (not pair.value.strip() or is_placeholder(pair.value)) and any(a.term_id for a in own):
             invented.append(f"{pair.key!r}: {pair.value!r}")
-        for split in ("all", pair.split):
+        for split in ("all", pair.split, *([f"family:{pair.family}"] if pair.family else [])):
             _judge(pair, own, scores[split], notes if split == "all" else [])
     return Result(
         {split: dict(fields) for split, fields in scores.items()},
@@ -193,6 +221,43 @@ def _table(scores: dict[str, Score]) -> list[str]:
         cells = [name, s.mapped, s.correct, _pct(s.precision), s.should_map, _pct(s.coverage), _pct(s.recall)]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return lines
+
+
+def _read_baseline() -> dict[tuple[str, str], Score]:
+    if not BASELINE.exists():
+        return {}
+    with BASELINE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return {
+        (row["split"], row["field"]): Score(
+            int(row["mapped"]), int(row["correct"]), int(row["should_map"]), int(row["covered"]), int(row["hits"])
+        )
+        for row in rows
+    }
+
+
+def _before_after(result: Result) -> list[str]:
+    """Precision / recall per field before the issue-15 rules (``BASELINE``) and now, same labels."""
+    before = _read_baseline()
+    if not before:
+        return []
+    lines = [
+        "## Before and after issue 15",
+        "",
+        "Same labels; *before* = this evaluation run by the rules on main before issue 15 (commit c1f2268), "
+        "stored in `docs/harmonization_baseline.tsv`.",
+        "",
+        "| split | field | precision before | precision now | recall before | recall now "
+        "| coverage before | coverage now |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for split in ("all", "heldout"):
+        for name in SCORED_FIELDS:
+            old, new = before.get((split, name), Score()), result.scores.get(split, {}).get(name, Score())
+            cells = [split, name, _pct(old.precision), _pct(new.precision), _pct(old.recall), _pct(new.recall)]
+            cells += [_pct(old.coverage), _pct(new.coverage)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def render(result: Result, labels: Path) -> str:
@@ -224,6 +289,29 @@ def render(result: Result, labels: Path) -> str:
         ("heldout", "Held-out split"),
     ):
         lines += [f"## {title}", "", *_table(result.scores.get(split, {})), ""]
+    lines += _before_after(result)
+    families = sorted(name for name in result.scores if name.startswith("family:"))
+    if families:
+        lines += [
+            "## Families of issue 15 (all splits)",
+            "",
+            "| family | field | mapped | correct | precision | should map | recall |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name in families:
+            for field_name, s in sorted(result.scores[name].items()):
+                if s.mapped or s.should_map:
+                    cells = [
+                        name.split(":", 1)[1],
+                        field_name,
+                        s.mapped,
+                        s.correct,
+                        _pct(s.precision),
+                        s.should_map,
+                        _pct(s.recall),
+                    ]
+                    lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        lines.append("")
     lines += ["## Disagreements (all pairs)", "", "```", *(result.disagreements or ["none"]), "```", ""]
     return "\n".join(lines)
 

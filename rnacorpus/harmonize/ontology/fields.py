@@ -3,7 +3,8 @@
 A key is normalized (``OrganismPart`` → ``organism part``, ``age_years`` → ``age years``), then
 checked in a fixed order, first match wins:
 
-1. exact special keys (``source_name``, no key, ``common name`` …);
+1. exact special keys (``source_name``, no key, ``common name`` …), then assay keys (``library
+   strategy``, ``library construction``, ``platform``, ``assay type`` …);
 2. *hard* exclusions — keys about the assay, identifiers, dates, doses, survival … never feed a field;
 3. field patterns: cell line, cell type, age, sex, development stage, disease, tissue, strain,
    genotype, treatment, organism, then generic source-like and status-like keys;
@@ -40,6 +41,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "age": ("age", "development_stage"),
     "development_stage": ("development_stage", "age"),
     "organism": ("organism",),
+    "assay": ("assay",),
     "strain": ("strain",),
     "genotype": ("genotype",),
     "treatment": ("treatment",),
@@ -57,6 +59,15 @@ _SPECIAL = {
     "embryonic day": "age",
     "postnatal day": "age",
 }
+# Keys about how the library was made name the assay (checked before the bookkeeping exclusions,
+# which otherwise take every "library …" and "platform" key).
+_ASSAY_KEY = re.compile(
+    r"^(?:library (?:strategy|construction(?: protocol| method| kit)?|prep(?:aration)?(?: kit| protocol| method)?|"
+    r"type|kit|protocol|method|chemistry|source)|assay(?: type| name| method)?|experiment(?:al)? type|"
+    r"(?:seq(?:uencing)? )?platform|technology|sequencing (?:technology|platform|method|chemistry|type|protocol)|"
+    r"(?:single ?cell|sc) (?:platform|technology|chemistry|protocol|method)|chemistry|"
+    r"transcriptomics? (?:method|technology))$"
+)
 _HARD_EXCLUSIONS = re.compile(
     r"\b(?:ids?|identifier|accession|barcode|date|batch|replicate|rep|lane|run|flowcell|flow cell|library|"
     r"protocol|molecule|analyte|rna|dna|chip|antibody|antibodies|array|platform|instrument|channel|label|"
@@ -180,7 +191,7 @@ def _age_unit(normalized: str) -> str | None:
 def detect_key(key: str | None) -> KeyInfo:
     """Which fields a characteristic key may feed (see the module docstring for the order)."""
     normalized = normalize_key(key)
-    kind = _SPECIAL.get(normalized)
+    kind = _SPECIAL.get(normalized) or ("assay" if _ASSAY_KEY.match(normalized) else None)
     if kind is None:
         if _HARD_EXCLUSIONS.search(normalized) and not normalized.startswith(("age", "sex", "gender")):
             return KeyInfo(key, normalized, "none", reason=f"key {key!r} describes the assay or bookkeeping")

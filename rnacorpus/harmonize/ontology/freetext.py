@@ -9,9 +9,11 @@ Order of work for one value:
 4. a health-status word (normal, healthy, adjacent, non-tumour …) makes the disease ``normal``;
    a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
 5. fields the text implies without naming them, only when not named: the origin of a recognized cell
-   line (``cell_line_origin``), then — for tissue and source keys only — the site of a named disease
-   (``disease_site``: a curated implication such as HCC → liver, or an organ word in the disease's
-   own name such as *renal* cell carcinoma → kidney).
+   line (``cell_line_origin``; lines stay lines — a line's tissue is its Cellosaurus origin), else
+   the tissue a named cell type comes from (``cell_type_origin``, :func:`cell_origin`), then — for
+   tissue and source keys only — the site of a named disease (``disease_site``: a curated
+   implication such as HCC → liver, or an organ word in the disease's own name such as *renal* cell
+   carcinoma → kidney).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
-from rnacorpus.harmonize.ontology.curated import CellLineEntry
+from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FieldMatch
@@ -47,6 +49,8 @@ _BROAD_DISEASES = frozenset({"MONDO:0005070", "MONDO:0004992", "MONDO:0004993"})
 #: inside free text only plain sex words count ("mixed", "both", "M" need a sex key)
 _SEX_WORDS = frozenset({"male", "female", "man", "woman", "boy", "girl"})
 _SITE_KINDS = frozenset({"tissue", "source"})
+#: keys whose named cell type may give the tissue it comes from
+_ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
 _NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
 _PARTIAL_FACTOR = 0.9
@@ -132,17 +136,44 @@ def _origin(
     return out
 
 
+def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str, float] | None:
+    """(tissue, why, confidence) a named cell type implies, first that applies:
+
+    1. our table's implication for the name (PBMC → blood, HUVEC → umbilical vein);
+    2. the reviewed origin of the CL term or of its nearest listed ancestor (hepatocyte → liver;
+       CL's own part_of links would serve here, but the pinned CL release does not ship them);
+    3. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
+       by labels and our adjectives only.
+    """
+    for field_name, term_id in cell.implies:
+        if field_name == "tissue":
+            return term_id, f"implied by {cell.text!r}", 0.8
+    origins = cell_origins()
+    ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
+    listed = next((term for term, _ in ancestry if term in origins), None)
+    if listed is not None:
+        return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
+    label = index.label(cell.term_id) or ""
+    sites = [m for m in find_mentions(label, ("tissue",), taxid, index).for_field("tissue") if not m.match.via_synonym]
+    if sites:
+        return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
+    return None
+
+
 def _implied_tissue(
     info: KeyInfo, value: str, named: dict[str, Mention], taxid: int | None, index: OntologyIndex
 ) -> Annotation | None:
-    """A tissue the value implies without naming it: PBMC → blood, then the site of a named disease."""
-    cell_type = named.get("cell_type")
-    for field_name, term_id in cell_type.match.implies if cell_type else ():
-        if field_name == "tissue":
-            why = f"implied by {cell_type.match.text!r}" if cell_type else None
-            return mapped("tissue", info.key, value, term_id, "curated", 0.85, index, reason=why)
+    """A tissue the value implies without naming it: the origin of a named cell type, then (tissue and
+    source keys only) the site of a named disease."""
+    cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
+    if beside is not None:
+        why = f"{beside.match.text!r} named with the cell type"
+        return mapped("tissue", info.key, value, beside.match.term_id, "cell_type_origin", 0.75, index, reason=why)
+    origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
+    if origin is not None:
+        return mapped("tissue", info.key, value, origin[0], "cell_type_origin", origin[2], index, reason=origin[1])
     disease = named.get("disease")
-    site = _site_from_disease(disease.match, taxid, index) if disease else None
+    site = _site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
     if site is None:
         return None
     return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
@@ -160,7 +191,7 @@ def _derived(
     if hit is not None and hit.entry is not None:
         # A cell line's tissue is its origin, never the site of the disease it models.
         return _origin(info, value, decided, hit.entry, index)
-    if "tissue" in decided or info.kind not in _SITE_KINDS:
+    if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
     implied = _implied_tissue(info, value, named, taxid, index)
     return [implied] if implied else []
@@ -229,7 +260,11 @@ def _decide(
         if field_name == "sex":
             found = [m for m in found if norm(m.match.text) in _SEX_WORDS]
         if field_name == "tissue" and info.kind == "cell_type" and "cell_type" in decided:
-            continue  # "renal tubular epithelial cells" is a cell type; its organ word is not the tissue
+            # "cord blood mononuclear cells": an organ named beside the cell type is where the cells
+            # come from — a derived tissue (cell_type_origin), never a sampled one
+            if found:
+                named["tissue_of_cells"] = _most_specific(found, index)[0]
+            continue
         if found:
             chosen, others = _most_specific(found, index)
             decided[field_name] = _from_mention(info, value, chosen, others, index)

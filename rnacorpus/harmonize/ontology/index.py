@@ -123,6 +123,10 @@ class OntologyIndex:
         # Numbers must agree exactly: CD4 is not CD8, Theiler stage 21 is not 22.
         digits = _DIGITS.findall(normalized)
         found = [(name, score, i) for name, score, i in found if _DIGITS.findall(name) == digits]
+        # A value whose words are all in a longer name ("trigeminal" / "trigeminal V") is a name cut
+        # short, not misspelled: which of the longer names it meant is not for fuzzy matching to say.
+        words = set(normalized.split())
+        found = [(name, score, i) for name, score, i in found if not words < set(name.split())]
         if not found:
             return None
         best_term = term_ids[found[0][2]]

@@ -142,6 +142,23 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
     return None
 
 
+_EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")
+_EPONYM_HEADS = ("disease", "syndrome")
+
+
+def _eponym(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """A capitalized name alone under a disease key (``Huntingtons``, ``Sjogren``, ``Crohn's``) is the
+    one "<name> disease" / "<name> syndrome" term MONDO has; none when both or neither exist, or
+    when the word is an organ ("Heart" is not heart disease)."""
+    if field != "disease" or not _EPONYM.match(text) or _ontology_match("tissue", text, taxid, index):
+        return None
+    found = [_ontology_match(field, f"{text} {head}", taxid, index) for head in _EPONYM_HEADS]
+    terms = {match.term_id for match in found if match is not None and not match.ambiguous}
+    if len(terms) != 1:
+        return None
+    return FieldMatch(field, terms.pop(), "normalized", CONFIDENCE["normalized_bag"], text)
+
+
 def match_text(
     field: str,
     text: str,
@@ -149,29 +166,36 @@ def match_text(
     taxid: int | None = None,
     fuzzy: bool = True,
     abbreviations_only: bool = False,
+    eponyms: bool = False,
     index: OntologyIndex | None = None,
 ) -> FieldMatch | None:
     """The term for ``text`` in ``field`` by the rule order above, or None.
 
     ``abbreviations_only``: just our exact-case abbreviations (ALL, HCC …), which callers try across
-    all fields before anything else. Memoized per ``(field, text, taxid, fuzzy, abbreviations_only)``
-    with the process-wide index.
+    all fields before anything else. ``eponyms``: a name alone may stand for its disease (whole
+    values only). Memoized per argument tuple with the process-wide index.
     """
     if is_process_index(index):
-        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only)
+        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only, eponyms)
     assert index is not None
-    return _match(field, text, taxid, fuzzy, abbreviations_only, index)
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, index)
 
 
 @memoize(maxsize=1 << 17)
 def _match_memoized(
-    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool
+    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, eponyms: bool
 ) -> FieldMatch | None:
-    return _match(field, text, taxid, fuzzy, abbreviations_only, get_index())
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, get_index())
 
 
 def _match(
-    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, index: OntologyIndex
+    field: str,
+    text: str,
+    taxid: int | None,
+    fuzzy: bool,
+    abbreviations_only: bool,
+    eponyms: bool,
+    index: OntologyIndex,
 ) -> FieldMatch | None:
     text = clean(text)
     if not text or field not in FIELD_SCOPES:
@@ -182,6 +206,8 @@ def _match(
     if abbreviations_only:
         return None
     found = _ontology_match(field, text, taxid, index)
+    if found is None and eponyms:
+        found = _eponym(field, text, taxid, index)
     if found is not None or not fuzzy:
         return found
     for scope in FIELD_SCOPES[field]:

@@ -86,7 +86,7 @@ def _try_phrase(
             return curated
     unclear: FieldMatch | None = None
     for name in fields:
-        found = match_text(name, phrase, taxid=taxid, fuzzy=False, index=index)
+        found = match_text(name, phrase, taxid=taxid, fuzzy=False, eponyms=whole, index=index)
         if found is None or (found.single_word_synonym and not whole):
             continue
         if not found.ambiguous:

@@ -28,12 +28,12 @@ from typing import Any
 from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.age import canonical_unit
 from rnacorpus.harmonize.ontology.annotate import explain_characteristic
+from rnacorpus.harmonize.ontology.assay import sample_assay
 from rnacorpus.harmonize.ontology.build import mapped
 from rnacorpus.harmonize.ontology.curated import resolve_taxon
 from rnacorpus.harmonize.ontology.fields import detect_key, normalize_key
 from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index
-from rnacorpus.harmonize.ontology.match import match_text
-from rnacorpus.schemas import Annotation, Characteristic, Sample
+from rnacorpus.schemas import Annotation, Characteristic, Platform, Sample
 
 __all__ = [
     "SAMPLE_FIELD_COLUMNS",
@@ -68,10 +68,7 @@ SAMPLE_FIELD_COLUMNS = (
     "assay_label",
 )
 _UNIT_KEY = re.compile(r"^(?:time ?unit|age ?units?|unit of age|units? of time)$")
-_DERIVED = frozenset({"disease_site", "cell_line_origin"})
-_SINGLE_CELL = re.compile(r"single[ -]?cell|single[ -]?nucle", re.IGNORECASE)
-_ARRAY_ASSAY = "EFO:0002768"  # transcription profiling by array
-_SINGLE_CELL_ASSAY = "EFO:0008913"
+_DERIVED = frozenset({"disease_site", "cell_line_origin", "cell_type_origin"})
 
 
 def _unit_hint(characteristics: Iterable[Characteristic]) -> str | None:
@@ -142,19 +139,20 @@ def resolve_fields(annotations: Iterable[Annotation]) -> list[Annotation]:
 
 
 def _assay(sample: SampleEvidence, index: OntologyIndex) -> Annotation | None:
-    strategy = (sample.library_strategy or "").strip()
-    source = sample.library_source or ""
-    if strategy:
-        if _SINGLE_CELL.search(source) and strategy.lower() == "rna-seq":
-            return mapped("assay", "library_source", source, _SINGLE_CELL_ASSAY, "curated", 0.9, index)
-        found = match_text("assay", strategy, fuzzy=False, index=index)
-        if found is not None:
-            return mapped("assay", "library_strategy", strategy, found.term_id, found.method, found.confidence, index)
+    """The assay the sample's own fields state (:func:`~rnacorpus.harmonize.ontology.assay.sample_assay`)."""
+    found = sample_assay(
+        protocols=sample.protocols,
+        library_strategy=sample.library_strategy,
+        library_source=sample.library_source,
+        molecule=sample.molecule,
+        sample_type=sample.sample_type,
+        platform_technology=sample.platform_technology,
+        platform_title=sample.platform_title,
+    )
+    if found is None:
         return None
-    if (sample.sample_type or "").strip().upper() == "RNA":
-        why = "GEO sample type RNA with no library strategy: a hybridization array"
-        return mapped("assay", "sample_type", sample.sample_type or "", _ARRAY_ASSAY, "curated", 0.8, index, reason=why)
-    return None
+    key, call = found
+    return mapped("assay", key, call.text, call.term_id, call.method, call.confidence, index, reason=call.reason)
 
 
 @dataclass(frozen=True)
@@ -171,13 +169,22 @@ class SampleEvidence:
     library_strategy: str | None
     library_source: str | None
     sample_type: str | None
+    molecule: str | None = None
+    #: extract / library-construction protocols and processing notes (they name single-cell chemistries)
+    protocols: tuple[str, ...] = ()
+    platform_technology: str | None = None
+    platform_title: str | None = None
 
 
 def _feeds_a_field(key: str | None) -> bool:
     return detect_key(key).kind != "none" or bool(_UNIT_KEY.match(normalize_key(key)))
 
 
-def sample_evidence(sample: Sample) -> SampleEvidence:
+#: sample attributes whose text may name the assay's technology
+_PROTOCOL_ATTRIBUTES = re.compile(r"extract_protocol|library_construction|library_protocol|data_processing")
+
+
+def sample_evidence(sample: Sample, platform: Platform | None = None) -> SampleEvidence:
     pairs = [(c.key, c.value) for c in sample.characteristics]
     if sample.source_name and not any(normalize_key(key) == "source name" for key, _ in pairs):
         pairs.append(("source_name", sample.source_name))
@@ -187,6 +194,12 @@ def sample_evidence(sample: Sample) -> SampleEvidence:
         library_strategy=sample.library_strategy,
         library_source=sample.library_source,
         sample_type=sample.sample_type,
+        molecule=sample.molecule,
+        protocols=tuple(
+            text for name, texts in sample.attributes.items() if _PROTOCOL_ATTRIBUTES.search(name) for text in texts
+        ),
+        platform_technology=platform.technology if platform else None,
+        platform_title=platform.title if platform else None,
     )
 
 
@@ -200,19 +213,21 @@ def _annotate_evidence(evidence: SampleEvidence) -> tuple[Annotation, ...]:
     return tuple(resolve_fields(found))
 
 
-def annotate_sample(sample: Sample) -> list[Annotation]:
-    """One harmonized decision per field for ``sample``, each keeping its raw key and value.
+def annotate_sample(sample: Sample, platform: Platform | None = None) -> list[Annotation]:
+    """One harmonized decision per field for ``sample``, each keeping its raw key and value;
+    ``platform`` (the sample's GPL record) tells arrays apart when no library strategy is given.
 
     Memoized per distinct :class:`SampleEvidence`; the annotations are shared and read-only."""
-    return list(_annotate_evidence(sample_evidence(sample)))
+    return list(_annotate_evidence(sample_evidence(sample, platform)))
 
 
-def annotate_samples(samples: Iterable[Sample]) -> list[list[Annotation]]:
+def annotate_samples(samples: Iterable[Sample], platforms: Iterable[Platform] = ()) -> list[list[Annotation]]:
     """:func:`annotate_sample` for a study's samples as one batch: each distinct evidence once."""
+    by_accession = {platform.accession: platform for platform in platforms}
     decided: dict[SampleEvidence, tuple[Annotation, ...]] = {}
     out = []
     for sample in samples:
-        evidence = sample_evidence(sample)
+        evidence = sample_evidence(sample, by_accession.get(sample.platform_accession or ""))
         found = decided.get(evidence)
         if found is None:
             found = decided[evidence] = _annotate_evidence(evidence)

@@ -161,21 +161,17 @@ def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats
     """The numbers' call per sample column, a block of columns at a time; a matrix whose features
     are centred over its samples makes every column ``centered`` (one column alone cannot show it).
     ``feature_stats`` are the whole matrix's when ``values`` is a chunk of its samples."""
-    calls: list[NumericCall] = []
-    stats = []
-    for start in range(0, values.shape[0], _BLOCK_ROWS):
-        block = values[start : start + _BLOCK_ROWS]
-        block_calls = block_stats(block)
-        stats.extend(block_calls)
-        calls.extend(numeric_call_from(block[i], s) for i, s in enumerate(block_calls))
+    stats = [
+        s for start in range(0, values.shape[0], _BLOCK_ROWS) for s in block_stats(values[start : start + _BLOCK_ROWS])
+    ]
     if feature_stats is None:
         # features centred over the samples take both signs: without negatives there is nothing to test
         signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and any(s.n and s.q[0.0] < 0 for s in stats)
         feature_stats = FeatureStats.of([np.asarray(values, np.float32)], values.shape[1]) if signed else None
     centred = row_centred(feature_stats) if feature_stats is not None else None
-    if centred is None:
-        return calls
-    return [call if s.n < 3 else centered_call(s, centred) for call, s in zip(calls, stats, strict=True)]
+    if centred is not None:  # decided for the whole matrix: no column needs its own trial of logs
+        return [numeric_call_from(values[i], s) if s.n < 3 else centered_call(s, centred) for i, s in enumerate(stats)]
+    return [numeric_call_from(values[i], s) for i, s in enumerate(stats)]
 
 
 def detect_units_in_values(

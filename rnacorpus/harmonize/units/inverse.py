@@ -29,8 +29,8 @@ _PICKS = 512
 _MILLION = 1e6
 #: undone values between 0.5 and 200 needed before the integer test says anything
 _MIN_TELLING = 20
-#: a count column's undone values include a level this small (1, 2 or 3 reads)
-_SMALLEST_COUNT = 3
+#: a count column's undone values include these levels (genes with one and with two reads)
+_SMALL_COUNTS = {1.0, 2.0}
 
 
 def _power(base: float, values: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
@@ -116,9 +116,9 @@ def _integers_in(inverse: Inverse, sorted_x: npt.NDArray[np.float64], s: ColumnS
         return int(np.count_nonzero(telling))
     undone, allowed = linear[telling], slack[telling]
     levels = np.rint(undone)
-    if len(np.unique(levels)) < 3 or levels.min() > _SMALLEST_COUNT:
-        # counts show consecutive small integers (1, 2, 3 …); two or three distant levels that
-        # happen to sit near integers are a coarse grid (CPM of a shallow library), not counts
+    if not set(levels.tolist()) >= _SMALL_COUNTS:
+        # counts show the small integers (genes with 1 and 2 reads); levels that happen to sit near
+        # integers without them are a coarse grid (CPM of a shallow library: 3, 6, 9 …), not counts
         return False
     off = np.abs(undone - levels)
     return bool(np.mean(off <= 0.02 * np.maximum(1.0, np.abs(undone) * 1e-3) + allowed) >= 0.98)

@@ -177,7 +177,8 @@ def _undo_log(column: npt.NDArray[np.floating], s: ColumnStats, *, with_zero_pse
     Pseudocount 1 (and the one a floor implies) first; pseudocount 0 — log of values that may be < 1,
     so negative — only once the values have been found not to be centred (:mod:`.inverse`).
     """
-    floor = s.q[0.0] if s.has_floor() else None
+    # a few values sharing a negative minimum are log(0 + pseudocount) even when too few for a "floor"
+    floor = s.q[0.0] if s.has_floor() or s.n_at_min >= 3 else None
     for base, name in LOG_BASES:
         if with_zero_pseudocount:
             pseudos = [0.0]
