@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _bench import load, machine, run_child, run_python, start_mirror, versions, write_doc
+from _bench import REPO, load, machine, run_child, run_python, start_mirror, versions, write_doc
 
 BEGIN, END = "<!-- bench:harvest_soft -->", "<!-- /bench:harvest_soft -->"
 WORK = Path("/tmp/rnacorpus-bench-harvest")

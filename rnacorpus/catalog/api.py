@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog import reader_pool
 from rnacorpus.catalog.connection import check_user_sql, connect_reader
+from rnacorpus.catalog.references import attach_references
 from rnacorpus.catalog.samples_query import SampleQuery, count_samples, plan_sample_query, search_samples
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.errors import ConfigError
@@ -61,6 +62,7 @@ class Catalog:
                 self._store_dir = _recorded_store(con, self.path)
             _create_expression_view(con, self._store_dir)
             if sandbox:
+                attach_references(con, self._store_dir)  # the sandbox reads them by absolute path only
                 # Order matters: allowed_directories can only be set while external access is on.
                 con.execute("SET allowed_directories = ?", [[str(self._store_dir.resolve()) + "/"]])
                 con.execute("SET enable_external_access = false")

@@ -23,7 +23,7 @@ import duckdb
 
 from rnacorpus.catalog.ddl import CATALOG_FORMAT, all_ddl
 from rnacorpus.catalog.migrations import apply_migrations, require_current
-from rnacorpus.catalog.references import attach_references
+from rnacorpus.catalog.references import attach_references, use_store
 from rnacorpus.errors import ConfigError, LockedError
 
 __all__ = [
@@ -223,8 +223,7 @@ def connect_reader(
 ) -> duckdb.DuckDBPyConnection:
     """Read-only connection; with ``sandbox`` the file system is closed except the store (``store_dir``,
     else the one the catalog recorded). The reference tables are views over files in the store
-    (:mod:`.references`); given another ``store_dir`` than the recorded one (a moved store), this
-    connection's views read that one.
+    (:mod:`.references`), read from ``store_dir`` when given (a moved store) else the recorded one.
 
     ``check_format=False`` skips the format check, for callers that checked this file state already.
     ``plain`` opens with DuckDB's default configuration (no sandbox settings), for a connection that
@@ -237,10 +236,11 @@ def connect_reader(
     try:
         if check_format:
             require_current(con, path)
-        recorded = recorded_store(con)
-        store = store_dir if store_dir is not None else recorded
-        if store is not None and recorded is not None and store.resolve() != recorded.resolve():
-            attach_references(con, store)
+        store = store_dir if store_dir is not None else recorded_store(con)
+        if store is not None:
+            use_store(con, store)  # the reference views' paths are relative to the store
+            if sandbox and not plain:
+                attach_references(con, store)  # the sandbox refuses relative paths: absolute ones here
     except BaseException:
         con.close()
         raise

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from rnacorpus.catalog.references import ReferencePart, install_reference
+from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.harmonize.genes.mapping import MappingReport
 from rnacorpus.harmonize.genes.reference import GeneReference
 
@@ -135,7 +135,10 @@ def load_reference(
     (:mod:`.references`); the stamp stays a row of ``gene_references``.
     """
     ensure_gene_tables(con)
-    installed = [install_reference(con, store_root, part, cache=cache) for part in gene_reference_parts(reference)]
+    parts = gene_reference_parts(reference)
+    installed = [install_reference(con, store_root, part, cache=cache) for part in parts]
+    if any(installed):
+        refresh_views(con, store_root, [part.view for part in parts])
     taxid, release = reference.organism.taxid, reference.info.release
     if _stored_sha(con, taxid, release) == reference.info.sha256 and not any(installed):
         return False

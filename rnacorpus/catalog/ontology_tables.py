@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from rnacorpus.catalog.references import ReferencePart, install_reference
+from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.errors import ConfigError
 from rnacorpus.harmonize.ontology.releases import ontology_releases, release_stamp
 from rnacorpus.schemas import Annotation
@@ -118,7 +118,10 @@ def load_ontology_tables(
     """
     for statement in DDL:
         con.execute(statement)
-    installed = [install_reference(con, store_root, part, cache=cache) for part in ontology_parts()]
+    parts = ontology_parts()
+    installed = [install_reference(con, store_root, part, cache=cache) for part in parts]
+    if any(installed):
+        refresh_views(con, store_root, [part.view for part in parts])
     wanted = ontology_releases()
     if not force and stored_releases(con) == wanted and not any(installed):
         return False

@@ -6,9 +6,10 @@ and cost seconds; instead each part is derived once per machine from its pinned 
 file in the cache (named by the source's stamp), copied into the store under a content-hashed name
 (``references/<view>/<part>_<sha16>.parquet``, fsynced, its sha256 checked) and listed in the
 catalog's ``reference_files`` table (view, part, release, path, sha256, rows). The catalog keeps a
-view per table over its files (:func:`refresh_views`), so ``SELECT … FROM genes`` and the ancestor
-joins on ``ontology_closure`` read like tables on every connection — also inside the read-only
-sandbox, whose one open directory is the store. The stamps stay where they were (``gene_references``,
+view per table over its files (:func:`refresh_views`, paths relative to the store; readers point
+DuckDB at the store, :func:`use_store`), so ``SELECT … FROM genes`` and the ancestor joins on
+``ontology_closure`` read like tables on every connection — also inside the read-only sandbox, whose
+one open directory is the store (:func:`attach_references`). The stamps stay where they were (``gene_references``,
 ``ontology_releases``, ``catalog_versions``). A part whose release is already installed costs one
 query; a new release replaces the row and then the file it named.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "reference_cache_dir",
     "reference_paths",
     "refresh_views",
+    "use_store",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,9 +130,9 @@ def install_reference(
 ) -> bool:
     """Make ``part`` the catalog's file for its view; False when that release is installed already.
 
-    Call inside the caller's transaction if it has one: the row is what makes the file part of the
-    catalog. The file it replaces is removed at once (a reader mid-query may fail and retry; a crash
-    before the removal leaves an orphan that the run-start sweep removes).
+    The row is what makes the file part of the catalog; call :func:`refresh_views` once the view's
+    parts are installed. The file it replaces is removed at once (a reader mid-query may fail and
+    retry; a crash before the removal leaves an orphan that the run-start sweep removes).
     """
     import pyarrow.parquet as pq
 
@@ -145,7 +147,6 @@ def install_reference(
         "VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
         [part.view, part.part, part.release, relpath, sha, rows],
     )
-    refresh_views(con, store_root, [part.view])
     if held is not None and held[1] != relpath:
         (store_root / held[1]).unlink(missing_ok=True)
     log.info("reference %s/%s %s installed (%d rows)", part.view, part.part, part.release, rows)
@@ -164,18 +165,26 @@ def _literal(text: str) -> str:
 
 
 def refresh_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
-    """The catalog's views over its installed files (writers: after an install, or when the store moved).
+    """The catalog's views over its installed files (writers, after an install or a migration).
 
-    Stored in the catalog with absolute paths, so every connection sees them — cursors, pooled readers,
-    a user's plain ``duckdb.connect(catalog, read_only=True)`` — and the read-only sandbox, which opens
-    only the store, reads them.
+    Stored in the catalog with paths relative to the store, so every connection of a reader that
+    points DuckDB's ``file_search_path`` at the store sees them (:func:`use_store`) — cursors, pooled
+    readers — and a store that moves needs only its recorded path changed.
     """
+    use_store(con, store_root, scope="")
     _create_views(con, store_root, views, temp=False)
 
 
+def use_store(con: duckdb.DuckDBPyConnection, store_root: Path, *, scope: str = "GLOBAL") -> None:
+    """Resolve the stored views' relative paths against ``store_root`` (on every connection of this
+    database instance with ``GLOBAL``; a read-only instance still takes settings)."""
+    con.execute(f"SET {scope} file_search_path = {_literal(str(store_root.resolve()))}")
+
+
 def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
-    """Temporary views over the files in ``store_root`` for this connection only (a reader given another
-    store than the one the catalog recorded: they hide the stored views)."""
+    """Temporary views with absolute paths, for this connection only: DuckDB's sandbox
+    (``enable_external_access = false``) checks a path as written and refuses relative ones, so a
+    sandboxed connection hides the stored views behind these (made before the sandbox closes)."""
     _create_views(con, store_root, views, temp=True)
 
 
@@ -190,11 +199,15 @@ def _create_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Seque
         return
     files: dict[str, list[str]] = {}
     for view, relpath in rows:
+        if view not in views:
+            continue
         path = (store_root / str(relpath)).resolve()
         if path.is_file():
-            files.setdefault(str(view), []).append(str(path))
-        else:
+            files.setdefault(str(view), []).append(str(path) if temp else str(relpath))
+        elif temp:  # a reader: the file should be there
             log.warning("reference file %s is missing from the store %s", relpath, store_root)
+        else:  # a writer between installs (parts not yet copied into a new store)
+            log.debug("reference file %s is not in the store %s yet", relpath, store_root)
     kind = "TEMP VIEW" if temp else "VIEW"
     for view in views:
         if view in files:

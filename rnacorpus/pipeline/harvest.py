@@ -22,7 +22,6 @@ from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
 from rnacorpus.catalog.load import sweep_orphans
 from rnacorpus.catalog.ontology_tables import load_ontology_tables
 from rnacorpus.catalog.package import sweep_packages
-from rnacorpus.catalog.references import refresh_views
 from rnacorpus.catalog.runs import begin_run, finish_run, mark_interrupted, new_run_id
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
@@ -163,8 +162,6 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     changed = [[k, v] for k, v in stamps.items() if stored.get(k) != v]
     if changed:  # a run over an unchanged archive writes nothing but its run log
         con.executemany("INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", changed)
-    if stored.get("store_dir") not in (None, stamps["store_dir"]):  # the store moved: point the views there
-        refresh_views(con, config.store_dir)
     # the references as files in the store, queryable as views: the gene references the shards are
     # keyed by, and ontology terms and closure, so ancestor-aware filters are plain joins
     for taxid in REFERENCE_TAXA:
