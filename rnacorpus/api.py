@@ -72,11 +72,13 @@ def harvest(
     study_type: str | None = None,
     limit: int | None = None,
     retry_quarantined: bool = False,
+    source: str = "geo",
     config: Config | None = None,
     progress: Progress | None = None,
     **config_overrides: Any,
 ) -> RunReport:
-    """Harvest GEO series (given, or found by an E-utilities query) into the catalog."""
+    """Harvest studies (given, or found by ``source``'s search: E-utilities for ``geo``, BioStudies for
+    ``arrayexpress``, the ENA portal for ``ena``) into the catalog."""
     from rnacorpus.harvester.base import DiscoveryQuery
     from rnacorpus.pipeline.harvest import harvest as run_harvest
 
@@ -86,12 +88,14 @@ def harvest(
         discovery = DiscoveryQuery(
             text=query, since=since, until=until, organism=organism, study_type=study_type, limit=limit
         )
-    return run_harvest(accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress)
+    return run_harvest(
+        accessions, config=cfg, query=discovery, retry_quarantined=retry_quarantined, progress=progress, source=source
+    )
 
 
 def refresh(
     *,
-    source: str = "geo",
+    source: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     lag_days: int | None = None,
@@ -105,9 +109,9 @@ def refresh(
     progress: Progress | None = None,
     **config_overrides: Any,
 ) -> RefreshReport:
-    """Bring the catalog up to date: studies the archive updated since the stored watermark, changed
-    ones re-loaded, withdrawn ones flagged (see :mod:`rnacorpus.pipeline.refresh`). Never raises for a
-    run that could not proceed: ``report.fatal`` says why and ``report.exit_code`` is 2."""
+    """Bring the catalog up to date: what each archive (or only ``source``) changed since its stored
+    watermark, changed studies re-loaded, withdrawn ones flagged (see :mod:`rnacorpus.pipeline.refresh`).
+    Never raises for a run that could not proceed: ``report.fatal`` says why and ``report.exit_code`` is 2."""
     from rnacorpus.pipeline.refresh import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAYS, RefreshRequest
     from rnacorpus.pipeline.refresh import refresh as run_refresh
 

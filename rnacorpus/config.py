@@ -26,6 +26,11 @@ ARCHIVE_HOSTS: Mapping[str, str] = MappingProxyType(
         "ncbi_www": "https://www.ncbi.nlm.nih.gov",
         "ebi": "https://www.ebi.ac.uk",
         "ebi_ftp": "https://ftp.ebi.ac.uk",
+        # EBI services on www.ebi.ac.uk, each its own rate limit (a URL goes to the longest matching base)
+        "biostudies": "https://www.ebi.ac.uk/biostudies",
+        "ena_portal": "https://www.ebi.ac.uk/ena/portal/api",
+        "ena_browser": "https://www.ebi.ac.uk/ena/browser/api",
+        "biosamples": "https://www.ebi.ac.uk/biosamples",
     }
 )
 
@@ -48,6 +53,13 @@ def _default_rate_limits(api_key: str | None) -> dict[str, RateLimit]:
         "ncbi_ftp": RateLimit(5.0, 2),
         "ebi": RateLimit(10.0, 2),
         "ebi_ftp": RateLimit(10.0, 2),
+        # BioStudies publishes no limit and asks for "reasonable use"; its search is slow: 5/s
+        "biostudies": RateLimit(5.0, 2),
+        # ENA documents ~50 requests/s per user for the portal API [unverified]: stay well below
+        "ena_portal": RateLimit(10.0, 2),
+        "ena_browser": RateLimit(10.0, 2),
+        # BioSamples: one request per sample; EBI asks for moderation like the rest
+        "biosamples": RateLimit(10.0, 2),
     }
 
 
@@ -107,6 +119,11 @@ class Config:
     #: most studies committed in one catalog transaction; a reader waits at most for one transaction
     commit_batch: int = 64
 
+    #: sources asked to add to every harvested study (ENA runs, BioSamples characteristics), in this
+    #: order; None: every registered source that can (``rnacorpus.pipeline.enrich``); () turns it off.
+    #: BioSamples costs one request per sample: leave it out of a large harvest and refresh it later
+    enrich: tuple[str, ...] | None = None
+
     def __post_init__(self) -> None:
         if self.mirror is not None and not self.mirror.startswith(("http://", "https://")):
             raise ConfigError(f"--mirror must be an http(s) URL, got {self.mirror!r}")
@@ -155,6 +172,9 @@ class Config:
         }.items():
             if env.get(var):
                 values[name] = env[var]
+        if "RNACORPUS_ENRICH" in env:  # "ena,biosamples", or "none" / "" for no enrichment
+            names = [n.strip() for n in env["RNACORPUS_ENRICH"].split(",") if n.strip()]
+            values["enrich"] = () if names in ([], ["none"]) else tuple(names)
         key = env.get("RNACORPUS_NCBI_API_KEY") or env.get("NCBI_API_KEY")
         if key:
             values["ncbi_api_key"] = key

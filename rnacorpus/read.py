@@ -5,7 +5,7 @@
 ...     x.shape, meta["sample_accession"][:2]      # (256, n_genes) float32, NaN = not measured
 
 The unit of reading is a Parquet row group of one part file (about 32 MiB of values, see
-:mod:`rnacorpus.catalog.export_write`). Memory holds at most ``shuffle_groups`` row groups plus
+:mod:`rnacorpus.catalog.export_parts`). Memory holds at most ``shuffle_groups`` row groups plus
 one batch, whatever the size of the split. Shuffling (``shuffle_seed``) permutes the order of the
 row groups, then the rows of ``shuffle_groups`` row groups at a time; ``epoch`` varies it per epoch.
 ``worker=(index, count)`` reads every ``count``-th row group from ``index`` on, so workers (or

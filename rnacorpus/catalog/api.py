@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -19,8 +19,10 @@ from rnacorpus.catalog import reader_pool
 from rnacorpus.catalog.connection import check_user_sql, connect_reader
 from rnacorpus.catalog.references import attach_references
 from rnacorpus.catalog.samples_query import SampleQuery, count_samples, plan_sample_query, search_samples
-from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rnacorpus.catalog.store import ExpressionStore
 
 __all__ = ["Catalog"]
 
@@ -47,6 +49,8 @@ class Catalog:
 
     @property
     def store(self) -> ExpressionStore:
+        from rnacorpus.catalog.store import ExpressionStore
+
         return ExpressionStore(self.store_dir)
 
     @contextlib.contextmanager

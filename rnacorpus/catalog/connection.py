@@ -43,6 +43,14 @@ SQL_ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.Statemen
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 _SANDBOX_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """DuckDB draws a progress bar on stdout for a query over 2 s; a library must never print (a
+    ``--json`` answer would not parse). A session setting: every connection turns it off."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 #: DDL from other parts (genes, ontology) registered at import time of their table modules
 _extra_ddl: list[str] = []
 
@@ -157,7 +165,7 @@ def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConne
     path.parent.mkdir(parents=True, exist_ok=True)
     release(path)  # a read-only instance this process kept for searches would refuse a writer
     _yield_to_readers(path)
-    con = _with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout)
+    con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
     except BaseException:
@@ -232,7 +240,9 @@ def connect_reader(
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
-    con = _with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
+    con = _quiet(
+        _with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
+    )
     try:
         if check_format:
             require_current(con, path)

@@ -21,14 +21,18 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_options import ExportOptions, make_options
+from rnacorpus.catalog.export_parts import GROUPS_PER_PART, LANES, rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
+from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
-from rnacorpus.catalog.export_write import GROUPS_PER_PART, WriteResult, rows_per_group, write_parts
+from rnacorpus.catalog.export_write import WriteResult, write_parts
 from rnacorpus.errors import BadContentError, EmptyExportError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.outfolder import FolderKind, build_folder, inspect_target
@@ -65,6 +69,8 @@ class ExportResult:
     below_min_gene_coverage: list[str] = field(default_factory=list)
     #: set by a rebuild from a manifest: what differs from it (empty: byte-identical)
     differences: list[str] | None = None
+    #: CPU seconds of the writing stages (read, normalize, encode): where an export's time goes
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,7 +164,7 @@ def run_export(
         versions.pop("store_dir", None)  # where the store lives is not what the data is
         with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
             written = write_parts(con, catalog.store, plan, tmp, tick)
-            if not written.locations:
+            if not written.n_samples:
                 raise EmptyExportError(
                     f"no samples to export: all {len(written.below_coverage)} fell below --min-gene-coverage "
                     f"{options.min_gene_coverage} by their own values"
@@ -180,7 +186,7 @@ def run_export(
                 _dump_manifest(handle, manifest, _manifest_samples(plan, written))
     return ExportResult(
         out_dir=out_dir,
-        n_samples=len(written.locations),
+        n_samples=written.n_samples,
         n_features=len(plan.genes.ids),
         files=files,
         manifest_path=out_dir / MANIFEST_NAME,
@@ -191,6 +197,7 @@ def run_export(
         selection=plan.selection,
         warnings=plan.warnings,
         below_min_gene_coverage=sorted({**plan.below_coverage, **written.below_coverage}),
+        cpu_seconds=written.cpu_seconds,
     )
 
 
@@ -208,46 +215,63 @@ def _drop_parts(tmp: Path, written: WriteResult) -> None:
     written.files = keep
 
 
+def _placed(plan: ExportPlan, written: WriteResult, *columns: str) -> pa.Table:
+    """Plan columns of the written samples, in write order."""
+    return plan.rows.select(list(columns)).take(written.written["plan_row"])
+
+
 def _split_sizes(plan: ExportPlan, written: WriteResult) -> dict[str, dict[str, int]]:
+    placed = _placed(plan, written, "study_accession", "split_unit", "split")
     sizes: dict[str, dict[str, int]] = {}
     for name in plan.options.split_spec.names:
-        members = [a for a, loc in written.locations.items() if loc[0] == name]
+        members = placed.filter(pc.equal(placed["split"], name))
         sizes[name] = {
-            "samples": len(members),
-            "studies": len({plan.facts[a].study for a in members}),
-            "units": len({plan.unit_of[a] for a in members}),
+            "samples": members.num_rows,
+            "studies": pc.count_distinct(members["study_accession"], mode="all").as_py(),
+            "units": pc.count_distinct(members["split_unit"], mode="all").as_py(),
         }
     return sizes
 
 
+#: rows per row group of samples.parquet (fixed, so a rebuild writes the same bytes)
+SAMPLES_GROUP_ROWS = 65_536
+
+
 def _write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:
-    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went."""
-    shard_of = {s: (c.path, c.sha256) for c in plan.choices for s in c.samples}
-    order = {name: i for i, name in enumerate(plan.options.split_spec.names)}
-    accessions = list(written.locations)
+    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went,
+    streamed from DuckDB in row groups of a fixed size."""
+    placed = _placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256")
     where = pa.table(
         {
-            "accession": pa.array(accessions, pa.string()),
-            "split": pa.array([written.locations[a][0] for a in accessions], pa.string()),
-            "split_order": pa.array([order[written.locations[a][0]] for a in accessions], pa.int32()),
-            "split_unit": pa.array([plan.unit_of[a] for a in accessions], pa.string()),
-            "part": pa.array([written.locations[a][1] for a in accessions], pa.string()),
-            "row": pa.array([written.locations[a][2] for a in accessions], pa.int64()),
-            "gene_coverage": pa.array([written.locations[a][3] for a in accessions], pa.float32()),
-            "shard_path": pa.array([shard_of[a][0] for a in accessions], pa.string()),
-            "shard_sha256": pa.array([shard_of[a][1] for a in accessions], pa.string()),
+            "accession": placed["sample_accession"],
+            "split": written.written["split"].cast(pa.string()),
+            "split_order": written.written["split"].combine_chunks().indices,
+            "split_unit": placed["split_unit"],
+            "part": written.written["part"].cast(pa.string()),
+            "row": written.written["row"],
+            "gene_coverage": written.written["gene_coverage"],
+            "shard_path": placed["shard_path"],
+            "shard_sha256": placed["shard_sha256"],
         }
     )
-    con.register("_export_where", where)
-    try:
-        table = con.sql(
+    path = tmp / "samples.parquet"
+    with registered(con, "_export_where", where) as cursor:
+        reader = cursor.sql(
             """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, split_order)
                FROM _export_where w JOIN samples s USING (accession)
                ORDER BY w.split_order, w.part, w.row"""
-        ).to_arrow_table()
-    finally:
-        con.unregister("_export_where")
-    return _write_table(tmp, "samples.parquet", table)
+        ).to_arrow_reader(SAMPLES_GROUP_ROWS)
+        with atomic_write(path) as handle, pq.ParquetWriter(handle, reader.schema, compression="zstd") as writer:
+            pending: list[pa.RecordBatch] = []
+            for batch in reader:
+                pending.append(batch)
+                if sum(b.num_rows for b in pending) >= SAMPLES_GROUP_ROWS:
+                    table = pa.Table.from_batches(pending, reader.schema)
+                    writer.write_table(table.slice(0, SAMPLES_GROUP_ROWS), row_group_size=SAMPLES_GROUP_ROWS)
+                    pending = table.slice(SAMPLES_GROUP_ROWS).to_batches()
+            if pending:
+                writer.write_table(pa.Table.from_batches(pending, reader.schema), row_group_size=SAMPLES_GROUP_ROWS)
+    return {"path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size, "rows": written.n_samples}
 
 
 def _write_features(tmp: Path, plan: ExportPlan) -> dict[str, Any]:
@@ -306,12 +330,15 @@ def _manifest(
             "values": f"fixed_size_list<float32>[{n_features}] in features.parquet order; NaN = not measured",
             "row_group_rows": rows_per_group(n_features),
             "row_groups_per_part": GROUPS_PER_PART,
+            "part_lanes": LANES,
+            "row_group_order": f"a split's row group j is in part file j mod {LANES} (+ {LANES} per {GROUPS_PER_PART} "
+            "row groups); samples.parquet lists every sample's part and row",
             "formats": list(options.formats),
         },
         "counts": {
-            "samples": len(written.locations),
+            "samples": written.n_samples,
             "features": n_features,
-            "studies": len({plan.facts[a].study for a in written.locations}),
+            "studies": pc.count_distinct(_placed(plan, written, "study_accession")[0], mode="all").as_py(),
             "refused_by_normalization": len(plan.refused),
             "withdrawn": len(plan.withdrawn),
             "without_expression": len(plan.without_expression),
@@ -319,7 +346,7 @@ def _manifest(
             "over_max_per_study": len(plan.over_study_cap),
             "duplicates": len(plan.duplicates),
         },
-        "n_samples": len(written.locations),
+        "n_samples": written.n_samples,
         "n_features": n_features,
         "warnings": plan.warnings,
         "skipped_without_expression": plan.without_expression,
@@ -332,15 +359,13 @@ def _manifest(
 
 
 def _manifest_samples(plan: ExportPlan, written: WriteResult) -> Iterator[dict[str, str | None]]:
-    order = {name: i for i, name in enumerate(plan.options.split_spec.names)}
-    ranked = sorted(written.locations.items(), key=lambda kv: (order[kv[1][0]], kv[1][1], kv[1][2]))
-    for accession, (split, _part, _row, _cov) in ranked:
-        yield {
-            "sample_accession": accession,
-            "study_accession": plan.facts[accession].study,
-            "split": split,
-            "split_unit": plan.unit_of[accession],
-        }
+    """The written samples in split order, then part and row order."""
+    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split order, then part
+    order = np.lexsort((written.written["row"].to_numpy(), part_codes))
+    placed = _placed(plan, written, "sample_accession", "study_accession", "split", "split_unit").take(order)
+    for batch in placed.to_batches(max_chunksize=8192):
+        for accession, study, split, unit in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+            yield {"sample_accession": accession, "study_accession": study, "split": split, "split_unit": unit}
 
 
 def _dump_manifest(handle: IO[bytes], head: dict[str, Any], samples: Iterator[dict[str, str | None]]) -> None:

@@ -72,7 +72,7 @@ class GeneSpace:
     table: pa.Table
     report: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def index(self) -> pd.Index:
         return pd.Index(self.ids)
 

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog.export_parts import rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan
-from rnacorpus.catalog.export_write import WriteResult, rows_per_group
+from rnacorpus.catalog.export_write import WriteResult
 from rnacorpus.errors import ConfigError
 from rnacorpus.fileio import sha256_file
 

@@ -13,6 +13,11 @@ The selection is a funnel, each step recorded with the samples left after it (th
 4. splits by unit (:mod:`.export_splits`); a split that receives no unit is a warning
    (an error with ``strict``).
 
+The plan is columnar: one Arrow row per sample (:attr:`ExportPlan.rows`), each step a filter on
+it, each per-value decision (a unit's refusal, a unit key's split, a shard's gene coverage) made
+once per distinct value — no Python object per sample, so planning 10^5 samples takes a fraction
+of a second and little memory.
+
 A sample whose own values (NaN cells) leave it below ``--min-gene-coverage`` is dropped while
 writing, after ``--max-per-study`` chose it; the manifest lists it.
 """
@@ -20,46 +25,56 @@ writing, after ``--max-per-study`` chose it; the manifest lists it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from rnacorpus.catalog.export_genes import GeneSpace, gene_space
 from rnacorpus.catalog.export_options import ExportOptions
-from rnacorpus.catalog.export_select import ShardChoice, choose_shards, select_accessions, withdrawn_samples
+from rnacorpus.catalog.export_select import (
+    accession_table,
+    choose_shards,
+    registered,
+    select_table,
+    withdrawn_samples,
+)
 from rnacorpus.catalog.export_splits import assign_split
 from rnacorpus.catalog.samples_query import filter_predicates
 from rnacorpus.catalog.split_units import split_units
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.errors import ConfigError, EmptyExportError
 
-__all__ = ["ExportPlan", "SampleFacts", "plan_export"]
+__all__ = ["ExportPlan", "ShardRun", "plan_export"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SampleFacts:
-    study: str | None
-    taxid: int | None
-    platform: str | None
-    unit: str | None
-    is_log: bool | None
+class ShardRun:
+    """The plan's rows ``start:stop`` all read from the shard at ``path``."""
+
+    path: str
+    sha256: str
+    start: int
+    stop: int
 
 
 @dataclass
 class ExportPlan:
     options: ExportOptions
     genes: GeneSpace
-    choices: list[ShardChoice]
-    facts: dict[str, SampleFacts]
-    split_of: dict[str, str]
-    unit_of: dict[str, str]
+    #: one row per sample to export, in write order (shard path, then row in the shard): the columns
+    #: of :data:`rnacorpus.catalog.export_select.CHOICE_COLUMNS`, then ``split_unit`` and ``split``
+    rows: pa.Table
     unit_kind: str
     selection: list[dict[str, Any]] = field(default_factory=list)
     refused: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -72,7 +87,19 @@ class ExportPlan:
 
     @property
     def samples(self) -> list[str]:
-        return [s for c in self.choices for s in c.samples]
+        accessions: list[str] = self.rows["sample_accession"].to_pylist()
+        return accessions
+
+    def shard_runs(self) -> Iterator[ShardRun]:
+        """The rows grouped by shard, in order (the rows are sorted by shard path)."""
+        if not self.rows.num_rows:
+            return
+        codes = pc.dictionary_encode(self.rows["shard_path"].combine_chunks())
+        indices = codes.indices.to_numpy()
+        edges = [0, *(np.flatnonzero(np.diff(indices)) + 1).tolist(), len(indices)]
+        paths, digests = self.rows["shard_path"], self.rows["shard_sha256"]
+        for start, stop in itertools.pairwise(edges):
+            yield ShardRun(paths[start].as_py(), digests[start].as_py(), start, stop)
 
 
 class _Funnel:
@@ -87,98 +114,151 @@ class _Funnel:
             raise EmptyExportError(f"no samples to export: {step} removed all {before} that were left ({trail})")
 
 
-def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _Funnel) -> list[str]:
-    total = con.execute("SELECT count(*) FROM samples").fetchone()
-    funnel.record("catalog", int(total[0]) if total else 0)
-    accessions = select_accessions(con, options.where)
+def _filtered(con: duckdb.DuckDBPyConnection, options: ExportOptions, funnel: _Funnel) -> pa.Table:
+    total = con.execute("SELECT count(*) FROM samples").fetchall()
+    funnel.record("catalog", int(total[0][0]))
+    accessions = select_table(con, options.where)
     if options.where is not None:
-        funnel.record(f"--where {options.where}", len(accessions))
+        funnel.record(f"--where {options.where}", accessions.num_rows)
     for name, value in options.filters.items():
         predicates, params = filter_predicates({name: value}, descendants=not options.exact, con=con)
-        rows = con.execute(
-            f"SELECT s.accession FROM samples s WHERE s.accession IN (SELECT unnest(?::VARCHAR[])) "  # noqa: S608
-            f"AND {' AND '.join(predicates)} ORDER BY s.accession",
-            [accessions, *params],
-        ).fetchall()
-        accessions = [str(r[0]) for r in rows]
-        funnel.record(f"--{name.replace('_', '-')} {value}", len(accessions))
+        with registered(con, "_export_selected", accessions) as cursor:
+            accessions = cursor.sql(
+                f"SELECT s.accession FROM samples s WHERE s.accession IN (SELECT accession FROM _export_selected) "  # noqa: S608
+                f"AND {' AND '.join(predicates)} ORDER BY s.accession",
+                params=params,
+            ).to_arrow_table()
+        funnel.record(f"--{name.replace('_', '-')} {value}", accessions.num_rows)
     return accessions
 
 
-def _facts(con: duckdb.DuckDBPyConnection, choices: list[ShardChoice]) -> dict[str, SampleFacts]:
-    pairs = [[s, c.path] for c in choices for s in c.samples]
-    rows = con.execute(
-        """SELECT s.accession, s.study_accession, s.organism_taxid, s.platform_accession, es.unit, es.is_log
-           FROM (SELECT p[1] AS sample_accession, p[2] AS shard_path FROM (SELECT unnest(?) AS p)) wanted
-           JOIN expression_samples es USING (sample_accession, shard_path)
-           JOIN samples s ON s.accession = wanted.sample_accession""",
-        [pairs],
-    ).fetchall()
-    return {str(a): SampleFacts(st, taxid, platform, unit, is_log) for a, st, taxid, platform, unit, is_log in rows}
+def _pinned(con: duckdb.DuckDBPyConnection, pinned: dict[str, str], funnel: _Funnel) -> pa.Table:
+    listed = pa.table({"accession": pa.array(list(pinned), pa.string())})
+    with registered(con, "_export_listed", listed) as cursor:
+        accessions = cursor.sql(
+            "SELECT accession FROM _export_listed WHERE accession IN (SELECT accession FROM samples) ORDER BY accession"
+        ).to_arrow_table()
+    funnel.record("samples listed in the manifest and still in the catalog", accessions.num_rows)
+    return accessions
 
 
-def _check_mix(options: ExportOptions, facts: dict[str, SampleFacts]) -> None:
+def _counts(rows: pa.Table, columns: list[str], label: Callable[..., Any] = lambda value: value) -> Counter[Any]:
+    """Rows per ``label(*values)`` of the distinct values of ``columns`` (labelled once per distinct value)."""
+    grouped = rows.group_by(columns, use_threads=False).aggregate([([], "count_all")]).to_pylist()
+    counter: Counter[Any] = Counter()
+    for group in grouped:
+        counter[label(*(group[c] for c in columns))] += group["count_all"]
+    return counter
+
+
+def _check_mix(options: ExportOptions, rows: pa.Table) -> None:
     if options.level == "feature":
-        platforms = Counter(f.platform for f in facts.values())
+        platforms = _counts(rows, ["platform_accession"])
         if len(platforms) > 1:
             raise ConfigError(
                 "--level feature exports one platform's features as deposited, but the selection spans "
-                f"{_counts(platforms)}; add a --where on platform_accession, or export at --level gene"
+                f"{_text(platforms)}; add a --where on platform_accession, or export at --level gene"
             )
     if options.allow_mixed:
         return
-    organisms = Counter(f.taxid for f in facts.values())
+    organisms = _counts(rows, ["organism_taxid"])
     if len(organisms) > 1:
         raise ConfigError(
-            f"the selection mixes organisms ({_counts(organisms)} samples by taxon); their genes do not line up: "
+            f"the selection mixes organisms ({_text(organisms)} samples by taxon); their genes do not line up: "
             "choose one with --organism, or pass --allow-mixed"
         )
-    units = Counter(f"{f.unit}{' (log)' if f.is_log else ''}" for f in facts.values())
+    units = _counts(rows, ["unit", "is_log"], lambda unit, is_log: f"{unit}{' (log)' if is_log else ''}")
     if not options.rule.converts and len(units) > 1:
         raise ConfigError(
-            f"the selection mixes units ({_counts(units)}); values on different scales would share columns: "
+            f"the selection mixes units ({_text(units)}); values on different scales would share columns: "
             "choose --normalize (e.g. log1p_tpm; what it cannot convert is refused and listed), or pass --allow-mixed"
         )
 
 
-def _counts(counter: Counter[Any]) -> str:
+def _text(counter: Counter[Any]) -> str:
     return ", ".join(f"{key}: {n}" for key, n in counter.most_common())
 
 
-def _keep(choices: list[ShardChoice], dropped: set[str] | dict[str, Any]) -> list[ShardChoice]:
-    kept = []
-    for choice in choices:
-        keep = [i for i, s in enumerate(choice.samples) if s not in dropped]
-        if keep:
-            choice.rows = [choice.rows[i] for i in keep]
-            choice.samples = [choice.samples[i] for i in keep]
-            kept.append(choice)
-    return kept
+def _matches(column: pa.ChunkedArray, value: Any) -> pa.ChunkedArray:
+    return pc.is_null(column) if value is None else pc.fill_null(pc.equal(column, value), False)
 
 
-def _coverage_bound(store: ExpressionStore, choices: list[ShardChoice], genes: GeneSpace) -> dict[str, float]:
-    """Per sample, the share of the export's genes its shard has (its own NaNs can only lower it)."""
-    index, bound = genes.index, {}
-    for choice in choices:
-        present = int(np.count_nonzero(index.isin(store.feature_ids(choice.path))))
-        share = present / max(len(genes.ids), 1)
-        bound.update(dict.fromkeys(choice.samples, share))
-    return bound
+def _refusals(options: ExportOptions, rows: pa.Table) -> tuple[dict[str, dict[str, Any]], npt.NDArray[np.bool_]]:
+    """The rule's refusal, decided once per distinct (unit, is_log); the samples it refuses, with why."""
+    refused = np.zeros(rows.num_rows, dtype=bool)
+    found: dict[str, dict[str, Any]] = {}
+    pairs = rows.group_by(["unit", "is_log"], use_threads=False).aggregate([]).to_pylist()
+    for pair in pairs:
+        reason = options.rule.refusal(pair["unit"], pair["is_log"], level=options.level)
+        if reason is None:
+            continue
+        mask = pc.and_(_matches(rows["unit"], pair["unit"]), _matches(rows["is_log"], pair["is_log"]))
+        mask_np = mask.to_numpy(zero_copy_only=False).astype(bool)
+        refused |= mask_np
+        why = {"unit": pair["unit"], "is_log": pair["is_log"], "reason": reason}
+        found.update(dict.fromkeys(rows["sample_accession"].filter(mask).to_pylist(), why))
+    return {a: dict(w) for a, w in sorted(found.items())}, refused
+
+
+def _without(rows: pa.Table, drop: npt.NDArray[np.bool_]) -> pa.Table:
+    return rows.filter(pa.array(~drop)) if drop.any() else rows
+
+
+def _dropping(rows: pa.Table, accessions: Any) -> npt.NDArray[np.bool_]:
+    members = pa.array(list(accessions), pa.string())
+    mask: npt.NDArray[np.bool_] = pc.is_in(rows["sample_accession"], value_set=members).to_numpy(zero_copy_only=False)
+    return mask.astype(bool)
+
+
+def _coverage_bound(store: ExpressionStore, rows: pa.Table, genes: GeneSpace) -> npt.NDArray[np.float64]:
+    """Per row, the share of the export's genes its shard has (its own NaNs can only lower it);
+    one footer read per distinct shard."""
+    index = genes.index
+    paths = pc.unique(rows["shard_path"])
+    shares = np.array(
+        [np.count_nonzero(index.isin(store.feature_ids(p))) / max(len(genes.ids), 1) for p in paths.to_pylist()],
+        dtype=np.float64,
+    )
+    position = pc.index_in(rows["shard_path"], value_set=paths).to_numpy(zero_copy_only=False)
+    share: npt.NDArray[np.float64] = shares[position]
+    return share
 
 
 def _rank(seed: str, accession: str) -> bytes:
     return hashlib.sha256(f"{seed}:{accession}".encode()).digest()
 
 
-def _study_cap(facts: dict[str, SampleFacts], samples: Sequence[str], cap: int, seed: str) -> list[str]:
-    by_study: dict[str, list[str]] = defaultdict(list)
-    for accession in samples:
-        by_study[facts[accession].study or accession].append(accession)
+def _study_cap(rows: pa.Table, cap: int, seed: str) -> list[str]:
+    """Samples over ``cap`` in their study: each study keeps the ``cap`` with the lowest sha256 of
+    ``seed:accession`` (stable, seeded). Only studies over the cap are looked at sample by sample."""
+    study = pc.coalesce(rows["study_accession"], rows["sample_accession"])
+    keyed = pa.table({"study": study, "sample_accession": rows["sample_accession"]})
+    sizes = keyed.group_by("study", use_threads=False).aggregate([([], "count_all")])
+    over = sizes.filter(pc.greater(sizes["count_all"], cap))["study"]
+    if not len(over):
+        return []
+    crowded = keyed.filter(pc.is_in(keyed["study"], value_set=over.combine_chunks()))
+    members: dict[str, list[str]] = {}
+    for study_key, accession in zip(crowded["study"].to_pylist(), crowded["sample_accession"].to_pylist(), strict=True):
+        members.setdefault(study_key, []).append(accession)
     dropped = []
-    for members in by_study.values():
-        if len(members) > cap:
-            dropped += sorted(members, key=lambda a: _rank(seed, a))[cap:]
+    for accessions in members.values():
+        dropped += sorted(accessions, key=lambda a: _rank(seed, a))[cap:]
     return sorted(dropped)
+
+
+def _split_column(rows: pa.Table, options: ExportOptions, pinned: dict[str, str] | None) -> pa.Array:
+    """Each row's split: decided once per unit (or read from the manifest for a rebuild)."""
+    if pinned is not None:
+        keys, column = list(pinned), rows["sample_accession"]
+        values = pa.array([pinned[k] for k in keys], pa.string())
+    else:
+        spec = options.split_spec
+        keys = pc.unique(rows["split_unit"]).to_pylist()
+        column = rows["split_unit"]
+        values = pa.array([assign_split(k, spec, options.seed) for k in keys], pa.string())
+    position = pc.index_in(column, value_set=pa.array(keys, pa.string()))
+    return values.take(position.combine_chunks())
 
 
 def plan_export(
@@ -191,57 +271,53 @@ def plan_export(
     """Everything the writer needs. ``pinned`` (accession → split, from a manifest) replaces the
     selection and the split assignment: a rebuild exports exactly the samples it lists."""
     funnel = _Funnel()
-    if pinned is None:
-        accessions = _filtered(con, options, funnel)
-    else:
-        known = {str(r[0]) for r in con.execute("SELECT accession FROM samples").fetchall()}
-        accessions = sorted(a for a in pinned if a in known)
-        funnel.record("samples listed in the manifest and still in the catalog", len(accessions))
-    gone = withdrawn_samples(con, accessions)
-    funnel.record("not withdrawn", len(accessions) - len(gone))
-    choices, missing = choose_shards(con, [a for a in accessions if a not in gone], options.level)
-    funnel.record(f"with values at --level {options.level}", sum(len(c.samples) for c in choices))
-    facts = _facts(con, choices)
-    _check_mix(options, facts)
-    refused = {}
-    for accession, fact in facts.items():
-        reason = options.rule.refusal(fact.unit, fact.is_log, level=options.level)
-        if reason is not None:
-            refused[accession] = {"unit": fact.unit, "is_log": fact.is_log, "reason": reason}
-    choices = _keep(choices, refused)
-    funnel.record(f"convertible to {options.rule.name}", sum(len(c.samples) for c in choices))
-    taxa = sorted({f.taxid for a, f in facts.items() if a not in refused and f.taxid is not None})
-    shard_features = [store.feature_ids(c.path) for c in choices] if options.level == "feature" else []
+    wanted = _filtered(con, options, funnel) if pinned is None else _pinned(con, pinned, funnel)
+    gone = withdrawn_samples(con, wanted)
+    if len(gone):
+        wanted = wanted.filter(pc.invert(pc.is_in(wanted["accession"], value_set=gone)))
+    funnel.record("not withdrawn", wanted.num_rows)
+    rows, missing = choose_shards(con, wanted, options.level)
+    funnel.record(f"with values at --level {options.level}", rows.num_rows)
+    _check_mix(options, rows)
+    refused, refused_rows = _refusals(options, rows)
+    rows = _without(rows, refused_rows)
+    funnel.record(f"convertible to {options.rule.name}", rows.num_rows)
+    taxa = sorted(t for t in pc.unique(rows["organism_taxid"]).to_pylist() if t is not None)
+    shard_features = []
+    if options.level == "feature":
+        shard_features = [store.feature_ids(p) for p in pc.unique(rows["shard_path"]).to_pylist()]
     genes = gene_space(options.gene_option, options.level, taxa, shard_features)
     below: dict[str, float] = {}
     if options.min_gene_coverage is not None:
-        bound = _coverage_bound(store, choices, genes)
-        below = {a: round(v, 6) for a, v in bound.items() if v < options.min_gene_coverage}
-        choices = _keep(choices, below)
-        funnel.record(f"--min-gene-coverage {options.min_gene_coverage} (by shard genes)", len(bound) - len(below))
-    units = split_units(con, [s for c in choices for s in c.samples])
-    choices = _keep(choices, units.duplicates)
+        bound = _coverage_bound(store, rows, genes)
+        low = bound < options.min_gene_coverage
+        below = dict(
+            zip(
+                rows["sample_accession"].filter(pa.array(low)).to_pylist(),
+                np.round(bound[low], 6).tolist(),
+                strict=True,
+            )
+        )
+        rows = _without(rows, low)
+        funnel.record(f"--min-gene-coverage {options.min_gene_coverage} (by shard genes)", rows.num_rows)
+    units = split_units(con, accession_table(rows["sample_accession"]))
+    rows = _without(rows, _dropping(rows, units.duplicates))
+    position = pc.index_in(rows["sample_accession"], value_set=units.units["accession"])
+    rows = rows.append_column("split_unit", units.units["unit"].take(position))
     capped: list[str] = []
     if options.max_per_study is not None and pinned is None:
-        capped = _study_cap(facts, [s for c in choices for s in c.samples], options.max_per_study, options.seed)
-        choices = _keep(choices, set(capped))
-        funnel.record(f"--max-per-study {options.max_per_study}", sum(len(c.samples) for c in choices))
-    spec = options.split_spec
-    if pinned is not None:
-        split_of = {s: pinned[s] for c in choices for s in c.samples}
-    else:
-        split_of = {s: assign_split(units.unit_of[s], spec, options.seed) for c in choices for s in c.samples}
+        capped = _study_cap(rows, options.max_per_study, options.seed)
+        rows = _without(rows, _dropping(rows, capped))
+        funnel.record(f"--max-per-study {options.max_per_study}", rows.num_rows)
+    rows = rows.append_column("split", _split_column(rows, options, pinned)).combine_chunks()
     plan = ExportPlan(
         options=options,
         genes=genes,
-        choices=choices,
-        facts=facts,
-        split_of=split_of,
-        unit_of=units.unit_of,
+        rows=rows,
         unit_kind=units.kind,
         selection=funnel.steps,
         refused=refused,
-        withdrawn=sorted(gone),
+        withdrawn=gone.to_pylist(),
         without_expression=missing,
         below_coverage=below,
         duplicates=units.duplicates,
@@ -253,10 +329,10 @@ def plan_export(
 
 def _split_warnings(plan: ExportPlan) -> None:
     spec = plan.options.split_spec
-    used = Counter(plan.split_of.values())
-    n_units = len({plan.unit_of[s] for s in plan.split_of})
+    used = set(pc.unique(plan.rows["split"]).to_pylist())
+    n_units = len(pc.unique(plan.rows["split_unit"]))
     for name, fraction in zip(spec.names, spec.fractions, strict=True):
-        if fraction > 0 and not used.get(name):
+        if fraction > 0 and name not in used:
             plan.warnings.append(
                 f"split {name!r} ({fraction:g}) received no {plan.unit_kind}: the {n_units} {plan.unit_kind} unit(s) "
                 f"all fell elsewhere (splits are by {plan.unit_kind}; more studies or another --seed change that)"

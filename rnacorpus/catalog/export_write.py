@@ -1,22 +1,24 @@
 """Writing an export's values: shard by shard into ``<split>/part-NNNNN.parquet``, memory flat in samples.
 
-Each part file holds one row per sample: a few metadata columns (accession, study, split unit,
-organism, platform, the harmonized labels, unit, ``gene_coverage``) and ``values``, a
-``fixed_size_list<float32>`` in ``features.parquet`` order. Genes the sample's shard does not have,
-or that its normalization could not compute, are NaN — never zero — and ``gene_coverage`` is the
-share of the export's genes that are not NaN.
+Each part file (:mod:`.export_parts`) holds one row per sample: a few metadata columns (accession,
+study, split unit, organism, platform, the harmonized labels, unit, ``gene_coverage``) and
+``values``, a ``fixed_size_list<float32>`` in ``features.parquet`` order. Genes the sample's shard
+does not have, or that its normalization could not compute, are NaN — never zero — and
+``gene_coverage`` is the share of the export's genes that are not NaN.
 
-Row groups hold :func:`rows_per_group` samples (about 32 MiB of values: 419 samples at 20,000
-genes), so a reader streams one row group at a time; a part file holds up to
-:data:`GROUPS_PER_PART` row groups (≈1 GiB of values) and the next part starts. Rows are written
-in plan order (shard path, then row), so the same plan writes the same bytes.
+Three kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
+a reader reads each shard block (checksumming the shard as it goes), normalizes it and gathers its
+columns into the export's gene order; this thread adds the metadata (fetched
+:data:`METADATA_WINDOW` samples at a time) and forms row groups; :data:`.export_parts.LANES` writers
+encode them. Memory is bounded by a pending row group per split and a few blocks in flight; what is
+kept per written sample is four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Callable
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,175 +28,131 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from rnacorpus.catalog.export_genes import LengthLookup
-from rnacorpus.catalog.export_plan import ExportPlan
+from rnacorpus.catalog.export_parts import (
+    LANES,
+    PART_COLUMNS,
+    SplitParts,
+    locate,
+    part_name,
+    part_schema,
+    rows_per_group,
+)
+from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
+from rnacorpus.catalog.export_select import registered
+from rnacorpus.catalog.export_threads import OrderedWorker, prefetch
+from rnacorpus.catalog.normalize import ColumnMap
 from rnacorpus.catalog.store import ExpressionStore
-from rnacorpus.fileio import atomic_write
+from rnacorpus.errors import BadContentError
 
-__all__ = ["GROUPS_PER_PART", "PART_COLUMNS", "ROW_GROUP_BYTES", "WriteResult", "rows_per_group", "write_parts"]
+__all__ = ["METADATA_WINDOW", "WriteResult", "write_parts"]
 
-ROW_GROUP_BYTES = 32 * 1024**2
-GROUPS_PER_PART = 32
-#: metadata columns every part row carries (from ``samples``), then split_unit, split, gene_coverage, values
-PART_COLUMNS = (
-    "sample_accession", "study_accession", "organism_taxid", "platform_accession", "tissue_id", "tissue_label",
-    "cell_type_id", "cell_type_label", "disease_id", "disease_label", "sex_id", "sex_label",
-    "development_stage_id", "assay_id", "age_value", "age_unit", "unit", "is_log",
-)  # fmt: skip
-_SAMPLE_SELECT = ", ".join(["accession AS sample_accession", *PART_COLUMNS[1:]])
-PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "use_dictionary": ["sample_accession", "study_accession", "split_unit", "split", "unit"],
-    "use_byte_stream_split": ["values.list.element"],
-    "write_statistics": ["sample_accession", "study_accession", "split"],
-}
-
-
-def rows_per_group(n_features: int) -> int:
-    return max(16, min(8192, ROW_GROUP_BYTES // max(4 * n_features, 1)))
-
-
-class _HashingFile(io.RawIOBase):
-    """Forward writes to ``inner`` and hash them, so a part's sha256 costs no second read."""
-
-    def __init__(self, inner: Any) -> None:
-        super().__init__()
-        self._inner = inner
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data).cast("B")
-        self.sha256.update(view)
-        self._inner.write(view)
-        self.size += len(view)
-        return len(view)
-
-    def tell(self) -> int:
-        return self.size
+#: samples whose metadata one query fetches
+METADATA_WINDOW = 8192
+_SAMPLE_SELECT = ", ".join(["s.accession AS sample_accession", *(f"s.{c}" for c in PART_COLUMNS[1:])])
 
 
 @dataclass
 class WriteResult:
     files: list[dict[str, Any]] = field(default_factory=list)
-    #: accession → (split, part path, row in part, gene coverage), in written order
-    locations: dict[str, tuple[str, str, int, float]] = field(default_factory=dict)
+    #: one row per written sample: ``plan_row`` (its row in ``ExportPlan.rows``), ``split``,
+    #: ``part`` (file path), ``row`` (in the part), ``gene_coverage``
+    written: pa.Table = field(default_factory=lambda: pa.table({}))
     below_coverage: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of each stage: read (decode, checksum, normalize), assemble (this thread), encode (all lanes)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.written.num_rows)
 
 
-class _SplitParts:
-    """One split's part files: row groups of a fixed size, a new part every GROUPS_PER_PART groups."""
+@dataclass
+class _Block:
+    run: ShardRun
+    offset: int  # the block's first row in the plan
+    samples: list[str]
+    values: npt.NDArray[np.float32]  # normalized, in the export's gene order
+    coverage: npt.NDArray[np.float32]
 
-    def __init__(self, root: Path, split: str, schema: pa.Schema, group_rows: int, result: WriteResult) -> None:
-        self.root, self.split, self.schema, self.group_rows, self.result = root, split, schema, group_rows, result
-        self.pending: list[pa.RecordBatch] = []
-        self.n_pending = 0
-        self.written = 0  # rows written to finished row groups of this split
-        self.part_start = 0
-        self._part: tuple[Any, Any, _HashingFile, pq.ParquetWriter, str] | None = None
 
-    def part_path(self, row: int) -> tuple[str, int]:
-        per_part = self.group_rows * GROUPS_PER_PART
-        return f"{self.split}/part-{row // per_part:05d}.parquet", row % per_part
+class _Metadata:
+    """Sample metadata of the plan's rows, fetched :data:`METADATA_WINDOW` samples at a time."""
 
-    def add(self, batch: pa.RecordBatch) -> None:
-        self.pending.append(batch)
-        self.n_pending += batch.num_rows
-        while self.n_pending >= self.group_rows:
-            self._flush(self.group_rows)
+    def __init__(self, con: duckdb.DuckDBPyConnection, accessions: pa.ChunkedArray, schema: pa.Schema) -> None:
+        self.con, self.accessions = con, accessions
+        self.schema = pa.schema([schema.field(c) for c in PART_COLUMNS])
+        self.start, self.table = 0, self.schema.empty_table()
 
-    def _flush(self, n: int) -> None:
-        table = pa.Table.from_batches(self.pending, self.schema)
-        group, rest = table.slice(0, n), table.slice(n)
-        writer = self._writer()
-        writer.write_table(group, row_group_size=n)
-        self.written += n
-        self.pending = rest.to_batches()
-        self.n_pending = rest.num_rows
-        if self.written % (self.group_rows * GROUPS_PER_PART) == 0:
-            self._close_part()
+    def rows(self, start: int, stop: int) -> pa.Table:
+        if not (self.start <= start and stop <= self.start + self.table.num_rows):
+            self._fetch(start, max(stop, start + METADATA_WINDOW))
+        return self.table.slice(start - self.start, stop - start)
 
-    def _writer(self) -> pq.ParquetWriter:
-        if self._part is None:
-            rel, _ = self.part_path(self.written)
-            context = atomic_write(self.root / rel)
-            handle = context.__enter__()
-            hashing = _HashingFile(handle)
-            writer = pq.ParquetWriter(hashing, self.schema, **PARQUET_OPTIONS)
-            self._part = (context, handle, hashing, writer, rel)
-            self.part_start = self.written
-        return self._part[3]
+    def _fetch(self, start: int, stop: int) -> None:
+        window = self.accessions.slice(start, stop - start)
+        wanted = pa.table({"accession": window, "position": pa.array(np.arange(len(window), dtype=np.int64))})
+        with registered(self.con, "_export_window", wanted) as cursor:
+            table = cursor.sql(
+                f"SELECT {_SAMPLE_SELECT} FROM _export_window w JOIN samples s USING (accession) "  # noqa: S608
+                "ORDER BY w.position"
+            ).to_arrow_table()
+        self.start, self.table = start, table.cast(self.schema).combine_chunks()
 
-    def _close_part(self) -> None:
-        if self._part is None:
-            return
-        context, _handle, hashing, writer, rel = self._part
-        writer.close()
-        context.__exit__(None, None, None)
-        self.result.files.append(
-            {
-                "path": rel,
-                "sha256": hashing.sha256.hexdigest(),
-                "bytes": hashing.size,
-                "rows": self.written - self.part_start,
-            }
+
+class _Reader:
+    """The plan's shard blocks in order, normalized into the export's columns (runs in the prefetch thread).
+
+    The column map and gene lengths are computed once per distinct feature list (shards of one
+    platform share theirs), not per block.
+    """
+
+    def __init__(self, store: ExpressionStore, plan: ExportPlan) -> None:
+        self.store, self.plan = store, plan
+        self.rule = plan.options.rule
+        taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
+        self.lengths = LengthLookup(taxa) if self.rule.per_length else None
+        self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
+
+    def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, npt.NDArray[np.float64] | None]:
+        key = hash(tuple(feature_ids))
+        known = self._columns.get(key)
+        if known is None or known[0] != feature_ids:
+            ids = pd.Index(feature_ids)
+            columns = ColumnMap.from_positions(ids.get_indexer(self.plan.genes.index))
+            known = (feature_ids, columns, self.lengths(feature_ids) if self.lengths else None)
+            if len(self._columns) >= 16:
+                self._columns.clear()
+            self._columns[key] = known
+        return known[1], known[2]
+
+    def __iter__(self) -> Iterator[_Block]:
+        units_column, n = self.plan.rows["unit"], len(self.plan.genes.ids)
+        for run in self.plan.shard_runs():
+            rows = self.plan.rows["row_index"].slice(run.start, run.stop - run.start).to_numpy()
+            offset = run.start
+            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256):
+                count = len(block.sample_accessions)
+                _check_rows(self.plan, run, offset, block.sample_accessions)
+                columns, lengths = self._columns_for(block.feature_ids)
+                units = units_column.slice(offset, count).to_numpy(zero_copy_only=False).astype(str)
+                values = self.rule.apply(block.values, units, lengths, columns)
+                coverage = (np.float32(n) - np.isnan(values).sum(axis=1, dtype=np.float32)) / np.float32(max(n, 1))
+                yield _Block(run, offset, block.sample_accessions, values, coverage)
+                offset += count
+
+
+def _check_rows(plan: ExportPlan, run: ShardRun, offset: int, samples: list[str]) -> None:
+    """The shard rows hold the samples the catalog says they hold (else values would get wrong labels)."""
+    expected = plan.rows["sample_accession"].slice(offset, len(samples)).to_pylist()
+    if expected != samples:
+        want, got = next((e, b) for e, b in zip(expected, samples, strict=True) if e != b)
+        raise BadContentError(
+            f"shard row holds {got} where the catalog expects {want}: the catalog and the store disagree; "
+            "re-harvest the study",
+            path=run.path,
         )
-        self._part = None
-
-    def close(self) -> None:
-        if self.n_pending:
-            self._flush(self.n_pending)
-        self._close_part()
-
-    def abort(self) -> None:
-        if self._part is not None:
-            context, _handle, _hashing, writer, _rel = self._part
-            try:
-                writer.close()
-            finally:
-                context.__exit__(RuntimeError, RuntimeError("export aborted"), None)
-            self._part = None
-
-
-def part_schema(n_features: int) -> pa.Schema:
-    fields = [
-        pa.field("sample_accession", pa.string()),
-        pa.field("study_accession", pa.string()),
-        pa.field("organism_taxid", pa.int32()),
-        pa.field("platform_accession", pa.string()),
-        *(pa.field(c, pa.string()) for c in PART_COLUMNS[4:14]),
-        pa.field("age_value", pa.float64()),
-        pa.field("age_unit", pa.string()),
-        pa.field("unit", pa.string()),
-        pa.field("is_log", pa.bool_()),
-        pa.field("split_unit", pa.string()),
-        pa.field("split", pa.string()),
-        pa.field("gene_coverage", pa.float32()),
-        pa.field("values", pa.list_(pa.float32(), n_features)),
-    ]
-    return pa.schema(fields, metadata={"rnacorpus.feature_order": "features.parquet"})
-
-
-def _gather(values: npt.NDArray[np.float32], positions: npt.NDArray[np.intp], n_target: int) -> npt.NDArray[np.float32]:
-    """Place a block's columns into the target order (vectorized); genes not in the shard are NaN."""
-    out = np.full((values.shape[0], n_target), np.nan, dtype=np.float32)
-    present = positions >= 0
-    out[:, positions[present]] = values[:, present]
-    return out
-
-
-def _metadata(con: duckdb.DuckDBPyConnection, samples: list[str]) -> pa.Table:
-    table = con.sql(
-        f"SELECT {_SAMPLE_SELECT} FROM samples WHERE accession IN (SELECT unnest(?::VARCHAR[]))",  # noqa: S608
-        params=[samples],
-    ).to_arrow_table()
-    order = pd.Index(table["sample_accession"].to_pylist()).get_indexer(samples)
-    return table.take(pa.array(order))
 
 
 def write_parts(
@@ -205,64 +163,117 @@ def write_parts(
     tick: Callable[[str], None] = lambda _: None,
 ) -> WriteResult:
     """Write every split's part files under ``root``; returns their entries and where each sample went."""
-    rule, genes = plan.options.rule, plan.genes
-    n = len(genes.ids)
-    target = genes.index
-    lengths = LengthLookup(sorted({f.taxid for f in plan.facts.values() if f.taxid})) if rule.per_length else None
+    n = len(plan.genes.ids)
     schema = part_schema(n)
     result = WriteResult()
-    parts = {name: _SplitParts(root, name, schema, rows_per_group(n), result) for name in plan.options.split_spec.names}
-    minimum = plan.options.min_gene_coverage
+    names = plan.options.split_spec.names
+    workers = [OrderedWorker(depth=1) for _ in range(LANES)]
+    parts = {name: SplitParts(root, name, schema, rows_per_group(n), workers, result.files) for name in names}
+    metadata = _Metadata(con, plan.rows["sample_accession"], schema)
+    log = _WriteLog(names, rows_per_group(n))
+    reader_cpu: dict[str, float] = {}
+    started = time.thread_time()
+    current: ShardRun | None = None
     try:
-        for choice in plan.choices:
-            for block in store.iter_rows(choice.path, choice.rows, sha256=choice.sha256):
-                units = np.array([plan.facts[s].unit or "" for s in block.sample_accessions])
-                scaled = rule.apply(block.values, units, lengths(block.feature_ids) if lengths else None)
-                values = _gather(scaled, target.get_indexer(pd.Index(block.feature_ids)), n)
-                coverage = (np.count_nonzero(~np.isnan(values), axis=1) / max(n, 1)).astype(np.float32)
-                keep = np.ones(len(coverage), dtype=bool) if minimum is None else coverage >= minimum
-                for i in np.flatnonzero(~keep):
-                    result.below_coverage[block.sample_accessions[i]] = round(float(coverage[i]), 6)
-                _add_rows(con, plan, parts, block.sample_accessions, values, coverage, keep, result)
-            tick(choice.study_accession)
+        for block in prefetch(_Reader(store, plan), cpu=reader_cpu):
+            if current is not None and block.run is not current:
+                tick(current.path)
+            current = block.run
+            _add_block(plan, parts, metadata, log, result, block)
+        if current is not None:
+            tick(current.path)
         for split in parts.values():
             split.close()
+        for worker in workers:
+            worker.close()
     except BaseException:
+        for worker in workers:
+            with contextlib.suppress(BaseException):  # the first error is the one to report
+                worker.close()
         for split in parts.values():
             split.abort()
         raise
+    result.files.sort(key=lambda entry: str(entry["path"]))
+    result.written = log.table()
+    result.cpu_seconds = {
+        "read": reader_cpu.get("prefetch", 0.0),
+        "assemble": time.thread_time() - started,
+        "encode": sum(worker.cpu_seconds for worker in workers),
+    }
     return result
 
 
-def _add_rows(
-    con: duckdb.DuckDBPyConnection,
+class _WriteLog:
+    """Where each written sample went, as arrays (four numbers per sample)."""
+
+    def __init__(self, names: tuple[str, ...], group_rows: int) -> None:
+        self.names, self.group_rows = names, group_rows
+        self.plan_rows: list[npt.NDArray[np.int64]] = []
+        self.splits: list[npt.NDArray[np.int16]] = []
+        self.split_rows: list[npt.NDArray[np.int64]] = []
+        self.coverage: list[npt.NDArray[np.float32]] = []
+
+    def add(self, plan_rows: npt.NDArray[np.int64], split: int, first: int, coverage: npt.NDArray[np.float32]) -> None:
+        self.plan_rows.append(plan_rows)
+        self.splits.append(np.full(len(plan_rows), split, dtype=np.int16))
+        self.split_rows.append(np.arange(first, first + len(plan_rows), dtype=np.int64))
+        self.coverage.append(coverage)
+
+    def table(self) -> pa.Table:
+        def joined(arrays: list[Any], dtype: Any) -> Any:
+            return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+        splits = joined(self.splits, np.int16)
+        part, row = locate(joined(self.split_rows, np.int64), self.group_rows)
+        # one file name per (split, part), in path order; rows point at it (not a string per row)
+        width = int(part.max(initial=0)) + 1
+        unique, codes = np.unique(splits.astype(np.int64) * width + part, return_inverse=True)
+        files = [part_name(self.names[int(k // width)], int(k % width)) for k in unique]
+        return pa.table(
+            {
+                "plan_row": joined(self.plan_rows, np.int64),
+                "split": pa.DictionaryArray.from_arrays(pa.array(splits), pa.array(self.names, pa.string())),
+                "part": pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(files, pa.string())),
+                "row": row,
+                "gene_coverage": joined(self.coverage, np.float32),
+            }
+        )
+
+
+def _add_block(
     plan: ExportPlan,
-    parts: dict[str, _SplitParts],
-    samples: list[str],
-    values: npt.NDArray[np.float32],
-    coverage: npt.NDArray[np.float32],
-    keep: npt.NDArray[np.bool_],
+    parts: dict[str, SplitParts],
+    metadata: _Metadata,
+    log: _WriteLog,
     result: WriteResult,
+    block: _Block,
 ) -> None:
-    kept = [s for s, k in zip(samples, keep, strict=True) if k]
-    if not kept:
-        return
-    meta = _metadata(con, kept)
-    values, coverage = values[keep], coverage[keep]
-    splits = np.array([plan.split_of[s] for s in kept])
-    n = values.shape[1]
-    for name in dict.fromkeys(splits.tolist()):
-        rows = np.flatnonzero(splits == name)
-        sub = meta.take(pa.array(rows))
-        flat = pa.array(np.ascontiguousarray(values[rows]).reshape(-1), type=pa.float32())
-        columns = [sub[c] for c in PART_COLUMNS] + [
-            pa.array([plan.unit_of[kept[i]] for i in rows], pa.string()),
-            pa.array([name] * len(rows), pa.string()),
-            pa.array(coverage[rows], pa.float32()),
-            pa.FixedSizeListArray.from_arrays(flat, n),
-        ]
+    values, coverage = block.values, block.coverage
+    n_rows, _n = values.shape
+    keep = np.ones(n_rows, dtype=bool)
+    minimum = plan.options.min_gene_coverage
+    if minimum is not None:
+        keep = coverage >= minimum
+        for i in np.flatnonzero(~keep):
+            result.below_coverage[block.samples[i]] = round(float(coverage[i]), 6)
+    meta = metadata.rows(block.offset, block.offset + n_rows)
+    own = plan.rows.slice(block.offset, n_rows)
+    splits = own["split"].to_numpy(zero_copy_only=False)
+    for index, name in enumerate(plan.options.split_spec.names):
+        chosen = np.flatnonzero(keep & (splits == name))
+        if not len(chosen):
+            continue
         target = parts[name]
-        for offset, i in enumerate(rows):
-            rel, row = target.part_path(target.written + target.n_pending + offset)
-            result.locations[kept[i]] = (name, rel, row, float(coverage[i]))
-        target.add(pa.Table.from_arrays(columns, schema=target.schema).combine_chunks().to_batches()[0])
+        whole = len(chosen) == n_rows
+        take = pa.array(chosen)
+        flat = pa.array(np.ascontiguousarray(values if whole else values[chosen]).reshape(-1), type=pa.float32())
+        columns = [
+            *(meta if whole else meta.take(take)).columns,
+            (own if whole else own.take(take))["split_unit"],
+            pa.array(np.full(len(chosen), name, dtype=object), pa.string()),
+            pa.array(coverage[chosen], pa.float32()),
+            pa.FixedSizeListArray.from_arrays(flat, type=target.schema.field("values").type),
+        ]
+        batch = pa.Table.from_arrays(columns, schema=target.schema).combine_chunks().to_batches()[0]
+        log.add(block.offset + chosen.astype(np.int64), index, target.assigned, coverage[chosen])
+        target.add(batch)

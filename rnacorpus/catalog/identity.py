@@ -129,6 +129,7 @@ def settle_identity(
             seeds |= _absorb(con, study, winner, sample_owned)
         for lower in _lower_twins(con, study):
             seeds |= _absorb(con, lower, study, sample_owned)
+        _drop_twin_runs(con, winner or study)
     recompute_sample_ids(con, sorted(seeds))
 
 
@@ -299,6 +300,16 @@ def _retire_study(con: duckdb.DuckDBPyConnection, lower: str, upper: str, *, n_s
     con.execute("DELETE FROM studies WHERE accession = ?", [lower])
 
 
+def _drop_twin_runs(con: duckdb.DuckDBPyConnection, winner: str) -> None:
+    """A run both twins list is the winner's: the folded twin's copy goes (one row per run and study kept)."""
+    con.execute(
+        """DELETE FROM runs_sequencing
+           WHERE catalog_study IN (SELECT accession FROM absorbed_studies WHERE absorbed_into = ?)
+             AND run_accession IN (SELECT run_accession FROM runs_sequencing WHERE catalog_study = ?)""",
+        [winner, winner],
+    )
+
+
 # -- sample ids ---------------------------------------------------------------------------------------
 
 
@@ -381,20 +392,25 @@ def link_sharing_studies(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[st
            AND (study_accession IN (SELECT unnest(?)) OR linked_accession IN (SELECT unnest(?)))""",
         [DERIVED_ORIGIN, studies, studies],
     )
+    # every link touching these studies was just deleted: recompute them all, from every sample id the
+    # studies hold (not only the ones this load moved), so a link to a third study is not lost
     con.execute(
         """
-        WITH listed AS (
+        WITH held AS (
+            SELECT DISTINCT s.sample_id FROM study_samples ss JOIN samples s ON s.accession = ss.sample_accession
+            WHERE ss.study_accession IN (SELECT unnest(?)) AND s.sample_id IS NOT NULL
+        ),
+        listed AS (
             SELECT ss.study_accession AS study, s.sample_id
-            FROM study_samples ss
-            JOIN samples s ON s.accession = ss.sample_accession
+            FROM samples s
+            JOIN study_samples ss ON ss.sample_accession = s.accession
             JOIN studies st ON st.accession = ss.study_accession
-            WHERE NOT coalesce(st.is_superseries, false) AND s.sample_id IS NOT NULL
+            WHERE s.sample_id IN (SELECT sample_id FROM held) AND NOT coalesce(st.is_superseries, false)
         )
         INSERT OR REPLACE INTO study_links
         SELECT DISTINCT a.study, b.study, 'shares_samples', 'records of one physical sample (shared record, run, '
                || 'BioSample or GSM)', ?
         FROM listed a JOIN listed b ON b.sample_id = a.sample_id AND b.study <> a.study
-        WHERE a.study IN (SELECT unnest(?))
         """,
-        [DERIVED_ORIGIN, studies],
+        [studies, DERIVED_ORIGIN],
     )

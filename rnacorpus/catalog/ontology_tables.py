@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import duckdb
 
 from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
-from rnacorpus.errors import ConfigError
+from rnacorpus.catalog.term_filters import FILTER_COLUMNS, field_filter
 from rnacorpus.harmonize.ontology.releases import ontology_releases, release_stamp
 from rnacorpus.schemas import Annotation
 
@@ -73,19 +72,6 @@ ANNOTATION_COLUMNS = (
     "sample_accession", "field", "raw_key", "raw_value", "term_id", "term_label", "method", "confidence",
     "ontology_release", "reason", "age_value", "age_min", "age_max", "age_unit", "age_qualifier",
 )  # fmt: skip
-
-#: field → (samples column, whether the closure applies); the only columns a filter can name
-FILTER_COLUMNS: dict[str, tuple[str, bool]] = {
-    "tissue": ("tissue_id", True),
-    "cell_type": ("cell_type_id", True),
-    "disease": ("disease_id", True),
-    "sex": ("sex_id", True),
-    "development_stage": ("development_stage_id", True),
-    "assay": ("assay_id", True),
-    "cell_line": ("cell_line_id", False),
-    "organism": ("organism_taxid", False),
-}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def stored_releases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -140,34 +126,6 @@ def annotation_rows(sample_accession: str, annotations: Iterable[Annotation]) ->
         {"sample_accession": sample_accession, **annotation.model_dump(include=set(ANNOTATION_COLUMNS))}
         for annotation in annotations
     ]
-
-
-def field_filter(
-    field: str, term_ids: Sequence[str | int], *, descendants: bool = True, alias: str = "samples"
-) -> tuple[str, list[Any]]:
-    """SQL predicate and its parameters selecting samples whose ``field`` is one of ``term_ids``.
-
-    With ``descendants`` (the default) a sample annotated with any descendant term matches too
-    (``tissue`` brain → hippocampus, cerebellum; not spinal cord). Term IDs are bound, never
-    interpolated; only the whitelisted column name and the checked ``alias`` enter the SQL text.
-    """
-    if field not in FILTER_COLUMNS:
-        raise ConfigError(f"cannot filter on {field!r}; known: {', '.join(FILTER_COLUMNS)}")
-    if not _IDENTIFIER.match(alias):
-        raise ConfigError(f"bad table alias {alias!r}")
-    column, closed = FILTER_COLUMNS[field]
-    if field == "organism":
-        taxids = [int(str(t).split(":")[-1]) for t in term_ids]
-        return f"{alias}.{column} IN (SELECT unnest(?::INTEGER[]))", [taxids]
-    ids = [str(t) for t in term_ids]
-    if descendants and closed:
-        # the terms themselves too: a term of another release (held by older catalog rows) has no closure row
-        closure = (
-            "SELECT descendant_id FROM ontology_closure WHERE ancestor_id IN (SELECT unnest(?::VARCHAR[])) "
-            "UNION SELECT unnest(?::VARCHAR[])"
-        )
-        return f"{alias}.{column} IN ({closure})", [ids, ids]
-    return f"{alias}.{column} IN (SELECT unnest(?::VARCHAR[]))", [ids]
 
 
 def field_coverage(con: duckdb.DuckDBPyConnection, fields: Sequence[str] | None = None) -> list[dict[str, Any]]:

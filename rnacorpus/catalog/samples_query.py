@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog.ddl import SAMPLE_HARMONIZED_COLUMNS
 from rnacorpus.catalog.filter_terms import ResolvedFilter, resolve_filter
-from rnacorpus.catalog.ontology_tables import field_filter
+from rnacorpus.catalog.term_filters import field_filter
 from rnacorpus.errors import ConfigError
 
 __all__ = [

@@ -25,7 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from rnacorpus.catalog.export_select import accession_table, registered
 from rnacorpus.identifiers import ARCHIVE_RANK, natural_key
 
 __all__ = ["CLUSTER_RELATIONS", "UNIT_KIND", "SplitUnits", "split_units", "study_clusters"]
@@ -46,10 +50,15 @@ CLUSTER_RELATIONS = (
 @dataclass
 class SplitUnits:
     kind: str
-    #: accession → unit key (every accession kept for export has one)
-    unit_of: dict[str, str] = field(default_factory=dict)
+    #: one row per accession kept for export, in the order asked: ``accession``, ``unit`` (its unit key)
+    units: pa.Table
     #: accession dropped as a repeat → the accession kept for the same physical sample
     duplicates: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unit_of(self) -> dict[str, str]:
+        """accession → unit key, as a dict (for small selections and tests)."""
+        return dict(zip(self.units["accession"].to_pylist(), self.units["unit"].to_pylist(), strict=True))
 
 
 def study_clusters(con: duckdb.DuckDBPyConnection, studies: Sequence[str]) -> dict[str, str]:
@@ -90,25 +99,48 @@ def study_clusters(con: duckdb.DuckDBPyConnection, studies: Sequence[str]) -> di
     return {node: key[find(node)] for node in parent}
 
 
-def split_units(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> SplitUnits:
-    """Unit key of each sample in ``accessions``, and the repeats of one physical sample to drop."""
-    rows = con.execute(
-        """SELECT accession, coalesce(study_accession, accession), coalesce(sample_id, accession), archive
-           FROM samples WHERE accession IN (SELECT unnest(?::VARCHAR[]))""",
-        [list(accessions)],
-    ).fetchall()
-    by_sample: dict[str, list[tuple[str, str, str]]] = {}
-    for accession, study, sample_id, archive in rows:
-        by_sample.setdefault(str(sample_id), []).append((str(accession), str(study), str(archive)))
-    kept: dict[str, str] = {}
+def split_units(con: duckdb.DuckDBPyConnection, accessions: pa.Table | Sequence[str]) -> SplitUnits:
+    """Unit key of each sample in ``accessions`` (a list, or a table with an ``accession`` column), and
+    the repeats of one physical sample to drop. Only samples whose ``sample_id`` has several selected
+    records are looked at one by one; the rest is one query and a lookup per distinct study."""
+    wanted = accessions if isinstance(accessions, pa.Table) else accession_table(list(accessions))
+    positions = pa.array(np.arange(wanted.num_rows, dtype=np.int64))
+    with registered(
+        con, "_units_wanted", pa.table({"accession": wanted["accession"], "position": positions})
+    ) as cursor:
+        rows = cursor.sql(
+            """SELECT w.accession, coalesce(s.study_accession, w.accession) AS study,
+                      coalesce(s.sample_id, w.accession) AS sample_id, s.archive
+               FROM _units_wanted w JOIN samples s USING (accession)
+               ORDER BY w.position"""
+        ).to_arrow_table()
+    duplicates = _repeats(rows)
+    if duplicates:
+        dropped = pa.array(list(duplicates), pa.string())
+        rows = rows.filter(pc.invert(pc.is_in(rows["accession"], value_set=dropped)))
+    studies = pc.unique(rows["study"])
+    clusters = study_clusters(con, sorted(studies.to_pylist()))
+    keys = pa.array([clusters.get(study, study) for study in studies.to_pylist()], pa.string())
+    unit = keys.take(pc.index_in(rows["study"], value_set=studies).combine_chunks())
+    units = pa.table({"accession": rows["accession"], "unit": unit})
+    return SplitUnits(kind=UNIT_KIND, units=units.combine_chunks(), duplicates=duplicates)
+
+
+def _repeats(rows: pa.Table) -> dict[str, str]:
+    """Records of a physical sample selected more than once → the one kept (the ``sample_id``'s own
+    record, else the best by archive, then accession)."""
+    counts = rows.group_by("sample_id", use_threads=False).aggregate([([], "count_all")])
+    shared = counts.filter(pc.greater(counts["count_all"], 1))["sample_id"]
+    if not len(shared):
+        return {}
+    repeated = rows.filter(pc.is_in(rows["sample_id"], value_set=shared.combine_chunks()))
+    by_sample: dict[str, list[tuple[str, str]]] = {}
+    for accession, sample_id, archive in zip(
+        *(repeated[c].to_pylist() for c in ("accession", "sample_id", "archive")), strict=True
+    ):
+        by_sample.setdefault(str(sample_id), []).append((str(accession), str(archive)))
     duplicates: dict[str, str] = {}
     for sample_id, records in by_sample.items():
-        best = min(records, key=lambda r: (r[0] != sample_id, ARCHIVE_RANK.get(r[2], 9), natural_key(r[0])))
-        kept[best[0]] = best[1]
+        best = min(records, key=lambda r: (r[0] != sample_id, ARCHIVE_RANK.get(r[1], 9), natural_key(r[0])))
         duplicates.update((record[0], best[0]) for record in records if record[0] != best[0])
-    clusters = study_clusters(con, sorted(set(kept.values())))
-    return SplitUnits(
-        kind=UNIT_KIND,
-        unit_of={accession: clusters.get(study, study) for accession, study in kept.items()},
-        duplicates=duplicates,
-    )
+    return duplicates

@@ -12,6 +12,7 @@ in memory whole.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -167,36 +168,37 @@ class ExpressionStore:
 
     def iter_rows(self, relpath: str, rows: Sequence[int], *, sha256: str | None = None) -> Iterator[ShardData]:
         """Some sample rows of a shard, one row group at a time (``rows`` ascending): memory is
-        bounded by a row group, not by the shard. The checksum is verified first, like :meth:`read`."""
+        bounded by a row group, not by the shard.
+
+        With ``sha256`` the file is hashed while it is read — one pass over its bytes, which the
+        decoder and the hash both take from the same memory map — and the iterator raises
+        :class:`BadContentError` at the end (or as soon as the file cannot be decoded) when the bytes
+        differ from the catalog's checksum. Blocks already yielded came from a file that failed
+        verification: callers must not commit what they built from them until the iterator is
+        exhausted (export writes into a folder it only renames into place after the last shard).
+        """
         path = self.resolve(relpath)
-        if sha256 is not None:
-            self._verify(path, sha256)
-        parquet = pq.ParquetFile(path)
-        metadata = {
-            k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
-        }
-        feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
-        wanted = np.asarray(rows, dtype=np.int64)
-        start = 0
-        for group in range(parquet.metadata.num_row_groups):
-            size = parquet.metadata.row_group(group).num_rows
-            lo, hi = np.searchsorted(wanted, [start, start + size])
-            if hi > lo:
-                table = parquet.read_row_group(group).take(pa.array(wanted[lo:hi] - start))
-                samples = table.column("sample_accession").to_pylist()
-                values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
-                yield ShardData(samples, feature_ids, values, metadata)
-            start += size
+        try:
+            source = pa.memory_map(str(path))
+        except OSError as exc:
+            raise BadContentError(f"shard cannot be opened: {exc}", path=path) from exc
+        check = _SequentialHash(source, path, sha256) if sha256 is not None else None
+        try:
+            yield from _row_blocks(pq.ParquetFile(source), np.asarray(rows, dtype=np.int64), check)
+            if check is not None:
+                check.finish()
+        except (pa.ArrowException, OSError, ValueError, json.JSONDecodeError) as exc:
+            if check is not None:
+                check.finish()  # a damaged file says so by its checksum first
+            raise BadContentError(f"unreadable shard: {exc}", path=path) from exc
+        finally:
+            source.close()
 
     @staticmethod
     def _verify(path: Path, sha256: str) -> None:
         actual = sha256_file(path)
         if actual != sha256:
-            raise BadContentError(
-                f"shard checksum mismatch (catalog {sha256[:12]}…, file {actual[:12]}…): "
-                "the file changed after it was loaded; re-harvest the study",
-                path=path,
-            )
+            raise _mismatch(path, sha256, actual)
 
     def feature_ids(self, relpath: str) -> list[str]:
         """The shard's feature order, from its footer alone (no values read)."""
@@ -228,6 +230,76 @@ class ExpressionStore:
         if removed:
             log.info("removed %d unreferenced store file(s)", len(removed))
         return removed
+
+
+def _mismatch(path: Path, expected: str, actual: str) -> BadContentError:
+    return BadContentError(
+        f"shard checksum mismatch (catalog {expected[:12]}…, file {actual[:12]}…): "
+        "the file changed after it was loaded; re-harvest the study",
+        path=path,
+    )
+
+
+class _SequentialHash:
+    """sha256 of a memory-mapped file, advanced in file order as its row groups are read."""
+
+    def __init__(self, source: pa.MemoryMappedFile, path: Path, expected: str) -> None:
+        self.source, self.path, self.expected = source, path, expected
+        self.digest = hashlib.sha256()
+        self.done = 0
+
+    def upto(self, end: int) -> None:
+        end = min(end, self.source.size())
+        while self.done < end:
+            step = min(end - self.done, 64 * 1024**2)
+            self.digest.update(memoryview(self.source.read_at(step, self.done)))
+            self.done += step
+
+    def finish(self) -> None:
+        if self.done < 0:
+            return  # already checked
+        self.upto(self.source.size())
+        self.done = -1
+        actual = self.digest.hexdigest()
+        if actual != self.expected:
+            raise _mismatch(self.path, self.expected, actual)
+
+
+def _group_end(group: pq.RowGroupMetaData) -> int:
+    """Where a row group's column chunks end in the file."""
+    end = 0
+    for i in range(group.num_columns):
+        column = group.column(i)
+        start = column.dictionary_page_offset if column.has_dictionary_page else column.data_page_offset
+        end = max(end, int(start) + int(column.total_compressed_size))
+    return end
+
+
+def _row_blocks(
+    parquet: pq.ParquetFile, wanted: npt.NDArray[np.int64], check: _SequentialHash | None
+) -> Iterator[ShardData]:
+    metadata = {
+        k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
+    }
+    feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
+    start = 0
+    for group in range(parquet.metadata.num_row_groups):
+        info = parquet.metadata.row_group(group)
+        size = info.num_rows
+        if check is not None:
+            check.upto(_group_end(info))
+        lo, hi = np.searchsorted(wanted, [start, start + size])
+        if hi > lo:
+            table = parquet.read_row_group(group)
+            picked = wanted[lo:hi] - start
+            if picked[-1] - picked[0] + 1 == len(picked):  # a run of rows (often all): a slice, no copy
+                table = table.slice(int(picked[0]), len(picked))
+            else:
+                table = table.take(pa.array(picked))
+            samples = table.column("sample_accession").to_pylist()
+            values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
+            yield ShardData(samples, feature_ids, values, metadata)
+        start += size
 
 
 def _shard_schema(matrix: MatrixLike, *, level: str, collapse_rule: str | None) -> pa.Schema:

@@ -27,8 +27,15 @@ from rnacorpus.errors import ConfigError
 
 @app.command()
 def harvest(
-    accessions: Annotated[list[str] | None, typer.Argument(help="GEO series accessions (GSE…)")] = None,
-    query: Annotated[str | None, typer.Option("--query", help="E-utilities search term (db=gds)")] = None,
+    accessions: Annotated[
+        list[str] | None, typer.Argument(help="study accessions: GSE…, E-MTAB-…/E-GEOD-…, SRP…/ERP…/PRJ…")
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--source", help="archive --query/--since search: geo, arrayexpress or ena")
+    ] = "geo",
+    query: Annotated[
+        str | None, typer.Option("--query", help="the source's search text (E-utilities term for geo)")
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="only series updated on/after DATE")] = None,
     until: Annotated[str | None, typer.Option("--until", help="only series updated on/before DATE")] = None,
     organism: Annotated[str | None, typer.Option("--organism", help='e.g. "Homo sapiens"')] = None,
@@ -70,6 +77,7 @@ def harvest(
         study_type=study_type,
         limit=limit,
         retry_quarantined=retry_quarantined,
+        source=source,
         config=config,
         progress=make_progress("harvest", enabled=not json_output),
     )

@@ -27,7 +27,10 @@ from rnacorpus.pipeline.refresh_plan import DEFAULT_CHECK_LIMIT, DEFAULT_LAG_DAY
 
 @app.command()
 def refresh(
-    source: Annotated[str, typer.Option("--source", help="archive to refresh")] = "geo",
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="one archive (geo, arrayexpress, ena, biosamples); default: every one held"),
+    ] = None,
     since: Annotated[
         str | None,
         typer.Option("--since", help="window start (required on the first refresh of an empty catalog)"),

@@ -20,6 +20,7 @@ from rnacorpus.catalog.api import Catalog
 from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.export import ExportResult, verify_export
 from rnacorpus.config import Config
+from rnacorpus.demo.archives import ArchivesResult, show_archives
 from rnacorpus.demo.files import write_demo_archive
 from rnacorpus.demo.suppl_study import write_suppl_study
 from rnacorpus.fileio import atomic_write
@@ -70,6 +71,8 @@ class DemoResult:
     export: ExportResult | None = None
     problems: list[str] = field(default_factory=list)
     batches: list[str] = field(default_factory=list)
+    #: issue 12's part: the E-GEOD twin folded into its series, the runs ENA lists (rnacorpus.demo.archives)
+    archives: ArchivesResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,7 @@ class DemoResult:
             "export": self.export.to_dict() if self.export else None,
             "manifest_problems": self.problems,
             "batches": self.batches,
+            "archives": self.archives.to_dict() if self.archives else None,
             "ok": self.ok,
         }
 
@@ -135,6 +139,7 @@ def _run_steps(
         query = DiscoveryQuery(since=dt.date(2024, 1, 1))
         result.first = harvest(config=config, query=query, progress=progress or NullProgress())
         say(f"3/5 {result.first.summary_line()}")
+        result.archives = show_archives(work / "archive", config, say)  # issue 12: E-GEOD twin, ENA runs
         catalog = Catalog.open(config.catalog_path)
         result.rows = catalog.sql(DEMO_QUERY).to_pylist()
         say("4/5 query: " + DEMO_QUERY.strip().splitlines()[0] + " …")

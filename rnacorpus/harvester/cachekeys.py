@@ -110,11 +110,18 @@ def safe_component(segment: str) -> str:
 
 
 def cache_relpath(archive: str, url: str) -> PurePosixPath:
-    """``<archive>/<url path>`` with the query folded into a hash suffix on the last segment."""
+    """``<archive>/<url path>`` with the query folded into a hash suffix on the last segment.
+
+    A path that ends in a file name (it has an extension: ``GSE1_family.soft.gz``, ``acc.cgi``) is
+    stored under that name; any other path is a folder-like resource and stored as its ``%index``,
+    as a trailing ``/`` is: REST APIs serve both ``…/studies/E-MTAB-1`` and ``…/studies/E-MTAB-1/info``,
+    and one cannot be a file where the other needs a folder.
+    """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
-    directory = [safe_component(s) for s in (segments if parts.path.endswith("/") else segments[:-1])]
-    name = INDEX_NAME if parts.path.endswith("/") or not segments else safe_component(segments[-1])
+    folder_like = parts.path.endswith("/") or not segments or "." not in unquote(segments[-1]).strip(".")
+    directory = [safe_component(s) for s in (segments if folder_like else segments[:-1])]
+    name = INDEX_NAME if folder_like else safe_component(segments[-1])
     query = _normalized_query(parts.query)
     if query:
         name += QUERY_MARK + hashlib.sha256(query.encode()).hexdigest()[:12]

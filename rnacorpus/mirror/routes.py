@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rnacorpus.harvester.geo.urls import ACCESSION_RE
 from rnacorpus.mirror.acccgi import plan_acc_cgi
 from rnacorpus.mirror.details import DetailsCache
+from rnacorpus.mirror.ebi import EbiAnswers
 from rnacorpus.mirror.eutils import EutilsService
 from rnacorpus.mirror.geo_files import GeoFiles
 from rnacorpus.mirror.geo_suppl import SUPPL_ROUTES, GeoSuppl
@@ -57,7 +58,6 @@ class FileNameRoute:
 EBI_ROUTES = (
     FileNameRoute(r"^/biostudies/files/(?P<acc>[^/]+)/(?P<name>[^/]+)$", lambda m, p: [m["name"]]),
     FileNameRoute(r"^/arrayexpress/files/(?P<acc>[^/]+)/(?P<name>[^/]+)$", lambda m, p: [m["name"]]),
-    FileNameRoute(r"^/biostudies/api/v1/studies/(?P<acc>[^/]+)$", lambda m, p: [f"{m['acc']}.json"]),
     # BioStudies' FTP/HTTP tree: /biostudies/nfs|fire/E-MTAB-/050/E-MTAB-3050/Files/NAME
     FileNameRoute(
         r"^/biostudies/(?:nfs|fire)/[^/]+/\d+/(?P<acc>[^/]+)/Files/(?P<name>[^/]+)$", lambda m, p: [m["name"]]
@@ -71,12 +71,6 @@ EBI_ROUTES = (
         lambda m, p: [f"{m['acc']}.xml", f"{m['acc']}.txt", f"{m['acc']}_xml.txt"],
         "application/xml",
     ),
-    FileNameRoute(
-        r"^/ena/portal/api/filereport/?$",
-        lambda m, p: [f"filereport_{p.get('accession', '')}_{p.get('result', 'read_run')}.tsv"],
-        "text/plain; charset=utf-8",
-    ),
-    FileNameRoute(r"^/biosamples/samples/(?P<acc>SAM[A-Z]*\d+)(?:\.json)?$", lambda m, p: [f"{m['acc']}.json"]),
 )
 
 
@@ -89,7 +83,9 @@ class Router:
         self.eutils = EutilsService(index, self.universe)
         self.suppl = GeoSuppl(index, derived, self.files)
         suppl = [Route(re.compile(p), _no_params(self.suppl.handler(m)), fallthrough=True) for p, m in SUPPL_ROUTES]
-        self.routes = suppl + self._geo_routes() + [self._file_name_route(route) for route in EBI_ROUTES]
+        self.ebi = EbiAnswers(index)  # BioStudies v1, ENA portal, BioSamples: recorded, else written
+        ebi = [Route(re.compile(pattern), handler) for pattern, handler in self.ebi.table()]
+        self.routes = suppl + self._geo_routes() + ebi + [self._file_name_route(route) for route in EBI_ROUTES]
 
     def handle(self, path: str, params: Params) -> Reply:
         """Answer one GET/HEAD/POST; ``path`` is percent-decoded, ``params`` have lower-case keys."""

@@ -27,8 +27,9 @@ from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
 from rnacorpus.harvester.accessions import normalize_accession, require_study_accessions
-from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_for_accession, source_names
+from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, source_for_accession, source_names
 from rnacorpus.harvester.http import HttpClient
+from rnacorpus.pipeline.enrich import discover_studies
 from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
 from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.plan import reference_versions
@@ -75,8 +76,12 @@ def harvest(
     client: HttpClient | None = None,
     progress: Progress | None = None,
     command: str = "harvest",
+    source: str = "geo",
 ) -> RunReport:
     """Harvest studies into the catalog. The Python API behind ``rnacorpus harvest``.
+
+    ``source`` is the archive a ``query`` searches (``geo``, ``arrayexpress``, ``ena``); accessions
+    go to the source their format names, whatever it is.
 
     Accessions are checked first (:mod:`rnacorpus.harvester.accessions`): any that is not a study
     accession of an archive with a source returns at once with ``fatal`` listing every bad one (exit
@@ -92,7 +97,7 @@ def harvest(
         return report
     try:
         with run_lock(config.catalog_path, command):
-            _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress)
+            _harvest_locked(report, accessions, config, query, retry_quarantined, client, progress, source)
     except LockedError as exc:  # another run holds the catalog: nothing was touched
         report.fatal = str(exc)
     return report
@@ -106,6 +111,7 @@ def _harvest_locked(
     retry_quarantined: bool,
     client: HttpClient | None,
     progress: Progress | None,
+    source_name: str = "geo",
 ) -> None:
     own_client = client is None
     http = client if client is not None else HttpClient(config)
@@ -113,8 +119,7 @@ def _harvest_locked(
         retry = _quarantined_accessions(config) if retry_quarantined else []
         discovered: list[StudyRef] = []
         if query is not None:
-            source = get_source("geo", http, config)
-            discovered = list(source.discover(query))
+            discovered = list(discover_studies(source_name, query, http, config))
         refs = plan_studies(accessions, discovered, retry)
         start_run(config, report.run_id, _command_line(report.command, accessions, query))
         report.results = run_studies(

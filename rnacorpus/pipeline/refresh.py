@@ -1,19 +1,24 @@
-"""Refresh: bring the catalog up to date with what the archive changed since the last run.
+"""Refresh: bring the catalog up to date with what each archive changed since the last run.
 
 Steps (DESIGN §7), each a named part of :func:`refresh`:
 
 1. take the catalog's run lock (:mod:`.lock`) — a second refresh or harvest exits 2 at once;
-2. read the state: stored watermark, the catalog's newest study, the quarantine (:func:`read_state`);
-3. plan the window (:func:`.refresh_plan.plan_refresh`, pure);
-4. close runs that died ('interrupted'), open this run's log row;
-5. discover the studies the archive says were updated in the window (E-utilities ``[MDAT]``), plus
-   quarantined ones (``--retry-quarantined``) and a bounded, rotating set of held studies to re-check
-   (``--check-withdrawn``);
-6. fetch each with revalidation — a conditional request per cached file, 304 when unchanged — and
-   parse/load only what the content hash says changed; a held study the archive no longer serves at
-   all is tombstoned (``studies.withdrawn``), never deleted;
-7. after every load has committed, move the watermark (:func:`.refresh_plan.next_watermark`) in the
-   same transaction that closes the run log row.
+2. per source (``--source``, or every registered source the catalog holds something of — see
+   :mod:`.refresh_sources`): read its state (its own watermark, the newest it holds, the quarantine)
+   and plan its window (:func:`.refresh_plan.plan_refresh`, pure);
+3. close runs that died ('interrupted'), open this run's log row;
+4. discover, per source, what changed in its window (GEO: E-utilities ``[MDAT]``; ArrayExpress:
+   BioStudies release dates; ENA: runs' ``last_updated``; BioSamples: records' update date) and map it
+   to the catalog's work — study sources' studies themselves, and for sources that add to other
+   sources' studies every held study that states what changed, processed with enrichment forced;
+   plus quarantined ones (``--retry-quarantined``) and a bounded, rotating set of held studies to
+   re-check (``--check-withdrawn``);
+5. fetch each with revalidation — a conditional request per cached file, 304 when unchanged — and
+   parse/load only what the content hash says changed (or what a forced enrichment must redo); a
+   held study the archive no longer serves at all is tombstoned (``studies.withdrawn``);
+6. after every load has committed, move each source's watermark
+   (:func:`.refresh_plan.next_watermark`) in the transaction that closes the run log row. A source
+   that had no watermark and found nothing gets none (its next refresh starts from what it holds).
 
 A refresh over an unchanged archive writes nothing but its run log (``runs``, ``run_items``).
 """
@@ -22,17 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from rnacorpus.catalog.connection import writer
-from rnacorpus.catalog.runs import finish_run, get_watermark, new_run_id, set_watermark
+from rnacorpus.catalog.runs import finish_run, new_run_id, set_watermark
 from rnacorpus.config import Config
 from rnacorpus.errors import ConfigError, LockedError, RnacorpusError
-from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_names
+from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, get_source, source_names, sources_providing
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.harvest import RunOptions, plan_studies, run_studies, start_run
 from rnacorpus.pipeline.lock import run_lock
@@ -42,6 +46,14 @@ from rnacorpus.pipeline.refresh_plan import (
     RefreshWindow,
     next_watermark,
     plan_refresh,
+)
+from rnacorpus.pipeline.refresh_sources import (
+    RefreshState,
+    SourceWork,
+    affected_studies,
+    holds_anything,
+    read_state,
+    recheck_candidates,
 )
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 from rnacorpus.pipeline.worker import StudyManifest
@@ -55,16 +67,20 @@ __all__ = [
     "read_state",
     "recheck_candidates",
     "refresh",
+    "refresh_order",
 ]
 
 log = logging.getLogger(__name__)
 
+#: study sources whose discoveries are studies to harvest when new (ENA's are only when named)
+_HARVESTED_WHEN_NEW = ("geo", "arrayexpress")
+
 
 @dataclass(frozen=True)
 class RefreshRequest:
-    """What one refresh was asked to do (the CLI's options)."""
+    """What one refresh was asked to do (the CLI's options). ``source`` None: every source."""
 
-    source: str = "geo"
+    source: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
     lag_days: int = DEFAULT_LAG_DAYS
@@ -76,7 +92,7 @@ class RefreshRequest:
     check_limit: int = DEFAULT_CHECK_LIMIT
 
     def command_line(self) -> str:
-        parts = ["refresh", "--source", self.source, "--lag-days", str(self.lag_days)]
+        parts = ["refresh", *(["--source", self.source] if self.source else []), "--lag-days", str(self.lag_days)]
         for option, value in (("--since", self.since), ("--until", self.until)):
             if value is not None:
                 parts += [option, value.isoformat()]
@@ -90,22 +106,40 @@ class RefreshRequest:
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class RefreshState:
-    """What the catalog says before a refresh plans its window."""
+@dataclass
+class SourceRefresh:
+    """One source's part of a refresh: its window, or why it was left out, and where its watermark went."""
 
-    watermark: dt.date | None = None
-    catalog_newest: dt.date | None = None
-    quarantined: tuple[str, ...] = ()
+    window: RefreshWindow | None = None
+    skipped: str | None = None
+    watermark_after: dt.date | None = None
+    discovered: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        window = self.window
+        return {
+            "window_from": window.start.isoformat() if window else None,
+            "window_to": window.end.isoformat() if window and window.end else None,
+            "basis": window.basis if window else None,
+            "watermark_before": window.watermark.isoformat() if window and window.watermark else None,
+            "watermark_after": self.watermark_after.isoformat() if self.watermark_after else None,
+            "discovered": self.discovered,
+            "skipped": self.skipped,
+        }
 
 
 @dataclass
 class RefreshReport(RunReport):
-    """A run report plus the window, the watermark before/after and what recovery happened."""
+    """A run report plus each source's window and watermark, and what recovery happened.
+
+    ``source``, ``window`` and ``watermark_after`` describe the first source that ran (the only one
+    for ``--source``); ``sources`` holds every source's part.
+    """
 
     source: str = "geo"
     window: RefreshWindow | None = None
     watermark_after: dt.date | None = None
+    sources: dict[str, SourceRefresh] = field(default_factory=dict)
     #: runs left 'running' by processes that died, marked 'interrupted' by this one
     interrupted: list[str] = field(default_factory=list)
     #: the holder record of a lock whose process died (recovered by this run)
@@ -121,46 +155,17 @@ class RefreshReport(RunReport):
             "basis": window.basis if window else None,
             "watermark_before": window.watermark.isoformat() if window and window.watermark else None,
             "watermark_after": self.watermark_after.isoformat() if self.watermark_after else None,
+            "sources": {name: part.to_dict() for name, part in self.sources.items()},
             "interrupted_runs": self.interrupted,
             "recovered_lock": self.recovered_lock,
         }
         return data
 
 
-def read_state(con: duckdb.DuckDBPyConnection, source: str) -> RefreshState:
-    newest = con.execute(
-        "SELECT max(last_update) FROM studies WHERE archive = ? AND NOT coalesce(withdrawn, false)", [source]
-    ).fetchone()
-    quarantined = con.execute("SELECT accession FROM quarantine ORDER BY accession").fetchall()
-    return RefreshState(
-        watermark=get_watermark(con, source),
-        catalog_newest=newest[0] if newest else None,
-        quarantined=tuple(str(row[0]) for row in quarantined),
-    )
-
-
-def recheck_candidates(
-    con: duckdb.DuckDBPyConnection, source: str, exclude: Sequence[str], limit: int
-) -> list[StudyRef]:
-    """Held studies to re-check, the ones no run has looked at for longest first.
-
-    Withdrawn ones are included: a series GEO serves again (files back, same dates, so no search
-    lists it) becomes visible again. The run log is the rotation state: ``run_items`` records every
-    study a run processed, so a bounded check per run reaches every study over successive runs.
-    """
-    rows = con.execute(
-        """
-        SELECT s.accession
-        FROM studies s
-        LEFT JOIN (SELECT accession, max(finished) AS seen FROM run_items GROUP BY accession) r
-               ON r.accession = s.accession
-        WHERE s.archive = ? AND s.accession NOT IN (SELECT unnest(?))
-        ORDER BY r.seen NULLS FIRST, s.accession
-        LIMIT ?
-        """,
-        [source, list(exclude), limit],
-    ).fetchall()
-    return [StudyRef(accession=str(row[0]), source=source) for row in rows]
+def refresh_order() -> list[str]:
+    """Every registered source, study sources first (GEO first): what a plain ``refresh`` covers."""
+    studies = sources_providing("studies")
+    return sorted(studies, key=lambda n: (n != "geo", n)) + sources_providing("sample_metadata")
 
 
 def refresh(
@@ -171,12 +176,14 @@ def refresh(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> RefreshReport:
-    """Refresh the catalog from one source. The Python API behind ``rnacorpus refresh``.
+    """Refresh the catalog from one source or all of them. The Python API behind ``rnacorpus refresh``.
 
     Never raises for a run that could not proceed: ``report.fatal`` says why (exit code 2).
     """
     req = request or RefreshRequest()
-    report = RefreshReport(run_id=new_run_id(), command="refresh", catalog=str(config.catalog_path), source=req.source)
+    report = RefreshReport(
+        run_id=new_run_id(), command="refresh", catalog=str(config.catalog_path), source=req.source or "geo"
+    )
     try:
         with run_lock(config.catalog_path, req.command_line()) as lock:
             if lock.recovered is not None:
@@ -187,26 +194,48 @@ def refresh(
     return report
 
 
-def _plan(config: Config, req: RefreshRequest, today: dt.date) -> tuple[RefreshWindow, RefreshState]:
-    if req.source not in source_names():
+def _check(config: Config, req: RefreshRequest) -> None:
+    if req.source is not None and req.source not in source_names():
         raise ConfigError(f"unknown source {req.source!r}; known sources: {', '.join(source_names())}")
     if config.offline:
         raise ConfigError("refresh asks the archive what changed; it cannot run --offline")
     if req.check_limit < 0:
         raise ConfigError(f"--check-limit must be 0 or more, got {req.check_limit}")
-    state = RefreshState()
-    if config.catalog_path.exists():
-        with writer(config.catalog_path) as con:
-            state = read_state(con, req.source)
-    window = plan_refresh(
-        state.watermark,
-        now=today,
-        lag_days=req.lag_days,
-        since=req.since,
-        until=req.until,
-        catalog_newest=state.catalog_newest,
-    )
-    return window, state
+
+
+def _plan(config: Config, req: RefreshRequest, today: dt.date) -> dict[str, tuple[RefreshWindow, RefreshState]]:
+    """Each source's window. A named source must plan (or the run cannot); of all sources, those the
+    catalog holds nothing of are left out, and so are those without a basis for a window."""
+    _check(config, req)
+    names = [req.source] if req.source else refresh_order()
+    plans: dict[str, tuple[RefreshWindow, RefreshState]] = {}
+    first_error: ConfigError | None = None
+    for name in names:
+        state = RefreshState()
+        if config.catalog_path.exists():
+            with writer(config.catalog_path) as con:
+                if req.source is None and not holds_anything(con, name):
+                    continue
+                state = read_state(con, name)
+        try:
+            window = plan_refresh(
+                state.watermark,
+                now=today,
+                lag_days=req.lag_days,
+                since=req.since,
+                until=req.until,
+                catalog_newest=state.catalog_newest,
+            )
+        except ConfigError as exc:
+            if req.source is not None or name == "geo":
+                first_error = first_error or exc
+            continue
+        plans[name] = (window, state)
+    if not plans:
+        raise first_error or ConfigError(
+            "no watermark yet and the catalog holds nothing to refresh: give --since DATE (and --source)"
+        )
+    return plans
 
 
 def _refresh_locked(
@@ -218,26 +247,28 @@ def _refresh_locked(
     today: dt.date,
 ) -> None:
     try:
-        report.window, state = _plan(config, req, today)
+        plans = _plan(config, req, today)
     except RnacorpusError as exc:  # nothing is written for a run that cannot even plan
         report.fatal = str(exc)
         return
-    window = report.window
-    log.info("refresh %s: window %s .. %s (%s)", req.source, window.start, window.end or "now", window.basis)
+    report.sources = {name: SourceRefresh(window=window) for name, (window, _) in plans.items()}
+    report.source, (report.window, _) = next(iter(plans.items()))
+    for name, (window, _) in plans.items():
+        log.info("refresh %s: window %s .. %s (%s)", name, window.start, window.end or "now", window.basis)
     http = client if client is not None else HttpClient(config)
     dates: dict[str, dt.date | None] = {}
-    in_window: list[str] = []
+    works: dict[str, SourceWork] = {}
     status = "error"
     try:
         report.interrupted = start_run(config, report.run_id, req.command_line())
-        refs, in_window = _work_list(config, req, window, state, http)
+        refs, forced, works = _work_list(config, req, plans, http)
         report.results = run_studies(
             refs,
             config=config,
             client=http,
             run_id=report.run_id,
             progress=progress or NullProgress(),
-            options=RunOptions(revalidate=True, tombstone_gone=True),
+            options=RunOptions(revalidate=True, tombstone_gone=True, force=frozenset(forced)),
             on_prepared=lambda prepared: _remember_date(dates, prepared),
         )
         if http.outage is not None:  # the window is not done: the watermark stays
@@ -248,51 +279,85 @@ def _refresh_locked(
     finally:
         if client is None:
             http.close()
-    _finish(config, report, status, in_window, dates)
+    _finish(config, report, status, works, dates)
 
 
 def _remember_date(dates: dict[str, dt.date | None], manifest: StudyManifest) -> None:
     dates[manifest.accession] = manifest.last_update
 
 
-def _work_list(
-    config: Config, req: RefreshRequest, window: RefreshWindow, state: RefreshState, http: HttpClient
-) -> tuple[list[StudyRef], list[str]]:
-    """The run's studies (window first, then quarantine retries, then re-checks) and the window's own."""
+def _discover(name: str, req: RefreshRequest, window: RefreshWindow, http: HttpClient, config: Config) -> SourceWork:
     query = DiscoveryQuery(
         text=req.query, since=window.start, until=window.end, organism=req.organism, study_type=req.study_type
     )
-    discovered = list(get_source(req.source, http, config).discover(query))
-    retry = list(state.quarantined) if req.retry_quarantined else []
+    found = list(get_source(name, http, config).discover(query))
+    work = SourceWork()
+    with writer(config.catalog_path) as con:
+        held = affected_studies(con, [a for ref in found for a in (ref.accession, *ref.also)])
+    for ref in found:
+        studies = list(dict.fromkeys(s for a in (ref.accession, *ref.also) for s in held.get(a, [])))
+        work.discovered[ref.accession] = (ref.last_update, [study for study, _ in studies] or [ref.accession])
+        if not studies:
+            if name in _HARVESTED_WHEN_NEW or req.source == name:
+                work.refs.append(ref)  # a study new to the catalog
+            else:
+                work.discovered.pop(ref.accession)  # nothing held states it: not this catalog's business
+            continue
+        for study, archive in studies:
+            work.refs.append(StudyRef(accession=study, source=archive, last_update=ref.last_update))
+            if study != ref.accession:
+                work.forced.add(study)  # its own files may be unchanged: redo its enrichment
+    return work
+
+
+def _work_list(
+    config: Config,
+    req: RefreshRequest,
+    plans: dict[str, tuple[RefreshWindow, RefreshState]],
+    http: HttpClient,
+) -> tuple[list[StudyRef], set[str], dict[str, SourceWork]]:
+    """The run's studies (every source's discoveries, then quarantine retries, then re-checks)."""
+    works = {name: _discover(name, req, window, http, config) for name, (window, _) in plans.items()}
+    discovered = [ref for work in works.values() for ref in work.refs]
+    quarantined = next(iter(plans.values()))[1].quarantined
+    retry = list(quarantined) if req.retry_quarantined else []
     refs = plan_studies([], discovered, retry)
     recheck: list[StudyRef] = []
     if req.check_withdrawn and req.check_limit > 0:
         with writer(config.catalog_path) as con:
-            recheck = recheck_candidates(con, req.source, [r.accession for r in refs], req.check_limit)
+            for name in plans:
+                if name in sources_providing("studies"):
+                    recheck += recheck_candidates(
+                        con, name, [r.accession for r in refs + recheck], req.check_limit - len(recheck)
+                    )
     log.info(
-        "refresh: %d updated in the window, %d quarantined to retry, %d held studies to re-check",
+        "refresh: %d to process from the windows, %d quarantined to retry, %d held studies to re-check",
         len(discovered),
         len(retry),
         len(recheck),
     )
-    return refs + recheck, [ref.accession for ref in discovered]
+    forced = {study for work in works.values() for study in work.forced}
+    return refs + recheck, forced, works
 
 
 def _finish(
     config: Config,
     report: RefreshReport,
     status: str,
-    in_window: Sequence[str],
+    works: dict[str, SourceWork],
     dates: dict[str, dt.date | None],
 ) -> None:
-    """Move the watermark (after every load committed) and close the run log, in one transaction."""
-    window = report.window
+    """Move each source's watermark (after every load committed) and close the run log, in one transaction."""
     try:
         with writer(config.catalog_path) as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                if status != "error" and window is not None and not window.stateless:
-                    report.watermark_after = _advance(con, report, window, in_window, dates)
+                if status != "error":
+                    for name, part in report.sources.items():
+                        part.discovered = len(works[name].discovered) if name in works else 0
+                        if part.window is not None and not part.window.stateless and name in works:
+                            part.watermark_after = _advance(con, report, name, part.window, works[name], dates)
+                    report.watermark_after = report.sources[report.source].watermark_after
                 finish_run(con, report.run_id, status=status, counts=report.counts, details=report.to_dict())
                 con.execute("COMMIT")
             except BaseException:
@@ -305,20 +370,35 @@ def _finish(
 def _advance(
     con: duckdb.DuckDBPyConnection,
     report: RefreshReport,
+    source: str,
     window: RefreshWindow,
-    in_window: Sequence[str],
+    work: SourceWork,
     dates: dict[str, dt.date | None],
-) -> dt.date:
+) -> dt.date | None:
+    """A discovered record is done when every study it maps to loaded or was unchanged. Its date is the
+    study's own when it is one (what the archive stamped, as stored or as fetched), else the date the
+    discovery gave the record (an ENA study's newest run, a BioSample's update)."""
     outcome = {r.accession: r.outcome for r in report.results}
-    done = [a for a in in_window if outcome.get(a) in ("new", "updated", "unchanged")]
-    failed = [a for a in in_window if outcome.get(a) == "failed"]
-    held = dict(
+    done: list[dt.date | None] = []
+    failed: list[dt.date | None] = []
+    studies = [s for _, held in work.discovered.values() for s in held]
+    held_dates = dict(
         con.execute(
-            "SELECT accession, last_update FROM studies WHERE accession IN (SELECT unnest(?))", [done]
+            "SELECT accession, last_update FROM studies WHERE accession IN (SELECT unnest(?))", [studies]
         ).fetchall()
     )
-    target = next_watermark(window, [held.get(a) or dates.get(a) for a in done], [dates.get(a) for a in failed])
+    for accession, (found, held) in work.discovered.items():
+        results = [outcome.get(study) for study in held]
+        itself = held == [accession]
+        if all(r in ("new", "updated", "unchanged") for r in results):
+            done.append((held_dates.get(accession) or dates.get(accession)) if itself else found)
+        elif any(r == "failed" for r in results):
+            # the date its fetch gave (None when the fetch itself failed: the watermark then holds)
+            failed.append(dates.get(accession) if itself else found)
+    if window.watermark is None and not done and not failed:
+        return None  # nothing held, nothing found: no watermark to start (the next run plans from what it holds)
+    target = next_watermark(window, done, failed)
     if target != window.watermark:
-        set_watermark(con, report.source, target, report.run_id)
-        log.info("watermark of %s: %s -> %s", report.source, window.watermark, target)
+        set_watermark(con, source, target, report.run_id)
+        log.info("watermark of %s: %s -> %s", source, window.watermark, target)
     return target

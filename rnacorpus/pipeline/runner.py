@@ -37,6 +37,7 @@ from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
+from rnacorpus.pipeline.enrich import enriching_names
 from rnacorpus.pipeline.executor import build_executor, executor_kind
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
@@ -67,6 +68,9 @@ class RunOptions:
 
     revalidate: bool = False
     tombstone_gone: bool = False
+    #: studies parsed and enriched again even when their own files are unchanged (a refresh of ENA or
+    #: BioSamples found something new about them)
+    force: frozenset[str] = frozenset()
 
 
 class Stored(NamedTuple):
@@ -332,10 +336,18 @@ def run_studies(
     opts = options or RunOptions()
     salt = pipeline_salt()
     sources = {name: get_source(name, client, config) for name in sorted({ref.source for ref in refs})}
-    seed_sources(config, sources)
+    # the sources that enrich each study share the driver's client (and its rate limits) in this process
+    seed_sources(config, {**{n: get_source(n, client, config) for n in enriching_names(config)}, **sources})
     stored = read_stored(config, [ref.accession for ref in refs])
     tasks = [
-        StudyTask(ref, config, salt, s.content_key if (s := stored.get(ref.accession)) else None, opts.revalidate)
+        StudyTask(
+            ref,
+            config,
+            salt,
+            s.content_key if (s := stored.get(ref.accession)) else None,
+            opts.revalidate,
+            force=ref.accession in opts.force,
+        )
         for ref in refs
     ]
     session = WriterSession(config.catalog_path)

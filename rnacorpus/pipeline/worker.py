@@ -27,7 +27,16 @@ from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
-from rnacorpus.harvester.base import FetchedStudy, Source, StudyGoneError, StudyRef, fetched_content_key, get_source
+from rnacorpus.harvester.base import (
+    FetchedStudy,
+    Source,
+    StudyGoneError,
+    StudyRef,
+    enriched_content_key,
+    fetched_content_key,
+    get_source,
+    study_content_key,
+)
 
 __all__ = [
     "Fetched",
@@ -43,7 +52,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Step = Literal["fetch", "parse", "harmonize", "load", "worker"]
+Step = Literal["fetch", "parse", "enrich", "harmonize", "load", "worker"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,8 @@ class StudyTask:
     stored_key: str | None = None
     #: ask the archive whether each cached file is still current (refresh)
     revalidate: bool = False
+    #: parse and enrich again even when the study's own files are unchanged (other archives changed)
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,13 +160,15 @@ def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | Stud
     except Exception as exc:  # one study's failure must not stop the run; it is quarantined
         return _failed(task, "fetch", exc, None)
     key = fetched_content_key(fetched.files, task.salt)
-    if task.stored_key == key:
-        return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, key)
+    if task.stored_key is not None and study_content_key(task.stored_key) == key and not task.force:
+        return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, task.stored_key)
     return Fetched(task, fetched, key)
 
 
 def build_study(work: Fetched) -> StudyManifest:
     """Parse, harmonize, write shards and the load package: the CPU-bound half, run in a pool."""
+    from rnacorpus.pipeline.enrich import enrich_study, enriching_names
+    from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
 
     task = work.task
@@ -165,13 +178,18 @@ def build_study(work: Fetched) -> StudyManifest:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
         bundle = worker_source(task.ref.source, task.config).parse(work.fetched)
+        step = "enrich"  # other archives' runs and characteristics of its samples
+        enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
+        added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
         step = "harmonize"
-        plan = build_load_plan(bundle, content_sha256=work.content_key)
+        load_key = enriched_content_key(work.content_key, added)
+        plan = build_load_plan(bundle, content_sha256=load_key)
+        harmonize_external(bundle, plan)  # silent fields from other archives' records
         step = "load"
         package = write_package(ExpressionStore(task.config.store_dir), plan)
     except Exception as exc:  # quarantined by the driver
         return _failed(task, step, exc, last_update)
-    return StudyManifest(task.ref.accession, "packaged", "load", last_update, work.content_key, package)
+    return StudyManifest(task.ref.accession, "packaged", "load", last_update, load_key, package)
 
 
 def process_study(task: StudyTask) -> StudyManifest:

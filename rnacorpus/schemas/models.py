@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
-Archive = Literal["geo", "arrayexpress", "ena"]
+#: ``biosamples`` records are merged into other archives' samples, never loaded as studies
+Archive = Literal["geo", "arrayexpress", "ena", "biosamples"]
 
 __all__ = [
     "SCHEMA_VERSION",

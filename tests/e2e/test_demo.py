@@ -23,7 +23,13 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert result.second is not None and result.second.counts["unchanged"] == 5
     assert result.export is not None and result.export.n_samples == 18
     assert verify_export(tmp_path / "demo" / "export") == []
-    assert len(lines) == 7
+    assert len(lines) == 8
+    # issue 12's part: the E-GEOD twin folds into its series, ENA lists the series' runs
+    archives = result.archives
+    assert archives is not None and archives.studies == ["GSE990101"] and archives.n_samples == 8
+    assert len(archives.runs) == 8 and all(r["catalog_sample"] for r in archives.runs)
+    assert {a["kind"] for a in archives.resolved["accessions"]} >= {"geo_sample", "experiment", "run", "biosample"}
+    assert any(line.startswith("archives: E-GEOD-990101 harvested") for line in lines)
     sizes = result.export.splits
     assert {n: s["studies"] for n, s in sizes.items()} == {"train": 1, "test": 1} and not result.export.warnings
     assert result.batches and all("×" in b for b in result.batches)

@@ -12,7 +12,7 @@ import pytest
 
 from rnacorpus.catalog.api import Catalog
 from rnacorpus.catalog.export import verify_export
-from rnacorpus.catalog.export_write import rows_per_group
+from rnacorpus.catalog.export_parts import rows_per_group
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes, values_for
 
 GENES = reference_genes(9606, "protein_coding", 60)

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from rnacorpus.catalog.api import Catalog
-from rnacorpus.catalog.normalize import RULES, get_rule
+from rnacorpus.catalog.normalize import RULES, ColumnMap, get_rule
 from rnacorpus.errors import ConfigError
 from rnacorpus.harmonize.genes import load_reference
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes, values_for
@@ -75,3 +75,30 @@ def test_rules_refuse_what_they_cannot_convert_exactly() -> None:
     assert get_rule("none").name == "as_deposited"
     with pytest.raises(ConfigError, match="unknown normalization"):
         get_rule("zscore")
+
+
+def test_gathering_columns_while_normalizing_equals_normalizing_then_gathering() -> None:
+    """Mixed units in one block (counts by length, FPKM, CPM-able counts), NaN cells, genes the
+    block lacks and genes without a length: the one-pass gather matches float64 arithmetic."""
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 900, size=(5, 12)).astype(np.float32)
+    values[1, 3] = np.nan
+    units = np.array(["counts", "fpkm", "counts", "tpm", "counts"])
+    lengths = rng.integers(500, 5000, size=12).astype(np.float64)
+    lengths[[2, 7]] = np.nan
+    positions = np.array([11, -1, 0, 7, 3, 2, -1, 5], dtype=np.intp)
+    columns = ColumnMap.from_positions(positions)
+    for name, rule in RULES.items():
+        got = rule.apply(values, units, lengths, columns)
+        expected = np.full((5, len(positions)), np.nan)
+        for row in range(5):
+            raw = values[row].astype(np.float64)
+            if rule.per_length and units[row] == "counts":
+                raw = raw / lengths
+            if rule.converts:
+                raw = raw / np.nansum(raw) * 1e6
+            if rule.log1p:
+                raw = np.log1p(raw)
+            expected[row] = np.where(positions >= 0, raw[np.maximum(positions, 0)], np.nan)
+        assert np.array_equal(np.isnan(got), np.isnan(expected)), name
+        assert np.allclose(got, expected, rtol=1e-6, equal_nan=True), name

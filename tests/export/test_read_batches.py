@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from rnacorpus.catalog import export_write
+from rnacorpus.catalog import export_parts
 from rnacorpus.read import iter_batches, row_groups
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes
 
@@ -28,7 +28,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     catalog = build_catalog(root, specs)
     with pytest.MonkeyPatch.context() as patch:  # small row groups (16 samples) so a split has many
-        patch.setattr(export_write, "ROW_GROUP_BYTES", 16 * 4 * len(GENES))
+        patch.setattr(export_parts, "ROW_GROUP_BYTES", 16 * 4 * len(GENES))
         catalog.export(root / "set", genes=GENES, splits="train=1.0")
     return root / "set"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rnacorpus.errors import RnacorpusError
@@ -369,6 +369,9 @@ _soft_line = st.one_of(
     chunk=st.integers(1, 40),
     final_newline=st.booleans(),
 )
+# a BOM that fills the first read whole (the rest of the file was once lost) or arrives split over reads
+@example(lines=[b"\xef\xbb\xbfabc", b"x"], crlf=False, chunk=3, final_newline=False)
+@example(lines=[b"\xef\xbb\xbf"], crlf=True, chunk=1, final_newline=True)
 def test_reader_gives_the_same_lines_whatever_the_chunk_size(
     lines: list[bytes], crlf: bool, chunk: int, final_newline: bool
 ) -> None:

@@ -135,3 +135,11 @@ def test_split_units_follow_identity_clusters_not_superseries(tmp_path: Path, lo
         units = split_units(con, ["GSM1", "GSM2", "GSM3", "GSM9", "GSM40", "GSM50"])
     assert units.unit_of == {"GSM1": "GSE901", "GSM2": "GSE901", "GSM3": "GSE902", "GSM9": "GSE901", "GSM40": "GSE904"}
     assert units.duplicates == {"GSM50": "GSM40"}  # one physical sample is exported once
+
+
+def test_a_later_load_keeps_the_links_of_a_third_study(tmp_path: Path, load) -> None:
+    load(with_xrefs(make_bundle("GSE10", ["GSM1", "GSM2"]), {"GSM1": ["SRX3"], "GSM2": ["SRX0"]}), "a")
+    load(with_xrefs(make_bundle("GSE11", ["GSM5"], platform="GPL2"), {"GSM5": ["SRX3"]}), "b")
+    load(with_xrefs(make_bundle("GSE12", ["GSM7"], platform="GPL3"), {"GSM7": ["SRX0"]}), "c")
+    links = {(a, b) for a, b, rel in snapshot(tmp_path / "catalog.duckdb")["links"] if rel == "shares_samples"}  # type: ignore[misc]
+    assert {("GSE10", "GSE11"), ("GSE11", "GSE10"), ("GSE10", "GSE12"), ("GSE12", "GSE10")} == links

@@ -91,6 +91,9 @@ def open_soft_bytes(path: str | Path, *, threaded: bool = False) -> BinaryIO:
     return open_maybe_gzip(path, threaded=threaded)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 class SoftByteReader:
     """Buffered line reader over a binary stream that knows the current line number.
 
@@ -109,20 +112,30 @@ class SoftByteReader:
         self.line_no = 0
         self._first = True
 
-    def _refill(self) -> None:
+    def _read_chunk(self) -> bytes:
         try:
-            more = self._stream.read(self._chunk)
+            return self._stream.read(self._chunk)
         except RnacorpusError as exc:
             exc.with_context(path=self.path, line=self.line_no + 1)
             raise
         except _STREAM_ERRORS as exc:
             raise TruncatedError(f"cannot read the file ({exc})", path=self.path, line=self.line_no + 1) from exc
-        if self._first and more:
-            self._first = False
-            if more.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM is not part of the first line
-                more = more[3:]
+
+    def _refill(self) -> None:
+        more = self._read_chunk()
         if not more:
-            self._eof = True
+            self._eof = True  # only an empty read ends the file: a chunk that was all BOM does not
+        elif self._first:
+            # a UTF-8 BOM is not part of the first line; a stream may hand it over split across reads
+            while len(more) < len(_BOM) and _BOM.startswith(more):
+                extra = self._read_chunk()
+                if not extra:
+                    self._eof = True
+                    break
+                more += extra
+            self._first = False
+            if more.startswith(_BOM):
+                more = more[len(_BOM) :]
         self._buf = self._buf[self._pos :] + more if self._pos < len(self._buf) else more
         self._pos = 0
 

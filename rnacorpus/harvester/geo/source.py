@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rnacorpus.errors import NotFoundError
-from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, StudyGoneError, StudyRef
+from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyGoneError, StudyRef
 from rnacorpus.harvester.cache import PINNED, CachePolicy
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.discovery import discover_series
@@ -33,8 +33,7 @@ from rnacorpus.harvester.geo.soft_records import parse_geo_date
 from rnacorpus.schemas import SourceFile, StudyBundle
 
 if TYPE_CHECKING:
-    from rnacorpus.config import Config
-    from rnacorpus.harvester.http import CachedFile, HttpClient
+    pass
 
 __all__ = ["GeoSource"]
 
@@ -45,13 +44,8 @@ _ARRAY_TYPE = re.compile(r"\bby array\b|\barray\b", re.IGNORECASE)
 _SEQ_TYPE = re.compile(r"high throughput sequencing", re.IGNORECASE)
 
 
-class GeoSource:
+class GeoSource(SourceBase):
     name = "geo"
-
-    def __init__(self, client: HttpClient, config: Config) -> None:
-        self.client = client
-        self.config = config
-        self.hosts = config.base_urls
 
     # -- discover -----------------------------------------------------------------------------
     def discover(self, query: DiscoveryQuery) -> Iterator[StudyRef]:
@@ -96,9 +90,7 @@ class GeoSource:
     def _get(
         self, gse: str, role: str, url: str, expect: str, revalidate: bool, policy: CachePolicy | None = None
     ) -> tuple[SourceFile, bool]:
-        cached: CachedFile = self.client.fetch(url, expect=expect, accession=gse, policy=policy, revalidate=revalidate)
-        item = SourceFile(url=url, path=str(cached.path), sha256=cached.sha256, size=cached.size, role=role)
-        return item, cached.changed
+        return self.cached_file(gse, role, url, expect, revalidate, policy)
 
     def _first_found(
         self, gse: str, candidates: list[tuple[str, str, str]], revalidate: bool

@@ -1,0 +1,157 @@
+"""Adding other archives' records to a study: runs from ENA, characteristics from BioSamples.
+
+For each enriching source, in order (ENA first: its runs name the BioSamples the next one reads):
+``links(bundle)`` → ``fetch`` → ``parse`` → :func:`merge_records` into the study's bundle. The
+study's own records stay as deposited; what is added is kept apart and says where it came from:
+
+- a record of the other archive is matched to **one** of the study's samples by an accession both
+  state (the GSM GEO gave the SRA experiment as its alias, an SRX / ERR / ERS / SAMN the study's
+  sample names) — never by similar names; a record matching two samples, or none, is not merged
+  and is reported (``<source>_record_unmatched`` / ``…_ambiguous``);
+- a matched record's accessions become the sample's cross-references (so identity joins them), its
+  runs become the sample's runs, its characteristics :class:`ExternalCharacteristic` rows with their
+  origin; sample fields the study left empty (library strategy, instrument) are filled from runs;
+- runs that match no sample are kept, under the study, with no sample.
+
+Failures: a link the archive does not hold (404, bad answer) is recorded as an issue and the rest
+goes on; a transient failure (network, 5xx after retries) fails the study, so the next run retries
+it rather than loading it without its runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from rnacorpus.errors import PermanentError
+from rnacorpus.harvester.base import Source
+from rnacorpus.identifiers import SAMPLE_LINK_KINDS, classify
+from rnacorpus.schemas import CrossRef, ParseIssue, Sample, StudyBundle
+
+__all__ = ["enrich_bundle", "merge_records"]
+
+log = logging.getLogger(__name__)
+
+_DB = {"geo": "GEO", "biosamples": "BioSample", "sra": "SRA", "ena": "ENA", "ddbj": "DDBJ"}
+_FILLED = ("library_strategy", "library_source", "library_selection", "instrument_model")
+
+
+def _keys(sample: Sample) -> set[str]:
+    keys = {sample.accession}
+    for xref in sample.xrefs:
+        known = classify(xref.accession)
+        if known is not None and known.kind in SAMPLE_LINK_KINDS:
+            keys.add(known.accession)
+    return keys
+
+
+def enrich_bundle(bundle: StudyBundle, sources: Sequence[Source], *, revalidate: bool = False) -> None:
+    """Fetch and merge every enriching source's records for ``bundle`` (in place)."""
+    for source in sources:
+        for ref in source.links(bundle):
+            try:
+                fetched = source.fetch(ref, revalidate=revalidate)
+                records = source.parse(fetched)
+            except PermanentError as exc:
+                bundle.issues.append(
+                    ParseIssue(
+                        code=f"{source.name}_link_failed",
+                        message=f"{source.name} has nothing usable for {ref.accession}: {exc.message}",
+                        accession=ref.accession,
+                    )
+                )
+                continue
+            merge_records(bundle, records, source=source.name)
+            bundle.files.extend(fetched.files)
+
+
+def merge_records(bundle: StudyBundle, records: StudyBundle, *, source: str) -> None:
+    """Merge another archive's records of the study's samples into ``bundle`` (rules: module docstring)."""
+    owners: dict[str, list[Sample]] = {}
+    for sample in bundle.samples:
+        for key in _keys(sample):
+            owners.setdefault(key, []).append(sample)
+    runs_of: dict[str, list[int]] = {}
+    for index, run in enumerate(records.runs):
+        runs_of.setdefault(run.catalog_sample or "", []).append(index)
+    host_of: dict[str, str | None] = {}
+    for record in records.samples:
+        keys = _keys(record) | {
+            k for i in runs_of.get(record.accession, []) for k in _run_keys(records, i) if classify(k) is not None
+        }
+        hosts = {id(s): s for key in keys for s in owners.get(key, [])}
+        if len(hosts) != 1:
+            code = "ambiguous" if hosts else "unmatched"
+            bundle.issues.append(
+                ParseIssue(
+                    code=f"{source}_record_{code}",
+                    message=f"{source} record {record.accession} matches "
+                    + (f"{len(hosts)} samples" if hosts else "no sample of the study")
+                    + "; kept apart",
+                    accession=record.accession,
+                )
+            )
+            host_of[record.accession] = None
+            continue
+        host = next(iter(hosts.values()))
+        host_of[record.accession] = host.accession
+        _add_links(host, keys, source)
+        _add_characteristics(bundle, host, records, record)
+    known_runs = {run.run_accession for run in bundle.runs}
+    for run in records.runs:
+        if run.run_accession in known_runs:
+            continue
+        run.catalog_sample = host_of.get(run.catalog_sample or "")
+        bundle.runs.append(run)
+        known_runs.add(run.run_accession)
+    _fill_from_runs(bundle)
+    bundle.issues.extend(issue for issue in records.issues if issue not in bundle.issues)
+
+
+def _run_keys(records: StudyBundle, index: int) -> Iterable[str]:
+    run = records.runs[index]
+    return [
+        a
+        for a in (
+            run.run_accession,
+            run.experiment_accession,
+            run.sample_accession,
+            run.secondary_sample_accession,
+            run.experiment_alias,
+            run.sample_alias,
+        )
+        if a
+    ]
+
+
+def _add_links(host: Sample, keys: set[str], source: str) -> None:
+    have = {x.accession for x in host.xrefs} | {host.accession}
+    for key in sorted(keys - have):
+        known = classify(key)
+        if known is not None and known.kind in SAMPLE_LINK_KINDS:
+            host.xrefs.append(CrossRef(db=_DB.get(known.archive, known.archive), accession=key, relation=source))
+
+
+def _add_characteristics(bundle: StudyBundle, host: Sample, records: StudyBundle, record: Sample) -> None:
+    """The record's characteristics, as its archive states them (with units and terms), under the host."""
+    held = {(c.sample_accession, c.origin, c.position) for c in bundle.external_characteristics}
+    for item in records.external_characteristics:
+        if item.sample_accession == record.accession and (host.accession, item.origin, item.position) not in held:
+            bundle.external_characteristics.append(item.model_copy(update={"sample_accession": host.accession}))
+
+
+def _fill_from_runs(bundle: StudyBundle) -> None:
+    """Library strategy / source / selection and instrument from the sample's runs, where the study's
+    own record is silent and all its runs agree."""
+    by_sample: dict[str, list[dict[str, str | None]]] = {}
+    for run in bundle.runs:
+        if run.catalog_sample:
+            by_sample.setdefault(run.catalog_sample, []).append({f: getattr(run, f) for f in _FILLED})
+    for sample in bundle.samples:
+        runs = by_sample.get(sample.accession)
+        if not runs:
+            continue
+        for name in _FILLED:
+            values = {r[name] for r in runs if r[name]}
+            if getattr(sample, name) is None and len(values) == 1:
+                setattr(sample, name, values.pop())
