@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from rnacorpus.catalog.references import reference_cursor
 from rnacorpus.errors import ConfigError
 
 __all__ = [
+    "CHOICE_COLUMNS",
     "KIND_RANK",
-    "ShardChoice",
+    "accession_table",
     "choose_shards",
-    "sample_metadata",
+    "registered",
     "select_accessions",
+    "select_table",
     "validate_where",
     "withdrawn_samples",
 ]
@@ -79,8 +83,8 @@ def validate_where(con: duckdb.DuckDBPyConnection, where: str) -> str:
         raise ConfigError("--where is empty")
     _parenthesis_depths(where)
     query = f"SELECT accession FROM samples WHERE ({where})"  # noqa: S608 - checked below, run read-only
-    row = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchone()
-    tree = json.loads(row[0]) if row else {}
+    rows = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchall()
+    tree = json.loads(rows[0][0]) if rows else {}
     if tree.get("error"):
         raise ConfigError(f"--where does not parse: {tree.get('error_message', where)}")
     statements = tree.get("statements", [])
@@ -92,108 +96,107 @@ def validate_where(con: duckdb.DuckDBPyConnection, where: str) -> str:
     return query
 
 
-def select_accessions(con: duckdb.DuckDBPyConnection, where: str | None) -> list[str]:
-    """Accessions of samples matching ``where`` (validated by :func:`validate_where`), sorted."""
+def select_table(con: duckdb.DuckDBPyConnection, where: str | None) -> pa.Table:
+    """Accessions (column ``accession``) of samples matching ``where`` (checked by :func:`validate_where`), sorted."""
     query = validate_where(con, where) if where is not None else "SELECT accession FROM samples"
     try:
-        rows = con.execute(query + " ORDER BY accession").fetchall()
+        return con.sql(query + " ORDER BY accession").to_arrow_table().combine_chunks()
     except duckdb.Error as exc:
         raise ConfigError(f"--where failed: {exc}") from exc
-    return [str(r[0]) for r in rows]
 
 
-@dataclass
-class ShardChoice:
-    path: str
-    sha256: str
-    study_accession: str
-    feature_ids: list[str] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-    samples: list[str] = field(default_factory=list)
+def select_accessions(con: duckdb.DuckDBPyConnection, where: str | None) -> list[str]:
+    """:func:`select_table` as a list."""
+    accessions: list[str] = select_table(con, where).column("accession").to_pylist()
+    return accessions
 
 
-def withdrawn_samples(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
-    """Samples whose every study the archive has withdrawn (``studies.withdrawn``, set by refresh)."""
-    if not accessions:
-        return set()
-    rows = con.execute(
-        """
-        SELECT ss.sample_accession
-        FROM study_samples ss JOIN studies st ON st.accession = ss.study_accession
-        WHERE ss.sample_accession IN (SELECT unnest(?))
-        GROUP BY ss.sample_accession
-        HAVING bool_and(coalesce(st.withdrawn, false))
-        """,
-        [list(accessions)],
-    ).fetchall()
-    return {str(row[0]) for row in rows}
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of ``con`` on which ``table`` is visible to SQL as ``name`` (no Python list of 10^5
+    items in SQL). A cursor, because ``con`` may still hold an unfinished result, which DuckDB
+    answers with an error on ``register``; the cursor sees the same database."""
+    cursor = reference_cursor(con)  # a sandboxed connection's reference views are its own
+    try:
+        cursor.register(name, table)
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def accession_table(accessions: pa.Array | pa.ChunkedArray | Sequence[str]) -> pa.Table:
+    return pa.table({"accession": pa.array(accessions, pa.string()) if isinstance(accessions, list) else accessions})
+
+
+def withdrawn_samples(con: duckdb.DuckDBPyConnection, accessions: pa.Table) -> pa.Array:
+    """Samples of ``accessions`` whose every study the archive has withdrawn (``studies.withdrawn``)."""
+    with registered(con, "_export_wanted", accessions) as cursor:
+        table = cursor.sql(
+            """
+            SELECT ss.sample_accession
+            FROM study_samples ss JOIN studies st ON st.accession = ss.study_accession
+            WHERE ss.sample_accession IN (SELECT accession FROM _export_wanted)
+            GROUP BY ss.sample_accession
+            HAVING bool_and(coalesce(st.withdrawn, false))
+            ORDER BY ss.sample_accession
+            """
+        ).to_arrow_table()
+    return table.column(0).combine_chunks()
 
 
 def choose_shards(
-    con: duckdb.DuckDBPyConnection, accessions: Sequence[str], level: str, *, include_withdrawn: bool = False
-) -> tuple[list[ShardChoice], list[str]]:
+    con: duckdb.DuckDBPyConnection, accessions: pa.Table, level: str, *, include_withdrawn: bool = False
+) -> tuple[pa.Table, list[str]]:
     """One (shard, row) per sample: wanted level, best kind, the sample's own study first.
 
-    Returns the choices grouped by shard (in path order, rows ascending) and the samples that have
-    no expression values at all (metadata-only, e.g. sequencing samples without counts). Unless
-    ``include_withdrawn``, shards of a withdrawn study never serve a sample that another (live) study
-    also lists; leaving out samples whose every study is withdrawn (:func:`withdrawn_samples`) is the
-    caller's part, so that it can report them.
+    ``accessions`` is a table with an ``accession`` column. Returns one row per sample that has
+    values (:data:`CHOICE_COLUMNS`: the sample's facts and the row that serves it), ordered by shard
+    path then row, and the samples that have no expression values at all (metadata-only, e.g.
+    sequencing samples without counts). Unless ``include_withdrawn``, shards of a withdrawn study
+    never serve a sample that another (live) study also lists; leaving out samples whose every study
+    is withdrawn (:func:`withdrawn_samples`) is the caller's part, so that it can report them.
     """
-    if not accessions:
-        return [], []
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
     ranks = json.dumps(KIND_RANK)
-    rows = con.execute(
-        f"""
-        WITH wanted AS (SELECT unnest(?) AS accession),
-        candidates AS (
-            SELECT es.sample_accession, es.shard_path, es.row_index, sh.sha256, sh.study_accession,
-                   row_number() OVER (
-                       PARTITION BY es.sample_accession
-                       ORDER BY list_position(?, sh.level),
-                                coalesce(TRY_CAST(json_extract('{ranks}', '$.' || sh.kind) AS INTEGER), 9),
-                                (sh.study_accession = s.study_accession) DESC,
-                                es.shard_path
-                   ) AS preference
-            FROM expression_samples es
-            JOIN expression_shards sh ON sh.path = es.shard_path
-            JOIN samples s ON s.accession = es.sample_accession
-            LEFT JOIN studies st ON st.accession = sh.study_accession
-            WHERE es.sample_accession IN (SELECT accession FROM wanted) AND list_contains(?, sh.level)
-              AND (? OR NOT coalesce(st.withdrawn, false))
-        )
-        SELECT sample_accession, shard_path, row_index, sha256, study_accession
-        FROM candidates WHERE preference = 1
-        ORDER BY shard_path, row_index
-        """,  # noqa: S608 - ranks is our own constant
-        [list(accessions), levels, levels, include_withdrawn],
-    ).fetchall()
-    by_shard: dict[str, ShardChoice] = {}
-    for sample, path, row_index, sha256, study in rows:
-        choice = by_shard.setdefault(path, ShardChoice(path=path, sha256=sha256, study_accession=study))
-        choice.rows.append(int(row_index))
-        choice.samples.append(sample)
-    covered = {s for c in by_shard.values() for s in c.samples}
-    return list(by_shard.values()), [a for a in accessions if a not in covered]
+    with registered(con, "_export_wanted", accessions) as cursor:
+        chosen = cursor.sql(
+            f"""
+            WITH candidates AS (
+                SELECT es.sample_accession, s.study_accession, s.organism_taxid, s.platform_accession,
+                       es.unit, es.is_log, es.shard_path, sh.sha256 AS shard_sha256, es.row_index,
+                       row_number() OVER (
+                           PARTITION BY es.sample_accession
+                           ORDER BY list_position(?, sh.level),
+                                    coalesce(TRY_CAST(json_extract('{ranks}', '$.' || sh.kind) AS INTEGER), 9),
+                                    (sh.study_accession = s.study_accession) DESC,
+                                    es.shard_path
+                       ) AS preference
+                FROM expression_samples es
+                JOIN expression_shards sh ON sh.path = es.shard_path
+                JOIN samples s ON s.accession = es.sample_accession
+                LEFT JOIN studies st ON st.accession = sh.study_accession
+                WHERE es.sample_accession IN (SELECT accession FROM _export_wanted) AND list_contains(?, sh.level)
+                  AND (? OR NOT coalesce(st.withdrawn, false))
+            )
+            SELECT {", ".join(CHOICE_COLUMNS)} FROM candidates WHERE preference = 1
+            ORDER BY shard_path, row_index
+            """,  # noqa: S608 - ranks is our own constant
+            params=[levels, levels, include_withdrawn],
+        ).to_arrow_table()
+    covered = pc.is_in(accessions.column("accession"), value_set=chosen.column("sample_accession").combine_chunks())
+    missing = accessions.column("accession").filter(pc.invert(covered)).to_pylist()
+    return chosen.combine_chunks(), missing
 
 
-_METADATA_COLUMNS = (
-    "accession, study_accession, archive, platform_accession, organism_taxid, organism_name, title, source_name, "
-    "molecule, library_strategy, tissue_id, tissue_label, cell_type_id, cell_type_label, disease_id, "
-    "disease_label, sex_id, sex_label, age_value, age_min, age_max, age_unit, development_stage_id, cell_line, "
-    "assay_id, unit, is_log"
+#: what :func:`choose_shards` returns per sample
+CHOICE_COLUMNS = (
+    "sample_accession",
+    "study_accession",
+    "organism_taxid",
+    "platform_accession",
+    "unit",
+    "is_log",
+    "shard_path",
+    "shard_sha256",
+    "row_index",
 )
-
-
-def sample_metadata(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Harmonized metadata rows for the exported samples, keyed by accession, in the given order."""
-    if not accessions:
-        return {}
-    cursor = con.execute(
-        f"SELECT {_METADATA_COLUMNS} FROM samples WHERE accession IN (SELECT unnest(?))",  # noqa: S608
-        [list(accessions)],
-    )
-    names = [d[0] for d in cursor.description]
-    found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-    return {acc: found[acc] for acc in accessions if acc in found}

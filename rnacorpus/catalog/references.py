@@ -40,6 +40,7 @@ __all__ = [
     "attach_references",
     "install_reference",
     "reference_cache_dir",
+    "reference_cursor",
     "reference_paths",
     "refresh_views",
     "use_store",
@@ -186,6 +187,27 @@ def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: S
     (``enable_external_access = false``) checks a path as written and refuses relative ones, so a
     sandboxed connection hides the stored views behind these (made before the sandbox closes)."""
     _create_views(con, store_root, views, temp=True)
+
+
+def reference_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` that sees the reference views as ``con`` does.
+
+    A cursor is a new connection to the same database: it shares the stored views and the global
+    ``file_search_path``, but not ``con``'s temporary views. On a sandboxed connection those are what
+    make the references readable (:func:`attach_references`), so the cursor gets its own (absolute
+    paths inside the store, which the sandbox allows).
+    """
+    cursor = con.cursor()
+    try:
+        external, store = cursor.execute(
+            "SELECT current_setting('enable_external_access'), current_setting('file_search_path')"
+        ).fetchall()[0]
+        if not external and store:
+            attach_references(cursor, Path(str(store)))
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
 
 
 def _create_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str], *, temp: bool) -> None:

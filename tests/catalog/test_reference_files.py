@@ -22,7 +22,13 @@ from rnacorpus.catalog.connection import connect_reader, writer
 from rnacorpus.catalog.ddl import CATALOG_FORMAT, REFERENCE_FILES_DDL
 from rnacorpus.catalog.migrations import stored_format
 from rnacorpus.catalog.ontology_tables import field_filter
-from rnacorpus.catalog.references import REFERENCE_VIEWS, ReferencePart, attach_references, install_reference
+from rnacorpus.catalog.references import (
+    REFERENCE_VIEWS,
+    ReferencePart,
+    attach_references,
+    install_reference,
+    reference_cursor,
+)
 from rnacorpus.config import Config
 from rnacorpus.fileio import sha256_file
 from rnacorpus.pipeline.harvest import start_run
@@ -57,6 +63,9 @@ def test_a_new_catalog_is_small_and_its_references_read_as_tables(tmp_path: Path
             f"SELECT count(*) FROM (SELECT 'UBERON:0002421' AS tissue_id) AS samples WHERE {predicate}", params
         ).fetchall()
         assert descendants == [(1,)]  # hippocampus is under brain
+        cursor = reference_cursor(con)  # a cursor does not share the sandbox's temporary views: it gets its own
+        assert cursor.execute("SELECT count(*) > 0 FROM ontology_closure").fetchall() == [(True,)]
+        cursor.close()
         for path, sha in con.execute("SELECT path, sha256 FROM reference_files").fetchall():
             assert sha256_file(config.store_dir / path) == sha
     before = sorted(p.relative_to(config.store_dir).as_posix() for p in config.store_dir.rglob("*.parquet"))
