@@ -25,6 +25,7 @@ from rnacorpus.catalog.ddl import CATALOG_FORMAT, all_ddl
 from rnacorpus.catalog.migrations import apply_migrations, require_current
 from rnacorpus.catalog.references import attach_references, use_store
 from rnacorpus.errors import ConfigError, LockedError
+from rnacorpus.storage import Location, parse_location
 
 __all__ = [
     "SQL_ALLOWED_STATEMENTS",
@@ -107,7 +108,7 @@ READER_GAP = 0.25
 READER_WAITING = 2.0
 
 
-def _with_lock_retry(
+def with_lock_retry(
     opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float, *, reader: bool = False
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout
@@ -165,7 +166,7 @@ def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConne
     path.parent.mkdir(parents=True, exist_ok=True)
     release(path)  # a read-only instance this process kept for searches would refuse a writer
     _yield_to_readers(path)
-    con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
+    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
     except BaseException:
@@ -223,7 +224,7 @@ class WriterSession:
 def connect_reader(
     path: Path,
     *,
-    store_dir: Path | None = None,
+    store_dir: Path | str | None = None,
     timeout: float = 60.0,
     sandbox: bool = True,
     check_format: bool = True,
@@ -241,35 +242,37 @@ def connect_reader(
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
     con = _quiet(
-        _with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
+        with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
     )
     try:
         if check_format:
             require_current(con, path)
-        store = store_dir if store_dir is not None else recorded_store(con)
+        from rnacorpus.catalog.store import ExpressionStore
+
+        location = store_dir if store_dir is not None else recorded_store(con)
+        store = ExpressionStore(location) if location is not None else None
         if store is not None:
-            use_store(con, store)  # the reference views' paths are relative to the store
+            use_store(con, store)  # a local store: the reference views' paths are relative to it
             if sandbox and not plain:
                 attach_references(con, store)  # the sandbox refuses relative paths: absolute ones here
     except BaseException:
         con.close()
         raise
     if sandbox and not plain:
-        # Order matters: allowed_directories can only be set while external access is still on.
-        if store is not None:
-            con.execute("SET allowed_directories = ?", [[str(store.resolve()) + "/"]])
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        from rnacorpus.catalog.store_sql import close_sandbox
+
+        close_sandbox(con, store)
     return con
 
 
-def recorded_store(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The store the harvests of this catalog wrote to (stamped at every run start), if any."""
+def recorded_store(con: duckdb.DuckDBPyConnection) -> Location | None:
+    """The store the harvests of this catalog wrote to (stamped at every run start), if any: a local
+    folder or an object-store URL."""
     try:
         rows = con.execute("SELECT value FROM catalog_versions WHERE key = 'store_dir'").fetchall()
     except duckdb.CatalogException:
         return None
-    return Path(str(rows[0][0])) if rows and rows[0][0] else None
+    return parse_location(str(rows[0][0])) if rows and rows[0][0] else None
 
 
 def check_user_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:

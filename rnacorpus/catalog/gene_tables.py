@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +25,10 @@ import pyarrow as pa
 from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.harmonize.genes.mapping import MappingReport
 from rnacorpus.harmonize.genes.reference import GeneReference
+
+if TYPE_CHECKING:
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.storage import Location
 
 __all__ = [
     "DDL",
@@ -127,7 +131,11 @@ def gene_reference_parts(reference: GeneReference) -> list[ReferencePart]:
 
 
 def load_reference(
-    con: duckdb.DuckDBPyConnection, reference: GeneReference, store_root: Path, *, cache: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    reference: GeneReference,
+    store_root: ExpressionStore | Location,
+    *,
+    cache: Path | None = None,
 ) -> bool:
     """Install ``reference`` (``genes`` and ``gene_synonyms`` files in the store) and its stamp row.
 

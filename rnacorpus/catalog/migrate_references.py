@@ -12,9 +12,9 @@ transaction (:mod:`.migrations`):
 3. drops the four tables and creates views of the same names over those files; the next harvest
    replaces any part whose pinned release differs.
 
-A table that is empty (or a catalog that never recorded its store) needs no file: the next harvest
-installs the pinned references. The catalog file keeps its size until DuckDB reuses the freed blocks
-for new rows; a new catalog never holds them.
+A table that is empty (or a catalog that never recorded its store, or whose store is on object
+storage) needs no file: the next harvest installs the pinned references. The catalog file keeps its
+size until DuckDB reuses the freed blocks for new rows; a new catalog never holds them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import duckdb
 from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
 from rnacorpus.catalog.references import refresh_views
 from rnacorpus.fileio import fsync_dir, sha256_file
+from rnacorpus.storage import parse_location
 
 __all__ = ["references_to_store"]
 
@@ -52,8 +53,11 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _store(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The catalog's local store. A store on object storage gets no files from the migration: the run
+    that opened the catalog installs the pinned references there before its first study."""
     rows = con.execute("SELECT value FROM catalog_versions WHERE key = 'store_dir'").fetchall()
-    return Path(str(rows[0][0])) if rows and rows[0][0] else None
+    location = parse_location(str(rows[0][0])) if rows and rows[0][0] else None
+    return location if isinstance(location, Path) else None
 
 
 def _gene_release(con: duckdb.DuckDBPyConnection, taxid: str) -> str:

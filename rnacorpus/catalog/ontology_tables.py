@@ -18,7 +18,7 @@ import functools
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -26,6 +26,10 @@ from rnacorpus.catalog.references import ReferencePart, install_reference, refre
 from rnacorpus.catalog.term_filters import FILTER_COLUMNS, field_filter
 from rnacorpus.harmonize.ontology.releases import ontology_releases, release_stamp
 from rnacorpus.schemas import Annotation
+
+if TYPE_CHECKING:
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.storage import Location
 
 __all__ = [
     "ANNOTATION_COLUMNS",
@@ -94,7 +98,11 @@ def ontology_parts() -> list[ReferencePart]:
 
 
 def load_ontology_tables(
-    con: duckdb.DuckDBPyConnection, store_root: Path, *, force: bool = False, cache: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    store_root: ExpressionStore | Location,
+    *,
+    force: bool = False,
+    cache: Path | None = None,
 ) -> bool:
     """Install the terms and closure files (unless current) and the release stamp; True when anything changed.
 

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.storage import Location
+
 import duckdb
 
 from rnacorpus.errors import BadContentError
@@ -74,11 +77,15 @@ class ReferencePart:
 
 
 def reference_cache_dir() -> Path:
-    """``$RNACORPUS_REFERENCE_CACHE`` or ``<rnacorpus cache>/references`` (derived files, per machine)."""
-    from rnacorpus.config import Config
+    """``$RNACORPUS_REFERENCE_CACHE`` or ``<rnacorpus cache>/references`` (derived files, per machine:
+    a raw cache on object storage keeps them in the local default cache folder)."""
+    from rnacorpus.config import Config, default_cache_dir
 
     override = os.environ.get("RNACORPUS_REFERENCE_CACHE")
-    return Path(override) if override else Config.from_env().cache_dir / "references"
+    if override:
+        return Path(override)
+    cache = Config.from_env().cache_dir
+    return (cache if isinstance(cache, Path) else default_cache_dir()) / "references"
 
 
 def _derived(part: ReferencePart, cache: Path) -> Path:
@@ -99,24 +106,31 @@ def _derived(part: ReferencePart, cache: Path) -> Path:
     return path
 
 
-def _copy_into_store(source: Path, store_root: Path, view: str, part: str) -> tuple[str, str]:
-    """Copy ``source`` to ``references/<view>/<part>_<sha16>.parquet`` (fsynced); returns (relpath, sha256)."""
+def as_store(store: ExpressionStore | Location) -> ExpressionStore:
+    """The store a reference lives in, from itself or its location (a folder or an object-store URL)."""
+    from rnacorpus.catalog.store import ExpressionStore
+
+    return store if isinstance(store, ExpressionStore) else ExpressionStore(store)
+
+
+def _copy_into_store(source: Path, store: ExpressionStore, view: str, part: str) -> tuple[str, str]:
+    """Copy ``source`` to ``references/<view>/<part>_<sha16>.parquet`` (atomically, fsynced or verified
+    upload); returns (relpath, sha256)."""
     digest = hashlib.sha256()
     with source.open("rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
     sha = digest.hexdigest()
     relpath = f"references/{view}/{part}_{sha[:16]}.parquet"
-    target = store_root / relpath
-    if target.is_file() and target.stat().st_size == source.stat().st_size:
+    if store.exists(relpath) and (store.is_remote or store.resolve(relpath).stat().st_size == source.stat().st_size):
         return relpath, sha  # named by its content: the same bytes are there already
     copied = hashlib.sha256()
-    with atomic_write(target) as out, source.open("rb") as handle:
+    with store.atomic_write(relpath) as out, source.open("rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             copied.update(chunk)
             out.write(chunk)
     if copied.hexdigest() != sha:
-        target.unlink(missing_ok=True)
+        store.delete(relpath)
         raise BadContentError("reference file changed while it was copied", path=source)
     return relpath, sha
 
@@ -127,7 +141,11 @@ def _installed(con: duckdb.DuckDBPyConnection, view: str, part: str) -> tuple[st
 
 
 def install_reference(
-    con: duckdb.DuckDBPyConnection, store_root: Path, part: ReferencePart, *, cache: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    store_root: ExpressionStore | Location,
+    part: ReferencePart,
+    *,
+    cache: Path | None = None,
 ) -> bool:
     """Make ``part`` the catalog's file for its view; False when that release is installed already.
 
@@ -137,19 +155,20 @@ def install_reference(
     """
     import pyarrow.parquet as pq
 
+    store = as_store(store_root)
     held = _installed(con, part.view, part.part)
-    if held is not None and held[0] == part.release and (store_root / held[1]).is_file():
+    if held is not None and held[0] == part.release and store.exists(held[1]):
         return False
     source = _derived(part, cache or reference_cache_dir())
-    relpath, sha = _copy_into_store(source, store_root, part.view, part.part)
-    rows = pq.read_metadata(store_root / relpath).num_rows
+    relpath, sha = _copy_into_store(source, store, part.view, part.part)
+    rows = pq.read_metadata(source).num_rows  # the same bytes (sha256 checked on the copy)
     con.execute(
         "INSERT OR REPLACE INTO reference_files (view, part, release, path, sha256, n_rows, installed) "
         "VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
         [part.view, part.part, part.release, relpath, sha, rows],
     )
     if held is not None and held[1] != relpath:
-        (store_root / held[1]).unlink(missing_ok=True)
+        store.delete(held[1])
     log.info("reference %s/%s %s installed (%d rows)", part.view, part.part, part.release, rows)
     return True
 
@@ -165,28 +184,44 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def refresh_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
+def refresh_views(
+    con: duckdb.DuckDBPyConnection, store_root: ExpressionStore | Location, views: Sequence[str] = REFERENCE_VIEWS
+) -> None:
     """The catalog's views over its installed files (writers, after an install or a migration).
 
-    Stored in the catalog with paths relative to the store, so every connection of a reader that
-    points DuckDB's ``file_search_path`` at the store sees them (:func:`use_store`) — cursors, pooled
-    readers — and a store that moves needs only its recorded path changed.
+    A local store's views are stored with paths relative to the store, so every connection of a
+    reader that points DuckDB's ``file_search_path`` at the store sees them (:func:`use_store`) —
+    cursors, pooled readers — and a store that moves needs only its recorded path changed. A store on
+    object storage is named by its URL (it does not move with the catalog); its views hold full URLs.
     """
-    use_store(con, store_root, scope="")
-    _create_views(con, store_root, views, temp=False)
+    store = as_store(store_root)
+    use_store(con, store, scope="")
+    _create_views(con, store, views, temp=False)
 
 
-def use_store(con: duckdb.DuckDBPyConnection, store_root: Path, *, scope: str = "GLOBAL") -> None:
-    """Resolve the stored views' relative paths against ``store_root`` (on every connection of this
-    database instance with ``GLOBAL``; a read-only instance still takes settings)."""
-    con.execute(f"SET {scope} file_search_path = {_literal(str(store_root.resolve()))}")
+def use_store(con: duckdb.DuckDBPyConnection, store_root: ExpressionStore | Location, *, scope: str = "GLOBAL") -> None:
+    """Make the reference views readable on ``con``: a local store resolves their relative paths
+    (``file_search_path``, on every connection of this database instance with ``GLOBAL``; a read-only
+    instance still takes settings); a store on object storage registers its fsspec filesystem."""
+    from rnacorpus.catalog.store_sql import register_store
+
+    store = as_store(store_root)
+    if store.tree is not None:
+        register_store(con, store)
+        return
+    con.execute(f"SET {scope} file_search_path = {_literal(str(store.root.resolve()))}")
 
 
-def attach_references(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str] = REFERENCE_VIEWS) -> None:
+def attach_references(
+    con: duckdb.DuckDBPyConnection, store_root: ExpressionStore | Location, views: Sequence[str] = REFERENCE_VIEWS
+) -> None:
     """Temporary views with absolute paths, for this connection only: DuckDB's sandbox
     (``enable_external_access = false``) checks a path as written and refuses relative ones, so a
-    sandboxed connection hides the stored views behind these (made before the sandbox closes)."""
-    _create_views(con, store_root, views, temp=True)
+    sandboxed connection hides a local store's views behind these (made before the sandbox closes).
+    A store on object storage needs none: its views name full URLs, inside the sandbox's one tree."""
+    store = as_store(store_root)
+    if store.tree is None:
+        _create_views(con, store, views, temp=True)
 
 
 def reference_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -202,7 +237,7 @@ def reference_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
         external, store = cursor.execute(
             "SELECT current_setting('enable_external_access'), current_setting('file_search_path')"
         ).fetchall()[0]
-        if not external and store:
+        if not external and store:  # a local store (a remote one's views name full URLs)
             attach_references(cursor, Path(str(store)))
     except BaseException:
         cursor.close()
@@ -210,7 +245,7 @@ def reference_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
     return cursor
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Sequence[str], *, temp: bool) -> None:
+def _create_views(con: duckdb.DuckDBPyConnection, store: ExpressionStore, views: Sequence[str], *, temp: bool) -> None:
     """One view per reference table over its installed files (none when nothing is installed).
 
     View definitions cannot take bound parameters; the paths are the catalog's own, quoted as literals.
@@ -223,13 +258,13 @@ def _create_views(con: duckdb.DuckDBPyConnection, store_root: Path, views: Seque
     for view, relpath in rows:
         if view not in views:
             continue
-        path = (store_root / str(relpath)).resolve()
-        if path.is_file():
-            files.setdefault(str(view), []).append(str(path) if temp else str(relpath))
+        if store.exists(str(relpath)):
+            relative = not temp and store.tree is None
+            files.setdefault(str(view), []).append(str(relpath) if relative else store.url(str(relpath)))
         elif temp:  # a reader: the file should be there
-            log.warning("reference file %s is missing from the store %s", relpath, store_root)
+            log.warning("reference file %s is missing from the store %s", relpath, store.text)
         else:  # a writer between installs (parts not yet copied into a new store)
-            log.debug("reference file %s is not in the store %s yet", relpath, store_root)
+            log.debug("reference file %s is not in the store %s yet", relpath, store.text)
     kind = "TEMP VIEW" if temp else "VIEW"
     for view in views:
         if view in files:
