@@ -27,6 +27,7 @@ class ChildRun:
     seconds: float  # wall time of the whole child, seen from the parent
     peak_mb: float
     output: str
+    cpu_seconds: float = 0.0  # user + system of the child and the descendants it waited for
 
 
 def run_child(command: Sequence[str], *, env: dict[str, str] | None = None, check: bool = True) -> ChildRun:
@@ -45,7 +46,7 @@ def run_child(command: Sequence[str], *, env: dict[str, str] | None = None, chec
     code = os.waitstatus_to_exitcode(status)
     if check and code != 0:
         raise SystemExit(f"{command[:3]} failed with exit code {code}")
-    return ChildRun(seconds, usage.ru_maxrss / 1024, output)
+    return ChildRun(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 def start_mirror(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
