@@ -30,7 +30,6 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,16 +127,6 @@ def _write_shard(store: ExpressionStore, plan: LoadPlan, shard: ShardPlan) -> Sh
         level=shard.level,
         collapse_rule=shard.collapse_rule,
     )
-
-
-def _write_shards(store: ExpressionStore, plan: LoadPlan) -> list[ShardInfo]:
-    """Every shard of the plan, two at a time: Parquet's encoder (zstd, byte-stream-split) releases
-    the GIL, so a study's feature- and gene-level shards are written on both cores (about half of
-    what writing a 1 GB series' shards cost one core). Positional reads make the spool safe to share."""
-    if len(plan.shards) < 2:
-        return [_write_shard(store, plan, shard) for shard in plan.shards]
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rnacorpus-shards") as pool:
-        return list(pool.map(lambda shard: _write_shard(store, plan, shard), plan.shards))
 
 
 def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
@@ -264,7 +253,7 @@ def _package_files(
 
 def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
     """Write the study's shards, probe tables and rows; return the package (the worker's last step)."""
-    shards = list(zip(_write_shards(store, plan), plan.shards, strict=True))
+    shards = [(_write_shard(store, plan, shard), shard) for shard in plan.shards]
     platform_files = _write_platform_tables(store, plan.bundle)
     name = package_name(plan.bundle.study.accession, plan.content_sha256)
     files, manifest, n_samples = _package_files(plan, shards, platform_files)
