@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from rnacorpus.catalog.api import Catalog
     from rnacorpus.catalog.export import ExportResult, verify_export
+    from rnacorpus.catalog.publish import Published
     from rnacorpus.pipeline.refresh import RefreshReport
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "export",
     "harvest",
     "migrate",
+    "publish",
     "query",
     "refresh",
     "resolve",
@@ -164,6 +166,13 @@ def status(
 def samples(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | None = None, **filters: Any) -> pa.Table:
     """Samples by harmonized field, ancestor-aware: ``samples(tissue="brain", organism="mouse")``."""
     return _catalog(catalog, store).samples(**filters)
+
+
+def publish(to: str | Path, *, catalog: str | Path = "rnacorpus.duckdb") -> Published:
+    """Copy the catalog and a store manifest to ``to``/<run id>/, then ``to``/LATEST.json (``rnacorpus publish``)."""
+    from rnacorpus.catalog.publish import publish as publish_catalog
+
+    return publish_catalog(Path(catalog), to)
 
 
 def migrate(*, catalog: str | Path = "rnacorpus.duckdb") -> dict[str, Any]:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rnacorpus.errors import ConfigError
+from rnacorpus.storage import Location, parse_location, spool_dir
 
 __all__ = ["ARCHIVE_HOSTS", "Config", "RateLimit", "default_cache_dir"]
 
@@ -71,8 +72,11 @@ def default_cache_dir() -> Path:
 @dataclass(frozen=True)
 class Config:
     catalog_path: Path = Path("rnacorpus.duckdb")
-    store_dir: Path = Path("rnacorpus-store")
-    cache_dir: Path = field(default_factory=default_cache_dir)
+    #: the expression store: a local folder, or an fsspec URL such as ``s3://bucket/prefix``
+    #: (:mod:`rnacorpus.storage`; a ``str`` given here is parsed, so ``file://`` URLs become paths)
+    store_dir: Location = Path("rnacorpus-store")
+    #: the raw download cache: a local folder or an fsspec URL (then files are worked on in a local spool)
+    cache_dir: Location = field(default_factory=default_cache_dir)
 
     #: base URL of a local mirror; every archive request goes there, keeping its path and query
     mirror: str | None = None
@@ -118,6 +122,9 @@ class Config:
     executor: str = "auto"
     #: most studies committed in one catalog transaction; a reader waits at most for one transaction
     commit_batch: int = 64
+    #: a Dask distributed scheduler (``tcp://host:8786``): builds run on its workers instead of a local
+    #: pool; downloads and commits stay here (:mod:`rnacorpus.pipeline.cluster`)
+    scheduler: str | None = None
 
     #: sources asked to add to every harvested study (ENA runs, BioSamples characteristics), in this
     #: order; None: every registered source that can (``rnacorpus.pipeline.enrich``); () turns it off.
@@ -125,6 +132,14 @@ class Config:
     enrich: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        for name in ("store_dir", "cache_dir"):
+            object.__setattr__(self, name, parse_location(getattr(self, name)))
+        if "://" in str(self.catalog_path):
+            raise ConfigError(
+                f"the catalog must be a local file (its one writer is this machine), got {self.catalog_path}; "
+                "`rnacorpus publish --to URL` copies it to object storage for readers"
+            )
+        object.__setattr__(self, "catalog_path", Path(self.catalog_path))
         if self.mirror is not None and not self.mirror.startswith(("http://", "https://")):
             raise ConfigError(f"--mirror must be an http(s) URL, got {self.mirror!r}")
         if self.max_attempts < 1:
@@ -143,8 +158,9 @@ class Config:
         return self.rate_limits if self.rate_limits is not None else _default_rate_limits(self.ncbi_api_key)
 
     @property
-    def expression_dir(self) -> Path:
-        return self.store_dir / "expression"
+    def local_cache_dir(self) -> Path:
+        """A local folder for derived caches (compiled ontologies): the cache, or the remote cache's spool."""
+        return self.cache_dir if isinstance(self.cache_dir, Path) else spool_dir(self.cache_dir)
 
     def with_(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -164,11 +180,12 @@ class Config:
         }
         for var, name in paths.items():
             if env.get(var):
-                values[name] = Path(env[var])
+                values[name] = env[var]
         for var, name in {
             "RNACORPUS_MIRROR": "mirror",
             "RNACORPUS_EMAIL": "email",
             "RNACORPUS_EXECUTOR": "executor",
+            "RNACORPUS_SCHEDULER": "scheduler",
         }.items():
             if env.get(var):
                 values[name] = env[var]
@@ -192,7 +209,4 @@ class Config:
                 except ValueError as exc:
                     raise ConfigError(f"{var}={env[var]!r} is not a valid {kind.__name__}") from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("catalog_path", "store_dir", "cache_dir"):
-            if name in values:
-                values[name] = Path(values[name])
         return cls(**values)

@@ -16,6 +16,7 @@ import pytest
 
 from rnacorpus.config import ARCHIVE_HOSTS, Config, RateLimit
 from rnacorpus.mirror import MirrorServer
+from tests.s3 import S3Endpoint, moto_s3
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +94,27 @@ def mirror_config(tmp: Path, mirror_url: str, **overrides: object) -> Config:
     }
     values.update(overrides)
     return Config(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Endpoint]:
+    """A local S3 endpoint (moto on 127.0.0.1) for the whole session; see :mod:`tests.s3`."""
+    with moto_s3() as endpoint:
+        yield endpoint
+
+
+#: one study at a time: one build thread, one study per catalog transaction
+SEQUENTIAL_RUN: dict[str, object] = {"workers": 1, "executor": "threads", "commit_batch": 1}
+
+
+@pytest.fixture(scope="session")
+def sequential_corpus_harvest(corpus_mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus's GEO series harvested strictly sequentially through the mirror, once per session: the
+    reference that parallel and cluster harvests are compared with (read it, never write to it)."""
+    from rnacorpus import api
+    from tests.e2e.test_corpus_harvest import corpus_series
+
+    folder = tmp_path_factory.mktemp("sequential-corpus")
+    report = api.harvest(corpus_series(), config=mirror_config(folder, corpus_mirror.url, **SEQUENTIAL_RUN))
+    assert report.exit_code == 0 and report.counts["new"] == len(corpus_series()), report.to_dict()
+    return folder

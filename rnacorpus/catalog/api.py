@@ -19,6 +19,7 @@ from rnacorpus.catalog import reader_pool
 from rnacorpus.catalog.connection import check_user_sql, connect_reader
 from rnacorpus.catalog.samples_query import SampleQuery, count_samples, plan_sample_query, search_samples
 from rnacorpus.errors import ConfigError
+from rnacorpus.storage import Location, parse_location
 
 if TYPE_CHECKING:
     from rnacorpus.catalog.store import ExpressionStore
@@ -27,19 +28,21 @@ __all__ = ["Catalog"]
 
 
 class Catalog:
-    def __init__(self, path: Path, store_dir: Path | None = None) -> None:
+    def __init__(self, path: Path, store_dir: Location | None = None) -> None:
         self.path = Path(path)
-        self._store_dir = Path(store_dir) if store_dir is not None else None
+        self._store_dir = parse_location(store_dir) if store_dir is not None else None
 
     @classmethod
     def open(cls, path: str | Path = "rnacorpus.duckdb", store: str | Path | None = None) -> Catalog:
-        catalog = cls(Path(path), Path(store) if store is not None else None)
+        """The catalog at ``path``; ``store`` (a folder or a URL such as ``s3://bucket/prefix``) overrides
+        the store the harvest recorded."""
+        catalog = cls(Path(path), store)
         if not catalog.path.exists():
             raise ConfigError(f"no catalog at {catalog.path} (run `rnacorpus harvest` first)", path=catalog.path)
         return catalog
 
     @property
-    def store_dir(self) -> Path:
+    def store_dir(self) -> Location:
         """The expression store: as given, else as recorded by the harvest that built the catalog."""
         if self._store_dir is None:
             with self.reader() as con:
@@ -58,17 +61,19 @@ class Catalog:
 
         Sandboxed: no file access outside the expression store, configuration locked.
         """
+        from rnacorpus.catalog.store import ExpressionStore
+        from rnacorpus.catalog.store_sql import close_sandbox, create_expression_view, register_store
+
         reader_pool.release(self.path)  # its sandbox settings apply to the whole database instance
         con = connect_reader(self.path, sandbox=False)
         try:
             if self._store_dir is None:
                 self._store_dir = _recorded_store(con, self.path)
-            _create_expression_view(con, self._store_dir)
+            store = ExpressionStore(self._store_dir)
+            register_store(con, store)  # a store on object storage: DuckDB reads it through fsspec
+            create_expression_view(con, store)
             if sandbox:
-                # Order matters: allowed_directories can only be set while external access is on.
-                con.execute("SET allowed_directories = ?", [[str(self._store_dir.resolve()) + "/"]])
-                con.execute("SET enable_external_access = false")
-                con.execute("SET lock_configuration = true")
+                close_sandbox(con, store)
             yield con
         finally:
             con.close()
@@ -306,9 +311,9 @@ def _file_state(path: Path) -> tuple[str, int, int]:
     return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def _recorded_store(con: duckdb.DuckDBPyConnection, catalog_path: Path) -> Path:
+def _recorded_store(con: duckdb.DuckDBPyConnection, catalog_path: Path) -> Location:
     recorded = _versions(con).get("store_dir")
-    return Path(recorded) if recorded else catalog_path.parent / "rnacorpus-store"
+    return parse_location(recorded) if recorded else catalog_path.parent / "rnacorpus-store"
 
 
 def _versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -317,21 +322,3 @@ def _versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     except duckdb.CatalogException:
         return {}
     return {str(k): str(v) for k, v in rows}
-
-
-def _create_expression_view(con: duckdb.DuckDBPyConnection, store_dir: Path) -> None:
-    base = store_dir / "expression"
-    if not base.exists() or not any(base.rglob("*.parquet")):
-        return
-    glob = str(base.resolve() / "**" / "*.parquet")
-    # A view definition cannot take bound parameters; the path is our own, quoted as a literal.
-    view = (
-        "CREATE OR REPLACE TEMP VIEW expression AS "  # noqa: S608
-        "SELECT archive, study AS study_accession, sample_accession, values, filename "
-        f"FROM read_parquet('{_sql_literal(glob)}', hive_partitioning = true, filename = true)"
-    )
-    con.execute(view)
-
-
-def _sql_literal(text: str) -> str:
-    return text.replace("'", "''")

@@ -66,7 +66,7 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(marker in str(exc) for marker in _LOCK_MARKERS)
 
 
-def _with_lock_retry(
+def with_lock_retry(
     opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout
@@ -105,7 +105,7 @@ def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConne
 
     path.parent.mkdir(parents=True, exist_ok=True)
     release(path)  # a read-only instance this process kept for searches would refuse a writer
-    con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
+    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
     except BaseException:
@@ -127,7 +127,7 @@ def writer(path: Path, *, timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConn
 def connect_reader(
     path: Path,
     *,
-    store_dir: Path | None = None,
+    store_dir: Path | str | None = None,
     timeout: float = 60.0,
     sandbox: bool = True,
     check_format: bool = True,
@@ -142,7 +142,7 @@ def connect_reader(
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
-    con = _quiet(_with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout))
+    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout))
     try:
         if check_format:
             require_current(con, path)
@@ -150,11 +150,13 @@ def connect_reader(
         con.close()
         raise
     if sandbox and not plain:
-        # Order matters: allowed_directories can only be set while external access is still on.
-        if store_dir is not None:
-            con.execute("SET allowed_directories = ?", [[str(store_dir.resolve()) + "/"]])
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        from rnacorpus.catalog.store import ExpressionStore
+        from rnacorpus.catalog.store_sql import close_sandbox, register_store
+
+        store = ExpressionStore(store_dir) if store_dir is not None else None
+        if store is not None:
+            register_store(con, store)
+        close_sandbox(con, store)
     return con
 
 

@@ -346,6 +346,6 @@ def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> lis
 def remove_replaced(store: ExpressionStore, paths: set[str]) -> None:
     for relpath in sorted(paths):
         try:
-            store.resolve(relpath).unlink(missing_ok=True)
+            store.delete(relpath)
         except OSError as exc:  # an orphan is harmless; sweep() retries later
             log.warning("could not remove replaced shard %s: %s", relpath, exc)

@@ -28,6 +28,7 @@ import logging
 import re
 import secrets
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,8 +144,12 @@ def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[
         data = buffer.getvalue()
         digest = sha256_bytes(data)
         relpath = store.platform_relpath(bundle.study.archive, accession, digest)
-        with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
-            handle.write(data)
+        if store.tree is not None:
+            with store.tree.atomic_write(relpath) as handle:
+                handle.write(data)
+        else:
+            with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
+                handle.write(data)
         written[accession] = (relpath, digest)
     return written
 
@@ -215,42 +220,54 @@ def package_name(accession: str, content_sha256: str) -> str:
     return f"{accession}-{content_sha256[:16]}"
 
 
+def _package_files(
+    plan: LoadPlan, shards: list[tuple[ShardInfo, ShardPlan]], platform_files: dict[str, tuple[str, str]]
+) -> tuple[dict[str, bytes], bytes, int]:
+    """The package's table files (name → bytes), its manifest and its sample count."""
+    files: dict[str, bytes] = {}
+    entries = []
+    for table, column, keys, replace, rows in _tables(plan, shards, platform_files):
+        file, digest = None, None
+        if rows.num_rows:
+            buffer = io.BytesIO()
+            pq.write_table(rows, buffer, **_PARQUET_OPTIONS)
+            file = f"{table}.parquet"
+            files[file] = buffer.getvalue()
+            digest = sha256_bytes(files[file])
+        entry = TableEntry(table, file, digest, rows.num_rows, column, tuple(keys), replace)
+        entries.append({**entry.__dict__, "owner_keys": list(keys)})
+    store_files = {info.path: info.sha256 for info, _ in shards}
+    store_files.update({path: digest for path, digest in platform_files.values()})
+    samples = sorted({s.accession for s in plan.bundle.samples})
+    manifest = {
+        "format": PACKAGE_FORMAT,
+        "accession": plan.bundle.study.accession,
+        "content_sha256": plan.content_sha256,
+        "sample_accessions": samples,
+        "platform_accessions": sorted({p.accession for p in plan.bundle.platforms}),
+        "tables": entries,
+        "store_files": store_files,
+    }
+    return files, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode(), len(samples)
+
+
 def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
     """Write the study's shards, probe tables and rows; return the package (the worker's last step)."""
     shards = [(_write_shard(store, plan, shard), shard) for shard in plan.shards]
     platform_files = _write_platform_tables(store, plan.bundle)
-    accession = plan.bundle.study.accession
-    name = package_name(accession, plan.content_sha256)
+    name = package_name(plan.bundle.study.accession, plan.content_sha256)
+    files, manifest, n_samples = _package_files(plan, shards, platform_files)
+    if store.tree is not None:  # one PUT per file, the manifest last: a package without it is never opened
+        for file, data in [*files.items(), (MANIFEST, manifest)]:
+            store.tree.write_bytes(f"{PACKAGES_DIR}/{name}/{file}", data)
+        return PackageRef(path=f"{PACKAGES_DIR}/{name}", sha256=sha256_bytes(manifest), n_samples=n_samples)
     base = store.root / PACKAGES_DIR
     base.mkdir(parents=True, exist_ok=True)
     temp = base / f".{name}.{secrets.token_hex(4)}.tmp"
     temp.mkdir()
     try:
-        entries = []
-        for table, column, keys, replace, rows in _tables(plan, shards, platform_files):
-            file, digest = None, None
-            if rows.num_rows:
-                buffer = io.BytesIO()
-                pq.write_table(rows, buffer, **_PARQUET_OPTIONS)
-                data = buffer.getvalue()
-                file, digest = f"{table}.parquet", sha256_bytes(data)
-                (temp / file).write_bytes(data)
-            entry = TableEntry(table, file, digest, rows.num_rows, column, tuple(keys), replace)
-            entries.append({**entry.__dict__, "owner_keys": list(keys)})
-        files = {info.path: info.sha256 for info, _ in shards}
-        files.update({path: digest for path, digest in platform_files.values()})
-        samples = sorted({s.accession for s in plan.bundle.samples})
-        manifest = {
-            "format": PACKAGE_FORMAT,
-            "accession": accession,
-            "content_sha256": plan.content_sha256,
-            "sample_accessions": samples,
-            "platform_accessions": sorted({p.accession for p in plan.bundle.platforms}),
-            "tables": entries,
-            "store_files": files,
-        }
-        data = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
-        (temp / MANIFEST).write_bytes(data)
+        for file, data in [*files.items(), (MANIFEST, manifest)]:
+            (temp / file).write_bytes(data)
         final = base / name
         if final.exists():  # left by an earlier attempt at the same inputs (ours: same name, same content)
             remove_package(store, final.name)
@@ -258,19 +275,35 @@ def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return PackageRef(path=f"{PACKAGES_DIR}/{name}", sha256=sha256_bytes(data), n_samples=len(samples))
+    return PackageRef(path=f"{PACKAGES_DIR}/{name}", sha256=sha256_bytes(manifest), n_samples=n_samples)
 
 
 # -- the driver side -------------------------------------------------------------------------------
 
 
+def _local_package_dir(store: ExpressionStore, name: str) -> Path:
+    """Where the driver keeps verified copies of a remote package's files while it commits them."""
+    return Path(tempfile.gettempdir()) / f"rnacorpus-packages-{sha256_bytes(store.text.encode())[:12]}" / name
+
+
+def _read_manifest(store: ExpressionStore, ref: PackageRef) -> tuple[Path, bytes]:
+    """The package's root for reading (remote: a local working folder) and its manifest's bytes."""
+    if store.tree is None:
+        root = store.resolve(ref.path)
+        try:
+            return root, (root / MANIFEST).read_bytes()
+        except OSError as exc:
+            raise BadContentError(f"load package unreadable: {exc}", path=root) from exc
+    root = _local_package_dir(store, ref.path.rsplit("/", 1)[-1])
+    try:
+        return root, store.tree.read_bytes(f"{ref.path}/{MANIFEST}", limit=1 << 30)
+    except (OSError, BadContentError) as exc:
+        raise BadContentError(f"load package unreadable: {exc}", path=store.url(ref.path)) from exc
+
+
 def open_package(store: ExpressionStore, ref: PackageRef) -> LoadPackage:
     """Read and verify a package: its manifest is the one the worker reported, every file its checksum."""
-    root = store.resolve(ref.path)
-    try:
-        data = (root / MANIFEST).read_bytes()
-    except OSError as exc:
-        raise BadContentError(f"load package unreadable: {exc}", path=root) from exc
+    root, data = _read_manifest(store, ref)
     if sha256_bytes(data) != ref.sha256:
         raise BadContentError("load package manifest does not match what its worker wrote", path=root)
     manifest = json.loads(data)
@@ -278,10 +311,15 @@ def open_package(store: ExpressionStore, ref: PackageRef) -> LoadPackage:
         raise BadContentError(f"load package format {manifest.get('format')!r}, expected {PACKAGE_FORMAT}", path=root)
     tables = tuple(TableEntry(**{**e, "owner_keys": tuple(e["owner_keys"])}) for e in manifest["tables"])
     for entry in tables:
-        if entry.file is not None and sha256_file(root / entry.file) != entry.sha256:
+        if entry.file is None:
+            continue
+        if store.tree is not None:  # verified on the way down; the commit reads the local copy
+            if store.tree.download(f"{ref.path}/{entry.file}", root / entry.file) != entry.sha256:
+                raise BadContentError(f"load package file {entry.file} fails its checksum", path=root)
+        elif sha256_file(root / entry.file) != entry.sha256:
             raise BadContentError(f"load package file {entry.file} fails its checksum", path=root)
     for relpath in manifest["store_files"]:
-        if not store.resolve(relpath).is_file():
+        if not store.exists(relpath):
             raise BadContentError(f"load package points at a missing store file {relpath}", path=root)
     return LoadPackage(
         root=root,
@@ -295,10 +333,22 @@ def open_package(store: ExpressionStore, ref: PackageRef) -> LoadPackage:
     )
 
 
+def _ours(name: str) -> bool:
+    return bool(_PACKAGE_NAME.match(name) or _TEMP_NAME.match(name))
+
+
 def remove_package(store: ExpressionStore, name: str) -> None:
     """Delete one package folder (committed, failed, or left by a dead run) — only if it is ours."""
+    if not _ours(name):
+        return
+    if store.tree is not None:
+        shutil.rmtree(_local_package_dir(store, name), ignore_errors=True)  # the driver's verified copies
+        for rel in store.tree.list_files(f"{PACKAGES_DIR}/{name}"):
+            if rel.endswith((f"/{MANIFEST}", ".parquet")):
+                store.tree.delete(rel)
+        return
     folder = store.root / PACKAGES_DIR / name
-    if not (_PACKAGE_NAME.match(name) or _TEMP_NAME.match(name)) or not folder.is_dir():
+    if not folder.is_dir():
         return
     for item in folder.iterdir():
         if item.name == MANIFEST or item.suffix == ".parquet":
@@ -311,15 +361,20 @@ def remove_package(store: ExpressionStore, name: str) -> None:
 def sweep_packages(store: ExpressionStore) -> list[str]:
     """Remove every package and temp package folder (call under the run lock with no worker running:
     none is live then)."""
-    base = store.root / PACKAGES_DIR
-    if not base.is_dir():
-        return []
-    names = sorted(item.name for item in base.iterdir())
-    removed = [name for name in names if _PACKAGE_NAME.match(name) or _TEMP_NAME.match(name)]
+    if store.tree is not None:
+        names = sorted({rel.split("/")[1] for rel in store.tree.list_files(PACKAGES_DIR) if rel.count("/") >= 2})
+    else:
+        base = store.root / PACKAGES_DIR
+        if not base.is_dir():
+            return []
+        names = sorted(item.name for item in base.iterdir())
+    removed = [name for name in names if _ours(name)]
     for name in removed:
         remove_package(store, name)
     if removed:
         log.info("removed %d load package(s) no commit took", len(removed))
+    if store.tree is not None:
+        return removed
     with contextlib.suppress(OSError):  # only when empty: a store without a run in flight has no packages/
         base.rmdir()
     return removed

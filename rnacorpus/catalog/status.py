@@ -54,7 +54,7 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def catalog_status(
-    con: duckdb.DuckDBPyConnection, path: Path, store_dir: Path, *, coverage: bool = False
+    con: duckdb.DuckDBPyConnection, path: Path, store_dir: Path | str, *, coverage: bool = False
 ) -> dict[str, Any]:
     counts = {table: _count(con, table) for table in _COUNTED_TABLES}
     status: dict[str, Any] = {

@@ -7,6 +7,11 @@ the feature order is stored once, in the file's key-value metadata, with the sha
 Files are written atomically and their sha256 recorded in the catalog; readers verify it. A shard is
 written one chunk of samples (one row group) at a time, so a matrix spooled on disk is never held
 in memory whole.
+
+The store is a local folder or an fsspec URL (``s3://bucket/prefix``, :mod:`rnacorpus.storage`): on
+object storage a shard is written to a local temp file and uploaded under a temporary key, verified
+and copied to its name (no rename there), and a reader downloads it once, verifying its sha256 on the
+way, before reading values from the local copy.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ import contextlib
 import hashlib
 import json
 import logging
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +34,7 @@ import pyarrow.parquet as pq
 from rnacorpus.errors import BadContentError, UnsafePathError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import CHUNK_SAMPLES, SCHEMA_VERSION, MatrixLike
+from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
 __all__ = ["VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo"]
 
@@ -83,18 +90,85 @@ def _safe(part: str) -> str:
 
 
 class ExpressionStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    """The store at a local folder or an fsspec URL; every path it takes is relative to its root."""
+
+    def __init__(self, root: Location | str) -> None:
+        self.location = parse_location(root)
+        #: the object-store tree, or None for a local folder
+        self.tree: RemoteTree | None = remote_tree(self.location) if isinstance(self.location, str) else None
+        #: the local folder (for a remote store: a name only, never written)
+        self.root = Path(self.location) if self.tree is None else Path("/nonexistent-remote-store")
+
+    @property
+    def is_remote(self) -> bool:
+        return self.tree is not None
+
+    @property
+    def text(self) -> str:
+        """The store as recorded and shown: an absolute folder or the URL."""
+        return location_text(self.location)
 
     def resolve(self, relpath: str) -> Path:
-        """Absolute path of a shard; refuses anything that would leave the store."""
+        """Absolute path of a shard in a local store; refuses anything that would leave the store."""
         rel = PurePosixPath(relpath)
         if rel.is_absolute() or ".." in rel.parts:
             raise UnsafePathError(f"shard path escapes the store: {relpath!r}")
+        if self.tree is not None:
+            raise UnsafePathError(f"{self.text} is an object store: {relpath!r} has no local path")
         full = self.root.joinpath(*rel.parts)
         if not full.resolve().is_relative_to(self.root.resolve()):
             raise UnsafePathError(f"shard path escapes the store: {relpath!r}")
         return full
+
+    def url(self, relpath: str = "") -> str:
+        """Where a reader (DuckDB, pyarrow) finds ``relpath``: an absolute path or a URL."""
+        if self.tree is not None:
+            return self.tree.url_of(relpath)
+        return str(self.resolve(relpath).resolve()) if relpath else str(self.root.resolve())
+
+    def exists(self, relpath: str) -> bool:
+        return self.tree.is_file(relpath) if self.tree is not None else self.resolve(relpath).is_file()
+
+    def delete(self, relpath: str) -> None:
+        """Remove one file the store holds (missing is fine)."""
+        if self.tree is not None:
+            self.tree.delete(relpath)
+        else:
+            self.resolve(relpath).unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def atomic_write(self, relpath: str) -> Iterator[IO[bytes]]:
+        """A handle whose bytes become ``relpath`` atomically when the block ends without error."""
+        if self.tree is not None:
+            with self.tree.atomic_write(relpath) as handle:
+                yield handle
+        else:
+            with atomic_write(self.resolve(relpath)) as handle:
+                yield handle
+
+    def checksum(self, relpath: str) -> tuple[str, int]:
+        """(sha256, size) of a file just written (remote: remembered from the upload, no second read)."""
+        if self.tree is not None:
+            return self.tree.checksum(relpath)
+        path = self.resolve(relpath)
+        return sha256_file(path), path.stat().st_size
+
+    @contextlib.contextmanager
+    def local_copy(self, relpath: str, sha256: str | None = None) -> Iterator[Path]:
+        """A local file holding ``relpath``, its sha256 verified when given (remote: downloaded once,
+        hashed on the way, deleted after the block)."""
+        if self.tree is None:
+            path = self.resolve(relpath)
+            if sha256 is not None:
+                self._verify(path, sha256)
+            yield path
+            return
+        with tempfile.TemporaryDirectory(prefix="rnacorpus-shard-") as folder:
+            local = Path(folder) / PurePosixPath(relpath).name
+            actual = self.tree.download(relpath, local)
+            if sha256 is not None and actual != sha256:
+                raise _mismatch(self.tree.url_of(relpath), sha256, actual)
+            yield local
 
     @staticmethod
     def shard_relpath(archive: str, matrix: MatrixLike, level: str, content_key: str) -> str:
@@ -122,13 +196,13 @@ class ExpressionStore:
     ) -> ShardInfo:
         """Write ``matrix`` as a shard, one row group per chunk of samples; returns what the catalog records."""
         relpath = self.shard_relpath(archive, matrix, level, content_key)
-        target = self.resolve(relpath)
         schema = _shard_schema(matrix, level=level, collapse_rule=collapse_rule)
         n_features = len(matrix.feature_ids)
-        with atomic_write(target) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as writer:
+        with self.atomic_write(relpath) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as writer:
             for chunk in matrix.chunks(CHUNK_SAMPLES):
                 names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
                 writer.write_table(_chunk_table(schema, names, chunk.values, n_features), row_group_size=CHUNK_SAMPLES)
+        sha256, size = self.checksum(relpath)
         src = matrix.source
         return ShardInfo(
             path=relpath,
@@ -137,7 +211,7 @@ class ExpressionStore:
             n_samples=len(matrix.sample_accessions),
             n_genes=len(matrix.feature_ids),
             unit=src.unit,
-            sha256=sha256_file(target),
+            sha256=sha256,
             kind=src.kind,
             level=level,
             feature_id_kind=src.feature_id_kind,
@@ -146,20 +220,18 @@ class ExpressionStore:
             is_log=src.is_log,
             collapse_rule=collapse_rule,
             reference=src.reference,
-            bytes=target.stat().st_size,
+            bytes=size,
         )
 
     def read(self, relpath: str, *, sha256: str | None = None, rows: list[int] | None = None) -> ShardData:
         """Read a shard (optionally only some sample rows); a checksum mismatch is BadContentError."""
-        path = self.resolve(relpath)
-        if sha256 is not None:
-            self._verify(path, sha256)
-        parquet = pq.ParquetFile(path)
+        with self.local_copy(relpath, sha256) as path:
+            parquet = pq.ParquetFile(path)
+            table = parquet.read()
         metadata = {
             k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
         }
         feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
-        table = parquet.read()
         if rows is not None:
             table = table.take(pa.array(rows, type=pa.int64()))
         samples = table.column("sample_accession").to_pylist()
@@ -176,23 +248,13 @@ class ExpressionStore:
         differ from the catalog's checksum. Blocks already yielded came from a file that failed
         verification: callers must not commit what they built from them until the iterator is
         exhausted (export writes into a folder it only renames into place after the last shard).
+        On object storage the shard is downloaded once, hashed on the way down, and read locally.
         """
-        path = self.resolve(relpath)
-        try:
-            source = pa.memory_map(str(path))
-        except OSError as exc:
-            raise BadContentError(f"shard cannot be opened: {exc}", path=path) from exc
-        check = _SequentialHash(source, path, sha256) if sha256 is not None else None
-        try:
-            yield from _row_blocks(pq.ParquetFile(source), np.asarray(rows, dtype=np.int64), check)
-            if check is not None:
-                check.finish()
-        except (pa.ArrowException, OSError, ValueError, json.JSONDecodeError) as exc:
-            if check is not None:
-                check.finish()  # a damaged file says so by its checksum first
-            raise BadContentError(f"unreadable shard: {exc}", path=path) from exc
-        finally:
-            source.close()
+        if self.tree is not None:
+            with self.local_copy(relpath, sha256) as local:
+                yield from _iter_local_rows(local, rows, None)
+            return
+        yield from _iter_local_rows(self.resolve(relpath), rows, sha256)
 
     @staticmethod
     def _verify(path: Path, sha256: str) -> None:
@@ -201,8 +263,12 @@ class ExpressionStore:
             raise _mismatch(path, sha256, actual)
 
     def feature_ids(self, relpath: str) -> list[str]:
-        """The shard's feature order, from its footer alone (no values read)."""
-        metadata = pq.read_schema(self.resolve(relpath)).metadata or {}
+        """The shard's feature order, from its footer alone (no values read; remote: ranged reads)."""
+        if self.tree is not None:
+            with self.tree.open_read(relpath) as handle:
+                metadata = pq.read_schema(handle).metadata or {}
+        else:
+            metadata = pq.read_schema(self.resolve(relpath)).metadata or {}
         ids: list[str] = json.loads(metadata.get((META_PREFIX + "feature_ids").encode(), b"[]"))
         return ids
 
@@ -212,6 +278,8 @@ class ExpressionStore:
         ``referenced`` must hold every store path the catalog points at — shards *and* platform
         tables; :func:`rnacorpus.catalog.load.sweep_orphans` computes it from the catalog.
         """
+        if self.tree is not None:
+            return self._sweep_remote(self.tree, referenced)
         removed = []
         for folder in _SWEPT_FOLDERS:
             base = self.root / folder
@@ -231,13 +299,44 @@ class ExpressionStore:
             log.info("removed %d unreferenced store file(s)", len(removed))
         return removed
 
+    @staticmethod
+    def _sweep_remote(tree: RemoteTree, referenced: set[str]) -> list[str]:
+        removed = []
+        for folder in _SWEPT_FOLDERS:
+            for rel in sorted(tree.list_files(folder)):
+                name = PurePosixPath(rel).name
+                ours = name.endswith(".parquet") or (name.startswith(".") and name.endswith(".part"))
+                if rel not in referenced and ours and tree.delete(rel):
+                    removed.append(rel)
+        if removed:
+            log.info("removed %d unreferenced store file(s) from %s", len(removed), tree.url)
+        return removed
 
-def _mismatch(path: Path, expected: str, actual: str) -> BadContentError:
+
+def _mismatch(path: Path | str, expected: str, actual: str) -> BadContentError:
     return BadContentError(
         f"shard checksum mismatch (catalog {expected[:12]}…, file {actual[:12]}…): "
         "the file changed after it was loaded; re-harvest the study",
         path=path,
     )
+
+
+def _iter_local_rows(path: Path, rows: Sequence[int], sha256: str | None) -> Iterator[ShardData]:
+    try:
+        source = pa.memory_map(str(path))
+    except OSError as exc:
+        raise BadContentError(f"shard cannot be opened: {exc}", path=path) from exc
+    check = _SequentialHash(source, path, sha256) if sha256 is not None else None
+    try:
+        yield from _row_blocks(pq.ParquetFile(source), np.asarray(rows, dtype=np.int64), check)
+        if check is not None:
+            check.finish()
+    except (pa.ArrowException, OSError, ValueError, json.JSONDecodeError) as exc:
+        if check is not None:
+            check.finish()  # a damaged file says so by its checksum first
+        raise BadContentError(f"unreadable shard: {exc}", path=path) from exc
+    finally:
+        source.close()
 
 
 class _SequentialHash:

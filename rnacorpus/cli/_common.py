@@ -20,10 +20,18 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", help="DuckDB catalog file [env RNACORPUS_CATALOG; ./rnacorpus.duckdb]"),
 ]
 StoreOpt = Annotated[
-    Path | None, typer.Option("--store", help="Parquet store folder [env RNACORPUS_STORE; ./rnacorpus-store]")
+    str | None,
+    typer.Option(
+        "--store",
+        help="Parquet store: a folder or an fsspec URL (s3://bucket/prefix) [env RNACORPUS_STORE; ./rnacorpus-store]",
+    ),
 ]
 CacheOpt = Annotated[
-    Path | None, typer.Option("--cache", help="raw download cache [env RNACORPUS_CACHE; ~/.cache/rnacorpus]")
+    str | None,
+    typer.Option(
+        "--cache",
+        help="raw download cache: a folder or an fsspec URL (s3://…) [env RNACORPUS_CACHE; ~/.cache/rnacorpus]",
+    ),
 ]
 MirrorOpt = Annotated[
     str | None, typer.Option("--mirror", help="send every archive request to this base URL, keeping its path")
@@ -32,6 +40,13 @@ OfflineOpt = Annotated[bool, typer.Option("--offline", help="read only the raw c
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON output")]
 RetryQuarantinedOpt = Annotated[bool, typer.Option("--retry-quarantined", help="also retry every quarantined study")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", help="parallel fetch/parse workers")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="build studies on a Dask cluster (tcp://HOST:8786; needs rnacorpus[cluster]) [env RNACORPUS_SCHEDULER]",
+    ),
+]
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug logging")]
 
 

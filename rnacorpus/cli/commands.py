@@ -8,6 +8,7 @@ from rnacorpus.cli import (  # noqa: F401
     harvest_cmd,
     migrate_cmd,
     mirror_cmd,
+    publish_cmd,
     query_cmd,
     refresh_cmd,
     units_cmd,

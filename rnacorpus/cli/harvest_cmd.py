@@ -14,6 +14,7 @@ from rnacorpus.cli._common import (
     MirrorOpt,
     OfflineOpt,
     RetryQuarantinedOpt,
+    SchedulerOpt,
     StoreOpt,
     VerboseOpt,
     WorkersOpt,
@@ -45,6 +46,7 @@ def harvest(
     limit: Annotated[int | None, typer.Option("--limit", help="at most N discovered series")] = None,
     retry_quarantined: RetryQuarantinedOpt = False,
     workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     cache: CacheOpt = None,
@@ -65,6 +67,7 @@ def harvest(
         mirror=mirror,
         offline=offline or None,
         workers=workers,
+        scheduler=scheduler,
     )
     if not accessions and query is None and since is None and not retry_quarantined:
         raise ConfigError("give accessions, --query/--since, or --retry-quarantined")

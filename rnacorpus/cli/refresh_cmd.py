@@ -14,6 +14,7 @@ from rnacorpus.cli._common import (
     MirrorOpt,
     OfflineOpt,
     RetryQuarantinedOpt,
+    SchedulerOpt,
     StoreOpt,
     VerboseOpt,
     WorkersOpt,
@@ -53,6 +54,7 @@ def refresh(
         int, typer.Option("--check-limit", help="at most N held studies re-checked per run (oldest-checked first)")
     ] = DEFAULT_CHECK_LIMIT,
     workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     cache: CacheOpt = None,
@@ -77,6 +79,7 @@ def refresh(
         mirror=mirror,
         offline=offline or None,
         workers=workers,
+        scheduler=scheduler,
     )
     report = api.refresh(
         source=source,

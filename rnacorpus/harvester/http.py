@@ -62,7 +62,7 @@ from rnacorpus.harvester.cache import (
 )
 from rnacorpus.harvester.cachekeys import cache_key, redact_url
 from rnacorpus.harvester.checks import EXPECTS, CheckLimits, StreamChecker, check_file
-from rnacorpus.harvester.ratelimit import RateLimiter
+from rnacorpus.harvester.ratelimit import Limiter, RateLimiter
 from rnacorpus.harvester.retry import RetryPolicy, error_for_status, run_with_retries
 from rnacorpus.harvester.routing import Params, Route, Router, with_params
 from rnacorpus.harvester.transport import HttpRequest, HttpResponse, Transport
@@ -112,6 +112,7 @@ class HttpClient:
         sleep: Callable[[float], None] | None = None,
         *,
         rng: random.Random | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.config = config
         if transport is None:
@@ -123,12 +124,17 @@ class HttpClient:
         self._sleep = sleep or time.sleep
         self._rng = rng or random.Random()
         self._router = Router(config)
-        self._limiter = RateLimiter(config.limits, clock=self._clock, sleep=self._sleep)
+        self._limiter: Limiter = limiter or RateLimiter(config.limits, clock=self._clock, sleep=self._sleep)
         self._retry = RetryPolicy.from_config(config)
         self._limits = CheckLimits.from_config(config)
         self.cache = RawCache(config.cache_dir)
         #: trips when an archive host (or the mirror) stops answering; see :mod:`.breaker`
         self.breaker = CircuitBreaker(config.outage_threshold, mirror=config.mirror)
+
+    def use_limiter(self, limiter: Limiter) -> Limiter:
+        """Take request tokens from ``limiter`` from now on (a cluster's shared buckets); returns the old one."""
+        previous, self._limiter = self._limiter, limiter
+        return previous
 
     @property
     def outage(self) -> ArchiveDownError | None:

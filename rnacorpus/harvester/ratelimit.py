@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from rnacorpus.config import RateLimit
 
-__all__ = ["DEFAULT_HOST_LIMIT", "RateLimiter", "TokenBucket"]
+__all__ = ["DEFAULT_HOST_LIMIT", "Limiter", "RateLimiter", "TokenBucket"]
 
 #: hosts outside ``config.base_urls`` (e.g. a study's supplementary link elsewhere) still get a polite limit
 DEFAULT_HOST_LIMIT = RateLimit(5.0, 2)
+
+
+class Limiter(Protocol):
+    """What an HTTP client asks before each request: this process's buckets (:class:`RateLimiter`) or a
+    cluster's (:mod:`rnacorpus.pipeline.cluster_limits`)."""
+
+    def acquire(self, key: str) -> float: ...
 
 
 class TokenBucket:

@@ -21,11 +21,22 @@ import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Literal
 
-__all__ = ["ExecutorKind", "build_executor", "executor_kind"]
+from rnacorpus.errors import TransientError
+
+__all__ = ["ExecutorKind", "WorkerLostError", "build_executor", "executor_kind"]
 
 log = logging.getLogger(__name__)
 
 ExecutorKind = Literal["threads", "processes"]
+
+
+class WorkerLostError(TransientError):
+    """The workers running a study's build died more often than the executor retries (a cluster's
+    ``allowed-failures``); the study is quarantined as ``worker_lost`` and the run goes on."""
+
+    kind = "worker_lost"
+
+
 #: imported once by the fork server, so each worker process starts with them loaded
 _PRELOAD = ["rnacorpus.pipeline.worker", "rnacorpus.pipeline.plan"]
 

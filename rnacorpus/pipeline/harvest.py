@@ -36,6 +36,7 @@ from rnacorpus.pipeline.plan import reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
 from rnacorpus.pipeline.runner import RunOptions, run_studies
 from rnacorpus.schemas import SCHEMA_VERSION
+from rnacorpus.storage import location_text
 
 __all__ = ["RunOptions", "harvest", "plan_studies", "run_studies", "start_run"]
 
@@ -158,7 +159,7 @@ def start_run(config: Config, run_id: str, command_line: str) -> list[str]:
 def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Record what built the catalog (and where its store is) so readers need no options."""
     stamps = {
-        "store_dir": str(config.store_dir.resolve()),
+        "store_dir": location_text(config.store_dir),
         "schema_version": SCHEMA_VERSION,
         "rnacorpus_version": __version__,
         **reference_versions(),

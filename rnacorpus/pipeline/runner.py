@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
 
@@ -37,8 +37,9 @@ from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
+from rnacorpus.harvester.ratelimit import Limiter
 from rnacorpus.pipeline.enrich import enriching_names
-from rnacorpus.pipeline.executor import build_executor, executor_kind
+from rnacorpus.pipeline.executor import WorkerLostError, build_executor, executor_kind
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
 from rnacorpus.pipeline.worker import (
@@ -50,6 +51,9 @@ from rnacorpus.pipeline.worker import (
     fetch_study,
     seed_sources,
 )
+
+if TYPE_CHECKING:
+    from rnacorpus.pipeline.cluster import ClusterExecutor
 
 __all__ = ["MAX_BUILD_ATTEMPTS", "RunOptions", "Stored", "read_stored", "run_studies"]
 
@@ -112,12 +116,28 @@ class _Pipeline:
     window: int
     fetchers: ThreadPoolExecutor = field(init=False)
     builders: Executor = field(init=False)
+    cluster: ClusterExecutor | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         workers = self.config.workers
         self.kind = executor_kind(workers, self.config.executor)
+        if self.config.scheduler is not None:  # builds on a Dask cluster; downloads stay here (one rate limit)
+            from rnacorpus.pipeline.cluster import open_cluster
+
+            cluster = self.cluster = open_cluster(self.config)
+            workers = max(workers, cluster.threads)
+            self.window = max(self.window, 4 * workers)
+            self.builders = cluster
+        else:
+            self.builders = build_executor(workers, self.kind)
         self.fetchers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnacorpus-fetch")
-        self.builders = build_executor(workers, self.kind)
+
+    def share_limits(self, client: HttpClient) -> Limiter | None:
+        """On a cluster, the driver's requests take tokens from the buckets its workers share; returns
+        the client's own limiter, to restore after the run (None when nothing changed)."""
+        if self.cluster is None:
+            return None
+        return client.use_limiter(self.cluster.limiter(self.config))
 
     def close(self) -> None:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
@@ -163,6 +183,9 @@ class _Pipeline:
                     slot.manifest = slot.build.result()
                 except BrokenProcessPool:
                     broken = True
+                except WorkerLostError as exc:  # a cluster ran out of retries for it
+                    error = StudyError.from_exception(exc)
+                    slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
         if broken:
             self._rebuild(pending)
 
@@ -359,6 +382,7 @@ def run_studies(
                 on_result(result)
 
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
+    own_limiter = pipeline.share_limits(client)
     try:
         for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None):
             ready = []
@@ -369,6 +393,8 @@ def run_studies(
             commit(ready)
         commit(guard.drain())
     finally:
+        if own_limiter is not None:
+            client.use_limiter(own_limiter)
         pipeline.close()
         sweep_packages(committer.store)  # what no commit took (studies the outage left, failed commits)
     progress.close()

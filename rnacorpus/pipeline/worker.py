@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rnacorpus.catalog.package import PackageRef, write_package
@@ -37,6 +37,7 @@ from rnacorpus.harvester.base import (
     get_source,
     study_content_key,
 )
+from rnacorpus.schemas import SourceFile, StudyBundle
 
 __all__ = [
     "Fetched",
@@ -134,7 +135,13 @@ def worker_source(name: str, config: Config) -> Source:
         if source is None:
             from rnacorpus.harvester.http import HttpClient
 
-            source = _sources[key] = get_source(name, HttpClient(config), config)
+            limiter = None
+            if config.scheduler is not None:  # on a cluster's worker: tokens from the scheduler's buckets
+                from rnacorpus.pipeline.cluster_limits import worker_limiter
+
+                limiter = worker_limiter(config)
+            client = HttpClient(config, limiter=limiter)
+            source = _sources[key] = get_source(name, client, config)
         return source
 
 
@@ -162,6 +169,7 @@ def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | Stud
     key = fetched_content_key(fetched.files, task.salt)
     if task.stored_key is not None and study_content_key(task.stored_key) == key and not task.force:
         return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, task.stored_key)
+    fetched.files = recorded_files(fetched.files, task.config)  # where any machine finds them
     return Fetched(task, fetched, key)
 
 
@@ -177,7 +185,8 @@ def build_study(work: Fetched) -> StudyManifest:
     try:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
-        bundle = worker_source(task.ref.source, task.config).parse(work.fetched)
+        fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
+        bundle = worker_source(task.ref.source, task.config).parse(fetched)
         step = "enrich"  # other archives' runs and characteristics of its samples
         enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
         added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
@@ -185,11 +194,46 @@ def build_study(work: Fetched) -> StudyManifest:
         load_key = enriched_content_key(work.content_key, added)
         plan = build_load_plan(bundle, content_sha256=load_key)
         harmonize_external(bundle, plan)  # silent fields from other archives' records
+        record_locations(bundle, task.config)  # read from local copies until here
         step = "load"
         package = write_package(ExpressionStore(task.config.store_dir), plan)
     except Exception as exc:  # quarantined by the driver
         return _failed(task, step, exc, last_update)
     return StudyManifest(task.ref.accession, "packaged", "load", last_update, load_key, package)
+
+
+def recorded_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """The files as the catalog records them and a build finds them: with a cache on object storage,
+    each file's URL in the cache of record instead of this machine's working copy."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return files
+    return [replace(f, path=cache.location_of(f.path)) for f in files]
+
+
+def record_locations(bundle: StudyBundle, config: Config) -> None:
+    """With a cache on object storage, the catalog records each file (and each parse issue's file) by
+    its URL in the cache of record, not by this machine's working copy (enrichment files included)."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return
+    bundle.files = [replace(f, path=cache.location_of(f.path)) for f in bundle.files]
+    bundle.issues = [i.model_copy(update={"path": cache.location_of(i.path)}) if i.path else i for i in bundle.issues]
+
+
+def local_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """The inverse, on the machine that builds: local copies (verified) of files recorded by URL."""
+    from rnacorpus.harvester.cache import RawCache
+
+    cache = RawCache(config.cache_dir)
+    if cache.remote is None:
+        return files
+    # a placeholder (a file the archive did not serve) has no path: nothing to fetch
+    return [replace(f, path=str(cache.localize(f.path, f.sha256))) if f.path else f for f in files]
 
 
 def process_study(task: StudyTask) -> StudyManifest:

@@ -47,6 +47,11 @@ TABLES = (
 )
 
 
+def corpus_series() -> list[str]:
+    """Every GEO series of the corpus: those with a family SOFT, then those served otherwise."""
+    return [scan(corpus_root() / "geo" / "soft" / name)[0] for name in FAMILY_SOFT] + OTHER_SERIES
+
+
 def scan(path: Path) -> tuple[str, dict[str, int]]:
     """Series accession and, per ^SAMPLE, how many non-empty characteristics lines it carries."""
     opener = gzip.open if path.suffix == ".gz" else open

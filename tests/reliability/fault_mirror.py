@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from rnacorpus.config import ARCHIVE_HOSTS
 from rnacorpus.harvester.geo.urls import family_soft_url
 from rnacorpus.mirror import MirrorServer
 from rnacorpus.mirror.responses import Reply
@@ -43,6 +44,7 @@ __all__ = [
     "Fault",
     "FaultMirror",
     "Hit",
+    "archive_of",
     "soft_path",
 ]
 
@@ -58,6 +60,23 @@ ESEARCH_PATH = "/entrez/eutils/esearch.fcgi"
 MAX_STALL_SECONDS = 60.0
 
 FaultKind = Literal["pass", "reply", "reset", "slow", "truncate", "cut_body", "stall"]
+
+
+def archive_of(path: str) -> str:
+    """Which archive (rate-limit key) a request path was addressed to — the mirror serves every host
+    under its own paths: an EBI service by the longest base-URL path it starts with (``/ena/portal/api``
+    …), E-utilities, www.ncbi (download page, acc.cgi), NCBI's FTP tree (``/geo/``), EBI's (``/pub/``)."""
+    services = [(urlsplit(base).path, key) for key, base in ARCHIVE_HOSTS.items() if urlsplit(base).path]
+    for prefix, key in sorted(services, key=lambda item: -len(item[0])):
+        if path == prefix or path.startswith(prefix + "/"):
+            return key
+    if path.startswith("/entrez/eutils/"):
+        return "eutils"
+    if path.startswith(("/geo/download/", "/geo/query/", "/cgi-bin/")):
+        return "ncbi_www"
+    if path.startswith("/geo/"):
+        return "ncbi_ftp"
+    return "ebi_ftp" if path.startswith("/pub/") else "ebi"
 
 
 def soft_path(accession: str) -> str:

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,11 +94,14 @@ def _data_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows if name not in RUN_LOG_TABLES]
 
 
-def _normalize(value: Any, root: str) -> str:
-    return repr(value).replace(root, ROOT_TOKEN) if root else repr(value)
+def _normalize(value: Any, roots: Sequence[str]) -> str:
+    text = repr(value)
+    for root in roots:
+        text = text.replace(root, ROOT_TOKEN)
+    return text
 
 
-def _picture(con: duckdb.DuckDBPyConnection, table: str, root: str, references: bool) -> TablePicture:
+def _picture(con: duckdb.DuckDBPyConnection, table: str, roots: Sequence[str], references: bool) -> TablePicture:
     columns = _kept_columns(con, table)
     quoted = ", ".join(f'"{c}"' for c in columns)
     n_rows = int(con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])  # type: ignore[index]
@@ -109,19 +112,23 @@ def _picture(con: duckdb.DuckDBPyConnection, table: str, root: str, references: 
         row = con.execute(f'SELECT bit_xor(hash({quoted})) FROM "{table}"').fetchone()
         return TablePicture(tuple(columns), n_rows, fingerprint=int(row[0]) if row and row[0] is not None else 0)
     rows = con.execute(f'SELECT {quoted} FROM "{table}"').fetchall()
-    pictures = sorted(_normalize(tuple(r), root) for r in rows)
+    pictures = sorted(_normalize(tuple(r), roots) for r in rows)
     return TablePicture(tuple(columns), n_rows, rows=tuple(pictures))
 
 
-def catalog_snapshot(path: Path, *, root: Path | None = None, references: bool = True) -> CatalogSnapshot:
-    """Every data table of the catalog at ``path``; ``root`` (the run's folder) is replaced by a token.
+def catalog_snapshot(
+    path: Path, *, root: Path | None = None, references: bool = True, also: Sequence[Path | str] = ()
+) -> CatalogSnapshot:
+    """Every data table of the catalog at ``path``; ``root`` (the run's folder) is replaced by a token,
+    and so is each of ``also`` (other roots a run wrote under: a store or cache URL, another folder).
 
     ``references=False`` compares the big reference tables by row count only (a study load never
     writes them; hashing them costs a few tenths of a second per snapshot).
     """
-    root_text = str(root.resolve()) if root is not None else ""
+    roots = [str(r.resolve()) if isinstance(r, Path) else r for r in [*also, *([root] if root else [])]]
+    roots = sorted(roots, key=len, reverse=True)  # the longest first: a root inside another
     with open_catalog(path) as con:
-        return CatalogSnapshot({t: _picture(con, t, root_text, references) for t in _data_tables(con)})
+        return CatalogSnapshot({t: _picture(con, t, roots, references) for t in _data_tables(con)})
 
 
 def diff_snapshots(left: CatalogSnapshot, right: CatalogSnapshot, *, limit: int = 5) -> list[str]:
@@ -205,8 +212,17 @@ def _hidden(relpath: str) -> bool:
     return Path(relpath).name.startswith(".")
 
 
-def store_snapshot(store_dir: Path) -> StoreSnapshot:
+def store_snapshot(store_dir: Path | str) -> StoreSnapshot:
+    """Every file of a store (a folder, or an object-store URL: each object read and hashed)."""
     files: dict[str, str] = {}
+    if isinstance(store_dir, str):
+        from rnacorpus.storage import remote_tree
+
+        tree = remote_tree(store_dir)
+        for rel in sorted(tree.list_files()):
+            with tree.open_read(rel) as handle:
+                files[rel] = hashlib.sha256(handle.read()).hexdigest()
+        return StoreSnapshot(files)
     if store_dir.exists():
         for path in sorted(store_dir.rglob("*")):
             if path.is_file():

@@ -59,7 +59,7 @@ _MONDO_DISEASE_ROOT = "MONDO:0000001"  # disease; MONDO also holds "disease char
 def cache_dir() -> Path:
     """``$RNACORPUS_ONTOLOGY_CACHE`` or ``<rnacorpus cache>/ontology``."""
     override = os.environ.get("RNACORPUS_ONTOLOGY_CACHE")
-    return Path(override) if override else Config.from_env().cache_dir / "ontology"
+    return Path(override) if override else Config.from_env().local_cache_dir / "ontology"
 
 
 def _scope(ontology: str, term_id: str, ancestors: Mapping[str, int]) -> str:

@@ -1,0 +1,33 @@
+"""``rnacorpus publish --to URL``: a versioned snapshot of the catalog for readers on other machines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rnacorpus import api
+from rnacorpus.cli import app
+from rnacorpus.cli._common import CatalogOpt, JsonOpt, VerboseOpt, build_config, emit_json, setup_logging
+from rnacorpus.cli.render import stdout_console
+
+
+@app.command()
+def publish(
+    to: Annotated[str, typer.Option("--to", help="a folder or an fsspec URL (s3://bucket/prefix)")],
+    catalog: CatalogOpt = None,
+    json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Copy the catalog and a store manifest to TO/<run id>/ (atomically), then point TO/LATEST.json at them."""
+    setup_logging(verbose)
+    config = build_config(catalog_path=catalog)
+    result = api.publish(to, catalog=config.catalog_path)
+    if json_output:
+        emit_json(result.to_dict())
+        return
+    stdout_console.print(
+        f"published run {result.run_id}: {result.catalog} ({result.catalog_bytes:,} bytes), "
+        f"{result.manifest} ({result.n_store_files} store files in {result.store})",
+        markup=False,
+    )
