@@ -67,8 +67,24 @@ def features(path: str | Path) -> pa.Table:
     return pq.read_table(Path(path) / "features.parquet")
 
 
-def _read_group(part: Path, group: int, columns: Sequence[str]) -> tuple[npt.NDArray[np.float32], dict[str, Any]]:
-    table = pq.ParquetFile(part).read_row_group(group, columns=[*columns, "values"])
+class _Files:
+    """Part files opened once each (their footers parsed once), a few at a time."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep, self.open = keep, dict[Path, pq.ParquetFile]()
+
+    def __call__(self, part: Path) -> pq.ParquetFile:
+        found = self.open.pop(part, None) or pq.ParquetFile(part)
+        self.open[part] = found  # most recent last
+        if len(self.open) > self.keep:
+            del self.open[next(iter(self.open))]
+        return found
+
+
+def _read_group(
+    files: _Files, part: Path, group: int, columns: Sequence[str]
+) -> tuple[npt.NDArray[np.float32], dict[str, Any]]:
+    table = files(part).read_row_group(group, columns=[*columns, "values"])
     column = table.column("values").combine_chunks()
     width = column.type.list_size
     values = np.asarray(column.flatten().to_numpy(zero_copy_only=False), np.float32).reshape(-1, width)
@@ -105,26 +121,75 @@ def iter_batches(
     if rng is not None:
         groups = [groups[i] for i in rng.permutation(len(groups))]
     window = max(1, shuffle_groups) if rng is not None else 1
-    held_values: list[npt.NDArray[np.float32]] = []
-    held_meta: list[dict[str, Any]] = []
+    carry: list[_Piece] = []  # rows left over from the last window: fewer than a batch
+    files = _Files()
     for start in range(0, len(groups), window):
-        for part, group, _rows in groups[start : start + window]:
-            values, meta = _read_group(part, group, columns)
-            held_values.append(values)
-            held_meta.append(meta)
-        values = np.concatenate(held_values) if len(held_values) > 1 else held_values[0]
-        meta = {c: np.concatenate([m[c] for m in held_meta]) for c in columns}
-        if rng is not None:
-            # rows carried over from the last window stay first: they were already shuffled
-            order = rng.permutation(len(values))
-            values, meta = values[order], {c: v[order] for c, v in meta.items()}
-        full = len(values) - len(values) % batch_size
+        read = [_read_group(files, part, group, columns) for part, group, _ in groups[start : start + window]]
+        rows = _Rows([*carry, *read])
+        order = rng.permutation(len(rows)) if rng is not None else None
+        full = len(rows) - len(rows) % batch_size
         for lo in range(0, full, batch_size):
-            yield Batch(values[lo : lo + batch_size], {c: v[lo : lo + batch_size] for c, v in meta.items()})
-        held_values = [values[full:]] if full < len(values) else []
-        held_meta = [{c: v[full:] for c, v in meta.items()}] if full < len(values) else []
-    if held_values and not drop_last:
-        yield Batch(held_values[0], held_meta[0])
+            yield rows.batch(lo, lo + batch_size, order)
+        rest = rows.batch(full, len(rows), order) if full < len(rows) else None
+        carry = [(rest.values, rest.metadata)] if rest is not None else []
+    if carry and not drop_last:
+        yield Batch(*carry[0])
+
+
+_Piece = tuple[npt.NDArray[np.float32], dict[str, npt.NDArray[Any]]]
+
+
+class _Rows:
+    """Row groups read for one window, seen as one table without concatenating them: a batch is a
+    view when it lies in one row group, else a copy of its own rows only (never of the window)."""
+
+    def __init__(self, pieces: list[_Piece]) -> None:
+        self.pieces = pieces
+        self.starts = np.cumsum([0, *(len(values) for values, _ in pieces)])
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def batch(self, lo: int, hi: int, order: npt.NDArray[np.int64] | None) -> Batch:
+        if order is None:
+            first = int(np.searchsorted(self.starts, lo, side="right")) - 1
+            if hi <= self.starts[first + 1]:  # within one row group: a view
+                values, meta = self.pieces[first]
+                a, b = lo - self.starts[first], hi - self.starts[first]
+                return Batch(values[a:b], {c: v[a:b] for c, v in meta.items()})
+            return self._join(first, lo, hi)
+        else:
+            wanted = order[lo:hi]
+        return self._gather(wanted)
+
+    def _join(self, first: int, lo: int, hi: int) -> Batch:
+        """Rows ``lo:hi`` that straddle row groups: one copy of each group's run of them, end to end
+        (a gather by row index would index every row and copy twice)."""
+        runs: list[_Piece] = []
+        piece = first
+        while lo < hi:
+            values, meta = self.pieces[piece]
+            a, b = lo - self.starts[piece], min(hi, self.starts[piece + 1]) - self.starts[piece]
+            runs.append((values[a:b], {c: v[a:b] for c, v in meta.items()}))
+            lo, piece = self.starts[piece] + b, piece + 1
+        return Batch(
+            np.concatenate([values for values, _ in runs]),
+            {c: np.concatenate([meta[c] for _, meta in runs]) for c in runs[0][1]},
+        )
+
+    def _gather(self, wanted: npt.NDArray[np.int64]) -> Batch:
+        piece = np.searchsorted(self.starts, wanted, side="right") - 1
+        local = wanted - self.starts[piece]
+        width = self.pieces[0][0].shape[1]
+        values = np.empty((len(wanted), width), dtype=np.float32)
+        meta = {c: np.empty(len(wanted), dtype=v.dtype) for c, v in self.pieces[0][1].items()}
+        for p in np.unique(piece):
+            rows = piece == p
+            source_values, source_meta = self.pieces[p]
+            values[rows] = source_values[local[rows]]
+            for c, v in source_meta.items():
+                meta[c][rows] = v[local[rows]]
+        return Batch(values, meta)
 
 
 _dataset_class: type | None = None

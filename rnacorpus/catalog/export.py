@@ -11,17 +11,19 @@ last; :func:`verify_export` re-checks them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -31,7 +33,6 @@ from rnacorpus.catalog.export_options import ExportOptions, make_options
 from rnacorpus.catalog.export_parts import GROUPS_PER_PART, LANES, rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_select import registered
-from rnacorpus.catalog.export_splits import DEFAULT_SPLITS
 from rnacorpus.catalog.export_write import WriteResult, write_parts
 from rnacorpus.errors import BadContentError, EmptyExportError
 from rnacorpus.fileio import atomic_write, sha256_file
@@ -51,6 +52,27 @@ EXPORT_FORMAT = "rnacorpus-export/2"
 EXPORT_FOLDER = FolderKind(
     listing=MANIFEST_NAME, format_prefix="rnacorpus-export/", what="rnacorpus export", overwrite_flag="--overwrite"
 )
+
+
+class ExportProgress(Protocol):
+    """What hears an export's progress (the shape of ``rnacorpus.pipeline.report.Progress``)."""
+
+    def start(self, total: int | None) -> None: ...
+
+    def advance(self, accession: str, outcome: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Quiet:
+    def start(self, total: int | None) -> None:
+        return None
+
+    def advance(self, accession: str, outcome: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
 
 
 @dataclass
@@ -94,30 +116,18 @@ def export_training_set(
     catalog: Catalog,
     out_dir: Path,
     *,
-    where: str | None = None,
-    tissue: str | None = None,
-    disease: str | None = None,
-    cell_type: str | None = None,
-    organism: str | None = None,
-    assay: str | None = None,
-    sex: str | None = None,
-    development_stage: str | None = None,
-    exact: bool = False,
-    max_per_study: int | None = None,
-    min_gene_coverage: float | None = None,
-    seed: str | int = "rnacorpus",
-    genes: str | Path | Sequence[str] | None = "all",
-    level: str = "gene",
-    normalize: str = "as_deposited",
-    splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
-    format: str | Sequence[str] = "parquet",
-    allow_mixed: bool = False,
-    strict: bool = False,
     overwrite: bool = False,
     from_manifest: str | Path | None = None,
-    tick: Callable[[str], None] = lambda _: None,
+    progress: ExportProgress | None = None,
+    **options: Any,
 ) -> ExportResult:
     """Write a training set into ``out_dir`` (see the module doc); the Python face of ``rnacorpus export``.
+
+    ``options`` are those of :func:`~rnacorpus.catalog.export_options.make_options` (``where``,
+    ``tissue``, ``genes``, ``normalize``, ``splits``, …), by the CLI's names.
+
+    ``progress`` (e.g. the CLI's progress bar) hears ``start(number of shards)``, then ``advance`` per
+    shard written, then ``close``.
 
     With ``from_manifest`` the options and the sample list (with each sample's split) come from that
     manifest, and the result's ``differences`` say what differs from it (empty: byte-identical).
@@ -125,26 +135,11 @@ def export_training_set(
     if from_manifest is not None:
         from rnacorpus.catalog.export_rebuild import rebuild_export
 
-        result: ExportResult = rebuild_export(catalog, Path(from_manifest), out_dir, overwrite=overwrite, tick=tick)
+        result: ExportResult = rebuild_export(
+            catalog, Path(from_manifest), out_dir, overwrite=overwrite, progress=progress
+        )
         return result
-    filters = {"tissue": tissue, "disease": disease, "cell_type": cell_type, "organism": organism}
-    filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
-    options = make_options(
-        where=where,
-        filters=filters,
-        exact=exact,
-        max_per_study=max_per_study,
-        min_gene_coverage=min_gene_coverage,
-        seed=seed,
-        genes=genes,
-        level=level,
-        normalize=normalize,
-        splits=splits,
-        formats=format,
-        allow_mixed=allow_mixed,
-        strict=strict,
-    )
-    return run_export(catalog, out_dir, options, overwrite=overwrite, tick=tick)
+    return run_export(catalog, out_dir, make_options(**options), overwrite=overwrite, progress=progress)
 
 
 def run_export(
@@ -154,7 +149,7 @@ def run_export(
     *,
     overwrite: bool = False,
     pinned: dict[str, str] | None = None,
-    tick: Callable[[str], None] = lambda _: None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Plan (read-only), then write into a new folder beside ``out_dir`` and rename it into place."""
     inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
@@ -163,7 +158,12 @@ def run_export(
         versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
         versions.pop("store_dir", None)  # where the store lives is not what the data is
         with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
-            written = write_parts(con, catalog.store, plan, tmp, tick)
+            progress = progress or _Quiet()
+            progress.start(len(pc.unique(plan.rows["shard_path"])))
+            try:
+                written = write_parts(con, catalog.store, plan, tmp, lambda study: progress.advance(study, "written"))
+            finally:
+                progress.close()
             if not written.n_samples:
                 raise EmptyExportError(
                     f"no samples to export: all {len(written.below_coverage)} fell below --min-gene-coverage "
@@ -233,44 +233,49 @@ def _split_sizes(plan: ExportPlan, written: WriteResult) -> dict[str, dict[str, 
     return sizes
 
 
-#: rows per row group of samples.parquet (fixed, so a rebuild writes the same bytes)
-SAMPLES_GROUP_ROWS = 65_536
+#: rows per row group of samples.parquet, and per query that fills one (fixed: a rebuild writes the same bytes)
+SAMPLES_GROUP_ROWS = 16_384
+
+
+def _written_order(written: WriteResult) -> npt.NDArray[np.intp]:
+    """Written rows in split order, then part, then row (the order of the parts' own rows)."""
+    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
+    order: npt.NDArray[np.intp] = np.lexsort((written.written["row"].to_numpy(), part_codes))
+    return order
 
 
 def _write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:
-    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went,
-    streamed from DuckDB in row groups of a fixed size."""
-    placed = _placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256")
+    """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went, one
+    row group per query of :data:`SAMPLES_GROUP_ROWS` samples (memory bounded by that, not the export)."""
+    order = pa.array(_written_order(written))
+    placed = _placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256").take(order)
+    where = written.written.take(order)
     where = pa.table(
         {
             "accession": placed["sample_accession"],
-            "split": written.written["split"].cast(pa.string()),
-            "split_order": written.written["split"].combine_chunks().indices,
+            "split": where["split"].cast(pa.string()),
             "split_unit": placed["split_unit"],
-            "part": written.written["part"].cast(pa.string()),
-            "row": written.written["row"],
-            "gene_coverage": written.written["gene_coverage"],
-            "shard_path": placed["shard_path"],
-            "shard_sha256": placed["shard_sha256"],
+            "part": where["part"].cast(pa.string()),
+            "row": where["row"],
+            "gene_coverage": where["gene_coverage"],
+            "shard_path": placed["shard_path"].cast(pa.string()),
+            "shard_sha256": placed["shard_sha256"].cast(pa.string()),
         }
     )
     path = tmp / "samples.parquet"
-    with registered(con, "_export_where", where) as cursor:
-        reader = cursor.sql(
-            """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, split_order)
-               FROM _export_where w JOIN samples s USING (accession)
-               ORDER BY w.split_order, w.part, w.row"""
-        ).to_arrow_reader(SAMPLES_GROUP_ROWS)
-        with atomic_write(path) as handle, pq.ParquetWriter(handle, reader.schema, compression="zstd") as writer:
-            pending: list[pa.RecordBatch] = []
-            for batch in reader:
-                pending.append(batch)
-                if sum(b.num_rows for b in pending) >= SAMPLES_GROUP_ROWS:
-                    table = pa.Table.from_batches(pending, reader.schema)
-                    writer.write_table(table.slice(0, SAMPLES_GROUP_ROWS), row_group_size=SAMPLES_GROUP_ROWS)
-                    pending = table.slice(SAMPLES_GROUP_ROWS).to_batches()
-            if pending:
-                writer.write_table(pa.Table.from_batches(pending, reader.schema), row_group_size=SAMPLES_GROUP_ROWS)
+    with atomic_write(path) as handle, contextlib.ExitStack() as closing:
+        writer: pq.ParquetWriter | None = None
+        for start in range(0, where.num_rows, SAMPLES_GROUP_ROWS):
+            window = where.slice(start, SAMPLES_GROUP_ROWS)
+            window = window.append_column("position", pa.array(np.arange(window.num_rows, dtype=np.int64)))
+            with registered(con, "_export_where", window) as cursor:
+                table = cursor.sql(
+                    """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, position)
+                       FROM _export_where w JOIN samples s USING (accession) ORDER BY w.position"""
+                ).to_arrow_table()
+            if writer is None:
+                writer = closing.enter_context(pq.ParquetWriter(handle, table.schema, compression="zstd"))
+            writer.write_table(table, row_group_size=SAMPLES_GROUP_ROWS)
     return {"path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size, "rows": written.n_samples}
 
 
@@ -360,9 +365,8 @@ def _manifest(
 
 def _manifest_samples(plan: ExportPlan, written: WriteResult) -> Iterator[dict[str, str | None]]:
     """The written samples in split order, then part and row order."""
-    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split order, then part
-    order = np.lexsort((written.written["row"].to_numpy(), part_codes))
-    placed = _placed(plan, written, "sample_accession", "study_accession", "split", "split_unit").take(order)
+    placed = _placed(plan, written, "sample_accession", "study_accession", "split", "split_unit")
+    placed = placed.take(pa.array(_written_order(written)))
     for batch in placed.to_batches(max_chunksize=8192):
         for accession, study, split, unit in zip(*(c.to_pylist() for c in batch.columns), strict=True):
             yield {"sample_accession": accession, "study_accession": study, "split": split, "split_unit": unit}

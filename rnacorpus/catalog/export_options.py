@@ -1,13 +1,17 @@
 """What an export was asked to do: every option, validated before anything is read or written.
 
-The same object is written into the manifest (``options``) and read back by ``--from-manifest``, so
-a rebuild asks for exactly what the first export asked for.
+:func:`make_options` is the one spec of the export's options: its keyword parameters are the options
+of ``Catalog.export``/``api.export`` (passed through as ``**options``) and, by the same names, of
+``rnacorpus export`` (the CLI hands over its parameters named in :data:`OPTION_NAMES`). The
+:class:`ExportOptions` it returns is written into the manifest (``options``) and read back by
+``--from-manifest``, so a rebuild asks for exactly what the first export asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +20,7 @@ from rnacorpus.catalog.export_splits import DEFAULT_SPLITS, SplitSpec, parse_spl
 from rnacorpus.catalog.normalize import NormalizationRule, get_rule
 from rnacorpus.errors import ConfigError
 
-__all__ = ["FILTER_FIELDS", "FORMATS", "ExportOptions", "make_options"]
+__all__ = ["FILTER_FIELDS", "FORMATS", "OPTION_NAMES", "ExportOptions", "make_options"]
 
 #: the ontology-aware filters, as ``query`` has them (resolved by catalog.samples_query)
 FILTER_FIELDS = ("tissue", "disease", "cell_type", "organism", "assay", "sex", "development_stage")
@@ -61,8 +65,9 @@ class ExportOptions:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ExportOptions:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return make_options(**known)
+        """The options a manifest recorded (``to_dict``), validated again."""
+        known = {k: v for k, v in data.items() if k in OPTION_NAMES}
+        return make_options(**known, **data.get("filters", {}), format=data.get("formats", ("parquet",)))
 
 
 def _genes(value: str | Path | Sequence[str] | None) -> str | tuple[str, ...]:
@@ -92,7 +97,13 @@ def _formats(value: str | Sequence[str]) -> tuple[str, ...]:
 def make_options(
     *,
     where: str | None = None,
-    filters: Mapping[str, str | None] | None = None,
+    tissue: str | None = None,
+    disease: str | None = None,
+    cell_type: str | None = None,
+    organism: str | None = None,
+    assay: str | None = None,
+    sex: str | None = None,
+    development_stage: str | None = None,
     exact: bool = False,
     max_per_study: int | None = None,
     min_gene_coverage: float | None = None,
@@ -101,23 +112,32 @@ def make_options(
     level: str = "gene",
     normalize: str = "as_deposited",
     splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
-    formats: str | Sequence[str] = ("parquet",),
+    format: str | Sequence[str] = "parquet",
     allow_mixed: bool = False,
     strict: bool = False,
 ) -> ExportOptions:
-    """Validate every option (raises ConfigError, touches nothing but a ``--genes`` file it reads)."""
+    """Validate every option (raises ConfigError, touches nothing but a ``--genes`` file it reads).
+
+    ``where``: one SQL predicate on ``samples``; ``tissue`` … ``development_stage``: ontology-aware
+    filters as ``query`` has them (descendants included unless ``exact``); ``max_per_study``: a
+    seeded choice per study; ``min_gene_coverage``: drop samples measuring less than this share of
+    the genes; ``genes``: ``protein_coding``, ``all``, a file or a list of Ensembl IDs/symbols;
+    ``level``: ``gene`` or ``feature`` (one platform, as deposited); ``normalize``: ``as_deposited``,
+    ``log1p_cpm``, ``log1p_tpm``, ``cpm``, ``tpm``; ``splits``: ``"train=0.8,val=0.1,test=0.1"``, a
+    mapping or fractions; ``format``: ``parquet``, ``h5ad`` or both; ``allow_mixed``: several
+    organisms or units without ``normalize``; ``strict``: a split that receives no study is an error.
+    """
     if level not in _LEVELS:
         raise ConfigError(f"--level is gene or feature; got {level!r}")
-    unknown = sorted(set(filters or {}) - set(FILTER_FIELDS))
-    if unknown:
-        raise ConfigError(f"cannot filter on {unknown[0]!r}; known: {', '.join(FILTER_FIELDS)}")
+    filters = {"tissue": tissue, "disease": disease, "cell_type": cell_type, "organism": organism}
+    filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
     if max_per_study is not None and max_per_study < 1:
         raise ConfigError(f"--max-per-study must be at least 1, got {max_per_study}")
     if min_gene_coverage is not None and not 0.0 <= min_gene_coverage <= 1.0:
         raise ConfigError(f"--min-gene-coverage is a fraction between 0 and 1, got {min_gene_coverage}")
     options = ExportOptions(
         where=where if where is None else str(where),
-        filters={k: str(v) for k, v in (filters or {}).items() if v not in (None, "")},
+        filters={k: str(v) for k, v in filters.items() if v not in (None, "")},
         exact=exact,
         max_per_study=max_per_study,
         min_gene_coverage=min_gene_coverage,
@@ -126,10 +146,14 @@ def make_options(
         level=_LEVELS[level],
         normalize=get_rule(normalize).name,
         splits=parse_splits(splits).text(),
-        formats=_formats(formats),
+        formats=_formats(format),
         allow_mixed=allow_mixed,
         strict=strict,
     )
     if options.level == "feature" and options.genes == "protein_coding":
         raise ConfigError("--genes protein_coding needs --level gene (features as deposited have no biotype)")
     return options
+
+
+#: every option's name, as ``make_options``, ``Catalog.export`` and ``rnacorpus export`` spell it
+OPTION_NAMES = tuple(signature(make_options).parameters)

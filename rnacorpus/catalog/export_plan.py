@@ -66,6 +66,7 @@ class ShardRun:
     sha256: str
     start: int
     stop: int
+    study: str | None = None  # the first row's study (for progress reports)
 
 
 @dataclass
@@ -210,16 +211,23 @@ def _dropping(rows: pa.Table, accessions: Any) -> npt.NDArray[np.bool_]:
     return mask.astype(bool)
 
 
+def _shard_paths(rows: pa.Table) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The shards the rows read (in path order) and, per row, its shard's position in that list."""
+    column = rows["shard_path"].combine_chunks()  # dictionary-encoded by choose_shards
+    used, position = np.unique(column.indices.to_numpy(zero_copy_only=False), return_inverse=True)
+    paths: list[str] = column.dictionary.take(pa.array(used)).to_pylist()
+    return paths, position
+
+
 def _coverage_bound(store: ExpressionStore, rows: pa.Table, genes: GeneSpace) -> npt.NDArray[np.float64]:
     """Per row, the share of the export's genes its shard has (its own NaNs can only lower it);
     one footer read per distinct shard."""
     index = genes.index
-    paths = pc.unique(rows["shard_path"])
+    paths, position = _shard_paths(rows)
     shares = np.array(
-        [np.count_nonzero(index.isin(store.feature_ids(p))) / max(len(genes.ids), 1) for p in paths.to_pylist()],
+        [np.count_nonzero(index.isin(store.feature_ids(p))) / max(len(genes.ids), 1) for p in paths],
         dtype=np.float64,
     )
-    position = pc.index_in(rows["shard_path"], value_set=paths).to_numpy(zero_copy_only=False)
     share: npt.NDArray[np.float64] = shares[position]
     return share
 
@@ -285,7 +293,7 @@ def plan_export(
     taxa = sorted(t for t in pc.unique(rows["organism_taxid"]).to_pylist() if t is not None)
     shard_features = []
     if options.level == "feature":
-        shard_features = [store.feature_ids(p) for p in pc.unique(rows["shard_path"]).to_pylist()]
+        shard_features = [store.feature_ids(p) for p in _shard_paths(rows)[0]]
     genes = gene_space(options.gene_option, options.level, taxa, shard_features)
     below: dict[str, float] = {}
     if options.min_gene_coverage is not None:

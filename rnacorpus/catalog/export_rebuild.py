@@ -10,7 +10,6 @@ sha256 changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from rnacorpus.errors import ConfigError
 
 if TYPE_CHECKING:
     from rnacorpus.catalog.api import Catalog
-    from rnacorpus.catalog.export import ExportResult
+    from rnacorpus.catalog.export import ExportProgress, ExportResult
 
 __all__ = ["compare_manifests", "rebuild_export"]
 
@@ -30,7 +29,7 @@ def rebuild_export(
     out_dir: Path,
     *,
     overwrite: bool = False,
-    tick: Callable[[str], None] = lambda _: None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     from rnacorpus.catalog.export import MANIFEST_NAME, read_manifest, run_export
 
@@ -42,7 +41,7 @@ def rebuild_export(
         )
     options = ExportOptions.from_dict(old["options"])
     pinned = {str(e["sample_accession"]): str(e["split"]) for e in old.get("samples", [])}
-    result = run_export(catalog, out_dir, options, overwrite=overwrite, pinned=pinned, tick=tick)
+    result = run_export(catalog, out_dir, options, overwrite=overwrite, pinned=pinned, progress=progress)
     result.differences = compare_manifests(old, read_manifest(out_dir / MANIFEST_NAME))
     return result
 

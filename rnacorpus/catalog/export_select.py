@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -157,34 +158,57 @@ def choose_shards(
     """
     levels = {"gene": ["gene"], "feature": ["feature"], "auto": ["gene", "feature"]}[level]
     ranks = json.dumps(KIND_RANK)
+    # Two plain scans joined here rather than one windowed join in DuckDB: the same answer with a
+    # fraction of the memory (DuckDB keeps its peak allocation; 10^5 samples: ~30 MB instead of ~110).
     with registered(con, "_export_wanted", accessions) as cursor:
-        chosen = cursor.sql(
+        candidates = cursor.sql(
             f"""
-            WITH candidates AS (
-                SELECT es.sample_accession, s.study_accession, s.organism_taxid, s.platform_accession,
-                       es.unit, es.is_log, es.shard_path, sh.sha256 AS shard_sha256, es.row_index,
-                       row_number() OVER (
-                           PARTITION BY es.sample_accession
-                           ORDER BY list_position(?, sh.level),
-                                    coalesce(TRY_CAST(json_extract('{ranks}', '$.' || sh.kind) AS INTEGER), 9),
-                                    (sh.study_accession = s.study_accession) DESC,
-                                    es.shard_path
-                       ) AS preference
-                FROM expression_samples es
-                JOIN expression_shards sh ON sh.path = es.shard_path
-                JOIN samples s ON s.accession = es.sample_accession
-                LEFT JOIN studies st ON st.accession = sh.study_accession
-                WHERE es.sample_accession IN (SELECT accession FROM _export_wanted) AND list_contains(?, sh.level)
-                  AND (? OR NOT coalesce(st.withdrawn, false))
-            )
-            SELECT {", ".join(CHOICE_COLUMNS)} FROM candidates WHERE preference = 1
-            ORDER BY shard_path, row_index
+            SELECT es.sample_accession, es.unit, es.is_log, es.shard_path, sh.sha256 AS shard_sha256, es.row_index,
+                   sh.study_accession AS shard_study, list_position(?, sh.level) AS level_rank,
+                   coalesce(TRY_CAST(json_extract('{ranks}', '$.' || sh.kind) AS INTEGER), 9) AS kind_rank
+            FROM expression_samples es
+            JOIN expression_shards sh ON sh.path = es.shard_path
+            LEFT JOIN studies st ON st.accession = sh.study_accession
+            WHERE es.sample_accession IN (SELECT accession FROM _export_wanted) AND list_contains(?, sh.level)
+              AND (? OR NOT coalesce(st.withdrawn, false))
             """,  # noqa: S608 - ranks is our own constant
             params=[levels, levels, include_withdrawn],
         ).to_arrow_table()
-    covered = pc.is_in(accessions.column("accession"), value_set=chosen.column("sample_accession").combine_chunks())
+        facts = cursor.sql(
+            """SELECT accession, study_accession, organism_taxid, platform_accession FROM samples
+               WHERE accession IN (SELECT accession FROM _export_wanted)"""
+        ).to_arrow_table()
+    position = pc.index_in(candidates["sample_accession"], value_set=facts["accession"].combine_chunks())
+    for name in ("study_accession", "organism_taxid", "platform_accession"):
+        candidates = candidates.append_column(name, facts[name].take(position))
+    chosen = _best_candidates(candidates).select(list(CHOICE_COLUMNS))
+    chosen = chosen.sort_by([("shard_path", "ascending"), ("row_index", "ascending")]).combine_chunks()
+    for name in ("shard_path", "shard_sha256"):  # long strings shared by a shard's rows: stored once each
+        chosen = chosen.set_column(chosen.schema.get_field_index(name), name, pc.dictionary_encode(chosen[name]))
+    covered = pc.is_in(accessions.column("accession"), value_set=chosen.column("sample_accession"))
     missing = accessions.column("accession").filter(pc.invert(covered)).to_pylist()
-    return chosen.combine_chunks(), missing
+    return chosen, missing
+
+
+def _best_candidates(candidates: pa.Table) -> pa.Table:
+    """One row per sample: the wanted level first, then the best kind, the sample's own study, the path."""
+    if pc.count_distinct(candidates["sample_accession"]).as_py() == candidates.num_rows:
+        return candidates  # every sample has one candidate (the usual case): nothing to rank
+    own = pc.fill_null(pc.equal(candidates["shard_study"], candidates["study_accession"]), False)
+    ranked = candidates.append_column("foreign", pc.invert(own)).sort_by(
+        [
+            ("sample_accession", "ascending"),
+            ("level_rank", "ascending"),
+            ("kind_rank", "ascending"),
+            ("foreign", "ascending"),
+            ("shard_path", "ascending"),
+        ]
+    )
+    samples = ranked["sample_accession"].combine_chunks()
+    first = np.ones(len(samples), dtype=bool)
+    if len(samples) > 1:
+        first[1:] = pc.not_equal(samples.slice(1), samples.slice(0, len(samples) - 1)).to_numpy(zero_copy_only=False)
+    return ranked.filter(pa.array(first))
 
 
 #: what :func:`choose_shards` returns per sample

@@ -177,11 +177,11 @@ def write_parts(
     try:
         for block in prefetch(_Reader(store, plan), cpu=reader_cpu):
             if current is not None and block.run is not current:
-                tick(current.path)
+                tick(current.study or current.path)
             current = block.run
             _add_block(plan, parts, metadata, log, result, block)
         if current is not None:
-            tick(current.path)
+            tick(current.study or current.path)
         for split in parts.values():
             split.close()
         for worker in workers:

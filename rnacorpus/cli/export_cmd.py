@@ -19,7 +19,7 @@ from rnacorpus.cli._common import (
     emit_json,
     setup_logging,
 )
-from rnacorpus.cli.render import stderr_console, stdout_console
+from rnacorpus.cli.render import make_progress, stderr_console, stdout_console
 
 if TYPE_CHECKING:  # the export machinery (Arrow, DuckDB) loads when the command runs, not at CLI start
     from rnacorpus.catalog.export import ExportResult
@@ -29,6 +29,7 @@ FilterOpt = Annotated[str | None, typer.Option(help="a name, synonym or CURIE; d
 
 @app.command()
 def export(
+    ctx: typer.Context,
     out: Annotated[
         Path,
         typer.Option("--out", help="output folder: new or empty (an earlier export is replaced only with --overwrite)"),
@@ -83,30 +84,18 @@ def export(
     setup_logging(verbose)
     config = build_config(catalog_path=catalog, store_dir=store)
     options: dict[str, Any] = {}
-    if from_manifest is None:
-        options = {
-            "where": where,
-            "tissue": tissue,
-            "disease": disease,
-            "cell_type": cell_type,
-            "organism": organism,
-            "assay": assay,
-            "sex": sex,
-            "development_stage": development_stage,
-            "exact": exact,
-            "max_per_study": max_per_study,
-            "min_gene_coverage": min_gene_coverage,
-            "genes": genes,
-            "level": level,
-            "normalize": normalize,
-            "splits": splits,
-            "seed": seed,
-            "format": format,
-            "allow_mixed": allow_mixed,
-            "strict": strict,
-        }
+    if from_manifest is None:  # every option by make_options' names, which this command's parameters share
+        from rnacorpus.catalog.export_options import OPTION_NAMES
+
+        options = {name: ctx.params[name] for name in OPTION_NAMES}
     result = api.export(
-        out, catalog=config.catalog_path, store=store, from_manifest=from_manifest, overwrite=overwrite, **options
+        out,
+        catalog=config.catalog_path,
+        store=store,
+        from_manifest=from_manifest,
+        overwrite=overwrite,
+        progress=make_progress("export", enabled=not json_output),
+        **options,
     )
     if json_output:
         emit_json(result.to_dict())

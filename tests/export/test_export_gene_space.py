@@ -6,21 +6,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 from rnacorpus.catalog.api import Catalog
 from rnacorpus.errors import ConfigError
 from rnacorpus.harmonize.genes import load_reference
-from tests.export.catalogs import StudySpec, build_catalog, reference_genes
+from rnacorpus.read import features, iter_batches
+from tests.export.catalogs import StudySpec, build_catalog, reference_genes, values_for
 
 CODING = reference_genes(9606, "protein_coding", 30)
 LNC = reference_genes(9606, "lncRNA", 5)
 
 
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    specs = [
+def _specs() -> list[StudySpec]:
+    return [
         StudySpec("GSE1", ["GSM11", "GSM12"], CODING[:20] + LNC, kind="ncbi_counts", platform="GPL_SEQ"),
         StudySpec(
             "GSE2",
@@ -36,7 +37,11 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
         ),
         StudySpec("GSE4", ["GSM41"], ["p1", "p2"], level="feature", platform="GPL_OTHER", kind="sample_tables"),
     ]
-    return build_catalog(tmp_path_factory.mktemp("genes"), specs)
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    return build_catalog(tmp_path_factory.mktemp("genes"), _specs())
 
 
 def test_array_and_rnaseq_share_ensembl_columns(catalog: Catalog, tmp_path: Path) -> None:
@@ -46,6 +51,35 @@ def test_array_and_rnaseq_share_ensembl_columns(catalog: Catalog, tmp_path: Path
     assert set(features.column("biotype").to_pylist()) == {"protein_coding"}
     assert all(f.startswith("ENSG") for f in features.column("feature_id").to_pylist())
     assert not set(LNC) & set(features.column("feature_id").to_pylist())
+
+
+def test_array_and_rnaseq_values_land_in_their_own_genes_and_meet_on_the_shared_ones(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The RNA-seq study measured CODING[:20], the array CODING[10:]: each sample's values sit in its
+    own genes' columns (as deposited), NaN elsewhere, and the ten genes both measured are filled in both."""
+    catalog.export(
+        tmp_path / "o",
+        genes="protein_coding",
+        allow_mixed=True,
+        splits="train=1.0",
+        where="study_accession IN ('GSE1', 'GSE2')",
+    )
+    column = {g: i for i, g in enumerate(features(tmp_path / "o").column("feature_id").to_pylist())}
+    rows = {
+        a: x
+        for values, meta in iter_batches(tmp_path / "o")
+        for a, x in zip(meta["sample_accession"], values, strict=True)
+    }
+    assert sorted(rows) == ["GSM11", "GSM12", "GSM21"]
+    for spec in _specs()[:2]:
+        own = [column[g] for g in spec.genes if g in column]  # the lncRNAs are not protein-coding
+        elsewhere = np.setdiff1d(np.arange(len(column)), own)
+        for sample, expected in zip(spec.samples, values_for(spec)[:, : len(own)], strict=True):
+            assert np.array_equal(rows[sample][own], expected), sample
+            assert np.isnan(rows[sample][elsewhere]).all(), sample
+    shared = [column[g] for g in CODING[10:20]]
+    assert not np.isnan(np.stack([rows["GSM11"][shared], rows["GSM21"][shared]])).any()
 
 
 def test_all_is_every_reference_gene(catalog: Catalog, tmp_path: Path) -> None:
