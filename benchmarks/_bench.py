@@ -27,6 +27,7 @@ class ChildRun:
     seconds: float  # wall time of the whole child, seen from the parent
     peak_mb: float
     output: str
+    cpu_seconds: float = 0.0  # user + system of the child and the descendants it waited for
 
 
 def run_child(command: Sequence[str], *, env: dict[str, str] | None = None, check: bool = True) -> ChildRun:
@@ -45,7 +46,17 @@ def run_child(command: Sequence[str], *, env: dict[str, str] | None = None, chec
     code = os.waitstatus_to_exitcode(status)
     if check and code != 0:
         raise SystemExit(f"{command[:3]} failed with exit code {code}")
-    return ChildRun(seconds, usage.ru_maxrss / 1024, output)
+    return ChildRun(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
+
+
+def start_mirror(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``rnacorpus mirror folder`` on a free loopback port, in its own process; the process and its URL."""
+    command = [str(Path(sys.executable).with_name("rnacorpus")), "mirror", str(folder), "--port", "0"]
+    mirror = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=REPO)
+    assert mirror.stdout is not None
+    line = mirror.stdout.readline().decode()
+    url = line.split(" at ", 1)[1].split(" ", 1)[0]
+    return mirror, url
 
 
 def run_python(script: str, *args: str) -> tuple[dict[str, Any], float]:

@@ -26,13 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from _bench import REPO, load, machine, run_child, run_python, versions, write_doc
+from _bench import REPO, load, machine, run_child, run_python, start_mirror, versions, write_doc
 
 BEGIN, END = "<!-- bench:harvest_soft -->", "<!-- /bench:harvest_soft -->"
 WORK = Path("/tmp/rnacorpus-bench-harvest")
@@ -112,6 +111,49 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
     return result
 
 
+def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
+    """One harvest's steps run one after another in this process (what ``build_study`` runs, in
+    order), each with its wall and CPU seconds (all threads): where the harvest's time goes."""
+    marks: list[tuple[str, float, float]] = []
+    clock = [time.perf_counter(), time.process_time()]
+
+    def mark(name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        marks.append((name, wall - clock[0], cpu - clock[1]))
+        clock[:] = [wall, cpu]
+
+    from rnacorpus.catalog.package import write_package
+    from rnacorpus.catalog.plan import LoadPlan
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.config import Config
+    from rnacorpus.harvester.base import StudyRef
+    from rnacorpus.pipeline import worker
+    from rnacorpus.pipeline.expression import harmonize_expression
+    from rnacorpus.pipeline.metadata import harmonize_metadata
+    from rnacorpus.pipeline.plan import pipeline_salt
+
+    mark("imports")
+    root = Path(folder)
+    config = Config.from_env(
+        mirror=url, catalog_path=root / "catalog.duckdb", store_dir=root / "store", cache_dir=root / "cache"
+    )
+    task = worker.StudyTask(ref=StudyRef(accession=accession, source="geo"), config=config, salt=pipeline_salt())
+    mark("gene references loaded (pipeline salt)")
+    fetched = worker.fetch_study(task)
+    assert isinstance(fetched, worker.Fetched)
+    mark("fetch (download, checksum, gzip check)")
+    bundle = worker.worker_source("geo", config).parse(fetched.fetched)
+    mark("parse")
+    plan = LoadPlan(bundle, content_sha256=fetched.content_key, harmonized={s.accession: {} for s in bundle.samples})
+    harmonize_metadata(bundle, plan)
+    mark("harmonize metadata (ontology index incl.)")
+    harmonize_expression(bundle, plan)
+    mark("harmonize expression (units, gene index, mapping)")
+    write_package(ExpressionStore(config.store_dir), plan)
+    mark("write shards and load package")
+    return {"steps": marks}
+
+
 def _geoparse(path: str) -> dict[str, Any]:
     import logging
     import tempfile
@@ -126,14 +168,6 @@ def _geoparse(path: str) -> dict[str, Any]:
 
 
 # -- the parent ------------------------------------------------------------------------------------
-def _start_mirror(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    mirror = subprocess.Popen([_rnacorpus(), "mirror", str(folder), "--port", "0"], stdout=subprocess.PIPE, cwd=REPO)
-    assert mirror.stdout is not None
-    line = mirror.stdout.readline().decode()
-    url = line.split(" at ", 1)[1].split(" ", 1)[0]
-    return mirror, url
-
-
 def _harvest(accession: str, url: str, folder: Path, base: Path | None) -> dict[str, Any]:
     """One ``rnacorpus harvest`` in a fresh cache; the catalog and store start as a copy of ``base``."""
     if folder.exists():
@@ -166,6 +200,9 @@ def _measure_file(path: Path, accession: str, url: str, primed: Path, profile: b
     parse_args = ["--worker", "parse", str(path)] + (["profile"] if profile else [])
     result["parse"], result["parse_mb"] = run_python(__file__, *parse_args)
     result["harvest"] = _harvest(accession, url, WORK / f"run-{accession}-warm", primed)
+    steps_dir = WORK / f"steps-{accession}"
+    result["steps"], _ = run_python(__file__, "--worker", "steps", accession, url, str(steps_dir))
+    shutil.rmtree(steps_dir, ignore_errors=True)
     result["geoparse"], result["geoparse_mb"] = run_python(__file__, "--worker", "geoparse", str(path))
     return result
 
@@ -229,6 +266,17 @@ def _section(command: str, results: dict[str, dict[str, Any]], cold: dict[str, A
             + ".",
             "",
         ]
+        lines += [
+            "Where a harvest's time goes: its steps run one after another in one process "
+            "(`--worker steps`; the CLI's start and the catalog commit are not in it):",
+            "",
+            "| step | wall s | CPU s |",
+            "|---|---:|---:|",
+            *(f"| {name} | {wall:.2f} | {cpu:.2f} |" for name, wall, cpu in result["steps"]["steps"]),
+            f"| total | {sum(m[1] for m in result['steps']['steps']):.2f} | "
+            f"{sum(m[2] for m in result['steps']['steps']):.2f} |",
+            "",
+        ]
         if "profile" in result["parse"]:
             lines += [
                 "Profile of parse + units (cProfile, top by own time):",
@@ -268,6 +316,8 @@ def main() -> None:
             print(json.dumps(_decompress(path)))
         elif kind == "parse":
             print(json.dumps(_parse(path, "profile" in rest)))
+        elif kind == "steps":
+            print(json.dumps(_steps(path, *rest)))
         elif kind == "geoparse":
             print(json.dumps(_geoparse(path)))
         return
@@ -288,7 +338,7 @@ def main() -> None:
                 str(args.seed),
                 accession,
             )
-    mirror, url = _start_mirror(files)
+    mirror, url = start_mirror(files)
     try:
         prime = _harvest(PRIME, url, WORK / "primed", None)
         results = {

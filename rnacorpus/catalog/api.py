@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog import reader_pool
 from rnacorpus.catalog.connection import check_user_sql, connect_reader
+from rnacorpus.catalog.references import attach_references
 from rnacorpus.catalog.samples_query import SampleQuery, count_samples, plan_sample_query, search_samples
 from rnacorpus.errors import ConfigError
 from rnacorpus.storage import Location, parse_location
@@ -65,7 +66,7 @@ class Catalog:
         from rnacorpus.catalog.store_sql import close_sandbox, create_expression_view, register_store
 
         reader_pool.release(self.path)  # its sandbox settings apply to the whole database instance
-        con = connect_reader(self.path, sandbox=False)
+        con = connect_reader(self.path, store_dir=self._store_dir, sandbox=False)
         try:
             if self._store_dir is None:
                 self._store_dir = _recorded_store(con, self.path)
@@ -73,6 +74,7 @@ class Catalog:
             register_store(con, store)  # a store on object storage: DuckDB reads it through fsspec
             create_expression_view(con, store)
             if sandbox:
+                attach_references(con, store)  # a local store: the sandbox reads them by absolute path only
                 close_sandbox(con, store)
             yield con
         finally:

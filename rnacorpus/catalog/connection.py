@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,14 +23,18 @@ import duckdb
 
 from rnacorpus.catalog.ddl import CATALOG_FORMAT, all_ddl
 from rnacorpus.catalog.migrations import apply_migrations, require_current
+from rnacorpus.catalog.references import attach_references, use_store
 from rnacorpus.errors import ConfigError, LockedError
+from rnacorpus.storage import Location, parse_location
 
 __all__ = [
     "SQL_ALLOWED_STATEMENTS",
+    "WriterSession",
     "check_user_sql",
     "connect_reader",
     "connect_writer",
     "ensure_schema",
+    "readers_waiting",
     "writer",
 ]
 
@@ -66,8 +71,45 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and any(marker in str(exc) for marker in _LOCK_MARKERS)
 
 
+def _readers_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".readers")
+
+
+def _announce_reader(path: Path) -> None:
+    """A reader is waiting for the writer: say so (best effort; a read-only folder just loses the courtesy)."""
+    marker = _readers_marker(path)
+    with contextlib.suppress(OSError):
+        marker.touch()
+
+
+def readers_waiting(path: Path) -> bool:
+    """Whether a reader found the catalog busy in the last :data:`READER_WAITING` seconds."""
+    try:
+        return time.time() - _readers_marker(path).stat().st_mtime < READER_WAITING
+    except OSError:
+        return False
+
+
+def _yield_to_readers(path: Path) -> None:
+    """Before a writer opens the file again: if a reader waited lately, leave it a gap to get in.
+
+    A writer that commits batch after batch would otherwise reopen the file at once each time, and a
+    reader retrying every so often could wait out its whole timeout. Readers retry every
+    :data:`READER_RETRY` seconds while they wait, so a gap of :data:`READER_GAP` lets them in.
+    """
+    if readers_waiting(path):
+        time.sleep(READER_GAP)
+
+
+#: how often a waiting reader tries again, how long a writer leaves the file free when one waits,
+#: and how long a reader's announcement counts (seconds)
+READER_RETRY = 0.1
+READER_GAP = 0.25
+READER_WAITING = 2.0
+
+
 def with_lock_retry(
-    opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float
+    opener: Callable[[], duckdb.DuckDBPyConnection], path: Path, timeout: float, *, reader: bool = False
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout
     delay = 0.05
@@ -82,18 +124,36 @@ def with_lock_retry(
                         path=path,
                     ) from exc
                 raise ConfigError(f"cannot open the catalog: {exc}", path=path) from exc
+            if reader:
+                _announce_reader(path)
+                delay = min(delay, READER_RETRY)
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
 
+_CREATED_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)")
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create a new catalog, or migrate an older one in place (:mod:`.migrations`), then make sure every
-    registered table exists."""
+    registered table exists.
+
+    Cheap on a catalog that has them all (every writer open calls it): one query lists the tables, and
+    only the DDL of missing ones runs.
+    """
     apply_migrations(con, path)
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     for statement in all_ddl(_extra_ddl):
-        con.execute(statement)
-    stamped = con.execute("SELECT count(*) FROM catalog_versions WHERE key = 'catalog_format'").fetchone()
-    if stamped is None or not stamped[0]:
+        created = _CREATED_TABLE.search(statement)
+        if created is None or created.group(1) not in present:
+            con.execute(statement)
+    stamped = con.execute("SELECT count(*) FROM catalog_versions WHERE key = 'catalog_format'").fetchall()
+    if not stamped or not stamped[0][0]:
         con.execute(
             "INSERT OR REPLACE INTO catalog_versions VALUES ('catalog_format', ?, now())",
             [str(CATALOG_FORMAT)],
@@ -105,6 +165,7 @@ def connect_writer(path: Path, *, timeout: float = 60.0) -> duckdb.DuckDBPyConne
 
     path.parent.mkdir(parents=True, exist_ok=True)
     release(path)  # a read-only instance this process kept for searches would refuse a writer
+    _yield_to_readers(path)
     con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), config=dict(_SANDBOX_SETTINGS)), path, timeout))
     try:
         ensure_schema(con, path)
@@ -124,6 +185,42 @@ def writer(path: Path, *, timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+class WriterSession:
+    """One writer connection kept across a run's commits, given up whenever a reader waits for it.
+
+    Opening the file costs a few milliseconds and closing it a checkpoint; a run that commits
+    thousands of batches keeps the connection instead, and hands the file to readers as soon as one
+    says it is waiting (:func:`readers_waiting`; the next open leaves it a gap). Each commit is still
+    its own short transaction, so a reader waits at most for one.
+    """
+
+    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect_writer(self.path, timeout=self.timeout)
+        return self._con
+
+    def yield_to_readers(self) -> None:
+        """Between transactions: close the file if a reader is waiting for it."""
+        if self._con is not None and readers_waiting(self.path):
+            self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
+
+    def __enter__(self) -> WriterSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def connect_reader(
     path: Path,
     *,
@@ -133,7 +230,9 @@ def connect_reader(
     check_format: bool = True,
     plain: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Read-only connection; with ``sandbox`` the file system is closed except the expression store.
+    """Read-only connection; with ``sandbox`` the file system is closed except the store (``store_dir``,
+    else the one the catalog recorded). The reference tables are views over files in the store
+    (:mod:`.references`), read from ``store_dir`` when given (a moved store) else the recorded one.
 
     ``check_format=False`` skips the format check, for callers that checked this file state already.
     ``plain`` opens with DuckDB's default configuration (no sandbox settings), for a connection that
@@ -142,22 +241,38 @@ def connect_reader(
     if not path.exists():
         raise ConfigError(f"no catalog at {path} (run `rnacorpus harvest` first or pass --catalog)", path=path)
     config: dict[str, str | bool | int | float | list[str]] = {} if plain else dict(_SANDBOX_SETTINGS)
-    con = _quiet(with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout))
+    con = _quiet(
+        with_lock_retry(lambda: duckdb.connect(str(path), read_only=True, config=config), path, timeout, reader=True)
+    )
     try:
         if check_format:
             require_current(con, path)
+        from rnacorpus.catalog.store import ExpressionStore
+
+        location = store_dir if store_dir is not None else recorded_store(con)
+        store = ExpressionStore(location) if location is not None else None
+        if store is not None:
+            use_store(con, store)  # a local store: the reference views' paths are relative to it
+            if sandbox and not plain:
+                attach_references(con, store)  # the sandbox refuses relative paths: absolute ones here
     except BaseException:
         con.close()
         raise
     if sandbox and not plain:
-        from rnacorpus.catalog.store import ExpressionStore
-        from rnacorpus.catalog.store_sql import close_sandbox, register_store
+        from rnacorpus.catalog.store_sql import close_sandbox
 
-        store = ExpressionStore(store_dir) if store_dir is not None else None
-        if store is not None:
-            register_store(con, store)
         close_sandbox(con, store)
     return con
+
+
+def recorded_store(con: duckdb.DuckDBPyConnection) -> Location | None:
+    """The store the harvests of this catalog wrote to (stamped at every run start), if any: a local
+    folder or an object-store URL."""
+    try:
+        rows = con.execute("SELECT value FROM catalog_versions WHERE key = 'store_dir'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return parse_location(str(rows[0][0])) if rows and rows[0][0] else None
 
 
 def check_user_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:

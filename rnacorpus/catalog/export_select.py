@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rnacorpus.catalog.references import reference_cursor
 from rnacorpus.errors import ConfigError
 
 __all__ = [
@@ -116,7 +117,7 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> It
     """A cursor of ``con`` on which ``table`` is visible to SQL as ``name`` (no Python list of 10^5
     items in SQL). A cursor, because ``con`` may still hold an unfinished result, which DuckDB
     answers with an error on ``register``; the cursor sees the same database."""
-    cursor = con.cursor()
+    cursor = reference_cursor(con)  # a sandboxed connection's reference views are its own
     try:
         cursor.register(name, table)
         yield cursor

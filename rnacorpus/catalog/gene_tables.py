@@ -1,27 +1,43 @@
 """Catalog tables of the gene layer: references, their synonyms, and one mapping report per source file.
 
 * ``gene_references`` — one row per (organism, release): source, sha256, licence (the stamp);
-* ``genes`` / ``gene_synonyms`` — the reference itself, keyed by (organism, release, gene);
+* ``genes`` / ``gene_synonyms`` — the reference itself, keyed by (organism, release, gene): views over
+  one Parquet file per organism in the store (:mod:`.references`), the release the pipeline maps with
+  now (a new release replaces the files; every study is harmonized again on the next run, since the
+  release is part of each study's content key);
 * ``gene_mapping_reports`` — what mapping a study/platform/file's identifiers did, and how the
   shard was collapsed.
 
-Loads are idempotent: a reference whose (organism, release, sha256) is already stored is skipped;
-a changed one replaces its release's rows in one transaction. Values reach SQL only as bound
-parameters or registered Arrow tables.
+Loads are idempotent: a reference whose release and sha256 are installed already is skipped. Values
+reach SQL only as bound parameters or registered Arrow tables.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 
+from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.harmonize.genes.mapping import MappingReport
 from rnacorpus.harmonize.genes.reference import GeneReference
 
-__all__ = ["DDL", "load_mapping_report", "load_reference", "mapping_report_row", "mapping_reports"]
+if TYPE_CHECKING:
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.storage import Location
+
+__all__ = [
+    "DDL",
+    "gene_reference_parts",
+    "load_mapping_report",
+    "load_reference",
+    "mapping_report_row",
+    "mapping_reports",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,30 +52,6 @@ CREATE TABLE IF NOT EXISTS gene_references (
     n_genes INTEGER,
     loaded_at TIMESTAMP DEFAULT current_timestamp,
     PRIMARY KEY (organism_taxid, reference_release)
-)""",
-    """
-CREATE TABLE IF NOT EXISTS genes (
-    organism_taxid INTEGER NOT NULL,
-    reference_release VARCHAR NOT NULL,
-    gene_key VARCHAR NOT NULL,
-    ensembl_id VARCHAR,
-    ensembl_version INTEGER,
-    symbol VARCHAR,
-    symbol_source VARCHAR,
-    authority_id VARCHAR,
-    entrez_id VARCHAR,
-    biotype VARCHAR,
-    length INTEGER,
-    PRIMARY KEY (organism_taxid, reference_release, gene_key)
-)""",
-    """
-CREATE TABLE IF NOT EXISTS gene_synonyms (
-    organism_taxid INTEGER NOT NULL,
-    reference_release VARCHAR NOT NULL,
-    gene_key VARCHAR NOT NULL,
-    synonym VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
-    PRIMARY KEY (organism_taxid, reference_release, gene_key, synonym, kind)
 )""",
     """
 CREATE TABLE IF NOT EXISTS gene_mapping_reports (
@@ -115,66 +107,55 @@ def _stored_sha(con: duckdb.DuckDBPyConnection, taxid: int, release: str) -> str
     row = con.execute(
         "SELECT sha256 FROM gene_references WHERE organism_taxid = ? AND reference_release = ?",
         [taxid, release],
-    ).fetchone()
-    return None if row is None else str(row[0])
+    ).fetchall()
+    return None if not row else str(row[0][0])
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, reference: GeneReference) -> bool:
-    """Store ``reference`` (genes, synonyms, stamp). Returns False when it was already there unchanged."""
+def gene_reference_parts(reference: GeneReference) -> list[ReferencePart]:
+    """The ``genes`` and ``gene_synonyms`` files of one organism's reference."""
+    part = str(reference.organism.taxid)
+    release = f"{reference.info.release} sha256:{reference.info.sha256}"
+
+    def genes() -> pa.Table:
+        return reference.genes_table().select(list(_GENE_COLUMNS))
+
+    def synonyms() -> pa.Table:
+        # a synonym listed twice for one gene under one kind is one row
+        table = reference.synonyms_table().select(list(_SYNONYM_COLUMNS))
+        return table.group_by(list(_SYNONYM_COLUMNS)).aggregate([]).select(list(_SYNONYM_COLUMNS))
+
+    return [
+        ReferencePart("genes", part, release, genes, sort_by="gene_key"),
+        ReferencePart("gene_synonyms", part, release, synonyms, sort_by="synonym"),
+    ]
+
+
+def load_reference(
+    con: duckdb.DuckDBPyConnection,
+    reference: GeneReference,
+    store_root: ExpressionStore | Location,
+    *,
+    cache: Path | None = None,
+) -> bool:
+    """Install ``reference`` (``genes`` and ``gene_synonyms`` files in the store) and its stamp row.
+
+    Returns False when it was already there unchanged. The tables are views over the files
+    (:mod:`.references`); the stamp stays a row of ``gene_references``.
+    """
     ensure_gene_tables(con)
+    parts = gene_reference_parts(reference)
+    installed = [install_reference(con, store_root, part, cache=cache) for part in parts]
+    if any(installed):
+        refresh_views(con, store_root, [part.view for part in parts])
     taxid, release = reference.organism.taxid, reference.info.release
-    if _stored_sha(con, taxid, release) == reference.info.sha256:
+    if _stored_sha(con, taxid, release) == reference.info.sha256 and not any(installed):
         return False
-    genes = reference.genes_table().select(list(_GENE_COLUMNS))
-    # a synonym listed twice for one gene under one kind is one row
-    synonyms = (
-        reference.synonyms_table()
-        .select(list(_SYNONYM_COLUMNS))
-        .group_by(list(_SYNONYM_COLUMNS))
-        .aggregate([])
-        .select(list(_SYNONYM_COLUMNS))
+    con.execute(
+        "INSERT OR REPLACE INTO gene_references (organism_taxid, reference_release, source, sha256, licence, "
+        "n_genes, loaded_at) VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+        [taxid, release, reference.info.source, reference.info.sha256, reference.info.licence, reference.n_genes],
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in ("genes", "gene_synonyms"):
-            con.execute(
-                f"DELETE FROM {table} WHERE organism_taxid = ? AND reference_release = ?",  # noqa: S608
-                [taxid, release],
-            )
-        con.register("_rnacorpus_genes_src", genes)
-        con.register("_rnacorpus_synonyms_src", synonyms)
-        con.execute(f"INSERT INTO genes ({', '.join(_GENE_COLUMNS)}) SELECT * FROM _rnacorpus_genes_src")  # noqa: S608
-        con.execute(
-            f"INSERT INTO gene_synonyms ({', '.join(_SYNONYM_COLUMNS)}) "  # noqa: S608
-            "SELECT * FROM _rnacorpus_synonyms_src"
-        )
-        con.execute(
-            "INSERT OR REPLACE INTO gene_references (organism_taxid, "
-            "reference_release, source, sha256, licence, "
-            "n_genes, loaded_at) VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
-            [
-                taxid,
-                release,
-                reference.info.source,
-                reference.info.sha256,
-                reference.info.licence,
-                reference.n_genes,
-            ],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("_rnacorpus_genes_src")
-        con.unregister("_rnacorpus_synonyms_src")
-    log.info(
-        "gene reference %s (%s) stored: %d genes, %d synonyms",
-        reference.organism.key,
-        release,
-        genes.num_rows,
-        synonyms.num_rows,
-    )
+    log.info("gene reference %s (%s) installed: %d genes", reference.organism.key, release, reference.n_genes)
     return True
 
 

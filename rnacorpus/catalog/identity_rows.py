@@ -179,7 +179,7 @@ def run_rows(bundle: StudyBundle) -> list[dict[str, Any]]:
     """``runs_sequencing`` rows: one per run of the bundle, owned by its study (``catalog_study``)."""
     rows: dict[str, dict[str, Any]] = {}
     for run in bundle.runs:
-        row = run.model_dump(exclude={"schema_version"})
+        row = run.model_dump(exclude={"schema_version", "study_title", "sample_title"})  # titles live on records
         row["catalog_study"] = bundle.study.accession
         row["sample_id"] = run.catalog_sample
         rows[run.run_accession] = row  # a run listed twice (two inputs) keeps the last, fuller one

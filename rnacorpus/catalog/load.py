@@ -44,6 +44,7 @@ from rnacorpus.catalog.plan import (
     register_sample_owned_table,
     sample_owned_tables,
 )
+from rnacorpus.catalog.references import reference_paths
 from rnacorpus.catalog.rows import arrow_schema
 from rnacorpus.catalog.store import ExpressionStore
 
@@ -330,10 +331,10 @@ def load_study(con: duckdb.DuckDBPyConnection, store: ExpressionStore, plan: Loa
 
 
 def referenced_paths(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Every store file the catalog points at: expression shards and platform probe tables."""
+    """Every store file the catalog points at: expression shards, platform probe tables, reference files."""
     shards = con.execute("SELECT path FROM expression_shards").fetchall()
     platforms = con.execute("SELECT annotation_path FROM platforms WHERE annotation_path IS NOT NULL").fetchall()
-    return {str(r[0]) for r in [*shards, *platforms]}
+    return {str(r[0]) for r in [*shards, *platforms]} | reference_paths(con)
 
 
 def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> list[str]:

@@ -93,6 +93,12 @@ def _identity_step(con: duckdb.DuckDBPyConnection) -> None:
     migrate_to_identity(con)
 
 
+def _references_step(con: duckdb.DuckDBPyConnection) -> None:
+    from rnacorpus.catalog.migrate_references import references_to_store
+
+    references_to_store(con)
+
+
 #: every step, in order; ``MIGRATIONS[-1].to_format`` is ``CATALOG_FORMAT`` (a test checks)
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -102,6 +108,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         _identity_step,
     ),
     Migration(3, "expression_samples: source_columns, match_method, match_confidence, n_cells", _column_matches),
+    Migration(
+        4,
+        "genes, gene_synonyms, ontology_terms, ontology_closure become views over Parquet files in the store "
+        "(reference_files)",
+        _references_step,
+    ),
 )
 
 

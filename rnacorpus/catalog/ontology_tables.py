@@ -6,23 +6,30 @@
   included, so "brain and everything in it" is a plain join;
 * ``ontology_releases`` — the releases the two tables above were loaded from (the stamp).
 
-Loads are idempotent: terms and closure are replaced only when the pinned releases differ from the
-stored stamp. Values reach SQL only as bound parameters or registered Arrow tables;
-:func:`field_filter` builds predicates from a fixed column whitelist.
+The terms and the closure are views over Parquet files in the store (:mod:`.references`). Loads are
+idempotent: the files are replaced only when the pinned releases (or the curated tables) change.
+Values reach SQL only as bound parameters or registered Arrow tables; :func:`field_filter` builds
+predicates from a fixed column whitelist.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
+from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.catalog.term_filters import FILTER_COLUMNS, field_filter
 from rnacorpus.harmonize.ontology.releases import ontology_releases, release_stamp
 from rnacorpus.schemas import Annotation
+
+if TYPE_CHECKING:
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.storage import Location
 
 __all__ = [
     "ANNOTATION_COLUMNS",
@@ -32,6 +39,7 @@ __all__ = [
     "field_coverage",
     "field_filter",
     "load_ontology_tables",
+    "ontology_parts",
     "stored_releases",
 ]
 
@@ -57,23 +65,6 @@ CREATE TABLE IF NOT EXISTS annotations (
     age_qualifier VARCHAR
 )""",
     """
-CREATE TABLE IF NOT EXISTS ontology_terms (
-    term_id VARCHAR PRIMARY KEY,
-    ontology VARCHAR NOT NULL,
-    label VARCHAR,
-    deprecated BOOLEAN,
-    replaced_by VARCHAR,
-    scope VARCHAR,
-    synonyms VARCHAR[],
-    release VARCHAR
-)""",
-    """
-CREATE TABLE IF NOT EXISTS ontology_closure (
-    ancestor_id VARCHAR NOT NULL,
-    descendant_id VARCHAR NOT NULL,
-    distance SMALLINT
-)""",
-    """
 CREATE TABLE IF NOT EXISTS ontology_releases (
     ontology VARCHAR PRIMARY KEY,
     release VARCHAR NOT NULL,
@@ -92,54 +83,48 @@ def stored_releases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(name): str(release) for name, release in rows}
 
 
-def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, order_by: str | None = None) -> None:
-    view = f"_load_{table}"
-    con.register(view, data)
-    try:
-        order = f" ORDER BY {order_by}" if order_by else ""
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}{order}")  # noqa: S608 - our names only
-    finally:
-        con.unregister(view)
-
-
-def load_ontology_tables(con: duckdb.DuckDBPyConnection, *, force: bool = False, transaction: bool = True) -> bool:
-    """Create the tables and (re)load terms and closure unless the stored stamp is current.
-
-    Returns True when it loaded. The catalog's ``catalog_versions`` (when present) gets the key
-    ``ontology_release`` with the one-line stamp, for manifests. Pass ``transaction=False`` when the
-    caller already holds a transaction (DuckDB does not nest them).
-    """
+def ontology_parts() -> list[ReferencePart]:
+    """The ``ontology_terms`` and ``ontology_closure`` files of the pinned releases (and curated tables)."""
+    from rnacorpus.harmonize.ontology.curated import curation_stamp
     from rnacorpus.harmonize.ontology.resolve import ontology_tables
 
+    release = f"{release_stamp()}; curation {curation_stamp()}"
+    tables = functools.cache(ontology_tables)  # one build for both files
+    return [
+        ReferencePart("ontology_terms", "all", release, lambda: tables()[0], sort_by="term_id"),
+        # sorted by ancestor so that DuckDB's zone maps prune the usual "descendants of X" scan
+        ReferencePart("ontology_closure", "all", release, lambda: tables()[1], sort_by="ancestor_id"),
+    ]
+
+
+def load_ontology_tables(
+    con: duckdb.DuckDBPyConnection,
+    store_root: ExpressionStore | Location,
+    *,
+    force: bool = False,
+    cache: Path | None = None,
+) -> bool:
+    """Install the terms and closure files (unless current) and the release stamp; True when anything changed.
+
+    ``ontology_terms`` and ``ontology_closure`` are views over files in the store (:mod:`.references`);
+    ``ontology_releases`` and the ``catalog_versions`` key ``ontology_release`` (the one-line stamp, for
+    manifests) stay rows. Runs inside the caller's transaction when it has one.
+    """
     for statement in DDL:
         con.execute(statement)
+    parts = ontology_parts()
+    installed = [install_reference(con, store_root, part, cache=cache) for part in parts]
+    if any(installed):
+        refresh_views(con, store_root, [part.view for part in parts])
     wanted = ontology_releases()
-    if not force and stored_releases(con) == wanted:
+    if not force and stored_releases(con) == wanted and not any(installed):
         return False
-    terms, closure = ontology_tables()
-    if transaction:
-        con.execute("BEGIN TRANSACTION")
-    try:
-        for table in ("ontology_terms", "ontology_closure", "ontology_releases"):
-            con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-        _insert_arrow(con, "ontology_terms", terms)
-        # Sorted by ancestor so that DuckDB's zone maps prune the usual "descendants of X" scan.
-        _insert_arrow(con, "ontology_closure", closure, order_by="ancestor_id")
-        con.executemany("INSERT INTO ontology_releases (ontology, release) VALUES (?, ?)", list(wanted.items()))
-        if con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'catalog_versions'"
-        ).fetchone() != (0,):
-            con.execute(
-                "INSERT OR REPLACE INTO catalog_versions VALUES ('ontology_release', ?, now())",
-                [release_stamp()],
-            )
-        if transaction:
-            con.execute("COMMIT")
-    except BaseException:
-        if transaction:
-            con.execute("ROLLBACK")
-        raise
-    log.info("loaded %d ontology terms and %d closure pairs", terms.num_rows, closure.num_rows)
+    con.execute("DELETE FROM ontology_releases")
+    con.executemany("INSERT INTO ontology_releases (ontology, release) VALUES (?, ?)", list(wanted.items()))
+    tables = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'catalog_versions'")
+    if tables.fetchall() != [(0,)]:
+        con.execute("INSERT OR REPLACE INTO catalog_versions VALUES ('ontology_release', ?, now())", [release_stamp()])
+    log.info("ontology references %s installed", release_stamp())
     return True
 
 

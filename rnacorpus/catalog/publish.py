@@ -128,6 +128,7 @@ def _read_facts(catalog_path: Path) -> dict[str, Any]:
         rows = con.execute(
             "SELECT path, sha256, bytes FROM expression_shards UNION ALL "
             "SELECT annotation_path, annotation_sha256, NULL FROM platforms WHERE annotation_path IS NOT NULL "
+            "UNION ALL SELECT path, sha256, NULL FROM reference_files "  # the reference views read these
             "ORDER BY 1"
         ).fetchall()
     finally:

@@ -49,8 +49,8 @@ VALUE_WRITE_OPTIONS: dict[str, Any] = {
     "use_byte_stream_split": ["values.list.element"],
     "write_statistics": ["sample_accession", "study_accession", "split"],
 }
-#: folders whose files loads write (shards, platform probe tables); everything else is left alone
-_SWEPT_FOLDERS = ("expression", "platforms")
+#: folders whose files loads write (shards, platform probe tables, reference tables); everything else is left alone
+_SWEPT_FOLDERS = ("expression", "platforms", "references")
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 

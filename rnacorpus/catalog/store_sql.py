@@ -23,9 +23,15 @@ log = logging.getLogger(__name__)
 
 
 def register_store(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> None:
-    """Let DuckDB read a store on object storage (a local store needs nothing)."""
+    """Let DuckDB read a store on object storage (a local store needs nothing). Idempotent: the
+    filesystem belongs to the database instance, so a connection opened for the reference views
+    (:func:`rnacorpus.catalog.references.use_store`) may have registered it already."""
     if store.tree is not None:
-        con.register_filesystem(store.tree.fs)
+        try:
+            con.register_filesystem(store.tree.fs)
+        except duckdb.InvalidInputException as exc:
+            if "already been registered" not in str(exc):
+                raise
 
 
 def allowed_directories(store: ExpressionStore) -> list[str]:

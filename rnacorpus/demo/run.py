@@ -2,8 +2,9 @@
 
 Steps: write GEO-format files for five series → serve them on loopback with the mirror under GEO's
 URL paths → discover them through E-utilities and harvest them (the same code that talks to NCBI)
-→ query the catalog → export a split training set, verify its manifest and read a few batches back
-through ``rnacorpus.read.iter_batches`` → harvest again to show that nothing changes.
+→ harvest again to show that nothing changes → query the catalog → export a split training set,
+verify its manifest, and end by reading a few batches of each split back through
+``rnacorpus.read.iter_batches``, as a training loop would.
 """
 
 from __future__ import annotations
@@ -140,6 +141,8 @@ def _run_steps(
         result.first = harvest(config=config, query=query, progress=progress or NullProgress())
         say(f"3/5 {result.first.summary_line()}")
         result.archives = show_archives(work / "archive", config, say)  # issue 12: E-GEOD twin, ENA runs
+        result.second = harvest(config=config, query=query)
+        say(f"again: {result.second.summary_line()}")
         catalog = Catalog.open(config.catalog_path)
         result.rows = catalog.sql(DEMO_QUERY).to_pylist()
         say("4/5 query: " + DEMO_QUERY.strip().splitlines()[0] + " …")
@@ -155,8 +158,6 @@ def _run_steps(
         )
         result.batches = _read_back(out)
         say(f"read back through rnacorpus.read.iter_batches: {', '.join(result.batches)}")
-        result.second = harvest(config=config, query=query)
-        say(f"again: {result.second.summary_line()}")
     _record_final_store(config.catalog_path, final / "store")
 
 

@@ -48,21 +48,30 @@ def _keys(sample: Sample) -> set[str]:
 def enrich_bundle(bundle: StudyBundle, sources: Sequence[Source], *, revalidate: bool = False) -> None:
     """Fetch and merge every enriching source's records for ``bundle`` (in place)."""
     for source in sources:
-        for ref in source.links(bundle):
+        refs = source.links(bundle)
+        failed: list[tuple[str, str]] = []
+        for ref in refs:
             try:
                 fetched = source.fetch(ref, revalidate=revalidate)
                 records = source.parse(fetched)
             except PermanentError as exc:
-                bundle.issues.append(
-                    ParseIssue(
-                        code=f"{source.name}_link_failed",
-                        message=f"{source.name} has nothing usable for {ref.accession}: {exc.message}",
-                        accession=ref.accession,
-                    )
-                )
+                failed.append((ref.accession, exc.message))
                 continue
             merge_records(bundle, records, source=source.name)
             bundle.files.extend(fetched.files)
+        if failed:
+            bundle.issues.append(_link_failures(source.name, failed, len(refs)))
+
+
+def _link_failures(source: str, failed: list[tuple[str, str]], asked: int) -> ParseIssue:
+    """One issue per source and study, however many of its links the archive does not hold."""
+    shown = "; ".join(f"{accession}: {message}" for accession, message in failed[:3])
+    more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+    return ParseIssue(
+        code=f"{source}_link_failed",
+        message=f"{source} has nothing usable for {len(failed)} of {asked} records the study names ({shown}{more})",
+        accession=failed[0][0],
+    )
 
 
 def merge_records(bundle: StudyBundle, records: StudyBundle, *, source: str) -> None:

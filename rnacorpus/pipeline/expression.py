@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -42,7 +43,7 @@ from rnacorpus.harmonize.genes import (
 from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
 from rnacorpus.harmonize.units.labels import value_column_labels
 from rnacorpus.pipeline.single_cell import mark_single_cell_samples
-from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle
+from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle, ValueChunk
 
 __all__ = ["REFERENCE_TAXA", "detect_matrix_units", "harmonize_expression", "reference_for", "reference_releases"]
 
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: organisms with a gene reference (NCBI taxon IDs): human, mouse
 REFERENCE_TAXA = (9606, 10090)
+#: threads judging chunks of samples' units side by side
+_UNIT_WORKERS = 2
 
 
 @functools.lru_cache(maxsize=4)
@@ -119,17 +122,30 @@ def _platform_table(matrix: MatrixLike, ctx: _Context) -> pa.Table | None:
 def detect_matrix_units(
     matrix: MatrixLike, stats: FeatureStats, study_labels: list[str], per_sample: dict[str, list[str]]
 ) -> list[UnitCall]:
-    """One unit call per sample, a chunk of samples at a time; ``stats`` are the whole matrix's."""
-    calls: list[UnitCall] = []
-    for chunk in matrix.chunks():
+    """One unit call per sample, a chunk of samples at a time; ``stats`` are the whole matrix's.
+
+    Chunks are judged two at a time (each chunk's calls depend only on its values and ``stats``; the
+    numpy work releases the GIL), handed back in sample order, at most three chunks in memory."""
+
+    def detect(chunk: ValueChunk) -> list[UnitCall]:
         names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
-        calls += detect_units_in_values(
+        return detect_units_in_values(
             chunk.values,
             names,
             label_evidence=study_labels,
             column_labels=per_sample,
             feature_stats=stats,
         )
+
+    calls: list[UnitCall] = []
+    with ThreadPoolExecutor(max_workers=_UNIT_WORKERS, thread_name_prefix="rnacorpus-units") as pool:
+        pending: deque[Future[list[UnitCall]]] = deque()
+        for chunk in matrix.chunks():
+            pending.append(pool.submit(detect, chunk))
+            if len(pending) > _UNIT_WORKERS:
+                calls += pending.popleft().result()
+        while pending:
+            calls += pending.popleft().result()
     return calls
 
 

@@ -168,9 +168,11 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     changed = [[k, v] for k, v in stamps.items() if stored.get(k) != v]
     if changed:  # a run over an unchanged archive writes nothing but its run log
         con.executemany("INSERT OR REPLACE INTO catalog_versions VALUES (?, ?, now())", changed)
-    for taxid in REFERENCE_TAXA:  # the gene references the shards are keyed by, queryable beside them
-        load_gene_reference(con, reference_for(taxid))
-    load_ontology_tables(con)  # terms and closure, so ancestor-aware filters are plain joins
+    # the references as files in the store, queryable as views: the gene references the shards are
+    # keyed by, and ontology terms and closure, so ancestor-aware filters are plain joins
+    for taxid in REFERENCE_TAXA:
+        load_gene_reference(con, reference_for(taxid), config.store_dir)
+    load_ontology_tables(con, config.store_dir)
 
 
 def _quarantined_accessions(config: Config) -> list[str]:

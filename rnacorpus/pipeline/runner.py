@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
 
-from rnacorpus.catalog.connection import writer
+from rnacorpus.catalog.connection import WriterSession, writer
 from rnacorpus.catalog.load import Applied, LoadOutcome, apply_packages, disjoint_batches, finish_applied
 from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, sweep_packages
 from rnacorpus.catalog.runs import clear_quarantine, quarantine_error, record_item
@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 
 #: builds of one study lost to dying worker processes before it is quarantined
 MAX_BUILD_ATTEMPTS = 3
+#: seconds between looks at waiting readers while the committer has nothing to commit
+IDLE_TICK = 0.2
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,11 @@ class _Pipeline:
         if self.limits is not None:
             self.limits.close()
 
-    def run(self, tasks: Sequence[StudyTask], stop: Callable[[], bool]) -> Iterator[list[StudyManifest]]:
+    def run(
+        self, tasks: Sequence[StudyTask], stop: Callable[[], bool], idle: Callable[[], None]
+    ) -> Iterator[list[StudyManifest]]:
         """Manifests in task order, as runs of consecutive finished studies; takes no new study once
-        ``stop()`` is true (what is in flight still comes out)."""
+        ``stop()`` is true (what is in flight still comes out); calls ``idle()`` while it waits."""
         queue = iter(tasks)
         pending: deque[_Slot] = deque()
         while True:
@@ -178,7 +182,8 @@ class _Pipeline:
                 continue
             waiting: list[Future[Any]] = [f for s in pending for f in (s.fetch, s.build) if f and not f.done()]
             if waiting:
-                wait(waiting, return_when=FIRST_COMPLETED)
+                wait(waiting, timeout=IDLE_TICK, return_when=FIRST_COMPLETED)
+                idle()
 
     def _advance(self, pending: deque[_Slot]) -> None:
         broken = False
@@ -241,6 +246,7 @@ class _Committer:
     run_id: str
     options: RunOptions
     stored: dict[str, Stored]
+    session: WriterSession
 
     def commit(self, manifests: list[StudyManifest]) -> list[StudyResult]:
         packages: dict[str, LoadPackage] = {}
@@ -253,9 +259,9 @@ class _Committer:
                     errors[manifest.accession] = StudyError.from_exception(exc)
         results: list[StudyResult] = []
         try:
-            with writer(self.config.catalog_path) as con:
-                for group in self._groups(manifests, packages):
-                    results += self._transaction(con, group, packages, errors)
+            for group in self._groups(manifests, packages):
+                results += self._transaction(self.session.connection(), group, packages, errors)
+                self.session.yield_to_readers()
         finally:
             for manifest in manifests:
                 if manifest.package is not None:
@@ -382,7 +388,8 @@ def run_studies(
         )
         for ref in refs
     ]
-    committer = _Committer(config, ExpressionStore(config.store_dir), run_id, opts, stored)
+    session = WriterSession(config.catalog_path)
+    committer = _Committer(config, ExpressionStore(config.store_dir), run_id, opts, stored, session)
     results: list[StudyResult] = []
     progress.start(len(refs))
     # a failure that may belong to an archive going down is held until the host answers again (then it
@@ -399,7 +406,7 @@ def run_studies(
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
     own_limiter = pipeline.share_limits(client)
     try:
-        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None):
+        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=session.yield_to_readers):
             ready = []
             for manifest in manifests:
                 if on_prepared is not None:
@@ -408,6 +415,7 @@ def run_studies(
             commit(ready)
         commit(guard.drain())
     finally:
+        session.close()
         if own_limiter is not None:
             client.use_limiter(own_limiter)
         pipeline.close()

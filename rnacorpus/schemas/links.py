@@ -33,6 +33,8 @@ class SequencingRun(_Record):
     run_alias: str | None = None
     experiment_alias: str | None = Field(None, description="GSM… for GEO-brokered submissions")
     sample_alias: str | None = None
+    study_title: str | None = None
+    sample_title: str | None = None
     tax_id: int | None = None
     scientific_name: str | None = None
     library_name: str | None = None

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 #: ``biosamples`` records are merged into other archives' samples, never loaded as studies
 Archive = Literal["geo", "arrayexpress", "ena", "biosamples"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rnacorpus.catalog.connection import writer
+from rnacorpus.catalog.ddl import CATALOG_FORMAT
 from rnacorpus.catalog.migrations import stored_format
 from tests.catalog.catalog_fixtures import restore_catalog
 
@@ -12,7 +13,7 @@ from tests.catalog.catalog_fixtures import restore_catalog
 def test_a_format2_catalog_gains_the_match_columns_and_its_rows_are_placed_by_accession(tmp_path: Path) -> None:
     path = restore_catalog(2, tmp_path / "old.duckdb")
     with writer(path) as con:
-        assert stored_format(con) == 3
+        assert stored_format(con) == CATALOG_FORMAT  # through format 3, and on to the current one
         columns = {r[0] for r in con.execute("DESCRIBE expression_samples").fetchall()}
         assert {"source_columns", "match_method", "match_confidence", "n_cells"} <= columns
         rows = con.execute(

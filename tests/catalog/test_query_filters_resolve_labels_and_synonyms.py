@@ -20,6 +20,9 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 
 def names_of(path: Path, term_id: str) -> tuple[str, list[str]]:
     with duckdb.connect(str(path), read_only=True) as con:
+        # the reference tables are views over files in the store, named relative to it
+        store = con.execute("SELECT value FROM catalog_versions WHERE key = 'store_dir'").fetchall()[0][0]
+        con.execute(f"SET file_search_path = '{store}'")
         label, synonyms = con.execute(
             "SELECT label, synonyms FROM ontology_terms WHERE term_id = ?", [term_id]
         ).fetchall()[0]

@@ -33,6 +33,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     sizes = result.export.splits
     assert {n: s["studies"] for n, s in sizes.items()} == {"train": 1, "test": 1} and not result.export.warnings
     assert result.batches and all("×" in b for b in result.batches)
+    assert lines[-1].startswith("read back through rnacorpus.read.iter_batches: train 4×")  # the demo ends there
 
     catalog = Catalog.open(tmp_path / "demo" / "rnacorpus.duckdb")
     brain = catalog.samples(tissue="brain", organism="mouse").column("tissue_label").to_pylist()

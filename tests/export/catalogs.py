@@ -107,5 +107,5 @@ def build_catalog(folder: Path, specs: list[StudySpec], *, ontology: bool = Fals
         from rnacorpus.catalog.ontology_tables import load_ontology_tables
 
         with writer(folder / "catalog.duckdb") as con:
-            load_ontology_tables(con)
+            load_ontology_tables(con, store.root)
     return Catalog.open(folder / "catalog.duckdb", store.root)

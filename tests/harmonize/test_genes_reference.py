@@ -10,6 +10,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
 from rnacorpus.catalog.gene_tables import DDL, load_mapping_report, load_reference, mapping_reports
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.harmonize.genes import collapse_rule, collapse_to_genes, map_identifiers, read_reference
@@ -84,9 +85,12 @@ def test_intensities_keep_the_max_mean_probe_and_centred_the_most_variable() -> 
 def test_catalog_load_is_idempotent_and_reports_upsert(tmp_path: Path) -> None:
     assert all("CREATE TABLE IF NOT EXISTS" in statement for statement in DDL)
     con = duckdb.connect(str(tmp_path / "c.duckdb"))
+    con.execute(REFERENCE_FILES_DDL)
     reference = load_gene_reference("mouse")
-    assert load_reference(con, reference) is True
-    assert load_reference(con, reference) is False  # unchanged input changes nothing
+    store = tmp_path / "store"
+    assert load_reference(con, reference, store) is True
+    assert load_reference(con, reference, store) is False  # unchanged input changes nothing
+    # genes and gene_synonyms are views over files in the store
     (n_genes,) = con.execute("SELECT count(*) FROM genes").fetchone() or (0,)
     assert n_genes == reference.n_genes
     (n_syn,) = con.execute("SELECT count(*) FROM gene_synonyms WHERE kind = 'alias'").fetchone() or (0,)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
 
+from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
 from rnacorpus.catalog.ontology_tables import (
     DDL,
     annotation_rows,
@@ -49,13 +51,19 @@ def _sample(accession: str, tissue: str) -> Sample:
 
 
 @pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
+def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("store")
+
+
+@pytest.fixture(scope="module")
+def con(store_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect()
     numeric = {"age_value", "age_min", "age_max"}
     columns = ", ".join(f"{name} {'DOUBLE' if name in numeric else 'VARCHAR'}" for name in SAMPLE_FIELD_COLUMNS)
     connection.execute(f"CREATE TABLE samples (accession VARCHAR PRIMARY KEY, organism_taxid INTEGER, {columns})")
     connection.execute("CREATE TABLE catalog_versions (key VARCHAR PRIMARY KEY, value VARCHAR, updated TIMESTAMP)")
-    assert load_ontology_tables(connection) is True
+    connection.execute(REFERENCE_FILES_DDL)
+    assert load_ontology_tables(connection, store_root) is True  # terms and closure: views over store files
     rows, annotations = [], []
     for accession, tissue in GDS592_TISSUES.items():
         decided = annotate_sample(_sample(accession, tissue))
@@ -98,9 +106,9 @@ def test_organism_filter_and_sql_values_are_bound(con: duckdb.DuckDBPyConnection
         field_filter("tissue", ["x"], alias="samples s")
 
 
-def test_loading_again_is_a_no_op_and_the_stamp_is_stored(con: duckdb.DuckDBPyConnection) -> None:
+def test_loading_again_is_a_no_op_and_the_stamp_is_stored(con: duckdb.DuckDBPyConnection, store_root: Path) -> None:
     before = con.execute("SELECT count(*) FROM ontology_closure").fetchone()
-    assert load_ontology_tables(con) is False
+    assert load_ontology_tables(con, store_root) is False
     assert con.execute("SELECT count(*) FROM ontology_closure").fetchone() == before
     assert stored_releases(con) == ontology_releases()
     stamp = con.execute("SELECT value FROM catalog_versions WHERE key = 'ontology_release'").fetchone()

@@ -72,7 +72,10 @@ def test_content_encoding_is_kept_or_undone_on_request(server: FaultServer, tran
     server.on("/enc", Reply.gzip_encoded(text))
     raw = HttpRequest("GET", server.url("/enc"), {"Accept-Encoding": "identity"}, decode_content=False)
     with transport.send(raw) as response:
-        assert b"".join(response.iter_bytes()) == gzip.compress(text)
+        kept = b"".join(response.iter_bytes())
+    # the body is the served gzip stream itself; compared by content, not against a second
+    # gzip.compress(), whose header carries its own time stamp (the test failed across a second)
+    assert kept[:2] == b"\x1f\x8b" and gzip.decompress(kept) == text
     with transport.send(HttpRequest("GET", server.url("/enc"))) as response:
         assert b"".join(response.iter_bytes()) == text
         assert response.wire_bytes == response.content_length == len(gzip.compress(text))

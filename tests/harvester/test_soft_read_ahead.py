@@ -1,7 +1,8 @@
-"""Tables parsed ahead in a worker thread change nothing: same records, same order, same first error."""
+"""Tables parsed ahead in worker threads change nothing: same records, same order, same first error."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from rnacorpus.errors import ParseError
 from rnacorpus.harvester.geo import soft
-from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
+from rnacorpus.harvester.geo.soft_ahead import WORKERS, Ahead, read_ahead
 from rnacorpus.harvester.geo.soft_entities import SoftEntity
 
 
@@ -68,3 +69,27 @@ def test_a_consumer_that_stops_early_leaves_no_worker_running() -> None:
     items = read_ahead(entities, lambda entity: entity.name, lambda entity: True)
     assert next(items).parsed() == "GSM0"
     items.close()  # the pool shuts down with the generator
+
+
+def _slow_first(entity: SoftEntity) -> str:
+    """Earlier entities take longer, so with several workers the later ones finish first."""
+    time.sleep(0.02 * (6 - entity.line) if entity.line < 6 else 0)
+    if entity.name == "GSM4":
+        raise ParseError("bad table", accession=entity.name)
+    return entity.name
+
+
+def test_several_workers_hand_results_back_in_file_order() -> None:
+    entities = (SoftEntity(kind="SAMPLE", name=f"GSM{k}", line=k, path="x") for k in range(4))
+    items = list(read_ahead(entities, _slow_first, lambda entity: True, workers=3, depth=4))
+    assert [item.parsed() for item in items] == ["GSM0", "GSM1", "GSM2", "GSM3"]
+    assert WORKERS >= 2  # the default parses tables in more than one thread
+
+
+def test_with_several_workers_the_first_failing_table_in_file_order_is_reported() -> None:
+    entities = [SoftEntity(kind="SAMPLE", name=f"GSM{k}", line=k, path="x") for k in range(8)]
+    names = []
+    with pytest.raises(ParseError) as caught:
+        for item in read_ahead(iter(entities), _slow_first, lambda entity: True, workers=3, depth=4):
+            names.append(item.parsed())
+    assert names == ["GSM0", "GSM1", "GSM2", "GSM3"] and caught.value.accession == "GSM4"

@@ -62,3 +62,13 @@ def test_a_migrated_catalog_keeps_its_identities_when_a_study_reloads(tmp_path: 
         ids = dict(con.execute("SELECT accession, sample_id FROM samples WHERE sample_id = 'GSM9901002'").fetchall())
         assert ids == {"GSM9901002": "GSM9901002", "GSM9909999": "GSM9901002"}
         assert con.execute("SELECT count(*), count(DISTINCT sample_id) FROM samples").fetchone() == (28, 27)
+
+
+def test_a_migrated_catalog_gets_the_identity_lookup_indexes(tmp_path: Path) -> None:
+    from rnacorpus.catalog.ddl import IDENTITY_INDEXES
+
+    path = restore_catalog(1, tmp_path / "old.duckdb")
+    with writer(path) as con:
+        held = {str(r[0]) for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+    wanted = {statement.split(" EXISTS ")[1].split()[0] for statement in IDENTITY_INDEXES}
+    assert len(wanted) == len(IDENTITY_INDEXES) and wanted <= held

@@ -231,13 +231,14 @@ def store_snapshot(store_dir: Path | str) -> StoreSnapshot:
 
 
 def referenced_files(path: Path) -> dict[str, str]:
-    """Store files the catalog points at (shards and platform tables) → the sha256 it recorded."""
+    """Store files the catalog points at (shards, platform tables, reference files) → the sha256 it recorded."""
     with open_catalog(path) as con:
         shards = con.execute("SELECT path, sha256 FROM expression_shards").fetchall()
         platforms = con.execute(
             "SELECT annotation_path, annotation_sha256 FROM platforms WHERE annotation_path IS NOT NULL"
         ).fetchall()
-    return {str(p): str(s) for p, s in [*shards, *platforms]}
+        references = con.execute("SELECT path, sha256 FROM reference_files").fetchall()
+    return {str(p): str(s) for p, s in [*shards, *platforms, *references]}
 
 
 _SEED_LOCK = threading.Lock()

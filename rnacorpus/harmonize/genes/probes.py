@@ -148,11 +148,43 @@ def _decide_by_column(res: Resolution, column: pa.Array, role: str, name: str, i
     inner = resolve(unique.dictionary, index, expand=False)
     codes = np.asarray(unique.indices, dtype=np.int64)
     words = unique.dictionary.to_pylist()
+    single = np.bincount(parent, minlength=len(res.outcome))[parent] == 1
+    _decide_single_tokens(res, parent[single], codes[single], inner, words, role, name)
     by_probe: dict[int, list[int]] = {}
-    for probe, code in zip(parent.tolist(), codes.tolist(), strict=True):
+    for probe, code in zip(parent[~single].tolist(), codes[~single].tolist(), strict=True):
         by_probe.setdefault(probe, []).append(code)
     for probe, answers in by_probe.items():
         _decide_probe(res, probe, answers, inner, words, role, name)
+
+
+def _decide_single_tokens(
+    res: Resolution,
+    probes: npt.NDArray[np.int64],
+    codes: npt.NDArray[np.int64],
+    inner: Resolution,
+    words: list[str],
+    role: str,
+    name: str,
+) -> None:
+    """Probes whose cell holds one token, decided together: what :func:`_decide_probe` decides for a
+    one-token answer, without a Python call per probe (a 54,675-probe array spent ~1 s there).
+
+    An ambiguous token goes the per-probe way (its candidates are lists per probe).
+    """
+    outcome = inner.outcome[codes]
+    ambiguous = outcome == AMBIGUOUS_
+    for probe, code in zip(probes[ambiguous].tolist(), codes[ambiguous].tolist(), strict=True):
+        _decide_probe(res, probe, [code], inner, words, role, name)
+    used = np.unique(codes[~ambiguous])
+    how = {int(k): f"{name}: {words[k]} via {inner.rule[k]}" for k in used.tolist()}
+    mapped = outcome == MAPPED
+    if mapped.any():
+        res.notes.update(zip(probes[mapped].tolist(), [how[k] for k in codes[mapped].tolist()], strict=True))
+        res.set(probes[mapped], MAPPED, f"platform_{role}", inner.row[codes[mapped]].astype(np.int32))
+    # this column names no gene the reference knows; the next column may (an earlier column's note stays)
+    silent = ~(mapped | ambiguous)
+    for probe, code in zip(probes[silent].tolist(), codes[silent].tolist(), strict=True):
+        res.notes.setdefault(probe, how[code])
 
 
 def _decide_probe(

@@ -43,6 +43,8 @@ READ_RUN_FIELDS: tuple[str, ...] = (
     "run_alias",
     "experiment_alias",
     "sample_alias",
+    "study_title",
+    "sample_title",
     "tax_id",
     "scientific_name",
     "library_name",

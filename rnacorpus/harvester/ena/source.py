@@ -139,7 +139,7 @@ def bundle_from_runs(accession: str, runs: list[SequencingRun]) -> StudyBundle:
                 accession=key,
                 study_accession=accession,
                 archive="ena",
-                title=run.sample_alias,
+                title=run.sample_title or run.sample_alias,
                 organism_taxid=run.tax_id,
                 organism_name=run.scientific_name,
                 library_strategy=run.library_strategy,
@@ -160,6 +160,7 @@ def bundle_from_runs(accession: str, runs: list[SequencingRun]) -> StudyBundle:
     study = Study(
         accession=accession,
         archive="ena",
+        title=first.study_title if first else None,
         organism_taxids=sorted({r.tax_id for r in runs if r.tax_id}),
         sample_accessions=list(samples),
         last_update_date=max((r.last_updated for r in runs if r.last_updated), default=None),

@@ -242,12 +242,13 @@ def complete_run(run: SequencingRun, records: SraRecords) -> SequencingRun:
         found.update(
             sample_accession=sample.biosample,
             sample_alias=sample.alias,
+            sample_title=sample.title,
             tax_id=sample.tax_id,
             scientific_name=sample.scientific_name,
         )
     study = records.studies.get(run.secondary_study_accession or found.get("secondary_study_accession") or "")
     if study is not None:
-        found["study_accession"] = study.bioproject
+        found.update(study_accession=study.bioproject, study_title=study.title)
     missing = {k: v for k, v in found.items() if v is not None and getattr(run, k) in (None, [])}
     return run.model_copy(update=missing) if missing else run
 

@@ -46,7 +46,7 @@ class PlatformValues:
     def add(self, sample: str, ids: pa.Array, values: npt.NDArray[np.float32]) -> int:
         """Add one sample's column; returns how many repeated IDs were ignored (the first one wins)."""
         if self._last_ids is None or not ids.equals(self._last_ids):
-            self._last_positions, self._last_keep = self._positions(ids.to_pylist())
+            self._last_positions, self._last_keep = self._positions(ids)
             positions = self._last_positions
             self._last_in_order = bool((positions == np.arange(len(positions))).all())
             self._last_ids = ids
@@ -62,19 +62,31 @@ class PlatformValues:
         self.samples.append(sample)
         return 0 if keep is None else int((~keep).sum())
 
-    def _positions(self, ids: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_] | None]:
+    def _positions(self, ids: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_] | None]:
+        """Each row's feature position (IDs new to the index appended in first-seen order) and, when
+        the sample repeats IDs, which rows to keep (the first of each). Python touches each distinct
+        ID once, only where the index does not hold it yet as a whole (a new ID order)."""
+        encoded = ids.dictionary_encode()
+        distinct: list[str] = encoded.dictionary.to_pylist()
+        codes = np.asarray(encoded.indices, dtype=np.int64)
         index, feature_ids = self._index, self._feature_ids
-        positions = np.empty(len(ids), np.int64)
-        for k, feature in enumerate(ids):
-            position = index.get(feature)
-            if position is None:
-                position = index[feature] = len(feature_ids)
-                feature_ids.append(feature)
-            positions[k] = position
-        if len(np.unique(positions)) == len(positions):
+        if not index:  # the platform's first sample: its distinct IDs are the feature index
+            index.update(zip(distinct, range(len(distinct)), strict=True))
+            feature_ids.extend(distinct)
+            where = np.arange(len(distinct), dtype=np.int64)
+        else:
+            where = np.empty(len(distinct), np.int64)
+            for k, feature in enumerate(distinct):
+                position = index.get(feature)
+                if position is None:
+                    position = index[feature] = len(feature_ids)
+                    feature_ids.append(feature)
+                where[k] = position
+        positions = where[codes]
+        if len(distinct) == len(codes):
             return positions, None
-        keep = np.zeros(len(positions), bool)
-        keep[np.unique(positions, return_index=True)[1]] = True
+        keep = np.zeros(len(codes), bool)
+        keep[np.unique(codes, return_index=True)[1]] = True
         return positions[keep], keep
 
     def to_matrix(self, source: ExpressionSource) -> SpooledMatrix:
