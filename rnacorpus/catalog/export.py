@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -37,6 +37,7 @@ from rnacorpus.catalog.export_write import WriteResult, write_parts
 from rnacorpus.errors import BadContentError, EmptyExportError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.outfolder import FolderKind, build_folder, inspect_target
+from rnacorpus.progress import NullProgress, Progress
 from rnacorpus.schemas import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -54,25 +55,8 @@ EXPORT_FOLDER = FolderKind(
 )
 
 
-class ExportProgress(Protocol):
-    """What hears an export's progress (the shape of ``rnacorpus.pipeline.report.Progress``)."""
-
-    def start(self, total: int | None) -> None: ...
-
-    def advance(self, accession: str, outcome: str) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class _Quiet:
-    def start(self, total: int | None) -> None:
-        return None
-
-    def advance(self, accession: str, outcome: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
+#: what hears an export's progress, one shard at a time
+ExportProgress = Progress
 
 
 @dataclass
@@ -158,7 +142,7 @@ def run_export(
         versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
         versions.pop("store_dir", None)  # where the store lives is not what the data is
         with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
-            progress = progress or _Quiet()
+            progress = progress or NullProgress()
             progress.start(len(pc.unique(plan.rows["shard_path"])))
             try:
                 written = write_parts(con, catalog.store, plan, tmp, lambda study: progress.advance(study, "written"))

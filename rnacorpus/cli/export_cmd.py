@@ -134,8 +134,10 @@ def _print_result(result: ExportResult) -> None:
 def verify(
     out: Annotated[Path, typer.Argument(help="an export folder")],
     json_output: JsonOpt = False,
+    verbose: VerboseOpt = 0,
 ) -> None:
     """Check every file of an export against its manifest's sha256."""
+    setup_logging(verbose)
     problems = api.verify_export(out)
     if json_output:
         emit_json({"ok": not problems, "problems": problems})

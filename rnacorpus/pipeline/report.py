@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
+
+from rnacorpus.progress import NullProgress, Progress
 
 __all__ = ["NullProgress", "Outcome", "Progress", "RunReport", "StudyResult"]
 
@@ -70,22 +72,3 @@ class RunReport:
             "fatal": self.fatal,
             "results": [asdict(r) for r in self.results],
         }
-
-
-class Progress(Protocol):
-    def start(self, total: int | None) -> None: ...
-
-    def advance(self, accession: str, outcome: str) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class NullProgress:
-    def start(self, total: int | None) -> None:
-        return None
-
-    def advance(self, accession: str, outcome: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
