@@ -5,7 +5,8 @@ section of ``docs/benchmarks.md`` (command, machine, date, ``uptime`` load befor
 
     python benchmarks/bench_export.py generate --samples 10000 --out /tmp/rnac-bench/c10k
     python benchmarks/bench_export.py generate --samples 100000 --out /tmp/rnac-bench/c100k
-    python benchmarks/bench_export.py export --corpus /tmp/rnac-bench/c10k --corpus /tmp/rnac-bench/c100k
+    python benchmarks/bench_export.py export --corpus /tmp/rnac-bench/c10k --corpus /tmp/rnac-bench/c100k \
+        --repeat 2 --other-codecs lz4,none
     python benchmarks/bench_export.py reader --export /tmp/rnac-bench/c100k/export
     python benchmarks/bench_export.py rebuild --corpus /tmp/rnac-bench/c100k
 
@@ -17,7 +18,8 @@ section of ``docs/benchmarks.md`` (command, machine, date, ``uptime`` load befor
   (``sum(list_sum(values))``, DuckDB's default threads), and at ≤ ``--pandas-max`` samples against
   pandas load-pivot-concat (each shard read with ``pd.read_parquet``, pivoted into a samples ×
   genes frame, normalized with the same formulas, reindexed to the gene set, concatenated, one wide
-  Parquet file per split). Runs are interleaved (scan, export, …) over a warm page cache;
+  Parquet file per split). ``--other-codecs`` adds rows for ``--compression lz4``/``none`` (at ≤
+  ``--codecs-max`` samples). Runs are interleaved (scan, export, …) over a warm page cache;
   each figure is the best of ``--repeat``.
 * ``reader`` — ``rnacorpus.read.iter_batches`` (NumPy batches of 256) over the ``train`` split, vs
   reading the same part files with ``pyarrow.parquet.ParquetFile.iter_batches`` into NumPy.
@@ -138,14 +140,14 @@ def _duckdb_threads(con: Any) -> int:
     return int(row[0]) if row else 0
 
 
-def child_export(corpus: str, out: str) -> dict[str, Any]:
+def child_export(corpus: str, out: str, compression: str = "zstd") -> dict[str, Any]:
     import rnacorpus.catalog.export  # noqa: F401 - imported before the clock starts, as duckdb is for the scan
     from rnacorpus.catalog.api import Catalog
 
     catalog = Catalog.open(Path(corpus) / "catalog.duckdb")
     start_rss = own_rss_mib()
     start, cpu = time.perf_counter(), time.process_time()
-    result = catalog.export(Path(out), overwrite=True, **EXPORT_OPTIONS)
+    result = catalog.export(Path(out), overwrite=True, compression=compression, **EXPORT_OPTIONS)
     seconds = time.perf_counter() - start
     out_bytes = sum(f["bytes"] for f in result.files)
     return {
@@ -267,6 +269,10 @@ def cmd_export(args: argparse.Namespace) -> None:
             runs["scan"].append(run_child("scan", str(corpus)))
             n = runs["scan"][-1]["samples"]
             runs["export"].append(run_child("export", str(corpus), str(corpus / "export")))
+            for codec in args.other_codecs if n <= args.codecs_max else []:
+                out = corpus / f"export-{codec}"
+                runs.setdefault(f"export-{codec}", []).append(run_child("export", str(corpus), str(out), codec))
+                shutil.rmtree(out, ignore_errors=True)
             if n <= args.pandas_max:
                 runs["pandas"].append(run_child("pandas", str(corpus), str(corpus / "export-pandas")))
                 shutil.rmtree(corpus / "export-pandas", ignore_errors=True)
@@ -304,7 +310,9 @@ def _export_report(
     for n, best in rows:
         scan, export = best["scan"], best["export"]
         corpus = f"{best['corpus']['shards']} ({best['corpus']['bytes'] / 1024**3:.2f})"
-        for label, key in (("bare DuckDB scan (floor)", "scan"), ("rnacorpus export", "export"), ("pandas", "pandas")):
+        labels = [("bare DuckDB scan (floor)", "scan"), ("rnacorpus export (default: zstd)", "export")]
+        labels += [(f"rnacorpus export --compression {c}", f"export-{c}") for c in args.other_codecs]
+        for label, key in (*labels, ("pandas", "pandas")):
             if key not in best:
                 continue
             r = best[key]
@@ -313,6 +321,8 @@ def _export_report(
             extra = ""
             if key == "pandas":
                 extra = f" (load-pivot-concat {r['load_pivot_concat_seconds']:.1f} s)"
+            elif key.startswith("export-"):
+                extra = f" ({r['out_bytes'] / 1024**3:.2f} GiB written; encode CPU {r['cpu_seconds']['encode']:.1f} s)"
             lines.append(
                 f"| {n:,} | {corpus} | {label}{extra} | {r['seconds']:.1f} ({runs}) | {_cpu(r)} | "
                 f"{_rate(n, r['seconds'])} | {r['peak_rss_mib']:.0f} ({r['start_rss_mib']:.0f}) | **{ratio:.2f}×** |"
@@ -474,6 +484,10 @@ def main() -> None:
     exp.add_argument("--corpus", action="append", required=True, help="a generated corpus (repeat: small first)")
     exp.add_argument("--repeat", type=int, default=1)
     exp.add_argument("--pandas-max", type=int, default=10_000, help="run the pandas baseline up to this many samples")
+    exp.add_argument(
+        "--other-codecs", default="", type=lambda text: [c for c in text.split(",") if c], help="e.g. lz4,none"
+    )
+    exp.add_argument("--codecs-max", type=int, default=10_000, help="run --other-codecs up to this many samples")
     rea = commands.add_parser("reader", help="iter_batches vs pyarrow")
     rea.add_argument("--export", required=True)
     rea.add_argument("--batch-size", type=int, default=256)
