@@ -118,9 +118,13 @@ class _Reader:
         taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
         self.lengths = LengthLookup(taxa) if self.rule.per_length else None
         self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
+        self._last: tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None] | None = None
 
     def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, npt.NDArray[np.float64] | None]:
-        key = hash(tuple(feature_ids))
+        last = self._last
+        if last is not None and last[0] is feature_ids:  # the blocks of one shard share its list
+            return last[1], last[2]
+        key = hash(tuple(feature_ids))  # hashing 20,000 IDs: once per shard, not per block
         known = self._columns.get(key)
         if known is None or known[0] != feature_ids:
             ids = pd.Index(feature_ids)
@@ -129,6 +133,7 @@ class _Reader:
             if len(self._columns) >= 16:
                 self._columns.clear()
             self._columns[key] = known
+        self._last = (feature_ids, known[1], known[2])
         return known[1], known[2]
 
     def decoded(self) -> Iterator[tuple[ShardRun, int, ShardData]]:
