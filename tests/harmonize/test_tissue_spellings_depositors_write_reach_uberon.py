@@ -180,3 +180,15 @@ def test_each_family_rewrites_only_its_own_shape() -> None:
     assert "Peyer's patches" in set(possessives("Peyers patches"))
     assert list(possessives("glass")) == []
     assert all(text.strip() for text, _ in tissue_rewrites("Adipose - Visceral (Omentum)"))
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [("Kidney-2", "UBERON:0002113"), ("liver #1", "UBERON:0002107"), ("microdissected striata", "UBERON:0002435")],
+)
+def test_a_glued_replicate_number_or_a_sampling_verb_leaves_the_organ_whole(value: str, term: str) -> None:
+    assert _tissue("source_name", value, "mouse") == term
+
+
+def test_a_number_that_belongs_to_the_name_is_kept() -> None:
+    assert _tissue("tissue", "Brodmann area 9") == "UBERON:0013540"

@@ -40,8 +40,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: bump when a rule of this package (matching, rewrites, free-text decisions) changes what a value
 #: yields: it is part of :func:`curation_stamp`, hence of the memo salt and the pipeline salt, so
 #: cached decisions and studies harmonized under the older rules are redone
-#: (2: tissue spellings of :mod:`.tissue_forms`, split joined words, "Organ - site", parenthesis phrases)
-ONTOLOGY_RULES_VERSION = "2"
+#: (2: tissue spellings of :mod:`.tissue_forms`, split joined words, "Organ - site", parenthesis phrases;
+#: 3: glued replicate numbers and sampling verbs around the organ)
+ONTOLOGY_RULES_VERSION = "3"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -33,7 +33,8 @@ FILLER = frozenset(
         "donors", "patient", "patients", "pooled", "pool", "trizol", "labeled", "labelled", "cy3", "cy5",
         "extract", "lysate", "whole", "entire", "cell", "cells", "line", "lines", "organoid", "organoids",
         "prep", "preparation", "snap", "section", "sections", "newly", "diagnosed", "type", "day", "days",
-        "week", "weeks", "month", "months", "year", "years", "old",
+        "week", "weeks", "month", "months", "year", "years", "old", "dissected", "microdissected", "harvested",
+        "collected", "excised", "explanted", "obtained",
     }
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
@@ -42,6 +43,8 @@ _PAREN = re.compile(r"\([^()]*\)")
 _INNER = re.compile(r"\(([^()]+)\)")
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
 #: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
+#: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
+_REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
 
 
@@ -129,9 +132,10 @@ def _scan(
 
 
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
-    """The whole value, without parentheses, and stripped of filler words."""
+    """The whole value, without parentheses, stripped of filler words, and without a replicate
+    number glued to the last word (``Kidney-2``, ``spleen_3``, ``liver#1``)."""
     core = [token for token in tokens if token.lower() not in FILLER]
-    variants = [value, _PAREN.sub(" ", value), " ".join(core)]
+    variants = [value, _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
