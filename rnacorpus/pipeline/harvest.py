@@ -18,7 +18,7 @@ import duckdb
 
 from rnacorpus import __version__
 from rnacorpus.catalog.connection import writer
-from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
+from rnacorpus.catalog.gene_tables import load_default_reference
 from rnacorpus.catalog.load import sweep_orphans
 from rnacorpus.catalog.ontology_tables import load_ontology_tables
 from rnacorpus.catalog.package import sweep_packages
@@ -30,7 +30,7 @@ from rnacorpus.harvester.accessions import normalize_accession, require_study_ac
 from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, source_for_accession, source_names
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.enrich import discover_studies
-from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
+from rnacorpus.pipeline.expression import REFERENCE_TAXA
 from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.plan import reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
@@ -171,7 +171,7 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     # the references as files in the store, queryable as views: the gene references the shards are
     # keyed by, and ontology terms and closure, so ancestor-aware filters are plain joins
     for taxid in REFERENCE_TAXA:
-        load_gene_reference(con, reference_for(taxid), config.store_dir)
+        load_default_reference(con, taxid, config.store_dir)
     load_ontology_tables(con, config.store_dir)
 
 
