@@ -42,7 +42,7 @@ from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.harvester.ratelimit import Limiter
 from rnacorpus.pipeline.enrich import enriching_names
-from rnacorpus.pipeline.executor import WorkerLostError, build_executor, executor_kind
+from rnacorpus.pipeline.executor import WorkerLostError, build_executor, collect_less, executor_kind
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
 from rnacorpus.pipeline.worker import (
@@ -442,15 +442,16 @@ def run_studies(
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
     own_limiter = pipeline.share_limits(client)
     try:
-        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=idle):
-            for manifest in manifests:
-                if on_prepared is not None:
-                    on_prepared(manifest)
-                batch.add(guard.settle(manifest))
-            if batch.due():
-                commit(batch.take())
-        batch.add(guard.drain())
-        commit(batch.take())
+        with collect_less():
+            for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=idle):
+                for manifest in manifests:
+                    if on_prepared is not None:
+                        on_prepared(manifest)
+                    batch.add(guard.settle(manifest))
+                if batch.due():
+                    commit(batch.take())
+            batch.add(guard.drain())
+            commit(batch.take())
     finally:
         session.close()
         if own_limiter is not None:
