@@ -59,7 +59,7 @@ def _default_rate_limits(api_key: str | None) -> dict[str, RateLimit]:
         # ENA documents ~50 requests/s per user for the portal API [unverified]: stay well below
         "ena_portal": RateLimit(10.0, 2),
         "ena_browser": RateLimit(10.0, 2),
-        # BioSamples: one request per sample; EBI asks for moderation like the rest
+        # BioSamples: EBI asks for moderation like the rest
         "biosamples": RateLimit(10.0, 2),
     }
 
@@ -128,8 +128,10 @@ class Config:
 
     #: sources asked to add to every harvested study (ENA runs, BioSamples characteristics), in this
     #: order; None: every registered source that can (``rnacorpus.pipeline.enrich``); () turns it off.
-    #: BioSamples costs one request per sample: leave it out of a large harvest and refresh it later
     enrich: tuple[str, ...] | None = None
+    #: enriching sources that can answer many records per request do (BioSamples by accession block,
+    #: ENA runs by OR'ed accessions: :mod:`rnacorpus.harvester.lookup`); False asks one per record
+    batch_lookups: bool = True
 
     def __post_init__(self) -> None:
         for name in ("store_dir", "cache_dir"):
@@ -197,6 +199,8 @@ class Config:
             values["ncbi_api_key"] = key
         if env.get("RNACORPUS_OFFLINE", "").lower() in {"1", "true", "yes"}:
             values["offline"] = True
+        if env.get("RNACORPUS_BATCH_LOOKUPS", "").lower() in {"0", "false", "no"}:
+            values["batch_lookups"] = False
         for var, name, kind in (
             ("RNACORPUS_READ_TIMEOUT", "read_timeout", float),
             ("RNACORPUS_MAX_ATTEMPTS", "max_attempts", int),

@@ -6,10 +6,19 @@
 
 The unit of reading is a Parquet row group of one part file (about 32 MiB of values, see
 :mod:`rnacorpus.catalog.export_parts`). Memory holds at most ``shuffle_groups`` row groups plus
-one batch, whatever the size of the split. Shuffling (``shuffle_seed``) permutes the order of the
-row groups, then the rows of ``shuffle_groups`` row groups at a time; ``epoch`` varies it per epoch.
-``worker=(index, count)`` reads every ``count``-th row group from ``index`` on, so workers (or
-ranks) together read each sample exactly once.
+one batch, whatever the size of the split.
+
+Shuffling (``shuffle_seed``) is a buffered shuffle, the standard for streaming loaders: the order
+of the row groups is permuted, then they are read ``shuffle_groups`` at a time (a window) and the
+rows of each window — plus the fewer-than-a-batch rows the previous window left — are permuted and
+cut into batches. So every sample comes exactly once per epoch; a batch mixes the samples of up to
+``shuffle_groups`` (+1) row groups, never the whole split (samples of one row group were written
+side by side, mostly from one study: a larger window mixes more, at 32 MiB of memory each). Within
+a batch the rows come grouped by row group (shuffled within each group), which lets each group's
+rows be copied in one pass; the set of rows in a batch is what the shuffle drew. The same
+``shuffle_seed`` and ``epoch`` give the same batches; ``epoch`` varies them per epoch.
+``worker=(index, count)`` reads every ``count``-th row group from ``index`` on (and shuffles
+those), so workers (or ranks) together read each sample exactly once.
 
 ``rnacorpus.read.ExportDataset`` is a ``torch.utils.data.IterableDataset`` over the same batches,
 sharded by ``torch.utils.data.get_worker_info()``. torch is imported only when that name is first
@@ -18,6 +27,7 @@ used, never by ``import rnacorpus``; use it with ``DataLoader(dataset, batch_siz
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -84,8 +94,11 @@ class _Files:
 def _read_group(
     files: _Files, part: Path, group: int, columns: Sequence[str]
 ) -> tuple[npt.NDArray[np.float32], dict[str, Any]]:
-    table = files(part).read_row_group(group, columns=[*columns, "values"])
-    column = table.column("values").combine_chunks()
+    # one thread: Arrow's decode threads cost ~40% more CPU for one row group of two columns, and the
+    # CPU is what a training loop shares with the reader
+    table = files(part).read_row_group(group, columns=[*columns, "values"], use_threads=False)
+    chunks = table.column("values").chunks
+    column = chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)  # one chunk: no copy
     width = column.type.list_size
     values = np.asarray(column.flatten().to_numpy(zero_copy_only=False), np.float32).reshape(-1, width)
     return values, {c: table.column(c).to_numpy(zero_copy_only=False) for c in columns}
@@ -178,17 +191,26 @@ class _Rows:
         )
 
     def _gather(self, wanted: npt.NDArray[np.int64]) -> Batch:
+        """The rows ``wanted`` (a shuffled batch), grouped by the row group they come from: each
+        group's rows are taken in one pass straight into their place in the batch (one copy; a
+        gather by row then a scatter by mask copied every value twice). Within a group they keep
+        their shuffled order; a batch's rows are the same whatever their order."""
         piece = np.searchsorted(self.starts, wanted, side="right") - 1
-        local = wanted - self.starts[piece]
-        width = self.pieces[0][0].shape[1]
-        values = np.empty((len(wanted), width), dtype=np.float32)
-        meta = {c: np.empty(len(wanted), dtype=v.dtype) for c, v in self.pieces[0][1].items()}
-        for p in np.unique(piece):
-            rows = piece == p
+        by_piece = np.argsort(piece, kind="stable")
+        piece, local = piece[by_piece], (wanted - self.starts[piece])[by_piece]
+        edges = [0, *(np.flatnonzero(np.diff(piece)) + 1).tolist(), len(piece)]
+        runs = [(int(piece[a]), a, b) for a, b in itertools.pairwise(edges)]
+        values = np.empty((len(wanted), self.pieces[0][0].shape[1]), dtype=np.float32)
+        # a metadata column's type may differ between row groups (an int column with nulls in one)
+        meta = {
+            c: np.empty(len(wanted), dtype=np.result_type(*(self.pieces[p][1][c].dtype for p, _, _ in runs)))
+            for c in self.pieces[0][1]
+        }
+        for p, a, b in runs:
             source_values, source_meta = self.pieces[p]
-            values[rows] = source_values[local[rows]]
-            for c, v in source_meta.items():
-                meta[c][rows] = v[local[rows]]
+            np.take(source_values, local[a:b], axis=0, out=values[a:b], mode="clip")  # "clip": unbuffered
+            for c, column in source_meta.items():
+                meta[c][a:b] = column[local[a:b]]
         return Batch(values, meta)
 
 

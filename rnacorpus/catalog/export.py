@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_options import ExportOptions, make_options
-from rnacorpus.catalog.export_parts import GROUPS_PER_PART, LANES, rows_per_group
+from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES, rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_write import WriteResult, write_parts
@@ -323,6 +323,7 @@ def _manifest(
             "row_group_order": f"a split's row group j is in part file j mod {LANES} (+ {LANES} per {GROUPS_PER_PART} "
             "row groups); samples.parquet lists every sample's part and row",
             "formats": list(options.formats),
+            "values_codec": CODECS[options.compression],
         },
         "counts": {
             "samples": written.n_samples,

@@ -20,11 +20,13 @@ from rnacorpus.catalog.export_splits import DEFAULT_SPLITS, SplitSpec, parse_spl
 from rnacorpus.catalog.normalize import NormalizationRule, get_rule
 from rnacorpus.errors import ConfigError
 
-__all__ = ["FILTER_FIELDS", "FORMATS", "OPTION_NAMES", "ExportOptions", "make_options"]
+__all__ = ["COMPRESSIONS", "FILTER_FIELDS", "FORMATS", "OPTION_NAMES", "ExportOptions", "make_options"]
 
 #: the ontology-aware filters, as ``query`` has them (resolved by catalog.samples_query)
 FILTER_FIELDS = ("tissue", "disease", "cell_type", "organism", "assay", "sex", "development_stage")
 FORMATS = ("parquet", "h5ad")
+#: codecs of the part files' values (:data:`rnacorpus.catalog.export_parts.CODECS` says what each writes)
+COMPRESSIONS = ("zstd", "lz4", "none")
 _LEVELS = {"gene": "gene", "feature": "feature", "auto": "gene"}
 
 
@@ -42,6 +44,8 @@ class ExportOptions:
     normalize: str = "as_deposited"
     splits: str = DEFAULT_SPLITS
     formats: tuple[str, ...] = ("parquet",)
+    #: a manifest written before this option existed has none: its parts were zstd
+    compression: str = "zstd"
     allow_mixed: bool = False
     strict: bool = False
 
@@ -113,6 +117,7 @@ def make_options(
     normalize: str = "as_deposited",
     splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
     format: str | Sequence[str] = "parquet",
+    compression: str = "zstd",
     allow_mixed: bool = False,
     strict: bool = False,
 ) -> ExportOptions:
@@ -124,7 +129,8 @@ def make_options(
     the genes; ``genes``: ``protein_coding``, ``all``, a file or a list of Ensembl IDs/symbols;
     ``level``: ``gene`` or ``feature`` (one platform, as deposited); ``normalize``: ``as_deposited``,
     ``log1p_cpm``, ``log1p_tpm``, ``cpm``, ``tpm``; ``splits``: ``"train=0.8,val=0.1,test=0.1"``, a
-    mapping or fractions; ``format``: ``parquet``, ``h5ad`` or both; ``allow_mixed``: several
+    mapping or fractions; ``format``: ``parquet``, ``h5ad`` or both; ``compression``: the part
+    files' codec, ``zstd`` (smallest), ``lz4`` or ``none`` (fastest to write); ``allow_mixed``: several
     organisms or units without ``normalize``; ``strict``: a split that receives no study is an error.
     """
     if level not in _LEVELS:
@@ -133,6 +139,8 @@ def make_options(
     filters |= {"assay": assay, "sex": sex, "development_stage": development_stage}
     if max_per_study is not None and max_per_study < 1:
         raise ConfigError(f"--max-per-study must be at least 1, got {max_per_study}")
+    if compression not in COMPRESSIONS:
+        raise ConfigError(f"--compression is one of {', '.join(COMPRESSIONS)}; got {compression!r}")
     if min_gene_coverage is not None and not 0.0 <= min_gene_coverage <= 1.0:
         raise ConfigError(f"--min-gene-coverage is a fraction between 0 and 1, got {min_gene_coverage}")
     options = ExportOptions(
@@ -147,6 +155,7 @@ def make_options(
         normalize=get_rule(normalize).name,
         splits=parse_splits(splits).text(),
         formats=_formats(format),
+        compression=compression,
         allow_mixed=allow_mixed,
         strict=strict,
     )

@@ -4,12 +4,20 @@ Row groups hold :func:`rows_per_group` samples (about 32 MiB of values: 419 samp
 genes), so a reader streams one row group at a time; a part file holds up to
 :data:`GROUPS_PER_PART` row groups (≈1 GiB of values).
 
-Encoding Parquet (byte-stream split + zstd) is the costliest step of an export, so it runs in
+Encoding Parquet is the costliest step of an export, so it runs in
 :data:`LANES` writer threads at once. A split's row groups are dealt to the lanes in turn — row
 group *j* goes to lane *j* mod :data:`LANES` — and each lane writes its own part files (lane *l*
 writes parts *l*, *l* + LANES, …). Part 0 thus holds the split's row groups 0, 2, 4, …, part 1
 holds 1, 3, 5, …; :func:`locate` says where any row of the split lands. The number of lanes is a
 constant, not the machine's core count, so the same plan writes the same bytes everywhere.
+
+The values' codec is the export's ``compression`` option (:data:`CODECS`; the manifest records it,
+so a rebuild writes the same bytes). Measured on 419 × 20,120 log1p-TPM floats (one row group; the
+figures and the command are in ``docs/benchmarks.md``): ``zstd`` with byte-stream split writes the
+smallest files, ``lz4`` (lz4_raw with byte-stream split) encodes ~15% and decodes ~30% faster for
+~25–35% more bytes, ``none`` encodes ~35% faster for ~45% more bytes. Most of a write's cost is
+Arrow's handling of the list column itself (a flat float column encodes twice as fast), which no
+codec changes; byte-stream split without zstd/lz4 buys nothing, and zstd without it is slower.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from rnacorpus.catalog.export_threads import OrderedWorker
 from rnacorpus.fileio import atomic_write
 
 __all__ = [
+    "CODECS",
     "GROUPS_PER_PART",
     "LANES",
     "PARQUET_OPTIONS",
@@ -52,10 +61,14 @@ PART_COLUMNS = (
     "development_stage_id", "assay_id", "age_value", "age_unit", "unit", "is_log",
 )  # fmt: skip
 PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
     "use_dictionary": ["sample_accession", "study_accession", "split_unit", "split", "unit"],
-    "use_byte_stream_split": ["values.list.element"],
     "write_statistics": ["sample_accession", "study_accession", "split"],
+}
+#: the ``compression`` option → the writer's codec settings
+CODECS: dict[str, dict[str, Any]] = {
+    "zstd": {"compression": "zstd", "use_byte_stream_split": ["values.list.element"]},
+    "lz4": {"compression": "lz4_raw", "use_byte_stream_split": ["values.list.element"]},
+    "none": {"compression": "none"},
 }
 
 
@@ -122,8 +135,11 @@ class _HashingFile(io.RawIOBase):
 class _Lane:
     """The part files of one split that one writer thread writes: parts lane, lane + LANES, …"""
 
-    def __init__(self, root: Path, split: str, schema: pa.Schema, lane: int, files: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, root: Path, split: str, schema: pa.Schema, lane: int, files: list[dict[str, Any]], codec: str
+    ) -> None:
         self.root, self.split, self.schema, self.files = root, split, schema, files
+        self.options = PARQUET_OPTIONS | CODECS[codec]
         self.part = lane
         self.groups = 0
         self.rows = 0
@@ -134,7 +150,7 @@ class _Lane:
             rel = part_name(self.split, self.part)
             context = atomic_write(self.root / rel)
             hashing = _HashingFile(context.__enter__())
-            self._open = (context, hashing, pq.ParquetWriter(hashing, self.schema, **PARQUET_OPTIONS), rel)
+            self._open = (context, hashing, pq.ParquetWriter(hashing, self.schema, **self.options), rel)
         self._open[2].write_table(group, row_group_size=group.num_rows)
         self.groups += 1
         self.rows += group.num_rows
@@ -172,9 +188,10 @@ class SplitParts:
         group_rows: int,
         workers: Sequence[OrderedWorker],
         files: list[dict[str, Any]],
+        codec: str = "zstd",
     ) -> None:
         self.split, self.schema, self.group_rows, self.workers = split, schema, group_rows, workers
-        self.lanes = [_Lane(root, split, schema, lane, files) for lane in range(LANES)]
+        self.lanes = [_Lane(root, split, schema, lane, files, codec) for lane in range(LANES)]
         self.pending: list[pa.RecordBatch] = []
         self.n_pending = 0
         self.groups = 0

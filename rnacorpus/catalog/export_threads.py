@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 __all__ = ["OrderedWorker", "prefetch"]
@@ -26,9 +26,12 @@ class _Failure:
         self.error = error
 
 
-def prefetch(items: Iterable[T], depth: int = 2, cpu: dict[str, float] | None = None) -> Iterator[T]:
+def prefetch(
+    items: Iterable[T], depth: int = 2, cpu: dict[str, float] | None = None, name: str = "prefetch"
+) -> Generator[T, None, None]:
     """Iterate ``items`` in a helper thread, at most ``depth`` items ahead of the caller
-    (``cpu["prefetch"]``, when given, receives the thread's CPU seconds)."""
+    (``cpu[name]``, when given, receives the thread's CPU seconds). Prefetches chain: a
+    prefetch of ``map(f, prefetch(items))`` runs ``items`` and ``f`` in two threads."""
     ready: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -37,7 +40,7 @@ def prefetch(items: Iterable[T], depth: int = 2, cpu: dict[str, float] | None = 
             _produce()
         finally:
             if cpu is not None:
-                cpu["prefetch"] = time.thread_time()
+                cpu[name] = time.thread_time()
 
     def _produce() -> None:
         try:
@@ -54,7 +57,7 @@ def prefetch(items: Iterable[T], depth: int = 2, cpu: dict[str, float] | None = 
         except BaseException as exc:  # handed to the caller, raised there
             ready.put(_Failure(exc))
 
-    thread = threading.Thread(target=produce, name="rnacorpus-prefetch", daemon=True)
+    thread = threading.Thread(target=produce, name=f"rnacorpus-{name}", daemon=True)
     thread.start()
     try:
         while True:

@@ -65,6 +65,9 @@ def export(
     splits: Annotated[str, typer.Option("--splits", help="name=fraction,… by study")] = DEFAULT_SPLITS,
     seed: Annotated[str, typer.Option("--seed", help="seed of the splits and of --max-per-study")] = "rnacorpus",
     format: Annotated[str, typer.Option("--format", help="parquet | h5ad | parquet,h5ad")] = "parquet",
+    compression: Annotated[
+        str, typer.Option("--compression", help="part files' codec: zstd (smallest) | lz4 | none (fastest to write)")
+    ] = "zstd",
     allow_mixed: Annotated[
         bool, typer.Option("--allow-mixed", help="allow several organisms, or units without --normalize")
     ] = False,

@@ -27,7 +27,9 @@ is a :class:`BadContentError` (permanent), a bomb a :class:`LimitExceededError`.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
@@ -69,6 +71,18 @@ _SNIFF_BYTES = 64
 _NON_EMPTY: frozenset[str] = frozenset({"gzip", "soft", "json", "xml", "tar"})
 _HTML_OK: frozenset[str] = frozenset({"html", "any"})
 _BOM = b"\xef\xbb\xbf"
+#: threads inflating gzip bodies beside the downloads that feed them (one chunk in flight per body)
+_INFLATE_THREADS = 4
+_inflate_pool: ThreadPoolExecutor | None = None
+_inflate_pool_lock = threading.Lock()
+
+
+def _inflate_executor() -> ThreadPoolExecutor:
+    global _inflate_pool
+    with _inflate_pool_lock:
+        if _inflate_pool is None:
+            _inflate_pool = ThreadPoolExecutor(_INFLATE_THREADS, thread_name_prefix="rnacorpus-gzip-check")
+        return _inflate_pool
 
 
 @dataclass(frozen=True)
@@ -281,6 +295,8 @@ class StreamChecker:
         self._head = bytearray()  # first decoded bytes, for the HTML sniff
         self._held = bytearray()  # decoded bytes kept from the validator until the HTML sniff settles
         self._html_checked = expect in _HTML_OK
+        #: the chunk being inflated in a worker thread (see :meth:`_route`)
+        self._inflating: Future[None] | None = None
         self.raw_bytes = 0
 
     @property
@@ -307,9 +323,19 @@ class StreamChecker:
 
     def _route(self, chunk: bytes) -> None:
         if self._inflater is not None:
-            self._inflater.feed(chunk)
+            # Inflating is the costly part of checking a gzip body (~0.9 s of CPU per GB of text with
+            # ISA-L, which releases the GIL): it runs in a worker thread, one chunk at a time and in
+            # order, while the caller receives, hashes and writes the next chunk. An error of chunk n
+            # (corrupt, bomb, HTML inside) is raised by the feed of chunk n + 1 or by finish.
+            self._wait_inflating()
+            self._inflating = _inflate_executor().submit(self._inflater.feed, chunk)
         else:
             self._decoded(chunk)
+
+    def _wait_inflating(self) -> None:
+        if self._inflating is not None:
+            pending, self._inflating = self._inflating, None
+            pending.result()
 
     def _start(self, head: bytes) -> None:
         self._sniffed = True
@@ -354,6 +380,7 @@ class StreamChecker:
             head, self._sniff = self._sniff, b""
             self._start(head)
             self._route(head)
+        self._wait_inflating()
         if self._inflater is not None:
             self._inflater.finish()
         if not self._html_checked:

@@ -8,10 +8,10 @@ stay file-name routes in :mod:`.routes`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
+from rnacorpus.mirror.biosamples import BioSamplesSearch
 from rnacorpus.mirror.biostudies import BioStudiesService
 from rnacorpus.mirror.ena import EnaService
 from rnacorpus.mirror.index import MirrorIndex
@@ -30,6 +30,7 @@ class EbiAnswers:
         self.index = index
         self.biostudies = BioStudiesService(index)
         self.ena = EnaService(index)
+        self.biosamples = BioSamplesSearch(index, self.ena.written_biosamples)
 
     def table(self) -> list[tuple[str, Handler]]:
         return [
@@ -79,13 +80,4 @@ class EbiAnswers:
         return None if body is None else bytes_reply(body, JSON)
 
     def _biosample_page(self, match: re.Match[str], params: Params) -> Reply:
-        docs = []
-        for entry in self.index.entries():
-            if re.match(r"^SAM[A-Z]*\d+\.json$", entry.name):
-                try:
-                    doc = json.loads(entry.path.read_bytes())
-                except ValueError:
-                    continue
-                if isinstance(doc, dict) and isinstance(doc.get("accession"), str):
-                    docs.append(doc)
-        return bytes_reply(self.ena.biosample_page(params, docs), JSON)
+        return bytes_reply(self.biosamples.page(params), JSON)

@@ -8,11 +8,12 @@ records of samples only SRA XML describes, are written here in the documented fo
   sample (BioSample or SRA sample) or study (BioProject or SRA study) is the accession; the requested
   fields in the requested order (``;`` between a run's files); an unknown field is a 400 naming it,
   as ENA answers; an accession nothing is known of is an empty 200 (ENA's "no content");
-- ``search?result=read_run&query=…``: the same rows filtered by ``last_updated>=``/``<=``,
-  ``scientific_name=``, ``library_source=``, ``library_strategy=`` terms (other terms are ignored);
+- ``search?result=read_run&query=…``: the same rows filtered by ``field=value`` / ``>=`` / ``<=`` terms
+  on ``read_run`` fields (``last_updated``, ``scientific_name``, ``experiment_accession`` …; other
+  terms are ignored), ``AND``-ed, with top-level ``OR`` between alternatives;
 - ``/biosamples/samples/{ACC}``: ``characteristics`` as arrays of ``{text, unit?}`` from the SRA
   sample's attributes, ``SRA accession``, organism with its NCBITaxon term;
-- ``/biosamples/samples?filter=dt:update:from=…``: held BioSamples updated in the window (HAL page).
+- ``/biosamples/samples?filter=…``: search pages over them (:mod:`.biosamples`).
 
 Run facts from several files of one run are joined: ENA browser run attributes, the SRA package's
 library and sample, a recorded filereport's fastq paths. A recorded answer held under its own name
@@ -25,7 +26,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,8 +117,13 @@ class EnaService:
         fields, bad = _fields(params)
         if bad:
             return 400, f"Invalid fieldName(s) supplied: {','.join(bad)}\n".encode()
-        terms = _TERM.findall(params.get("query", ""))
-        runs = [run for run in self.held().runs.values() if all(_term_holds(run, *term) for term in terms)]
+        # ENA's advanced search: AND binds tighter than OR; top-level alternatives are OR'ed
+        alternatives = [_TERM.findall(part) for part in _top_level_or(params.get("query", ""))]
+        runs = [
+            run
+            for run in self.held().runs.values()
+            if any(all(_term_holds(run, *term) for term in terms) for terms in alternatives)
+        ]
         return 200, _tsv(sorted(runs, key=lambda r: r.run_accession), fields)
 
     # -- BioSamples ---------------------------------------------------------------------------
@@ -127,30 +133,14 @@ class EnaService:
         sample = held.samples.get(accession)
         return None if sample is None else _dump(_biosample_doc(accession, sample, held.updated[accession]))
 
-    def biosample_page(self, params: Mapping[str, str], held_docs: list[dict[str, Any]]) -> bytes:
-        """A HAL page of held BioSamples (generated and recorded) updated in the ``dt:update`` window."""
-        docs = {doc["accession"]: doc for doc in held_docs}
+    def written_biosamples(self) -> dict[str, Callable[[], dict[str, Any]]]:
+        """Every BioSample the held SRA XML describes → a loader of the record written for it."""
         held = self.held()
-        for accession, sample in held.samples.items():
-            docs.setdefault(accession, _biosample_doc(accession, sample, held.updated[accession]))
-        start, end = _update_window(params.get("filter", ""))
-        chosen = [
-            doc
-            for _, doc in sorted(docs.items())
-            if (day := iso_date(doc.get("update"))) is not None
-            and (start is None or day >= start)
-            and (end is None or day <= end)
-        ]
-        size = max(1, int(params.get("size", "20") or 20))
-        page = max(0, int(params.get("page", "0") or 0))
-        part = chosen[page * size : (page + 1) * size]
-        total_pages = (len(chosen) + size - 1) // size
-        return _dump(
-            {
-                "_embedded": {"samples": part},
-                "page": {"size": size, "totalElements": len(chosen), "totalPages": total_pages, "number": page},
-            }
-        )
+
+        def loader(accession: str, sample: SraSample) -> Callable[[], dict[str, Any]]:
+            return lambda: _biosample_doc(accession, sample, held.updated[accession])
+
+        return {accession: loader(accession, sample) for accession, sample in held.samples.items()}
 
 
 def _join(runs: dict[str, SequencingRun], run: SequencingRun) -> None:
@@ -191,6 +181,23 @@ def _tsv(runs: list[SequencingRun], fields: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _top_level_or(query: str) -> list[str]:
+    """``a AND (b OR c) OR d`` → ``["a AND (b OR c)", "d"]``: split at OR outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for match in re.finditer(r'[()"]|\sOR\s', query, flags=re.IGNORECASE):
+        token = match.group(0)
+        if token == '"':
+            quoted = not quoted
+        elif not quoted and token == "(":
+            depth += 1
+        elif not quoted and token == ")":
+            depth -= 1
+        elif not quoted and depth == 0:
+            parts.append(query[start : match.start()])
+            start = match.end()
+    return [*parts, query[start:]]
+
+
 def _term_holds(run: SequencingRun, name: str, op: str, value: str) -> bool:
     name = name.lower()
     if name not in READ_RUN_FIELDS:
@@ -202,13 +209,6 @@ def _term_holds(run: SequencingRun, name: str, op: str, value: str) -> bool:
             return False
         return bool(held >= day if op == ">=" else held <= day if op == "<=" else held == day)
     return str(held or "").lower() == value.strip('"').lower()
-
-
-def _update_window(text: str) -> tuple[dt.date | None, dt.date | None]:
-    match = re.search(r"dt:update:(?:from=(\d{4}-\d{2}-\d{2}))?(?:until=(\d{4}-\d{2}-\d{2}))?", text)
-    if match is None:
-        return None, None
-    return iso_date(match.group(1)), iso_date(match.group(2))
 
 
 def _biosample_doc(accession: str, sample: SraSample, updated: dt.date) -> dict[str, Any]:

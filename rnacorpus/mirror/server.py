@@ -43,11 +43,13 @@ def _is_loopback(address: str) -> bool:
 
 
 def _params(query: str, form: str) -> dict[str, str]:
-    """Query and form parameters with lower-case keys; repeated ``id`` values are joined with commas."""
+    """Query and form parameters with lower-case keys; repeated ``id`` values are joined with commas,
+    repeated ``filter`` values (BioSamples: all must hold) with newlines."""
     params: dict[str, str] = {}
+    joined = {"id": ",", "filter": "\n"}
     for key, value in (*parse_qsl(query, keep_blank_values=True), *parse_qsl(form, keep_blank_values=True)):
         key = key.lower()
-        params[key] = f"{params[key]},{value}" if key == "id" and params.get(key) else value
+        params[key] = f"{params[key]}{joined[key]}{value}" if key in joined and params.get(key) else value
     return params
 
 

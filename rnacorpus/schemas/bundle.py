@@ -136,7 +136,8 @@ class ValueSpool:
 
     def read(self, rows: Sequence[int], width: int) -> Float32Array:
         """Rows ``rows`` as one (len(rows), width) array; runs of adjacent rows are read in one call."""
-        out = np.full((len(rows), width), np.nan, dtype=np.float32)
+        # every cell is either read or set to NaN below: no NaN fill of the whole chunk first
+        out = np.empty((len(rows), width), dtype=np.float32)
         k = 0
         while k < len(rows):
             row, row_width = rows[k], self._widths[rows[k]]
@@ -147,6 +148,7 @@ class ValueSpool:
                 self._read_into(out[k : k + run], self._offsets[row])
             else:
                 self._read_into(out[k, : min(row_width, width)], self._offsets[row])
+                out[k, row_width:] = np.nan  # a row written before later samples added features
             k += run
         return out
 

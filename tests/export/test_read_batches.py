@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -41,16 +42,20 @@ def all_rows(out: Path) -> dict[str, np.ndarray]:
     return dict(zip(table.column("sample_accession").to_pylist(), values, strict=True))
 
 
-def test_every_sample_comes_once_with_its_values(export: Path) -> None:
+def assert_each_sample_once_with_its_values(export: Path, batch_size: int, **options: Any) -> None:
     expected = all_rows(export)
     seen: dict[str, np.ndarray] = {}
-    for values, meta in iter_batches(export, "train", batch_size=50, columns=["sample_accession", "tissue_label"]):
-        assert values.dtype == np.float32 and values.shape[1] == len(GENES) and len(values) <= 50
+    for values, meta in iter_batches(export, "train", batch_size=batch_size, **options):
+        assert values.dtype == np.float32 and values.shape[1] == len(GENES) and len(values) <= batch_size
         for accession, row in zip(meta["sample_accession"], values, strict=True):
             assert accession not in seen
             seen[accession] = row
     assert set(seen) == set(expected)
     assert all(np.array_equal(seen[a], expected[a], equal_nan=True) for a in expected)
+
+
+def test_every_sample_comes_once_with_its_values(export: Path) -> None:
+    assert_each_sample_once_with_its_values(export, 50, columns=["sample_accession", "tissue_label"])
 
 
 def test_shuffle_is_seeded_and_changes_with_the_epoch(export: Path) -> None:
@@ -115,3 +120,23 @@ def test_torch_dataset_shards_by_worker(export: Path) -> None:
         assert isinstance(values, torch.Tensor) and values.dtype == torch.float32
         seen += list(meta["sample_accession"])
     assert len(seen) == len(set(seen)) == N_STUDIES * PER_STUDY
+
+
+def test_a_shuffled_epoch_has_every_sample_once_with_its_own_values(export: Path) -> None:
+    for epoch in (0, 1):
+        assert_each_sample_once_with_its_values(export, 24, shuffle_seed=5, epoch=epoch, shuffle_groups=3)
+
+
+def test_a_shuffled_batch_mixes_row_groups_and_the_same_seed_gives_the_same_batches(export: Path) -> None:
+    """Row groups hold 16 samples here; a batch of 24 drawn from a window of 3 row groups mixes them."""
+    group_of = {}
+    for part, index, _ in row_groups(export, "train"):
+        for accession in pq.ParquetFile(part).read_row_group(index, columns=["sample_accession"]).column(0).to_pylist():
+            group_of[accession] = (part, index)
+
+    def batches(seed: int) -> list[list[str]]:
+        return [list(m["sample_accession"]) for _, m in iter_batches(export, batch_size=24, shuffle_seed=seed)]
+
+    first = batches(3)
+    assert first == batches(3) and first != batches(4)
+    assert all(len({group_of[a] for a in batch}) > 1 for batch in first[:-1])

@@ -22,6 +22,7 @@ from rnacorpus.harmonize.ontology.normalize import clean, compact, norm
 
 __all__ = [
     "DATA_DIR",
+    "ONTOLOGY_RULES_VERSION",
     "CellLineEntry",
     "CuratedTerm",
     "Taxon",
@@ -36,6 +37,12 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: bump when a rule of this package (matching, rewrites, free-text decisions) changes what a value
+#: yields: it is part of :func:`curation_stamp`, hence of the memo salt and the pipeline salt, so
+#: cached decisions and studies harmonized under the older rules are redone
+#: (2: tissue spellings of :mod:`.tissue_forms`, split joined words, "Organ - site", parenthesis phrases;
+#: 3: glued replicate numbers and sampling verbs around the organ)
+ONTOLOGY_RULES_VERSION = "3"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
@@ -60,7 +67,7 @@ def curation_stamp() -> str:
     """A digest of the project's own tables (curated terms, cell lines, taxa …) and of the rules'
     version. Stamped beside the ontology releases so that editing a table or a rule re-harmonizes
     every study on the next run."""
-    digest = hashlib.sha256(f"rules={RULES_VERSION}".encode())
+    digest = hashlib.sha256(f"rules={RULES_VERSION};ontology_rules={ONTOLOGY_RULES_VERSION}".encode())
     for name in CURATED_FILES:
         digest.update(name.encode() + b"\0" + (DATA_DIR / name).read_bytes())
     return f"sha256:{digest.hexdigest()[:16]}"

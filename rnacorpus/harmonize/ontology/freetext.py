@@ -5,7 +5,8 @@ Order of work for one value:
 1. an explicit age notation (``E6.5``, ``postnatal day 0.5``) is read and removed from the text;
 2. cell lines are recognized (:mod:`.cell_lines`), then phrases are claimed per field (:mod:`.mentions`);
 3. per field, several different terms resolve to the most specific one when they are related
-   (``skeletal muscle (gastrocnemius)`` → gastrocnemius), else to the first, noting the others;
+   (``skeletal muscle (gastrocnemius)`` → gastrocnemius), else to the first, noting the others — but
+   an "Organ - site" tissue value keeps its site (:mod:`.organ_site`: ``Artery - Aorta`` → aorta);
 4. a health-status word (normal, healthy, adjacent, non-tumour …) makes the disease ``normal``;
    a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
 5. fields the text implies without naming them, only when not named: the origin of a recognized cell
@@ -30,6 +31,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
+from rnacorpus.harmonize.ontology.organ_site import organ_then_site
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
 from rnacorpus.schemas import Annotation
@@ -63,6 +65,19 @@ def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention,
     chosen = (leaves or found)[0]
     others = [m for m in found if m.match.term_id != chosen.match.term_id and m in leaves]
     return chosen, others
+
+
+def _tissue_decision(
+    found: list[Mention], value: str, taxid: int | None, index: OntologyIndex
+) -> tuple[Mention, list[Mention]]:
+    """Like :func:`_most_specific`, but an "Organ - site" value keeps its site (:mod:`.organ_site`)."""
+    chosen, others = _most_specific(found, index)
+    ordered = sorted(found, key=lambda m: m.start)
+    site = organ_then_site(value, ordered, taxid, index)
+    if site is None or site.match.term_id == chosen.match.term_id:
+        return chosen, others
+    leaves = [m for m in ordered if m.match.term_id != site.match.term_id and m in [chosen, *others]]
+    return site, leaves
 
 
 def _from_mention(
@@ -116,7 +131,7 @@ def _site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIn
             return term_id, f"implied by {disease.text!r}"
     label = index.label(disease.term_id) or ""
     for text in (disease.text, label):
-        found = find_mentions(text, ("tissue",), taxid, index).for_field("tissue")
+        found = find_mentions(text, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
         # Only organ words we trust out of context: labels and our adjectives, not synonyms (ALL, AD …).
         sites = [m for m in found if not m.match.via_synonym]
         if sites:
@@ -154,7 +169,8 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     if listed is not None:
         return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
     label = index.label(cell.term_id) or ""
-    sites = [m for m in find_mentions(label, ("tissue",), taxid, index).for_field("tissue") if not m.match.via_synonym]
+    found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
+    sites = [m for m in found if not m.match.via_synonym]
     if sites:
         return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
     return None
@@ -243,7 +259,7 @@ def _decide_disease(
 
 
 def _decide(
-    info: KeyInfo, value: str, mentions: Mentions, index: OntologyIndex
+    info: KeyInfo, value: str, mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> tuple[dict[str, Annotation], dict[str, Mention]]:
     """One decision per field the value names, and the mention behind each."""
     decided: dict[str, Annotation] = {}
@@ -266,7 +282,13 @@ def _decide(
                 named["tissue_of_cells"] = _most_specific(found, index)[0]
             continue
         if found:
-            chosen, others = _most_specific(found, index)
+            if field_name == "tissue":
+                chosen, others = _tissue_decision(found, value, taxid, index)
+            else:
+                chosen, others = _most_specific(found, index)
+            if chosen.match.ambiguous:
+                decided[field_name] = _ambiguous(info, value, chosen, index)
+                continue
             decided[field_name] = _from_mention(info, value, chosen, others, index)
             named[field_name] = chosen
         elif field_name == info.primary and (unclear := mentions.ambiguous(field_name)):
@@ -281,7 +303,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
-    decided, named = _decide(info, value, mentions, index)
+    decided, named = _decide(info, value, mentions, taxid, index)
     result = [decided[name] for name in fields if name in decided]
     if mentions.cell_line is not None:
         result.append(_cell_line_annotation(info, value, mentions.cell_line, index))

@@ -24,6 +24,7 @@ from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
+from rnacorpus.harmonize.ontology.tissue_forms import adjective_conflicts, sided_names, tissue_names, tissue_rewrites
 
 __all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
 
@@ -79,7 +80,7 @@ class FieldMatch:
     implies: tuple[tuple[str, str], ...] = ()
     #: True when the ontology name was a single word synonym (risky inside longer text)
     single_word_synonym: bool = False
-    #: True when an ontology synonym (not a label, not our table) made the match
+    #: True when an ontology synonym (not a label, not our table) or a rewrite of the text made the match
     via_synonym: bool = False
     #: for method "ambiguous": the terms that share the name (term_id is then empty)
     candidates: tuple[str, ...] = ()
@@ -142,6 +143,55 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
     return None
 
 
+def _curated(field: str, text: str, taxid: int | None, index: OntologyIndex, *, exact_only: bool) -> FieldMatch | None:
+    curated = curated_table().find(field, text, taxid, exact_only=exact_only)
+    if curated is not None and index.exists(curated.term_id):
+        return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
+    return None
+
+
+def _direct(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """The text as written: our table, then the ontology's names (rules 1-4)."""
+    return _curated(field, text, taxid, index, exact_only=False) or _ontology_match(field, text, taxid, index)
+
+
+def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """A tissue spelling the ontology writes otherwise (:mod:`.tissue_forms`): every rewrite goes
+    through the direct rules; one term among all answers is the match, several are reported as
+    ambiguity unless one of them holds the others. Rewrites of one word are not trusted inside longer
+    text (``single_word_synonym``)."""
+    found: dict[str, FieldMatch] = {}
+
+    def direct(candidate: str) -> FieldMatch | None:
+        hit = _direct(field, candidate, taxid, index)
+        return None if hit is None or hit.ambiguous or hit.term_id in GENERIC_TERMS else hit
+
+    def resolve(part: str) -> str | None:
+        hit = direct(part)
+        return hit.term_id if hit is not None else None
+
+    sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
+    candidates = [*tissue_rewrites(text), *sided]
+    for candidate, family in candidates:
+        hit = direct(candidate)
+        if hit is None or hit.term_id in found:
+            continue
+        if family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
+            readings = tuple(sorted({hit.term_id, *conflicts}))
+            return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=readings) if len(readings) > 1 else None
+        found[hit.term_id] = hit
+    # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
+    # that holds them all, true under every reading; unrelated readings are reported.
+    covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]
+    if not covering:
+        return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
+    hit = found[covering[0]]
+    # Like an ontology synonym, a rewrite is not trusted out of context (an organ read from a cell
+    # type's or a disease's own name only counts through labels and our table).
+    single = len(text.split()) == 1
+    return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
+
+
 _EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")
 _EPONYM_HEADS = ("disease", "syndrome")
 
@@ -167,25 +217,28 @@ def match_text(
     fuzzy: bool = True,
     abbreviations_only: bool = False,
     eponyms: bool = False,
+    rewrites: bool = True,
     index: OntologyIndex | None = None,
 ) -> FieldMatch | None:
     """The term for ``text`` in ``field`` by the rule order above, or None.
 
     ``abbreviations_only``: just our exact-case abbreviations (ALL, HCC …), which callers try across
     all fields before anything else. ``eponyms``: a name alone may stand for its disease (whole
-    values only). Memoized per argument tuple with the process-wide index.
+    values only). ``rewrites``: other tissue spellings (:mod:`.tissue_forms`) are tried — callers
+    scanning phrases inside a longer value turn them off, so a rewritten phrase never hides a shorter
+    name the ontology lists. Memoized per argument tuple with the process-wide index.
     """
     if is_process_index(index):
-        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only, eponyms)
+        return _match_memoized(field, text, taxid, fuzzy, abbreviations_only, eponyms, rewrites)
     assert index is not None
-    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, index)
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, rewrites, index)
 
 
 @memoize(maxsize=1 << 17)
 def _match_memoized(
-    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, eponyms: bool
+    field: str, text: str, taxid: int | None, fuzzy: bool, abbreviations_only: bool, eponyms: bool, rewrites: bool
 ) -> FieldMatch | None:
-    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, get_index())
+    return _match(field, text, taxid, fuzzy, abbreviations_only, eponyms, rewrites, get_index())
 
 
 def _match(
@@ -195,19 +248,19 @@ def _match(
     fuzzy: bool,
     abbreviations_only: bool,
     eponyms: bool,
+    rewrites: bool,
     index: OntologyIndex,
 ) -> FieldMatch | None:
     text = clean(text)
     if not text or field not in FIELD_SCOPES:
         return None
-    curated = curated_table().find(field, text, taxid, exact_only=abbreviations_only)
-    if curated is not None and index.exists(curated.term_id):
-        return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
     if abbreviations_only:
-        return None
-    found = _ontology_match(field, text, taxid, index)
+        return _curated(field, text, taxid, index, exact_only=True)
+    found = _direct(field, text, taxid, index)
     if found is None and eponyms:
         found = _eponym(field, text, taxid, index)
+    if found is None and rewrites and field == "tissue":
+        found = _rewritten(field, text, taxid, index)
     if found is not None or not fuzzy:
         return found
     for scope in FIELD_SCOPES[field]:

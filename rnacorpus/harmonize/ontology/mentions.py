@@ -20,7 +20,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
 
-__all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "tokenize"]
+__all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
 #: words that carry no field information; a value made of one phrase plus these is "whole"
 FILLER = frozenset(
@@ -33,13 +33,19 @@ FILLER = frozenset(
         "donors", "patient", "patients", "pooled", "pool", "trizol", "labeled", "labelled", "cy3", "cy5",
         "extract", "lysate", "whole", "entire", "cell", "cells", "line", "lines", "organoid", "organoids",
         "prep", "preparation", "snap", "section", "sections", "newly", "diagnosed", "type", "day", "days",
-        "week", "weeks", "month", "months", "year", "years", "old",
+        "week", "weeks", "month", "months", "year", "years", "old", "dissected", "microdissected", "harvested",
+        "collected", "excised", "explanted", "obtained",
     }
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 _MAX_PHRASE = 8
 _PAREN = re.compile(r"\([^()]*\)")
 _INNER = re.compile(r"\(([^()]+)\)")
+#: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
+#: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
+#: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
+_REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
+_JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _try_phrase(
-    phrase: str, fields: tuple[str, ...], taxid: int | None, index: OntologyIndex, *, whole: bool
+    phrase: str, fields: tuple[str, ...], taxid: int | None, index: OntologyIndex, *, whole: bool, rewrites: bool = True
 ) -> FieldMatch | None:
     # Our reviewed abbreviations first, across all fields: "ALL" is the leukemia before an ontology's "ALL".
     for name in fields:
@@ -86,7 +92,9 @@ def _try_phrase(
             return curated
     unclear: FieldMatch | None = None
     for name in fields:
-        found = match_text(name, phrase, taxid=taxid, fuzzy=False, eponyms=whole, index=index)
+        found = match_text(
+            name, phrase, taxid=taxid, fuzzy=False, eponyms=whole, rewrites=whole and rewrites, index=index
+        )
         if found is None or (found.single_word_synonym and not whole):
             continue
         if not found.ambiguous:
@@ -96,7 +104,12 @@ def _try_phrase(
 
 
 def _scan(
-    tokens: list[str], taxid: int | None, fields: tuple[str, ...], index: OntologyIndex, claimed: list[bool]
+    tokens: list[str],
+    taxid: int | None,
+    fields: tuple[str, ...],
+    index: OntologyIndex,
+    claimed: list[bool],
+    rewrites: bool = True,
 ) -> list[Mention]:
     found: list[Mention] = []
     for size in range(min(_MAX_PHRASE, len(tokens)), 0, -1):
@@ -111,7 +124,7 @@ def _scan(
             ):
                 continue
             whole = _is_filler(tokens[:start] + tokens[stop:])
-            hit = _try_phrase(" ".join(tokens[start:stop]), fields, taxid, index, whole=whole)
+            hit = _try_phrase(" ".join(tokens[start:stop]), fields, taxid, index, whole=whole, rewrites=rewrites)
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
@@ -119,9 +132,10 @@ def _scan(
 
 
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
-    """The whole value, without parentheses, and stripped of filler words."""
+    """The whole value, without parentheses, stripped of filler words, and without a replicate
+    number glued to the last word (``Kidney-2``, ``spleen_3``, ``liver#1``)."""
     core = [token for token in tokens if token.lower() not in FILLER]
-    variants = [value, _PAREN.sub(" ", value), " ".join(core)]
+    variants = [value, _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
@@ -133,8 +147,10 @@ def find_mentions(
     *,
     line_key: bool = False,
     cell_suffix: bool = False,
+    rewrites: bool = True,
 ) -> Mentions:
-    """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys)."""
+    """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
+    ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
     tokens = tokenize(value)
     result = Mentions(tokens)
     if not tokens:
@@ -147,7 +163,11 @@ def find_mentions(
                 result.cell_line.stop - result.cell_line.start
             )
     phrase_fields = _phrase_fields(fields)
-    whole = _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix) if result.cell_line is None else None
+    whole = (
+        _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix, rewrites)
+        if result.cell_line is None
+        else None
+    )
     if whole is not None and not whole.ambiguous:
         result.found.append(Mention(whole, 0, len(tokens), True))
         # "liver (adult)": what the parenthesis adds for other fields still counts.
@@ -156,14 +176,23 @@ def find_mentions(
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
         return result
-    result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed))
+    result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites))
     if whole is not None and not any(m.match.field == whole.field for m in result.found):
         result.found.append(Mention(whole, 0, len(tokens), True))  # reported as ambiguous, never picked
+    if not result.found and result.cell_line is None and phrase_fields and _JOINED.search(value):
+        split = find_mentions(_JOINED.sub(" ", value), fields, taxid, index, cell_suffix=cell_suffix, rewrites=rewrites)
+        if split.found:
+            return split
     if not result.found and result.cell_line is None and phrase_fields:
         fuzzy = _fuzzy_whole(tokens, phrase_fields[0], taxid, index)
         if fuzzy is not None:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def inner_texts(value: str) -> list[str]:
+    """The texts inside the value's (innermost) parentheses."""
+    return [text.strip() for text in _INNER.findall(value) if text.strip()]
 
 
 def _in_parentheses(value: str) -> list[bool]:
@@ -175,11 +204,17 @@ def _in_parentheses(value: str) -> list[bool]:
 
 
 def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
-    """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it."""
+    """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
+    phrase inside it (``brain (BA9 prefrontal cortex)``) when only one such part is named."""
     for inner_text in _INNER.findall(value):
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
             return inner
+        inner_tokens = tokenize(inner_text)
+        found = _scan(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
+        parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
+        if len(parts) == 1:
+            return next(iter(parts.values()))
     return None
 
 
@@ -190,13 +225,14 @@ def _whole_match(
     taxid: int | None,
     index: OntologyIndex,
     cell_suffix: bool,
+    rewrites: bool,
 ) -> FieldMatch | None:
     for variant in _whole_variants(value, tokens):
         if cell_suffix and not re.search(r"\bcells?\b", variant, re.IGNORECASE):
             found = match_text("cell_type", f"{variant} cell", taxid=taxid, fuzzy=False, index=index)
             if found is not None:
                 return found
-        found = _try_phrase(variant, fields, taxid, index, whole=True)
+        found = _try_phrase(variant, fields, taxid, index, whole=True, rewrites=rewrites)
         if found is not None:
             refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
             return refined or found

@@ -29,7 +29,7 @@ from rnacorpus.harvester.dates import iso_date
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import ExternalCharacteristic
 
-__all__ = ["BioSampleRecord", "parse_biosample_json", "parse_biosample_xml"]
+__all__ = ["BioSampleRecord", "parse_biosample_json", "parse_biosample_xml", "record_from_document"]
 
 
 @dataclass
@@ -56,6 +56,11 @@ def parse_biosample_json(data: bytes | str, *, path: str = "biosample.json") -> 
         doc = json.loads(data)
     except ValueError as exc:
         raise ParseError(f"not JSON: {exc}", path=path) from exc
+    return record_from_document(doc, path=path)
+
+
+def record_from_document(doc: Any, *, path: str = "biosample.json") -> BioSampleRecord:
+    """One BioSamples sample document (``/samples/{ACC}``, or one of a search page's ``samples``)."""
     if not isinstance(doc, Mapping) or not isinstance(doc.get("accession"), str):
         raise BadContentError("a BioSamples answer without an accession", path=path)
     accession = str(doc["accession"])

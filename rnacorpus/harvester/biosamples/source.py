@@ -9,27 +9,28 @@ inform harmonization only where the study's own are silent (:mod:`rnacorpus.pipe
 - ``discover``: ``/biosamples/samples?filter=dt:update:from=…`` (records updated in a window), paged —
   what a refresh uses to find held samples whose BioSample changed;
 - ``fetch``: ``/biosamples/samples/{ACC}.json``;
+- ``lookup`` (a study's BioSamples at once): ``/biosamples/samples?filter=acc:SAMN300001.*`` per block
+  of accessions, the rest one by one (:mod:`.batch`);
 - ``parse``: :mod:`.records`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from rnacorpus.errors import ConfigError, RnacorpusError
-from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyRef
+from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, Provides, SourceBase, StudyRef
+from rnacorpus.harvester.biosamples.batch import lookup_biosamples
 from rnacorpus.harvester.biosamples.records import BioSampleRecord, parse_biosample_json
 from rnacorpus.harvester.cache import NO_STORE
 from rnacorpus.harvester.dates import iso_date
+from rnacorpus.harvester.lookup import Lookup, lookup_each
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import CrossRef, Sample, Study, StudyBundle
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["BioSamplesSource", "bundle_from_record"]
 
@@ -41,7 +42,7 @@ MAX_PAGES = 5000
 
 class BioSamplesSource(SourceBase):
     name = "biosamples"
-    provides = "sample_metadata"
+    provides: Provides = "sample_metadata"
 
     @property
     def base(self) -> str:
@@ -94,6 +95,16 @@ class BioSamplesSource(SourceBase):
         bundle = bundle_from_record(record)
         bundle.files = list(fetched.files)
         return bundle
+
+    def lookup(self, refs: Sequence[StudyRef], *, revalidate: bool = False) -> Lookup:
+        """Every reference's record, by accession block where a block holds enough of them (:mod:`.batch`),
+        the rest one by one; the same records :meth:`fetch` + :meth:`parse` give one at a time."""
+        if not self.config.batch_lookups:
+            return lookup_each(self, refs, revalidate=revalidate)
+        answer, alone = lookup_biosamples(self, refs, bundle_from_record, revalidate=revalidate)
+        wanted = set(alone)
+        answer.add(lookup_each(self, [ref for ref in refs if ref.accession in wanted], revalidate=revalidate))
+        return answer
 
     def links(self, bundle: StudyBundle) -> list[StudyRef]:
         """The BioSamples a study's samples (and their runs) name, each once."""

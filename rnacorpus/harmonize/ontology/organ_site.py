@@ -1,0 +1,96 @@
+"""Values written "Organ - site (detail)" or "Organ, site": which tissue the sample is.
+
+GTEx's tissue-site names (``Artery - Aorta``, ``Skin - Sun Exposed (Lower leg)``,
+``Brain - Caudate (basal ganglia)``) and ArrayExpress's ``lung, alveolar wall`` put the organ first
+and the sampled site after it. The free-text reader finds the organ and the site as separate phrases;
+left to itself it would keep the first (the organ). Here:
+
+1. a site term UBERON writes with the organ's word (``lower leg skin``, ``suprapubic skin``) is the
+   answer: the detail or a named site, composed with the organ's text, looked up as one name;
+2. else the last site named after the organ outside the parenthesis — or, when none is, inside it
+   if it is a part of the organ (``(basal ganglia)`` of the brain); a parenthesis naming a body region that is not part
+   of the organ (``(Lower leg)`` of the skin) only locates the organ, never replaces it; a site UBERON
+   names for many organs (``Brain - Cortex``) is looked for within the organ: one such part is the
+   answer, several are reported as ambiguity;
+3. else the organ.
+
+Lists (``spleen and lymph nodes``, ``brain/spinal cord``) are not this shape and keep the first term.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.mentions import Mention, inner_texts
+from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
+
+__all__ = ["SITE_AFTER_ORGAN", "organ_then_site"]
+
+#: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
+SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?(?:\s+-\s+|,\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
+
+
+def _composed(organ: Mention, details: list[str], taxid: int | None, index: OntologyIndex) -> Mention | None:
+    """A term named "<detail> <organ>" (lower leg skin) — looked up as written, no rewrites."""
+    for detail in details:
+        found = match_text(
+            "tissue", f"{detail} {organ.match.text}", taxid=taxid, fuzzy=False, rewrites=False, index=index
+        )
+        if found is not None and not found.ambiguous and index.is_ancestor(organ.match.term_id, found.term_id):
+            return Mention(found, organ.start, organ.stop, False)
+    return None
+
+
+def _part_within(organ: Mention, part: Mention, index: OntologyIndex) -> Mention:
+    """A part UBERON specializes per organ (``Brain - Cortex``): its one specialization within the organ,
+    the ambiguity between several (reported), or the organ when UBERON places none in it — never the
+    bare generic part."""
+    inside = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
+    inside -= {part.match.term_id, organ.match.term_id}
+    tops = sorted(t for t in inside if not any(index.is_ancestor(other, t) for other in inside))
+    if not tops:
+        return organ  # the ontology places no such part in the organ: the organ is what is known
+    if len(tops) == 1:
+        found = FieldMatch("tissue", tops[0], "normalized", CONFIDENCE["normalized_bag"], part.match.text)
+    else:
+        found = FieldMatch("tissue", "", "ambiguous", 0.0, part.match.text, candidates=tuple(tops))
+    return Mention(found, part.start, part.stop, False)
+
+
+def organ_then_site(value: str, found: list[Mention], taxid: int | None, index: OntologyIndex) -> Mention | None:
+    """The mention that is the sample's tissue in an "Organ - site" value, or None when the value is
+    not of that shape (then the caller keeps its own choice). ``found``: the value's tissue mentions in
+    text order; the first is the organ. A part UBERON specializes per organ (cortex) is resolved within
+    the organ (:func:`_part_within`); the result may then be an ambiguous match, to be reported."""
+    if (len(found) < 2 and not inner_texts(value)) or not found or not SITE_AFTER_ORGAN.match(value):
+        return None
+    organ = found[0]
+    sites = [
+        m
+        for m in found[1:]
+        if m.match.term_id != organ.match.term_id and not index.is_ancestor(m.match.term_id, organ.match.term_id)
+    ]
+    details = [
+        text
+        for text in [*inner_texts(value), *(site.match.text for site in sites)]
+        if text.lower() not in organ.match.text.lower()
+    ]
+    composed = _composed(organ, details, taxid, index)
+    if composed is not None:
+        return composed
+    inside = inner_texts(value)
+    outside = [site for site in sites if not any(site.match.text in text for text in inside)]
+    within = [
+        site for site in sites if site not in outside and index.is_ancestor(organ.match.term_id, site.match.term_id)
+    ]
+    placed = outside or within
+    if not placed:
+        return organ
+    site = placed[-1]
+    if not index.is_ancestor(organ.match.term_id, site.match.term_id) and organ_relative_part(
+        index, site.match.term_id
+    ):
+        return _part_within(organ, site, index)
+    return site

@@ -1,0 +1,275 @@
+"""Other spellings of a tissue phrase, tried only when the phrase as written names no term.
+
+Depositors write organs in forms the ontology's names do not list. Each family below rewrites the
+phrase into the forms UBERON does list; the matcher (:func:`~.match.match_text`) looks every rewrite
+up with its ordinary rules (curated table, labels, exact synonyms, normalized and bag forms — never
+fuzzy) and accepts the answer only when all rewrites that name something name **one** term. Two
+different terms are reported as ambiguity, never picked. Nothing here names a term by itself: every
+answer is an ontology name or a reviewed curated row reached by a rewrite.
+
+Families (one function each; the docstring says what it covers):
+
+* :func:`adjective_nouns`   — adjectival organ forms (``striatal``, ``tonsillar``, ``myocardial``);
+* :func:`head_nouns`        — an organ word whose name adds a head noun (``cartilage`` → cartilage
+  tissue, ``epididymal fat`` → epididymal fat pad, fat = adipose tissue);
+* :func:`latin_singulars`   — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
+* :func:`possessives`       — eponyms without the apostrophe (``Peyers patches``, ``Whartons jelly``);
+* :func:`sided_names`       — a side or position word before a part whose sided term UBERON names
+  differently (``left atrial appendage`` → left atrium auricular region).
+
+Hyphen-, slash- and underscore-joined values (``skin-lesional``, ``colon_mucosa``) are split where
+the phrases are found (:func:`~.mentions.find_mentions`), not here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+
+__all__ = [
+    "SIDE_WORDS",
+    "adjective_conflicts",
+    "adjective_nouns",
+    "head_nouns",
+    "latin_singulars",
+    "organ_relative_part",
+    "possessives",
+    "sided_names",
+    "tissue_names",
+    "tissue_rewrites",
+]
+
+_WORD = re.compile(r"[A-Za-z]+")
+#: words that place a part (left, upper …); never adjectives of an organ, and the sided family's cue
+SIDE_WORDS = frozenset(
+    {
+        "left", "right", "upper", "lower", "anterior", "posterior", "proximal", "distal", "dorsal", "ventral",
+        "medial", "lateral", "inner", "outer", "superior", "inferior", "middle", "central", "external", "internal",
+    }
+)  # fmt: skip
+#: adjective endings, longest first: the stem is what remains ("striat|al", "hypothalam|ic")
+_ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ine", "ile", "ous", "an")
+#: noun endings a Latin or Greek organ name puts back on the stem (striat+um, hypothalam+us, aort+a)
+_NOUN_ENDINGS = ("", "a", "um", "us", "is", "y", "e", "ium", "ia", "on")
+#: stem-final spellings that change in the noun: pharyng-eal → pharynx, appendic-eal → appendix,
+#: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule
+_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"))
+#: plural → singular endings, each tried on one word at a time
+_LATIN_PLURALS = (("ices", "ex"), ("ices", "ix"), ("ides", "is"), ("ae", "a"), ("as", "a"), ("i", "us"), ("a", "um"))
+#: head nouns an organ word may stand for; "fat" and "adipose" also stand for each other
+#: ("gland" is not one: UBERON's "lingual gland", "buccal gland", "femoral gland" are glands *of* the
+#: organ, or of frogs and lizards, where the depositor's "lingual" means the tongue)
+_HEADS = ("tissue",)
+_FAT_FORMS = {
+    "fat": ("fat pad", "adipose tissue"),
+    "adipose": ("adipose tissue", "fat", "fat pad"),
+    "wat": ("fat pad", "white adipose tissue", "adipose tissue"),  # "inguinal WAT": white adipose tissue
+}
+_MIN_STEM = 4
+#: a part named "<part> of <organ>" for this many organs is organ-relative (cortex, mucosa, epithelium)
+_ORGAN_RELATIVE_MIN = 3
+_ORGAN = "UBERON:0000062"
+_READINGS_SHOWN = 5
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def adjective_nouns(text: str) -> Iterator[str]:
+    """Adjectival organ forms (``hypothalamic``, ``striatal``, ``tonsillar``, ``myocardial``,
+    ``pharyngeal``, ``appendiceal``): the one-word value, with its adjective ending exchanged for the
+    noun endings Latin organ names take. The matcher accepts a noun only through an UBERON name, and
+    :func:`adjective_conflicts` vetoes an adjective the ontology itself uses for other organs
+    (``cervical``: neck or cervix)."""
+    words = _words(text)
+    if len(words) != 1 or words[0].lower() in SIDE_WORDS:
+        return
+    word = words[0].lower()
+    for ending in _ADJECTIVE_ENDINGS:
+        if not word.endswith(ending) or len(word) - len(ending) < _MIN_STEM:
+            continue
+        stem = word[: -len(ending)]
+        stems = [stem] + [stem[: -len(old)] + new for old, new in _STEM_CHANGES if stem.endswith(old)]
+        for base in stems:
+            for noun_ending in _NOUN_ENDINGS:
+                yield base + noun_ending
+
+
+def head_nouns(text: str) -> Iterator[str]:
+    """An organ or tissue word whose UBERON name adds a head noun: ``cartilage`` → cartilage tissue,
+    ``subcutaneous adipose`` → subcutaneous adipose tissue, and fat (or
+    WAT) written for adipose tissue or a fat pad (``subcutaneous fat``, ``epididymal fat``, ``inguinal
+    WAT``, ``Adipose - Visceral``).
+    Word order is free downstream (bag form), so GTEx's ``Muscle - Skeletal`` reaches skeletal muscle
+    tissue."""
+    words = [word.lower() for word in _words(text)]
+    if not words:
+        return
+    if words[-1] not in _HEADS:
+        for head in _HEADS:
+            yield f"{' '.join(words)} {head}"
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in _FAT_FORMS and following not in {"tissue", "pad"}:
+            for form in _FAT_FORMS[word]:
+                yield " ".join([*words[:i], form, *words[i + 1 :]])
+
+
+def latin_singulars(text: str) -> Iterator[str]:
+    """Latin and irregular plurals the normalizer's English singular misses: ``hippocampi``, ``uteri``,
+    ``thymi`` (-i → -us), ``tibiae`` (-ae → -a), ``corneas`` (-as → -a), ``septa`` (-a → -um),
+    ``cortices``/``cervices`` (-ices → -ex/-ix), ``epididymides`` (-ides → -is); one word at a time."""
+    words = _words(text)
+    for i, word in enumerate(words):
+        lower = word.lower()
+        for plural, singular in _LATIN_PLURALS:
+            if lower.endswith(plural) and len(lower) - len(plural) >= _MIN_STEM - 1:
+                yield " ".join([*words[:i], lower[: -len(plural)] + singular, *words[i + 1 :]])
+
+
+def possessives(text: str) -> Iterator[str]:
+    """Eponymous structures written without the apostrophe (``Peyers patches``, ``Whartons jelly``,
+    ``Brunners glands``, ``Ammons horn``): a word ending in -s, not the last word, read as ``X's``."""
+    words = _words(text)
+    for i, word in enumerate(words[:-1]):
+        lower = word.lower()
+        if lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 3:
+            yield " ".join([*words[:i], f"{word[:-1]}'s", *words[i + 1 :]])
+
+
+def sided_names(text: str, resolve: Callable[[str], str | None], names: Callable[[str], list[str]]) -> Iterator[str]:
+    """A side or position word (left, right, upper …) first or last, beside a part named by a synonym
+    whose sided term UBERON names from another synonym: ``left atrial appendage`` → the part is
+    atrium auricular region, and "left atrium auricular region" is a term. ``resolve`` gives the part's
+    term, ``names`` every name of a term."""
+    words = _words(text)
+    if len(words) < 2:
+        return
+    for side, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        if side.lower() not in SIDE_WORDS:
+            continue
+        part = resolve(" ".join(rest))
+        if part is None:
+            continue
+        for name in names(part):
+            yield f"{side.lower()} {name}"
+
+
+def tissue_rewrites(text: str) -> Iterator[tuple[str, str]]:
+    """(rewrite, family) for the families that need no index (the sided family does)."""
+    for family, produce in (
+        ("latin_plural", latin_singulars),
+        ("possessive", possessives),
+        ("head_noun", head_nouns),
+        ("adjective", adjective_nouns),
+    ):
+        for rewritten in produce(text):
+            yield rewritten, family
+
+
+class _TissueNames:
+    """Per index: the names of each tissue term, and the organs UBERON writes each adjective for."""
+
+    def __init__(self, index: OntologyIndex) -> None:
+        names = index.tables["names"]
+        self.by_term: dict[str, list[str]] = defaultdict(list)
+        for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
+            if index.scope(term_id) == "tissue":
+                self.by_term[term_id].append(name)
+        self.adjectives = self._adjective_organs(index)
+        self.organ_relative = self._organ_relative()
+
+    def _organ_relative(self) -> dict[str, dict[str, str]]:
+        """part → {organ: the part's term for that organ}, from names "cortex of kidney" …"""
+        named: dict[str, set[str]] = defaultdict(set)
+        for term_id, term_names in self.by_term.items():
+            for name in term_names:
+                named[name.lower()].add(term_id)
+        # only names of one term: "atrium" of an alveolus is not the cardiac atrium
+        term_of = {name: next(iter(terms)) for name, terms in named.items() if len(terms) == 1}
+        organs: dict[str, dict[str, str]] = defaultdict(dict)
+        for term_id, term_names in self.by_term.items():
+            for name in term_names:
+                part, sep, organ = name.lower().partition(" of ")
+                if sep and part in term_of and organ in term_of:
+                    organs[term_of[part]][term_of[organ]] = term_id
+        return {part: found for part, found in organs.items() if len(found) >= _ORGAN_RELATIVE_MIN}
+
+    def _adjective_organs(self, index: OntologyIndex) -> dict[str, set[str]]:
+        """adjective → organs, from UBERON's own name pairs "<part> of <organ>" / "<adjective> <part>"
+        (mucosa of stomach / gastric mucosa): what the ontology says an adjective can mean."""
+        term_of: dict[str, set[str]] = defaultdict(set)
+        for term_id, term_names in self.by_term.items():
+            for name in term_names:
+                term_of[name.lower()].add(term_id)
+        organs: dict[str, set[str]] = defaultdict(set)
+        for term_names in self.by_term.values():
+            lowered = [name.lower() for name in term_names]
+            for name in lowered:
+                part, sep, organ = name.partition(" of ")
+                if not sep or len(term_of.get(organ, ())) != 1:
+                    continue
+                for other in lowered:
+                    adjective = other[: -len(part) - 1] if other.endswith(" " + part) else ""
+                    if adjective and " " not in adjective:
+                        organs[adjective] |= term_of[organ]
+        return organs
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _tissue_names(index: OntologyIndex) -> _TissueNames:
+    with _lock:
+        return _TissueNames(index)
+
+
+def tissue_names(index: OntologyIndex, term_id: str) -> list[str]:
+    """Every name (label and exact synonyms) of a tissue term."""
+    return list(_tissue_names(index).by_term.get(term_id, ()))
+
+
+def _unanchored(index: OntologyIndex, part: str, organs: set[str]) -> bool:
+    """A part UBERON names for several unrelated organs (``organs``) with no organ of its own that
+    holds them all: the cortex (of kidney, thymus, brain …) is unanchored; the myocardium (of each
+    heart chamber) is anchored in the heart."""
+    unrelated: list[str] = []
+    for organ in sorted(organs):
+        if not any(index.is_ancestor(organ, o) or index.is_ancestor(o, organ) for o in unrelated):
+            unrelated.append(organ)
+    if len(unrelated) < _ORGAN_RELATIVE_MIN:
+        return False
+    shared = set.intersection(*(set(index.ancestors(organ)) for organ in organs))
+    own = set(index.ancestors(part)) - {part}
+    return not any(a in own and a != _ORGAN and index.is_ancestor(_ORGAN, a) for a in shared)
+
+
+def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
+    """A part UBERON specializes per organ without an organ of its own (cortex, mucosa, epithelium)."""
+    return _unanchored(index, term_id, set(_tissue_names(index).organ_relative.get(term_id, {})))
+
+
+def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
+    """The organs UBERON writes ``adjective`` for that are unrelated to ``term_id`` (``cervical``: the
+    neck and its vertebrae beside the cervix); all of them when ``term_id`` is a part UBERON specializes
+    per organ (``cortical`` → cortex: of brain, kidney, adrenal …) or when UBERON writes the adjective
+    for a narrower part (``alveolar`` → alveolus of lung, not the generic alveolus). Empty when the
+    adjective has one reading."""
+    names = _tissue_names(index)
+    per_organ = names.organ_relative.get(term_id, {})
+    if _unanchored(index, term_id, set(per_organ)):
+        # the readings are the part of each organ (mucosa of stomach, of colon …); a few name them
+        return set(names.adjectives.get(adjective.lower(), set())) | set(sorted(per_organ.values())[:_READINGS_SHOWN])
+    organs = names.adjectives.get(adjective.lower(), set())
+    if any(o != term_id and index.is_ancestor(term_id, o) for o in organs):
+        # UBERON uses the adjective for a narrower part (alveolar → alveolus of lung): the generic
+        # noun is not what the depositor meant, and which narrower part is not said
+        return set(organs) | {term_id}
+    return {o for o in organs if o != term_id and not index.is_ancestor(o, term_id)}
