@@ -8,8 +8,9 @@ records of samples only SRA XML describes, are written here in the documented fo
   sample (BioSample or SRA sample) or study (BioProject or SRA study) is the accession; the requested
   fields in the requested order (``;`` between a run's files); an unknown field is a 400 naming it,
   as ENA answers; an accession nothing is known of is an empty 200 (ENA's "no content");
-- ``search?result=read_run&query=…``: the same rows filtered by ``last_updated>=``/``<=``,
-  ``scientific_name=``, ``library_source=``, ``library_strategy=`` terms (other terms are ignored);
+- ``search?result=read_run&query=…``: the same rows filtered by ``field=value`` / ``>=`` / ``<=`` terms
+  on ``read_run`` fields (``last_updated``, ``scientific_name``, ``experiment_accession`` …; other
+  terms are ignored), ``AND``-ed, with top-level ``OR`` between alternatives;
 - ``/biosamples/samples/{ACC}``: ``characteristics`` as arrays of ``{text, unit?}`` from the SRA
   sample's attributes, ``SRA accession``, organism with its NCBITaxon term;
 - ``/biosamples/samples?filter=…``: search pages over them (:mod:`.biosamples`).
@@ -116,8 +117,13 @@ class EnaService:
         fields, bad = _fields(params)
         if bad:
             return 400, f"Invalid fieldName(s) supplied: {','.join(bad)}\n".encode()
-        terms = _TERM.findall(params.get("query", ""))
-        runs = [run for run in self.held().runs.values() if all(_term_holds(run, *term) for term in terms)]
+        # ENA's advanced search: AND binds tighter than OR; top-level alternatives are OR'ed
+        alternatives = [_TERM.findall(part) for part in _top_level_or(params.get("query", ""))]
+        runs = [
+            run
+            for run in self.held().runs.values()
+            if any(all(_term_holds(run, *term) for term in terms) for terms in alternatives)
+        ]
         return 200, _tsv(sorted(runs, key=lambda r: r.run_accession), fields)
 
     # -- BioSamples ---------------------------------------------------------------------------
@@ -173,6 +179,23 @@ def _tsv(runs: list[SequencingRun], fields: list[str]) -> bytes:
         return b""  # ENA's answer for an accession it holds no runs of: nothing at all
     lines = ["\t".join(fields)] + ["\t".join(_cell(run, f) for f in fields) for run in runs]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _top_level_or(query: str) -> list[str]:
+    """``a AND (b OR c) OR d`` → ``["a AND (b OR c)", "d"]``: split at OR outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for match in re.finditer(r'[()"]|\sOR\s', query, flags=re.IGNORECASE):
+        token = match.group(0)
+        if token == '"':
+            quoted = not quoted
+        elif not quoted and token == "(":
+            depth += 1
+        elif not quoted and token == ")":
+            depth -= 1
+        elif not quoted and depth == 0:
+            parts.append(query[start : match.start()])
+            start = match.end()
+    return [*parts, query[start:]]
 
 
 def _term_holds(run: SequencingRun, name: str, op: str, value: str) -> bool:

@@ -10,6 +10,8 @@ matched to their samples by :mod:`rnacorpus.harvester.enrich`.
   organism, the user's own ENA query), grouped into studies by ``secondary_study_accession``;
 - ``fetch``: one ``filereport`` with explicit fields. An empty answer — ENA holds no runs for that
   accession (nf-core/fetchngs#85) — is a valid answer, recorded as a ``ena_no_runs`` issue;
+- ``lookup`` (enrichment): a study named by its samples' experiments or runs asks for them by OR'ed
+  portal searches, 50 per request (:mod:`.batch`);
 - ``parse``: :mod:`.filereport`.
 """
 
@@ -17,20 +19,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rnacorpus.errors import ConfigError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyRef
 from rnacorpus.harvester.cache import NO_STORE
 from rnacorpus.harvester.ena import urls
+from rnacorpus.harvester.ena.batch import lookup_runs
 from rnacorpus.harvester.ena.filereport import parse_filereport
+from rnacorpus.harvester.lookup import Lookup, lookup_each
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import CrossRef, ParseIssue, Sample, SequencingRun, Study, StudyBundle
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["EnaSource", "bundle_from_runs"]
 
@@ -86,6 +86,16 @@ class EnaSource(SourceBase):
         bundle = bundle_from_runs(accession, runs)
         bundle.files = list(fetched.files)
         return bundle
+
+    # -- lookup -------------------------------------------------------------------------------
+    def lookup(self, refs: Sequence[StudyRef], *, revalidate: bool = False) -> Lookup:
+        """A study's runs: its study-level filereport(s) as they are; per-sample experiments and runs by
+        OR'ed portal searches (:mod:`.batch`) — the same bundles their filereports give one by one."""
+        if not self.config.batch_lookups or len(refs) < 2:
+            return lookup_each(self, refs, revalidate=revalidate)
+        answer, alone = lookup_runs(self, refs, bundle_from_runs, revalidate=revalidate)
+        answer.add(lookup_each(self, alone, revalidate=revalidate))
+        return answer
 
     # -- links --------------------------------------------------------------------------------
     def links(self, bundle: StudyBundle) -> list[StudyRef]:

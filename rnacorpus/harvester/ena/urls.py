@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from rnacorpus.harvester.base import DiscoveryQuery
 from rnacorpus.harvester.ena.filereport import READ_RUN_FIELDS
 
-__all__ = ["DISCOVERY_FIELDS", "filereport_url", "search_query", "search_url"]
+__all__ = ["DISCOVERY_FIELDS", "filereport_url", "runs_of_url", "search_query", "search_url"]
 
 #: what discovery reads per run: enough to group runs into studies and date them
 DISCOVERY_FIELDS = ("run_accession", "study_accession", "secondary_study_accession", "last_updated")
@@ -53,4 +53,14 @@ def search_url(query: DiscoveryQuery, hosts: Mapping[str, str]) -> str:
         "format": "tsv",
         "limit": 0,
     }
+    return f"{_base(hosts)}/search?{urlencode(params)}"
+
+
+def runs_of_url(
+    terms: Sequence[tuple[str, str]], hosts: Mapping[str, str], fields: Sequence[str] = READ_RUN_FIELDS
+) -> str:
+    """``search`` for the runs of several experiments/runs at once: ``experiment_accession="SRX1" OR
+    run_accession="SRR2" …`` (ENA advanced search ORs terms), the same fields as :func:`filereport_url`."""
+    query = " OR ".join(f'{field}="{accession}"' for field, accession in terms)
+    params = {"result": "read_run", "query": query, "fields": ",".join(fields), "format": "tsv", "limit": 0}
     return f"{_base(hosts)}/search?{urlencode(params)}"
