@@ -83,6 +83,56 @@ def _new_catalog(folder: str) -> dict[str, Any]:
     return {"new": new, "new_cpu": new_cpu, "again": time.perf_counter() - started, "bytes": size}
 
 
+def _stages(folder: str, batch: int, *paths: str) -> dict[str, Any]:
+    """CPU per sample of each step, one process, no HTTP: parse, harmonize (plan), write the load
+    package, commit (``batch`` packages per transaction); the collector tuned as a run tunes it."""
+    from rnacorpus.catalog.connection import writer
+    from rnacorpus.catalog.load import commit_packages
+    from rnacorpus.catalog.package import open_package, remove_package, write_package
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.config import Config
+    from rnacorpus.fileio import sha256_file
+    from rnacorpus.harvester.base import FetchedStudy, StudyRef, get_source
+    from rnacorpus.harvester.http import HttpClient
+    from rnacorpus.pipeline.executor import collect_less
+    from rnacorpus.pipeline.harvest import start_run
+    from rnacorpus.pipeline.plan import build_load_plan
+    from rnacorpus.schemas import SourceFile
+
+    root = Path(folder)
+    config = Config(catalog_path=root / "catalog.duckdb", store_dir=root / "store", cache_dir=root / "cache")
+    start_run(config, "bench-stages", "harvest")
+    source = get_source("geo", HttpClient(config), config)
+    store = ExpressionStore(config.store_dir)
+    cpu = dict.fromkeys(("parse", "harmonize", "package", "commit"), 0.0)
+    samples, ready = 0, []
+    with writer(config.catalog_path) as con, collect_less():
+        for k, path in enumerate(paths):
+            file = Path(path)
+            accession = file.name.split("_", 1)[0]
+            size = file.stat().st_size
+            item = SourceFile(url=path, path=path, sha256=sha256_file(file), size=size, role="family_soft")
+            started = time.process_time()
+            bundle = source.parse(FetchedStudy(StudyRef(accession=accession, source="geo"), [item]))
+            parsed = time.process_time()
+            plan = build_load_plan(bundle, content_sha256=f"bench-{accession}", run_id="bench-stages")
+            planned = time.process_time()
+            ready.append(write_package(store, plan))
+            written = time.process_time()
+            if len(ready) == batch or k == len(paths) - 1:
+                commit_packages(con, store, [open_package(store, ref) for ref in ready], run_id="bench-stages")
+                for ref in ready:
+                    remove_package(store, ref.path.rsplit("/", 1)[-1])
+                ready = []
+            cpu["parse"] += parsed - started
+            cpu["harmonize"] += planned - parsed
+            cpu["package"] += written - planned
+            cpu["commit"] += time.process_time() - written
+            samples += len(bundle.samples)
+    return {"samples": samples, "batch": batch, "ms_per_sample": {k: 1000 * v / samples for k, v in cpu.items()},
+            "catalog_mb": config.catalog_path.stat().st_size / 1024**2}  # fmt: skip
+
+
 # -- parent ----------------------------------------------------------------------------------------
 def _corpus(series: int, samples: int, seed: int) -> tuple[Path, list[str]]:
     from rnacorpus.harvester.geo.synthetic_series import CorpusSpec, write_metadata_corpus
@@ -238,6 +288,24 @@ def _section(command: str, result: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|",
         *rows,
     ]
+    stages = result.get("stages")
+    if stages:
+        parts = list(stages[0]["ms_per_sample"])
+        lines += [
+            "",
+            f"**CPU per sample, step by step** (one process, no HTTP, first {stages[0]['samples']:,} samples; "
+            "`--worker stages`): parse SOFT, harmonize (load plan), write the load package, commit "
+            "(packages per transaction as given):",
+            "",
+            "| packages per commit | " + " | ".join(parts) + " | total ms | catalog MB |",
+            "|---:|" + "---:|" * (len(parts) + 2),
+            *[
+                f"| {st['batch']} | "
+                + " | ".join(f"{st['ms_per_sample'][p]:.3f}" for p in parts)
+                + f" | {sum(st['ms_per_sample'].values()):.3f} | {st['catalog_mb']:.0f} |"
+                for st in stages
+            ],
+        ]
     enrichment = result.get("enrichment")
     if enrichment:
         alone, enriched = enrichment["alone"], enrichment["enriched"]
@@ -266,12 +334,18 @@ def main() -> None:
     parser.add_argument("--compare", type=int, default=40, help="series for the executor comparison")
     parser.add_argument("--geoparse", type=int, default=10, help="files GEOparse parses for the baseline")
     parser.add_argument("--enrichment", type=int, default=1, help="series harvested with and without enrichment")
+    parser.add_argument("--stages", type=int, default=40, help="series for the per-step CPU (one process)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        work = _new_catalog(args.worker[1]) if args.worker[0] == "new-catalog" else _geoparse(args.worker[1:])
+        if args.worker[0] == "stages":
+            work = _stages(args.worker[1], int(args.worker[2]), *args.worker[3:])
+        elif args.worker[0] == "new-catalog":
+            work = _new_catalog(args.worker[1])
+        else:
+            work = _geoparse(args.worker[1:])
         print(json.dumps(work))
         return
     load_before = load()
@@ -283,6 +357,11 @@ def main() -> None:
             "load_before": load_before,
             "workers": f"--workers {args.workers}",
         }
+        stage_files = [str(corpus / f"{acc}_family.soft.gz") for acc in accessions[: args.stages]]
+        result["stages"] = [
+            run_python(__file__, "--worker", "stages", str(_fresh(WORK / "run-stages")), str(batch), *stage_files)[0]
+            for batch in (1, 10)
+        ]
         files = [str(corpus / f"{acc}_family.soft.gz") for acc in accessions[: args.geoparse]]
         result["geoparse"], _ = run_python(__file__, "--worker", "geoparse", *files)
         _keep(result)
@@ -312,14 +391,15 @@ def main() -> None:
         mirror.terminate()
         mirror.wait(timeout=30)
     command = f"python benchmarks/bench_metadata_load.py --series {args.series} --samples {args.samples} " + (
-        f"--workers {args.workers} --compare {args.compare} --geoparse {args.geoparse} --enrichment {args.enrichment}"
-        + (" --profile" if args.profile else "")
+        f"--workers {args.workers} --compare {args.compare} --geoparse {args.geoparse} --enrichment {args.enrichment} "
+        f"--stages {args.stages}" + (" --profile" if args.profile else "")
     )
     section = _section(command, result)
     print(section)
     if not args.no_docs:
         write_doc(BEGIN, END, section)
-    for name in ("run-load", "run-cmp", "run-new", "run-start", "run-enrich"):  # the corpus stays for the next run
+    # the corpus stays for the next run
+    for name in ("run-load", "run-cmp", "run-new", "run-start", "run-enrich", "run-stages"):
         shutil.rmtree(WORK / name, ignore_errors=True)
 
 

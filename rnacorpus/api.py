@@ -168,11 +168,35 @@ def samples(*, catalog: str | Path = "rnacorpus.duckdb", store: str | Path | Non
     return _catalog(catalog, store).samples(**filters)
 
 
-def publish(to: str | Path, *, catalog: str | Path = "rnacorpus.duckdb") -> Published:
-    """Copy the catalog and a store manifest to ``to``/<run id>/, then ``to``/LATEST.json (``rnacorpus publish``)."""
-    from rnacorpus.catalog.publish import publish as publish_catalog
+def publish(to: str | Path, *, catalog: str | Path = "rnacorpus.duckdb", keep: int | None = None) -> Published:
+    """Copy the catalog and a store manifest to ``to``/<run id>/, then ``to``/LATEST.json (``rnacorpus publish``).
 
-    return publish_catalog(Path(catalog), to)
+    The store files the snapshot reads are pinned: later runs keep them. ``keep`` removes snapshots at
+    ``to`` beyond the newest ``keep`` and unpins their files; those no catalog row or other pin holds
+    are deleted at once when no run holds the catalog, else by the next run's start.
+    """
+    import dataclasses
+
+    from rnacorpus.catalog.connection import writer
+    from rnacorpus.catalog.load import sweep_orphans
+    from rnacorpus.catalog.pins import clear_released, release_due
+    from rnacorpus.catalog.publish import publish as publish_catalog
+    from rnacorpus.catalog.store import ExpressionStore
+    from rnacorpus.errors import LockedError
+    from rnacorpus.pipeline.lock import run_lock
+
+    path = Path(catalog)
+    result = publish_catalog(path, to, keep=keep)
+    store = ExpressionStore(result.store)
+    if keep is None or not release_due(store):
+        return result
+    try:
+        with run_lock(path, "publish --keep"), writer(path) as con:
+            freed = sweep_orphans(con, store)
+            clear_released(store)
+    except LockedError:
+        return result  # a run is loading: an orphan now may be its uncommitted shard; its start sweeps later
+    return dataclasses.replace(result, freed_files=len(freed))
 
 
 def migrate(*, catalog: str | Path = "rnacorpus.duckdb") -> dict[str, Any]:

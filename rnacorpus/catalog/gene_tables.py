@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,8 @@ import pyarrow as pa
 
 from rnacorpus.catalog.references import ReferencePart, install_reference, refresh_views
 from rnacorpus.harmonize.genes.mapping import MappingReport
-from rnacorpus.harmonize.genes.reference import GeneReference
+from rnacorpus.harmonize.genes.reference import GeneReference, ReferenceHeader, ReferenceInfo, reference_header
+from rnacorpus.harmonize.genes.reference import load_reference as default_reference
 
 if TYPE_CHECKING:
     from rnacorpus.catalog.store import ExpressionStore
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DDL",
     "gene_reference_parts",
+    "load_default_reference",
     "load_mapping_report",
     "load_reference",
     "mapping_report_row",
@@ -111,17 +114,18 @@ def _stored_sha(con: duckdb.DuckDBPyConnection, taxid: int, release: str) -> str
     return None if not row else str(row[0][0])
 
 
-def gene_reference_parts(reference: GeneReference) -> list[ReferencePart]:
-    """The ``genes`` and ``gene_synonyms`` files of one organism's reference."""
-    part = str(reference.organism.taxid)
-    release = f"{reference.info.release} sha256:{reference.info.sha256}"
+def gene_reference_parts(info: ReferenceInfo, load: Callable[[], GeneReference]) -> list[ReferencePart]:
+    """The ``genes`` and ``gene_synonyms`` files of one organism's reference (``load`` is called only
+    when a file must be built: the per-machine reference cache usually holds them)."""
+    part = str(info.taxid)
+    release = f"{info.release} sha256:{info.sha256}"
 
     def genes() -> pa.Table:
-        return reference.genes_table().select(list(_GENE_COLUMNS))
+        return load().genes_table().select(list(_GENE_COLUMNS))
 
     def synonyms() -> pa.Table:
         # a synonym listed twice for one gene under one kind is one row
-        table = reference.synonyms_table().select(list(_SYNONYM_COLUMNS))
+        table = load().synonyms_table().select(list(_SYNONYM_COLUMNS))
         return table.group_by(list(_SYNONYM_COLUMNS)).aggregate([]).select(list(_SYNONYM_COLUMNS))
 
     return [
@@ -142,20 +146,39 @@ def load_reference(
     Returns False when it was already there unchanged. The tables are views over the files
     (:mod:`.references`); the stamp stays a row of ``gene_references``.
     """
+    return _install(con, ReferenceHeader(reference.info, reference.n_genes), lambda: reference, store_root, cache)
+
+
+def load_default_reference(
+    con: duckdb.DuckDBPyConnection, taxid: int, store_root: ExpressionStore | Location, *, cache: Path | None = None
+) -> bool:
+    """:func:`load_reference` of the offline default reference of ``taxid``, which is read in full only
+    when one of its files must be built: a new catalog stamps it from the file's footer and checksum."""
+    return _install(con, reference_header(taxid), lambda: default_reference(taxid), store_root, cache)
+
+
+def _install(
+    con: duckdb.DuckDBPyConnection,
+    header: ReferenceHeader,
+    load: Callable[[], GeneReference],
+    store_root: ExpressionStore | Location,
+    cache: Path | None,
+) -> bool:
     ensure_gene_tables(con)
-    parts = gene_reference_parts(reference)
+    info = header.info
+    parts = gene_reference_parts(info, load)
     installed = [install_reference(con, store_root, part, cache=cache) for part in parts]
     if any(installed):
         refresh_views(con, store_root, [part.view for part in parts])
-    taxid, release = reference.organism.taxid, reference.info.release
-    if _stored_sha(con, taxid, release) == reference.info.sha256 and not any(installed):
+    taxid, release = info.taxid, info.release
+    if _stored_sha(con, taxid, release) == info.sha256 and not any(installed):
         return False
     con.execute(
         "INSERT OR REPLACE INTO gene_references (organism_taxid, reference_release, source, sha256, licence, "
         "n_genes, loaded_at) VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
-        [taxid, release, reference.info.source, reference.info.sha256, reference.info.licence, reference.n_genes],
+        [taxid, release, info.source, info.sha256, info.licence, header.n_genes],
     )
-    log.info("gene reference %s (%s) installed: %d genes", reference.organism.key, release, reference.n_genes)
+    log.info("gene reference %s (%s) installed: %d genes", info.organism, release, header.n_genes)
     return True
 
 

@@ -170,6 +170,9 @@ def cluster_ids(archives: Mapping[str, str], edges: Iterable[tuple[str, str]]) -
         members.setdefault(find(record), []).append(record)
     ids: dict[str, str] = {}
     for group in members.values():
+        if len(group) == 1:  # most records link to no other: their own name (no ranking to compute)
+            ids[group[0]] = group[0]
+            continue
         best = min(group, key=lambda r: (ARCHIVE_RANK.get(archives[r], 9), natural_key(r)))
         ids.update((record, best) for record in group)
     return ids

@@ -36,6 +36,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog import identity
 from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, write_package
+from rnacorpus.catalog.pins import pinned_paths
 from rnacorpus.catalog.plan import (
     LoadPlan,
     SampleUnit,
@@ -341,11 +342,14 @@ def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> lis
     """Delete store files no catalog row points at (left by a crash between write and commit, or
     between commit and cleanup). Call only while holding the run lock: an orphan may otherwise be a
     file another live run has written and is about to commit."""
-    return store.sweep(referenced_paths(con))
+    return store.sweep(referenced_paths(con) | pinned_paths(store))
 
 
 def remove_replaced(store: ExpressionStore, paths: set[str]) -> None:
-    for relpath in sorted(paths):
+    """Delete files the live catalog stopped pointing at — except those a published snapshot pins."""
+    if not paths:
+        return
+    for relpath in sorted(paths - pinned_paths(store)):
         try:
             store.delete(relpath)
         except OSError as exc:  # an orphan is harmless; sweep() retries later

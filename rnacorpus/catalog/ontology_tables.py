@@ -36,6 +36,7 @@ __all__ = [
     "DDL",
     "FILTER_COLUMNS",
     "annotation_rows",
+    "annotation_values",
     "field_coverage",
     "field_filter",
     "load_ontology_tables",
@@ -76,6 +77,7 @@ ANNOTATION_COLUMNS = (
     "sample_accession", "field", "raw_key", "raw_value", "term_id", "term_label", "method", "confidence",
     "ontology_release", "reason", "age_value", "age_min", "age_max", "age_unit", "age_qualifier",
 )  # fmt: skip
+_ANNOTATION_FIELDS: set[str] = set(ANNOTATION_COLUMNS) - {"sample_accession"}  # model_dump wants a set
 
 
 def stored_releases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -128,12 +130,14 @@ def load_ontology_tables(
     return True
 
 
+def annotation_values(annotation: Annotation) -> dict[str, Any]:
+    """One decision's ``annotations`` columns, but the sample's (the same for every sample it decides)."""
+    return annotation.model_dump(include=_ANNOTATION_FIELDS)
+
+
 def annotation_rows(sample_accession: str, annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
     """Rows for ``annotations`` (the loader replaces a sample's rows as a whole)."""
-    return [
-        {"sample_accession": sample_accession, **annotation.model_dump(include=set(ANNOTATION_COLUMNS))}
-        for annotation in annotations
-    ]
+    return [{"sample_accession": sample_accession, **annotation_values(annotation)} for annotation in annotations]
 
 
 def field_coverage(con: duckdb.DuckDBPyConnection, fields: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 import duckdb
 
+from rnacorpus.catalog.pins import pinned_paths
 from rnacorpus.errors import BadContentError
 from rnacorpus.fileio import atomic_write
 
@@ -170,7 +171,7 @@ def install_reference(
         "VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
         [part.view, part.part, part.release, relpath, sha, rows],
     )
-    if held is not None and held[1] != relpath:
+    if held is not None and held[1] != relpath and held[1] not in pinned_paths(store):  # a snapshot reads it
         store.delete(held[1])
     log.info("reference %s/%s %s installed (%d rows)", part.view, part.part, part.release, rows)
     return True

@@ -13,11 +13,14 @@ commit of the previous one overlaps both); ``--workers N`` builds in N processes
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
@@ -26,7 +29,7 @@ from rnacorpus.errors import TransientError
 if TYPE_CHECKING:
     from rnacorpus.pipeline.pool_limits import ServiceAddress
 
-__all__ = ["ExecutorKind", "WorkerLostError", "build_executor", "executor_kind"]
+__all__ = ["ExecutorKind", "WorkerLostError", "build_executor", "collect_less", "executor_kind"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,12 @@ class WorkerLostError(TransientError):
 
     kind = "worker_lost"
 
+
+#: allocations between the collector's youngest-generation passes during a run (CPython's default: 700).
+#: Parsing and harmonizing allocate millions of short-lived, acyclic objects (lines, dicts, records)
+#: beside long-lived caches and the ontology index; at the default, the collector's passes took ~18 %
+#: of a metadata build's CPU (0.73 -> 0.60 ms per sample, same run, 20,000 generated samples).
+GC_THRESHOLD = 50_000
 
 #: imported once by the fork server, so each worker process starts with them loaded
 _PRELOAD = ["rnacorpus.pipeline.worker", "rnacorpus.pipeline.plan"]
@@ -63,10 +72,22 @@ def build_executor(workers: int, kind: ExecutorKind, *, limits: ServiceAddress |
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(limits,))
 
 
+@contextlib.contextmanager
+def collect_less() -> Iterator[None]:
+    """Run the body with the cyclic collector's young generation at :data:`GC_THRESHOLD` (restored after)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _start_worker(limits: ServiceAddress | None) -> None:
     from rnacorpus.pipeline.pool_limits import join
 
     join(limits)
+    gc.set_threshold(max(GC_THRESHOLD, gc.get_threshold()[0]), *gc.get_threshold()[1:])  # a build process's life
     _exit_with_driver()
 
 

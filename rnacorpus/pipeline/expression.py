@@ -40,6 +40,7 @@ from rnacorpus.harmonize.genes import (
     map_identifiers,
     plan_collapse,
 )
+from rnacorpus.harmonize.genes.reference import reference_header
 from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
 from rnacorpus.harmonize.units.labels import value_column_labels
 from rnacorpus.pipeline.single_cell import mark_single_cell_samples
@@ -217,6 +218,6 @@ def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
 def reference_releases(taxa: Sequence[int] = REFERENCE_TAXA) -> dict[str, str]:
     stamps = {}
     for taxid in taxa:
-        info = reference_for(taxid).info
+        info = reference_header(taxid).info  # the footer's stamp: no table read to stamp versions
         stamps[f"gene_reference.{taxid}"] = f"{info.source} {info.release} sha256:{info.sha256[:16]}"
     return stamps

@@ -18,10 +18,11 @@ import duckdb
 
 from rnacorpus import __version__
 from rnacorpus.catalog.connection import writer
-from rnacorpus.catalog.gene_tables import load_reference as load_gene_reference
+from rnacorpus.catalog.gene_tables import load_default_reference
 from rnacorpus.catalog.load import sweep_orphans
 from rnacorpus.catalog.ontology_tables import load_ontology_tables
 from rnacorpus.catalog.package import sweep_packages
+from rnacorpus.catalog.pins import clear_released, release_due
 from rnacorpus.catalog.runs import begin_run, finish_run, mark_interrupted, new_run_id
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
@@ -30,7 +31,7 @@ from rnacorpus.harvester.accessions import normalize_accession, require_study_ac
 from rnacorpus.harvester.base import DiscoveryQuery, StudyRef, source_for_accession, source_names
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.pipeline.enrich import discover_studies
-from rnacorpus.pipeline.expression import REFERENCE_TAXA, reference_for
+from rnacorpus.pipeline.expression import REFERENCE_TAXA
 from rnacorpus.pipeline.lock import run_lock
 from rnacorpus.pipeline.plan import reference_versions
 from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
@@ -147,10 +148,13 @@ def start_run(config: Config, run_id: str, command_line: str) -> list[str]:
         interrupted = mark_interrupted(con)
         # Under the run lock no package is live: whatever an earlier run left is swept, never committed.
         sweep_packages(ExpressionStore(config.store_dir))
-        if interrupted:
-            # A run that died may have written shards it never committed; under the lock none is live.
-            removed = sweep_orphans(con, ExpressionStore(config.store_dir))
-            log.info("removed %d store files left by interrupted runs", len(removed))
+        store = ExpressionStore(config.store_dir)
+        if interrupted or release_due(store):
+            # A run that died may have written shards it never committed, and `publish --keep` may have
+            # unpinned files only an old snapshot read; under the lock no load is live.
+            removed = sweep_orphans(con, store)
+            clear_released(store)
+            log.info("removed %d unreferenced store files (interrupted runs, unpinned snapshots)", len(removed))
         stamp_versions(con, config)
         begin_run(con, run_id, command_line, __version__)
     return interrupted
@@ -171,7 +175,7 @@ def stamp_versions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     # the references as files in the store, queryable as views: the gene references the shards are
     # keyed by, and ontology terms and closure, so ancestor-aware filters are plain joins
     for taxid in REFERENCE_TAXA:
-        load_gene_reference(con, reference_for(taxid), config.store_dir)
+        load_default_reference(con, taxid, config.store_dir)
     load_ontology_tables(con, config.store_dir)
 
 

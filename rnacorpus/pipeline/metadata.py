@@ -12,7 +12,7 @@ from typing import Any
 from rnacorpus.catalog.connection import register_ddl
 from rnacorpus.catalog.load import LoadPlan, TableRows, register_sample_owned_table
 from rnacorpus.catalog.ontology_tables import DDL as ONTOLOGY_DDL
-from rnacorpus.catalog.ontology_tables import annotation_rows
+from rnacorpus.catalog.ontology_tables import annotation_values
 from rnacorpus.harmonize.ontology import annotate_samples, sample_fields
 from rnacorpus.harmonize.ontology.curated import taxon_named
 from rnacorpus.schemas import Sample, StudyBundle
@@ -50,6 +50,8 @@ def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
     samples = list(first.values())
     rows = []
     columns: dict[tuple[int, ...], dict[str, Any]] = {}
+    # decisions are shared objects (memoized per distinct value): each is turned into row values once
+    values: dict[int, dict[str, Any]] = {}
     for sample, decided in zip(samples, annotate_samples(samples, bundle.platforms), strict=True):
         sample.annotations = decided
         # the columns are a pure function of the annotations; samples sharing evidence share them
@@ -58,5 +60,9 @@ def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
         if fields is None:
             fields = columns[ident] = sample_fields(decided)
         plan.harmonized.setdefault(sample.accession, {}).update(fields)
-        rows += annotation_rows(sample.accession, decided)
+        for annotation in decided:  # alive in sample.annotations, so its id names it for the whole loop
+            known = values.get(id(annotation))
+            if known is None:
+                known = values[id(annotation)] = annotation_values(annotation)
+            rows.append({"sample_accession": sample.accession, **known})
     plan.extra.append(TableRows("annotations", "sample_accession", sorted(s.accession for s in samples), rows))

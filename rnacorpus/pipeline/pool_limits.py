@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import socket
 import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
@@ -55,10 +56,14 @@ class BucketService:
         if self._closed.is_set():
             return
         self._closed.set()
-        # accept() does not return when its socket is closed from another thread: wake it with a connection
-        address, key = self.address
-        with contextlib.suppress(OSError, EOFError, AuthenticationError), Client(address, authkey=key):
-            pass
+        # accept() does not return when its socket is closed from another thread: wake it with a
+        # connection. A bare socket, not an authenticated Client: a Client waits for the challenge,
+        # forever if the accepter already left its loop (it saw the flag between two accepts); a bare
+        # socket only queues, and if accepted it fails the handshake, which ends the loop too.
+        address = self._listener.address
+        with contextlib.suppress(OSError), socket.socket(_family(address)) as wake:
+            wake.settimeout(1.0)
+            wake.connect(address)
         self._accepter.join(timeout=5)
         self._listener.close()
 
@@ -78,6 +83,11 @@ class BucketService:
                     conn.send(self.buckets.reserve(str(key), float(rate), int(burst)))
                 except (OSError, EOFError):  # the build process ended
                     return
+
+
+def _family(address: Any) -> socket.AddressFamily:
+    """The socket family of a :class:`Listener` address: a path (Unix socket) or (host, port)."""
+    return socket.AF_UNIX if isinstance(address, str | bytes) else socket.AF_INET
 
 
 # -- in a build process ------------------------------------------------------------------------------

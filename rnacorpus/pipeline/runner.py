@@ -6,10 +6,12 @@ For each study, in the order the run planned them:
    archive's rate limit holds; a study whose content key the catalog already holds stops here;
 2. **build** in the executor (:func:`~.worker.build_study`: parse, harmonize, shards, load package),
    while later studies download;
-3. **commit** in this thread, in plan order: each run of ready studies is verified and committed in
-   as few short transactions as their overlap allows (:func:`rnacorpus.catalog.load.disjoint_batches`,
-   at most ``config.commit_batch`` studies each), together with its run-log rows and quarantine
-   changes; then the packages are deleted.
+3. **commit** in this thread, in plan order: finished studies are gathered until ``config.commit_batch``
+   of them are ready or the first has waited :data:`COMMIT_DELAY`, then verified and committed in as
+   few short transactions as their overlap allows (:func:`rnacorpus.catalog.load.disjoint_batches`,
+   at most ``config.commit_batch`` studies each), together with their run-log rows and quarantine
+   changes; then the packages are deleted. A run killed meanwhile loses only uncommitted packages:
+   the next run sweeps them and builds those studies again.
 
 At most a window of studies is in flight beyond the commit point, so memory and disk stay bounded
 whatever the run's size. A worker process that dies takes its pool with it: the pool is rebuilt and
@@ -20,6 +22,7 @@ committed alone, and a study that still fails is quarantined while the rest of t
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
@@ -39,7 +42,7 @@ from rnacorpus.harvester.base import Source, StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.harvester.ratelimit import Limiter
 from rnacorpus.pipeline.enrich import enriching_names
-from rnacorpus.pipeline.executor import WorkerLostError, build_executor, executor_kind
+from rnacorpus.pipeline.executor import WorkerLostError, build_executor, collect_less, executor_kind
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
 from rnacorpus.pipeline.worker import (
@@ -64,6 +67,8 @@ log = logging.getLogger(__name__)
 MAX_BUILD_ATTEMPTS = 3
 #: seconds between looks at waiting readers while the committer has nothing to commit
 IDLE_TICK = 0.2
+#: longest a finished study waits for others to share its commit transaction (``config.commit_batch``)
+COMMIT_DELAY = 2.0
 
 
 @dataclass(frozen=True)
@@ -352,6 +357,30 @@ def _reinstated(con: duckdb.DuckDBPyConnection, accession: str, stored: Stored |
     return StudyResult(accession, "updated", "load", "reinstated: the archive serves it again")
 
 
+@dataclass
+class _Batch:
+    """Finished studies waiting for their commit: one transaction per ``size`` studies (each statement
+    and COMMIT has a fixed cost: at 500 samples per study, 10 studies per transaction halve the commit's
+    CPU per sample), but none waits longer than :data:`COMMIT_DELAY` once it is ready."""
+
+    size: int
+    manifests: list[StudyManifest] = field(default_factory=list)
+    since: float = 0.0
+
+    def add(self, manifests: Sequence[StudyManifest]) -> None:
+        if manifests and not self.manifests:
+            self.since = time.monotonic()
+        self.manifests += manifests
+
+    def due(self) -> bool:
+        waited = time.monotonic() - self.since
+        return bool(self.manifests) and (len(self.manifests) >= self.size or waited >= COMMIT_DELAY)
+
+    def take(self) -> list[StudyManifest]:
+        taken, self.manifests = self.manifests, []
+        return taken
+
+
 def run_studies(
     refs: Sequence[StudyRef],
     *,
@@ -403,17 +432,26 @@ def run_studies(
             if on_result is not None:
                 on_result(result)
 
+    batch = _Batch(config.commit_batch)
+
+    def idle() -> None:
+        if batch.due():
+            commit(batch.take())
+        session.yield_to_readers()
+
     pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
     own_limiter = pipeline.share_limits(client)
     try:
-        for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=session.yield_to_readers):
-            ready = []
-            for manifest in manifests:
-                if on_prepared is not None:
-                    on_prepared(manifest)
-                ready += guard.settle(manifest)
-            commit(ready)
-        commit(guard.drain())
+        with collect_less():
+            for manifests in pipeline.run(tasks, stop=lambda: guard.outage is not None, idle=idle):
+                for manifest in manifests:
+                    if on_prepared is not None:
+                        on_prepared(manifest)
+                    batch.add(guard.settle(manifest))
+                if batch.due():
+                    commit(batch.take())
+            batch.add(guard.drain())
+            commit(batch.take())
     finally:
         session.close()
         if own_limiter is not None:

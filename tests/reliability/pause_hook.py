@@ -18,6 +18,7 @@ import functools
 import importlib
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,15 +44,23 @@ def install(spec: dict[str, Any]) -> None:
         owner = getattr(owner, part)
     original = getattr(owner, attr)
     calls = [0]
+    counting = threading.Lock()
+
+    def count() -> int:
+        """This call's number, taken once at entry: threads of one process (the read-ahead, the build
+        pool) call concurrently, and a count read again after the body may already belong to a later call."""
+        with counting:
+            calls[0] += 1
+            return calls[0]
 
     if spec["when"] == "inside":
 
         @contextlib.contextmanager
         def inside(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            calls[0] += 1
+            number = count()
             with original(*args, **kwargs) as value:
                 yield value
-                if calls[0] == spec["call"]:
+                if number == spec["call"]:
                     _hold(spec)
 
         setattr(owner, attr, inside)
@@ -59,8 +68,7 @@ def install(spec: dict[str, Any]) -> None:
 
     @functools.wraps(original)
     def around(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        hit = calls[0] == spec["call"]
+        hit = count() == spec["call"]
         if hit and spec["when"] == "before":
             _hold(spec)
         result = original(*args, **kwargs)

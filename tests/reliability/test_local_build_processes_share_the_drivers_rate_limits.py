@@ -35,7 +35,10 @@ def test_four_local_build_processes_stay_within_each_hosts_limit(
     write_metadata_corpus(tmp_path / "archive", SPEC)
     folder = seeded_folder(tmp_path_factory, "local-rate-cap")
     with FaultMirror(tmp_path / "archive") as mirror:
-        config = mirror_config(folder, mirror.url, rate_limits=LIMITS, workers=4, executor="processes")
+        # one request per BioSample (not by accession block): enough requests in flight to test the cap
+        config = mirror_config(
+            folder, mirror.url, rate_limits=LIMITS, workers=4, executor="processes", batch_lookups=False
+        )
         report = api.harvest(SPEC.accessions, config=config)
         assert report.exit_code == 0 and report.counts["new"] == SPEC.n_series, report.to_dict()
         arrivals = arrivals_by_archive((hit.path, hit.at) for hit in mirror.log)

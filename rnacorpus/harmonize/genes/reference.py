@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,9 +29,11 @@ __all__ = [
     "MANIFEST_NAME",
     "SYNONYM_KINDS",
     "GeneReference",
+    "ReferenceHeader",
     "ReferenceInfo",
     "load_reference",
     "read_reference",
+    "reference_header",
     "write_reference",
 ]
 
@@ -156,28 +159,64 @@ def write_reference(table: pa.Table, info: ReferenceInfo, folder: Path) -> tuple
     return path, sha256_file(path)
 
 
-def read_reference(path: Path, *, expected_sha256: str | None = None) -> GeneReference:
-    """Open a reference file, checking its checksum when one is pinned."""
+def _checked_digest(path: Path, expected_sha256: str | None) -> str:
     digest = sha256_file(path)
     if expected_sha256 is not None and digest != expected_sha256:
         raise BadContentError(f"gene reference checksum {digest} != pinned {expected_sha256}", path=path)
-    table = pq.read_table(path)
-    raw_stamp = (table.schema.metadata or {}).get(_STAMP_KEY)
+    return digest
+
+
+def _info(path: Path, metadata: dict[bytes, bytes] | None, digest: str) -> ReferenceInfo:
+    raw_stamp = (metadata or {}).get(_STAMP_KEY)
     if raw_stamp is None:
         raise BadContentError("gene reference carries no stamp", path=path)
-    stamp = json.loads(raw_stamp)
-    info = ReferenceInfo(sha256=digest, **stamp)
+    return ReferenceInfo(sha256=digest, **json.loads(raw_stamp))
+
+
+def read_reference(path: Path, *, expected_sha256: str | None = None) -> GeneReference:
+    """Open a reference file, checking its checksum when one is pinned."""
+    digest = _checked_digest(path, expected_sha256)
+    table = pq.read_table(path)
+    info = _info(path, table.schema.metadata, digest)
     return GeneReference(info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA))
 
 
-@functools.lru_cache(maxsize=8)
-def _load_default(organism_key: str) -> GeneReference:
+@dataclass(frozen=True)
+class ReferenceHeader:
+    """A reference file's stamp and size, read from its footer (no table): what version stamps need."""
+
+    info: ReferenceInfo
+    n_genes: int
+
+
+def _default_entry(organism_key: str) -> dict[str, Any]:
     manifest_path = DATA_DIR / MANIFEST_NAME
     if not manifest_path.exists():
         raise ConfigError(f"no offline gene references in {DATA_DIR}: run scripts/build_gene_reference.py")
     entry = json.loads(manifest_path.read_text(encoding="utf-8")).get(organism_key)
     if entry is None:
         raise ConfigError(f"no offline gene reference for {organism_key} in {manifest_path}")
+    return dict(entry)
+
+
+@functools.lru_cache(maxsize=8)
+def _default_header(organism_key: str) -> ReferenceHeader:
+    entry = _default_entry(organism_key)
+    path = DATA_DIR / entry["file"]
+    # the same checks as a full load (pinned checksum, stamp present), without decoding ~80k rows
+    digest = _checked_digest(path, entry["sha256"])
+    metadata = pq.read_metadata(path)
+    return ReferenceHeader(_info(path, metadata.metadata, digest), int(metadata.num_rows))
+
+
+def reference_header(organism: str | int | Organism) -> ReferenceHeader:
+    """The offline default reference's stamp and gene count, as :func:`load_reference` would give them."""
+    return _default_header(resolve_organism(organism).key)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_default(organism_key: str) -> GeneReference:
+    entry = _default_entry(organism_key)
     reference = read_reference(DATA_DIR / entry["file"], expected_sha256=entry["sha256"])
     companions = {}
     for kind, item in (entry.get("companions") or {}).items():

@@ -17,6 +17,7 @@ header and rows follow directly and run to the next header line. Those are read 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class SoftEntity:
     table_elsewhere: bool = False
 
     def add_field(self, deposited_name: str, value: str, line: int) -> None:
-        name = strip_field_prefix(deposited_name, self.kind)
+        name = _field_name(deposited_name, self.kind)
         self.fields.setdefault(name, []).append(value)
         self.field_lines.setdefault(name, line)
 
@@ -88,6 +89,12 @@ def strip_field_prefix(name: str, kind: str) -> str:
     if sep and rest and prefix.lower() == kind.lower():
         return rest
     return name
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_name(deposited_name: str, kind: str) -> str:
+    """:func:`strip_field_prefix`, once per distinct name (a file repeats a few dozen names per record)."""
+    return strip_field_prefix(deposited_name, kind)
 
 
 def iter_entities(path: str | Path, *, accession: str | None = None) -> Generator[SoftEntity, None, None]:
@@ -120,7 +127,15 @@ class _EntityScanner:
     def scan(self) -> Iterator[SoftEntity]:
         current: SoftEntity | None = None
         saw_content = False
-        while (line := self._next_line()) is not None:
+        reader = self._reader
+        while (raw := reader.readline()) is not None:
+            if current is not None and raw[:1] == b"!" and b"=" in raw:
+                # the bulk of a metadata file: ``!Name = value`` inside an entity, read as
+                # classify_line + _add_line would (a marker line never holds "=")
+                name, _, value = decode_text(raw).rstrip()[1:].partition("=")
+                current.add_field(name.strip(), value.strip(), reader.line_no)
+                continue
+            line = classify_line(decode_text(raw), reader.line_no)
             if line.kind == "blank":
                 continue
             saw_content = True
