@@ -312,10 +312,11 @@ def _section(command: str, result: dict[str, Any]) -> str:
         lines += [
             "",
             f"**Enrichment** (the harvest default asks ENA and BioSamples about every study; the mirror serves "
-            f"no records for these generated samples, so each request is answered 404): "
+            f"no records for these generated samples, so its searches find none): "
             f"{alone['samples']:,} samples in {alone['studies']} series take {alone['seconds']:.1f} s GEO-only and "
             f"{enriched['seconds']:.1f} s enriched (`--workers 1`), **{enriched['seconds'] / alone['seconds']:.1f}×** "
-            "(BioSamples asked by accession block, paced by the EBI rate limit; `bench_enrichment.py` counts requests).",
+            "(BioSamples asked by accession block, paced by the EBI rate limit; "
+            "`bench_enrichment.py` counts requests).",
         ]
     if result.get("profile"):
         lines += ["", "**Where the time goes** (py-spy, driver and workers, share of CPU samples):", ""]
