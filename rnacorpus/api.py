@@ -179,7 +179,7 @@ def publish(to: str | Path, *, catalog: str | Path = "rnacorpus.duckdb", keep: i
 
     from rnacorpus.catalog.connection import writer
     from rnacorpus.catalog.load import sweep_orphans
-    from rnacorpus.catalog.pins import clear_released, release_due
+    from rnacorpus.catalog.pins import release_due
     from rnacorpus.catalog.publish import publish as publish_catalog
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.errors import LockedError
@@ -193,7 +193,6 @@ def publish(to: str | Path, *, catalog: str | Path = "rnacorpus.duckdb", keep: i
     try:
         with run_lock(path, "publish --keep"), writer(path) as con:
             freed = sweep_orphans(con, store)
-            clear_released(store)
     except LockedError:
         return result  # a run is loading: an orphan now may be its uncommitted shard; its start sweeps later
     return dataclasses.replace(result, freed_files=len(freed))

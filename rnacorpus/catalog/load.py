@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from rnacorpus.catalog import identity
 from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, write_package
-from rnacorpus.catalog.pins import pinned_paths
+from rnacorpus.catalog.pins import clear_released, pinned_paths
 from rnacorpus.catalog.plan import (
     LoadPlan,
     SampleUnit,
@@ -342,7 +342,9 @@ def sweep_orphans(con: duckdb.DuckDBPyConnection, store: ExpressionStore) -> lis
     """Delete store files no catalog row points at (left by a crash between write and commit, or
     between commit and cleanup). Call only while holding the run lock: an orphan may otherwise be a
     file another live run has written and is about to commit."""
-    return store.sweep(referenced_paths(con) | pinned_paths(store))
+    removed = store.sweep(referenced_paths(con) | pinned_paths(store))
+    clear_released(store)  # files of pins dropped before this sweep are gone now: no further sweep is due
+    return removed
 
 
 def remove_replaced(store: ExpressionStore, paths: set[str]) -> None:

@@ -20,7 +20,6 @@ elsewhere shares; several catalogs' snapshots of one store each pin their own fi
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -75,13 +74,17 @@ def write_pin(store: ExpressionStore, destination: str, run_id: str, files: Iter
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": sorted(set(files)),
     }
-    data = (json.dumps(body, indent=0, sort_keys=True) + "\n").encode()
-    if store.tree is not None:
-        store.tree.write_bytes(relpath, data)  # one PUT: whole or absent
-    else:
-        with atomic_write(store.resolve(relpath)) as handle:
-            handle.write(data)
+    _write(store, relpath, (json.dumps(body, indent=0, sort_keys=True) + "\n").encode())
     return relpath
+
+
+def _write(store: ExpressionStore, relpath: str, data: bytes) -> None:
+    """One small file, whole or absent: one PUT on object storage, temp + fsync + rename locally."""
+    if store.tree is not None:
+        store.tree.write_bytes(relpath, data)
+        return
+    with atomic_write(store.resolve(relpath)) as handle:
+        handle.write(data)
 
 
 def drop_pin(store: ExpressionStore, destination: str, run_id: str) -> bool:
@@ -163,11 +166,7 @@ def missing_files(store: ExpressionStore, paths: Iterable[str]) -> list[str]:
 
 def mark_released(store: ExpressionStore) -> None:
     """Note that pins were dropped: files they held may now be orphans for the next sweep."""
-    if store.tree is not None:
-        store.tree.write_bytes(RELEASED, b"pins were dropped; the next run sweeps orphans\n")
-        return
-    with atomic_write(store.resolve(RELEASED)) as handle:
-        handle.write(b"pins were dropped; the next run sweeps orphans\n")
+    _write(store, RELEASED, b"pins were dropped; the next run sweeps orphans\n")
 
 
 def release_due(store: ExpressionStore) -> bool:
@@ -175,5 +174,4 @@ def release_due(store: ExpressionStore) -> bool:
 
 
 def clear_released(store: ExpressionStore) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        store.delete(RELEASED)
+    store.delete(RELEASED)  # missing is fine

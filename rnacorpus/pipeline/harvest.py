@@ -22,7 +22,7 @@ from rnacorpus.catalog.gene_tables import load_default_reference
 from rnacorpus.catalog.load import sweep_orphans
 from rnacorpus.catalog.ontology_tables import load_ontology_tables
 from rnacorpus.catalog.package import sweep_packages
-from rnacorpus.catalog.pins import clear_released, release_due
+from rnacorpus.catalog.pins import release_due
 from rnacorpus.catalog.runs import begin_run, finish_run, mark_interrupted, new_run_id
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
@@ -147,13 +147,12 @@ def start_run(config: Config, run_id: str, command_line: str) -> list[str]:
     with writer(config.catalog_path) as con:
         interrupted = mark_interrupted(con)
         # Under the run lock no package is live: whatever an earlier run left is swept, never committed.
-        sweep_packages(ExpressionStore(config.store_dir))
         store = ExpressionStore(config.store_dir)
+        sweep_packages(store)
         if interrupted or release_due(store):
             # A run that died may have written shards it never committed, and `publish --keep` may have
             # unpinned files only an old snapshot read; under the lock no load is live.
             removed = sweep_orphans(con, store)
-            clear_released(store)
             log.info("removed %d unreferenced store files (interrupted runs, unpinned snapshots)", len(removed))
         stamp_versions(con, config)
         begin_run(con, run_id, command_line, __version__)

@@ -41,12 +41,16 @@ def changed_mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorS
         yield server
 
 
-def published_paths(destination: Path | str, run_id: str) -> dict[str, str]:
-    raw = (
-        remote_tree(destination).read_bytes(f"{run_id}/store-manifest.json")
+def read(destination: Path | str, relpath: str) -> bytes:
+    return (
+        remote_tree(destination).read_bytes(relpath)
         if isinstance(destination, str)
-        else (destination / run_id / "store-manifest.json").read_bytes()
+        else (destination / relpath).read_bytes()
     )
+
+
+def published_paths(destination: Path | str, run_id: str) -> dict[str, str]:
+    raw = read(destination, f"{run_id}/store-manifest.json")
     return {f["path"]: f["sha256"] for f in json.loads(raw)["files"]}
 
 
@@ -93,8 +97,17 @@ def test_an_older_snapshot_keeps_its_shards_until_it_is_pruned(
     assert replaced, "the changed mirror should have replaced the study's shards"
     assert all(present_with(store, old_files).values())  # the older snapshot still reads every file
 
+    note = f"{first.run_id}/reader-notes.txt"  # a user's file inside the older snapshot's folder
+    if isinstance(destination, str):
+        remote_tree(destination).write_bytes(note, b"mine")
+    else:
+        (destination / note).write_bytes(b"mine")
     second = api.publish(destination, catalog=second_config.catalog_path, keep=1)
     assert second.pruned == [first.run_id]
+    kept = (
+        remote_tree(destination).read_bytes(note) if isinstance(destination, str) else (destination / note).read_bytes()
+    )
+    assert kept == b"mine"  # pruning deletes only the two files publish wrote
     assert second.freed_files is not None and second.freed_files >= len(replaced)
     assert not snapshot_exists(destination, first.run_id) and snapshot_exists(destination, second.run_id)
     assert not any(store.exists(p) for p in replaced)  # freed: only the pruned snapshot read them
