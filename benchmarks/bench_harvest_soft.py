@@ -32,6 +32,7 @@ section of ``docs/benchmarks.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -479,7 +480,16 @@ def main() -> None:
     if not args.no_docs:
         write_doc(BEGIN, END, section)
     if not args.keep:
-        shutil.rmtree(work)
+        _remove_ours(work, [files.name, "primed", "run-cold", *(f"run-{acc}-warm" for _, acc, _ in sizes)])
+
+
+def _remove_ours(work: Path, names: list[str]) -> None:
+    """Delete the folders this benchmark made in ``work`` (``--work`` may name a folder of the user's:
+    whatever else it holds stays), then ``work`` itself only if that left it empty."""
+    for name in names:
+        shutil.rmtree(work / name, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        work.rmdir()
 
 
 if __name__ == "__main__":
