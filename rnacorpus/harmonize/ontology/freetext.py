@@ -28,7 +28,7 @@ from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import FieldMatch
+from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import organ_then_site
@@ -136,7 +136,32 @@ def _site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIn
         sites = [m for m in found if not m.match.via_synonym]
         if sites:
             return sites[0].match.term_id, f"organ named in {text!r}"
-    return None
+    return _organ_word_in_disease(disease, label, taxid, index)
+
+
+_ORGAN_WORD = re.compile(r"^[A-Za-z][a-z]{4,}$")
+
+
+def _organ_word_in_disease(
+    disease: FieldMatch, label: str, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue, why) when the depositor's disease phrase and the disease's own label share one word that
+    names one organ by an exact synonym: the family of tumour and cancer phrases naming the organ by its
+    common one-word name (``prostate tumor``: prostate = prostate gland, in *prostate* neoplasm;
+    ``thyroid cancer``). One-word synonyms are not trusted alone (many are ordinary words); a word both
+    texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
+    label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
+    organs: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z]+", disease.text):
+        if not _ORGAN_WORD.match(word) or word.lower() not in label_words:
+            continue
+        found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:
+            organs.setdefault(found.term_id, word)
+    if len(organs) != 1:
+        return None
+    term_id, word = next(iter(organs.items()))
+    return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
 
 
 def _origin(

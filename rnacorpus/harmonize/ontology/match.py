@@ -24,7 +24,13 @@ from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
-from rnacorpus.harmonize.ontology.tissue_forms import adjective_conflicts, sided_names, tissue_names, tissue_rewrites
+from rnacorpus.harmonize.ontology.tissue_forms import (
+    adjective_conflicts,
+    organ_parts,
+    sided_names,
+    tissue_names,
+    tissue_rewrites,
+)
 
 __all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
 
@@ -180,6 +186,11 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
             readings = tuple(sorted({hit.term_id, *conflicts}))
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=readings) if len(readings) > 1 else None
         found[hit.term_id] = hit
+    if not found:
+        for candidate, organ in organ_parts(text, resolve, lambda term: tissue_names(index, term)):
+            hit = direct(candidate)
+            if hit is not None and index.is_ancestor(organ, hit.term_id):
+                found.setdefault(hit.term_id, hit)
     # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
     # that holds them all, true under every reading; unrelated readings are reported.
     covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]

@@ -15,7 +15,10 @@ Families (one function each; the docstring says what it covers):
 * :func:`latin_singulars`   — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
 * :func:`possessives`       — eponyms without the apostrophe (``Peyers patches``, ``Whartons jelly``);
 * :func:`sided_names`       — a side or position word before a part whose sided term UBERON names
-  differently (``left atrial appendage`` → left atrium auricular region).
+  differently (``left atrial appendage`` → left atrium auricular region);
+* :func:`organ_parts`       — an organ (noun or adjective) followed by a layer or part of it, in an
+  order or form UBERON does not list (``esophageal squamous epithelium`` → esophagus squamous
+  epithelium, ``distal colon epithelium`` → colonic epithelium), accepted only for a part of that organ.
 
 Hyphen-, slash- and underscore-joined values (``skin-lesional``, ``colon_mucosa``) are split where
 the phrases are found (:func:`~.mentions.find_mentions`), not here.
@@ -37,6 +40,7 @@ __all__ = [
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
+    "organ_parts",
     "organ_relative_part",
     "possessives",
     "sided_names",
@@ -159,6 +163,29 @@ def sided_names(text: str, resolve: Callable[[str], str | None], names: Callable
             continue
         for name in names(part):
             yield f"{side.lower()} {name}"
+
+
+def organ_parts(
+    text: str, resolve: Callable[[str], str | None], names: Callable[[str], list[str]]
+) -> Iterator[tuple[str, str]]:
+    """(rewrite, organ term) for an organ followed by a part of it, written in an order or form UBERON
+    does not list: the organ as a noun or an adjective (``esophageal``, ``oesophageal``, ``renal``)
+    first, the part after it (``squamous epithelium``, ``mucosa``, ``crypts``); leading side or
+    position words (``distal``, ``proximal``) are dropped — the part of the whole organ holds the
+    sided one. Each name of the organ is tried before and after the part (``esophagus squamous
+    epithelium``, ``mucosa of colon``). The caller keeps a rewrite only when its term is a part of the
+    organ, so a phrase that merely starts with an organ word never becomes some other structure."""
+    words = _words(text)
+    while words and words[0].lower() in SIDE_WORDS:
+        words = words[1:]
+    for split in range(1, len(words)):
+        organ = resolve(" ".join(words[:split]))
+        if organ is None:
+            continue
+        part = " ".join(words[split:]).lower()
+        for name in dict.fromkeys([*names(organ), " ".join(words[:split]).lower()]):
+            yield f"{name} {part}", organ
+            yield f"{part} of {name}", organ
 
 
 def tissue_rewrites(text: str) -> Iterator[tuple[str, str]]:
