@@ -26,6 +26,7 @@ from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 from rnacorpus.harmonize.ontology.tissue_forms import (
     adjective_conflicts,
+    adjective_narrower_reading,
     organ_parts,
     sided_names,
     tissue_names,
@@ -167,6 +168,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     ambiguity unless one of them holds the others. Rewrites of one word are not trusted inside longer
     text (``single_word_synonym``)."""
     found: dict[str, FieldMatch] = {}
+    adjectival: set[str] = set()  # terms reached only by reading a word as an adjective
 
     def direct(candidate: str) -> FieldMatch | None:
         hit = _direct(field, candidate, taxid, index)
@@ -182,9 +184,15 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         hit = direct(candidate)
         if hit is None or hit.term_id in found:
             continue
-        if family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
+        if family == "adjective" and (narrower := adjective_narrower_reading(index, text, hit.term_id)):
+            # UBERON writes the adjective only for one part of the noun it stands for (alveolar)
+            hit = FieldMatch(field, narrower, "normalized", CONFIDENCE["normalized_bag"], text, (), True, True)
+            adjectival.add(hit.term_id)
+        elif family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
             readings = tuple(sorted({hit.term_id, *conflicts}))
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=readings) if len(readings) > 1 else None
+        elif family == "adjective":
+            adjectival.add(hit.term_id)
         found[hit.term_id] = hit
     if not found:
         for candidate, organ in organ_parts(text, resolve, lambda term: tissue_names(index, term)):
@@ -197,9 +205,9 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
-    # Like an ontology synonym, a rewrite is not trusted out of context (an organ read from a cell
-    # type's or a disease's own name only counts through labels and our table).
-    single = len(text.split()) == 1
+    # Like a one-word ontology synonym, one word read as an adjective is not trusted inside longer
+    # text ("cervical", "dorsal"); a noun re-spelled (hippocampi, cartilage) is.
+    single = len(text.split()) == 1 and hit.term_id in adjectival
     return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
 
 

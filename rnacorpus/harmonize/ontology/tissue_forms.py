@@ -37,6 +37,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 __all__ = [
     "SIDE_WORDS",
     "adjective_conflicts",
+    "adjective_narrower_reading",
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
@@ -300,3 +301,19 @@ def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> s
         # noun is not what the depositor meant, and which narrower part is not said
         return set(organs) | {term_id}
     return {o for o in organs if o != term_id and not index.is_ancestor(o, term_id)}
+
+
+def adjective_narrower_reading(index: OntologyIndex, adjective: str, term_id: str) -> str | None:
+    """The one part UBERON writes ``adjective`` for when the adjective's noun (``term_id``) is a generic
+    part and every UBERON use of the adjective is that one narrower part: ``alveolar`` → the generic
+    alveolus, but UBERON's "alveolar …" names are all of the lung alveolus, so the lung alveolus is the
+    reading. None when the uses name several parts or other organs (then the ambiguity is reported)
+    or when the noun is a part UBERON specializes per organ (cortex)."""
+    names = _tissue_names(index)
+    if _unanchored(index, term_id, set(names.organ_relative.get(term_id, {}))):
+        return None
+    organs = names.adjectives.get(adjective.lower(), set()) - {term_id}
+    if len(organs) != 1:
+        return None
+    (narrower,) = organs
+    return narrower if index.is_ancestor(term_id, narrower) else None
