@@ -97,8 +97,27 @@ class FieldMatch:
         return self.method == "ambiguous"
 
 
+#: UBERON's ID blocks imported from one lineage's anatomy ontology (2: teleost TAO, 3: amphibian AAO,
+#: 6: insect FBbt), with the taxa of those lineages in our taxon table; other blocks are shared
+_LINEAGE_BLOCKS = {
+    "UBERON:2": frozenset({7955, 8019, 8022, 8030, 8090}),
+    "UBERON:3": frozenset({8355, 8364}),
+    "UBERON:6": frozenset({7227, 7460, 7165, 7159}),
+}
+
+
+def _in_lineage(term_id: str, taxid: int | None) -> bool:
+    """False for a term of a lineage's own block (a Xenopus "bronchial tube", a teleost "radial bone")
+    when the sample is of a named species outside that lineage; any term when the species is unknown."""
+    taxa = _LINEAGE_BLOCKS.get(term_id[:8])
+    return taxa is None or taxid is None or taxid in taxa
+
+
 def _species_filter(field: str, hits: list[Hit], taxid: int | None) -> list[Hit]:
-    """Development stages: the species' own ontology, else UBERON's species-neutral stages."""
+    """Development stages: the species' own ontology, else UBERON's species-neutral stages; tissues:
+    no term of another lineage's own anatomy block (:func:`_in_lineage`)."""
+    if field == "tissue":
+        return [hit for hit in hits if _in_lineage(hit.term_id, taxid)]
     if field != "development_stage":
         return hits
     prefix = _STAGE_PREFIX.get(taxid or 0, "UBERON:")
@@ -285,7 +304,7 @@ def _match(
     for scope in FIELD_SCOPES[field]:
         best = index.fuzzy(norm(text), scope)
         if best is not None and best[0] not in GENERIC_TERMS:
-            if field == "development_stage" and not _species_filter(field, [Hit(best[0], "label")], taxid):
+            if not _species_filter(field, [Hit(best[0], "label")], taxid):
                 continue
             return FieldMatch(field, best[0], "fuzzy", round(CONFIDENCE["fuzzy"] * best[1] / 100, 3), text)
     return None

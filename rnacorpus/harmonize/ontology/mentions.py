@@ -61,6 +61,8 @@ class Mentions:
     tokens: list[str]
     found: list[Mention] = field(default_factory=list)
     cell_line: CellLineHit | None = None
+    #: per token, the text between it and the token before (spaces, punctuation)
+    gaps: list[str] = field(default_factory=list)
 
     def for_field(self, name: str) -> list[Mention]:
         """Mentions naming one term of ``name`` (ambiguous phrases are in :attr:`ambiguous`)."""
@@ -169,7 +171,7 @@ def find_mentions(
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
     tokens = tokenize(value)
-    result = Mentions(tokens)
+    result = Mentions(tokens, gaps=_gaps(value))
     if not tokens:
         return result
     claimed = [False] * len(tokens)
@@ -210,6 +212,14 @@ def find_mentions(
         if fuzzy is not None:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def _gaps(value: str) -> list[str]:
+    gaps, end = [], 0
+    for token in _TOKEN.finditer(value):
+        gaps.append(value[end : token.start()])
+        end = token.end()
+    return gaps
 
 
 def _names_field(result: Mentions, name: str) -> bool:

@@ -62,8 +62,9 @@ _ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ine", "ile", "ous
 #: noun endings a Latin or Greek organ name puts back on the stem (striat+um, hypothalam+us, aort+a)
 _NOUN_ENDINGS = ("", "a", "um", "us", "is", "y", "e", "ium", "ia", "on")
 #: stem-final spellings that change in the noun: pharyng-eal → pharynx, appendic-eal → appendix,
-#: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule
-_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"))
+#: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule,
+#: cortic-al → cortex, apic-al → apex (Latin -ex, -icis)
+_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"), ("ic", "ex"))
 #: plural → singular endings, each tried on one word at a time
 _LATIN_PLURALS = (("ices", "ex"), ("ices", "ix"), ("ides", "is"), ("ae", "a"), ("as", "a"), ("i", "us"), ("a", "um"))
 #: head nouns an organ word may stand for; "fat" and "adipose" also stand for each other
