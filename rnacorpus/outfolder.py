@@ -21,20 +21,22 @@ New folders and files get the user's umask (``os.mkdir`` with 0o777, files throu
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, BinaryIO, Literal
 
 from rnacorpus.errors import ConfigError
 from rnacorpus.fileio import fsync_dir, private_temp_name
 
-__all__ = ["FolderKind", "build_folder", "inspect_target", "listed_files", "remove_listed"]
+__all__ = ["FolderKind", "build_folder", "inspect_target", "listed_files", "read_members", "remove_listed"]
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,10 @@ class FolderKind:
 def listed_files(folder: Path, kind: FolderKind) -> dict[str, int] | None:
     """``relative path → bytes`` from the folder's listing, or None when it has no valid listing."""
     try:
-        listing = json.loads((folder / kind.listing).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        listing = read_members(folder / kind.listing, ("format", "files"))
+    except (OSError, UnicodeDecodeError):
         return None
-    if not isinstance(listing, dict) or not str(listing.get("format", "")).startswith(kind.format_prefix):
+    if listing is None or not str(listing.get("format", "")).startswith(kind.format_prefix):
         return None
     files = listing.get("files")
     if not isinstance(files, list):
@@ -78,6 +80,97 @@ def listed_files(folder: Path, kind: FolderKind) -> dict[str, int] | None:
             return None
         out[rel.as_posix()] = size
     return out
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_FIRST_CHUNK = 64 * 1024
+
+
+def read_members(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """The members ``keys`` of the JSON object in ``path`` (None when it is not a JSON object).
+
+    Reads and decodes only as far as the last of them: a listing is checked before every replace,
+    and an export's manifest ends with one entry per sample (10^5–10^6) after its ``files`` — loading
+    all of it would make replacing an export cost memory in proportion to its samples. A file with
+    the keys after a long member is still read correctly, just further. A key given twice: the first.
+    """
+    decoder = json.JSONDecoder()
+    found: dict[str, Any] = {}
+    with path.open("rb") as handle:
+        text = _Text(handle)
+        pos = text.skip_space(0)
+        if text.char(pos) != "{":
+            return None
+        pos = text.skip_space(pos + 1)
+        if text.char(pos) == "}":
+            return found
+        while True:
+            parsed = text.decode(decoder, pos)
+            if parsed is None or not isinstance(parsed[0], str):
+                return None
+            key, pos = parsed
+            pos = text.skip_space(pos)
+            if text.char(pos) != ":":
+                return None
+            parsed = text.decode(decoder, text.skip_space(pos + 1))
+            if parsed is None:
+                return None
+            if key in keys and key not in found:
+                found[key] = parsed[0]
+                if len(found) == len(keys):
+                    return found
+            pos = text.skip_space(parsed[1])
+            after = text.char(pos)
+            if after == "}":
+                return found
+            if after != ",":
+                return None
+            pos = text.skip_space(pos + 1)
+
+
+class _Text:
+    """A file's text, read on demand in growing chunks (each decode that needs more reads more)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.chunk = _FIRST_CHUNK
+        self.eof = False
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        data = self.handle.read(self.chunk)
+        self.chunk *= 2  # a long value is re-decoded a logarithmic number of times, not once per chunk
+        self.eof = not data
+        self.text += self.decoder.decode(data, final=self.eof)
+        return True
+
+    def char(self, pos: int) -> str:
+        while pos >= len(self.text):
+            if not self._more():
+                return ""
+        return self.text[pos]
+
+    def skip_space(self, pos: int) -> int:
+        while True:
+            end = _SPACE.match(self.text, pos)
+            pos = end.end() if end else pos
+            if pos < len(self.text) or not self._more():
+                return pos
+
+    def decode(self, decoder: json.JSONDecoder, pos: int) -> tuple[Any, int] | None:
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, pos)
+            except json.JSONDecodeError:
+                if not self._more():
+                    return None
+                continue
+            # a number at the end of what was read may continue in the next chunk
+            if end < len(self.text) or self.eof or not self._more():
+                return value, end
 
 
 def _unlisted(folder: Path, kind: FolderKind) -> str | None:

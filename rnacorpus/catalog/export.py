@@ -139,6 +139,8 @@ def run_export(
     inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
     with catalog.connect() as con:
         plan = plan_export(con, catalog.store, options, pinned=pinned)
+        # planning's Arrow temporaries (sorts, joins of 10^5 rows) stay in the pool unless handed back
+        pa.default_memory_pool().release_unused()
         versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
         versions.pop("store_dir", None)  # where the store lives is not what the data is
         with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:

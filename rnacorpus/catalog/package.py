@@ -342,7 +342,10 @@ def remove_package(store: ExpressionStore, name: str) -> None:
     if not _ours(name):
         return
     if store.tree is not None:
-        shutil.rmtree(_local_package_dir(store, name), ignore_errors=True)  # the driver's verified copies
+        local = _local_package_dir(store, name)
+        shutil.rmtree(local, ignore_errors=True)  # the driver's verified copies
+        with contextlib.suppress(OSError):  # the store's folder of copies goes with its last package
+            local.parent.rmdir()
         for rel in store.tree.list_files(f"{PACKAGES_DIR}/{name}"):
             if rel.endswith((f"/{MANIFEST}", ".parquet")):
                 store.tree.delete(rel)

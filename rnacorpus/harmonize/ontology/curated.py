@@ -41,8 +41,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: yields: it is part of :func:`curation_stamp`, hence of the memo salt and the pipeline salt, so
 #: cached decisions and studies harmonized under the older rules are redone
 #: (2: tissue spellings of :mod:`.tissue_forms`, split joined words, "Organ - site", parenthesis phrases;
-#: 3: glued replicate numbers and sampling verbs around the organ)
-ONTOLOGY_RULES_VERSION = "3"
+#: 3: glued replicate numbers and sampling verbs around the organ;
+#: 4: organ + part phrases, one-word organ names shared by a tumour phrase and its disease, dissection
+#: abbreviations in the reviewed table; 5: spelling families for organ phrases inside longer values
+#: when no listed name is there, adjectives with one narrower use in UBERON; 6: compound heads,
+#: other lineages' UBERON blocks left out for named species, Latin -ic/-ex adjectives)
+ONTOLOGY_RULES_VERSION = "6"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

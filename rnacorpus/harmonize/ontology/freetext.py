@@ -6,7 +6,9 @@ Order of work for one value:
 2. cell lines are recognized (:mod:`.cell_lines`), then phrases are claimed per field (:mod:`.mentions`);
 3. per field, several different terms resolve to the most specific one when they are related
    (``skeletal muscle (gastrocnemius)`` → gastrocnemius), else to the first, noting the others — but
-   an "Organ - site" tissue value keeps its site (:mod:`.organ_site`: ``Artery - Aorta`` → aorta);
+   of two tissue phrases side by side the second, the compound's head, is the sample (``femur bone
+   marrow``), and an "Organ - site" tissue value keeps its site (:mod:`.organ_site`: ``Artery - Aorta``
+   → aorta);
 4. a health-status word (normal, healthy, adjacent, non-tumour …) makes the disease ``normal``;
    a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
 5. fields the text implies without naming them, only when not named: the origin of a recognized cell
@@ -28,12 +30,13 @@ from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import FieldMatch
+from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import organ_then_site
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
+from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part, tissue_names
 from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
@@ -67,11 +70,45 @@ def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention,
     return chosen, others
 
 
+def _class_word(head: Mention, first: Mention, index: OntologyIndex) -> bool:
+    """``quadriceps muscle``: the second word only names a class the first is (a muscle organ)."""
+    word = norm(head.match.text)
+    return any(
+        word in {norm(name) for name in tissue_names(index, ancestor)}
+        for ancestor in index.ancestors(first.match.term_id)
+    )
+
+
+def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index: OntologyIndex) -> Mention:
+    """English compounds put the head last: of two tissue phrases written side by side with only a
+    space between and unrelated in UBERON (``femur bone marrow``, ``breast milk``, ``tail tendon``), the
+    second is what was sampled and the first says where from. Not when punctuation separates them
+    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`), when the second is
+    a part UBERON specializes per organ (``brain cortex``: which cortex is the organ's to say) or only
+    names a class the first belongs to (``quadriceps muscle``)."""
+    for head in found:
+        if (
+            head.start == chosen.stop
+            and head.start < len(gaps)
+            and not gaps[head.start].strip()
+            and not index.is_ancestor(head.match.term_id, chosen.match.term_id)
+            and not index.is_ancestor(chosen.match.term_id, head.match.term_id)
+            and not organ_relative_part(index, head.match.term_id)
+            and not _class_word(head, chosen, index)
+        ):
+            return head
+    return chosen
+
+
 def _tissue_decision(
-    found: list[Mention], value: str, taxid: int | None, index: OntologyIndex
+    found: list[Mention], value: str, taxid: int | None, index: OntologyIndex, gaps: list[str]
 ) -> tuple[Mention, list[Mention]]:
-    """Like :func:`_most_specific`, but an "Organ - site" value keeps its site (:mod:`.organ_site`)."""
+    """Like :func:`_most_specific`, but a compound keeps its head (:func:`_compound_head`) and an
+    "Organ - site" value keeps its site (:mod:`.organ_site`)."""
     chosen, others = _most_specific(found, index)
+    head = _compound_head(chosen, found, gaps, index)
+    if head is not chosen:
+        chosen, others = head, [chosen, *(m for m in others if m is not head)]
     ordered = sorted(found, key=lambda m: m.start)
     site = organ_then_site(value, ordered, taxid, index)
     if site is None or site.match.term_id == chosen.match.term_id:
@@ -136,7 +173,32 @@ def _site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIn
         sites = [m for m in found if not m.match.via_synonym]
         if sites:
             return sites[0].match.term_id, f"organ named in {text!r}"
-    return None
+    return _organ_word_in_disease(disease, label, taxid, index)
+
+
+_ORGAN_WORD = re.compile(r"^[A-Za-z][a-z]{4,}$")
+
+
+def _organ_word_in_disease(
+    disease: FieldMatch, label: str, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue, why) when the depositor's disease phrase and the disease's own label share one word that
+    names one organ by an exact synonym: the family of tumour and cancer phrases naming the organ by its
+    common one-word name (``prostate tumor``: prostate = prostate gland, in *prostate* neoplasm;
+    ``thyroid cancer``). One-word synonyms are not trusted alone (many are ordinary words); a word both
+    texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
+    label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
+    organs: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z]+", disease.text):
+        if not _ORGAN_WORD.match(word) or word.lower() not in label_words:
+            continue
+        found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:
+            organs.setdefault(found.term_id, word)
+    if len(organs) != 1:
+        return None
+    term_id, word = next(iter(organs.items()))
+    return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
 
 
 def _origin(
@@ -283,7 +345,7 @@ def _decide(
             continue
         if found:
             if field_name == "tissue":
-                chosen, others = _tissue_decision(found, value, taxid, index)
+                chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
             else:
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:

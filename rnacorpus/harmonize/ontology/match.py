@@ -24,7 +24,14 @@ from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
-from rnacorpus.harmonize.ontology.tissue_forms import adjective_conflicts, sided_names, tissue_names, tissue_rewrites
+from rnacorpus.harmonize.ontology.tissue_forms import (
+    adjective_conflicts,
+    adjective_narrower_reading,
+    organ_parts,
+    sided_names,
+    tissue_names,
+    tissue_rewrites,
+)
 
 __all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
 
@@ -90,8 +97,27 @@ class FieldMatch:
         return self.method == "ambiguous"
 
 
+#: UBERON's ID blocks imported from one lineage's anatomy ontology (2: teleost TAO, 3: amphibian AAO,
+#: 6: insect FBbt), with the taxa of those lineages in our taxon table; other blocks are shared
+_LINEAGE_BLOCKS = {
+    "UBERON:2": frozenset({7955, 8019, 8022, 8030, 8090}),
+    "UBERON:3": frozenset({8355, 8364}),
+    "UBERON:6": frozenset({7227, 7460, 7165, 7159}),
+}
+
+
+def _in_lineage(term_id: str, taxid: int | None) -> bool:
+    """False for a term of a lineage's own block (a Xenopus "bronchial tube", a teleost "radial bone")
+    when the sample is of a named species outside that lineage; any term when the species is unknown."""
+    taxa = _LINEAGE_BLOCKS.get(term_id[:8])
+    return taxa is None or taxid is None or taxid in taxa
+
+
 def _species_filter(field: str, hits: list[Hit], taxid: int | None) -> list[Hit]:
-    """Development stages: the species' own ontology, else UBERON's species-neutral stages."""
+    """Development stages: the species' own ontology, else UBERON's species-neutral stages; tissues:
+    no term of another lineage's own anatomy block (:func:`_in_lineage`)."""
+    if field == "tissue":
+        return [hit for hit in hits if _in_lineage(hit.term_id, taxid)]
     if field != "development_stage":
         return hits
     prefix = _STAGE_PREFIX.get(taxid or 0, "UBERON:")
@@ -161,6 +187,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     ambiguity unless one of them holds the others. Rewrites of one word are not trusted inside longer
     text (``single_word_synonym``)."""
     found: dict[str, FieldMatch] = {}
+    adjectival: set[str] = set()  # terms reached only by reading a word as an adjective
 
     def direct(candidate: str) -> FieldMatch | None:
         hit = _direct(field, candidate, taxid, index)
@@ -176,19 +203,30 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         hit = direct(candidate)
         if hit is None or hit.term_id in found:
             continue
-        if family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
+        if family == "adjective" and (narrower := adjective_narrower_reading(index, text, hit.term_id)):
+            # UBERON writes the adjective only for one part of the noun it stands for (alveolar)
+            hit = FieldMatch(field, narrower, "normalized", CONFIDENCE["normalized_bag"], text, (), True, True)
+            adjectival.add(hit.term_id)
+        elif family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
             readings = tuple(sorted({hit.term_id, *conflicts}))
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=readings) if len(readings) > 1 else None
+        elif family == "adjective":
+            adjectival.add(hit.term_id)
         found[hit.term_id] = hit
+    if not found:
+        for candidate, organ in organ_parts(text, resolve, lambda term: tissue_names(index, term)):
+            hit = direct(candidate)
+            if hit is not None and index.is_ancestor(organ, hit.term_id):
+                found.setdefault(hit.term_id, hit)
     # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
     # that holds them all, true under every reading; unrelated readings are reported.
     covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
-    # Like an ontology synonym, a rewrite is not trusted out of context (an organ read from a cell
-    # type's or a disease's own name only counts through labels and our table).
-    single = len(text.split()) == 1
+    # Like a one-word ontology synonym, one word read as an adjective is not trusted inside longer
+    # text ("cervical", "dorsal"); a noun re-spelled (hippocampi, cartilage) is.
+    single = len(text.split()) == 1 and hit.term_id in adjectival
     return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
 
 
@@ -266,7 +304,7 @@ def _match(
     for scope in FIELD_SCOPES[field]:
         best = index.fuzzy(norm(text), scope)
         if best is not None and best[0] not in GENERIC_TERMS:
-            if field == "development_stage" and not _species_filter(field, [Hit(best[0], "label")], taxid):
+            if not _species_filter(field, [Hit(best[0], "label")], taxid):
                 continue
             return FieldMatch(field, best[0], "fuzzy", round(CONFIDENCE["fuzzy"] * best[1] / 100, 3), text)
     return None

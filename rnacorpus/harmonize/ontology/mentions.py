@@ -61,6 +61,8 @@ class Mentions:
     tokens: list[str]
     found: list[Mention] = field(default_factory=list)
     cell_line: CellLineHit | None = None
+    #: per token, the text between it and the token before (spaces, punctuation)
+    gaps: list[str] = field(default_factory=list)
 
     def for_field(self, name: str) -> list[Mention]:
         """Mentions naming one term of ``name`` (ambiguous phrases are in :attr:`ambiguous`)."""
@@ -83,7 +85,14 @@ def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _try_phrase(
-    phrase: str, fields: tuple[str, ...], taxid: int | None, index: OntologyIndex, *, whole: bool, rewrites: bool = True
+    phrase: str,
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    *,
+    whole: bool,
+    rewrites: bool = True,
+    phrase_rewrites: bool = False,
 ) -> FieldMatch | None:
     # Our reviewed abbreviations first, across all fields: "ALL" is the leukemia before an ontology's "ALL".
     for name in fields:
@@ -93,7 +102,13 @@ def _try_phrase(
     unclear: FieldMatch | None = None
     for name in fields:
         found = match_text(
-            name, phrase, taxid=taxid, fuzzy=False, eponyms=whole, rewrites=whole and rewrites, index=index
+            name,
+            phrase,
+            taxid=taxid,
+            fuzzy=False,
+            eponyms=whole,
+            rewrites=(whole or phrase_rewrites) and rewrites,
+            index=index,
         )
         if found is None or (found.single_word_synonym and not whole):
             continue
@@ -110,6 +125,7 @@ def _scan(
     index: OntologyIndex,
     claimed: list[bool],
     rewrites: bool = True,
+    phrase_rewrites: bool = False,
 ) -> list[Mention]:
     found: list[Mention] = []
     for size in range(min(_MAX_PHRASE, len(tokens)), 0, -1):
@@ -124,7 +140,10 @@ def _scan(
             ):
                 continue
             whole = _is_filler(tokens[:start] + tokens[stop:])
-            hit = _try_phrase(" ".join(tokens[start:stop]), fields, taxid, index, whole=whole, rewrites=rewrites)
+            phrase = " ".join(tokens[start:stop])
+            hit = _try_phrase(
+                phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
+            )
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
@@ -152,7 +171,7 @@ def find_mentions(
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
     tokens = tokenize(value)
-    result = Mentions(tokens)
+    result = Mentions(tokens, gaps=_gaps(value))
     if not tokens:
         return result
     claimed = [False] * len(tokens)
@@ -177,6 +196,11 @@ def find_mentions(
             result.found.extend(_scan(tokens, taxid, others, index, outside))
         return result
     result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites))
+    if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
+        # no tissue by the names as listed: the organ may be written in a form only a spelling
+        # family reaches ("inguinal fat, cold exposure", "hippocampi of aged mice"); rewritten phrases
+        # are tried only now, so they never hide a shorter listed name
+        result.found.extend(_scan(tokens, taxid, ("tissue",), index, claimed, rewrites, phrase_rewrites=True))
     if whole is not None and not any(m.match.field == whole.field for m in result.found):
         result.found.append(Mention(whole, 0, len(tokens), True))  # reported as ambiguous, never picked
     if not result.found and result.cell_line is None and phrase_fields and _JOINED.search(value):
@@ -188,6 +212,18 @@ def find_mentions(
         if fuzzy is not None:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def _gaps(value: str) -> list[str]:
+    gaps, end = [], 0
+    for token in _TOKEN.finditer(value):
+        gaps.append(value[end : token.start()])
+        end = token.end()
+    return gaps
+
+
+def _names_field(result: Mentions, name: str) -> bool:
+    return bool(result.for_field(name) or result.ambiguous(name))
 
 
 def inner_texts(value: str) -> list[str]:

@@ -15,7 +15,10 @@ Families (one function each; the docstring says what it covers):
 * :func:`latin_singulars`   — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
 * :func:`possessives`       — eponyms without the apostrophe (``Peyers patches``, ``Whartons jelly``);
 * :func:`sided_names`       — a side or position word before a part whose sided term UBERON names
-  differently (``left atrial appendage`` → left atrium auricular region).
+  differently (``left atrial appendage`` → left atrium auricular region);
+* :func:`organ_parts`       — an organ (noun or adjective) followed by a layer or part of it, in an
+  order or form UBERON does not list (``esophageal squamous epithelium`` → esophagus squamous
+  epithelium, ``distal colon epithelium`` → colonic epithelium), accepted only for a part of that organ.
 
 Hyphen-, slash- and underscore-joined values (``skin-lesional``, ``colon_mucosa``) are split where
 the phrases are found (:func:`~.mentions.find_mentions`), not here.
@@ -34,9 +37,11 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 __all__ = [
     "SIDE_WORDS",
     "adjective_conflicts",
+    "adjective_narrower_reading",
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
+    "organ_parts",
     "organ_relative_part",
     "possessives",
     "sided_names",
@@ -57,8 +62,9 @@ _ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ine", "ile", "ous
 #: noun endings a Latin or Greek organ name puts back on the stem (striat+um, hypothalam+us, aort+a)
 _NOUN_ENDINGS = ("", "a", "um", "us", "is", "y", "e", "ium", "ia", "on")
 #: stem-final spellings that change in the noun: pharyng-eal → pharynx, appendic-eal → appendix,
-#: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule
-_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"))
+#: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule,
+#: cortic-al → cortex, apic-al → apex (Latin -ex, -icis)
+_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"), ("ic", "ex"))
 #: plural → singular endings, each tried on one word at a time
 _LATIN_PLURALS = (("ices", "ex"), ("ices", "ix"), ("ides", "is"), ("ae", "a"), ("as", "a"), ("i", "us"), ("a", "um"))
 #: head nouns an organ word may stand for; "fat" and "adipose" also stand for each other
@@ -159,6 +165,29 @@ def sided_names(text: str, resolve: Callable[[str], str | None], names: Callable
             continue
         for name in names(part):
             yield f"{side.lower()} {name}"
+
+
+def organ_parts(
+    text: str, resolve: Callable[[str], str | None], names: Callable[[str], list[str]]
+) -> Iterator[tuple[str, str]]:
+    """(rewrite, organ term) for an organ followed by a part of it, written in an order or form UBERON
+    does not list: the organ as a noun or an adjective (``esophageal``, ``oesophageal``, ``renal``)
+    first, the part after it (``squamous epithelium``, ``mucosa``, ``crypts``); leading side or
+    position words (``distal``, ``proximal``) are dropped — the part of the whole organ holds the
+    sided one. Each name of the organ is tried before and after the part (``esophagus squamous
+    epithelium``, ``mucosa of colon``). The caller keeps a rewrite only when its term is a part of the
+    organ, so a phrase that merely starts with an organ word never becomes some other structure."""
+    words = _words(text)
+    while words and words[0].lower() in SIDE_WORDS:
+        words = words[1:]
+    for split in range(1, len(words)):
+        organ = resolve(" ".join(words[:split]))
+        if organ is None:
+            continue
+        part = " ".join(words[split:]).lower()
+        for name in dict.fromkeys([*names(organ), " ".join(words[:split]).lower()]):
+            yield f"{name} {part}", organ
+            yield f"{part} of {name}", organ
 
 
 def tissue_rewrites(text: str) -> Iterator[tuple[str, str]]:
@@ -273,3 +302,19 @@ def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> s
         # noun is not what the depositor meant, and which narrower part is not said
         return set(organs) | {term_id}
     return {o for o in organs if o != term_id and not index.is_ancestor(o, term_id)}
+
+
+def adjective_narrower_reading(index: OntologyIndex, adjective: str, term_id: str) -> str | None:
+    """The one part UBERON writes ``adjective`` for when the adjective's noun (``term_id``) is a generic
+    part and every UBERON use of the adjective is that one narrower part: ``alveolar`` → the generic
+    alveolus, but UBERON's "alveolar …" names are all of the lung alveolus, so the lung alveolus is the
+    reading. None when the uses name several parts or other organs (then the ambiguity is reported)
+    or when the noun is a part UBERON specializes per organ (cortex)."""
+    names = _tissue_names(index)
+    if _unanchored(index, term_id, set(names.organ_relative.get(term_id, {}))):
+        return None
+    organs = names.adjectives.get(adjective.lower(), set()) - {term_id}
+    if len(organs) != 1:
+        return None
+    (narrower,) = organs
+    return narrower if index.is_ancestor(term_id, narrower) else None
