@@ -185,6 +185,10 @@ def writer(path: Path, *, timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+#: WAL size at which a long writer session checkpoints (see :meth:`WriterSession.connection`)
+SESSION_CHECKPOINT_MB = 256
+
+
 class WriterSession:
     """One writer connection kept across a run's commits, given up whenever a reader waits for it.
 
@@ -202,6 +206,10 @@ class WriterSession:
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = connect_writer(self.path, timeout=self.timeout)
+            # A checkpoint costs about a second at 10^6 samples whatever the WAL holds (it rewrites the
+            # indexes of tables that grow with the corpus); at DuckDB's 16 MB it came every few commits.
+            # The WAL is still checkpointed when the session closes (or a reader asks for the file).
+            self._con.execute(f"SET checkpoint_threshold = '{SESSION_CHECKPOINT_MB}MB'")
         return self._con
 
     def yield_to_readers(self) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "link_sharing_studies",
     "recompute_sample_ids",
     "settle_identity",
+    "settle_new_records",
     "stated_records",
 ]
 
@@ -131,6 +132,32 @@ def settle_identity(
             seeds |= _absorb(con, lower, study, sample_owned)
         _drop_twin_runs(con, winner or study)
     recompute_sample_ids(con, sorted(seeds))
+
+
+def settle_new_records(
+    con: duckdb.DuckDBPyConnection,
+    studies: Sequence[str],
+    archives: dict[str, str],
+    stated: Sequence[tuple[str, ...]],
+    sample_owned: Sequence[tuple[str, str]],
+) -> None:
+    """:func:`settle_identity` for a batch of studies and records the catalog never held, with what the
+    rules would read back about them taken from the load (``archives``: record → archive; ``stated``:
+    their ``(record, accession, kind)`` rows). Where nothing outside the batch shares an accession
+    with it and no twin relation names its studies, the closure is the batch itself, so the rules
+    reduce to clustering its records; one lookup of ``accessions`` (and one of ``samples``) says so
+    instead of one per rule. Anything else takes :func:`settle_identity` (the same result)."""
+    edges = [(str(r), str(a)) for r, a, kind in stated if kind in SAMPLE_LINK_KINDS]
+    outside = {record for record, _ in _linking(con, "accession", {a for _, a in edges})} - set(archives)
+    named = _values(con, "SELECT accession FROM samples WHERE sample_id IN (SELECT unnest(?))", archives)
+    if outside or set(map(str, named)) - set(archives) or _with_twin_links(con, studies):
+        settle_identity(con, studies, set(archives), sample_owned)
+        return
+    ids = cluster_ids(archives, edges)
+    joined = {record for record, sample_id in ids.items() if record != sample_id}  # arrived as their own
+    if joined:
+        _write_ids(con, ids, joined)
+        link_sharing_studies(con, sorted({ids[r] for r in joined}))
 
 
 def _with_twin_links(con: duckdb.DuckDBPyConnection, studies: Sequence[str]) -> set[str]:
@@ -355,28 +382,54 @@ def recompute_sample_ids(con: duckdb.DuckDBPyConnection, seeds: Sequence[str]) -
     records = sorted(_closure(con, seeds))
     if not records:
         return
-    archives = dict(
-        con.execute(
-            "SELECT accession, archive FROM samples WHERE accession IN (SELECT unnest(?))", [records]
-        ).fetchall()
+    held = con.execute(
+        "SELECT accession, archive, sample_id FROM samples WHERE accession IN (SELECT unnest(?))", [records]
+    ).fetchall()
+    archives = {str(r[0]): str(r[1]) for r in held}
+    live = sorted(archives)
+    sql = (
+        "SELECT record_accession, accession, kind, sample_id FROM accessions "
+        "WHERE record_accession IN (SELECT unnest(?))"
     )
-    live = [r for r in records if r in archives]
-    edges = _linking(con, "record_accession", live)
-    ids = cluster_ids({r: str(archives[r]) for r in live}, edges)
-    _write_ids(con, ids)
+    stated = con.execute(sql, [live]).fetchall() if live else []
+    edges = [(str(r), str(a)) for r, a, kind, _ in stated if kind in SAMPLE_LINK_KINDS]
+    ids = cluster_ids(archives, edges)
+    # records whose rows hold another id than their cluster's (a load writes each record's own accession)
+    stale = {str(r[0]) for r in held if r[2] != ids.get(str(r[0]))}
+    stale |= {str(r) for r, _, _, i in stated if i != ids.get(str(r))}
+    _write_ids(con, ids, stale)
     link_sharing_studies(con, sorted(set(ids.values())))
 
 
-def _write_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, str]) -> None:
+#: above this many distinct new ids, one ``UPDATE … FROM`` join (a scan) beats an index lookup per id
+_LOOKUP_UPDATES = 64
+
+
+def _write_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, str], stale: set[str]) -> None:
+    """Write each ``stale`` record's sample id on ``samples`` and its ``accessions`` rows, and every
+    record's on its runs. The usual batch of new records changes nothing (each is its own sample and
+    came with its own accession as id), and a few changes cost index lookups, not a scan."""
+    by_id: dict[str, list[str]] = {}
+    for record in stale & set(ids):
+        by_id.setdefault(ids[record], []).append(record)
+    lookups = len(by_id) <= _LOOKUP_UPDATES
+    if lookups:
+        for sample_id, records in sorted(by_id.items()):
+            for table, column in (("samples", "accession"), ("accessions", "record_accession")):
+                con.execute(
+                    f"UPDATE {table} SET sample_id = ? WHERE {column} IN (SELECT unnest(?))",  # noqa: S608
+                    [sample_id, sorted(records)],
+                )
     con.register("_ids", pa.table({"record": list(ids), "sample_id": list(ids.values())}))
     try:
-        con.execute("UPDATE samples SET sample_id = i.sample_id FROM _ids i WHERE samples.accession = i.record")
-        con.execute(
-            "UPDATE accessions SET sample_id = i.sample_id FROM _ids i WHERE accessions.record_accession = i.record"
-        )
+        if not lookups:
+            con.execute("UPDATE samples SET sample_id = i.sample_id FROM _ids i WHERE samples.accession = i.record")
+            con.execute(
+                "UPDATE accessions SET sample_id = i.sample_id FROM _ids i WHERE accessions.record_accession = i.record"
+            )
         con.execute(
             "UPDATE runs_sequencing SET sample_id = i.sample_id FROM _ids i "
-            "WHERE runs_sequencing.catalog_sample = i.record"
+            "WHERE runs_sequencing.catalog_sample = i.record AND runs_sequencing.sample_id IS DISTINCT FROM i.sample_id"
         )
     finally:
         con.unregister("_ids")

@@ -143,17 +143,27 @@ def apply_packages(
     held_samples = {str(r[0]) for r in _in(con, samples_sql, samples)}
     stated_before = identity.stated_records(con, renewed)
     _delete_owned(con, todo, held_samples, set(renewed))
+    # Rows of studies and samples the catalog has never held cannot collide with held rows (every key
+    # of a study's rows names the study or one of its samples, and a batch's are disjoint): a plain
+    # INSERT then does what INSERT OR REPLACE would, without an upsert's per-row conflict handling.
+    fresh = not renewed and not held_samples
     for table in _table_order(todo):
         files = [str(f) for p in todo if (f := p.file(table)) is not None]
         if table == "platforms":
             _insert_platforms(con, files)
         elif files:
-            replace = any((e := p.entry(table)) is not None and e.replace for p in todo)
+            replace = not fresh and any((e := p.entry(table)) is not None and e.replace for p in todo)
             _insert_files(con, table, files, replace=replace, run_id=run_id)
-    _assign_primary_study(con, sorted(set(samples) | set(previous)))
-    _drop_orphans(con, sorted(set(previous) - set(samples)))
-    # sample ids, twins, studies sharing samples (the identity rows came in with the other tables)
-    identity.settle_identity(con, studies, set(samples) | stated_before, sample_owned_tables())
+    if fresh:  # what the general rules would read back from the catalog is in the packages
+        _assign_fresh_primary_study(con, todo)
+        archives = {r[0]: r[1] for r in _package_rows(con, todo, "samples", "accession, archive")}
+        stated = _package_rows(con, todo, "accessions", "record_accession, accession, kind")
+        identity.settle_new_records(con, studies, archives, stated, sample_owned_tables())
+    else:
+        _assign_primary_study(con, sorted(set(samples) | set(previous)))
+        _drop_orphans(con, sorted(set(previous) - set(samples)))
+        # sample ids, twins, studies sharing samples (the identity rows came in with the other tables)
+        identity.settle_identity(con, studies, set(samples) | stated_before, sample_owned_tables())
     applied.replaced = old_paths - {path for p in todo for path in p.store_files}
     applied.platform_candidates |= {path for p in todo for path in p.store_files if path.startswith("platforms/")}
     return applied
@@ -255,28 +265,77 @@ def _assign_primary_study(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[s
     """A sample in several series belongs to the most specific one: a non-SuperSeries, lowest number.
 
     Computed from every loaded study that lists the sample, so the answer does not depend on the
-    order in which a SuperSeries and its SubSeries were harvested.
+    order in which a SuperSeries and its SubSeries were harvested. Read by index lookups and written
+    only where it changes (usually nowhere: a new study's samples already name it), so the cost
+    follows the batch, not the catalog (an ``UPDATE … FROM`` join scans all of ``samples``).
     """
     if not sample_ids:
         return
-    con.execute(
-        """
-        UPDATE samples SET study_accession = best.study_accession
-        FROM (
-            SELECT ss.sample_accession,
-                   arg_min(ss.study_accession,
-                           [coalesce(st.is_superseries, false)::INTEGER,
-                            coalesce(TRY_CAST(regexp_extract(ss.study_accession, '(\\d+)$', 1) AS BIGINT), 0)]
-                   ) AS study_accession
-            FROM study_samples ss JOIN studies st ON st.accession = ss.study_accession
-            WHERE ss.sample_accession IN (SELECT unnest(?))
-            GROUP BY ss.sample_accession
-        ) AS best
-        WHERE samples.accession = best.sample_accession
-          AND samples.study_accession IS DISTINCT FROM best.study_accession
-        """,
+    listed = con.execute(
+        "SELECT sample_accession, study_accession FROM study_samples WHERE sample_accession IN (SELECT unnest(?))",
         [list(sample_ids)],
+    ).fetchall()
+    by_sample: dict[str, list[str]] = {}
+    for sample, study in listed:
+        by_sample.setdefault(str(sample), []).append(str(study))
+    # only loaded studies count (a study_samples row may outlive its study's row: an absorbed twin)
+    loaded = dict(
+        _in(
+            con,
+            "SELECT accession, coalesce(is_superseries, false) FROM studies WHERE accession IN (SELECT unnest(?))",
+            sorted({study for studies in by_sample.values() for study in studies}),
+        )
     )
+    best = {
+        sample: min(candidates, key=lambda st: (bool(loaded[st]), _series_number(st), st))
+        for sample, studies in by_sample.items()
+        if (candidates := [st for st in studies if st in loaded])
+    }
+    held = _in(
+        con, "SELECT accession, study_accession FROM samples WHERE accession IN (SELECT unnest(?))", sorted(best)
+    )
+    moves: dict[str, list[str]] = {}
+    for sample, study in held:
+        if best[str(sample)] != study:
+            moves.setdefault(best[str(sample)], []).append(str(sample))
+    for study, samples in sorted(moves.items()):
+        con.execute(
+            "UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, sorted(samples)]
+        )
+
+
+def _package_rows(
+    con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage], table: str, columns: str
+) -> list[tuple[str, ...]]:
+    """``columns`` of the batch's rows of ``table``, read from the packages (not the catalog)."""
+    files = [str(f) for p in packages if (f := p.file(table)) is not None]
+    if not files:
+        return []
+    rows = con.execute(f"SELECT {columns} FROM read_parquet(?)", [files]).fetchall()  # noqa: S608
+    return [tuple(str(v) for v in row) for row in rows]
+
+
+def _assign_fresh_primary_study(con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage]) -> None:
+    """:func:`_assign_primary_study` for samples the catalog never held: the one study listing each is its
+    primary, so only a record naming another study needs a write (read from the packages)."""
+    samples = [str(f) for p in packages if (f := p.file("samples")) is not None]
+    listed = [str(f) for p in packages if (f := p.file("study_samples")) is not None]
+    if not samples or not listed:
+        return
+    moves = con.execute(
+        """SELECT l.study_accession, list(s.accession ORDER BY s.accession)
+           FROM read_parquet(?) s JOIN read_parquet(?) l ON l.sample_accession = s.accession
+           WHERE s.study_accession IS DISTINCT FROM l.study_accession GROUP BY ALL ORDER BY 1""",
+        [samples, listed],
+    ).fetchall()
+    for study, accessions in moves:
+        con.execute("UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, accessions])
+
+
+def _series_number(accession: str) -> int:
+    """The trailing number of an accession (GSE1234 -> 1234; 0 without one), as the catalog orders series."""
+    digits = len(accession) - len(accession.rstrip("0123456789"))
+    return int(accession[-digits:]) if digits else 0
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection, dropped_ids: Sequence[str]) -> None:

@@ -156,6 +156,9 @@ def samples_table(samples: Sequence[Sample], harmonized: Mapping[str, Mapping[st
     for column in SAMPLE_HARMONIZED_COLUMNS:
         columns[column] = [d.get(column) for d in decided]
     columns["record"] = [s.model_dump_json(exclude=_SAMPLE_RECORD_EXCLUDE) for s in samples]
+    # each record starts as its own physical sample (the identity step renames the ones it joins), so
+    # a batch of new records needs no id written after its insert
+    columns["sample_id"] = columns["accession"]
     return _table("samples", columns, len(samples))
 
 

@@ -204,7 +204,11 @@ def _sample(
 ) -> Sample:
     characteristics = _characteristics(design, k, combo, rng)
     label = "_".join(c.value.replace(" ", "")[:12] for c in characteristics[:2])
-    biosample, srx = 30_000_000 + int(accession[3:]) % 10_000_000, 10_000_000 + int(accession[3:]) % 10_000_000
+    # each sample its own BioSample and SRA experiment, as GEO assigns them (numbered in the series'
+    # order, so a study's BioSamples run in blocks); these numbers once wrapped every 10^7 samples,
+    # which made series i and i + 100 state the same samples — a corpus of reanalyses, not of series
+    serial = int(accession[3:]) - SAMPLE_BASE
+    biosample, srx = 30_000_000 + serial, 10_000_000 + serial
     return Sample(
         accession=accession,
         study_accession=gse,
