@@ -28,7 +28,7 @@ from rnacorpus.schemas import Characteristic, CrossRef, Platform, Sample, Study,
 __all__ = ["GENERATOR_VERSION", "CorpusSpec", "metadata_series", "series_accession", "write_metadata_corpus"]
 
 #: bump when the output for a given (seed, index, size) changes: benchmark folders are keyed by it
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: each sample its own BioSample and SRX (1 wrapped them every 10^7 samples)
 #: accession numbers far above GEO's own (GSE3xxxxx in 2026), so generated series never shadow real ones
 SERIES_BASE = 9_000_000
 SAMPLE_BASE = 90_000_000
