@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_options import ExportOptions, make_options
-from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES, rows_per_group
+from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_write import WriteResult, write_parts
@@ -134,8 +134,12 @@ def run_export(
     overwrite: bool = False,
     pinned: dict[str, str] | None = None,
     progress: ExportProgress | None = None,
+    group_rows: int | None = None,
 ) -> ExportResult:
-    """Plan (read-only), then write into a new folder beside ``out_dir`` and rename it into place."""
+    """Plan (read-only), then write into a new folder beside ``out_dir`` and rename it into place.
+
+    ``pinned`` (sample → split) and ``group_rows`` (samples per row group) come from a manifest when
+    rebuilding (:mod:`.export_rebuild`)."""
     inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
     with catalog.connect() as con:
         plan = plan_export(con, catalog.store, options, pinned=pinned)
@@ -147,7 +151,9 @@ def run_export(
             progress = progress or NullProgress()
             progress.start(len(pc.unique(plan.rows["shard_path"])))
             try:
-                written = write_parts(con, catalog.store, plan, tmp, lambda study: progress.advance(study, "written"))
+                written = write_parts(
+                    con, catalog.store, plan, tmp, lambda study: progress.advance(study, "written"), group_rows
+                )
             finally:
                 progress.close()
             if not written.n_samples:
@@ -319,7 +325,7 @@ def _manifest(
         },
         "layout": {
             "values": f"fixed_size_list<float32>[{n_features}] in features.parquet order; NaN = not measured",
-            "row_group_rows": rows_per_group(n_features),
+            "row_group_rows": written.group_rows,
             "row_groups_per_part": GROUPS_PER_PART,
             "part_lanes": LANES,
             "row_group_order": f"a split's row group j is in part file j mod {LANES} (+ {LANES} per {GROUPS_PER_PART} "

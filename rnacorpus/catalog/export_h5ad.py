@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-from rnacorpus.catalog.export_parts import rows_per_group
 from rnacorpus.catalog.export_plan import ExportPlan
 from rnacorpus.catalog.export_write import WriteResult
 from rnacorpus.errors import ConfigError
@@ -48,7 +47,7 @@ def write_h5ad(root: Path, plan: ExportPlan, written: WriteResult) -> list[dict[
             f.attrs["encoding-version"] = "0.1.0"
             write_elem(f, "obs", obs)
             write_elem(f, "var", var)
-            chunk = (max(1, min(rows_per_group(n_features), len(obs))), max(1, n_features))
+            chunk = (max(1, min(written.group_rows, len(obs))), max(1, n_features))
             x = f.create_dataset("X", shape=(len(obs), n_features), dtype="float32", chunks=chunk)
             x.attrs["encoding-type"] = "array"
             x.attrs["encoding-version"] = "0.2.0"

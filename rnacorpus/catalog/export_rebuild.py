@@ -41,7 +41,17 @@ def rebuild_export(
         )
     options = ExportOptions.from_dict(old["options"])
     pinned = {str(e["sample_accession"]): str(e["split"]) for e in old.get("samples", [])}
-    result = run_export(catalog, out_dir, options, overwrite=overwrite, pinned=pinned, progress=progress)
+    # the row-group size is the writing release's (it follows a byte budget that may change), not ours
+    group_rows = old.get("layout", {}).get("row_group_rows")
+    result = run_export(
+        catalog,
+        out_dir,
+        options,
+        overwrite=overwrite,
+        pinned=pinned,
+        progress=progress,
+        group_rows=int(group_rows) if group_rows else None,
+    )
     result.differences = compare_manifests(old, read_manifest(out_dir / MANIFEST_NAME))
     return result
 
@@ -57,6 +67,10 @@ def compare_manifests(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if before.get(key) != after.get(key):
             found.append(f"catalog {key}: {before.get(key)} → {after.get(key)}")
     found += _sample_differences(old, new)
+    was, now = old.get("layout", {}), new.get("layout", {})
+    for key in ("row_group_rows", "row_groups_per_part", "part_lanes"):  # a release may change these
+        if was.get(key) != now.get(key):
+            found.append(f"layout {key}: {was.get(key)} → {now.get(key)}")
     og, ng = old.get("genes", {}), new.get("genes", {})
     if og.get("ids_sha256") != ng.get("ids_sha256"):
         found.append(f"gene space: {og.get('n')} → {ng.get('n')} features (ids sha256 differs)")

@@ -66,6 +66,8 @@ class WriteResult:
     #: CPU seconds of each thread: read (decode, checksum; Arrow's own decode threads not counted),
     #: normalize, assemble (the caller's), encode (all lanes)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    #: samples per row group the parts were written with (the manifest's ``layout.row_group_rows``)
+    group_rows: int = 0
 
     @property
     def n_samples(self) -> int:
@@ -184,17 +186,22 @@ def write_parts(
     plan: ExportPlan,
     root: Path,
     tick: Callable[[str], None] = lambda _: None,
+    group_rows: int | None = None,
 ) -> WriteResult:
-    """Write every split's part files under ``root``; returns their entries and where each sample went."""
+    """Write every split's part files under ``root``; returns their entries and where each sample went.
+
+    ``group_rows`` (samples per row group) defaults to :func:`rows_per_group` of the gene space; a
+    rebuild passes the one its manifest records, so files written by a release with another row-group
+    size still rebuild byte-identical."""
     n = len(plan.genes.ids)
     schema = part_schema(n)
-    result = WriteResult()
+    result = WriteResult(group_rows=group_rows or rows_per_group(n))
     names = plan.options.split_spec.names
     workers = [OrderedWorker(depth=1) for _ in range(LANES)]
     codec = plan.options.compression
-    parts = {name: SplitParts(root, name, schema, rows_per_group(n), workers, result.files, codec) for name in names}
+    parts = {name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec) for name in names}
     metadata = _Metadata(con, plan.rows["sample_accession"], schema)
-    log = _WriteLog(names, rows_per_group(n))
+    log = _WriteLog(names, result.group_rows)
     reader_cpu: dict[str, float] = {}
     started = time.thread_time()
     current: ShardRun | None = None
