@@ -30,7 +30,7 @@ def test_the_second_of_two_adjacent_tissue_phrases_is_the_sample(value: str, ter
     [
         ("quadriceps muscle", "UBERON:0001377"),  # "muscle" only names what the quadriceps is
         ("brain cortex", "UBERON:0000955"),  # a cortex of every organ: the brain's is not said
-        ("liver, kidney", "UBERON:0002113"),  # punctuation: a list, decided as before
+        ("liver, kidney", "UBERON:0002107"),  # punctuation: a list, which keeps its first term
     ],
 )
 def test_a_class_word_a_part_of_every_organ_or_punctuation_keeps_the_earlier_decision(value: str, term: str) -> None:

@@ -45,8 +45,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 4: organ + part phrases, one-word organ names shared by a tumour phrase and its disease, dissection
 #: abbreviations in the reviewed table; 5: spelling families for organ phrases inside longer values
 #: when no listed name is there, adjectives with one narrower use in UBERON; 6: compound heads,
-#: other lineages' UBERON blocks left out for named species, Latin -ic/-ex adjectives)
-ONTOLOGY_RULES_VERSION = "6"
+#: other lineages' UBERON blocks left out for named species, Latin -ic/-ex adjectives; 7: a comma list
+#: of unrelated organs keeps its first term)
+ONTOLOGY_RULES_VERSION = "7"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

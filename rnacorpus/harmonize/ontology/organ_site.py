@@ -14,6 +14,9 @@ left to itself it would keep the first (the organ). Here:
    answer, several are reported as ambiguity;
 3. else the organ.
 
+After a comma (not GTEx's dash), a site that is neither part of the organ nor a part every organ has
+(``liver, kidney``; ``bone marrow, femur``) makes the value a list, which keeps its first term.
+
 Lists (``spleen and lymph nodes``, ``brain/spinal cord``) are not this shape and keep the first term.
 """
 
@@ -29,6 +32,8 @@ from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 __all__ = ["SITE_AFTER_ORGAN", "organ_then_site"]
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
+#: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
+DASH_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?\s+-\s+")
 SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?(?:\s+-\s+|,\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
 
 
@@ -89,8 +94,13 @@ def organ_then_site(value: str, found: list[Mention], taxid: int | None, index: 
     if not placed:
         return organ
     site = placed[-1]
-    if not index.is_ancestor(organ.match.term_id, site.match.term_id) and organ_relative_part(
-        index, site.match.term_id
-    ):
+    if index.is_ancestor(organ.match.term_id, site.match.term_id):
+        return site
+    if organ_relative_part(index, site.match.term_id):
         return _part_within(organ, site, index)
+    if not DASH_AFTER_ORGAN.match(value):
+        # "liver, kidney", "bone marrow, femur": after a comma a term that is neither part of the
+        # first nor a part every organ has does not say where in the organ — the value is a list (or
+        # names the bone the marrow came from), and lists keep their first term like other lists
+        return None
     return site
