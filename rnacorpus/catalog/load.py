@@ -148,7 +148,7 @@ def apply_packages(
     # INSERT then does what INSERT OR REPLACE would, without an upsert's per-row conflict handling.
     fresh = not renewed and not held_samples
     for table in _table_order(todo):
-        files = [str(f) for p in todo if (f := p.file(table)) is not None]
+        files = _package_files(todo, table)
         if table == "platforms":
             _insert_platforms(con, files)
         elif files:
@@ -298,17 +298,27 @@ def _assign_primary_study(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[s
     for sample, study in held:
         if best[str(sample)] != study:
             moves.setdefault(best[str(sample)], []).append(str(sample))
-    for study, samples in sorted(moves.items()):
+    _move_samples(con, [(study, sorted(samples)) for study, samples in sorted(moves.items())])
+
+
+def _move_samples(con: duckdb.DuckDBPyConnection, moves: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Set each ``(study, samples)`` pair's samples' primary study (one keyed UPDATE per study)."""
+    for study, samples in moves:
         con.execute(
-            "UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, sorted(samples)]
+            "UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, list(samples)]
         )
+
+
+def _package_files(packages: Sequence[LoadPackage], table: str) -> list[str]:
+    """The batch's files of ``table`` (a package without rows of it has none)."""
+    return [str(f) for p in packages if (f := p.file(table)) is not None]
 
 
 def _package_rows(
     con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage], table: str, columns: str
 ) -> list[tuple[str, ...]]:
     """``columns`` of the batch's rows of ``table``, read from the packages (not the catalog)."""
-    files = [str(f) for p in packages if (f := p.file(table)) is not None]
+    files = _package_files(packages, table)
     if not files:
         return []
     rows = con.execute(f"SELECT {columns} FROM read_parquet(?)", [files]).fetchall()  # noqa: S608
@@ -318,8 +328,7 @@ def _package_rows(
 def _assign_fresh_primary_study(con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage]) -> None:
     """:func:`_assign_primary_study` for samples the catalog never held: the one study listing each is its
     primary, so only a record naming another study needs a write (read from the packages)."""
-    samples = [str(f) for p in packages if (f := p.file("samples")) is not None]
-    listed = [str(f) for p in packages if (f := p.file("study_samples")) is not None]
+    samples, listed = _package_files(packages, "samples"), _package_files(packages, "study_samples")
     if not samples or not listed:
         return
     moves = con.execute(
@@ -328,8 +337,7 @@ def _assign_fresh_primary_study(con: duckdb.DuckDBPyConnection, packages: Sequen
            WHERE s.study_accession IS DISTINCT FROM l.study_accession GROUP BY ALL ORDER BY 1""",
         [samples, listed],
     ).fetchall()
-    for study, accessions in moves:
-        con.execute("UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, accessions])
+    _move_samples(con, moves)
 
 
 def _series_number(accession: str) -> int:

@@ -75,19 +75,25 @@ def build_executor(workers: int, kind: ExecutorKind, *, limits: ServiceAddress |
 @contextlib.contextmanager
 def collect_less() -> Iterator[None]:
     """Run the body with the cyclic collector's young generation at :data:`GC_THRESHOLD` (restored after)."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(GC_THRESHOLD, before[0]), *before[1:])
+    before = _collect_less_often()
     try:
         yield
     finally:
         gc.set_threshold(*before)
 
 
+def _collect_less_often() -> tuple[int, ...]:
+    """Raise the young generation's threshold to :data:`GC_THRESHOLD`; returns the thresholds before."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, before[0]), *before[1:])
+    return before
+
+
 def _start_worker(limits: ServiceAddress | None) -> None:
     from rnacorpus.pipeline.pool_limits import join
 
     join(limits)
-    gc.set_threshold(max(GC_THRESHOLD, gc.get_threshold()[0]), *gc.get_threshold()[1:])  # a build process's life
+    _collect_less_often()  # for the build process's life
     _exit_with_driver()
 
 

@@ -170,8 +170,8 @@ def find_mentions(
 ) -> Mentions:
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
-    tokens = tokenize(value)
-    result = Mentions(tokens, gaps=_gaps(value))
+    tokens, gaps = _tokens_and_gaps(value)
+    result = Mentions(tokens, gaps=gaps)
     if not tokens:
         return result
     claimed = [False] * len(tokens)
@@ -214,12 +214,14 @@ def find_mentions(
     return result
 
 
-def _gaps(value: str) -> list[str]:
-    gaps, end = [], 0
+def _tokens_and_gaps(value: str) -> tuple[list[str], list[str]]:
+    """:func:`tokenize`, with the text before each token (spaces, punctuation), in one pass."""
+    tokens, gaps, end = [], [], 0
     for token in _TOKEN.finditer(value):
+        tokens.append(token.group())
         gaps.append(value[end : token.start()])
         end = token.end()
-    return gaps
+    return tokens, gaps
 
 
 def _names_field(result: Mentions, name: str) -> bool:
