@@ -53,3 +53,14 @@ def test_a_state_genotype_or_age_before_the_class_keeps_the_class(value: str) ->
 )
 def test_common_names_uberon_does_not_list_are_reviewed_lines(value: str, term: str) -> None:
     assert _tissue(value, "human").term_id == term
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [
+        ("mesenteric LN", "UBERON:0002509"),  # our LN stands for lymph node: "mesenteric lymph node"
+        ("popliteal LN", "UBERON:0001543"),
+    ],
+)
+def test_an_abbreviated_class_composes_with_the_word_before_it(value: str, term: str) -> None:
+    assert _tissue(value).term_id == term
