@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
+from rnacorpus.harmonize.ontology.class_heads import member_of_class
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -346,6 +347,11 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                reading = member_of_class(chosen, mentions, taxid, index)
+                if reading is not None and reading.unread:
+                    decided[field_name] = unmapped("tissue", info.key, value, reading.unread)
+                    continue
+                chosen = reading.member if reading is not None and reading.member else chosen
             else:
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:

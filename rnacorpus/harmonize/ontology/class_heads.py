@@ -1,0 +1,121 @@
+"""A class noun with a word before it: ``triceps muscle``, ``tibial bone``, ``optic nerve head``.
+
+UBERON names hundreds of its muscles, bones, nerves, arteries and glands "<something> muscle",
+"<something> bone" …; the bare noun is a class (muscle tissue, bone element, nerve). When a value's
+tissue is such a class noun found alone inside the value and the word written just before it (no
+punctuation between) is left unread, the depositor named one member of the class and the class is
+coarser than what was written. Then:
+
+1. the word names a member of the class by itself — a single-word synonym (``triceps`` → triceps
+   brachii), an organ adjective (``tibial`` → tibia) — the member is the answer;
+2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``calvarial``,
+   ``optic``, ``femoral``) but names no member of the class — the value names a structure we do not
+   read (the bone of the skull vault), reported unmapped rather than answered by the class;
+3. else (a state or a genotype: ``dystrophic muscle``, ``mdx muscle``, ``regenerating muscle``) the
+   class stands: the word says what happened to the tissue, not which one it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections import Counter
+
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import FieldMatch, match_text
+from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
+
+__all__ = ["ClassReading", "member_of_class"]
+
+#: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
+#: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
+_CLASS_MIN = 200
+#: participles say what happened to a tissue (regenerating, denervated, injured), not which it is
+_STATE = re.compile(r"(?:ing|ed)$")
+_WORD = re.compile(r"[a-z]+")
+
+
+class ClassReading:
+    """What a class noun with a word before it names: ``member`` (a mention), or ``unread`` (a reason)."""
+
+    def __init__(self, member: Mention | None = None, unread: str | None = None) -> None:
+        self.member = member
+        self.unread = unread
+
+
+class _Vocabulary:
+    """Per index: how many tissue names end with each word, and the words tissue names use."""
+
+    def __init__(self, index: OntologyIndex) -> None:
+        names = index.tables["names"]
+        self.heads: Counter[str] = Counter()
+        self.words: set[str] = set()
+        for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
+            if index.scope(term_id) != "tissue":
+                continue
+            words = _WORD.findall(name.lower())
+            self.words.update(words)
+            if len(words) > 1:
+                self.heads[words[-1]] += 1
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _vocabulary(index: OntologyIndex) -> _Vocabulary:
+    with _lock:
+        return _Vocabulary(index)
+
+
+def _in_class(member: str, head: str, index: OntologyIndex) -> bool:
+    """``member`` is a kind or part of a term named by the head noun or ending with it (triceps
+    brachii: a shoulder muscle; tibia: a long bone)."""
+    return any(
+        _WORD.findall(name.lower())[-1:] == [head]
+        for ancestor in index.ancestors(member)
+        if ancestor != member
+        for name in tissue_names(index, ancestor)
+    )
+
+
+def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
+    start = chosen.start
+    if start == 0 or mentions.gaps[start].strip():
+        return None
+    if any(m.start <= start - 1 < m.stop for m in mentions.found):
+        return None
+    word = mentions.tokens[start - 1]
+    lower = word.lower()
+    if lower in FILLER or lower in SIDE_WORDS or not lower.isalpha():
+        return None
+    return word
+
+
+def member_of_class(
+    chosen: Mention, mentions: Mentions, taxid: int | None, index: OntologyIndex
+) -> ClassReading | None:
+    """The member a word before a class noun names, the reason it cannot be read, or None when the
+    value is not of that shape (the caller keeps its choice)."""
+    head = chosen.match.text.lower()
+    if chosen.whole or chosen.stop - chosen.start != 1 or _vocabulary(index).heads[head] < _CLASS_MIN:
+        return None
+    word = _unclaimed_before(chosen, mentions)
+    if word is None:
+        return None
+    found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
+    if found is not None and not found.ambiguous and _in_class(found.term_id, head, index):
+        member = FieldMatch("tissue", found.term_id, "normalized", found.confidence, f"{word} {chosen.match.text}")
+        rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]
+        whole = all(token.lower() in FILLER for token in rest)
+        return ClassReading(member=Mention(member, chosen.start - 1, chosen.stop, whole))
+    lower = word.lower()
+    anatomical = found is not None or lower in _vocabulary(index).words
+    if not anatomical or _STATE.search(lower):
+        return None
+    if match_text("development_stage", lower, taxid=taxid, fuzzy=False, index=index) is not None:
+        return None  # "adult muscle", "fetal bone": an age, not a place
+    why = f"{word!r} {chosen.match.text!r} names one {chosen.match.text} not read here; the class alone is coarser"
+    return ClassReading(unread=why)
