@@ -28,7 +28,7 @@ from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_tex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
-__all__ = ["ClassReading", "member_of_class"]
+__all__ = ["ClassReading", "in_class", "member_of_class"]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -71,14 +71,14 @@ def _vocabulary(index: OntologyIndex) -> _Vocabulary:
         return _Vocabulary(index)
 
 
-def _in_class(member: str, head: str, index: OntologyIndex) -> bool:
+def in_class(member: str, head: str, index: OntologyIndex) -> bool:
     """``member`` is a kind or part of a term named by the head noun or ending with it (triceps
     brachii: a shoulder muscle; tibia: a long bone)."""
     return any(
-        _WORD.findall(name.lower())[-1:] == [head]
+        name == head or name.endswith(" " + head)
         for ancestor in index.ancestors(member)
         if ancestor != member
-        for name in tissue_names(index, ancestor)
+        for name in (n.lower() for n in tissue_names(index, ancestor))
     )
 
 
@@ -127,7 +127,7 @@ def member_of_class(
         return None
     member = _composed(word, label, chosen.match.term_id, taxid, index)
     found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
-    if member is None and found is not None and not found.ambiguous and _in_class(found.term_id, head, index):
+    if member is None and found is not None and not found.ambiguous and in_class(found.term_id, head, index):
         member = found.term_id
     if member is not None:
         rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]

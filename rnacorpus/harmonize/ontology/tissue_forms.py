@@ -42,6 +42,7 @@ __all__ = [
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
+    "organ_adjectives",
     "organ_parts",
     "organ_relative_part",
     "possessives",
@@ -308,6 +309,11 @@ def _unanchored(index: OntologyIndex, part: str, organs: set[str]) -> bool:
 def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
     """A part UBERON specializes per organ without an organ of its own (cortex, mucosa, epithelium)."""
     return _unanchored(index, term_id, set(_tissue_names(index).organ_relative.get(term_id, {})))
+
+
+def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
+    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
+    return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
 
 
 def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
