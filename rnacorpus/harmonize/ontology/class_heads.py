@@ -6,8 +6,9 @@ tissue is such a class noun found alone inside the value and the word written ju
 punctuation between) is left unread, the depositor named one member of the class and the class is
 coarser than what was written. Then:
 
-1. the word names a member of the class by itself — a single-word synonym (``triceps`` → triceps
-   brachii), an organ adjective (``tibial`` → tibia) — the member is the answer;
+1. the word and the class's label name a member (``mesenteric LN`` → mesenteric lymph node), or the
+   word names a member by itself — a single-word synonym (``triceps`` → triceps brachii), an organ
+   adjective (``tibial`` → tibia): the member is the answer;
 2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``calvarial``,
    ``optic``, ``femoral``) but names no member of the class — the value names a structure we do not
    read (the bone of the skull vault), reported unmapped rather than answered by the class;
@@ -23,11 +24,11 @@ import threading
 from collections import Counter
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import FieldMatch, match_text
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
-__all__ = ["ClassReading", "member_of_class"]
+__all__ = ["ClassReading", "in_class", "member_of_class"]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -70,15 +71,33 @@ def _vocabulary(index: OntologyIndex) -> _Vocabulary:
         return _Vocabulary(index)
 
 
-def _in_class(member: str, head: str, index: OntologyIndex) -> bool:
+def in_class(member: str, head: str, index: OntologyIndex) -> bool:
     """``member`` is a kind or part of a term named by the head noun or ending with it (triceps
     brachii: a shoulder muscle; tibia: a long bone)."""
     return any(
-        _WORD.findall(name.lower())[-1:] == [head]
+        name == head or name.endswith(" " + head)
         for ancestor in index.ancestors(member)
         if ancestor != member
-        for name in tissue_names(index, ancestor)
+        for name in (n.lower() for n in tissue_names(index, ancestor))
     )
+
+
+def _is_class(head: str, match: FieldMatch, label: str, index: OntologyIndex) -> bool:
+    """The mention's word is a class noun — or, for one of our abbreviations (``LN``), the last word
+    of the label it stands for (lymph *node*)."""
+    heads = _vocabulary(index).heads
+    words = _WORD.findall(label.lower())
+    stands_for = words[-1] if match.method == "curated" and words and words[-1] not in FILLER else ""
+    return heads[head] >= _CLASS_MIN or (bool(stands_for) and heads[stands_for] >= _CLASS_MIN)
+
+
+def _composed(word: str, label: str, class_term: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The term UBERON names "<word> <class label>" (``mesenteric LN`` → mesenteric lymph node),
+    when it is a kind or part of the class term."""
+    found = match_text("tissue", f"{word} {label}", taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    if found is None or found.ambiguous or not index.is_ancestor(class_term, found.term_id):
+        return None
+    return found.term_id
 
 
 def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
@@ -100,17 +119,22 @@ def member_of_class(
     """The member a word before a class noun names, the reason it cannot be read, or None when the
     value is not of that shape (the caller keeps its choice)."""
     head = chosen.match.text.lower()
-    if chosen.whole or chosen.stop - chosen.start != 1 or _vocabulary(index).heads[head] < _CLASS_MIN:
+    label = index.label(chosen.match.term_id) or ""
+    if chosen.whole or chosen.stop - chosen.start != 1 or not _is_class(head, chosen.match, label, index):
         return None
     word = _unclaimed_before(chosen, mentions)
     if word is None:
         return None
+    member = _composed(word, label, chosen.match.term_id, taxid, index)
     found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
-    if found is not None and not found.ambiguous and _in_class(found.term_id, head, index):
-        member = FieldMatch("tissue", found.term_id, "normalized", found.confidence, f"{word} {chosen.match.text}")
+    if member is None and found is not None and not found.ambiguous and in_class(found.term_id, head, index):
+        member = found.term_id
+    if member is not None:
         rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]
         whole = all(token.lower() in FILLER for token in rest)
-        return ClassReading(member=Mention(member, chosen.start - 1, chosen.stop, whole))
+        text = f"{word} {chosen.match.text}"
+        read = FieldMatch("tissue", member, "normalized", CONFIDENCE["normalized_bag"], text)
+        return ClassReading(member=Mention(read, chosen.start - 1, chosen.stop, whole))
     lower = word.lower()
     anatomical = found is not None or lower in _vocabulary(index).words
     if not anatomical or _STATE.search(lower):

@@ -27,17 +27,17 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
-from rnacorpus.harmonize.ontology.class_heads import member_of_class
+from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.organ_site import organ_then_site
+from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
-from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part, tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
@@ -60,6 +60,8 @@ _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
 _NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
 _PARTIAL_FACTOR = 0.9
+#: the hyphen of "<source>-derived", which would glue the source to "derived" (a filler word)
+_DERIVED_FROM = re.compile(r"(?<=[A-Za-z0-9])-(?=derived\b)", re.IGNORECASE)
 
 
 def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -72,21 +74,18 @@ def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention,
 
 
 def _class_word(head: Mention, first: Mention, index: OntologyIndex) -> bool:
-    """``quadriceps muscle``: the second word only names a class the first is (a muscle organ)."""
-    word = norm(head.match.text)
-    return any(
-        word in {norm(name) for name in tissue_names(index, ancestor)}
-        for ancestor in index.ancestors(first.match.term_id)
-    )
+    """``quadriceps muscle``: the second word only names a class the first is (a thigh muscle)."""
+    return in_class(first.match.term_id, norm(head.match.text), index)
 
 
 def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index: OntologyIndex) -> Mention:
     """English compounds put the head last: of two tissue phrases written side by side with only a
     space between and unrelated in UBERON (``femur bone marrow``, ``breast milk``, ``tail tendon``), the
     second is what was sampled and the first says where from. Not when punctuation separates them
-    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`), when the second is
-    a part UBERON specializes per organ (``brain cortex``: which cortex is the organ's to say) or only
-    names a class the first belongs to (``quadriceps muscle``)."""
+    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`) or when the second
+    only names a class the first belongs to (``quadriceps muscle``). A second that is a part UBERON
+    specializes per organ is looked for within the first (:func:`~.organ_site.part_within`: ``lung
+    lymph node`` → pulmonary lymph node; several such parts are reported, none keeps the organ)."""
     for head in found:
         if (
             head.start == chosen.stop
@@ -94,10 +93,14 @@ def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index
             and not gaps[head.start].strip()
             and not index.is_ancestor(head.match.term_id, chosen.match.term_id)
             and not index.is_ancestor(chosen.match.term_id, head.match.term_id)
-            and not organ_relative_part(index, head.match.term_id)
             and not _class_word(head, chosen, index)
         ):
-            return head
+            # a part every organ has is looked for within the first (lung lymph node)
+            return (
+                part_within(chosen, head, index, inside=False)
+                if organ_relative_part(index, head.match.term_id)
+                else head
+            )
     return chosen
 
 
@@ -367,7 +370,8 @@ def _decide(
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
-    text = _without(value, age.matched if age else None)
+    # "bone marrow-derived macrophages", "iPSC-derived neurons": the source is a word of its own
+    text = _DERIVED_FROM.sub(" ", _without(value, age.matched if age else None))
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
