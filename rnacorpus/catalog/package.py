@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from rnacorpus.catalog import identity
 from rnacorpus.catalog import rows as R
 from rnacorpus.catalog.plan import LoadPlan, ShardPlan
-from rnacorpus.catalog.store import ExpressionStore, ShardInfo
+from rnacorpus.catalog.store import ExpressionStore, ShardInfo, ShardRequest
 from rnacorpus.errors import BadContentError
 from rnacorpus.fileio import atomic_write, sha256_bytes, sha256_file
 from rnacorpus.schemas import StudyBundle
@@ -117,16 +117,18 @@ class LoadPackage:
 # -- the worker side -------------------------------------------------------------------------------
 
 
-def _write_shard(store: ExpressionStore, plan: LoadPlan, shard: ShardPlan) -> ShardInfo:
-    if shard.written is not None:  # streamed to the store while parsing
-        return shard.written
-    return store.write(
-        shard.matrix,
-        archive=plan.bundle.study.archive,
-        content_key=plan.content_sha256,
-        level=shard.level,
-        collapse_rule=shard.collapse_rule,
+def _write_shards(store: ExpressionStore, plan: LoadPlan) -> list[tuple[ShardInfo, ShardPlan]]:
+    """Every shard of the plan (side by side: :meth:`ExpressionStore.write_all`), in plan order."""
+    todo = [shard for shard in plan.shards if shard.written is None]  # else streamed to the store while parsing
+    requests = [ShardRequest(shard.matrix, shard.level, shard.collapse_rule) for shard in todo]
+    infos = dict(
+        zip(
+            map(id, todo),
+            store.write_all(requests, archive=plan.bundle.study.archive, content_key=plan.content_sha256),
+            strict=True,
+        )
     )
+    return [(shard.written or infos[id(shard)], shard) for shard in plan.shards]
 
 
 def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
@@ -253,7 +255,7 @@ def _package_files(
 
 def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
     """Write the study's shards, probe tables and rows; return the package (the worker's last step)."""
-    shards = [(_write_shard(store, plan, shard), shard) for shard in plan.shards]
+    shards = _write_shards(store, plan)
     platform_files = _write_platform_tables(store, plan.bundle)
     name = package_name(plan.bundle.study.accession, plan.content_sha256)
     files, manifest, n_samples = _package_files(plan, shards, platform_files)

@@ -22,6 +22,7 @@ import json
 import logging
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -36,7 +37,7 @@ from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import CHUNK_SAMPLES, SCHEMA_VERSION, MatrixLike
 from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
-__all__ = ["VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo"]
+__all__ = ["SHARD_WRITERS", "VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo", "ShardRequest"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ VALUE_WRITE_OPTIONS: dict[str, Any] = {
     "use_byte_stream_split": ["values.list.element"],
     "write_statistics": ["sample_accession", "study_accession", "split"],
 }
+#: shards of one study written side by side: Parquet's encoding (byte-stream-split + zstd), the spool's
+#: reads and the gene-level collapse all release the GIL, so on two cores a study's feature-level and
+#: gene-level shards cost about the larger one's time instead of the sum of both
+SHARD_WRITERS = 2
 #: folders whose files loads write (shards, platform probe tables, reference tables); everything else is left alone
 _SWEPT_FOLDERS = ("expression", "platforms", "references")
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
@@ -72,6 +77,15 @@ class ShardInfo:
     collapse_rule: str | None
     reference: str | None
     bytes: int
+
+
+@dataclass(frozen=True)
+class ShardRequest:
+    """One shard to write: a matrix, its level and (gene level) the collapse rule that made it."""
+
+    matrix: MatrixLike
+    level: str = "feature"
+    collapse_rule: str | None = None
 
 
 @dataclass
@@ -198,11 +212,14 @@ class ExpressionStore:
         relpath = self.shard_relpath(archive, matrix, level, content_key)
         schema = _shard_schema(matrix, level=level, collapse_rule=collapse_rule)
         n_features = len(matrix.feature_ids)
-        with self.atomic_write(relpath) as handle, pq.ParquetWriter(handle, schema, **VALUE_WRITE_OPTIONS) as writer:
-            for chunk in matrix.chunks(CHUNK_SAMPLES):
-                names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
-                writer.write_table(_chunk_table(schema, names, chunk.values, n_features), row_group_size=CHUNK_SAMPLES)
-        sha256, size = self.checksum(relpath)
+        with self.atomic_write(relpath) as handle:
+            sink = _HashingSink(handle)  # the checksum as the bytes go out: no second read of the shard
+            with pq.ParquetWriter(sink, schema, **VALUE_WRITE_OPTIONS) as writer:
+                for chunk in matrix.chunks(CHUNK_SAMPLES):
+                    names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
+                    table = _chunk_table(schema, names, chunk.values, n_features)
+                    writer.write_table(table, row_group_size=CHUNK_SAMPLES)
+        sha256, size = self.checksum(relpath) if self.tree is not None else sink.checksum(self.resolve(relpath))
         src = matrix.source
         return ShardInfo(
             path=relpath,
@@ -222,6 +239,34 @@ class ExpressionStore:
             reference=src.reference,
             bytes=size,
         )
+
+    def write_all(self, requests: Sequence[ShardRequest], *, archive: str, content_key: str) -> list[ShardInfo]:
+        """Write every requested shard, :data:`SHARD_WRITERS` at a time; their infos in request order.
+
+        Each shard is written atomically on its own, so a failure (raised here, the first in request
+        order) or a kill leaves whole shards and temp files, never a half-written shard under its
+        name; those are orphans the next load sweeps. Shards not started when one fails are not written.
+        """
+
+        def write(request: ShardRequest) -> ShardInfo:
+            return self.write(
+                request.matrix,
+                archive=archive,
+                content_key=content_key,
+                level=request.level,
+                collapse_rule=request.collapse_rule,
+            )
+
+        if len(requests) <= 1:
+            return [write(request) for request in requests]
+        with ThreadPoolExecutor(min(SHARD_WRITERS, len(requests)), thread_name_prefix="rnacorpus-shards") as pool:
+            futures: list[Future[ShardInfo]] = [pool.submit(write, request) for request in requests]
+            try:
+                return [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
 
     def read(self, relpath: str, *, sha256: str | None = None, rows: list[int] | None = None) -> ShardData:
         """Read a shard (optionally only some sample rows); a checksum mismatch is BadContentError."""
@@ -311,6 +356,42 @@ class ExpressionStore:
         if removed:
             log.info("removed %d unreferenced store file(s) from %s", len(removed), tree.url)
         return removed
+
+
+class _HashingSink:
+    """A write-only file for the Parquet writer that hashes and counts the bytes on their way to ``inner``.
+
+    The Parquet writer only appends (it never seeks), so the digest is the file's; :meth:`checksum`
+    still compares the count with the file's size on disk before the digest is trusted."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        self.size += view.nbytes
+        self.inner.write(view)
+        return view.nbytes
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def close(self) -> None:  # the atomic write owns ``inner``: it syncs, closes and renames it
+        self.closed = True
+
+    def checksum(self, path: Path) -> tuple[str, int]:
+        on_disk = path.stat().st_size
+        if on_disk != self.size:  # not the bytes that went through this sink: hash the file itself
+            log.warning("%s: %d bytes on disk, %d written through the sink; hashing the file", path, on_disk, self.size)
+            return sha256_file(path), on_disk
+        return self.digest.hexdigest(), self.size
 
 
 def _mismatch(path: Path | str, expected: str, actual: str) -> BadContentError:

@@ -1,7 +1,7 @@
 """Two tissue phrases side by side: the second (the English head) is what was sampled, unless it only
-names the first's class or a part every organ has. UBERON terms of another lineage's own block (a
-Xenopus "bronchial tube") never name a mouse or human sample. An adjective whose noun is a part of
-every organ (cortical) stays ambiguous."""
+names the first's class; a part every organ has is the organ's own (brain cortex: cerebral cortex).
+UBERON terms of another lineage's own block (a Xenopus "bronchial tube") never name a mouse or human
+sample. An adjective whose noun is a part of every organ (cortical) stays ambiguous."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def test_the_second_of_two_adjacent_tissue_phrases_is_the_sample(value: str, ter
     ("value", "term"),
     [
         ("quadriceps muscle", "UBERON:0001377"),  # "muscle" only names what the quadriceps is
-        ("brain cortex", "UBERON:0000955"),  # a cortex of every organ: the brain's is not said
+        # a cortex of every organ: the brain's is the one UBERON names with the brain's adjective
+        # ("cerebral cortex"), never the bare generic cortex
+        ("brain cortex", "UBERON:0000956"),
         ("liver, kidney", "UBERON:0002107"),  # punctuation: a list, which keeps its first term
     ],
 )

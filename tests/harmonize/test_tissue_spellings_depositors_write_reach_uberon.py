@@ -125,7 +125,8 @@ def test_a_site_outside_the_parenthesis_beats_a_part_inside_it() -> None:
 def test_a_part_named_for_many_organs_is_read_within_the_organ() -> None:
     assert _tissue("tissue", "thymus, cortex") == "UBERON:0002123"  # cortex of thymus
     assert _tissue("tissue", "Stomach - Mucosa") == "UBERON:0001199"  # mucosa of stomach
-    assert _tissue("tissue", "Brain - Cortex") == "UBERON:0000955"  # UBERON places no "cortex" in the brain
+    # UBERON files no generic "cortex" part in the brain, but names the brain's own with its adjective
+    assert _tissue("tissue", "Brain - Cortex") == "UBERON:0000956"  # cerebral cortex
 
 
 def test_a_list_of_organs_still_keeps_the_first_and_notes_the_others() -> None:

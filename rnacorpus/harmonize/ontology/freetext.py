@@ -27,16 +27,17 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
+from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.organ_site import organ_then_site
+from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
-from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part, tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
@@ -59,6 +60,8 @@ _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
 _NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
 _PARTIAL_FACTOR = 0.9
+#: the hyphen of "<source>-derived", which would glue the source to "derived" (a filler word)
+_DERIVED_FROM = re.compile(r"(?<=[A-Za-z0-9])-(?=derived\b)", re.IGNORECASE)
 
 
 def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -71,21 +74,18 @@ def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention,
 
 
 def _class_word(head: Mention, first: Mention, index: OntologyIndex) -> bool:
-    """``quadriceps muscle``: the second word only names a class the first is (a muscle organ)."""
-    word = norm(head.match.text)
-    return any(
-        word in {norm(name) for name in tissue_names(index, ancestor)}
-        for ancestor in index.ancestors(first.match.term_id)
-    )
+    """``quadriceps muscle``: the second word only names a class the first is (a thigh muscle)."""
+    return in_class(first.match.term_id, norm(head.match.text), index)
 
 
 def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index: OntologyIndex) -> Mention:
     """English compounds put the head last: of two tissue phrases written side by side with only a
     space between and unrelated in UBERON (``femur bone marrow``, ``breast milk``, ``tail tendon``), the
     second is what was sampled and the first says where from. Not when punctuation separates them
-    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`), when the second is
-    a part UBERON specializes per organ (``brain cortex``: which cortex is the organ's to say) or only
-    names a class the first belongs to (``quadriceps muscle``)."""
+    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`) or when the second
+    only names a class the first belongs to (``quadriceps muscle``). A second that is a part UBERON
+    specializes per organ is looked for within the first (:func:`~.organ_site.part_within`: ``lung
+    lymph node`` → pulmonary lymph node; several such parts are reported, none keeps the organ)."""
     for head in found:
         if (
             head.start == chosen.stop
@@ -93,10 +93,14 @@ def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index
             and not gaps[head.start].strip()
             and not index.is_ancestor(head.match.term_id, chosen.match.term_id)
             and not index.is_ancestor(chosen.match.term_id, head.match.term_id)
-            and not organ_relative_part(index, head.match.term_id)
             and not _class_word(head, chosen, index)
         ):
-            return head
+            # a part every organ has is looked for within the first (lung lymph node)
+            return (
+                part_within(chosen, head, index, inside=False)
+                if organ_relative_part(index, head.match.term_id)
+                else head
+            )
     return chosen
 
 
@@ -239,15 +243,19 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
 
 
 def _implied_tissue(
-    info: KeyInfo, value: str, named: dict[str, Mention], taxid: int | None, index: OntologyIndex
+    info: KeyInfo, value: str, named: dict[str, Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Annotation | None:
-    """A tissue the value implies without naming it: the origin of a named cell type, then (tissue and
-    source keys only) the site of a named disease."""
+    """A tissue the value implies without naming it: the origin of a named cell type (narrowed by an
+    organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
+    keys only) the site of a named disease."""
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
     if beside is not None:
         why = f"{beside.match.text!r} named with the cell type"
         return mapped("tissue", info.key, value, beside.match.term_id, "cell_type_origin", 0.75, index, reason=why)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
+    before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
+    if before is not None:
+        return mapped("tissue", info.key, value, before[0], "cell_type_origin", 0.75, index, reason=before[1])
     if origin is not None:
         return mapped("tissue", info.key, value, origin[0], "cell_type_origin", origin[2], index, reason=origin[1])
     disease = named.get("disease")
@@ -262,16 +270,17 @@ def _derived(
     value: str,
     decided: dict[str, Annotation],
     named: dict[str, Mention],
-    hit: CellLineHit | None,
+    mentions: Mentions,
     taxid: int | None,
     index: OntologyIndex,
 ) -> list[Annotation]:
+    hit = mentions.cell_line
     if hit is not None and hit.entry is not None:
         # A cell line's tissue is its origin, never the site of the disease it models.
         return _origin(info, value, decided, hit.entry, index)
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
-    implied = _implied_tissue(info, value, named, taxid, index)
+    implied = _implied_tissue(info, value, named, mentions, taxid, index)
     return [implied] if implied else []
 
 
@@ -346,6 +355,11 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                reading = member_of_class(chosen, mentions, taxid, index)
+                if reading is not None and reading.unread:
+                    decided[field_name] = unmapped("tissue", info.key, value, reading.unread)
+                    continue
+                chosen = reading.member if reading is not None and reading.member else chosen
             else:
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:
@@ -361,7 +375,8 @@ def _decide(
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
-    text = _without(value, age.matched if age else None)
+    # "bone marrow-derived macrophages", "iPSC-derived neurons": the source is a word of its own
+    text = _DERIVED_FROM.sub(" ", _without(value, age.matched if age else None))
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
@@ -372,7 +387,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     elif info.kind == "cell_line":
         why = "no Cellosaurus name recognized; recorded as deposited"
         result.append(recorded("cell_line", info.key, value, why))
-    result.extend(_derived(info, value, decided, named, mentions.cell_line, taxid, index))
+    result.extend(_derived(info, value, decided, named, mentions, taxid, index))
     if age is not None:
         result.extend(_age_annotations(info, value, age, taxid, index, decided))
     return _ordered(result, fields)

@@ -29,6 +29,7 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     adjective_narrower_reading,
     organ_parts,
     sided_names,
+    synonym_noun_readings,
     tissue_names,
     tissue_rewrites,
 )
@@ -207,7 +208,12 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
             # UBERON writes the adjective only for one part of the noun it stands for (alveolar)
             hit = FieldMatch(field, narrower, "normalized", CONFIDENCE["normalized_bag"], text, (), True, True)
             adjectival.add(hit.term_id)
-        elif family == "adjective" and (conflicts := adjective_conflicts(index, text, hit.term_id)):
+        elif family == "adjective" and (
+            conflicts := adjective_conflicts(index, text, hit.term_id)
+            or (synonym_noun_readings(index, candidate, hit.term_id) if hit.via_synonym else set())
+        ):
+            # several organs, or a noun that is only a synonym of this term and heads other labels
+            # (villous: intestinal or chorionic villus)
             readings = tuple(sorted({hit.term_id, *conflicts}))
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=readings) if len(readings) > 1 else None
         elif family == "adjective":

@@ -27,9 +27,9 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, inner_texts
-from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
+from rnacorpus.harmonize.ontology.tissue_forms import organ_adjectives, organ_relative_part
 
-__all__ = ["SITE_AFTER_ORGAN", "organ_then_site"]
+__all__ = ["SITE_AFTER_ORGAN", "organ_then_site", "part_within"]
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
@@ -48,15 +48,16 @@ def _composed(organ: Mention, details: list[str], taxid: int | None, index: Onto
     return None
 
 
-def _part_within(organ: Mention, part: Mention, index: OntologyIndex) -> Mention:
+def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool = True) -> Mention:
     """A part UBERON specializes per organ (``Brain - Cortex``): its one specialization within the organ,
     the ambiguity between several (reported), or the organ when UBERON places none in it — never the
     bare generic part."""
-    inside = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
-    inside -= {part.match.term_id, organ.match.term_id}
-    tops = sorted(t for t in inside if not any(index.is_ancestor(other, t) for other in inside))
+    nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
+    nested -= {part.match.term_id, organ.match.term_id}
+    tops = sorted(t for t in nested if not any(index.is_ancestor(other, t) for other in nested))
     if not tops:
-        return organ  # the ontology places no such part in the organ: the organ is what is known
+        # the organ's adjective with the part may be a name (lung lymph node: *pulmonary* lymph node)
+        return _adjective_part(organ, part, index, inside=inside) or organ  # else the organ is what is known
     if len(tops) == 1:
         found = FieldMatch("tissue", tops[0], "normalized", CONFIDENCE["normalized_bag"], part.match.text)
     else:
@@ -64,11 +65,34 @@ def _part_within(organ: Mention, part: Mention, index: OntologyIndex) -> Mention
     return Mention(found, part.start, part.stop, False)
 
 
+def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool) -> Mention | None:
+    """The term UBERON names "<an adjective of the organ> <part>" (brain cortex: *cerebral* cortex): a
+    part of the organ, or — unless ``inside`` — a kind of the part named for the organ (lung lymph
+    node: *pulmonary* lymph node, beside the lung rather than in it); several such names are reported
+    as ambiguity, none gives None."""
+    found: dict[str, FieldMatch] = {}
+    for adjective in organ_adjectives(index, organ.match.term_id):
+        hit = match_text("tissue", f"{adjective} {part.match.text}", fuzzy=False, rewrites=False, index=index)
+        if hit is None or hit.ambiguous or hit.term_id == organ.match.term_id:
+            continue
+        if index.is_ancestor(organ.match.term_id, hit.term_id) or (
+            not inside and index.is_ancestor(part.match.term_id, hit.term_id)
+        ):
+            found[hit.term_id] = hit
+    if not found:
+        return None
+    if len(found) == 1:
+        match = next(iter(found.values()))
+    else:
+        match = FieldMatch("tissue", "", "ambiguous", 0.0, part.match.text, candidates=tuple(sorted(found)))
+    return Mention(match, organ.start, part.stop, False)
+
+
 def organ_then_site(value: str, found: list[Mention], taxid: int | None, index: OntologyIndex) -> Mention | None:
     """The mention that is the sample's tissue in an "Organ - site" value, or None when the value is
     not of that shape (then the caller keeps its own choice). ``found``: the value's tissue mentions in
     text order; the first is the organ. A part UBERON specializes per organ (cortex) is resolved within
-    the organ (:func:`_part_within`); the result may then be an ambiguous match, to be reported."""
+    the organ (:func:`part_within`); the result may then be an ambiguous match, to be reported."""
     if (len(found) < 2 and not inner_texts(value)) or not found or not SITE_AFTER_ORGAN.match(value):
         return None
     organ = found[0]
@@ -97,7 +121,7 @@ def organ_then_site(value: str, found: list[Mention], taxid: int | None, index: 
     if index.is_ancestor(organ.match.term_id, site.match.term_id):
         return site
     if organ_relative_part(index, site.match.term_id):
-        return _part_within(organ, site, index)
+        return part_within(organ, site, index)
     if not DASH_AFTER_ORGAN.match(value):
         # "liver, kidney", "bone marrow, femur": after a comma a term that is neither part of the
         # first nor a part every organ has does not say where in the organ — the value is a list (or

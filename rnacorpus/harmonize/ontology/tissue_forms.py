@@ -10,6 +10,7 @@ answer is an ontology name or a reviewed curated row reached by a rewrite.
 Families (one function each; the docstring says what it covers):
 
 * :func:`adjective_nouns`   — adjectival organ forms (``striatal``, ``tonsillar``, ``myocardial``);
+* :func:`sided_adjectives`  — the same after side words, read as a sided name (``left ventricular``);
 * :func:`head_nouns`        — an organ word whose name adds a head noun (``cartilage`` → cartilage
   tissue, ``epididymal fat`` → epididymal fat pad, fat = adipose tissue);
 * :func:`latin_singulars`   — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
@@ -41,10 +42,13 @@ __all__ = [
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
+    "organ_adjectives",
     "organ_parts",
     "organ_relative_part",
     "possessives",
+    "sided_adjectives",
     "sided_names",
+    "synonym_noun_readings",
     "tissue_names",
     "tissue_rewrites",
 ]
@@ -81,6 +85,8 @@ _MIN_STEM = 4
 _ORGAN_RELATIVE_MIN = 3
 _ORGAN = "UBERON:0000062"
 _READINGS_SHOWN = 5
+#: a synonym noun is ambiguous when at least this many unrelated structures are labelled with it as head
+_OTHER_READINGS_MIN = 2
 
 
 def _words(text: str) -> list[str]:
@@ -190,6 +196,18 @@ def organ_parts(
             yield f"{part} of {name}", organ
 
 
+def sided_adjectives(text: str) -> Iterator[str]:
+    """An organ adjective after side or position words (``left ventricular``, ``right atrial``): the
+    words kept, the adjective read as its nouns (``left ventricle``). The side words make the name:
+    UBERON's "left ventricle" is the heart's alone, where the bare adjective has several readings."""
+    words = _words(text)
+    if len(words) < 2 or not all(word.lower() in SIDE_WORDS for word in words[:-1]):
+        return
+    sides = " ".join(word.lower() for word in words[:-1])
+    for noun in adjective_nouns(words[-1]):
+        yield f"{sides} {noun}"
+
+
 def tissue_rewrites(text: str) -> Iterator[tuple[str, str]]:
     """(rewrite, family) for the families that need no index (the sided family does)."""
     for family, produce in (
@@ -197,6 +215,7 @@ def tissue_rewrites(text: str) -> Iterator[tuple[str, str]]:
         ("possessive", possessives),
         ("head_noun", head_nouns),
         ("adjective", adjective_nouns),
+        ("sided_adjective", sided_adjectives),
     ):
         for rewritten in produce(text):
             yield rewritten, family
@@ -213,6 +232,13 @@ class _TissueNames:
                 self.by_term[term_id].append(name)
         self.adjectives = self._adjective_organs(index)
         self.organ_relative = self._organ_relative()
+        #: head noun (last word) of each tissue label → the terms so labelled (villus: intestinal,
+        #: chorionic, arachnoid villus …)
+        self.label_heads: dict[str, set[str]] = defaultdict(set)
+        for term_id in self.by_term:
+            words = (index.label(term_id) or "").lower().split()
+            if len(words) > 1:
+                self.label_heads[words[-1]].add(term_id)
 
     def _organ_relative(self) -> dict[str, dict[str, str]]:
         """part → {organ: the part's term for that organ}, from names "cortex of kidney" …"""
@@ -285,6 +311,11 @@ def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
     return _unanchored(index, term_id, set(_tissue_names(index).organ_relative.get(term_id, {})))
 
 
+def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
+    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
+    return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
+
+
 def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
     """The organs UBERON writes ``adjective`` for that are unrelated to ``term_id`` (``cervical``: the
     neck and its vertebrae beside the cervix); all of them when ``term_id`` is a part UBERON specializes
@@ -302,6 +333,25 @@ def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> s
         # noun is not what the depositor meant, and which narrower part is not said
         return set(organs) | {term_id}
     return {o for o in organs if o != term_id and not index.is_ancestor(o, term_id)}
+
+
+def synonym_noun_readings(index: OntologyIndex, noun: str, term_id: str) -> set[str]:
+    """Other terms a bare noun can be, when the noun reached ``term_id`` only as one of its synonyms:
+    the terms UBERON *labels* with that noun as head, unrelated to ``term_id`` (``villus``, a synonym
+    of intestinal villus, heads the labels chorionic villus and arachnoid villus too). Empty when the
+    noun is the term's own label or fewer than two other structures use it as head: one other label is
+    often another lineage's or life stage's (egg chorion, a frog's lateral appendix) and the synonym
+    is then the reading a depositor of a mammal means."""
+    lower = noun.lower()
+    if (index.label(term_id) or "").lower() == lower:
+        return set()
+    others = {
+        t
+        for t in _tissue_names(index).label_heads.get(lower, set())
+        if t != term_id and not index.is_ancestor(t, term_id) and not index.is_ancestor(term_id, t)
+    }
+    tops = {t for t in others if not any(o != t and index.is_ancestor(o, t) for o in others)}
+    return tops if len(tops) >= _OTHER_READINGS_MIN else set()
 
 
 def adjective_narrower_reading(index: OntologyIndex, adjective: str, term_id: str) -> str | None:

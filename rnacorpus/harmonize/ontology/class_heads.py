@@ -1,0 +1,169 @@
+"""A class noun with a word before it: ``triceps muscle``, ``tibial bone``, ``optic nerve head``.
+
+UBERON names hundreds of its muscles, bones, nerves, arteries and glands "<something> muscle",
+"<something> bone" …; the bare noun is a class (muscle tissue, bone element, nerve). When a value's
+tissue is such a class noun found alone inside the value and the word written just before it (no
+punctuation between) is left unread, the depositor named one member of the class and the class is
+coarser than what was written. Then:
+
+1. the word and the class's label name a member (``mesenteric LN`` → mesenteric lymph node), or the
+   word names a member by itself — a single-word synonym (``triceps`` → triceps brachii), an organ
+   adjective (``tibial`` → tibia): the member is the answer;
+2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``calvarial``,
+   ``optic``, ``femoral``) but names no member of the class — the value names a structure we do not
+   read (the bone of the skull vault), reported unmapped rather than answered by the class;
+3. else (a state or a genotype: ``dystrophic muscle``, ``mdx muscle``, ``regenerating muscle``) the
+   class stands: the word says what happened to the tissue, not which one it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections import Counter
+
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, GENERIC_TERMS, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
+
+__all__ = ["ClassReading", "in_class", "member_of_class", "origin_before_cell"]
+
+#: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
+#: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
+_CLASS_MIN = 200
+#: participles say what happened to a tissue (regenerating, denervated, injured), not which it is
+_STATE = re.compile(r"(?:ing|ed)$")
+_WORD = re.compile(r"[a-z]+")
+
+
+class ClassReading:
+    """What a class noun with a word before it names: ``member`` (a mention), or ``unread`` (a reason)."""
+
+    def __init__(self, member: Mention | None = None, unread: str | None = None) -> None:
+        self.member = member
+        self.unread = unread
+
+
+class _Vocabulary:
+    """Per index: how many tissue names end with each word, and the words tissue names use."""
+
+    def __init__(self, index: OntologyIndex) -> None:
+        names = index.tables["names"]
+        self.heads: Counter[str] = Counter()
+        self.words: set[str] = set()
+        for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
+            if index.scope(term_id) != "tissue":
+                continue
+            words = _WORD.findall(name.lower())
+            self.words.update(words)
+            if len(words) > 1:
+                self.heads[words[-1]] += 1
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _vocabulary(index: OntologyIndex) -> _Vocabulary:
+    with _lock:
+        return _Vocabulary(index)
+
+
+def in_class(member: str, head: str, index: OntologyIndex) -> bool:
+    """``member`` is a kind or part of a term named by the head noun or ending with it (triceps
+    brachii: a shoulder muscle; tibia: a long bone)."""
+    return any(
+        name == head or name.endswith(" " + head)
+        for ancestor in index.ancestors(member)
+        if ancestor != member
+        for name in (n.lower() for n in tissue_names(index, ancestor))
+    )
+
+
+def _is_class(head: str, match: FieldMatch, label: str, index: OntologyIndex) -> bool:
+    """The mention's word is a class noun — or, for one of our abbreviations (``LN``), the last word
+    of the label it stands for (lymph *node*)."""
+    heads = _vocabulary(index).heads
+    words = _WORD.findall(label.lower())
+    stands_for = words[-1] if match.method == "curated" and words and words[-1] not in FILLER else ""
+    return heads[head] >= _CLASS_MIN or (bool(stands_for) and heads[stands_for] >= _CLASS_MIN)
+
+
+def _composed(word: str, label: str, class_term: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The term UBERON names "<word> <class label>" (``mesenteric LN`` → mesenteric lymph node),
+    when it is a kind or part of the class term."""
+    found = match_text("tissue", f"{word} {label}", taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    if found is None or found.ambiguous or not index.is_ancestor(class_term, found.term_id):
+        return None
+    return found.term_id
+
+
+def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
+    start = chosen.start
+    if start == 0 or mentions.gaps[start].strip():
+        return None
+    if any(m.start <= start - 1 < m.stop for m in mentions.found):
+        return None
+    word = mentions.tokens[start - 1]
+    lower = word.lower()
+    if lower in FILLER or lower in SIDE_WORDS or not lower.isalpha():
+        return None
+    return word
+
+
+def member_of_class(
+    chosen: Mention, mentions: Mentions, taxid: int | None, index: OntologyIndex
+) -> ClassReading | None:
+    """The member a word before a class noun names, the reason it cannot be read, or None when the
+    value is not of that shape (the caller keeps its choice)."""
+    head = chosen.match.text.lower()
+    label = index.label(chosen.match.term_id) or ""
+    if chosen.whole or chosen.stop - chosen.start != 1 or not _is_class(head, chosen.match, label, index):
+        return None
+    word = _unclaimed_before(chosen, mentions)
+    if word is None:
+        return None
+    member = _composed(word, label, chosen.match.term_id, taxid, index)
+    found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
+    if member is None and found is not None and not found.ambiguous and in_class(found.term_id, head, index):
+        member = found.term_id
+    if member is not None:
+        rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]
+        whole = all(token.lower() in FILLER for token in rest)
+        text = f"{word} {chosen.match.text}"
+        read = FieldMatch("tissue", member, "normalized", CONFIDENCE["normalized_bag"], text)
+        return ClassReading(member=Mention(read, chosen.start - 1, chosen.stop, whole))
+    lower = word.lower()
+    anatomical = found is not None or lower in _vocabulary(index).words
+    if not anatomical or _STATE.search(lower):
+        return None
+    if match_text("development_stage", lower, taxid=taxid, fuzzy=False, index=index) is not None:
+        return None  # "adult muscle", "fetal bone": an age, not a place
+    why = f"{word!r} {chosen.match.text!r} names one {chosen.match.text} not read here; the class alone is coarser"
+    return ClassReading(unread=why)
+
+
+def origin_before_cell(
+    cell: Mention, origin: str | None, mentions: Mentions, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue, why) an unread word written just before a cell type says the cells come from:
+
+    * with the origin the cell type implies, a name UBERON composes of the word and the origin's label
+      (``saphenous vein endothelial cells``: vein endothelial cells come from a vein → saphenous vein);
+    * without one, the word as an organ noun by itself (``lens epithelial cells``, ``bladder smooth
+      muscle cells``) — a one-word synonym is trusted here, where an organ before the cells can only
+      be their origin; adjectives are not (``peritoneal`` is the peritoneum, the cells the cavity's).
+
+    None when there is no such word or it says nothing the origin does not."""
+    word = _unclaimed_before(cell, mentions)
+    if word is None:
+        return None
+    if origin is not None:
+        composed = _composed(word, index.label(origin) or "", origin, taxid, index)
+        return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
+    noun = match_text("tissue", word, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    if noun is None or noun.ambiguous or noun.term_id in GENERIC_TERMS:
+        return None
+    return noun.term_id, f"{word!r} named before the cell type"
