@@ -4,7 +4,7 @@
 >>> for x, meta in iter_batches("liver-set/", split="train", batch_size=256, shuffle_seed=0):
 ...     x.shape, meta["sample_accession"][:2]      # (256, n_genes) float32, NaN = not measured
 
-The unit of reading is a Parquet row group of one part file (about 32 MiB of values, see
+The unit of reading is a Parquet row group of one part file (about 16 MiB of values, see
 :mod:`rnacorpus.catalog.export_parts`). Memory holds at most ``shuffle_groups`` row groups plus
 one batch, whatever the size of the split.
 
@@ -13,7 +13,7 @@ of the row groups is permuted, then they are read ``shuffle_groups`` at a time (
 rows of each window — plus the fewer-than-a-batch rows the previous window left — are permuted and
 cut into batches. So every sample comes exactly once per epoch; a batch mixes the samples of up to
 ``shuffle_groups`` (+1) row groups, never the whole split (samples of one row group were written
-side by side, mostly from one study: a larger window mixes more, at 32 MiB of memory each). Within
+side by side, mostly from one study: a larger window mixes more, at 16 MiB of memory each). Within
 a batch the rows come grouped by row group (shuffled within each group), which lets each group's
 rows be copied in one pass; the set of rows in a batch is what the shuffle drew. The same
 ``shuffle_seed`` and ``epoch`` give the same batches; ``epoch`` varies them per epoch.
@@ -111,7 +111,7 @@ def iter_batches(
     columns: Sequence[str] | None = ("sample_accession",),
     shuffle_seed: int | None = None,
     *,
-    shuffle_groups: int = 4,
+    shuffle_groups: int = 8,
     epoch: int = 0,
     worker: tuple[int, int] | None = None,
     drop_last: bool = False,

@@ -12,9 +12,11 @@ pool); a normalizer scales it and gathers its columns into the export's gene ord
 the metadata (fetched :data:`METADATA_WINDOW` samples at a time) and forms row groups;
 :data:`.export_parts.LANES` writers encode them. Decoding and normalizing were one stage until
 measured: on two cores that stage alone took ~75% of the export's wall time (decode, then sha256,
-then arithmetic, one after the other), so the encoders waited on it. Memory is bounded by a
-pending row group per split and a few blocks in flight; what is kept per written sample is four
-numbers. The same plan writes the same bytes.
+then arithmetic, one after the other), so the encoders waited on it. Memory in flight is a fixed
+number of buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` block(s) wait between
+stages (each stage holds one more), each split fills one row group (its own copy of its rows, so a
+block is freed once dealt), and each writer lane holds one queued and one encoding row group;
+what is kept per written sample is four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ __all__ = ["METADATA_WINDOW", "WriteResult", "write_parts"]
 
 #: samples whose metadata one query fetches
 METADATA_WINDOW = 8192
+#: blocks waiting between the reader and the normalizer, and between the normalizer and this thread
+BLOCKS_QUEUED = 1
 _SAMPLE_SELECT = ", ".join(["s.accession AS sample_accession", *(f"s.{c}" for c in PART_COLUMNS[1:])])
 
 
@@ -161,9 +165,9 @@ class _Reader:
     def pipelined(self, cpu: dict[str, float]) -> Generator[_Block, None, None]:
         """Normalized blocks, decoded one thread ahead and normalized in another
         (``cpu["read"]``, ``cpu["normalize"]``: each thread's CPU seconds)."""
-        decoded = prefetch(self.decoded(), cpu=cpu, name="read")
+        decoded = prefetch(self.decoded(), depth=BLOCKS_QUEUED, cpu=cpu, name="read")
         try:
-            yield from prefetch(map(self.normalize, decoded), cpu=cpu, name="normalize")
+            yield from prefetch(map(self.normalize, decoded), depth=BLOCKS_QUEUED, cpu=cpu, name="normalize")
         finally:
             decoded.close()
 
@@ -300,14 +304,11 @@ def _add_block(
         target = parts[name]
         whole = len(chosen) == n_rows
         take = pa.array(chosen)
-        flat = pa.array(np.ascontiguousarray(values if whole else values[chosen]).reshape(-1), type=pa.float32())
         columns = [
             *(meta if whole else meta.take(take)).columns,
             (own if whole else own.take(take))["split_unit"],
             pa.array(np.full(len(chosen), name, dtype=object), pa.string()),
             pa.array(coverage[chosen], pa.float32()),
-            pa.FixedSizeListArray.from_arrays(flat, type=target.schema.field("values").type),
         ]
-        batch = pa.Table.from_arrays(columns, schema=target.schema).combine_chunks().to_batches()[0]
         log.add(block.offset + chosen.astype(np.int64), index, target.assigned, coverage[chosen])
-        target.add(batch)
+        target.add(pa.Table.from_arrays(columns, schema=target.meta_schema), values, None if whole else chosen)

@@ -2,7 +2,9 @@
 (bone marrow-derived macrophages → bone marrow), a stem-cell source leaves no tissue (iPSC-derived
 cardiomyocytes were made in a dish, not taken from a heart). A part every organ has, written after an
 organ, is the organ's own part when UBERON names it with the organ's adjective (brain cortex →
-cerebral cortex); several such names are reported (lung lymph node: pulmonary or bronchial)."""
+cerebral cortex); several such names are reported (lung lymph node: pulmonary or bronchial). An
+organ word written before a cell type narrows the origin the cell type implies (saphenous + vein
+endothelial cells → saphenous vein) or, as a noun, gives the origin the cell type lacks."""
 
 from __future__ import annotations
 
@@ -42,3 +44,16 @@ def test_several_organ_adjective_names_for_the_part_are_reported() -> None:
     (found,) = _tissues("tissue", "lung lymph node")
     assert found.term_id is None and found.reason is not None
     assert "UBERON:0035764" in found.reason and "UBERON:0016481" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [
+        ("saphenous vein endothelial cells", "UBERON:0007318"),  # vein endothelial cells + saphenous
+        ("femoral artery endothelial cells", "UBERON:0002060"),
+        ("lens fibroblasts", "UBERON:0000965"),  # an organ noun before cells with no origin of their own
+    ],
+)
+def test_an_organ_word_before_a_cell_type_narrows_or_gives_its_origin(value: str, term: str) -> None:
+    (found,) = _tissues("cell type", value)
+    assert found.term_id == term and found.method == "cell_type_origin"

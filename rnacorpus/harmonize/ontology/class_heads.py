@@ -24,11 +24,11 @@ import threading
 from collections import Counter
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
-__all__ = ["ClassReading", "in_class", "member_of_class"]
+__all__ = ["ClassReading", "in_class", "member_of_class", "origin_before_cell"]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -143,3 +143,27 @@ def member_of_class(
         return None  # "adult muscle", "fetal bone": an age, not a place
     why = f"{word!r} {chosen.match.text!r} names one {chosen.match.text} not read here; the class alone is coarser"
     return ClassReading(unread=why)
+
+
+def origin_before_cell(
+    cell: Mention, origin: str | None, mentions: Mentions, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue, why) an unread word written just before a cell type says the cells come from:
+
+    * with the origin the cell type implies, a name UBERON composes of the word and the origin's label
+      (``saphenous vein endothelial cells``: vein endothelial cells come from a vein → saphenous vein);
+    * without one, the word as an organ noun by itself (``lens epithelial cells``, ``bladder smooth
+      muscle cells``) — a one-word synonym is trusted here, where an organ before the cells can only
+      be their origin; adjectives are not (``peritoneal`` is the peritoneum, the cells the cavity's).
+
+    None when there is no such word or it says nothing the origin does not."""
+    word = _unclaimed_before(cell, mentions)
+    if word is None:
+        return None
+    if origin is not None:
+        composed = _composed(word, index.label(origin) or "", origin, taxid, index)
+        return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
+    noun = match_text("tissue", word, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    if noun is None or noun.ambiguous or noun.term_id in GENERIC_TERMS:
+        return None
+    return noun.term_id, f"{word!r} named before the cell type"

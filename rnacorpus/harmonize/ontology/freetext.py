@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
-from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class
+from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -243,15 +243,19 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
 
 
 def _implied_tissue(
-    info: KeyInfo, value: str, named: dict[str, Mention], taxid: int | None, index: OntologyIndex
+    info: KeyInfo, value: str, named: dict[str, Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Annotation | None:
-    """A tissue the value implies without naming it: the origin of a named cell type, then (tissue and
-    source keys only) the site of a named disease."""
+    """A tissue the value implies without naming it: the origin of a named cell type (narrowed by an
+    organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
+    keys only) the site of a named disease."""
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
     if beside is not None:
         why = f"{beside.match.text!r} named with the cell type"
         return mapped("tissue", info.key, value, beside.match.term_id, "cell_type_origin", 0.75, index, reason=why)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
+    before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
+    if before is not None:
+        return mapped("tissue", info.key, value, before[0], "cell_type_origin", 0.75, index, reason=before[1])
     if origin is not None:
         return mapped("tissue", info.key, value, origin[0], "cell_type_origin", origin[2], index, reason=origin[1])
     disease = named.get("disease")
@@ -266,16 +270,17 @@ def _derived(
     value: str,
     decided: dict[str, Annotation],
     named: dict[str, Mention],
-    hit: CellLineHit | None,
+    mentions: Mentions,
     taxid: int | None,
     index: OntologyIndex,
 ) -> list[Annotation]:
+    hit = mentions.cell_line
     if hit is not None and hit.entry is not None:
         # A cell line's tissue is its origin, never the site of the disease it models.
         return _origin(info, value, decided, hit.entry, index)
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
-    implied = _implied_tissue(info, value, named, taxid, index)
+    implied = _implied_tissue(info, value, named, mentions, taxid, index)
     return [implied] if implied else []
 
 
@@ -382,7 +387,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     elif info.kind == "cell_line":
         why = "no Cellosaurus name recognized; recorded as deposited"
         result.append(recorded("cell_line", info.key, value, why))
-    result.extend(_derived(info, value, decided, named, mentions.cell_line, taxid, index))
+    result.extend(_derived(info, value, decided, named, mentions, taxid, index))
     if age is not None:
         result.extend(_age_annotations(info, value, age, taxid, index, decided))
     return _ordered(result, fields)
