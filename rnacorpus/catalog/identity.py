@@ -341,10 +341,12 @@ def _drop_twin_runs(con: duckdb.DuckDBPyConnection, winner: str) -> None:
 
 
 def _values(con: duckdb.DuckDBPyConnection, sql: str, keys: Iterable[str], *extra: Any) -> list[Any]:
-    """One column of rows looked up by ``keys`` (bound as a list: DuckDB answers ``IN (SELECT unnest(?))``
-    through the column's index — milliseconds at a million samples, where a join scans the table).
-    Only that one condition: any second one (``AND kind IN …``, ``list_contains``) makes DuckDB 2.0
-    scan again (2 ms → 60-90 ms at 10^5 samples), so other filters are applied to the rows found."""
+    """One column of rows looked up by ``keys``, bound as one list. DuckDB 2.0.1 plans
+    ``IN (SELECT unnest(?))`` as a hash semi-join over a sequential scan of the table, not an index
+    lookup (``EXPLAIN`` shows ``HASH_JOIN SEMI`` over ``SEQ_SCAN``), so each call reads the whole
+    column: the commit of new records avoids these lookups (:func:`settle_new_records`). Only that one
+    condition: a second one (``AND kind IN …``, ``list_contains``) measured slower still (2 ms → 60-90 ms
+    at 10^5 samples), so other filters are applied to the rows found."""
     wanted = sorted(set(keys))
     if not wanted:
         return []

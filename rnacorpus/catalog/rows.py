@@ -90,7 +90,8 @@ def _table(name: str, columns: Mapping[str, Sequence[Any] | pa.Array], n_rows: i
 def rows_table(name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """Dict rows (other parts' tables: annotations, mapping reports …) as a typed table."""
     names = arrow_schema(name).names
-    columns = {column: [row.get(column) for row in rows] for column in names if any(column in row for row in rows)}
+    present = set().union(*rows)  # the columns any row gives, in one pass over the rows
+    columns = {column: [row.get(column) for row in rows] for column in names if column in present}
     return _table(name, columns, len(rows))
 
 

@@ -13,8 +13,9 @@ from rnacorpus.catalog.connection import register_ddl
 from rnacorpus.catalog.load import LoadPlan, TableRows, register_sample_owned_table
 from rnacorpus.catalog.ontology_tables import DDL as ONTOLOGY_DDL
 from rnacorpus.catalog.ontology_tables import annotation_values
-from rnacorpus.harmonize.ontology import annotate_samples, sample_fields
+from rnacorpus.harmonize.ontology import annotate_samples
 from rnacorpus.harmonize.ontology.curated import taxon_named
+from rnacorpus.harmonize.ontology.sample import resolved_sample_fields
 from rnacorpus.schemas import Sample, StudyBundle
 
 __all__ = ["fill_taxa", "harmonize_metadata"]
@@ -58,7 +59,7 @@ def harmonize_metadata(bundle: StudyBundle, plan: LoadPlan) -> None:
         ident = tuple(map(id, decided))
         fields = columns.get(ident)
         if fields is None:
-            fields = columns[ident] = sample_fields(decided)
+            fields = columns[ident] = resolved_sample_fields(decided)  # annotate_samples resolved them
         plan.harmonized.setdefault(sample.accession, {}).update(fields)
         for annotation in decided:  # alive in sample.annotations, so its id names it for the whole loop
             known = values.get(id(annotation))

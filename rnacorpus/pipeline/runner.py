@@ -5,18 +5,17 @@ For each study, in the order the run planned them:
 1. **fetch** in the driver's threads (:func:`~.worker.fetch_study`): one HTTP client, so each
    archive's rate limit holds; a study whose content key the catalog already holds stops here;
 2. **build** in the executor (:func:`~.worker.build_study`: parse, harmonize, shards, load package),
-   while later studies download;
-3. **commit** in this thread, in plan order: finished studies are gathered until ``config.commit_batch``
-   of them are ready or the first has waited :data:`COMMIT_DELAY`, then verified and committed in as
-   few short transactions as their overlap allows (:func:`rnacorpus.catalog.load.disjoint_batches`,
-   at most ``config.commit_batch`` studies each), together with their run-log rows and quarantine
-   changes; then the packages are deleted. A run killed meanwhile loses only uncommitted packages:
-   the next run sweeps them and builds those studies again.
+   while later studies download (:class:`~.inflight.InFlight` keeps a bounded window of them);
+3. **commit** in the committer's own thread, in plan order: finished studies are gathered until
+   ``config.commit_batch`` of them are ready or the first has waited :data:`COMMIT_DELAY`, then
+   verified and committed in as few short transactions as their overlap allows
+   (:func:`rnacorpus.catalog.load.disjoint_batches`, at most ``config.commit_batch`` studies each),
+   together with their run-log rows and quarantine changes; then the packages are deleted. The loop
+   meanwhile goes on handing studies to the workers (:class:`_CommitThread`). A run killed meanwhile
+   loses only uncommitted packages: the next run sweeps them and builds those studies again.
 
-At most a window of studies is in flight beyond the commit point, so memory and disk stay bounded
-whatever the run's size. A worker process that dies takes its pool with it: the pool is rebuilt and
-the studies it held are built again (:data:`MAX_BUILD_ATTEMPTS`); a package whose commit fails is
-committed alone, and a study that still fails is quarantined while the rest of the run goes on.
+A package whose commit fails is committed alone, and a study that still fails is quarantined while
+the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -24,11 +23,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
 import duckdb
 
@@ -38,35 +36,19 @@ from rnacorpus.catalog.package import LoadPackage, open_package, remove_package,
 from rnacorpus.catalog.runs import clear_quarantine, quarantine_error, record_item
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
-from rnacorpus.harvester.base import Source, StudyRef, get_source
+from rnacorpus.harvester.base import StudyRef, get_source
 from rnacorpus.harvester.http import HttpClient
-from rnacorpus.harvester.ratelimit import Limiter
 from rnacorpus.pipeline.enrich import enriching_names
-from rnacorpus.pipeline.executor import WorkerLostError, build_executor, collect_less, executor_kind
+from rnacorpus.pipeline.executor import collect_less
+from rnacorpus.pipeline.inflight import MAX_BUILD_ATTEMPTS, InFlight
 from rnacorpus.pipeline.outage import OutageGuard
 from rnacorpus.pipeline.report import Progress, StudyResult
-from rnacorpus.pipeline.worker import (
-    Fetched,
-    StudyError,
-    StudyManifest,
-    StudyTask,
-    build_study,
-    fetch_study,
-    seed_sources,
-)
-
-if TYPE_CHECKING:
-    from rnacorpus.pipeline.cluster import ClusterExecutor
-    from rnacorpus.pipeline.pool_limits import BucketService
+from rnacorpus.pipeline.worker import StudyError, StudyManifest, StudyTask, seed_sources
 
 __all__ = ["MAX_BUILD_ATTEMPTS", "RunOptions", "Stored", "read_stored", "run_studies"]
 
 log = logging.getLogger(__name__)
 
-#: builds of one study lost to dying worker processes before it is quarantined
-MAX_BUILD_ATTEMPTS = 3
-#: seconds between looks at waiting readers while the committer has nothing to commit
-IDLE_TICK = 0.2
 #: longest a finished study waits for others to share its commit transaction (``config.commit_batch``)
 COMMIT_DELAY = 2.0
 
@@ -103,143 +85,6 @@ def read_stored(config: Config, accessions: Sequence[str]) -> dict[str, Stored]:
             [list(accessions), list(accessions)],
         ).fetchall()
     return {str(acc): Stored(str(key) if key else None, bool(gone)) for acc, key, gone in rows}
-
-
-@dataclass
-class _Slot:
-    task: StudyTask
-    fetch: Future[Fetched | StudyManifest]
-    work: Fetched | None = None
-    build: Future[StudyManifest] | None = None
-    attempts: int = 0
-    manifest: StudyManifest | None = None
-
-
-@dataclass
-class _Pipeline:
-    """Fetch threads and a build executor, with a bounded window of studies in flight."""
-
-    config: Config
-    sources: dict[str, Source]
-    window: int
-    fetchers: ThreadPoolExecutor = field(init=False)
-    builders: Executor = field(init=False)
-    cluster: ClusterExecutor | None = field(init=False, default=None)
-    #: the driver's buckets, served to local build processes (one rate limit for the machine)
-    limits: BucketService | None = field(init=False, default=None)
-
-    def __post_init__(self) -> None:
-        workers = self.config.workers
-        self.kind = executor_kind(workers, self.config.executor)
-        if self.config.scheduler is not None:  # builds on a Dask cluster; downloads stay here (one rate limit)
-            from rnacorpus.pipeline.cluster import open_cluster
-
-            cluster = self.cluster = open_cluster(self.config)
-            workers = max(workers, cluster.threads)
-            self.window = max(self.window, 4 * workers)
-            self.builders = cluster
-        else:
-            if self.kind == "processes":
-                from rnacorpus.pipeline.pool_limits import BucketService
-
-                self.limits = BucketService(self.config)
-            self.builders = self._pool(workers)
-        self.fetchers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnacorpus-fetch")
-
-    def _pool(self, workers: int) -> Executor:
-        return build_executor(workers, self.kind, limits=self.limits.address if self.limits else None)
-
-    def share_limits(self, client: HttpClient) -> Limiter | None:
-        """On a cluster or with local build processes, the driver's requests take tokens from the
-        buckets its workers share; returns the client's own limiter, to restore after the run (None
-        when nothing changed)."""
-        if self.cluster is not None:
-            return client.use_limiter(self.cluster.limiter(self.config))
-        if self.limits is not None:
-            return client.use_limiter(self.limits.limiter())
-        return None
-
-    def close(self) -> None:
-        self.fetchers.shutdown(wait=True, cancel_futures=True)
-        self.builders.shutdown(wait=True, cancel_futures=True)
-        if self.limits is not None:
-            self.limits.close()
-
-    def run(
-        self, tasks: Sequence[StudyTask], stop: Callable[[], bool], idle: Callable[[], None]
-    ) -> Iterator[list[StudyManifest]]:
-        """Manifests in task order, as runs of consecutive finished studies; takes no new study once
-        ``stop()`` is true (what is in flight still comes out); calls ``idle()`` while it waits."""
-        queue = iter(tasks)
-        pending: deque[_Slot] = deque()
-        while True:
-            while len(pending) < self.window and not stop() and (task := next(queue, None)) is not None:
-                source = self.sources[task.ref.source]
-                pending.append(_Slot(task, self.fetchers.submit(fetch_study, task, source)))
-            if not pending:
-                return
-            self._advance(pending)
-            ready = []
-            while pending and pending[0].manifest is not None:
-                ready.append(pending.popleft().manifest)
-            if ready:
-                yield [m for m in ready if m is not None]
-                continue
-            waiting: list[Future[Any]] = [f for s in pending for f in (s.fetch, s.build) if f and not f.done()]
-            if waiting:
-                wait(waiting, timeout=IDLE_TICK, return_when=FIRST_COMPLETED)
-                idle()
-
-    def _advance(self, pending: deque[_Slot]) -> None:
-        broken = False
-        for slot in pending:
-            if slot.manifest is not None:
-                continue
-            if slot.work is None and slot.fetch.done():
-                outcome = slot.fetch.result()
-                if isinstance(outcome, StudyManifest):
-                    slot.manifest = outcome
-                    continue
-                slot.work = outcome
-            if slot.work is not None and slot.build is None:
-                broken |= not self._submit(slot)
-            elif slot.build is not None and slot.build.done():
-                try:
-                    slot.manifest = slot.build.result()
-                except BrokenProcessPool:
-                    broken = True
-                except WorkerLostError as exc:  # a cluster ran out of retries for it
-                    error = StudyError.from_exception(exc)
-                    slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
-        if broken:
-            self._rebuild(pending)
-
-    def _submit(self, slot: _Slot) -> bool:
-        """Hand the study to the pool; False when the pool is broken (a worker died)."""
-        assert slot.work is not None
-        try:
-            slot.build = self.builders.submit(build_study, slot.work)
-        except BrokenProcessPool:
-            slot.build = None
-            return False
-        slot.attempts += 1
-        return True
-
-    def _rebuild(self, pending: deque[_Slot]) -> None:
-        """A worker process died (killed, out of memory): start a new pool and build its studies again."""
-        log.warning("a build worker died; restarting the pool and building its studies again")
-        self.builders.shutdown(wait=False, cancel_futures=True)
-        self.builders = self._pool(self.config.workers)
-        for slot in pending:
-            if slot.manifest is not None or slot.work is None:
-                continue
-            if slot.build is not None and slot.build.done() and slot.build.exception() is None:
-                slot.manifest = slot.build.result()
-            elif slot.attempts >= MAX_BUILD_ATTEMPTS:
-                error = StudyError("worker_lost", f"the worker building it died {slot.attempts} times")
-                slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
-            else:
-                self._submit(slot)
 
 
 @dataclass
@@ -381,6 +226,42 @@ class _Batch:
         return taken
 
 
+class _CommitThread:
+    """The committer's own thread. The run loop hands it batches and goes on taking, fetching and
+    submitting studies while DuckDB writes: a commit of a few thousand samples takes about half a
+    second, and run in the loop's thread it left the build workers without new studies meanwhile.
+
+    Batches are committed one at a time, in the order given; at most one waits behind the one being
+    committed (:meth:`submit` blocks until then), so the packages on disk stay bounded. What a commit
+    raises is raised again in the loop's thread, at its next :meth:`submit`, :meth:`idle` or :meth:`join`.
+    """
+
+    def __init__(self, commit: Callable[[list[StudyManifest]], None]) -> None:
+        self._commit = commit
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnacorpus-commit")
+        self._queued: deque[Future[None]] = deque()
+
+    def submit(self, manifests: list[StudyManifest]) -> None:
+        self.idle()
+        while len(self._queued) >= 2:
+            self._queued.popleft().result()
+        self._queued.append(self._thread.submit(self._commit, manifests))
+
+    def idle(self) -> bool:
+        """True when no commit is running or waiting (the writer session is free)."""
+        while self._queued and self._queued[0].done():
+            self._queued.popleft().result()
+        return not self._queued
+
+    def join(self) -> None:
+        while self._queued:
+            self._queued.popleft().result()
+
+    def close(self) -> None:
+        """Wait for the commit that runs; drop the ones waiting (their packages are swept)."""
+        self._thread.shutdown(wait=True, cancel_futures=True)
+
+
 def run_studies(
     refs: Sequence[StudyRef],
     *,
@@ -394,7 +275,8 @@ def run_studies(
 ) -> list[StudyResult]:
     """Fetch, build and commit every study of ``refs``; one result per study, in order.
 
-    ``on_prepared`` sees each study's manifest after its work and before its commit (in this thread).
+    ``on_prepared`` sees each study's manifest after its work and before its commit (in this thread);
+    ``progress`` and ``on_result`` see each result in the committer's thread, in order.
     When an archive stops answering (``client.outage``) the loop stops taking studies and the ones the
     outage interrupted are neither loaded nor quarantined; the caller turns ``client.outage`` into exit 2.
     """
@@ -425,7 +307,7 @@ def run_studies(
     # is the study's own) or the breaker trips (then the study was not run: no quarantine)
     guard: OutageGuard[StudyManifest] = OutageGuard(client.breaker, lambda manifest: manifest.cause)
 
-    def commit(manifests: list[StudyManifest]) -> None:
+    def commit(manifests: list[StudyManifest]) -> None:  # in the committer's thread
         for result in committer.commit(manifests) if manifests else []:
             results.append(result)
             progress.advance(result.accession, result.outcome)
@@ -433,13 +315,15 @@ def run_studies(
                 on_result(result)
 
     batch = _Batch(config.commit_batch)
+    commits = _CommitThread(commit)
 
     def idle() -> None:
+        if commits.idle():  # the session is the committer's: given up to readers only between commits
+            session.yield_to_readers()
         if batch.due():
-            commit(batch.take())
-        session.yield_to_readers()
+            commits.submit(batch.take())
 
-    pipeline = _Pipeline(config, sources, window=max(6, 4 * config.workers))
+    pipeline = InFlight(config, sources, window=max(6, 4 * config.workers))
     own_limiter = pipeline.share_limits(client)
     try:
         with collect_less():
@@ -449,10 +333,12 @@ def run_studies(
                         on_prepared(manifest)
                     batch.add(guard.settle(manifest))
                 if batch.due():
-                    commit(batch.take())
+                    commits.submit(batch.take())
             batch.add(guard.drain())
-            commit(batch.take())
+            commits.submit(batch.take())
+            commits.join()
     finally:
+        commits.close()
         session.close()
         if own_limiter is not None:
             client.use_limiter(own_limiter)

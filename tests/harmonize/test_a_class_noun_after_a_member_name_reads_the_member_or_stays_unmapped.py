@@ -56,6 +56,7 @@ def test_a_state_genotype_or_age_before_the_class_keeps_the_class(value: str) ->
         ("calvaria", "UBERON:0004339"),
         ("growth plate", "UBERON:0002516"),
         ("foreskin", "UBERON:0001471"),
+        ("VAT", "UBERON:0035818"),  # visceral adipose tissue, beside SAT
     ],
 )
 def test_common_names_uberon_does_not_list_are_reviewed_lines(value: str, term: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rnacorpus.harmonize.memo import memoize
@@ -42,6 +42,7 @@ __all__ = [
     "annotate_samples",
     "characteristic_annotations",
     "resolve_fields",
+    "resolved_sample_fields",
     "sample_evidence",
     "sample_fields",
 ]
@@ -71,28 +72,30 @@ _UNIT_KEY = re.compile(r"^(?:time ?unit|age ?units?|unit of age|units? of time)$
 _DERIVED = frozenset({"disease_site", "cell_line_origin", "cell_type_origin"})
 
 
-def _unit_hint(characteristics: Iterable[Characteristic]) -> str | None:
-    for item in characteristics:
-        if _UNIT_KEY.match(normalize_key(item.key)):
-            unit = canonical_unit(item.value)
+def _unit_hint(pairs: Iterable[tuple[str | None, str]]) -> str | None:
+    for key, value in pairs:
+        if _UNIT_KEY.match(normalize_key(key)):
+            unit = canonical_unit(value)
             if unit:
                 return unit
     return None
+
+
+def _pair_annotations(pairs: Sequence[tuple[str | None, str]], taxid: int | None) -> list[Annotation]:
+    """:func:`characteristic_annotations` of ``(key, value)`` pairs (no model built per characteristic)."""
+    hint = _unit_hint(pairs)
+    index = get_index()
+    found: list[Annotation] = []
+    for key, value in pairs:
+        found.extend(explain_characteristic(key, value, organism=taxid, unit_hint=hint, index=index).annotations)
+    return found
 
 
 def characteristic_annotations(
     characteristics: Sequence[Characteristic], *, organism: str | int | None = None
 ) -> list[Annotation]:
     """Every decision of every characteristic (before conflict resolution), in deposited order."""
-    taxid = resolve_taxon(organism)
-    hint = _unit_hint(characteristics)
-    index = get_index()
-    found: list[Annotation] = []
-    for item in characteristics:
-        found.extend(
-            explain_characteristic(item.key, item.value, organism=taxid, unit_hint=hint, index=index).annotations
-        )
-    return found
+    return _pair_annotations([(item.key, item.value) for item in characteristics], resolve_taxon(organism))
 
 
 def _has_decision(annotation: Annotation) -> bool:
@@ -108,6 +111,8 @@ def _evidence_rank(annotation: Annotation) -> int:
 
 
 def _resolve_one(candidates: list[Annotation], index: OntologyIndex) -> Annotation:
+    if len(candidates) == 1:  # most fields have one candidate: it is chosen and has nothing to conflict with
+        return candidates[0]
     ordered = sorted(
         enumerate(candidates),
         key=lambda item: (not _has_decision(item[1]), _evidence_rank(item[1]), -item[1].confidence, item[0]),
@@ -138,8 +143,15 @@ def resolve_fields(annotations: Iterable[Annotation]) -> list[Annotation]:
     return [_resolve_one(candidates, index) for candidates in by_field.values()]
 
 
-def _assay(sample: SampleEvidence, index: OntologyIndex) -> Annotation | None:
-    """The assay the sample's own fields state (:func:`~rnacorpus.harmonize.ontology.assay.sample_assay`)."""
+def _assay(evidence: SampleEvidence) -> Annotation | None:
+    """The assay the sample's own fields state, decided once per distinct library/platform part of
+    the evidence (a corpus states few; the characteristics play no part in it)."""
+    return _assay_of(replace(evidence, taxid=None, characteristics=()))
+
+
+@memoize(maxsize=1 << 12)
+def _assay_of(sample: SampleEvidence) -> Annotation | None:
+    """:func:`~rnacorpus.harmonize.ontology.assay.sample_assay` of the evidence, as an annotation."""
     found = sample_assay(
         protocols=sample.protocols,
         library_strategy=sample.library_strategy,
@@ -152,7 +164,7 @@ def _assay(sample: SampleEvidence, index: OntologyIndex) -> Annotation | None:
     if found is None:
         return None
     key, call = found
-    return mapped("assay", key, call.text, call.term_id, call.method, call.confidence, index, reason=call.reason)
+    return mapped("assay", key, call.text, call.term_id, call.method, call.confidence, get_index(), reason=call.reason)
 
 
 @dataclass(frozen=True)
@@ -184,20 +196,49 @@ def _feeds_a_field(key: str | None) -> bool:
 _PROTOCOL_ATTRIBUTES = re.compile(r"extract_protocol|library_construction|library_protocol|data_processing")
 
 
-def sample_evidence(sample: Sample, platform: Platform | None = None) -> SampleEvidence:
+class _KeyFacts:
+    """What :func:`sample_evidence` asks of a characteristic key or an attribute name, each answered
+    once per distinct name (a study's samples repeat the same few keys; one instance serves a batch)."""
+
+    def __init__(self) -> None:
+        self.feeds: dict[str | None, bool] = {}
+        self.source_name: dict[str | None, bool] = {}
+        self.protocols: dict[tuple[str, ...], list[str]] = {}
+
+    def feeds_a_field(self, key: str | None) -> bool:
+        known = self.feeds.get(key)
+        if known is None:
+            known = self.feeds[key] = _feeds_a_field(key)
+        return known
+
+    def is_source_name(self, key: str | None) -> bool:
+        known = self.source_name.get(key)
+        if known is None:
+            known = self.source_name[key] = normalize_key(key) == "source name"
+        return known
+
+    def protocol_names(self, attributes: dict[str, list[str]]) -> list[str]:
+        """The attributes that may name the assay's technology, in the record's order."""
+        names = tuple(attributes)
+        known = self.protocols.get(names)
+        if known is None:
+            known = self.protocols[names] = [name for name in names if _PROTOCOL_ATTRIBUTES.search(name)]
+        return known
+
+
+def sample_evidence(sample: Sample, platform: Platform | None = None, facts: _KeyFacts | None = None) -> SampleEvidence:
+    facts = facts or _KeyFacts()
     pairs = [(c.key, c.value) for c in sample.characteristics]
-    if sample.source_name and not any(normalize_key(key) == "source name" for key, _ in pairs):
+    if sample.source_name and not any(facts.is_source_name(key) for key, _ in pairs):
         pairs.append(("source_name", sample.source_name))
     return SampleEvidence(
         taxid=sample.organism_taxid,
-        characteristics=tuple((key, value) for key, value in pairs if _feeds_a_field(key)),
+        characteristics=tuple((key, value) for key, value in pairs if facts.feeds_a_field(key)),
         library_strategy=sample.library_strategy,
         library_source=sample.library_source,
         sample_type=sample.sample_type,
         molecule=sample.molecule,
-        protocols=tuple(
-            text for name, texts in sample.attributes.items() if _PROTOCOL_ATTRIBUTES.search(name) for text in texts
-        ),
+        protocols=tuple(text for name in facts.protocol_names(sample.attributes) for text in sample.attributes[name]),
         platform_technology=platform.technology if platform else None,
         platform_title=platform.title if platform else None,
     )
@@ -205,9 +246,8 @@ def sample_evidence(sample: Sample, platform: Platform | None = None) -> SampleE
 
 @memoize(maxsize=1 << 14)
 def _annotate_evidence(evidence: SampleEvidence) -> tuple[Annotation, ...]:
-    characteristics = [Characteristic(key=key, value=value) for key, value in evidence.characteristics]
-    found = characteristic_annotations(characteristics, organism=evidence.taxid)
-    assay = _assay(evidence, get_index())
+    found = _pair_annotations(evidence.characteristics, evidence.taxid)
+    assay = _assay(evidence)
     if assay is not None:
         found.append(assay)
     return tuple(resolve_fields(found))
@@ -225,9 +265,10 @@ def annotate_samples(samples: Iterable[Sample], platforms: Iterable[Platform] = 
     """:func:`annotate_sample` for a study's samples as one batch: each distinct evidence once."""
     by_accession = {platform.accession: platform for platform in platforms}
     decided: dict[SampleEvidence, tuple[Annotation, ...]] = {}
+    facts = _KeyFacts()
     out = []
     for sample in samples:
-        evidence = sample_evidence(sample, by_accession.get(sample.platform_accession or ""))
+        evidence = sample_evidence(sample, by_accession.get(sample.platform_accession or ""), facts)
         found = decided.get(evidence)
         if found is None:
             found = decided[evidence] = _annotate_evidence(evidence)
@@ -237,8 +278,14 @@ def annotate_samples(samples: Iterable[Sample], platforms: Iterable[Platform] = 
 
 def sample_fields(annotations: Sequence[Annotation]) -> dict[str, Any]:
     """The harmonized ``samples`` columns (:data:`SAMPLE_FIELD_COLUMNS`) from a sample's annotations."""
+    return resolved_sample_fields(resolve_fields(annotations))
+
+
+def resolved_sample_fields(decisions: Iterable[Annotation]) -> dict[str, Any]:
+    """:func:`sample_fields` of decisions already resolved to one per field (:func:`annotate_sample`'s
+    answer): resolving them again would choose the same ones."""
     row: dict[str, Any] = dict.fromkeys(SAMPLE_FIELD_COLUMNS)
-    for annotation in resolve_fields(annotations):
+    for annotation in decisions:
         name = annotation.field
         if name == "age":
             if annotation.method == "parsed":

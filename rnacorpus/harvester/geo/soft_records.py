@@ -11,6 +11,7 @@ also kept verbatim in ``attributes``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
@@ -70,6 +71,7 @@ class IssueLog:
         )
 
 
+@functools.lru_cache(maxsize=1024)  # a study's records repeat a few dates; a date is immutable
 def parse_geo_date(text: str | None) -> dt.date | None:
     """``Apr 13 2004`` (SOFT), ``2004-04-13`` (MINiML) or ``Public on Apr 13 2004`` → a date."""
     if not text:
@@ -117,8 +119,9 @@ def relation_xref(text: str) -> CrossRef | None:
 
 def _accession_in_url(url: str) -> str | None:
     parsed = urlparse(url)
+    query = parse_qs(parsed.query) if parsed.query else {}  # parsed once, not once per key tried
     for key in ("term", "acc", "accession", "id"):
-        values = parse_qs(parsed.query).get(key)
+        values = query.get(key)
         if values and values[0].strip():
             return values[0].strip()
     last = parsed.path.rstrip("/").rsplit("/", 1)[-1]
