@@ -6,6 +6,7 @@ Every value can come from an ``RNACORPUS_*`` environment variable; explicit argu
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from typing import Any
 from rnacorpus.errors import ConfigError
 from rnacorpus.storage import Location, parse_location, spool_dir
 
-__all__ = ["ARCHIVE_HOSTS", "Config", "RateLimit", "default_cache_dir"]
+__all__ = ["ARCHIVE_HOSTS", "Config", "RateLimit", "default_cache_dir", "parse_rate_limits"]
 
 #: The archives' real base URLs. Every URL the harvester builds starts with one of these, which is
 #: what lets ``--mirror`` send all of them to one local server while keeping the path.
@@ -42,6 +43,52 @@ class RateLimit:
 
     rate: float
     burst: int = 1
+
+    @property
+    def unlimited(self) -> bool:
+        """No limit at all (``off``): requests to this archive are never delayed."""
+        return math.isinf(self.rate)
+
+
+#: ``RateLimit`` of an archive whose politeness limit the user turned off (their own mirror, a licence)
+UNLIMITED = RateLimit(math.inf, 1)
+
+
+def parse_rate_limits(text: str, *, source: str = "--rate-limit") -> dict[str, RateLimit]:
+    """``ncbi_ftp=20,ebi=5/4,biosamples=off``: per archive, requests per second[/burst], or ``off``.
+
+    The keys are :data:`ARCHIVE_HOSTS`' names, ``*`` for every one of them (later entries win, so
+    ``*=off,eutils=3`` lifts every limit but E-utilities'), or a host name (its own bucket, for links
+    outside the archives' base URLs). The defaults are the archives' politeness limits; a user lifts or
+    raises them for a mirror they run or a quota they were granted, never by accident: a bad entry is
+    an error naming it.
+    """
+    limits: dict[str, RateLimit] = {}
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        key, sep, value = (item.strip() for item in entry.partition("="))
+        if not sep or not key or not value:
+            raise ConfigError(f"{source}: {entry!r} is not ARCHIVE=RATE[/BURST] or ARCHIVE=off")
+        is_host = key not in ARCHIVE_HOSTS and ("." in key or ":" in key)
+        if key != "*" and key not in ARCHIVE_HOSTS and not is_host:
+            known = ", ".join(sorted(ARCHIVE_HOSTS))
+            raise ConfigError(f"{source}: {key!r} is not an archive ({known}, * for all) or a host name")
+        limit = UNLIMITED if value.lower() == "off" else _rate(value, entry, source)
+        for name in ARCHIVE_HOSTS if key == "*" else (key.lower() if is_host else key,):
+            limits[name] = limit
+    return limits
+
+
+def _rate(value: str, entry: str, source: str) -> RateLimit:
+    rate_text, _, burst_text = value.partition("/")
+    try:
+        rate, burst = float(rate_text), int(burst_text) if burst_text else 1
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {entry!r}: the rate is a number of requests per second, or off") from exc
+    if not (0 < rate < math.inf) or burst < 1:
+        raise ConfigError(f"{source}: {entry!r}: the rate must be > 0 (or off) and the burst >= 1")
+    return RateLimit(rate, burst)
 
 
 def _default_rate_limits(api_key: str | None) -> dict[str, RateLimit]:
@@ -102,6 +149,8 @@ class Config:
     #: connection, a DNS or a TLS failure stops it at once (:mod:`rnacorpus.harvester.breaker`)
     outage_threshold: int = 3
     rate_limits: Mapping[str, RateLimit] | None = None
+    #: the user's changes to those limits (``--rate-limit``, ``RNACORPUS_RATE_LIMITS``: :func:`parse_rate_limits`)
+    rate_overrides: Mapping[str, RateLimit] = field(default_factory=dict)
 
     #: decompressed bytes allowed from one gzip stream; family SOFT of the largest series are a few GB
     max_decompressed_bytes: int = 32 * 1024**3
@@ -157,7 +206,8 @@ class Config:
 
     @property
     def limits(self) -> Mapping[str, RateLimit]:
-        return self.rate_limits if self.rate_limits is not None else _default_rate_limits(self.ncbi_api_key)
+        base = self.rate_limits if self.rate_limits is not None else _default_rate_limits(self.ncbi_api_key)
+        return {**base, **self.rate_overrides} if self.rate_overrides else base
 
     @property
     def local_cache_dir(self) -> Path:
@@ -212,5 +262,10 @@ class Config:
                     values[name] = kind(env[var])
                 except ValueError as exc:
                     raise ConfigError(f"{var}={env[var]!r} is not a valid {kind.__name__}") from exc
+        if env.get("RNACORPUS_RATE_LIMITS"):  # the command line's --rate-limit entries come after these
+            values["rate_overrides"] = parse_rate_limits(env["RNACORPUS_RATE_LIMITS"], source="RNACORPUS_RATE_LIMITS")
+        if overrides.get("rate_overrides") is not None:
+            merged = {**values.get("rate_overrides", {}), **overrides["rate_overrides"]}
+            overrides = {**overrides, "rate_overrides": merged}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

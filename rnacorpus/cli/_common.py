@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rnacorpus.config import Config
+from rnacorpus.config import Config, parse_rate_limits
 from rnacorpus.errors import ConfigError
 
 CatalogOpt = Annotated[
@@ -47,6 +47,15 @@ SchedulerOpt = Annotated[
         help="build studies on a Dask cluster (tcp://HOST:8786; needs rnacorpus[cluster]) [env RNACORPUS_SCHEDULER]",
     ),
 ]
+RateLimitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate-limit",
+        metavar="ARCHIVE=RATE",
+        help="an archive's request limit: ARCHIVE=RATE (requests/s), ARCHIVE=RATE/BURST or ARCHIVE=off; "
+        "* = every archive; repeatable; e.g. *=off for a mirror you run [env RNACORPUS_RATE_LIMITS]",
+    ),
+]
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug logging")]
 
 
@@ -75,7 +84,10 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
         raise ConfigError(f"{option} expects a date like 2024-01-31, got {text!r}") from exc
 
 
-def build_config(**options: Any) -> Config:
+def build_config(*, rate_limit: list[str] | None = None, **options: Any) -> Config:
+    """The command's Config: ``RNACORPUS_*`` variables, then the options given (``None``: not given)."""
+    if rate_limit:
+        options["rate_overrides"] = parse_rate_limits(",".join(rate_limit))
     return Config.from_env(**options)
 
 

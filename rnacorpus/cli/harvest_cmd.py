@@ -13,6 +13,7 @@ from rnacorpus.cli._common import (
     JsonOpt,
     MirrorOpt,
     OfflineOpt,
+    RateLimitOpt,
     RetryQuarantinedOpt,
     SchedulerOpt,
     StoreOpt,
@@ -52,6 +53,7 @@ def harvest(
     cache: CacheOpt = None,
     mirror: MirrorOpt = None,
     offline: OfflineOpt = False,
+    rate_limit: RateLimitOpt = None,
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -68,6 +70,7 @@ def harvest(
         offline=offline or None,
         workers=workers,
         scheduler=scheduler,
+        rate_limit=rate_limit,
     )
     if not accessions and query is None and since is None and not retry_quarantined:
         raise ConfigError("give accessions, --query/--since, or --retry-quarantined")

@@ -13,6 +13,7 @@ from rnacorpus.cli._common import (
     JsonOpt,
     MirrorOpt,
     OfflineOpt,
+    RateLimitOpt,
     RetryQuarantinedOpt,
     SchedulerOpt,
     StoreOpt,
@@ -60,6 +61,7 @@ def refresh(
     cache: CacheOpt = None,
     mirror: MirrorOpt = None,
     offline: OfflineOpt = False,
+    rate_limit: RateLimitOpt = None,
     json_output: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -80,6 +82,7 @@ def refresh(
         offline=offline or None,
         workers=workers,
         scheduler=scheduler,
+        rate_limit=rate_limit,
     )
     report = api.refresh(
         source=source,

@@ -82,6 +82,8 @@ class RateLimiter:
 
     def acquire(self, key: str) -> float:
         """Block until a request to ``key`` is allowed; return the seconds waited."""
+        if self.limit_for(key).unlimited:  # the user turned this archive's limit off
+            return 0.0
         wait = self.bucket(key).reserve()
         if wait > 0:
             self._sleep(wait)
