@@ -43,6 +43,7 @@ __all__ = [
     "GZIP_MAGIC",
     "RATIO_GRACE_BYTES",
     "BoundedReader",
+    "HashingWriter",
     "atomic_write",
     "fsync_dir",
     "is_gzip",
@@ -73,6 +74,37 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class HashingWriter(io.RawIOBase):
+    """Forward writes to ``inner`` and hash and count them on the way, so a file's sha256 costs no
+    second read (Parquet writers only append, so the digest is the file's).
+
+    Closing it leaves ``inner`` open: the atomic write that made ``inner`` syncs, closes and renames it.
+    """
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        super().__init__()
+        self._inner = inner
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(data).cast("B")
+        self.sha256.update(view)
+        self._inner.write(view)
+        self.size += len(view)
+        return len(view)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        if not self._inner.closed:
+            self._inner.flush()
 
 
 def fsync_dir(folder: str | os.PathLike[str]) -> None:

@@ -25,8 +25,6 @@ codec changes; byte-stream split without zstd/lz4 buys nothing, and zstd without
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus.catalog.export_threads import OrderedWorker
-from rnacorpus.fileio import atomic_write
+from rnacorpus.fileio import HashingWriter, atomic_write
 
 __all__ = [
     "CODECS",
@@ -117,29 +115,6 @@ def part_schema(n_features: int) -> pa.Schema:
     return pa.schema(fields, metadata={"rnacorpus.feature_order": "features.parquet"})
 
 
-class _HashingFile(io.RawIOBase):
-    """Forward writes to ``inner`` and hash them, so a part's sha256 costs no second read."""
-
-    def __init__(self, inner: Any) -> None:
-        super().__init__()
-        self._inner = inner
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data).cast("B")
-        self.sha256.update(view)
-        self._inner.write(view)
-        self.size += len(view)
-        return len(view)
-
-    def tell(self) -> int:
-        return self.size
-
-
 class _Lane:
     """The part files of one split that one writer thread writes: parts lane, lane + LANES, …"""
 
@@ -151,13 +126,13 @@ class _Lane:
         self.part = lane
         self.groups = 0
         self.rows = 0
-        self._open: tuple[Any, _HashingFile, pq.ParquetWriter, str] | None = None
+        self._open: tuple[Any, HashingWriter, pq.ParquetWriter, str] | None = None
 
     def write(self, group: pa.Table) -> None:
         if self._open is None:
             rel = part_name(self.split, self.part)
             context = atomic_write(self.root / rel)
-            hashing = _HashingFile(context.__enter__())
+            hashing = HashingWriter(context.__enter__())
             self._open = (context, hashing, pq.ParquetWriter(hashing, self.schema, **self.options), rel)
         rows = max(1, ENCODE_SLICE_BYTES // max(4 * self.schema.field("values").type.list_size, 1))
         sliced = pa.Table.from_batches(group.to_batches(max_chunksize=rows), self.schema)

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus.errors import BadContentError, UnsafePathError
-from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.fileio import HashingWriter, atomic_write, sha256_file
 from rnacorpus.schemas import CHUNK_SAMPLES, SCHEMA_VERSION, MatrixLike
 from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
@@ -213,13 +213,15 @@ class ExpressionStore:
         schema = _shard_schema(matrix, level=level, collapse_rule=collapse_rule)
         n_features = len(matrix.feature_ids)
         with self.atomic_write(relpath) as handle:
-            sink = _HashingSink(handle)  # the checksum as the bytes go out: no second read of the shard
+            sink = HashingWriter(handle)  # the checksum as the bytes go out: no second read of the shard
             with pq.ParquetWriter(sink, schema, **VALUE_WRITE_OPTIONS) as writer:
                 for chunk in matrix.chunks(CHUNK_SAMPLES):
                     names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
                     table = _chunk_table(schema, names, chunk.values, n_features)
                     writer.write_table(table, row_group_size=CHUNK_SAMPLES)
-        sha256, size = self.checksum(relpath) if self.tree is not None else sink.checksum(self.resolve(relpath))
+        sha256, size = (
+            self.checksum(relpath) if self.tree is not None else _written_checksum(sink, self.resolve(relpath))
+        )
         src = matrix.source
         return ShardInfo(
             path=relpath,
@@ -358,40 +360,13 @@ class ExpressionStore:
         return removed
 
 
-class _HashingSink:
-    """A write-only file for the Parquet writer that hashes and counts the bytes on their way to ``inner``.
-
-    The Parquet writer only appends (it never seeks), so the digest is the file's; :meth:`checksum`
-    still compares the count with the file's size on disk before the digest is trusted."""
-
-    def __init__(self, inner: IO[bytes]) -> None:
-        self.inner = inner
-        self.digest = hashlib.sha256()
-        self.size = 0
-        self.closed = False
-
-    def write(self, data: bytes | memoryview) -> int:
-        view = memoryview(data)
-        self.digest.update(view)
-        self.size += view.nbytes
-        self.inner.write(view)
-        return view.nbytes
-
-    def tell(self) -> int:
-        return self.size
-
-    def flush(self) -> None:
-        self.inner.flush()
-
-    def close(self) -> None:  # the atomic write owns ``inner``: it syncs, closes and renames it
-        self.closed = True
-
-    def checksum(self, path: Path) -> tuple[str, int]:
-        on_disk = path.stat().st_size
-        if on_disk != self.size:  # not the bytes that went through this sink: hash the file itself
-            log.warning("%s: %d bytes on disk, %d written through the sink; hashing the file", path, on_disk, self.size)
-            return sha256_file(path), on_disk
-        return self.digest.hexdigest(), self.size
+def _written_checksum(sink: HashingWriter, path: Path) -> tuple[str, int]:
+    """The shard's sha256 and size as they went through ``sink``, once its size on disk agrees."""
+    on_disk = path.stat().st_size
+    if on_disk != sink.size:  # not the bytes that went through the sink: hash the file itself
+        log.warning("%s: %d bytes on disk, %d written through the sink; hashing the file", path, on_disk, sink.size)
+        return sha256_file(path), on_disk
+    return sink.sha256.hexdigest(), sink.size
 
 
 def _mismatch(path: Path | str, expected: str, actual: str) -> BadContentError:
