@@ -31,8 +31,11 @@ def cli_group() -> typer.Typer:
     return group
 
 
-# the same, in a fresh interpreter
+# the same, in a fresh interpreter. Ctrl-C's SIGINT is restored first: a shell script's background job
+# (CI launched with `&`) starts with SIGINT ignored, which its children inherit, and Python then installs
+# no KeyboardInterrupt handler; a mirror started in a terminal always has the default one
 LAUNCH = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
     "import typer, rnacorpus.cli.mirror_cmd\n"
     "from rnacorpus.cli import app\n"
     "group = typer.Typer()\n"
