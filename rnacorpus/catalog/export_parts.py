@@ -123,6 +123,8 @@ class _Lane:
     ) -> None:
         self.root, self.split, self.schema, self.files = root, split, schema, files
         self.options = PARQUET_OPTIONS | CODECS[codec]
+        #: rows per slice handed to the Parquet writer (:data:`ENCODE_SLICE_BYTES` of values)
+        self.slice_rows = max(1, ENCODE_SLICE_BYTES // max(4 * schema.field("values").type.list_size, 1))
         self.part = lane
         self.groups = 0
         self.rows = 0
@@ -134,8 +136,7 @@ class _Lane:
             context = atomic_write(self.root / rel)
             hashing = HashingWriter(context.__enter__())
             self._open = (context, hashing, pq.ParquetWriter(hashing, self.schema, **self.options), rel)
-        rows = max(1, ENCODE_SLICE_BYTES // max(4 * self.schema.field("values").type.list_size, 1))
-        sliced = pa.Table.from_batches(group.to_batches(max_chunksize=rows), self.schema)
+        sliced = pa.Table.from_batches(group.to_batches(max_chunksize=self.slice_rows), self.schema)
         self._open[2].write_table(sliced, row_group_size=group.num_rows)
         self.groups += 1
         self.rows += group.num_rows

@@ -121,14 +121,9 @@ def _write_shards(store: ExpressionStore, plan: LoadPlan) -> list[tuple[ShardInf
     """Every shard of the plan (side by side: :meth:`ExpressionStore.write_all`), in plan order."""
     todo = [shard for shard in plan.shards if shard.written is None]  # else streamed to the store while parsing
     requests = [ShardRequest(shard.matrix, shard.level, shard.collapse_rule) for shard in todo]
-    infos = dict(
-        zip(
-            map(id, todo),
-            store.write_all(requests, archive=plan.bundle.study.archive, content_key=plan.content_sha256),
-            strict=True,
-        )
-    )
-    return [(shard.written or infos[id(shard)], shard) for shard in plan.shards]
+    infos = iter(store.write_all(requests, archive=plan.bundle.study.archive, content_key=plan.content_sha256))
+    # write_all answers in request order, which is plan order without the streamed shards
+    return [(shard.written if shard.written is not None else next(infos), shard) for shard in plan.shards]
 
 
 def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
