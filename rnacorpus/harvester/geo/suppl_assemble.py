@@ -33,7 +33,7 @@ from rnacorpus.harvester.geo.suppl_inputs import (
 )
 from rnacorpus.harvester.geo.suppl_io import SupplLimits, open_decompressed
 from rnacorpus.harvester.geo.suppl_matrices import mtx_matrix, per_sample_matrices, series_matrix
-from rnacorpus.harvester.geo.suppl_readers import SupplTable
+from rnacorpus.harvester.geo.suppl_table import SupplTable
 from rnacorpus.harvester.geo.suppl_verify import verify_against
 from rnacorpus.schemas import ExpressionMatrix, MatrixLike, SourceFile, StudyBundle
 

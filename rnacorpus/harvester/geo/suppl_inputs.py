@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.harvester.geo.suppl_discovery import FETCHED_CATEGORIES, classify_name, sniff_content
 from rnacorpus.harvester.geo.suppl_io import SupplLimits, iter_archive_members, open_decompressed
-from rnacorpus.harvester.geo.suppl_readers import SupplTable, read_suppl_table
+from rnacorpus.harvester.geo.suppl_readers import read_suppl_table
+from rnacorpus.harvester.geo.suppl_table import SupplTable
 from rnacorpus.schemas import ParseIssue, SourceFile, StudyBundle
 
 __all__ = ["SupplContext", "SupplUnit", "archive_name", "iter_units", "mtx_part", "read_unit", "unit_category"]

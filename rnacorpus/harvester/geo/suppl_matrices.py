@@ -21,13 +21,13 @@ import pandas as pd
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.harvester.geo.suppl_inputs import SupplContext, SupplUnit
 from rnacorpus.harvester.geo.suppl_match import ColumnAssignment, MatchResult, match_columns
-from rnacorpus.harvester.geo.suppl_readers import SupplTable
 from rnacorpus.harvester.geo.suppl_singlecell import (
     barcode_columns,
     per_cell_evidence,
     read_mtx_pseudobulk,
     records_say_single_cell,
 )
+from rnacorpus.harvester.geo.suppl_table import SupplTable
 from rnacorpus.schemas import ColumnMatch, ExpressionMatrix, ExpressionSource, StudyBundle
 from rnacorpus.schemas.models import ExpressionKind
 
