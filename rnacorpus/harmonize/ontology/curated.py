@@ -47,8 +47,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: when no listed name is there, adjectives with one narrower use in UBERON; 6: compound heads,
 #: other lineages' UBERON blocks left out for named species, Latin -ic/-ex adjectives; 7: a comma list
 #: of unrelated organs keeps its first term; 13: the organ a CL label composes with a more general cell's
-#: label is the cells' origin)
-ONTOLOGY_RULES_VERSION = "13"
+#: label is the cells' origin; 14: an unread word beside an organ that names parts of it gives the one
+#: part, or no answer when it names several)
+ONTOLOGY_RULES_VERSION = "14"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -38,6 +38,7 @@ from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
 from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
+from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
@@ -295,6 +296,16 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, reading.unread)
                     continue
                 chosen = reading.member if reading is not None and reading.member else chosen
+                part = unread_part(chosen, mentions, index)
+                if part is not None and part.unread:
+                    decided[field_name] = unmapped("tissue", info.key, value, part.unread)
+                    continue
+                if part is not None and part.term_id:
+                    why = f"{part.word!r} beside {chosen.match.text!r} names this part of it"
+                    decided[field_name] = mapped(
+                        "tissue", info.key, value, part.term_id, "normalized", 0.8, index, reason=why
+                    )
+                    continue
             else:
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:
