@@ -42,7 +42,7 @@ from rnacorpus.catalog.identity_rows import (
     run_rows,
     study_link_rows,
 )
-from rnacorpus.catalog.identity_sql import column_of, delete_in, insert_rows, linking_rows, values_of
+from rnacorpus.catalog.identity_sql import column_of, insert_rows, linking_rows, values_of
 from rnacorpus.catalog.identity_twins import (
     SAMPLE_OWNED,
     absorb,
@@ -51,6 +51,7 @@ from rnacorpus.catalog.identity_twins import (
     lower_twins,
     studies_with_twins,
 )
+from rnacorpus.catalog.sql_keys import delete_in
 from rnacorpus.identifiers import SAMPLE_LINK_KINDS
 from rnacorpus.schemas import StudyBundle
 

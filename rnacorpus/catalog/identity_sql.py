@@ -1,4 +1,4 @@
-"""The SQL lookups and writes the identity rules share: delete/insert by key, one column by keys.
+"""The SQL lookups and writes the identity rules share: insert by key, one column by keys.
 
 Every lookup binds its keys as one list (``IN (SELECT unnest(?))``); :func:`values_of` says what
 that costs on DuckDB and why other filters are applied in Python to the rows found.
@@ -14,13 +14,7 @@ import pyarrow as pa
 
 from rnacorpus.identifiers import SAMPLE_LINK_KINDS
 
-__all__ = ["column_of", "delete_in", "insert_rows", "linking_rows", "values_of"]
-
-
-def delete_in(con: duckdb.DuckDBPyConnection, table: str, column: str, keys: Sequence[str]) -> None:
-    """Delete the rows of ``table`` whose ``column`` is one of ``keys`` (none: nothing)."""
-    if keys:
-        con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [list(keys)])  # noqa: S608
+__all__ = ["column_of", "insert_rows", "linking_rows", "values_of"]
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:

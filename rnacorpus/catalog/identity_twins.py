@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from rnacorpus.catalog.identity_rows import STUDY_TWIN_RELATIONS
-from rnacorpus.catalog.identity_sql import column_of, delete_in
+from rnacorpus.catalog.identity_sql import column_of
+from rnacorpus.catalog.sql_keys import delete_in
 from rnacorpus.identifiers import ARCHIVE_RANK, SAMPLE_LINK_KINDS, natural_key
 
 __all__ = ["SAMPLE_OWNED", "absorb", "better_twin", "drop_twin_runs", "lower_twins", "studies_with_twins"]
