@@ -23,8 +23,9 @@ import re
 import threading
 from collections import Counter, defaultdict
 
+from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import CONFIDENCE, GENERIC_TERMS, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
@@ -160,9 +161,10 @@ def origin_before_cell(
 
     * with the origin the cell type implies, a name UBERON composes of the word and the origin's label
       (``saphenous vein endothelial cells``: vein endothelial cells come from a vein → saphenous vein);
-    * without one, the word as an organ noun by itself (``lens epithelial cells``, ``bladder smooth
-      muscle cells``) — a one-word synonym is trusted here, where an organ before the cells can only
-      be their origin; adjectives are not (``peritoneal`` is the peritoneum, the cells the cavity's).
+    * without one, the word as an organ noun or adjective by itself (``lens fibroblasts``, ``striatal
+      neurons``; :func:`~.implied.origin_word`) — a one-word synonym is trusted here, where an organ
+      before the cells can only be their origin; a word for a membrane and the cavity outside it is
+      not (``peritoneal``: the peritoneum, or the cavity the cells are washed from).
 
     None when there is no such word or it says nothing the origin does not."""
     word = _unclaimed_before(cell, mentions)
@@ -171,7 +173,5 @@ def origin_before_cell(
     if origin is not None:
         composed = _composed(word, index.label(origin) or "", origin, taxid, index)
         return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
-    noun = match_text("tissue", word, taxid=taxid, fuzzy=False, rewrites=False, index=index)
-    if noun is None or noun.ambiguous or noun.term_id in GENERIC_TERMS:
-        return None
-    return noun.term_id, f"{word!r} named before the cell type"
+    origin = origin_word(word, taxid, index)
+    return None if origin is None else (origin, f"{word!r} named before the cell type")

@@ -30,7 +30,7 @@ from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, site_from_disease
+from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
@@ -178,6 +178,17 @@ def _origin(
     return out
 
 
+def _cells_from(
+    info: KeyInfo, value: str, term_id: str, why: str, confidence: float, taxid: int | None, index: OntologyIndex
+) -> Annotation:
+    """The tissue cells come from: the organ, when the origin found is the organ's layer of the cells'
+    own kind (tracheal smooth muscle → trachea; :func:`~.implied.organ_of_layer`)."""
+    organ = organ_of_layer(term_id, taxid, index)
+    if organ is not None:
+        why = f"{why}; the {index.label(term_id)!r} is the cells' own layer of it"
+    return mapped("tissue", info.key, value, organ or term_id, "cell_type_origin", confidence, index, reason=why)
+
+
 def _implied_tissue(
     info: KeyInfo, value: str, named: dict[str, Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Annotation | None:
@@ -187,13 +198,13 @@ def _implied_tissue(
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
     if beside is not None:
         why = f"{beside.match.text!r} named with the cell type"
-        return mapped("tissue", info.key, value, beside.match.term_id, "cell_type_origin", 0.75, index, reason=why)
+        return _cells_from(info, value, beside.match.term_id, why, 0.75, taxid, index)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
     before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
     if before is not None:
-        return mapped("tissue", info.key, value, before[0], "cell_type_origin", 0.75, index, reason=before[1])
+        return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
     if origin is not None:
-        return mapped("tissue", info.key, value, origin[0], "cell_type_origin", origin[2], index, reason=origin[1])
+        return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
     disease = named.get("disease")
     site = site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
     if site is None:
@@ -310,6 +321,16 @@ def _decide(
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
+                continue
+            if (
+                field_name == "tissue"
+                and info.kind == "cell_type"
+                and organ_of_layer(chosen.match.term_id, taxid, index)
+            ):
+                # "tracheal smooth muscle cells": the layer named restates the cells; the organ is the tissue
+                why = f"{chosen.match.text!r} named with the cells"
+                decided[field_name] = _cells_from(info, value, chosen.match.term_id, why, 0.75, taxid, index)
+                named[field_name] = chosen
                 continue
             decided[field_name] = _from_mention(info, value, chosen, others, index)
             named[field_name] = chosen

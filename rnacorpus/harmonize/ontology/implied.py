@@ -9,8 +9,9 @@ from rnacorpus.harmonize.ontology.curated import cell_origins
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import find_mentions
+from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
 
-__all__ = ["cell_origin", "organ_in_cell_name", "site_from_disease"]
+__all__ = ["cell_origin", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
 
 #: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
 _JOINING = frozenset({"of", "the"})
@@ -115,13 +116,23 @@ def _serous_cavity(text: str, reading: str, taxid: int | None, index: OntologyIn
     return cavity is not None and not cavity.ambiguous and not index.is_ancestor(reading, cavity.term_id)
 
 
+def origin_word(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The tissue a word written with a cell kind says the cells come from: an organ noun or adjective
+    (labels, exact synonyms, the adjective family — beside a cell kind a word can only say where the
+    cells are from), unless it has several readings, is a kind of tissue rather than a place
+    (:func:`_tissue_type`) or names a membrane and the cavity outside it (:func:`_serous_cavity`)."""
+    found = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
+    if found is None or found.ambiguous or found.term_id in GENERIC_TERMS or _tissue_type(found.term_id, index):
+        return None
+    return None if _serous_cavity(text, found.term_id, taxid, index) else found.term_id
+
+
 def organ_in_cell_name(cell_term: str, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
     """(tissue, why) for the family of CL labels that compose an organ word with the label of a more
     general cell: ``aortic smooth muscle cell`` = aortic + *smooth muscle cell*, ``smooth muscle cell of
     bladder``, ``lens epithelial cell``, ``splenic macrophage``. The nearest ancestor whose label
     is a run of the term's label gives the cell kind; the words left over are read as one tissue
-    phrase (labels, exact synonyms, organ adjectives — here, beside a cell kind, a word can only say
-    where the cells are from). The nearest such ancestor decides: when its leftover words name no
+    phrase (:func:`origin_word`). The nearest such ancestor decides: when its leftover words name no
     single tissue (``effector memory`` T cell, ``tonsillar``: tonsil or cerebellar tonsil) the answer
     is None, never a farther reading."""
     label = index.label(cell_term) or ""
@@ -135,10 +146,26 @@ def organ_in_cell_name(cell_term: str, taxid: int | None, index: OntologyIndex) 
         if not rest:
             continue
         text = " ".join(rest)
-        found = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
-        if found is None or found.ambiguous or found.term_id in GENERIC_TERMS or _tissue_type(found.term_id, index):
+        origin = origin_word(text, taxid, index)
+        if origin is None:
             return None
-        if _serous_cavity(text, found.term_id, taxid, index):
-            return None
-        return found.term_id, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {label!r}"
+        return origin, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {label!r}"
+    return None
+
+
+def organ_of_layer(term_id: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The organ whose tissue layer ``term_id`` is, when UBERON names it "<kind of tissue> of <organ>"
+    (smooth muscle of trachea, endothelium of renal glomerulus, epithelium of lens): for cells, the
+    layer restates what the cells are and the organ is where they were taken from. None for a term
+    that is no such layer (an organ, a region) or whose organ UBERON does not hold it part of."""
+    for name in tissue_names(index, term_id):
+        kind, sep, organ_name = name.lower().partition(" of ")
+        if not sep:
+            continue
+        kind_term = match_text("tissue", kind, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        organ = match_text("tissue", organ_name, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if kind_term is None or organ is None or kind_term.ambiguous or organ.ambiguous:
+            continue
+        if _tissue_type(kind_term.term_id, index) and index.is_ancestor(organ.term_id, term_id):
+            return organ.term_id
     return None
