@@ -16,26 +16,24 @@ Order of work, so that a crash at any point leaves a catalog that is complete an
 A batch holds studies with disjoint samples (:func:`disjoint_batches`), so committing it is the same
 as committing its packages one by one in order: no two packages write the same row. Platforms are
 shared by studies, so their rows are not the study's to replace: of all the records of one platform
-that loaded studies carried, the catalog keeps the best by a fixed rule (:func:`_platform_rank`: with
-a probe table, newest, largest), whatever order the studies load in. A sample in several studies
-belongs to the most specific one (:func:`_assign_primary_study`), and a sample that no study lists any
-more leaves the catalog (:func:`_drop_orphans`).
+that loaded studies carried, the catalog keeps the best by a fixed rule (:mod:`.load_platforms`),
+whatever order the studies load in. A sample in several studies belongs to the most specific one,
+and a sample that no study lists any more leaves the catalog (:mod:`.load_samples`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import duckdb
-import pyarrow as pa
 
 from rnacorpus.catalog import identity
-from rnacorpus.catalog.package import LoadPackage, open_package, remove_package, write_package
+from rnacorpus.catalog.load_platforms import insert_platforms, platform_files
+from rnacorpus.catalog.load_samples import assign_fresh_primary_study, assign_primary_study, drop_orphans
+from rnacorpus.catalog.package import LoadPackage, batch_files, open_package, remove_package, write_package
 from rnacorpus.catalog.pins import clear_released, pinned_paths
 from rnacorpus.catalog.plan import (
     LoadPlan,
@@ -47,6 +45,7 @@ from rnacorpus.catalog.plan import (
 )
 from rnacorpus.catalog.references import reference_paths
 from rnacorpus.catalog.rows import arrow_schema
+from rnacorpus.catalog.sql_keys import delete_in, rows_in
 from rnacorpus.catalog.store import ExpressionStore
 
 __all__ = [
@@ -82,15 +81,6 @@ class Applied:
     platform_candidates: set[str] = field(default_factory=set)
 
 
-def _in(con: duckdb.DuckDBPyConnection, sql: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
-    return con.execute(sql, [list(keys)]).fetchall() if keys else []
-
-
-def _delete_in(con: duckdb.DuckDBPyConnection, table: str, column: str, keys: Sequence[str]) -> None:
-    if keys:
-        con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?))", [list(keys)])  # noqa: S608
-
-
 def disjoint_batches(packages: Sequence[LoadPackage], limit: int) -> list[list[LoadPackage]]:
     """Consecutive runs of packages, at most ``limit`` each, in which no two share a study or a sample."""
     batches: list[list[LoadPackage]] = []
@@ -111,7 +101,7 @@ def apply_packages(
     """Write a batch's rows (inside the caller's transaction). Studies and samples must be disjoint."""
     applied = Applied()
     held = dict(
-        _in(
+        rows_in(
             con,
             "SELECT accession, content_sha256 FROM studies WHERE accession IN (SELECT unnest(?))",
             [p.accession for p in packages],
@@ -129,18 +119,18 @@ def apply_packages(
     studies = [p.accession for p in todo]
     # loaded before (a study its twin absorbed is held in absorbed_studies, its stated rows still in place)
     absorbed_sql = "SELECT accession FROM absorbed_studies WHERE accession IN (SELECT unnest(?))"
-    absorbed = {str(r[0]) for r in _in(con, absorbed_sql, studies)}
+    absorbed = {str(r[0]) for r in rows_in(con, absorbed_sql, studies)}
     renewed = [a for a in studies if a in held or a in absorbed]
     shards_sql = "SELECT path FROM expression_shards WHERE study_accession IN (SELECT unnest(?))"
-    old_paths = {str(r[0]) for r in _in(con, shards_sql, renewed)}
+    old_paths = {str(r[0]) for r in rows_in(con, shards_sql, renewed)}
     applied.platform_ids = sorted({a for p in todo for a in p.platform_accessions})
-    applied.platform_candidates = _platform_files(con, applied.platform_ids)
+    applied.platform_candidates = platform_files(con, applied.platform_ids)
     listed_sql = "SELECT sample_accession FROM study_samples WHERE study_accession IN (SELECT unnest(?))"
-    previous = [str(r[0]) for r in _in(con, listed_sql, renewed)]
+    previous = [str(r[0]) for r in rows_in(con, listed_sql, renewed)]
     samples = sorted({s for p in todo for s in p.sample_accessions})
     # rows keyed by sample exist only for samples the catalog holds (through these or other studies)
     samples_sql = "SELECT accession FROM samples WHERE accession IN (SELECT unnest(?))"
-    held_samples = {str(r[0]) for r in _in(con, samples_sql, samples)}
+    held_samples = {str(r[0]) for r in rows_in(con, samples_sql, samples)}
     stated_before = identity.stated_records(con, renewed)
     _delete_owned(con, todo, held_samples, set(renewed))
     # Rows of studies and samples the catalog has never held cannot collide with held rows (every key
@@ -148,20 +138,20 @@ def apply_packages(
     # INSERT then does what INSERT OR REPLACE would, without an upsert's per-row conflict handling.
     fresh = not renewed and not held_samples
     for table in _table_order(todo):
-        files = _package_files(todo, table)
+        files = batch_files(todo, table)
         if table == "platforms":
-            _insert_platforms(con, files)
+            insert_platforms(con, files)
         elif files:
             replace = not fresh and any((e := p.entry(table)) is not None and e.replace for p in todo)
             _insert_files(con, table, files, replace=replace, run_id=run_id)
     if fresh:  # what the general rules would read back from the catalog is in the packages
-        _assign_fresh_primary_study(con, todo)
+        assign_fresh_primary_study(con, todo)
         archives = {r[0]: r[1] for r in _package_rows(con, todo, "samples", "accession, archive")}
         stated = _package_rows(con, todo, "accessions", "record_accession, accession, kind")
         identity.settle_new_records(con, studies, archives, stated, sample_owned_tables())
     else:
-        _assign_primary_study(con, sorted(set(samples) | set(previous)))
-        _drop_orphans(con, sorted(set(previous) - set(samples)))
+        assign_primary_study(con, sorted(set(samples) | set(previous)))
+        drop_orphans(con, sorted(set(previous) - set(samples)))
         # sample ids, twins, studies sharing samples (the identity rows came in with the other tables)
         identity.settle_identity(con, studies, set(samples) | stated_before, sample_owned_tables())
     applied.replaced = old_paths - {path for p in todo for path in p.store_files}
@@ -193,7 +183,7 @@ def _delete_owned(
             keys.setdefault((entry.table, entry.owner_column), set()).update(owned)
     for (table, column), values in keys.items():
         if table != "studies":  # the study row is replaced by key
-            _delete_in(con, table, column, sorted(values))
+            delete_in(con, table, column, sorted(values))
 
 
 def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str], *, replace: bool, run_id: str) -> None:
@@ -210,164 +200,22 @@ def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str], 
     con.execute(f"{verb} {table} BY NAME SELECT {select} FROM read_parquet(?)", [*params, files])  # noqa: S608
 
 
-def _platform_files(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
-    sql = "SELECT annotation_path FROM platforms WHERE accession IN (SELECT unnest(?)) AND annotation_path IS NOT NULL"
-    rows = _in(con, sql, accessions)
-    return {str(r[0]) for r in rows}
-
-
-def _platform_rank(row: dict[str, Any]) -> tuple[int, str, int, str]:
-    """Which of two records of one platform the catalog keeps: one with a probe table (a study that
-    carried none must not erase another's), then the newer (GEO's last-update date), then the larger
-    table; the content hash breaks any tie, so the choice never depends on which study loaded last."""
-    record = row.get("record") or "{}"
-    try:
-        last_update = str(json.loads(record).get("last_update_date") or "")
-    except (ValueError, AttributeError):
-        last_update = ""
-    has_table = 1 if row.get("annotation_sha256") else 0
-    size = int(row.get("data_row_count") or -1)
-    digest = hashlib.sha256(f"{record}\n{row.get('annotation_sha256') or ''}".encode()).hexdigest()
-    return (has_table, last_update, size, digest)
-
-
-def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-
-def _insert_platforms(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """Of the batch's platform records and the held ones, keep the best per platform (order-free)."""
-    if not files:
-        return
-    best: dict[str, dict[str, Any]] = {}
-    for row in _records(con.execute("SELECT * FROM read_parquet(?)", [files])):
-        current = best.get(row["accession"])
-        if current is None or _platform_rank(row) > _platform_rank(current):
-            best[row["accession"]] = row
-    cursor = con.execute(
-        "SELECT accession, record, annotation_sha256, data_row_count FROM platforms "
-        "WHERE accession IN (SELECT unnest(?))",
-        [list(best)],
-    )
-    held = {r["accession"]: r for r in _records(cursor)}
-    chosen = [r for a, r in best.items() if a not in held or _platform_rank(r) > _platform_rank(held[a])]
-    if chosen:
-        table = pa.Table.from_pylist(chosen, schema=pa.schema([arrow_schema("platforms").field(n) for n in chosen[0]]))
-        con.register("_rnacorpus_platforms", table)
-        try:
-            con.execute("INSERT OR REPLACE INTO platforms BY NAME SELECT * FROM _rnacorpus_platforms")
-        finally:
-            con.unregister("_rnacorpus_platforms")
-
-
-def _assign_primary_study(con: duckdb.DuckDBPyConnection, sample_ids: Sequence[str]) -> None:
-    """A sample in several series belongs to the most specific one: a non-SuperSeries, lowest number.
-
-    Computed from every loaded study that lists the sample, so the answer does not depend on the
-    order in which a SuperSeries and its SubSeries were harvested. Read by index lookups and written
-    only where it changes (usually nowhere: a new study's samples already name it), so the cost
-    follows the batch, not the catalog (an ``UPDATE … FROM`` join scans all of ``samples``).
-    """
-    if not sample_ids:
-        return
-    listed = con.execute(
-        "SELECT sample_accession, study_accession FROM study_samples WHERE sample_accession IN (SELECT unnest(?))",
-        [list(sample_ids)],
-    ).fetchall()
-    by_sample: dict[str, list[str]] = {}
-    for sample, study in listed:
-        by_sample.setdefault(str(sample), []).append(str(study))
-    # only loaded studies count (a study_samples row may outlive its study's row: an absorbed twin)
-    loaded = dict(
-        _in(
-            con,
-            "SELECT accession, coalesce(is_superseries, false) FROM studies WHERE accession IN (SELECT unnest(?))",
-            sorted({study for studies in by_sample.values() for study in studies}),
-        )
-    )
-    best = {
-        sample: min(candidates, key=lambda st: (bool(loaded[st]), _series_number(st), st))
-        for sample, studies in by_sample.items()
-        if (candidates := [st for st in studies if st in loaded])
-    }
-    held = _in(
-        con, "SELECT accession, study_accession FROM samples WHERE accession IN (SELECT unnest(?))", sorted(best)
-    )
-    moves: dict[str, list[str]] = {}
-    for sample, study in held:
-        if best[str(sample)] != study:
-            moves.setdefault(best[str(sample)], []).append(str(sample))
-    _move_samples(con, [(study, sorted(samples)) for study, samples in sorted(moves.items())])
-
-
-def _move_samples(con: duckdb.DuckDBPyConnection, moves: Sequence[tuple[str, Sequence[str]]]) -> None:
-    """Set each ``(study, samples)`` pair's samples' primary study (one keyed UPDATE per study)."""
-    for study, samples in moves:
-        con.execute(
-            "UPDATE samples SET study_accession = ? WHERE accession IN (SELECT unnest(?))", [study, list(samples)]
-        )
-
-
-def _package_files(packages: Sequence[LoadPackage], table: str) -> list[str]:
-    """The batch's files of ``table`` (a package without rows of it has none)."""
-    return [str(f) for p in packages if (f := p.file(table)) is not None]
-
-
 def _package_rows(
     con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage], table: str, columns: str
 ) -> list[tuple[str, ...]]:
     """``columns`` of the batch's rows of ``table``, read from the packages (not the catalog)."""
-    files = _package_files(packages, table)
+    files = batch_files(packages, table)
     if not files:
         return []
     rows = con.execute(f"SELECT {columns} FROM read_parquet(?)", [files]).fetchall()  # noqa: S608
     return [tuple(str(v) for v in row) for row in rows]
 
 
-def _assign_fresh_primary_study(con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage]) -> None:
-    """:func:`_assign_primary_study` for samples the catalog never held: the one study listing each is its
-    primary, so only a record naming another study needs a write (read from the packages)."""
-    samples, listed = _package_files(packages, "samples"), _package_files(packages, "study_samples")
-    if not samples or not listed:
-        return
-    moves = con.execute(
-        """SELECT l.study_accession, list(s.accession ORDER BY s.accession)
-           FROM read_parquet(?) s JOIN read_parquet(?) l ON l.sample_accession = s.accession
-           WHERE s.study_accession IS DISTINCT FROM l.study_accession GROUP BY ALL ORDER BY 1""",
-        [samples, listed],
-    ).fetchall()
-    _move_samples(con, moves)
-
-
-def _series_number(accession: str) -> int:
-    """The trailing number of an accession (GSE1234 -> 1234; 0 without one), as the catalog orders series."""
-    digits = len(accession) - len(accession.rstrip("0123456789"))
-    return int(accession[-digits:]) if digits else 0
-
-
-def _drop_orphans(con: duckdb.DuckDBPyConnection, dropped_ids: Sequence[str]) -> None:
-    """Samples a new version of the study no longer lists, and no other study holds, leave the catalog."""
-    if not dropped_ids:
-        return
-    orphans = [
-        r[0]
-        for r in con.execute(
-            """SELECT s FROM (SELECT unnest(?) AS s)
-               WHERE s NOT IN (SELECT sample_accession FROM study_samples)""",
-            [list(dropped_ids)],
-        ).fetchall()
-    ]
-    for table, column in sample_owned_tables():
-        _delete_in(con, table, column, orphans)
-    _delete_in(con, "samples", "accession", orphans)
-
-
 def finish_applied(con: duckdb.DuckDBPyConnection, store: ExpressionStore, applied: Applied) -> None:
     """After the commit: delete files the new rows no longer point at (shards, replaced probe tables)."""
     remove_replaced(store, applied.replaced)
     # platform files this batch replaced, or wrote and then lost to a better record
-    remove_replaced(store, applied.platform_candidates - _platform_files(con, applied.platform_ids))
+    remove_replaced(store, applied.platform_candidates - platform_files(con, applied.platform_ids))
 
 
 def commit_packages(

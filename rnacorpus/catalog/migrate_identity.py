@@ -107,6 +107,6 @@ def migrate_to_identity(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE accessions SET sample_id = i.sample_id FROM _ids i WHERE record_accession = i.record")
     finally:
         con.unregister("_ids")
-    from rnacorpus.catalog.identity import link_sharing_studies
+    from rnacorpus.catalog.identity_ids import link_sharing_studies
 
     link_sharing_studies(con, sorted(set(ids.values())))

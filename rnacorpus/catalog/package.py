@@ -51,6 +51,7 @@ __all__ = [
     "LoadPackage",
     "PackageRef",
     "TableEntry",
+    "batch_files",
     "open_package",
     "remove_package",
     "sweep_packages",
@@ -112,6 +113,11 @@ class LoadPackage:
     def file(self, table: str) -> Path | None:
         entry = self.entry(table)
         return self.root / entry.file if entry is not None and entry.file else None
+
+
+def batch_files(packages: Sequence[LoadPackage], table: str) -> list[str]:
+    """The batch's files of ``table`` (a package without rows of it has none)."""
+    return [str(f) for p in packages if (f := p.file(table)) is not None]
 
 
 # -- the worker side -------------------------------------------------------------------------------

@@ -20,15 +20,14 @@ Steps (DESIGN §7), each a named part of :func:`refresh`:
    (:func:`.refresh_plan.next_watermark`) in the transaction that closes the run log row. A source
    that had no watermark and found nothing gets none (its next refresh starts from what it holds).
 
-A refresh over an unchanged archive writes nothing but its run log (``runs``, ``run_items``).
+A refresh over an unchanged archive writes nothing but its run log (``runs``, ``run_items``). The
+request and report types are in :mod:`.refresh_report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 
@@ -47,6 +46,7 @@ from rnacorpus.pipeline.refresh_plan import (
     next_watermark,
     plan_refresh,
 )
+from rnacorpus.pipeline.refresh_report import RefreshReport, RefreshRequest, SourceRefresh
 from rnacorpus.pipeline.refresh_sources import (
     RefreshState,
     SourceWork,
@@ -55,7 +55,7 @@ from rnacorpus.pipeline.refresh_sources import (
     read_state,
     recheck_candidates,
 )
-from rnacorpus.pipeline.report import NullProgress, Progress, RunReport
+from rnacorpus.pipeline.report import NullProgress, Progress
 from rnacorpus.pipeline.worker import StudyManifest
 
 __all__ = [
@@ -74,92 +74,6 @@ log = logging.getLogger(__name__)
 
 #: study sources whose discoveries are studies to harvest when new (ENA's are only when named)
 _HARVESTED_WHEN_NEW = ("geo", "arrayexpress")
-
-
-@dataclass(frozen=True)
-class RefreshRequest:
-    """What one refresh was asked to do (the CLI's options). ``source`` None: every source."""
-
-    source: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    lag_days: int = DEFAULT_LAG_DAYS
-    query: str | None = None
-    organism: str | None = None
-    study_type: str | None = None
-    retry_quarantined: bool = False
-    check_withdrawn: bool = False
-    check_limit: int = DEFAULT_CHECK_LIMIT
-
-    def command_line(self) -> str:
-        parts = ["refresh", *(["--source", self.source] if self.source else []), "--lag-days", str(self.lag_days)]
-        for option, value in (("--since", self.since), ("--until", self.until)):
-            if value is not None:
-                parts += [option, value.isoformat()]
-        for option, text in (("--query", self.query), ("--organism", self.organism), ("--type", self.study_type)):
-            if text:
-                parts += [option, text]
-        if self.retry_quarantined:
-            parts.append("--retry-quarantined")
-        if self.check_withdrawn:
-            parts += ["--check-withdrawn", "--check-limit", str(self.check_limit)]
-        return " ".join(parts)
-
-
-@dataclass
-class SourceRefresh:
-    """One source's part of a refresh: its window, or why it was left out, and where its watermark went."""
-
-    window: RefreshWindow | None = None
-    skipped: str | None = None
-    watermark_after: dt.date | None = None
-    discovered: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        window = self.window
-        return {
-            "window_from": window.start.isoformat() if window else None,
-            "window_to": window.end.isoformat() if window and window.end else None,
-            "basis": window.basis if window else None,
-            "watermark_before": window.watermark.isoformat() if window and window.watermark else None,
-            "watermark_after": self.watermark_after.isoformat() if self.watermark_after else None,
-            "discovered": self.discovered,
-            "skipped": self.skipped,
-        }
-
-
-@dataclass
-class RefreshReport(RunReport):
-    """A run report plus each source's window and watermark, and what recovery happened.
-
-    ``source``, ``window`` and ``watermark_after`` describe the first source that ran (the only one
-    for ``--source``); ``sources`` holds every source's part.
-    """
-
-    source: str = "geo"
-    window: RefreshWindow | None = None
-    watermark_after: dt.date | None = None
-    sources: dict[str, SourceRefresh] = field(default_factory=dict)
-    #: runs left 'running' by processes that died, marked 'interrupted' by this one
-    interrupted: list[str] = field(default_factory=list)
-    #: the holder record of a lock whose process died (recovered by this run)
-    recovered_lock: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        window = self.window
-        data = super().to_dict()
-        data["refresh"] = {
-            "source": self.source,
-            "window_from": window.start.isoformat() if window else None,
-            "window_to": window.end.isoformat() if window and window.end else None,
-            "basis": window.basis if window else None,
-            "watermark_before": window.watermark.isoformat() if window and window.watermark else None,
-            "watermark_after": self.watermark_after.isoformat() if self.watermark_after else None,
-            "sources": {name: part.to_dict() for name, part in self.sources.items()},
-            "interrupted_runs": self.interrupted,
-            "recovered_lock": self.recovered_lock,
-        }
-        return data
 
 
 def refresh_order() -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 
 import rnacorpus.catalog.identity as identity
 import rnacorpus.catalog.load as load
+import rnacorpus.catalog.load_samples as load_samples
 from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.load import commit_packages, disjoint_batches
 from rnacorpus.catalog.package import open_package, sweep_packages, write_package
@@ -92,10 +93,10 @@ def test_new_records_commit_as_the_general_identity_rules_would(
         counted(con, studies, set(archives), owned)
 
     def general_primary(con, packages):  # type: ignore[no-untyped-def]
-        load._assign_primary_study(con, sorted({s for p in packages for s in p.sample_accessions}))
+        load_samples.assign_primary_study(con, sorted({s for p in packages for s in p.sample_accessions}))
 
     monkeypatch.setattr(identity, "settle_new_records", general_settle)
-    monkeypatch.setattr(load, "_assign_fresh_primary_study", general_primary)
+    monkeypatch.setattr(load, "assign_fresh_primary_study", general_primary)
     general = _commit(tmp_path / "general")
     left = catalog_snapshot(short, root=tmp_path / "short", references=False)
     right = catalog_snapshot(general, root=tmp_path / "general", references=False)

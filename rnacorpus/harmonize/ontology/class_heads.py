@@ -21,14 +21,15 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 
+from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import CONFIDENCE, GENERIC_TERMS, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
-__all__ = ["ClassReading", "in_class", "member_of_class", "origin_before_cell"]
+__all__ = ["ClassReading", "in_class", "member_of_class", "name_word_terms", "origin_before_cell"]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -47,19 +48,22 @@ class ClassReading:
 
 
 class _Vocabulary:
-    """Per index: how many tissue names end with each word, and the words tissue names use."""
+    """Per index: how many tissue names end with each word, and the tissue terms whose names use each
+    word (``words``: the words themselves)."""
 
     def __init__(self, index: OntologyIndex) -> None:
         names = index.tables["names"]
         self.heads: Counter[str] = Counter()
-        self.words: set[str] = set()
+        self.terms: dict[str, set[str]] = defaultdict(set)
         for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
             if index.scope(term_id) != "tissue":
                 continue
             words = _WORD.findall(name.lower())
-            self.words.update(words)
+            for word in words:
+                self.terms[word].add(term_id)
             if len(words) > 1:
                 self.heads[words[-1]] += 1
+        self.words = frozenset(self.terms)
 
 
 _lock = threading.Lock()
@@ -69,6 +73,11 @@ _lock = threading.Lock()
 def _vocabulary(index: OntologyIndex) -> _Vocabulary:
     with _lock:
         return _Vocabulary(index)
+
+
+def name_word_terms(index: OntologyIndex) -> dict[str, set[str]]:
+    """Each word of UBERON's tissue names → the tissue terms whose names use it (read-only)."""
+    return _vocabulary(index).terms
 
 
 def in_class(member: str, head: str, index: OntologyIndex) -> bool:
@@ -152,9 +161,10 @@ def origin_before_cell(
 
     * with the origin the cell type implies, a name UBERON composes of the word and the origin's label
       (``saphenous vein endothelial cells``: vein endothelial cells come from a vein → saphenous vein);
-    * without one, the word as an organ noun by itself (``lens epithelial cells``, ``bladder smooth
-      muscle cells``) — a one-word synonym is trusted here, where an organ before the cells can only
-      be their origin; adjectives are not (``peritoneal`` is the peritoneum, the cells the cavity's).
+    * without one, the word as an organ noun or adjective by itself (``lens fibroblasts``, ``striatal
+      neurons``; :func:`~.implied.origin_word`) — a one-word synonym is trusted here, where an organ
+      before the cells can only be their origin; a word for a membrane and the cavity outside it is
+      not (``peritoneal``: the peritoneum, or the cavity the cells are washed from).
 
     None when there is no such word or it says nothing the origin does not."""
     word = _unclaimed_before(cell, mentions)
@@ -163,7 +173,5 @@ def origin_before_cell(
     if origin is not None:
         composed = _composed(word, index.label(origin) or "", origin, taxid, index)
         return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
-    noun = match_text("tissue", word, taxid=taxid, fuzzy=False, rewrites=False, index=index)
-    if noun is None or noun.ambiguous or noun.term_id in GENERIC_TERMS:
-        return None
-    return noun.term_id, f"{word!r} named before the cell type"
+    origin = origin_word(word, taxid, index)
+    return None if origin is None else (origin, f"{word!r} named before the cell type")

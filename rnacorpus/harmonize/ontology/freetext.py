@@ -13,7 +13,7 @@ Order of work for one value:
    a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
 5. fields the text implies without naming them, only when not named: the origin of a recognized cell
    line (``cell_line_origin``; lines stay lines — a line's tissue is its Cellosaurus origin), else
-   the tissue a named cell type comes from (``cell_type_origin``, :func:`cell_origin`), then — for
+   the tissue a named cell type comes from (``cell_type_origin``, :func:`~.implied.cell_origin`), then — for
    tissue and source keys only — the site of a named disease (``disease_site``: a curated
    implication such as HCC → liver, or an organ word in the disease's own name such as *renal* cell
    carcinoma → kidney).
@@ -28,16 +28,17 @@ from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell
-from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_origins
+from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.fields import KeyInfo
+from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.stage import stage_for_age
 from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
+from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
@@ -165,46 +166,6 @@ def _cell_line_annotation(info: KeyInfo, value: str, hit: CellLineHit, index: On
     return mapped("cell_line", info.key, value, hit.term_id, hit.method, confidence, index, reason=reason)
 
 
-def _site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
-    """(tissue term, why) for a disease: a curated implication, else an organ word in its name."""
-    for field_name, term_id in disease.implies:
-        if field_name == "tissue":
-            return term_id, f"implied by {disease.text!r}"
-    label = index.label(disease.term_id) or ""
-    for text in (disease.text, label):
-        found = find_mentions(text, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
-        # Only organ words we trust out of context: labels and our adjectives, not synonyms (ALL, AD …).
-        sites = [m for m in found if not m.match.via_synonym]
-        if sites:
-            return sites[0].match.term_id, f"organ named in {text!r}"
-    return _organ_word_in_disease(disease, label, taxid, index)
-
-
-_ORGAN_WORD = re.compile(r"^[A-Za-z][a-z]{4,}$")
-
-
-def _organ_word_in_disease(
-    disease: FieldMatch, label: str, taxid: int | None, index: OntologyIndex
-) -> tuple[str, str] | None:
-    """(tissue, why) when the depositor's disease phrase and the disease's own label share one word that
-    names one organ by an exact synonym: the family of tumour and cancer phrases naming the organ by its
-    common one-word name (``prostate tumor``: prostate = prostate gland, in *prostate* neoplasm;
-    ``thyroid cancer``). One-word synonyms are not trusted alone (many are ordinary words); a word both
-    texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
-    label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
-    organs: dict[str, str] = {}
-    for word in re.findall(r"[A-Za-z]+", disease.text):
-        if not _ORGAN_WORD.match(word) or word.lower() not in label_words:
-            continue
-        found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
-        if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:
-            organs.setdefault(found.term_id, word)
-    if len(organs) != 1:
-        return None
-    term_id, word = next(iter(organs.items()))
-    return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
-
-
 def _origin(
     info: KeyInfo, value: str, decided: dict[str, Annotation], entry: CellLineEntry, index: OntologyIndex
 ) -> list[Annotation]:
@@ -217,29 +178,15 @@ def _origin(
     return out
 
 
-def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str, float] | None:
-    """(tissue, why, confidence) a named cell type implies, first that applies:
-
-    1. our table's implication for the name (PBMC → blood, HUVEC → umbilical vein);
-    2. the reviewed origin of the CL term or of its nearest listed ancestor (hepatocyte → liver;
-       CL's own part_of links would serve here, but the pinned CL release does not ship them);
-    3. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
-       by labels and our adjectives only.
-    """
-    for field_name, term_id in cell.implies:
-        if field_name == "tissue":
-            return term_id, f"implied by {cell.text!r}", 0.8
-    origins = cell_origins()
-    ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
-    listed = next((term for term, _ in ancestry if term in origins), None)
-    if listed is not None:
-        return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
-    label = index.label(cell.term_id) or ""
-    found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
-    sites = [m for m in found if not m.match.via_synonym]
-    if sites:
-        return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
-    return None
+def _cells_from(
+    info: KeyInfo, value: str, term_id: str, why: str, confidence: float, taxid: int | None, index: OntologyIndex
+) -> Annotation:
+    """The tissue cells come from: the organ, when the origin found is the organ's layer of the cells'
+    own kind (tracheal smooth muscle → trachea; :func:`~.implied.organ_of_layer`)."""
+    organ = organ_of_layer(term_id, taxid, index)
+    if organ is not None:
+        why = f"{why}; the {index.label(term_id)!r} is the cells' own layer of it"
+    return mapped("tissue", info.key, value, organ or term_id, "cell_type_origin", confidence, index, reason=why)
 
 
 def _implied_tissue(
@@ -251,15 +198,15 @@ def _implied_tissue(
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
     if beside is not None:
         why = f"{beside.match.text!r} named with the cell type"
-        return mapped("tissue", info.key, value, beside.match.term_id, "cell_type_origin", 0.75, index, reason=why)
+        return _cells_from(info, value, beside.match.term_id, why, 0.75, taxid, index)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
     before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
     if before is not None:
-        return mapped("tissue", info.key, value, before[0], "cell_type_origin", 0.75, index, reason=before[1])
+        return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
     if origin is not None:
-        return mapped("tissue", info.key, value, origin[0], "cell_type_origin", origin[2], index, reason=origin[1])
+        return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
     disease = named.get("disease")
-    site = _site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
+    site = site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
     if site is None:
         return None
     return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
@@ -360,10 +307,30 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, reading.unread)
                     continue
                 chosen = reading.member if reading is not None and reading.member else chosen
+                part = unread_part(chosen, mentions, index)
+                if part is not None and part.unread:
+                    decided[field_name] = unmapped("tissue", info.key, value, part.unread)
+                    continue
+                if part is not None and part.term_id:
+                    why = f"{part.word!r} beside {chosen.match.text!r} names this part of it"
+                    decided[field_name] = mapped(
+                        "tissue", info.key, value, part.term_id, "normalized", 0.8, index, reason=why
+                    )
+                    continue
             else:
                 chosen, others = _most_specific(found, index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
+                continue
+            if (
+                field_name == "tissue"
+                and info.kind == "cell_type"
+                and organ_of_layer(chosen.match.term_id, taxid, index)
+            ):
+                # "tracheal smooth muscle cells": the layer named restates the cells; the organ is the tissue
+                why = f"{chosen.match.text!r} named with the cells"
+                decided[field_name] = _cells_from(info, value, chosen.match.term_id, why, 0.75, taxid, index)
+                named[field_name] = chosen
                 continue
             decided[field_name] = _from_mention(info, value, chosen, others, index)
             named[field_name] = chosen

@@ -8,7 +8,7 @@ Multi-row headers are common: a band row (``Gene Information`` … ``FPKM``, mer
 column names. Header rows are the rows before the first row whose value cells are mostly numbers;
 the last of them names the columns, and the band over the value columns is kept as the value label
 (``FPKM``), evidence for the unit detector. The rows then go through the same column rules as text
-files (:func:`rnacorpus.harvester.geo.suppl_readers.table_to_suppl`).
+files (:func:`rnacorpus.harvester.geo.suppl_table.table_to_suppl`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rnacorpus.errors import ParseError
-from rnacorpus.harvester.geo.suppl_readers import SupplTable, table_to_suppl
+from rnacorpus.harvester.geo.suppl_table import SupplTable, table_to_suppl
 
 __all__ = ["read_xlsx"]
 

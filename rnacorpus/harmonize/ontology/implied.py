@@ -1,0 +1,171 @@
+"""Tissues a value implies without naming them: where a named cell type comes from, the site of a
+named disease. :mod:`.freetext` asks these only for a field the value does not name itself."""
+
+from __future__ import annotations
+
+import re
+
+from rnacorpus.harmonize.ontology.curated import cell_origins
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.mentions import find_mentions
+from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
+
+__all__ = ["cell_origin", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
+
+#: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
+_JOINING = frozenset({"of", "the"})
+_PORTION_OF_TISSUE, _ORGAN = "UBERON:0000479", "UBERON:0000062"
+_CELL_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
+    """(tissue term, why) for a disease: a curated implication, else an organ word in its name."""
+    for field_name, term_id in disease.implies:
+        if field_name == "tissue":
+            return term_id, f"implied by {disease.text!r}"
+    label = index.label(disease.term_id) or ""
+    for text in (disease.text, label):
+        found = find_mentions(text, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
+        # Only organ words we trust out of context: labels and our adjectives, not synonyms (ALL, AD …).
+        sites = [m for m in found if not m.match.via_synonym]
+        if sites:
+            return sites[0].match.term_id, f"organ named in {text!r}"
+    return _organ_word_in_disease(disease, label, taxid, index)
+
+
+_ORGAN_WORD = re.compile(r"^[A-Za-z][a-z]{4,}$")
+
+
+def _organ_word_in_disease(
+    disease: FieldMatch, label: str, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str] | None:
+    """(tissue, why) when the depositor's disease phrase and the disease's own label share one word that
+    names one organ by an exact synonym: the family of tumour and cancer phrases naming the organ by its
+    common one-word name (``prostate tumor``: prostate = prostate gland, in *prostate* neoplasm;
+    ``thyroid cancer``). One-word synonyms are not trusted alone (many are ordinary words); a word both
+    texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
+    label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
+    organs: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z]+", disease.text):
+        if not _ORGAN_WORD.match(word) or word.lower() not in label_words:
+            continue
+        found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:
+            organs.setdefault(found.term_id, word)
+    if len(organs) != 1:
+        return None
+    term_id, word = next(iter(organs.items()))
+    return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
+
+
+def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str, float] | None:
+    """(tissue, why, confidence) a named cell type implies, first that applies:
+
+    1. our table's implication for the name (PBMC → blood, HUVEC → umbilical vein);
+    2. the reviewed origin of the CL term itself (hepatocyte → liver; CL's own part_of links would
+       serve here, but the pinned CL release does not ship them);
+    3. the organ CL's label composes with an ancestor's label (:func:`organ_in_cell_name`:
+       ``aortic smooth muscle cell``, ``smooth muscle cell of bladder``);
+    4. the reviewed origin of the nearest listed ancestor;
+    5. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
+       by labels and our adjectives only.
+    """
+    for field_name, term_id in cell.implies:
+        if field_name == "tissue":
+            return term_id, f"implied by {cell.text!r}", 0.8
+    origins = cell_origins()
+    if cell.term_id in origins:
+        return origins[cell.term_id][0], f"{index.label(cell.term_id)} cells come from it", 0.75
+    composed = organ_in_cell_name(cell.term_id, taxid, index)
+    if composed is not None:
+        return composed[0], composed[1], 0.75
+    ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
+    listed = next((term for term, _ in ancestry if term in origins), None)
+    if listed is not None:
+        return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
+    label = index.label(cell.term_id) or ""
+    found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
+    sites = [m for m in found if not m.match.via_synonym]
+    if sites:
+        return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
+    return None
+
+
+def _without_kind(words: list[str], kind: list[str]) -> list[str] | None:
+    """``words`` less the contiguous run ``kind`` (and a joining "of"), or None when it is not there."""
+    for start in range(len(words) - len(kind) + 1):
+        if words[start : start + len(kind)] == kind:
+            rest = words[:start] + words[start + len(kind) :]
+            return [word for word in rest if word not in _JOINING]
+    return None
+
+
+def _tissue_type(term_id: str, index: OntologyIndex) -> bool:
+    """A portion of tissue that is no organ (embryonic tissue, mesenchyme): it says what kind of cells
+    these are (``embryonic stem cell``, ``mesenchymal stem cell``), not where they were taken from."""
+    return index.is_ancestor(_PORTION_OF_TISSUE, term_id) and not index.is_ancestor(_ORGAN, term_id)
+
+
+def _serous_cavity(text: str, reading: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """``peritoneal``, ``pleural``, ``pericardial``: UBERON also names a "<word> cavity" that is no part
+    of the reading (the peritoneal cavity is not part of the peritoneum), so cells so named may be the
+    membrane's (mesothelial cells) or the cavity's (peritoneal macrophages, washed out of the cavity);
+    which one the cell kind does not say. A cavity inside the organ (bladder lumen) changes nothing."""
+    cavity = match_text("tissue", f"{text} cavity", taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    return cavity is not None and not cavity.ambiguous and not index.is_ancestor(reading, cavity.term_id)
+
+
+def origin_word(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The tissue a word written with a cell kind says the cells come from: an organ noun or adjective
+    (labels, exact synonyms, the adjective family — beside a cell kind a word can only say where the
+    cells are from), unless it has several readings, is a kind of tissue rather than a place
+    (:func:`_tissue_type`) or names a membrane and the cavity outside it (:func:`_serous_cavity`)."""
+    found = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
+    if found is None or found.ambiguous or found.term_id in GENERIC_TERMS or _tissue_type(found.term_id, index):
+        return None
+    return None if _serous_cavity(text, found.term_id, taxid, index) else found.term_id
+
+
+def organ_in_cell_name(cell_term: str, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
+    """(tissue, why) for the family of CL labels that compose an organ word with the label of a more
+    general cell: ``aortic smooth muscle cell`` = aortic + *smooth muscle cell*, ``smooth muscle cell of
+    bladder``, ``lens epithelial cell``, ``splenic macrophage``. The nearest ancestor whose label
+    is a run of the term's label gives the cell kind; the words left over are read as one tissue
+    phrase (:func:`origin_word`). The nearest such ancestor decides: when its leftover words name no
+    single tissue (``effector memory`` T cell, ``tonsillar``: tonsil or cerebellar tonsil) the answer
+    is None, never a farther reading."""
+    label = index.label(cell_term) or ""
+    words = _CELL_WORDS.findall(label.lower())
+    ancestry = sorted(index.ancestors(cell_term).items(), key=lambda item: (item[1], item[0]))
+    for ancestor, _ in ancestry:
+        kind = _CELL_WORDS.findall((index.label(ancestor) or "").lower())
+        if ancestor == cell_term or not ancestor.startswith("CL:") or not kind or len(kind) >= len(words):
+            continue
+        rest = _without_kind(words, kind)
+        if not rest:
+            continue
+        text = " ".join(rest)
+        origin = origin_word(text, taxid, index)
+        if origin is None:
+            return None
+        return origin, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {label!r}"
+    return None
+
+
+def organ_of_layer(term_id: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The organ whose tissue layer ``term_id`` is, when UBERON names it "<kind of tissue> of <organ>"
+    (smooth muscle of trachea, endothelium of renal glomerulus, epithelium of lens): for cells, the
+    layer restates what the cells are and the organ is where they were taken from. None for a term
+    that is no such layer (an organ, a region) or whose organ UBERON does not hold it part of."""
+    for name in tissue_names(index, term_id):
+        kind, sep, organ_name = name.lower().partition(" of ")
+        if not sep:
+            continue
+        kind_term = match_text("tissue", kind, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        organ = match_text("tissue", organ_name, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if kind_term is None or organ is None or kind_term.ambiguous or organ.ambiguous:
+            continue
+        if _tissue_type(kind_term.term_id, index) and index.is_ancestor(organ.term_id, term_id):
+            return organ.term_id
+    return None

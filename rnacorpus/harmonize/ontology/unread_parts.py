@@ -1,0 +1,105 @@
+"""An organ read from a value that also names one of its parts in a word left unread.
+
+``gastric antral biopsy``, ``Esophagus - Muscularis``, ``Brain - Caudate (basal ganglia)``: the
+value's tissue phrase names an organ, and a word written beside it, which no rule read, is a word
+UBERON uses only in the names of that organ's parts (antrum, muscularis, caudate nucleus). The organ
+alone is then coarser than what the depositor wrote: a curator would record the part. Which part we
+cannot say, so the tissue is reported unmapped with the word and the organ, never answered with the
+organ. Words that say nothing about place — fillers, side words, states (fibrotic, lesional), disease
+words — are not such words: they appear in no name of a part of the organ.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rnacorpus.harmonize.ontology.class_heads import name_word_terms
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
+
+__all__ = ["PartReading", "unread_part"]
+
+#: adjective endings dropped to compare a word with the nouns of UBERON's names (antr|al ~ antr|um)
+_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ous")
+_MIN_STEM = 4
+_MIN_WORD = 4
+_SHOWN = 5
+
+
+def _terms_using(word: str, index: OntologyIndex) -> set[str]:
+    """Tissue terms whose names use ``word`` (or its singular: crypts) or, for an adjective, a noun of
+    its stem (antral: antrum)."""
+    terms = name_word_terms(index)
+    found = set(terms.get(word, ()))
+    if word.endswith("s") and not word.endswith("ss"):
+        found |= terms.get(word[:-1], set())
+    for ending in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= _MIN_STEM:
+            for noun in _stems(index).get(stem[:_MIN_STEM], ()):
+                if noun.startswith(stem) and noun != word:
+                    found |= terms[noun]
+    return found
+
+
+@functools.lru_cache(maxsize=2)
+def _stems(index: OntologyIndex) -> dict[str, frozenset[str]]:
+    """The first letters of each name word → the words (a word is read once per index)."""
+    stems: dict[str, set[str]] = defaultdict(set)
+    for word in name_word_terms(index):
+        if len(word) >= _MIN_STEM:
+            stems[word[:_MIN_STEM]].add(word)
+    return {stem: frozenset(words) for stem, words in stems.items()}
+
+
+def _unread_beside(chosen: Mention, mentions: Mentions) -> list[str]:
+    """The unread words written just before and just after the organ's phrase: a word beside it
+    modifies it (``antral`` biopsy of the stomach); words of other clauses (``after myocardial
+    infarction, border zone``) do not."""
+    claimed = [False] * len(mentions.tokens)
+    for mention in mentions.found:
+        for i in range(mention.start, mention.stop):
+            claimed[i] = True
+    words = []
+    for i in (chosen.start - 1, chosen.stop):
+        if not 0 <= i < len(mentions.tokens) or claimed[i]:
+            continue
+        lower = mentions.tokens[i].lower()
+        if lower.isalpha() and len(lower) >= _MIN_WORD and lower not in FILLER and lower not in SIDE_WORDS:
+            words.append(lower)
+    return words
+
+
+@dataclass(frozen=True)
+class PartReading:
+    """The part an unread word names (``term_id``), or why the organ is coarser (``unread``)."""
+
+    word: str
+    term_id: str | None = None
+    unread: str | None = None
+
+
+def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> PartReading | None:
+    """What an unread word beside the organ ``chosen`` says, when UBERON uses it in the names of parts
+    of the organ and in no name of the organ itself or of anything holding it: the one part so named
+    (``stomach corpus`` → body of stomach; its own parts, such as the mucosa of the body, are inside
+    it), else — several unrelated parts (muscularis: the mucosa's or the muscle layer's) — the reason
+    the organ alone is coarser. None when every word beside it was read or names no part of it."""
+    if chosen.whole:
+        return None
+    organ = chosen.match.term_id
+    for word in _unread_beside(chosen, mentions):
+        using = _terms_using(word, index)
+        parts = {t for t in using if t != organ and index.is_ancestor(organ, t)}
+        if not parts or any(t == organ or index.is_ancestor(t, organ) for t in using):
+            continue
+        tops = sorted(t for t in parts if not any(o != t and index.is_ancestor(o, t) for o in parts))
+        if len(tops) == 1:
+            return PartReading(word, term_id=tops[0])
+        label = index.label(organ)
+        shown = ", ".join(f"{t} ({index.label(t)})" for t in tops[:_SHOWN])
+        return PartReading(word, unread=f"{word!r} names parts of {label!r} ({shown}); the organ alone is coarser")
+    return None

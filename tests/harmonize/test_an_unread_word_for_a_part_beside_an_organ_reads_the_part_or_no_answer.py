@@ -1,0 +1,51 @@
+"""An organ read from a value with an unread word beside it that UBERON uses only in names of the
+organ's parts: the one part so named is the answer (stomach corpus → body of stomach, colon crypts →
+colonic crypt); several parts (muscularis: the mucosa's or the muscle layer's) leave the tissue
+unmapped with the reason — the organ alone would be coarser than what was written. Words that name
+no part (FFPE, punch) or that stand in another clause (``after myocardial infarction, border zone``)
+leave the organ as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnacorpus.harmonize.ontology import annotate_characteristic
+from rnacorpus.schemas import Annotation
+
+
+def _tissue(value: str, organism: str = "human") -> Annotation:
+    (found,) = [a for a in annotate_characteristic("tissue", value, organism=organism) if a.field == "tissue"]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [
+        ("stomach corpus, H. pylori infected", "UBERON:0001161"),  # body of stomach
+        ("colon crypts", "UBERON:0013485"),  # a plural: crypt of Lieberkuhn of colon
+    ],
+)
+def test_the_one_part_the_word_names_is_the_answer(value: str, term: str) -> None:
+    found = _tissue(value, "mouse")
+    assert found.term_id == term and found.reason is not None and "names this part" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "word"), [("Esophagus - Muscularis", "muscularis"), ("gastric antral biopsy", "antral")]
+)
+def test_a_word_naming_several_parts_leaves_the_organ_unanswered(value: str, word: str) -> None:
+    found = _tissue(value)
+    assert found.term_id is None and found.reason is not None
+    assert word in found.reason and "coarser" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [
+        ("FFPE lung tissue", "UBERON:0002048"),
+        ("skin punch biopsy", "UBERON:0002097"),
+        ("heart tissue after myocardial infarction, border zone", "UBERON:0000948"),  # zone is not beside heart
+    ],
+)
+def test_words_naming_no_part_or_away_from_the_organ_keep_the_organ(value: str, term: str) -> None:
+    assert _tissue(value).term_id == term
