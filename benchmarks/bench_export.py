@@ -25,18 +25,20 @@ section of ``docs/benchmarks.md`` (command, machine, date, ``uptime`` load befor
   reading the same part files with ``pyarrow.parquet.ParquetFile.iter_batches`` into NumPy.
 * ``rebuild`` — ``export --from-manifest`` of the ``export`` output into a second folder; every data
   file must be byte-identical (sha256 of each file on disk, both folders).
+
+The measurements run in child processes (:mod:`export_children`); the report's header and export
+table are in :mod:`export_report`.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,37 +47,13 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _bench  # noqa: E402
+from export_children import CHILDREN, shard_paths  # noqa: E402
+from export_report import export_table, header, rate, write_doc  # noqa: E402
 
-EXPORT_OPTIONS: dict[str, Any] = {
-    "genes": "protein_coding",
-    "normalize": "log1p_tpm",
-    "splits": "train=0.8,validation=0.1,test=0.1",
-}
-OPTIONS_TEXT = "--genes protein_coding --normalize log1p_tpm --splits train=0.8,validation=0.1,test=0.1"
 MiB = 1024**2
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def write_doc(key: str, text: str) -> None:
-    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
-    _bench.write_doc(begin, end, f"{begin}\n{text}\n{end}")
-
-
-def command_line() -> str:
-    return "python benchmarks/bench_export.py " + " ".join(sys.argv[1:])
-
-
-def header(title: str, started_load: str) -> list[str]:
-    return [
-        f"## {title}",
-        "",
-        f"Command: `{command_line()}` ({dt.date.today()})",
-        "",
-        f"- Machine: {_bench.machine()}; load average (1, 5, 15 min) {started_load} at the start, "
-        f"{_bench.load()} at the end (the machine is shared; ratios come from the same run)",
-    ]
 
 
 def run_child(kind: str, *args: str) -> dict[str, Any]:
@@ -86,23 +64,6 @@ def run_child(kind: str, *args: str) -> dict[str, Any]:
     return result
 
 
-def own_rss_mib() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def shard_paths(corpus: Path) -> list[str]:
-    import duckdb
-
-    con = duckdb.connect(str(corpus / "catalog.duckdb"), read_only=True)
-    try:
-        rows = con.execute("SELECT path FROM expression_shards ORDER BY path").fetchall()
-    finally:
-        con.close()
-    return [str(corpus / "store" / r[0]) for r in rows]
-
-
 def warm(paths: list[str]) -> int:
     """Read every file once so that each run starts from the same (warm) page cache."""
     total = 0
@@ -111,113 +72,6 @@ def warm(paths: list[str]) -> int:
             while chunk := handle.read(16 * MiB):
                 total += len(chunk)
     return total
-
-
-# --- children (one measurement each, in a fresh process) ------------------------------------------------
-
-
-def child_scan(corpus: str) -> dict[str, Any]:
-    import duckdb
-
-    paths = shard_paths(Path(corpus))
-    con = duckdb.connect()
-    start_rss = own_rss_mib()
-    start, cpu = time.perf_counter(), time.process_time()
-    row = con.execute("SELECT count(*), sum(list_sum(values)) FROM read_parquet(?)", [paths]).fetchone()
-    seconds = time.perf_counter() - start
-    n = int(row[0]) if row else 0
-    return {
-        "seconds": seconds,
-        "cpu": time.process_time() - cpu,
-        "samples": n,
-        "start_rss_mib": start_rss,
-        "threads": _duckdb_threads(con),
-    }
-
-
-def _duckdb_threads(con: Any) -> int:
-    row = con.execute("SELECT current_setting('threads')").fetchone()
-    return int(row[0]) if row else 0
-
-
-def child_export(corpus: str, out: str, compression: str = "zstd") -> dict[str, Any]:
-    import rnacorpus.catalog.export  # noqa: F401 - imported before the clock starts, as duckdb is for the scan
-    from rnacorpus.catalog.api import Catalog
-
-    catalog = Catalog.open(Path(corpus) / "catalog.duckdb")
-    start_rss = own_rss_mib()
-    start, cpu = time.perf_counter(), time.process_time()
-    result = catalog.export(Path(out), overwrite=True, compression=compression, **EXPORT_OPTIONS)
-    seconds = time.perf_counter() - start
-    out_bytes = sum(f["bytes"] for f in result.files)
-    return {
-        "seconds": seconds,
-        "cpu": time.process_time() - cpu,
-        "samples": result.n_samples,
-        "features": result.n_features,
-        "out_bytes": out_bytes,
-        "start_rss_mib": start_rss,
-        "splits": {k: v["samples"] for k, v in result.splits.items()},
-        "cpu_seconds": result.cpu_seconds,
-    }
-
-
-def child_pandas(corpus: str, out: str) -> dict[str, Any]:
-    """What a notebook does: read each shard with pandas, pivot to samples × genes, normalize, concat."""
-    import duckdb
-    import numpy as np
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    from rnacorpus.catalog.export_splits import assign_split, parse_splits
-    from rnacorpus.harmonize.genes import load_reference
-
-    corpus_dir, out_dir = Path(corpus), Path(out)
-    start_rss = own_rss_mib()
-    start, cpu = time.perf_counter(), time.process_time()
-    reference = load_reference(9606).table.to_pandas()
-    coding = reference[(reference["biotype"] == "protein_coding") & reference["ensembl_id"].notna()]
-    coding = coding.sort_values("ensembl_id")
-    lengths = pd.Series(coding["length"].to_numpy(np.float64), index=coding["ensembl_id"])
-    con = duckdb.connect(str(corpus_dir / "catalog.duckdb"), read_only=True)
-    units = dict(con.execute("SELECT sample_accession, unit FROM expression_samples").fetchall())
-    shards = con.execute("SELECT path, study_accession FROM expression_shards ORDER BY path").fetchall()
-    con.close()
-    frames = []
-    for path, study in shards:
-        file = corpus_dir / "store" / path
-        feature_ids = json.loads(pq.read_schema(file).metadata[b"rnacorpus.feature_ids"])
-        long = pd.read_parquet(file)
-        wide = pd.DataFrame(np.vstack(long["values"].to_numpy()), index=long["sample_accession"], columns=feature_ids)
-        counts = wide.index.map(units) == "counts"
-        if counts.any():  # a study's samples share a unit here; a mixed one needs both branches
-            per_length = wide.loc[counts].div(lengths.reindex(wide.columns), axis=1)
-            wide = pd.concat([per_length, wide.loc[~counts]]) if (~counts).any() else per_length
-        wide = np.log1p(wide.div(wide.sum(axis=1), axis=0) * 1e6)
-        wide = wide.reindex(columns=lengths.index).astype(np.float32)
-        wide.insert(0, "study_accession", study)
-        frames.append(wide)
-    matrix = pd.concat(frames)
-    spec = parse_splits(EXPORT_OPTIONS["splits"])
-    split = matrix["study_accession"].map(lambda s: assign_split(s, spec, "rnacorpus"))
-    pivot_seconds = time.perf_counter() - start
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in spec.names:
-        matrix[split == name].to_parquet(out_dir / f"{name}.parquet")
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": time.process_time() - cpu,
-        "load_pivot_concat_seconds": pivot_seconds,
-        "samples": len(matrix),
-        "start_rss_mib": start_rss,
-    }
-
-
-CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
-    "scan": child_scan,
-    "export": child_export,
-    "pandas": child_pandas,
-}
 
 
 # --- generate --------------------------------------------------------------------------------------------
@@ -284,90 +138,10 @@ def cmd_export(args: argparse.Namespace) -> None:
         best["corpus"] = {"shards": len(paths), "bytes": shard_bytes}
         rows.append((n, best))
         sys.stderr.write(json.dumps({"samples": n, **best}, default=str) + "\n")
-    text = "\n".join(_export_report(rows, started, args))
+    text = "\n".join(export_table(rows, started, args))
     sys.stdout.write(text + "\n")
     if args.write:
         write_doc("export", text)
-
-
-def _rate(n: int, seconds: float) -> str:
-    return f"{n / seconds:,.0f}"
-
-
-def _export_report(
-    rows: list[tuple[int, dict[str, dict[str, Any]]]], started: str, args: argparse.Namespace
-) -> list[str]:
-    lines = [
-        *header("Training-set export at 10^4–10^5 samples (`benchmarks/bench_export.py export`)", started),
-        f"- Work: every sample of a generated corpus (`bench_export.py generate`: ~200 samples per study, 20,000 "
-        f"genes per shard on eight platforms, counts/TPM/FPKM) → `{OPTIONS_TEXT}` (20,120 protein-coding genes; "
-        "the genes a platform lacks are NaN). Each run in a fresh subprocess; peak RSS from `os.wait4`; "
-        f"warm page cache; best of {args.repeat} interleaved runs (all runs listed).",
-        "- Floor: a bare DuckDB scan of the same shards that decodes every value "
-        "(`SELECT count(*), sum(list_sum(values)) FROM read_parquet([...])`, DuckDB's default threads). "
-        "Baseline at 10^4: pandas load-pivot-concat (`pd.read_parquet` per shard → samples × genes frame → "
-        "same TPM/log1p formulas → `reindex` to the gene set → `pd.concat` → one wide `to_parquet` per split).",
-        "",
-        "| samples | shards (GiB) | what | seconds (runs) | CPU s | samples/s | peak RSS MiB, max (runs; at start) "
-        "| vs floor |",
-        "|---:|---|---|---|---:|---:|---:|---:|",
-    ]
-    for n, best in rows:
-        scan, export = best["scan"], best["export"]
-        corpus = f"{best['corpus']['shards']} ({best['corpus']['bytes'] / 1024**3:.2f})"
-        labels = [("bare DuckDB scan (floor)", "scan"), ("rnacorpus export (default: zstd)", "export")]
-        labels += [(f"rnacorpus export --compression {c}", f"export-{c}") for c in args.other_codecs]
-        for label, key in (*labels, ("pandas", "pandas")):
-            if key not in best:
-                continue
-            r = best[key]
-            runs = ", ".join(f"{s:.1f}" for s in r["runs"])
-            ratio = scan["seconds"] / r["seconds"]
-            extra = ""
-            if key == "pandas":
-                extra = f" (load-pivot-concat {r['load_pivot_concat_seconds']:.1f} s)"
-            elif key.startswith("export-"):
-                extra = f" ({r['out_bytes'] / 1024**3:.2f} GiB written; encode CPU {r['cpu_seconds']['encode']:.1f} s)"
-            lines.append(
-                f"| {n:,} | {corpus} | {label}{extra} | {r['seconds']:.1f} ({runs}) | {_cpu(r)} | "
-                f"{_rate(n, r['seconds'])} | {r['peak_rss_mib']:.0f} ({', '.join(f'{m:.0f}' for m in r['rss_runs'])}; "
-                f"{r['start_rss_mib']:.0f}) | **{ratio:.2f}×** |"
-            )
-        stages = ", ".join(f"{k} {v:.1f} s" for k, v in export.get("cpu_seconds", {}).items())
-        lines.append(
-            f"| | | export output: {export['features']:,} features, {export['out_bytes'] / 1024**3:.2f} GiB, "
-            f"splits {export['splits']}; CPU by writer stage: {stages} (the rest: Arrow's decode threads, "
-            "DuckDB, planning, samples.parquet) | | | | | |"
-        )
-    if len(rows) > 1:
-        (n0, small), (n1, large) = rows[0], rows[-1]
-        growth = large["export"]["peak_rss_mib"] / small["export"]["peak_rss_mib"]
-        pairs = [f"{b / a:.2f}×" for a in small["export"]["rss_runs"] for b in large["export"]["rss_runs"]]
-        lines += [
-            "",
-            f"Export peak RSS at {n1:,} samples is **{growth:.2f}×** the figure at {n0:,} "
-            f"({large['export']['peak_rss_mib']:.0f} vs {small['export']['peak_rss_mib']:.0f} MiB, the larger of the "
-            f"runs each; every pair of runs: {', '.join(pairs)}).",
-        ]
-    lines += ["", "Targets (issue 13):"]
-    for n, best in rows:
-        ratio = best["scan"]["seconds"] / best["export"]["seconds"]
-        verdict = "met" if ratio >= 0.5 else f"**missed** by {0.5 - ratio:.2f} ({ratio / 0.5:.0%} of the target)"
-        lines.append(f"- export ≥ 0.5× the bare scan at {n:,} samples: {ratio:.2f}× — {verdict}")
-    if rows:
-        n1, large = rows[-1]
-        peak = large["export"]["peak_rss_mib"]
-        lines.append(f"- peak RSS ≤ 2 GiB at {n1:,}: {peak:.0f} MiB — {'met' if peak <= 2048 else '**missed**'}")
-    if len(rows) > 1:
-        growth = rows[-1][1]["export"]["peak_rss_mib"] / rows[0][1]["export"]["peak_rss_mib"]
-        lines.append(
-            f"- peak RSS within 20% of the smaller export: {growth:.2f}× — {'met' if growth <= 1.2 else '**missed**'}"
-        )
-    return lines
-
-
-def _cpu(run: dict[str, Any]) -> str:
-    return f"{run['cpu']:.1f}" if "cpu" in run else "–"
 
 
 # --- reader ----------------------------------------------------------------------------------------------
@@ -425,7 +199,7 @@ def cmd_reader(args: argparse.Namespace) -> None:
         best, best_cpu = min(runs), min(cpu[label])
         lines.append(
             f"| {label} | {best:.2f} ({', '.join(f'{s:.2f}' for s in runs)}) | "
-            f"{best_cpu:.2f} ({', '.join(f'{s:.2f}' for s in cpu[label])}) | {_rate(n, best)} | "
+            f"{best_cpu:.2f} ({', '.join(f'{s:.2f}' for s in cpu[label])}) | {rate(n, best)} | "
             f"**{base / best:.2f}×** | {base_cpu / best_cpu:.2f}× |"
         )
     text = "\n".join(lines)
