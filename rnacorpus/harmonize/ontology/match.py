@@ -137,6 +137,14 @@ def _pick(field: str, hits: list[Hit], taxid: int | None, text: str) -> list[Hit
     return labels or hits
 
 
+def _part_noun_readings(field: str, key: str, hit: Hit, index: OntologyIndex) -> set[str]:
+    """Other readings of a one-word tissue synonym that heads labels of several unrelated structures
+    (:func:`~.tissue_forms.synonym_noun_readings`; not for abbreviations)."""
+    if field != "tissue" or len(key.split()) != 1 or _abbreviation(hit.name):
+        return set()
+    return synonym_noun_readings(index, key, hit.term_id)
+
+
 def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     scopes = FIELD_SCOPES[field]
     attempts = (
@@ -157,6 +165,11 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
         name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
         synonym = hit.kind == "exact_synonym"
         single = synonym and (len(key.split()) == 1 or _abbreviation(hit.name))
+        # "fundus": a synonym of the eye's fundus, and the head of the stomach's, the uterus's and the
+        # gallbladder's fundus labels — a part noun many organs have, reported
+        others = _part_noun_readings(field, key, hit, index) if synonym else set()
+        if others:
+            return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted({hit.term_id, *others})))
         return FieldMatch(
             field,
             hit.term_id,
@@ -190,8 +203,12 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     found: dict[str, FieldMatch] = {}
     adjectival: set[str] = set()  # terms reached only by reading a word as an adjective
 
-    def direct(candidate: str) -> FieldMatch | None:
+    unclear: list[FieldMatch] = []  # whole-value rewrites naming several terms: reported if nothing is found
+
+    def direct(candidate: str, *, whole: bool = False) -> FieldMatch | None:
         hit = _direct(field, candidate, taxid, index)
+        if whole and hit is not None and hit.ambiguous:
+            unclear.append(hit)
         return None if hit is None or hit.ambiguous or hit.term_id in GENERIC_TERMS else hit
 
     def resolve(part: str) -> str | None:
@@ -201,7 +218,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
     candidates = [*tissue_rewrites(text), *sided]
     for candidate, family in candidates:
-        hit = direct(candidate)
+        hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:
             continue
         if family == "adjective" and (narrower := adjective_narrower_reading(index, text, hit.term_id)):
@@ -227,6 +244,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
     # that holds them all, true under every reading; unrelated readings are reported.
     covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]
+    if not found and unclear:
+        return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]

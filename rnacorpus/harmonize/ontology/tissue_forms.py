@@ -232,12 +232,17 @@ class _TissueNames:
                 self.by_term[term_id].append(name)
         self.adjectives = self._adjective_organs(index)
         self.organ_relative = self._organ_relative()
-        #: head noun (last word) of each tissue label → the terms so labelled (villus: intestinal,
-        #: chorionic, arachnoid villus …)
+        #: head noun of each tissue label → the terms so labelled: the last word (villus: intestinal,
+        #: chorionic, arachnoid villus …) or, in "<head> of <structure>", the one word before "of"
+        #: (fundus of stomach, of gallbladder; not "lens" for the suspensory ligament of lens)
         self.label_heads: dict[str, set[str]] = defaultdict(set)
         for term_id in self.by_term:
-            words = (index.label(term_id) or "").lower().split()
-            if len(words) > 1:
+            label = (index.label(term_id) or "").lower()
+            head, sep, _ = label.partition(" of ")
+            words = head.split()
+            if sep and len(words) == 1:
+                self.label_heads[head].add(term_id)
+            elif not sep and len(words) > 1:
                 self.label_heads[words[-1]].add(term_id)
 
     def _organ_relative(self) -> dict[str, dict[str, str]]:
