@@ -46,7 +46,18 @@ from rnacorpus.harmonize.units.labels import value_column_labels
 from rnacorpus.pipeline.single_cell import mark_single_cell_samples
 from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle, ValueChunk
 
-__all__ = ["REFERENCE_TAXA", "detect_matrix_units", "harmonize_expression", "reference_for", "reference_releases"]
+__all__ = [
+    "REFERENCE_TAXA",
+    "HarmonizedMatrices",
+    "detect_matrix_units",
+    "finish_expression",
+    "harmonize_expression",
+    "harmonize_matrices",
+    "has_values",
+    "matrix_stats",
+    "reference_for",
+    "reference_releases",
+]
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +131,15 @@ def _platform_table(matrix: MatrixLike, ctx: _Context) -> pa.Table | None:
     return ctx.bundle.platform_tables.get(matrix.source.platform_accession or "")
 
 
+def matrix_stats(matrix: MatrixLike) -> FeatureStats:
+    """The matrix's per-feature statistics: the ones its parser took as it spooled the values, or
+    one pass over its chunks."""
+    taken = getattr(matrix, "feature_stats", None)
+    if isinstance(taken, FeatureStats):
+        return taken
+    return FeatureStats.of((chunk.values for chunk in matrix.chunks()), len(matrix.feature_ids))
+
+
 def detect_matrix_units(
     matrix: MatrixLike, stats: FeatureStats, study_labels: list[str], per_sample: dict[str, list[str]]
 ) -> list[UnitCall]:
@@ -150,9 +170,9 @@ def detect_matrix_units(
     return calls
 
 
-def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict[str, SampleUnit]:
+def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports: TableRows) -> dict[str, SampleUnit]:
     study_labels, per_sample = _labels(matrix, ctx)
-    stats = FeatureStats.of((chunk.values for chunk in matrix.chunks()), len(matrix.feature_ids))
+    stats = matrix_stats(matrix)
     calls = detect_matrix_units(matrix, stats, study_labels, per_sample)
     summary = summarize_units(calls)
     matrix.source = matrix.source.model_copy(
@@ -177,7 +197,7 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict
             )
             genes = DerivedMatrix(source, list(matrix.sample_accessions), collapse.gene_ids, matrix, collapse.apply)
             plan.shards.append(ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units))
-        _reports(plan).rows.append(
+        reports.rows.append(
             mapping_report_row(
                 mapping.report,
                 study_accession=matrix.source.study_accession,
@@ -188,31 +208,57 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan) -> dict
     return units
 
 
-def _reports(plan: LoadPlan) -> TableRows:
-    return next(extra for extra in plan.extra if extra.table == "gene_mapping_reports")
+@dataclass
+class HarmonizedMatrices:
+    """What :func:`harmonize_matrices` found, for :func:`finish_expression` to put into the plan."""
+
+    #: per sample, the unit of its highest-ranked matrix
+    units: dict[str, SampleUnit]
+    #: the ``gene_mapping_reports`` rows
+    reports: TableRows
 
 
-def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
-    """Fill ``plan`` with shards, per-sample units and mapping reports for ``bundle``'s matrices."""
+def harmonize_matrices(bundle: StudyBundle, plan: LoadPlan) -> HarmonizedMatrices:
+    """Units, shards and mapping reports of ``bundle``'s matrices: the costly part of the expression
+    step. It adds to ``plan.shards`` only and reads nothing of the metadata step's output but the
+    organism taxa (:func:`rnacorpus.pipeline.metadata.fill_taxa`, run first), so the metadata step
+    may run beside it (:func:`rnacorpus.pipeline.plan.build_load_plan`)."""
     ctx = _Context(bundle, {s.accession: s for s in bundle.samples}, _read_ncbi_annotation(bundle))
-    plan.extra.append(TableRows("gene_mapping_reports", "study_accession", [bundle.study.accession], []))
+    reports = TableRows("gene_mapping_reports", "study_accession", [bundle.study.accession], [])
     chosen: dict[str, tuple[int, SampleUnit]] = {}
     for matrix in bundle.expression:
-        if not matrix.sample_accessions or not matrix.feature_ids:
+        if not has_values(matrix):
             continue
         try:
-            units = _harmonize_matrix(matrix, ctx, plan)
+            units = _harmonize_matrix(matrix, ctx, plan, reports)
         except RnacorpusError as exc:
             raise exc.with_context(accession=bundle.study.accession, path=matrix.source.file) from exc
         rank = KIND_RANK.get(matrix.source.kind, 9)
         for accession, unit in units.items():
             if accession not in chosen or rank < chosen[accession][0]:
                 chosen[accession] = (rank, unit)
-    for accession, (_, unit) in chosen.items():
+    return HarmonizedMatrices({accession: unit for accession, (_, unit) in chosen.items()}, reports)
+
+
+def finish_expression(bundle: StudyBundle, plan: LoadPlan, matrices: HarmonizedMatrices) -> None:
+    """Put what :func:`harmonize_matrices` found into ``plan``, after the metadata step (single-cell
+    samples are told apart by their annotations)."""
+    plan.extra.append(matrices.reports)
+    for accession, unit in matrices.units.items():
         plan.harmonized.setdefault(accession, {}).update(
             unit=unit.unit, is_log=unit.is_log, unit_evidence=unit.evidence, unit_confidence=unit.confidence
         )
     mark_single_cell_samples(bundle, plan)
+
+
+def harmonize_expression(bundle: StudyBundle, plan: LoadPlan) -> None:
+    """Fill ``plan`` with shards, per-sample units and mapping reports for ``bundle``'s matrices."""
+    finish_expression(bundle, plan, harmonize_matrices(bundle, plan))
+
+
+def has_values(matrix: MatrixLike) -> bool:
+    """The matrix holds at least one sample and one feature (anything less is skipped)."""
+    return bool(matrix.sample_accessions) and bool(matrix.feature_ids)
 
 
 def reference_releases(taxa: Sequence[int] = REFERENCE_TAXA) -> dict[str, str]:

@@ -10,12 +10,19 @@ re-harmonizes studies on the next run instead of leaving them stale.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 from rnacorpus.catalog.plan import LoadPlan
 from rnacorpus.harmonize.ontology import release_stamp
 from rnacorpus.harmonize.ontology.curated import curation_stamp
-from rnacorpus.pipeline.expression import harmonize_expression, reference_releases
-from rnacorpus.pipeline.metadata import harmonize_metadata
+from rnacorpus.pipeline.expression import (
+    HarmonizedMatrices,
+    finish_expression,
+    harmonize_matrices,
+    has_values,
+    reference_releases,
+)
+from rnacorpus.pipeline.metadata import fill_taxa, harmonize_metadata
 from rnacorpus.schemas import SCHEMA_VERSION, StudyBundle
 
 __all__ = ["build_load_plan", "pipeline_salt", "reference_versions"]
@@ -41,12 +48,34 @@ def pipeline_salt() -> str:
 
 
 def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str = "") -> LoadPlan:
+    """Harmonize ``bundle``: its samples' metadata, then its matrices.
+
+    With matrices to harmonize, the metadata step runs in a thread beside the costly part of the
+    expression step (unit detection, probe mapping: numpy work that releases the GIL most of the
+    time, while annotation is Python); the plan comes out as the steps run one after another make it.
+    """
     plan = LoadPlan(
         bundle=bundle,
         content_sha256=content_sha256,
         run_id=run_id,
         harmonized={sample.accession: {} for sample in bundle.samples},
     )
-    harmonize_metadata(bundle, plan)  # first: fills organism taxa the gene mapping needs
-    harmonize_expression(bundle, plan)
+    fill_taxa(bundle)  # first: the gene mapping needs the organism taxa
+    if not any(has_values(matrix) for matrix in bundle.expression):
+        harmonize_metadata(bundle, plan)
+        finish_expression(bundle, plan, harmonize_matrices(bundle, plan))
+        return plan
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnacorpus-metadata") as pool:
+        metadata = pool.submit(harmonize_metadata, bundle, plan)
+        matrices: HarmonizedMatrices | None = None
+        failure: BaseException | None = None
+        try:
+            matrices = harmonize_matrices(bundle, plan)
+        except BaseException as exc:  # the metadata step's own error is raised first, as in sequence
+            failure = exc
+        metadata.result()
+    if failure is not None:
+        raise failure
+    assert matrices is not None
+    finish_expression(bundle, plan, matrices)
     return plan

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rnacorpus.schemas.feature_stats import FeatureStats
 from rnacorpus.schemas.links import DataFile, ExternalCharacteristic, SequencingRun
 from rnacorpus.schemas.models import ExpressionSource, ParseIssue, Platform, Sample, Study
 
@@ -183,16 +184,24 @@ class SpooledMatrix:
     feature_ids: list[str]
     spool: ValueSpool
     rows: list[int]
+    #: the per-feature statistics of exactly these rows, when the parser took them as it spooled the
+    #: values (None: whoever needs them reads the matrix)
+    feature_stats: FeatureStats | None = None
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.sample_accessions):
             raise ValueError(f"{len(self.rows)} spool rows for {len(self.sample_accessions)} samples")
+        stats = self.feature_stats
+        if stats is not None and (stats.n_samples, len(stats.count)) != (len(self.rows), len(self.feature_ids)):
+            raise ValueError(f"feature statistics of {stats.n_samples} x {len(stats.count)} for another matrix")
 
     def chunks(self, size: int = CHUNK_SAMPLES) -> Iterator[ValueChunk]:
         for start in range(0, len(self.rows), size):
             yield ValueChunk(start, self.spool.read(self.rows[start : start + size], len(self.feature_ids)))
 
     def select(self, rows: Sequence[int]) -> SpooledMatrix:
+        if list(rows) == list(range(len(self.rows))):
+            return self
         return SpooledMatrix(
             source=_selected_source(self.source, len(rows)),
             sample_accessions=[self.sample_accessions[k] for k in rows],

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
+from rnacorpus.schemas.feature_stats import FeatureStats
 
 __all__ = ["PlatformValues"]
 
@@ -32,6 +33,9 @@ class PlatformValues:
         self._index: dict[str, int] = {}
         self._spool = ValueSpool(spool_dir)
         self._rows: list[int] = []
+        #: the matrix's per-feature statistics, taken as the rows go by (harmonize needs them and would
+        #: otherwise read the whole spool once more)
+        self._stats = FeatureStats(0)
         # consecutive samples nearly always share one ID order; remember its mapping
         self._last_ids: pa.Array | None = None
         self._last_positions: npt.NDArray[np.int64] = np.empty(0, np.int64)
@@ -59,8 +63,16 @@ class PlatformValues:
             row = np.full(len(self._feature_ids), np.nan, np.float32)
             row[positions] = values
         self._rows.append(self._spool.append(row))
+        self._fold(row)
         self.samples.append(sample)
         return 0 if keep is None else int((~keep).sum())
+
+    def _fold(self, row: npt.NDArray[np.float32]) -> None:
+        width = len(self._feature_ids)
+        self._stats.widen(width)
+        if len(row) < width:  # a row of a prefix of the index: the rest is absent, as the spool reads it
+            row = np.concatenate([row, np.full(width - len(row), np.nan, np.float32)])
+        self._stats.add(row[np.newaxis])
 
     def _positions(self, ids: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_] | None]:
         """Each row's feature position (IDs new to the index appended in first-seen order) and, when
@@ -98,4 +110,5 @@ class PlatformValues:
             feature_ids=list(self._feature_ids),
             spool=self._spool,
             rows=list(self._rows),
+            feature_stats=self._stats,
         )

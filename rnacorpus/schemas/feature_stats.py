@@ -1,0 +1,71 @@
+"""Per-feature statistics over all samples of a matrix, accumulated one chunk of samples at a time.
+
+Two decisions look at a feature across every sample of a matrix: unit detection fills a sample's
+missing cell from the first sample that has the feature (:mod:`.units.detect`), and the probe →
+gene collapse picks the probe with the highest mean or variance (:mod:`.genes.collapse`). A matrix
+streamed from disk is seen a chunk at a time, so the statistics are accumulated here, in sample
+order, with results that do not depend on how the samples were chunked: sums are added one sample
+after another (a numpy reduction over a block would pair rows differently for different chunkings,
+and the last bits of a mean then depend on the chunk size).
+
+A parser that streams a matrix to disk folds each sample in as it writes it (the same additions in
+the same order as a pass over the finished matrix), and a matrix that later samples widen is
+followed with :meth:`FeatureStats.widen`: the new features are absent from every sample before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FeatureStats"]
+
+
+class FeatureStats:
+    """Counts, sums and sums of squares of the present values, and the first present value."""
+
+    def __init__(self, n_features: int) -> None:
+        self.n_samples = 0
+        self.count = np.zeros(n_features, np.int64)
+        self.total = np.zeros(n_features, np.float64)
+        self.total_sq = np.zeros(n_features, np.float64)
+        #: per feature, the value of the first sample (in matrix order) that has one; NaN if none does
+        self.first_present = np.full(n_features, np.nan, np.float32)
+
+    @classmethod
+    def of(cls, blocks: Iterable[npt.NDArray[np.float32]], n_features: int) -> FeatureStats:
+        stats = cls(n_features)
+        for block in blocks:
+            stats.add(block)
+        return stats
+
+    def widen(self, n_features: int) -> None:
+        """Take in features appended to the matrix: absent (NaN) in every sample added so far, which
+        is what :meth:`add` would have made of those samples' cells."""
+        extra = n_features - len(self.count)
+        if extra <= 0:
+            return
+        self.count = np.concatenate([self.count, np.zeros(extra, np.int64)])
+        self.total = np.concatenate([self.total, np.zeros(extra, np.float64)])
+        self.total_sq = np.concatenate([self.total_sq, np.zeros(extra, np.float64)])
+        self.first_present = np.concatenate([self.first_present, np.full(extra, np.nan, np.float32)])
+
+    def add(self, block: npt.NDArray[np.float32]) -> None:
+        """Fold in the next samples (rows of ``block``, in matrix order)."""
+        if block.shape[0] == 0:
+            return
+        present = ~np.isnan(block)
+        self.n_samples += block.shape[0]
+        self.count += present.sum(axis=0)
+        as64 = np.where(present, block, 0.0).astype(np.float64)
+        for row in as64:  # one sample at a time (see the module docstring); each add is vectorized
+            self.total += row
+            self.total_sq += row * row
+        missing = np.isnan(self.first_present)
+        if missing.any():
+            first_row = present.argmax(axis=0)
+            found = missing & present.any(axis=0)
+            columns = np.flatnonzero(found)
+            self.first_present[columns] = block[first_row[columns], columns]
