@@ -8,10 +8,12 @@ coarser than what was written. Then:
 
 1. the word and the class's label name a member (``mesenteric LN`` → mesenteric lymph node), or the
    word names a member by itself — a single-word synonym (``triceps`` → triceps brachii), an organ
-   adjective (``tibial`` → tibia): the member is the answer;
-2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``calvarial``,
-   ``optic``, ``femoral``) but names no member of the class — the value names a structure we do not
-   read (the bone of the skull vault), reported unmapped rather than answered by the class;
+   adjective (``tibial`` → tibia): the member is the answer; an organ word naming no member gives
+   the organ's own part of the class (``nasopharyngeal mucosa`` → mucosa of nasopharynx) or the organ
+   whose parts are members (``calvarial bone`` → the skull vault);
+2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``optic``,
+   ``femoral``) but none of the above — the value names a structure we do not read, reported
+   unmapped rather than answered by the class;
 3. else (a state or a genotype: ``dystrophic muscle``, ``mdx muscle``, ``regenerating muscle``) the
    class stands: the word says what happened to the tissue, not which one it is.
 """
@@ -109,6 +111,26 @@ def _composed(word: str, label: str, class_term: str, taxid: int | None, index: 
     return found.term_id
 
 
+def _class_of_organ(organ: str, head: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """What "<organ word> <class noun>" names, the organ read from its word (``mandibular`` → mandible,
+    ``palatal`` → palate, ``calvarial`` → skull vault):
+
+    * the organ itself when it is a member of the class (mandible, a bone);
+    * the organ's own part named "<class> of <organ>" or "<organ> <class>" by UBERON (mucosa of palate);
+    * the organ when members of the class are parts of it (the skull vault, made of bones): the
+      depositor named the class's members there, and the organ is what holds them.
+    """
+    if in_class(organ, head, index):
+        return organ
+    for name in tissue_names(index, organ):
+        for phrase in (f"{head} of {name.lower()}", f"{name.lower()} {head}"):
+            part = match_text("tissue", phrase, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+            if part is not None and not part.ambiguous and index.is_ancestor(organ, part.term_id):
+                return part.term_id
+    held = (term for term in index.descendants([organ]) if term != organ and index.scope(term) == "tissue")
+    return organ if any(in_class(term, head, index) for term in held) else None
+
+
 def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
     start = chosen.start
     if start == 0 or mentions.gaps[start].strip():
@@ -136,8 +158,8 @@ def member_of_class(
         return None
     member = _composed(word, label, chosen.match.term_id, taxid, index)
     found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
-    if member is None and found is not None and not found.ambiguous and in_class(found.term_id, head, index):
-        member = found.term_id
+    if member is None and found is not None and not found.ambiguous and found.term_id:
+        member = _class_of_organ(found.term_id, head, taxid, index)
     if member is not None:
         rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]
         whole = all(token.lower() in FILLER for token in rest)

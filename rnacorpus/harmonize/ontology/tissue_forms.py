@@ -62,13 +62,17 @@ SIDE_WORDS = frozenset(
     }
 )  # fmt: skip
 #: adjective endings, longest first: the stem is what remains ("striat|al", "hypothalam|ic")
-_ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ine", "ile", "ous", "an")
+_ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ary", "ic", "al", "ar", "ine", "ile", "ous", "an")
 #: noun endings a Latin or Greek organ name puts back on the stem (striat+um, hypothalam+us, aort+a)
 _NOUN_ENDINGS = ("", "a", "um", "us", "is", "y", "e", "ium", "ia", "on")
 #: stem-final spellings that change in the noun: pharyng-eal → pharynx, appendic-eal → appendix,
 #: pancreat-ic → pancreas, tonsill-ar → tonsil, ventricul-ar → ventricle, tubul-ar → tubule,
-#: cortic-al → cortex, apic-al → apex (Latin -ex, -icis)
-_STEM_CHANGES = (("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"), ("ic", "ex"))
+#: cortic-al → cortex, apic-al → apex (Latin -ex, -icis), mandibul-ar → mandible (Latin -ula),
+#: diaphragmat-ic → diaphragm (Greek -ma, -matos); "-ary" as in maxill-ary → maxilla
+_STEM_CHANGES = (
+    ("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"), ("ul", "le"), ("ic", "ex"),
+    ("mat", "m"),
+)  # fmt: skip
 #: plural → singular endings, each tried on one word at a time
 _LATIN_PLURALS = (("ices", "ex"), ("ices", "ix"), ("ides", "is"), ("ae", "a"), ("as", "a"), ("i", "us"), ("a", "um"))
 #: head nouns an organ word may stand for; "fat" and "adipose" also stand for each other
