@@ -34,7 +34,6 @@ class SupplUnit:
 
     name: str
     data: str  # a cache path, or a temp copy of an archive member
-    container: str | None = None
 
 
 @dataclass
@@ -84,7 +83,7 @@ def iter_units(files: Sequence[SourceFile], ctx: SupplContext, scratch: Path) ->
                     fd, temp = tempfile.mkstemp(dir=scratch, suffix=".member")
                     with os.fdopen(fd, "wb") as out:
                         shutil.copyfileobj(member.data, out, 1 << 20)
-                yield SupplUnit(member.name, temp, container=name)
+                yield SupplUnit(member.name, temp)
         except RnacorpusError as exc:
             ctx.issue("suppl_archive_refused", exc.message, file=name)
 
