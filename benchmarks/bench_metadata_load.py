@@ -160,6 +160,10 @@ def main() -> None:
             work = geoparse_parse(args.worker[1:])
         print(json.dumps(work))
         return
+    # the fixed-cost runs take series 1-3 and 11-13; the enrichment runs the series from 21 on
+    needed = max(13, 20 + args.enrichment if args.enrichment else 0)
+    if args.series < needed:
+        parser.error(f"--series {args.series} is too few for these options: at least {needed} are used")
     load_before = load()
     corpus, accessions = _corpus(args.series, args.samples, args.seed)
     mirror, url = start_mirror(corpus)

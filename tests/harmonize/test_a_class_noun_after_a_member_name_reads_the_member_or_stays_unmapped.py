@@ -76,3 +76,12 @@ def test_common_names_uberon_does_not_list_are_reviewed_lines(value: str, term: 
 )
 def test_an_abbreviated_class_composes_with_the_word_before_it(value: str, term: str) -> None:
     assert _tissue(value).term_id == term
+
+
+def test_capitals_before_the_class_noun_are_read_as_a_members_initials() -> None:
+    # TA: tibialis anterior, but also transversus abdominis — several members, reported, not the class
+    found = _tissue("TA muscle")
+    assert found.term_id is None and found.reason is not None
+    assert "UBERON:0001385" in found.reason and "UBERON:0001221" in found.reason
+    # capitals that are no member's initials (a genotype) keep the class
+    assert _tissue("WT muscle").term_id == MUSCLE_TISSUE

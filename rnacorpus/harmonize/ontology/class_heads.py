@@ -14,6 +14,9 @@ coarser than what was written. Then:
 2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``optic``,
    ``femoral``) but none of the above — the value names a structure we do not read, reported
    unmapped rather than answered by the class;
+   Capitals (``TA muscle``, ``VL muscle``) are read as the initials of a member's name of several
+   words: one such member is the answer, several (tibialis anterior, transversus abdominis …) leave
+   the tissue unmapped with them listed;
 3. else (a state or a genotype: ``dystrophic muscle``, ``mdx muscle``, ``regenerating muscle``) the
    class stands: the word says what happened to the tissue, not which one it is.
 """
@@ -27,7 +30,7 @@ from collections import Counter, defaultdict
 
 from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
+from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
 
@@ -39,6 +42,10 @@ _CLASS_MIN = 200
 #: participles say what happened to a tissue (regenerating, denervated, injured), not which it is
 _STATE = re.compile(r"(?:ing|ed)$")
 _WORD = re.compile(r"[a-z]+")
+#: initials of names of up to this many words are read (extensor digitorum longus: EDL)
+_INITIALS_MAX = 5
+_CAPITALS = re.compile(r"^[A-Z]{2,5}$")
+_SHOWN = 5
 
 
 class ClassReading:
@@ -57,6 +64,8 @@ class _Vocabulary:
         names = index.tables["names"]
         self.heads: Counter[str] = Counter()
         self.terms: dict[str, set[str]] = defaultdict(set)
+        #: the initials of each tissue name of several words → the terms so named
+        self.initials: dict[str, set[str]] = defaultdict(set)
         for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
             if index.scope(term_id) != "tissue":
                 continue
@@ -65,6 +74,10 @@ class _Vocabulary:
                 self.terms[word].add(term_id)
             if len(words) > 1:
                 self.heads[words[-1]] += 1
+            if 2 <= len(words) <= _INITIALS_MAX and len(words) == len(name.split()):
+                # tibialis anterior (muscle): TA and TAM
+                self.initials["".join(word[0] for word in words)].add(term_id)
+                self.initials["".join(word[0] for word in words[:-1])].add(term_id)
         self.words = frozenset(self.terms)
 
 
@@ -131,6 +144,17 @@ def _class_of_organ(organ: str, head: str, taxid: int | None, index: OntologyInd
     return organ if any(in_class(term, head, index) for term in held) else None
 
 
+def _members_by_initials(word: str, head: str, taxid: int | None, index: OntologyIndex) -> list[str]:
+    """Members of the class whose name of several words has ``word`` as initials (TA muscle: tibialis
+    anterior; EDL: extensor digitorum longus), outermost first; for the sample's lineage only."""
+    named = {
+        term
+        for term in _vocabulary(index).initials.get(word.lower(), ())
+        if in_lineage(term, taxid) and in_class(term, head, index)
+    }
+    return sorted(t for t in named if not any(o != t and index.is_ancestor(o, t) for o in named))
+
+
 def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
     start = chosen.start
     if start == 0 or mentions.gaps[start].strip():
@@ -160,6 +184,12 @@ def member_of_class(
     found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
     if member is None and found is not None and not found.ambiguous and found.term_id:
         member = _class_of_organ(found.term_id, head, taxid, index)
+    if member is None and found is None and _CAPITALS.match(word):
+        named = _members_by_initials(word, head, taxid, index)
+        if len(named) > 1:
+            shown = ", ".join(f"{t} ({index.label(t)})" for t in named[:_SHOWN])
+            return ClassReading(unread=f"{word!r} {chosen.match.text!r}: the initials of several: {shown}")
+        member = named[0] if named else None
     if member is not None:
         rest = mentions.tokens[: chosen.start - 1] + mentions.tokens[chosen.stop :]
         whole = all(token.lower() in FILLER for token in rest)

@@ -51,8 +51,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: part, or no answer when it names several; 15: an organ adjective before a cell kind, and a cell's own
 #: layer of an organ read as the organ; 16: a one-word synonym heading '<noun> of <organ>' labels of several
 #: structures is reported ambiguous; 17: an organ word before a class noun reads the organ's part of the class or
-#: the organ holding its members; -ary, Latin -ula and Greek -ma adjectives)
-ONTOLOGY_RULES_VERSION = "17"
+#: the organ holding its members; -ary, Latin -ula and Greek -ma adjectives; 18: mistyped organ words of tissue
+#: and source values respelled when one edit from exactly one tissue-name word; 19: capitals before a class noun
+#: read as the initials of a member's name)
+ONTOLOGY_RULES_VERSION = "19"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

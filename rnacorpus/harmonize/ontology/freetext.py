@@ -36,6 +36,7 @@ from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentio
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
+from rnacorpus.harmonize.ontology.respell import respell
 from rnacorpus.harmonize.ontology.stage import stage_for_age
 from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
@@ -339,15 +340,29 @@ def _decide(
     return decided, named
 
 
+def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
+    """A decision reached through a respelled word: fuzzy, less sure, the respelling in the reason."""
+    if found.term_id is None:
+        return found
+    reason = "; ".join([*notes, *([found.reason] if found.reason else [])])
+    return found.model_copy(
+        update={"method": "fuzzy", "confidence": round(found.confidence * 0.9, 3), "reason": reason}
+    )
+
+
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
     # "bone marrow-derived macrophages", "iPSC-derived neurons": the source is a word of its own
     text = _DERIVED_FROM.sub(" ", _without(value, age.matched if age else None))
+    # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
+    text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
     decided, named = _decide(info, value, mentions, taxid, index)
+    if respelled:
+        decided = {name: _as_respelled(found, respelled) for name, found in decided.items()}
     result = [decided[name] for name in fields if name in decided]
     if mentions.cell_line is not None:
         result.append(_cell_line_annotation(info, value, mentions.cell_line, index))

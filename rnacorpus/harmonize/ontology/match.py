@@ -34,7 +34,7 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     tissue_rewrites,
 )
 
-__all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "match_text"]
+__all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "in_lineage", "match_text"]
 
 FIELD_SCOPES: dict[str, tuple[str, ...]] = {
     "tissue": ("tissue",),
@@ -107,7 +107,7 @@ _LINEAGE_BLOCKS = {
 }
 
 
-def _in_lineage(term_id: str, taxid: int | None) -> bool:
+def in_lineage(term_id: str, taxid: int | None) -> bool:
     """False for a term of a lineage's own block (a Xenopus "bronchial tube", a teleost "radial bone")
     when the sample is of a named species outside that lineage; any term when the species is unknown."""
     taxa = _LINEAGE_BLOCKS.get(term_id[:8])
@@ -116,9 +116,9 @@ def _in_lineage(term_id: str, taxid: int | None) -> bool:
 
 def _species_filter(field: str, hits: list[Hit], taxid: int | None) -> list[Hit]:
     """Development stages: the species' own ontology, else UBERON's species-neutral stages; tissues:
-    no term of another lineage's own anatomy block (:func:`_in_lineage`)."""
+    no term of another lineage's own anatomy block (:func:`in_lineage`)."""
     if field == "tissue":
-        return [hit for hit in hits if _in_lineage(hit.term_id, taxid)]
+        return [hit for hit in hits if in_lineage(hit.term_id, taxid)]
     if field != "development_stage":
         return hits
     prefix = _STAGE_PREFIX.get(taxid or 0, "UBERON:")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from rnacorpus.errors import ParseError, RnacorpusError
+from rnacorpus.harvester.geo.suppl_fetch import SUPPL_ROLES
 from rnacorpus.schemas import BundleMatrix, SourceFile, StudyBundle
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse)
     _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
     annotation = next((f.path for f in files if f.role == "ncbi_annotation"), None)
-    suppl = [f for f in files if f.role.split(":", 1)[0] in ("suppl", "suppl_archive", "suppl_unavailable")]
+    suppl = [f for f in files if f.role.split(":", 1)[0] in SUPPL_ROLES]
     _add_supplementary(bundle, suppl, limits, annotation)
     bundle.files = list(files)
     return bundle

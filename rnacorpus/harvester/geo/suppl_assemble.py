@@ -37,12 +37,9 @@ from rnacorpus.harvester.geo.suppl_table import SupplTable
 from rnacorpus.harvester.geo.suppl_verify import verify_against
 from rnacorpus.schemas import ExpressionMatrix, MatrixLike, SourceFile, StudyBundle
 
-__all__ = ["SUPPL_ROLES", "add_supplementary"]
+__all__ = ["add_supplementary"]
 
 log = logging.getLogger(__name__)
-
-#: SourceFile roles the GEO source gives supplementary files and archives (and files it could not get)
-SUPPL_ROLES = ("suppl", "suppl_archive", "suppl_unavailable")
 
 
 def add_supplementary(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rnacorpus.config import Config
     from rnacorpus.harvester.http import HttpClient
 
-__all__ = ["UNAVAILABLE", "expect_for", "fetch_supplementary", "unavailable"]
+__all__ = ["SUPPL_ROLES", "UNAVAILABLE", "expect_for", "fetch_supplementary", "unavailable"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ Getter = Callable[[str, str, str], tuple[SourceFile, bool]]  # (role, url, expec
 #: role of a planned file GEO did not serve (becomes a parse issue); the error kind rides in the URL's
 #: fragment, which the study's content key ignores (a 404 and an offline miss are the same input)
 UNAVAILABLE = "suppl_unavailable"
+#: every role a supplementary SourceFile has: a file, an archive (a series' RAW.tar), one GEO did not serve
+SUPPL_ROLES = ("suppl", "suppl_archive", UNAVAILABLE)
 
 
 def unavailable(url: str, kind: str) -> tuple[SourceFile, bool]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from rnacorpus.errors import RnacorpusError
 from rnacorpus.harvester.geo.suppl_discovery import FETCHED_CATEGORIES, classify_name, sniff_content
+from rnacorpus.harvester.geo.suppl_fetch import UNAVAILABLE
 from rnacorpus.harvester.geo.suppl_io import SupplLimits, iter_archive_members, open_decompressed
 from rnacorpus.harvester.geo.suppl_readers import read_suppl_table
 from rnacorpus.harvester.geo.suppl_table import SupplTable
@@ -34,7 +35,6 @@ class SupplUnit:
 
     name: str
     data: str  # a cache path, or a temp copy of an archive member
-    container: str | None = None
 
 
 @dataclass
@@ -69,7 +69,7 @@ def iter_units(files: Sequence[SourceFile], ctx: SupplContext, scratch: Path) ->
     fetched = {archive_name(item) for item in files if item.role == "suppl"}
     for item in files:
         name = archive_name(item)
-        if item.role == "suppl_unavailable":
+        if item.role == UNAVAILABLE:
             kind = urlsplit(item.url).fragment or "error"
             ctx.issue("suppl_not_fetched", f"listed by GEO but not fetched ({kind})", file=name, level="warning")
             continue
@@ -84,7 +84,7 @@ def iter_units(files: Sequence[SourceFile], ctx: SupplContext, scratch: Path) ->
                     fd, temp = tempfile.mkstemp(dir=scratch, suffix=".member")
                     with os.fdopen(fd, "wb") as out:
                         shutil.copyfileobj(member.data, out, 1 << 20)
-                yield SupplUnit(member.name, temp, container=name)
+                yield SupplUnit(member.name, temp)
         except RnacorpusError as exc:
             ctx.issue("suppl_archive_refused", exc.message, file=name)
 
