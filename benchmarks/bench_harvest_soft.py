@@ -10,8 +10,9 @@ written under ``--work`` (default ``/tmp/rnacorpus-bench-harvest``) — a 1 GB o
 subprocess; its peak RSS comes from ``os.wait4``:
 
 * **decompress** — reading the gzip to its end with isal (``isal.igzip``, 1 MiB reads): the floor;
-* **parse** — ``parse_family_soft`` (values spooled to disk), then **units** — the harvest's unit
-  detection over the same matrix (``pipeline.expression.detect_matrix_units``), timed apart; run
+* **parse** — ``parse_family_soft`` (values spooled to disk, the per-feature statistics folded in as
+  they are), then **units** — the harvest's unit detection over the same matrix
+  (``pipeline.expression.detect_matrix_units``), timed apart; run
   ``--repeats`` times, each right after a decompression run (the ratio is taken per pair; with
   ``--profile`` one more, profiled run gives the profile and no timings);
 * **harvest** — ``rnacorpus harvest GSE… --mirror URL`` end to end (download through the HTTP client
@@ -88,9 +89,8 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
     import io
     import pstats
 
-    from rnacorpus.harmonize.feature_stats import FeatureStats
     from rnacorpus.harvester.geo.soft import parse_family_soft
-    from rnacorpus.pipeline.expression import detect_matrix_units
+    from rnacorpus.pipeline.expression import detect_matrix_units, matrix_stats
 
     profiler = cProfile.Profile() if profile else None
     if profiler:
@@ -99,7 +99,7 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
     bundle = parse_family_soft(path)
     parsed, parsed_cpu = time.perf_counter(), time.process_time()
     matrix = bundle.expression[0]
-    stats = FeatureStats.of((chunk.values for chunk in matrix.chunks()), len(matrix.feature_ids))
+    stats = matrix_stats(matrix)  # as the harvest takes them: folded in while the parser spooled the samples
     labels = {s.accession: [c.description or "" for c in s.table_columns] for s in bundle.samples}
     calls = detect_matrix_units(matrix, stats, [Path(path).name], labels)
     finished, finished_cpu = time.perf_counter(), time.process_time()
@@ -122,7 +122,8 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
 
 def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     """One harvest's steps run one after another in this process (what ``build_study`` runs, in
-    order), each with its wall and CPU seconds (all threads): where the harvest's time goes."""
+    order; the harmonize step as ``build_study`` runs it, metadata beside expression), each with its
+    wall and CPU seconds (all threads): where the harvest's time goes."""
     marks: list[tuple[str, float, float]] = []
     clock = [time.perf_counter(), time.process_time()]
 
@@ -132,14 +133,11 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
         clock[:] = [wall, cpu]
 
     from rnacorpus.catalog.package import write_package
-    from rnacorpus.catalog.plan import LoadPlan
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
-    from rnacorpus.pipeline.expression import harmonize_expression
-    from rnacorpus.pipeline.metadata import harmonize_metadata
-    from rnacorpus.pipeline.plan import pipeline_salt
+    from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
 
     mark("imports")
     root = Path(folder)
@@ -153,11 +151,8 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     mark("fetch (download, checksum, gzip check)")
     bundle = worker.worker_source("geo", config).parse(fetched.fetched)
     mark("parse")
-    plan = LoadPlan(bundle, content_sha256=fetched.content_key, harmonized={s.accession: {} for s in bundle.samples})
-    harmonize_metadata(bundle, plan)
-    mark("harmonize metadata (ontology index incl.)")
-    harmonize_expression(bundle, plan)
-    mark("harmonize expression (units, gene index, mapping)")
+    plan = build_load_plan(bundle, content_sha256=fetched.content_key)
+    mark("harmonize: expression (units, gene index, mapping) with metadata (ontology) in a thread beside it")
     write_package(ExpressionStore(config.store_dir), plan)
     mark("write shards and load package")
     return {"steps": marks}

@@ -46,11 +46,7 @@ class KeyTable:
         row = np.full(n_keys, NOT_FOUND, dtype=np.int32)
         row[codes_sorted] = rows_sorted.astype(np.int32)
         row[claim_counts > 1] = AMBIGUOUS
-        claimants: dict[int, tuple[list[int], list[str]]] = {}
-        spelled = np.asarray(spellings.to_pandas(), dtype=object)[order]
-        for key in np.flatnonzero(claim_counts > 1):
-            lo, hi = np.searchsorted(codes_sorted, [key, key + 1])
-            claimants[int(key)] = ([int(r) for r in rows_sorted[lo:hi]], [str(s) for s in spelled[lo:hi]])
+        claimants = _claimants(np.flatnonzero(claim_counts > 1), codes_sorted, rows_sorted, order, spellings)
         return cls(keys=encoded.dictionary, row=row, claimants=claimants)
 
     def lookup(self, keys: pa.Array) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
@@ -60,6 +56,31 @@ class KeyTable:
             return np.full(len(position), NOT_FOUND, dtype=np.int32), position
         rows = np.where(position >= 0, self.row[np.maximum(position, 0)], NOT_FOUND).astype(np.int32)
         return rows, position
+
+
+def _claimants(
+    keys: npt.NDArray[np.int64],
+    codes_sorted: npt.NDArray[np.int64],
+    rows_sorted: npt.NDArray[np.int64],
+    order: npt.NDArray[np.int64],
+    spellings: pa.Array,
+) -> dict[int, tuple[list[int], list[str]]]:
+    """Each key of ``keys`` (claimed by several genes) → its claimants' rows and own spellings, in the
+    sorted order. Only the claimants' spellings become Python strings: a few thousand of the
+    hundreds of thousands a transcript table holds (all of them cost ~0.1 s per table)."""
+    if not len(keys):
+        return {}
+    lo = np.searchsorted(codes_sorted, keys)
+    spans = np.searchsorted(codes_sorted, keys + 1) - lo
+    ends = np.cumsum(spans)
+    at = np.arange(int(ends[-1])) - np.repeat(ends - spans, spans) + np.repeat(lo, spans)  # every lo:hi, joined
+    rows: list[int] = rows_sorted[at].tolist()
+    spelled = [str(s) for s in pc.take(spellings, pa.array(order[at])).to_pylist()]
+    starts = (ends - spans).tolist()
+    return {
+        int(key): (rows[start:end], spelled[start:end])
+        for key, start, end in zip(keys.tolist(), starts, ends.tolist(), strict=True)
+    }
 
 
 @dataclass(frozen=True)
