@@ -3,7 +3,8 @@ organ's parts: the one part so named is the answer (stomach corpus → body of s
 colonic crypt); several parts (muscularis: the mucosa's or the muscle layer's) leave the tissue
 unmapped with the reason — the organ alone would be coarser than what was written. Words that name
 no part (FFPE, punch) or that stand in another clause (``after myocardial infarction, border zone``)
-leave the organ as it was."""
+leave the organ as it was. A compound of organ and a part UBERON places nowhere in that organ
+(uterine smooth muscle) is reported too, rather than answered with the organ."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ def test_a_word_naming_several_parts_leaves_the_organ_unanswered(value: str, wor
 )
 def test_words_naming_no_part_or_away_from_the_organ_keep_the_organ(value: str, term: str) -> None:
     assert _tissue(value).term_id == term
+
+
+def test_a_compound_whose_part_uberon_places_nowhere_in_the_organ_is_reported() -> None:
+    # the uterus's smooth muscle is the myometrium, a *layer* of smooth muscle in UBERON: neither the
+    # uterus alone (coarser) nor the generic smooth muscle is the answer; both are reported
+    found = _tissue("uterine smooth muscle")
+    assert found.term_id is None and found.reason is not None
+    assert "UBERON:0000995" in found.reason and "UBERON:0001135" in found.reason

@@ -50,14 +50,23 @@ def _composed(organ: Mention, details: list[str], taxid: int | None, index: Onto
 
 def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool = True) -> Mention:
     """A part UBERON specializes per organ (``Brain - Cortex``): its one specialization within the organ,
-    the ambiguity between several (reported), or the organ when UBERON places none in it — never the
-    bare generic part."""
+    the ambiguity between several (reported), or — UBERON placing none in it — the organ for an
+    "Organ - part" value (``inside``), the organ and the part reported for a compound (``uterine smooth
+    muscle``); never the bare generic part."""
     nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
     nested -= {part.match.term_id, organ.match.term_id}
     tops = sorted(t for t in nested if not any(index.is_ancestor(other, t) for other in nested))
     if not tops:
         # the organ's adjective with the part may be a name (lung lymph node: *pulmonary* lymph node)
-        return _adjective_part(organ, part, index, inside=inside) or organ  # else the organ is what is known
+        named = _adjective_part(organ, part, index, inside=inside)
+        if named is not None or inside:
+            return named or organ  # "Organ - part": the organ is what is known
+        # a compound whose part UBERON places nowhere in the organ (uterine smooth muscle: the
+        # myometrium is a *layer* of smooth muscle): the organ alone is coarser, both are reported
+        both = (organ.match.term_id, part.match.term_id)
+        return Mention(
+            FieldMatch("tissue", "", "ambiguous", 0.0, part.match.text, candidates=both), organ.start, part.stop, False
+        )
     if len(tops) == 1:
         found = FieldMatch("tissue", tops[0], "normalized", CONFIDENCE["normalized_bag"], part.match.text)
     else:
