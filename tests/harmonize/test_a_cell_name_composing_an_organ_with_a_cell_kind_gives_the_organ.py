@@ -71,3 +71,9 @@ def test_an_organ_adjective_before_cells_and_the_cells_own_layer_give_the_organ(
 def test_a_tissue_written_under_a_cell_type_key_is_still_that_tissue() -> None:
     (found,) = _tissues("liver")
     assert found.term_id == "UBERON:0002107" and found.method == "exact_label"
+
+
+def test_the_depositors_words_are_read_when_the_cl_label_composes_nothing() -> None:
+    # CL calls corneal fibroblasts keratocytes: the label holds no general cell, the written words do
+    (found,) = _tissues("corneal fibroblasts")
+    assert found.term_id == "UBERON:0000964" and found.method == "cell_type_origin"

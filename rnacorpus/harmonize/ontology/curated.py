@@ -54,8 +54,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the organ holding its members; -ary, Latin -ula and Greek -ma adjectives; 18: mistyped organ words of tissue
 #: and source values respelled when one edit from exactly one tissue-name word; 19: capitals before a class noun
 #: read as the initials of a member's name; reviewed lines LV, RV; 20: an organ + part compound whose part
-#: UBERON places nowhere in the organ is reported, not answered with the organ)
-ONTOLOGY_RULES_VERSION = "20"
+#: UBERON places nowhere in the organ is reported, not answered with the organ; 21: a cell's written words
+#: composed like its CL label)
+ONTOLOGY_RULES_VERSION = "21"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -9,6 +9,7 @@ from rnacorpus.harmonize.ontology.curated import cell_origins
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import find_mentions
+from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
 
 __all__ = ["cell_origin", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
@@ -77,7 +78,7 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     origins = cell_origins()
     if cell.term_id in origins:
         return origins[cell.term_id][0], f"{index.label(cell.term_id)} cells come from it", 0.75
-    composed = organ_in_cell_name(cell.term_id, taxid, index)
+    composed = organ_in_cell_name(cell.term_id, taxid, index, cell.text)
     if composed is not None:
         return composed[0], composed[1], 0.75
     ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
@@ -127,29 +128,35 @@ def origin_word(text: str, taxid: int | None, index: OntologyIndex) -> str | Non
     return None if _serous_cavity(text, found.term_id, taxid, index) else found.term_id
 
 
-def organ_in_cell_name(cell_term: str, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
+def organ_in_cell_name(
+    cell_term: str, taxid: int | None, index: OntologyIndex, written: str = ""
+) -> tuple[str, str] | None:
     """(tissue, why) for the family of CL labels that compose an organ word with the label of a more
     general cell: ``aortic smooth muscle cell`` = aortic + *smooth muscle cell*, ``smooth muscle cell of
     bladder``, ``lens epithelial cell``, ``splenic macrophage``. The nearest ancestor whose label
     is a run of the term's label gives the cell kind; the words left over are read as one tissue
     phrase (:func:`origin_word`). The nearest such ancestor decides: when its leftover words name no
     single tissue (``effector memory`` T cell, ``tonsillar``: tonsil or cerebellar tonsil) the answer
-    is None, never a farther reading."""
+    is None, never a farther reading. When the label holds no ancestor's label (CL's ``keratocyte``),
+    the depositor's own words for the term (``written``: corneal fibroblasts) are read the same way."""
     label = index.label(cell_term) or ""
-    words = _CELL_WORDS.findall(label.lower())
     ancestry = sorted(index.ancestors(cell_term).items(), key=lambda item: (item[1], item[0]))
-    for ancestor, _ in ancestry:
-        kind = _CELL_WORDS.findall((index.label(ancestor) or "").lower())
-        if ancestor == cell_term or not ancestor.startswith("CL:") or not kind or len(kind) >= len(words):
-            continue
-        rest = _without_kind(words, kind)
-        if not rest:
-            continue
-        text = " ".join(rest)
-        origin = origin_word(text, taxid, index)
-        if origin is None:
-            return None
-        return origin, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {label!r}"
+    kinds = [
+        (ancestor, _CELL_WORDS.findall((index.label(ancestor) or "").lower()))
+        for ancestor, _ in ancestry
+        if ancestor != cell_term and ancestor.startswith("CL:")
+    ]
+    for name in dict.fromkeys([label.lower(), norm(written)]):
+        words = _CELL_WORDS.findall(name)
+        for ancestor, kind in kinds:
+            rest = _without_kind(words, kind) if kind and len(kind) < len(words) else None
+            if not rest:
+                continue
+            text = " ".join(rest)
+            origin = origin_word(text, taxid, index)
+            if origin is None:
+                return None
+            return origin, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {name!r}"
     return None
 
 
