@@ -38,7 +38,14 @@ from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineag
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, organ_relative_part, paired_organ, tissue_names
 
-__all__ = ["ClassReading", "in_class", "member_of_class", "name_word_terms", "origin_before_cell"]
+__all__ = [
+    "ClassReading",
+    "in_class",
+    "member_of_class",
+    "name_word_terms",
+    "origin_before_cell",
+    "origin_beside_cell",
+]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -248,3 +255,17 @@ def origin_before_cell(
         return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
     origin = origin_word(word, taxid, index)
     return None if origin is None else (origin, f"{word!r} named before the cell type")
+
+
+def origin_beside_cell(
+    beside: Mention, cell: Mention | None, origin: str | None, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str]:
+    """(tissue, why) for an organ word named just before a cell type whose origin the cell type
+    implies: the name UBERON composes of the word and the origin's label, when it is a kind or part of
+    the origin (``aortic valve interstitial cells``: valve interstitial cells come from a valve, and
+    "aortic valve" is one — not the aorta the adjective alone names); else the organ word's term."""
+    if cell is not None and origin is not None and beside.stop == cell.start:
+        composed = _composed(beside.match.text, index.label(origin) or "", origin, taxid, index)
+        if composed is not None:
+            return composed, f"{beside.match.text!r} with the cells' origin {index.label(origin)!r}"
+    return beside.match.term_id, f"{beside.match.text!r} named with the cell type"
