@@ -244,6 +244,11 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
     # that holds them all, true under every reading; unrelated readings are reported.
     covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]
+    labelled = [t for t in found if t in adjectival and not found[t].via_synonym]
+    if not covering and set(found) <= adjectival and len(labelled) == 1:
+        # an adjective whose noun forms name one term by its label and the others only by synonyms
+        # of another nomenclature (tonsillar: the tonsil; "tonsilla" is the paraflocculus in HXI)
+        covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
     if not covering:
