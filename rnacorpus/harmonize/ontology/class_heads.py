@@ -10,9 +10,13 @@ coarser than what was written. Then:
    word names a member by itself — a single-word synonym (``triceps`` → triceps brachii), an organ
    adjective (``tibial`` → tibia): the member is the answer; an organ word naming no member gives
    the organ's own part of the class (``nasopharyngeal mucosa`` → mucosa of nasopharynx) or the organ
-   whose parts are members (``calvarial bone`` → the skull vault);
+   whose parts are members (``calvarial bone`` → the skull vault). A Latin organ adjective the
+   rewrites cannot read (``lingual``, ``vesical``, ``femoral``) is read through UBERON's own name
+   pairs (:func:`~.tissue_forms.paired_organ`). A part UBERON names per organ (``lamina propria``,
+   ``urothelium``) after such a word is read the same way, and kept as chosen when the word names no
+   organ (``subcortical white matter``);
 2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``optic``,
-   ``femoral``) but none of the above — the value names a structure we do not read, reported
+   ``buccal``) but none of the above — the value names a structure we do not read, reported
    unmapped rather than answered by the class;
    Capitals (``TA muscle``, ``VL muscle``) are read as the initials of a member's name of several
    words: one such member is the answer, several (tibialis anterior, transversus abdominis …) leave
@@ -32,9 +36,16 @@ from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, organ_relative_part, paired_organ, tissue_names
 
-__all__ = ["ClassReading", "in_class", "member_of_class", "name_word_terms", "origin_before_cell"]
+__all__ = [
+    "ClassReading",
+    "in_class",
+    "member_of_class",
+    "name_word_terms",
+    "origin_before_cell",
+    "origin_beside_cell",
+]
 
 #: a noun is a class head when UBERON ends at least this many tissue names with it (muscle 834, bone
 #: 662, nerve 435 … ; organs such as lung or skin end under 150, for their lobes and sites)
@@ -129,7 +140,8 @@ def _class_of_organ(organ: str, head: str, taxid: int | None, index: OntologyInd
     ``palatal`` → palate, ``calvarial`` → skull vault):
 
     * the organ itself when it is a member of the class (mandible, a bone);
-    * the organ's own part named "<class> of <organ>" or "<organ> <class>" by UBERON (mucosa of palate);
+    * the organ's own part named "<class> of <organ>" or "<organ> <class>" by UBERON (mucosa of palate),
+      placed in the organ or carrying that name itself (muscle of tongue);
     * the organ when members of the class are parts of it (the skull vault, made of bones): the
       depositor named the class's members there, and the organ is what holds them.
     """
@@ -138,7 +150,12 @@ def _class_of_organ(organ: str, head: str, taxid: int | None, index: OntologyInd
     for name in tissue_names(index, organ):
         for phrase in (f"{head} of {name.lower()}", f"{name.lower()} {head}"):
             part = match_text("tissue", phrase, taxid=taxid, fuzzy=False, rewrites=False, index=index)
-            if part is not None and not part.ambiguous and index.is_ancestor(organ, part.term_id):
+            if part is None or part.ambiguous:
+                continue
+            # UBERON's own name "<class> of <organ>" says whose part it is even where the part is
+            # placed elsewhere (tongue muscle: part of the mouth)
+            named = phrase in {n.lower() for n in tissue_names(index, part.term_id)}
+            if index.is_ancestor(organ, part.term_id) or named:
                 return part.term_id
     held = (term for term in index.descendants([organ]) if term != organ and index.scope(term) == "tissue")
     return organ if any(in_class(term, head, index) for term in held) else None
@@ -175,15 +192,25 @@ def member_of_class(
     value is not of that shape (the caller keeps its choice)."""
     head = chosen.match.text.lower()
     label = index.label(chosen.match.term_id) or ""
-    if chosen.whole or chosen.stop - chosen.start != 1 or not _is_class(head, chosen.match, label, index):
+    if chosen.whole or not chosen.match.term_id:
+        return None
+    # a part UBERON names per organ (lamina propria, urothelium, mucosa) is a class the same way:
+    # the bare part is coarser than the organ's own one the word before it names
+    one_word_class = chosen.stop - chosen.start == 1 and _is_class(head, chosen.match, label, index)
+    if not one_word_class and not organ_relative_part(index, chosen.match.term_id):
         return None
     word = _unclaimed_before(chosen, mentions)
     if word is None:
         return None
     member = _composed(word, label, chosen.match.term_id, taxid, index)
     found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
-    if member is None and found is not None and not found.ambiguous and found.term_id:
-        member = _class_of_organ(found.term_id, head, taxid, index)
+    organ = found.term_id if found is not None and not found.ambiguous and found.term_id else None
+    if organ is None and found is None:
+        # a Latin organ adjective (lingual, vesical) UBERON pairs with one organ: before a class
+        # noun it can only say whose part of the class it is
+        organ = paired_organ(index, word)
+    if member is None and organ is not None and in_lineage(organ, taxid):
+        member = _class_of_organ(organ, head, taxid, index)
     if member is None and found is None and _CAPITALS.match(word):
         named = _members_by_initials(word, head, taxid, index)
         if len(named) > 1:
@@ -198,7 +225,8 @@ def member_of_class(
         return ClassReading(member=Mention(read, chosen.start - 1, chosen.stop, whole))
     lower = word.lower()
     anatomical = found is not None or lower in _vocabulary(index).words
-    if not anatomical or _STATE.search(lower):
+    if not one_word_class or not anatomical or _STATE.search(lower):
+        # an organ's part left generic keeps its choice: "subcortical white matter" is white matter
         return None
     if match_text("development_stage", lower, taxid=taxid, fuzzy=False, index=index) is not None:
         return None  # "adult muscle", "fetal bone": an age, not a place
@@ -227,3 +255,17 @@ def origin_before_cell(
         return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
     origin = origin_word(word, taxid, index)
     return None if origin is None else (origin, f"{word!r} named before the cell type")
+
+
+def origin_beside_cell(
+    beside: Mention, cell: Mention | None, origin: str | None, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str]:
+    """(tissue, why) for an organ word named just before a cell type whose origin the cell type
+    implies: the name UBERON composes of the word and the origin's label, when it is a kind or part of
+    the origin (``aortic valve interstitial cells``: valve interstitial cells come from a valve, and
+    "aortic valve" is one — not the aorta the adjective alone names); else the organ word's term."""
+    if cell is not None and origin is not None and beside.stop == cell.start:
+        composed = _composed(beside.match.text, index.label(origin) or "", origin, taxid, index)
+        if composed is not None:
+            return composed, f"{beside.match.text!r} with the cells' origin {index.label(origin)!r}"
+    return beside.match.term_id, f"{beside.match.text!r} named with the cell type"

@@ -56,7 +56,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: read as the initials of a member's name; reviewed lines LV, RV; 20: an organ + part compound whose part
 #: UBERON places nowhere in the organ is reported, not answered with the organ; 21: a cell's written words
 #: composed like its CL label)
-ONTOLOGY_RULES_VERSION = "21"
+ONTOLOGY_RULES_VERSION = "23"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

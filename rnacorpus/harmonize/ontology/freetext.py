@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
-from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell
+from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
@@ -197,10 +197,10 @@ def _implied_tissue(
     organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
     keys only) the site of a named disease."""
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
-    if beside is not None:
-        why = f"{beside.match.text!r} named with the cell type"
-        return _cells_from(info, value, beside.match.term_id, why, 0.75, taxid, index)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
+    if beside is not None:
+        term, why = origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
+        return _cells_from(info, value, term, why, 0.75, taxid, index)
     before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
     if before is not None:
         return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)

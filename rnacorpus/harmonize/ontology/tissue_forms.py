@@ -45,6 +45,7 @@ __all__ = [
     "organ_adjectives",
     "organ_parts",
     "organ_relative_part",
+    "paired_organ",
     "possessives",
     "sided_adjectives",
     "sided_names",
@@ -91,6 +92,8 @@ _ORGAN = "UBERON:0000062"
 _READINGS_SHOWN = 5
 #: a synonym noun is ambiguous when at least this many unrelated structures are labelled with it as head
 _OTHER_READINGS_MIN = 2
+#: name pairs that must agree before an adjective alone is read as an organ (:func:`paired_organ`)
+_PAIRS_MIN = 2
 
 
 def _words(text: str) -> list[str]:
@@ -234,7 +237,9 @@ class _TissueNames:
         for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
             if index.scope(term_id) == "tissue":
                 self.by_term[term_id].append(name)
-        self.adjectives = self._adjective_organs(index)
+        #: adjective → organ → the terms whose name pairs say so (gastric: stomach ← mucosa, fundus …)
+        self.adjective_support = self._adjective_organs(index)
+        self.adjectives = {adjective: set(organs) for adjective, organs in self.adjective_support.items()}
         self.organ_relative = self._organ_relative()
         #: head noun of each tissue label → the terms so labelled: the last word (villus: intestinal,
         #: chorionic, arachnoid villus …) or, in "<head> of <structure>", the one word before "of"
@@ -265,15 +270,15 @@ class _TissueNames:
                     organs[term_of[part]][term_of[organ]] = term_id
         return {part: found for part, found in organs.items() if len(found) >= _ORGAN_RELATIVE_MIN}
 
-    def _adjective_organs(self, index: OntologyIndex) -> dict[str, set[str]]:
+    def _adjective_organs(self, index: OntologyIndex) -> dict[str, dict[str, set[str]]]:
         """adjective → organs, from UBERON's own name pairs "<part> of <organ>" / "<adjective> <part>"
         (mucosa of stomach / gastric mucosa): what the ontology says an adjective can mean."""
         term_of: dict[str, set[str]] = defaultdict(set)
         for term_id, term_names in self.by_term.items():
             for name in term_names:
                 term_of[name.lower()].add(term_id)
-        organs: dict[str, set[str]] = defaultdict(set)
-        for term_names in self.by_term.values():
+        organs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for term_id, term_names in self.by_term.items():
             lowered = [name.lower() for name in term_names]
             for name in lowered:
                 part, sep, organ = name.partition(" of ")
@@ -282,8 +287,9 @@ class _TissueNames:
                 for other in lowered:
                     adjective = other[: -len(part) - 1] if other.endswith(" " + part) else ""
                     if adjective and " " not in adjective:
-                        organs[adjective] |= term_of[organ]
-        return organs
+                        for one in term_of[organ]:
+                            organs[adjective][one].add(term_id)
+        return {adjective: dict(found) for adjective, found in organs.items()}
 
 
 _lock = threading.Lock()
@@ -323,6 +329,19 @@ def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
 def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
     """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
     return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
+
+
+def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
+    """The one organ UBERON writes ``adjective`` for in at least two of its own name pairs (``lingual``:
+    mucosa of tongue / lingual mucosa, frenulum of tongue / lingual frenulum …; ``vesical``: neck and
+    trigone of urinary bladder) — the family of Latin organ adjectives whose stem is not the English
+    organ noun (lingua, vesica), which :func:`adjective_nouns` cannot reach. None when the pairs name
+    several organs or only one pair speaks for it (``palatal``: one oropharyngeal choana)."""
+    support = _tissue_names(index).adjective_support.get(adjective.lower(), {})
+    if len(support) != 1:
+        return None
+    ((organ, parts),) = support.items()
+    return organ if len(parts) >= _PAIRS_MIN else None
 
 
 def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
