@@ -157,7 +157,9 @@ def _column(
         total=total,
         min_positive=float(positive[0]) if len(positive) else float("nan"),
         frac_at_min=at_min_s / m,
-        n_at_min=round(at_min_s * scale),
+        # the minimum is exact and in the subsample: seen once, it is that one value, not a share of
+        # the column (scaled, one outlier of a centred column passed for three at a log floor)
+        n_at_min=at_min_s if at_min_s <= 1 else round(at_min_s * scale),
         n_zero=round(n_zero_s * scale),
         frac_below_one=float(np.count_nonzero(sample < 1) / m),
         decimals=written_decimals(sample),
