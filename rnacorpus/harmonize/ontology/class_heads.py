@@ -169,7 +169,7 @@ def _members_by_initials(word: str, head: str, taxid: int | None, index: Ontolog
         for term in _vocabulary(index).initials.get(word.lower(), ())
         if in_lineage(term, taxid) and in_class(term, head, index)
     }
-    return sorted(t for t in named if not any(o != t and index.is_ancestor(o, t) for o in named))
+    return index.outermost(named)
 
 
 def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:

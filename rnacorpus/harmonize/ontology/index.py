@@ -160,6 +160,12 @@ class OntologyIndex:
     def is_ancestor(self, ancestor: str, term_id: str) -> bool:
         return ancestor != term_id and ancestor in self.ancestors(term_id)
 
+    def outermost(self, term_ids: Iterable[str]) -> list[str]:
+        """The terms of ``term_ids`` no other of them holds (is_a or part_of), sorted: the readings that
+        stand for the rest (one lookup of ancestors per term, not one per pair)."""
+        terms = set(term_ids)
+        return sorted(t for t in terms if not (self.ancestors(t).keys() - {t}) & terms)
+
 
 def _form_bounds(forms: list[str]) -> dict[str, tuple[int, int]]:
     """form → (start, stop) of its block; the keys table is sorted by form, then key."""

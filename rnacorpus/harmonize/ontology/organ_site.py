@@ -55,7 +55,7 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     muscle``); never the bare generic part."""
     nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
     nested -= {part.match.term_id, organ.match.term_id}
-    tops = sorted(t for t in nested if not any(index.is_ancestor(other, t) for other in nested))
+    tops = index.outermost(nested)
     if not tops:
         # the organ's adjective with the part may be a name (lung lymph node: *pulmonary* lymph node)
         named = _adjective_part(organ, part, index, inside=inside)

@@ -378,7 +378,7 @@ def synonym_noun_readings(index: OntologyIndex, noun: str, term_id: str) -> set[
         for t in _tissue_names(index).label_heads.get(lower, set())
         if t != term_id and not index.is_ancestor(t, term_id) and not index.is_ancestor(term_id, t)
     }
-    tops = {t for t in others if not any(o != t and index.is_ancestor(o, t) for o in others)}
+    tops = set(index.outermost(others))
     return tops if len(tops) >= _OTHER_READINGS_MIN else set()
 
 

@@ -96,7 +96,7 @@ def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> Pa
         parts = {t for t in using if t != organ and index.is_ancestor(organ, t)}
         if not parts or any(t == organ or index.is_ancestor(t, organ) for t in using):
             continue
-        tops = sorted(t for t in parts if not any(o != t and index.is_ancestor(o, t) for o in parts))
+        tops = index.outermost(parts)
         if len(tops) == 1:
             return PartReading(word, term_id=tops[0])
         label = index.label(organ)
