@@ -2,9 +2,10 @@
 
 Two families of depositor spellings:
 
-* ``<source>-derived <cells>`` and ``<organ>-resident <cells>`` glue the source to a filler word with
-  a hyphen ("bone marrow-derived macrophages", "lung-resident memory T cells", "liver-resident NK
-  cells"); :func:`split_source_hyphen` frees the source so it is read as a word of its own. Other
+* ``<source>-derived <cells>``, ``<organ>-resident <cells>`` and ``<organ>-infiltrating <cells>`` glue
+  the source to a filler word with a hyphen ("bone marrow-derived macrophages", "lung-resident memory
+  T cells", "islet-infiltrating T cells": cells isolated from the organ they live in or invaded);
+  :func:`split_source_hyphen` frees the source so it is read as a word of its own. Other
   hyphenated descriptors ("gut-homing", "skin-tropic") say where cells *go*, not where they were
   taken from, and stay glued.
 * cells differentiated in a dish from pluripotent or other stem cells ("hiPSC-derived
@@ -19,8 +20,9 @@ import re
 
 __all__ = ["made_in_vitro", "split_source_hyphen"]
 
-#: the hyphen of "<source>-derived" / "<organ>-resident", which would glue the source to a filler word
-_SOURCE_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=(?:derived|resident)\b)", re.IGNORECASE)
+#: the hyphen of "<source>-derived" / "<organ>-resident" / "<organ>-infiltrating", which would glue the
+#: source to a filler word
+_SOURCE_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=(?:derived|resident|infiltrating)\b)", re.IGNORECASE)
 
 # Pluripotent and embryonic stem cells as depositors abbreviate them: (h|m|r)(i)PSC(s), (h|m)ESC(s),
 # iPS / ES (+ "cell(s)"). Capitals only, so ordinary words ending in "es" or "ps" never count.
@@ -39,7 +41,7 @@ _IN_VITRO = re.compile(
 
 
 def split_source_hyphen(text: str) -> str:
-    """``text`` with the hyphen of ``<source>-derived`` / ``<organ>-resident`` made a space."""
+    """``text`` with the hyphen of ``<source>-derived`` / ``-resident`` / ``-infiltrating`` made a space."""
     return _SOURCE_HYPHEN.sub(" ", text)
 
 
