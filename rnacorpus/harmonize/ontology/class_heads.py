@@ -264,9 +264,14 @@ def origin_beside_cell(
     """(tissue, why) for an organ word named just before a cell type whose origin the cell type
     implies: the name UBERON composes of the word and the origin's label, when it is a kind or part of
     the origin (``aortic valve interstitial cells``: valve interstitial cells come from a valve, and
-    "aortic valve" is one — not the aorta the adjective alone names); else the organ word's term."""
+    "aortic valve" is one — not the aorta the adjective alone names); the cells' own origin when the word
+    only names a class or whole that origin is a kind or part of (``muscle satellite cells``: satellite
+    cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); else the organ word's
+    term."""
     if cell is not None and origin is not None and beside.stop == cell.start:
         composed = _composed(beside.match.text, index.label(origin) or "", origin, taxid, index)
         if composed is not None:
             return composed, f"{beside.match.text!r} with the cells' origin {index.label(origin)!r}"
+    if origin is not None and index.is_ancestor(beside.match.term_id, origin):
+        return origin, f"{beside.match.text!r} named with cells that come from its {index.label(origin)!r}"
     return beside.match.term_id, f"{beside.match.text!r} named with the cell type"

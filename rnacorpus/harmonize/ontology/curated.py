@@ -55,8 +55,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: and source values respelled when one edit from exactly one tissue-name word; 19: capitals before a class noun
 #: read as the initials of a member's name; reviewed lines LV, RV; 20: an organ + part compound whose part
 #: UBERON places nowhere in the organ is reported, not answered with the organ; 21: a cell's written words
-#: composed like its CL label)
-ONTOLOGY_RULES_VERSION = "24"
+#: composed like its CL label; 25: cells made in vitro from stem cells give no tissue, "<organ>-resident" cells
+#: their organ, an organ word coarser than the cells' own origin reads the origin; 26: "<organ>-infiltrating"
+#: cells their organ, a CL label of one tissue word before "cell" (plasma cell) gives no organ unless the word is
+#: the organ's UBERON label)
+ONTOLOGY_RULES_VERSION = "26"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

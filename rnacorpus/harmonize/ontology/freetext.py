@@ -29,6 +29,7 @@ from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, ma
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
+from rnacorpus.harmonize.ontology.derivation import made_in_vitro, split_source_hyphen
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -62,8 +63,6 @@ _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
 _NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
 _PARTIAL_FACTOR = 0.9
-#: the hyphen of "<source>-derived", which would glue the source to "derived" (a filler word)
-_DERIVED_FROM = re.compile(r"(?<=[A-Za-z0-9])-(?=derived\b)", re.IGNORECASE)
 
 
 def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -228,6 +227,8 @@ def _derived(
         return _origin(info, value, decided, hit.entry, index)
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
+    if made := made_in_vitro(value):  # "hiPSC-derived cardiomyocytes": no organ was sampled
+        return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
     implied = _implied_tissue(info, value, named, mentions, taxid, index)
     return [implied] if implied else []
 
@@ -353,8 +354,8 @@ def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
-    # "bone marrow-derived macrophages", "iPSC-derived neurons": the source is a word of its own
-    text = _DERIVED_FROM.sub(" ", _without(value, age.matched if age else None))
+    # "bone marrow-derived macrophages", "lung-resident T cells": the source is a word of its own
+    text = split_source_hyphen(_without(value, age.matched if age else None))
     # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
     text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
     mentions = find_mentions(

@@ -17,6 +17,9 @@ __all__ = ["cell_origin", "organ_in_cell_name", "organ_of_layer", "origin_word",
 #: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
 _JOINING = frozenset({"of", "the"})
 _PORTION_OF_TISSUE, _ORGAN = "UBERON:0000479", "UBERON:0000062"
+#: "cell" and "eukaryotic cell": every cell is one, so a CL label composed with them ("interstitial cell")
+#: names a kind of cell, not an organ plus a cell kind
+_ANY_CELL = frozenset({"CL:0000000", "CL:0000255"})
 _CELL_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -87,10 +90,22 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
         return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
     label = index.label(cell.term_id) or ""
     found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
-    sites = [m for m in found if not m.match.via_synonym]
+    sites = [m for m in found if not m.match.via_synonym and not _kind_word(label, m.match)]
     if sites:
         return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
     return None
+
+
+def _kind_word(label: str, site: FieldMatch) -> bool:
+    """``plasma cell``: a CL label that is one tissue word before "cell" names a kind of cell; the word
+    says where it lives only when it is the organ's own UBERON label (``kidney cell``, ``blood cell``),
+    not our table's or an adjective's reading of it."""
+    words = _CELL_WORDS.findall(site.text.lower())
+    return (
+        len(words) == 1
+        and _without_kind(_CELL_WORDS.findall(label.lower()), words) == ["cell"]
+        and (site.method != "exact_label")
+    )
 
 
 def _without_kind(words: list[str], kind: list[str]) -> list[str] | None:
@@ -144,7 +159,7 @@ def organ_in_cell_name(
     kinds = [
         (ancestor, _CELL_WORDS.findall((index.label(ancestor) or "").lower()))
         for ancestor, _ in ancestry
-        if ancestor != cell_term and ancestor.startswith("CL:")
+        if ancestor != cell_term and ancestor.startswith("CL:") and ancestor not in _ANY_CELL
     ]
     for name in dict.fromkeys([label.lower(), norm(written)]):
         words = _CELL_WORDS.findall(name)
