@@ -32,6 +32,7 @@ import re
 import threading
 from collections import Counter, defaultdict
 
+from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
@@ -98,7 +99,7 @@ _lock = threading.Lock()
 @functools.lru_cache(maxsize=2)
 def _vocabulary(index: OntologyIndex) -> _Vocabulary:
     with _lock:
-        return _Vocabulary(index)
+        return derived_table(index, "class_heads", lambda: _Vocabulary(index))  # kept on disk (derived.py)
 
 
 def name_word_terms(index: OntologyIndex) -> dict[str, set[str]]:

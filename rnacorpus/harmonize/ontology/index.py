@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-from rnacorpus.harmonize.ontology.compile import KEY_FORMS, load_tables
+from rnacorpus.harmonize.ontology.compile import KEY_FORMS, cache_dir, load_tables
+from rnacorpus.harmonize.ontology.releases import release_key
 
 __all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "Hit", "OntologyIndex", "get_index", "is_process_index"]
 
@@ -58,6 +59,9 @@ class OntologyIndex:
         self._key_strings: list[str] = keys["key"].to_pylist()
         self._bounds = _form_bounds(keys["form"].to_pylist())
         self._cell_labels_cache: dict[str, str] | None = None
+        #: where the tables came from (``<cache>/<release_key>``): tables derived from them are kept
+        #: there too (:mod:`.derived`); None for an index built from tables in memory
+        self.cache_folder: Path | None = None
         self._fuzzy_lock = threading.Lock()
         self._fuzzy_choices: dict[str, tuple[list[str], list[str]]] = {}
 
@@ -192,5 +196,6 @@ def get_index(cache: Path | None = None) -> OntologyIndex:
         if _index is None:
             started = time.perf_counter()
             _index = OntologyIndex(load_tables(cache))
+            _index.cache_folder = (cache or cache_dir()) / release_key()
             log.debug("ontology index ready in %.2fs", time.perf_counter() - started)
         return _index

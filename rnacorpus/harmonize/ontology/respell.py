@@ -21,6 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
+from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER
 from rnacorpus.harmonize.ontology.tissue_forms import latin_singulars
@@ -45,7 +46,7 @@ class _Words:
 @functools.lru_cache(maxsize=2)
 def _words(index: OntologyIndex) -> _Words:
     with _lock:
-        return _Words(index)
+        return derived_table(index, "respell", lambda: _Words(index))  # kept on disk (derived.py)
 
 
 @functools.lru_cache(maxsize=1 << 14)

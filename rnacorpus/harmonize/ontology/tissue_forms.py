@@ -33,6 +33,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
+from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 
 __all__ = [
@@ -298,7 +299,7 @@ _lock = threading.Lock()
 @functools.lru_cache(maxsize=2)
 def _tissue_names(index: OntologyIndex) -> _TissueNames:
     with _lock:
-        return _TissueNames(index)
+        return derived_table(index, "tissue_forms", lambda: _TissueNames(index))  # kept on disk (derived.py)
 
 
 def tissue_names(index: OntologyIndex, term_id: str) -> list[str]:

@@ -38,6 +38,17 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _CHANNEL_FIELD = re.compile(r"^characteristics(?:_ch(\d+))?$")
 _CHANNEL_SUFFIX = re.compile(r"_ch(\d+)$")
 _ACCESSION_TOKEN = re.compile(r"\b([A-Z]{1,6}[A-Z_-]*\d+)\b")
+#: a URL of the shape GEO writes in every sample's relations (``https://host/path`` with no query, or
+#: with one ``key=value`` of plain characters): nothing in it that ``urlparse``/``parse_qs`` would
+#: split, decode or reject (no ``;`` params, ``#``, ``%``, ``+``, ``&``, brackets, whitespace or
+#: controls), so the path and the value are read off directly — the same answer as the urllib path,
+#: which takes the other URLs (~4x the CPU, and two relations per sample: 0.02 ms a sample)
+_PLAIN_URL = re.compile(
+    r"[A-Za-z][A-Za-z0-9.-]*://[!$'()*,\-.0-9:=@A-Z_a-z~]*(?P<path>/[!$'()*,\-./0-9:=@A-Z_a-z~]*)?"
+    r"(?:\?(?P<key>[A-Za-z]+)=(?P<value>[\-.0-9A-Z_a-z]+))?"
+)
+#: the query keys that name the accession, in the order they are tried
+_ACCESSION_KEYS = ("term", "acc", "accession", "id")
 _DB_BY_LABEL = {
     "sra": "SRA",
     "bioproject": "BioProject",
@@ -118,14 +129,26 @@ def relation_xref(text: str) -> CrossRef | None:
 
 
 def _accession_in_url(url: str) -> str | None:
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is None:
+        return _accession_in_any_url(url)
+    if plain["key"] in _ACCESSION_KEYS:
+        return plain["value"]
+    return _last_segment(plain["path"] or "")
+
+
+def _accession_in_any_url(url: str) -> str | None:
     parsed = urlparse(url)
     query = parse_qs(parsed.query) if parsed.query else {}  # parsed once, not once per key tried
-    for key in ("term", "acc", "accession", "id"):
+    for key in _ACCESSION_KEYS:
         values = query.get(key)
         if values and values[0].strip():
             return values[0].strip()
-    last = parsed.path.rstrip("/").rsplit("/", 1)[-1]
-    return last or None
+    return _last_segment(parsed.path)
+
+
+def _last_segment(path: str) -> str | None:
+    return path.rstrip("/").rsplit("/", 1)[-1] or None
 
 
 def _database_for(label: str, accession: str) -> str:
