@@ -27,13 +27,14 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, inner_texts
-from rnacorpus.harmonize.ontology.tissue_forms import organ_adjectives, organ_relative_part
+from rnacorpus.harmonize.ontology.tissue_forms import organ_adjectives, organ_relative_part, tissue_names
 
 __all__ = ["SITE_AFTER_ORGAN", "organ_then_site", "part_within"]
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
 DASH_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?\s+-\s+")
+_WORDS = re.compile(r"[a-z]+")
 SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?(?:\s+-\s+|,\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
 
 
@@ -56,6 +57,8 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
     nested -= {part.match.term_id, organ.match.term_id}
     tops = index.outermost(nested)
+    if len(tops) == 1 and not _names_the_organ(tops[0], organ, index):
+        tops = []  # brain parenchyma: the pineal body's parenchyma is the one in the brain, not the brain's
     if not tops:
         # the organ's adjective with the part may be a name (lung lymph node: *pulmonary* lymph node)
         named = _adjective_part(organ, part, index, inside=inside)
@@ -72,6 +75,16 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     else:
         found = FieldMatch("tissue", "", "ambiguous", 0.0, part.match.text, candidates=tuple(tops))
     return Mention(found, part.start, part.stop, False)
+
+
+def _names_the_organ(term_id: str, organ: Mention, index: OntologyIndex) -> bool:
+    """A part found nested in the organ speaks for it only when one of its names has the organ's word or
+    adjective (renal cortex, esophagus mucosa); a part named for an organ inside it (the *pineal*
+    parenchyma, the one parenchyma UBERON places in the brain) is that inner organ's, not the organ's."""
+    organ_id = organ.match.term_id
+    words = set(_WORDS.findall(f"{organ.match.text} {index.label(organ_id) or ''}".lower()))
+    words |= {adjective.lower() for adjective in organ_adjectives(index, organ_id)}
+    return any(words & set(_WORDS.findall(name.lower())) for name in tissue_names(index, term_id))
 
 
 def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool) -> Mention | None:
