@@ -196,11 +196,14 @@ class WriterSession:
     thousands of batches keeps the connection instead, and hands the file to readers as soon as one
     says it is waiting (:func:`readers_waiting`; the next open leaves it a gap). Each commit is still
     its own short transaction, so a reader waits at most for one.
+
+    ``threads`` caps DuckDB's threads for the session's commits (None: DuckDB's default, one per core).
     """
 
-    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 60.0, threads: int | None = None) -> None:
         self.path = path
         self.timeout = timeout
+        self.threads = threads
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -210,6 +213,8 @@ class WriterSession:
             # indexes of tables that grow with the corpus); at DuckDB's 16 MB it came every few commits.
             # The WAL is still checkpointed when the session closes (or a reader asks for the file).
             self._con.execute(f"SET checkpoint_threshold = '{SESSION_CHECKPOINT_MB}MB'")
+            if self.threads is not None:
+                self._con.execute(f"SET threads = {int(self.threads)}")
         return self._con
 
     def yield_to_readers(self) -> None:

@@ -1,6 +1,6 @@
 """Where a value says cells came from: hyphenated source words, and cells made in vitro.
 
-Two families of depositor spellings:
+Three families of depositor spellings:
 
 * ``<source>-derived <cells>``, ``<organ>-resident <cells>`` and ``<organ>-infiltrating <cells>`` glue
   the source to a filler word with a hyphen ("bone marrow-derived macrophages", "lung-resident memory
@@ -11,14 +11,24 @@ Two families of depositor spellings:
 * cells differentiated in a dish from pluripotent or other stem cells ("hiPSC-derived
   cardiomyocytes", "ES cell-derived neural progenitors", "cardiomyocytes derived from hESCs", "in
   vitro differentiated adipocytes") were never part of a tissue: the organ their kind comes from
-  (cardiomyocytes → heart) is not the sample's tissue. :func:`made_in_vitro` finds those phrases.
+  (cardiomyocytes → heart) is not the sample's tissue. :func:`made_in_vitro` finds those phrases;
+  :func:`stem_source` finds any other source CL files under stem cell ("MSC-derived adipocytes").
+* in ``<source>-derived <cells>`` the cells are what comes after ("monocyte-derived macrophages" are
+  macrophages, "MSC-derived adipocytes" adipocytes), in ``<cells> derived from <source>`` what comes
+  before ("embryonic stem cells derived from blastocysts"); :func:`derived_kind` keeps those mentions.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["made_in_vitro", "split_source_hyphen"]
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
+
+__all__ = ["derived_kind", "made_in_vitro", "split_source_hyphen", "stem_source"]
+
+_STEM_CELL = "CL:0000034"
+_DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
 
 #: the hyphen of "<source>-derived" / "<organ>-resident" / "<organ>-infiltrating", which would glue the
 #: source to a filler word
@@ -49,3 +59,27 @@ def made_in_vitro(value: str) -> str | None:
     """The phrase saying the cells were differentiated in vitro (from stem cells), else ``None``."""
     found = _IN_VITRO.search(value)
     return found.group(0) if found else None
+
+
+def derived_kind(found: list[Mention], tokens: list[str]) -> list[Mention]:
+    """The cell-type mentions naming what the cells are, when the value says what they derive from: after
+    ``derived`` (the source is before it), or before ``derived from`` (the source is after). The
+    mentions unchanged when no derivation word is there or nothing is named on the cells' side."""
+    for at, token in enumerate(tokens):
+        if token.lower() not in _DERIVATION_WORDS:
+            continue
+        source_after = at + 1 < len(tokens) and tokens[at + 1].lower() == "from"
+        kind = [m for m in found if (m.stop <= at if source_after else m.start > at)]
+        return kind or found
+    return found
+
+
+def stem_source(mentions: Mentions, index: OntologyIndex) -> str | None:
+    """The phrase naming a stem cell (by CL: mesenchymal, hematopoietic, pluripotent …) as the source the
+    cells of the value derive from (:func:`derived_kind`), else ``None``."""
+    cells = mentions.for_field("cell_type")
+    kind = derived_kind(cells, mentions.tokens)
+    for mention in cells:
+        if mention not in kind and index.is_ancestor(_STEM_CELL, mention.match.term_id):
+            return f"{mention.match.text}-derived"
+    return None

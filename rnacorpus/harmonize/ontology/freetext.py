@@ -29,7 +29,7 @@ from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, ma
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
-from rnacorpus.harmonize.ontology.derivation import made_in_vitro, split_source_hyphen
+from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -227,14 +227,14 @@ def _derived(
         return _origin(info, value, decided, hit.entry, index)
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
-    if made := made_in_vitro(value):  # "hiPSC-derived cardiomyocytes": no organ was sampled
+    if made := made_in_vitro(value) or stem_source(mentions, index):  # "hiPSC-derived cardiomyocytes"
         return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
     implied = _implied_tissue(info, value, named, mentions, taxid, index)
     return [implied] if implied else []
 
 
 def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex) -> Annotation:
-    names = ", ".join(f"{t} ({index.label(t)})" for t in mention.match.candidates)
+    names = index.shown(mention.match.candidates)
     return unmapped(mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}")
 
 
@@ -319,8 +319,8 @@ def _decide(
                         "tissue", info.key, value, part.term_id, "normalized", 0.8, index, reason=why
                     )
                     continue
-            else:
-                chosen, others = _most_specific(found, index)
+            else:  # "monocyte-derived macrophages": the cells are what the source became
+                chosen, others = _most_specific(derived_kind(found, mentions.tokens), index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
                 continue
