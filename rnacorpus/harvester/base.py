@@ -18,7 +18,7 @@ from rnacorpus.schemas import SourceFile, StudyBundle
 
 if TYPE_CHECKING:
     from rnacorpus.config import Config
-    from rnacorpus.harvester.cache import CachePolicy
+    from rnacorpus.harvester.cache_policy import CachePolicy
     from rnacorpus.harvester.http import HttpClient
 
 __all__ = [

@@ -10,7 +10,10 @@ Writes follow pooch: stream into a temp file beside the target, check, hash, fsy
 sidecar is written the same way afterwards. A file without a readable, matching sidecar is a miss
 (logged), never a crash, and temp files are never read (their hidden names never equal a target).
 
-Whether to use, revalidate or download is decided first by the pure :func:`plan_fetch`.
+Whether to use, revalidate or download is decided first by the pure :func:`plan_fetch`
+(:mod:`rnacorpus.harvester.cache_policy`); the sidecar record is :mod:`rnacorpus.harvester.cache_entry`.
+Both modules' names stay importable from here: :class:`CachePolicy` and the named policies are part of
+the :class:`rnacorpus.harvester.base.Source` protocol that sources outside this package implement.
 
 **A cache on object storage** (``--cache s3://bucket/prefix``, :mod:`rnacorpus.storage`) is the cache
 of record, shared by every machine of a run, with the same layout and sidecars. Each process works on
@@ -30,13 +33,24 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 from rnacorpus.errors import BadContentError
 from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.harvester.cache_entry import SIDECAR_FORMAT, CachedFile, CacheEntry
+from rnacorpus.harvester.cache_policy import (
+    NO_STORE,
+    PINNED,
+    SEARCH,
+    STUDY,
+    CachePolicy,
+    FetchAction,
+    FetchPlan,
+    default_policy,
+    plan_fetch,
+)
 from rnacorpus.harvester.cachekeys import cache_relpath, join_under
 from rnacorpus.storage import Location, RemoteTree, parse_location, remote_tree, spool_dir
 
@@ -59,185 +73,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SIDECAR_FORMAT = "rnacorpus-raw-cache/1"
 _MAX_SIDECAR_BYTES = 1 << 20
 #: a temp file untouched this long belongs to a dead download (a live one is written every read)
 STALE_PART_SECONDS = 15 * 60
 _LOCK_STRIPES = 64
 
-FetchAction = Literal["use", "revalidate", "download", "offline_miss"]
 Verify = Literal["cheap", "full"]
-
-
-@dataclass(frozen=True)
-class CachePolicy:
-    """How long a cached file may be used without asking the archive.
-
-    Precedence: the policy passed to a call > the per-archive default (E-utilities: no-store; every
-    other archive: study) — see :func:`rnacorpus.harvester.http.default_policy`.
-    """
-
-    name: str
-    #: age after which the file is checked again; None: never by age
-    max_age: timedelta | None = None
-    #: False: always ask the archive (``fetch`` still writes the file, ``get_*`` keep it in memory)
-    store: bool = True
-    #: whether ``revalidate=True`` is honoured (pinned references ignore it)
-    on_request: bool = True
-    #: check with ``If-None-Match``/``If-Modified-Since`` when validators exist, instead of re-downloading
-    conditional: bool = True
-
-
-#: pinned reference files (gene annotation tables, ontology releases): never expire, never re-asked
-PINNED = CachePolicy("pinned", on_request=False)
-#: study files: kept until the caller asks to revalidate (refresh does when a study changed)
-STUDY = CachePolicy("study")
-#: search results: short expiry
-SEARCH = CachePolicy("search", max_age=timedelta(hours=1), conditional=False)
-#: never reuse
-NO_STORE = CachePolicy("no-store", max_age=timedelta(0), store=False, conditional=False)
-
-
-@dataclass(frozen=True)
-class CacheEntry:
-    """What a sidecar records about one cached file."""
-
-    path: Path
-    url: str  # secrets redacted
-    cache_key: str
-    archive: str
-    size: int
-    sha256: str
-    etag: str | None
-    last_modified: str | None
-    content_type: str | None
-    expect: str
-    policy: str
-    fetched_at: datetime  # when these bytes were downloaded
-    validated_at: datetime  # when the archive last confirmed them (download or 304)
-    expires: datetime | None
-    mtime_ns: int
-
-    @property
-    def has_validators(self) -> bool:
-        return bool(self.etag or self.last_modified)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["path"]
-        for name in ("fetched_at", "validated_at", "expires"):
-            value = data[name]
-            data[name] = value.isoformat() if value is not None else None
-        return {"format": SIDECAR_FORMAT, **data}
-
-    @classmethod
-    def from_json(cls, path: Path, data: dict[str, Any]) -> CacheEntry:
-        """Raises KeyError/TypeError/ValueError on anything malformed."""
-        if data.get("format") != SIDECAR_FORMAT:
-            raise ValueError(f"unknown sidecar format {data.get('format')!r}")
-
-        def when(name: str) -> datetime:
-            stamp = datetime.fromisoformat(str(data[name]))
-            if stamp.tzinfo is None:
-                raise ValueError(f"{name} has no timezone")
-            return stamp
-
-        def text(name: str) -> str | None:
-            value = data.get(name)
-            return None if value is None else str(value)
-
-        size, mtime_ns = data["size"], data["mtime_ns"]
-        if not isinstance(size, int) or not isinstance(mtime_ns, int) or size < 0:
-            raise TypeError("size and mtime_ns must be non-negative integers")
-        return cls(
-            path=path,
-            url=str(data["url"]),
-            cache_key=str(data["cache_key"]),
-            archive=str(data["archive"]),
-            size=size,
-            sha256=str(data["sha256"]),
-            etag=text("etag"),
-            last_modified=text("last_modified"),
-            content_type=text("content_type"),
-            expect=str(data["expect"]),
-            policy=str(data["policy"]),
-            fetched_at=when("fetched_at"),
-            validated_at=when("validated_at"),
-            expires=when("expires") if data.get("expires") is not None else None,
-            mtime_ns=mtime_ns,
-        )
-
-
-@dataclass(frozen=True)
-class FetchPlan:
-    action: FetchAction
-    reason: str
-
-
-def plan_fetch(
-    entry: CacheEntry | None,
-    policy: CachePolicy,
-    now: datetime,
-    *,
-    offline: bool = False,
-    revalidate: bool = False,
-) -> FetchPlan:
-    """Decide, before any I/O, what to do for one file. Expiry is judged by the *current* policy."""
-    if entry is None:
-        return (
-            FetchPlan("offline_miss", "offline and not in the cache")
-            if offline
-            else (FetchPlan("download", "not in the cache"))
-        )
-    if offline:
-        return FetchPlan("use", "offline: using the cached copy whatever its age")
-    if not policy.store:
-        return FetchPlan("download", f"policy {policy.name} never reuses a cached copy")
-    expired = policy.max_age is not None and now >= entry.validated_at + policy.max_age
-    asked = revalidate and policy.on_request
-    if not expired and not asked:
-        if revalidate:
-            return FetchPlan("use", f"policy {policy.name}: never revalidated")
-        return FetchPlan("use", "fresh" if policy.max_age is not None else f"policy {policy.name}: kept")
-    why = "expired" if expired else "revalidation requested"
-    if policy.conditional and entry.has_validators:
-        return FetchPlan("revalidate", f"{why}; conditional request")
-    return FetchPlan("download", f"{why}; no validators to check with")
-
-
-@dataclass(frozen=True)
-class CachedFile:
-    path: Path
-    url: str  # secrets redacted
-    sha256: str
-    size: int
-    etag: str | None
-    last_modified: str | None
-    fetched_at: datetime
-    #: True when no bytes were downloaded (cache hit, or a 304)
-    from_cache: bool
-    #: True when the bytes differ from what the cache held before (or it held nothing)
-    changed: bool
-
-    @classmethod
-    def from_entry(cls, entry: CacheEntry, *, from_cache: bool, changed: bool) -> CachedFile:
-        return cls(
-            path=entry.path,
-            url=entry.url,
-            sha256=entry.sha256,
-            size=entry.size,
-            etag=entry.etag,
-            last_modified=entry.last_modified,
-            fetched_at=entry.fetched_at,
-            from_cache=from_cache,
-            changed=changed,
-        )
-
-
-def default_policy(archive: str) -> CachePolicy:
-    """E-utilities answers change under us (and come back empty now and then): never reused by
-    default. Everything else is a study file, kept until a refresh asks to revalidate it."""
-    return NO_STORE if archive == "eutils" else STUDY
 
 
 class RawCache:

@@ -47,19 +47,9 @@ from rnacorpus.errors import (
 )
 from rnacorpus.fileio import open_maybe_gzip
 from rnacorpus.harvester.breaker import CircuitBreaker
-from rnacorpus.harvester.cache import (
-    NO_STORE,
-    PINNED,
-    SEARCH,
-    STUDY,
-    CachedFile,
-    CacheEntry,
-    CachePolicy,
-    RawCache,
-    Verify,
-    default_policy,
-    plan_fetch,
-)
+from rnacorpus.harvester.cache import RawCache, Verify
+from rnacorpus.harvester.cache_entry import CachedFile, CacheEntry
+from rnacorpus.harvester.cache_policy import NO_STORE, PINNED, SEARCH, STUDY, CachePolicy, default_policy, plan_fetch
 from rnacorpus.harvester.cachekeys import cache_key, redact_url
 from rnacorpus.harvester.checks import EXPECTS, CheckLimits, StreamChecker, check_file
 from rnacorpus.harvester.ratelimit import Limiter, RateLimiter

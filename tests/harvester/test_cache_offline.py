@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rnacorpus.errors import OfflineMiss, UnsafePathError
-from rnacorpus.harvester.cache import SEARCH
+from rnacorpus.harvester.cache_policy import SEARCH
 from rnacorpus.harvester.cachekeys import cache_key
 from rnacorpus.harvester.http import HttpClient
 from rnacorpus.harvester.transport import HttpRequest, HttpResponse, MockTransport

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.cache import (
-    NO_STORE,
-    PINNED,
-    SEARCH,
-    STUDY,
-    CacheEntry,
-    CachePolicy,
-    FetchAction,
-    plan_fetch,
-)
+from rnacorpus.harvester.cache_entry import CacheEntry
+from rnacorpus.harvester.cache_policy import NO_STORE, PINNED, SEARCH, STUDY, CachePolicy, FetchAction, plan_fetch
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

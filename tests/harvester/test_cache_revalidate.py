@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harvester.cache import PINNED, SEARCH
+from rnacorpus.harvester.cache_policy import PINNED, SEARCH
 from rnacorpus.harvester.http import HttpClient
 from tests.faults import FakeClock, FaultServer, Reply, quick_config
 

@@ -28,7 +28,7 @@ from rnacorpus.harvester.arrayexpress.biostudies import BioStudy, parse_info_dat
 from rnacorpus.harvester.arrayexpress.idf import Investigation, read_idf
 from rnacorpus.harvester.arrayexpress.sdrf import SdrfTable, read_sdrf
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyGoneError, StudyRef
-from rnacorpus.harvester.cache import NO_STORE
+from rnacorpus.harvester.cache_policy import NO_STORE
 from rnacorpus.identifiers import classify
 from rnacorpus.schemas import ParseIssue, SourceFile, StudyBundle
 

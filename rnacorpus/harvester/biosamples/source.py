@@ -26,7 +26,7 @@ from rnacorpus.errors import ConfigError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, Provides, SourceBase, StudyRef
 from rnacorpus.harvester.biosamples.batch import lookup_biosamples
 from rnacorpus.harvester.biosamples.records import BioSampleRecord, parse_biosample_json
-from rnacorpus.harvester.cache import NO_STORE
+from rnacorpus.harvester.cache_policy import NO_STORE
 from rnacorpus.harvester.dates import iso_date
 from rnacorpus.harvester.lookup import Lookup, lookup_each
 from rnacorpus.identifiers import classify

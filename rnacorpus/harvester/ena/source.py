@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rnacorpus.errors import ConfigError, RnacorpusError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyRef
-from rnacorpus.harvester.cache import NO_STORE
+from rnacorpus.harvester.cache_policy import NO_STORE
 from rnacorpus.harvester.ena import urls
 from rnacorpus.harvester.ena.batch import lookup_runs
 from rnacorpus.harvester.ena.filereport import parse_filereport

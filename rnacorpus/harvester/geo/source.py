@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from rnacorpus.errors import NotFoundError
 from rnacorpus.harvester.base import DiscoveryQuery, FetchedStudy, SourceBase, StudyGoneError, StudyRef
-from rnacorpus.harvester.cache import PINNED, CachePolicy
+from rnacorpus.harvester.cache_policy import PINNED, CachePolicy
 from rnacorpus.harvester.geo import urls
 from rnacorpus.harvester.geo.discovery import discover_series
 from rnacorpus.harvester.geo.header import read_series_header
