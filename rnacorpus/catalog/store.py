@@ -3,7 +3,8 @@
 Layout: ``<store>/expression/archive=<archive>/study=<accession>/<file>.parquet`` (Hive-style, so DuckDB's
 ``read_parquet(..., hive_partitioning=true)`` sees ``archive`` and ``study`` as columns). Each shard
 holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order);
-the feature order is stored once, in the file's key-value metadata, with the shard's provenance.
+the feature order is stored once, in the file's key-value metadata, with the shard's provenance
+(:mod:`rnacorpus.catalog.shard_format`).
 Files are written atomically and their sha256 recorded in the catalog; readers verify it. A shard is
 written one chunk of samples (one row group) at a time, so a matrix spooled on disk is never held
 in memory whole.
@@ -11,45 +12,43 @@ in memory whole.
 The store is a local folder or an fsspec URL (``s3://bucket/prefix``, :mod:`rnacorpus.storage`): on
 object storage a shard is written to a local temp file and uploaded under a temporary key, verified
 and copied to its name (no rename there), and a reader downloads it once, verifying its sha256 on the
-way, before reading values from the local copy.
+way, before reading values from the local copy. Reading some rows of a shard while verifying it is
+:mod:`rnacorpus.catalog.shard_rows`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
-import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rnacorpus.errors import BadContentError, UnsafePathError
+from rnacorpus.catalog.shard_format import (
+    VALUE_WRITE_OPTIONS,
+    ShardData,
+    chunk_table,
+    metadata_feature_ids,
+    shard_data,
+    shard_metadata,
+    shard_schema,
+)
+from rnacorpus.catalog.shard_rows import checksum_mismatch, iter_local_rows
+from rnacorpus.errors import UnsafePathError
 from rnacorpus.fileio import HashingWriter, atomic_write, sha256_file
-from rnacorpus.schemas import CHUNK_SAMPLES, SCHEMA_VERSION, MatrixLike
+from rnacorpus.schemas import CHUNK_SAMPLES, MatrixLike
 from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
 __all__ = ["SHARD_WRITERS", "VALUE_WRITE_OPTIONS", "ExpressionStore", "ShardData", "ShardInfo", "ShardRequest"]
 
 log = logging.getLogger(__name__)
 
-META_PREFIX = "rnacorpus."
-#: float vectors: no dictionary (never pays off for measurements), byte-stream-split + zstd (smaller and
-#: ~2.5x faster to write than the defaults), statistics only on the small key columns
-VALUE_WRITE_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "use_dictionary": ["sample_accession", "study_accession", "split"],
-    "use_byte_stream_split": ["values.list.element"],
-    "write_statistics": ["sample_accession", "study_accession", "split"],
-}
 #: shards of one study written side by side: Parquet's encoding (byte-stream-split + zstd), the spool's
 #: reads and the gene-level collapse all release the GIL, so on two cores a study's feature-level and
 #: gene-level shards cost about the larger one's time instead of the sum of both
@@ -86,14 +85,6 @@ class ShardRequest:
     matrix: MatrixLike
     level: str = "feature"
     collapse_rule: str | None = None
-
-
-@dataclass
-class ShardData:
-    sample_accessions: list[str]
-    feature_ids: list[str]
-    values: npt.NDArray[np.float32]
-    metadata: dict[str, str]
 
 
 def _safe(part: str) -> str:
@@ -181,7 +172,7 @@ class ExpressionStore:
             local = Path(folder) / PurePosixPath(relpath).name
             actual = self.tree.download(relpath, local)
             if sha256 is not None and actual != sha256:
-                raise _mismatch(self.tree.url_of(relpath), sha256, actual)
+                raise checksum_mismatch(self.tree.url_of(relpath), sha256, actual)
             yield local
 
     @staticmethod
@@ -210,14 +201,14 @@ class ExpressionStore:
     ) -> ShardInfo:
         """Write ``matrix`` as a shard, one row group per chunk of samples; returns what the catalog records."""
         relpath = self.shard_relpath(archive, matrix, level, content_key)
-        schema = _shard_schema(matrix, level=level, collapse_rule=collapse_rule)
+        schema = shard_schema(matrix, level=level, collapse_rule=collapse_rule)
         n_features = len(matrix.feature_ids)
         with self.atomic_write(relpath) as handle:
             sink = HashingWriter(handle)  # the checksum as the bytes go out: no second read of the shard
             with pq.ParquetWriter(sink, schema, **VALUE_WRITE_OPTIONS) as writer:
                 for chunk in matrix.chunks(CHUNK_SAMPLES):
                     names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
-                    table = _chunk_table(schema, names, chunk.values, n_features)
+                    table = chunk_table(schema, names, chunk.values, n_features)
                     writer.write_table(table, row_group_size=CHUNK_SAMPLES)
         sha256, size = (
             self.checksum(relpath) if self.tree is not None else _written_checksum(sink, self.resolve(relpath))
@@ -275,15 +266,10 @@ class ExpressionStore:
         with self.local_copy(relpath, sha256) as path:
             parquet = pq.ParquetFile(path)
             table = parquet.read()
-        metadata = {
-            k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
-        }
-        feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
+        metadata = shard_metadata(parquet.schema_arrow)
         if rows is not None:
             table = table.take(pa.array(rows, type=pa.int64()))
-        samples = table.column("sample_accession").to_pylist()
-        values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
-        return ShardData(samples, feature_ids, values, metadata)
+        return shard_data(table, metadata_feature_ids(metadata), metadata)
 
     def iter_rows(self, relpath: str, rows: Sequence[int], *, sha256: str | None = None) -> Iterator[ShardData]:
         """Some sample rows of a shard, one row group at a time (``rows`` ascending): memory is
@@ -299,25 +285,24 @@ class ExpressionStore:
         """
         if self.tree is not None:
             with self.local_copy(relpath, sha256) as local:
-                yield from _iter_local_rows(local, rows, None)
+                yield from iter_local_rows(local, rows, None)
             return
-        yield from _iter_local_rows(self.resolve(relpath), rows, sha256)
+        yield from iter_local_rows(self.resolve(relpath), rows, sha256)
 
     @staticmethod
     def _verify(path: Path, sha256: str) -> None:
         actual = sha256_file(path)
         if actual != sha256:
-            raise _mismatch(path, sha256, actual)
+            raise checksum_mismatch(path, sha256, actual)
 
     def feature_ids(self, relpath: str) -> list[str]:
         """The shard's feature order, from its footer alone (no values read; remote: ranged reads)."""
         if self.tree is not None:
             with self.tree.open_read(relpath) as handle:
-                metadata = pq.read_schema(handle).metadata or {}
+                schema = pq.read_schema(handle)
         else:
-            metadata = pq.read_schema(self.resolve(relpath)).metadata or {}
-        ids: list[str] = json.loads(metadata.get((META_PREFIX + "feature_ids").encode(), b"[]"))
-        return ids
+            schema = pq.read_schema(self.resolve(relpath))
+        return metadata_feature_ids(shard_metadata(schema))
 
     def sweep(self, referenced: set[str]) -> list[str]:
         """Delete files loads wrote that no catalog row refers to (left by a crash or a replaced load).
@@ -367,118 +352,3 @@ def _written_checksum(sink: HashingWriter, path: Path) -> tuple[str, int]:
         log.warning("%s: %d bytes on disk, %d written through the sink; hashing the file", path, on_disk, sink.size)
         return sha256_file(path), on_disk
     return sink.sha256.hexdigest(), sink.size
-
-
-def _mismatch(path: Path | str, expected: str, actual: str) -> BadContentError:
-    return BadContentError(
-        f"shard checksum mismatch (catalog {expected[:12]}…, file {actual[:12]}…): "
-        "the file changed after it was loaded; re-harvest the study",
-        path=path,
-    )
-
-
-def _iter_local_rows(path: Path, rows: Sequence[int], sha256: str | None) -> Iterator[ShardData]:
-    try:
-        source = pa.memory_map(str(path))
-    except OSError as exc:
-        raise BadContentError(f"shard cannot be opened: {exc}", path=path) from exc
-    check = _SequentialHash(source, path, sha256) if sha256 is not None else None
-    try:
-        yield from _row_blocks(pq.ParquetFile(source), np.asarray(rows, dtype=np.int64), check)
-        if check is not None:
-            check.finish()
-    except (pa.ArrowException, OSError, ValueError, json.JSONDecodeError) as exc:
-        if check is not None:
-            check.finish()  # a damaged file says so by its checksum first
-        raise BadContentError(f"unreadable shard: {exc}", path=path) from exc
-    finally:
-        source.close()
-
-
-class _SequentialHash:
-    """sha256 of a memory-mapped file, advanced in file order as its row groups are read."""
-
-    def __init__(self, source: pa.MemoryMappedFile, path: Path, expected: str) -> None:
-        self.source, self.path, self.expected = source, path, expected
-        self.digest = hashlib.sha256()
-        self.done = 0
-
-    def upto(self, end: int) -> None:
-        end = min(end, self.source.size())
-        while self.done < end:
-            step = min(end - self.done, 64 * 1024**2)
-            self.digest.update(memoryview(self.source.read_at(step, self.done)))
-            self.done += step
-
-    def finish(self) -> None:
-        if self.done < 0:
-            return  # already checked
-        self.upto(self.source.size())
-        self.done = -1
-        actual = self.digest.hexdigest()
-        if actual != self.expected:
-            raise _mismatch(self.path, self.expected, actual)
-
-
-def _group_end(group: pq.RowGroupMetaData) -> int:
-    """Where a row group's column chunks end in the file."""
-    end = 0
-    for i in range(group.num_columns):
-        column = group.column(i)
-        start = column.dictionary_page_offset if column.has_dictionary_page else column.data_page_offset
-        end = max(end, int(start) + int(column.total_compressed_size))
-    return end
-
-
-def _row_blocks(
-    parquet: pq.ParquetFile, wanted: npt.NDArray[np.int64], check: _SequentialHash | None
-) -> Iterator[ShardData]:
-    metadata = {
-        k.decode(): v.decode() for k, v in (parquet.schema_arrow.metadata or {}).items() if k.startswith(b"rnac")
-    }
-    feature_ids: list[str] = json.loads(metadata.get(META_PREFIX + "feature_ids", "[]"))
-    start = 0
-    for group in range(parquet.metadata.num_row_groups):
-        info = parquet.metadata.row_group(group)
-        size = info.num_rows
-        if check is not None:
-            check.upto(_group_end(info))
-        lo, hi = np.searchsorted(wanted, [start, start + size])
-        if hi > lo:
-            table = parquet.read_row_group(group)
-            picked = wanted[lo:hi] - start
-            if picked[-1] - picked[0] + 1 == len(picked):  # a run of rows (often all): a slice, no copy
-                table = table.slice(int(picked[0]), len(picked))
-            else:
-                table = table.take(pa.array(picked))
-            samples = table.column("sample_accession").to_pylist()
-            values = _values_matrix(table.column("values"), len(samples), len(feature_ids))
-            yield ShardData(samples, feature_ids, values, metadata)
-        start += size
-
-
-def _shard_schema(matrix: MatrixLike, *, level: str, collapse_rule: str | None) -> pa.Schema:
-    # A variable-size list (not a fixed-size one) so that one DuckDB glob can read every shard at once.
-    metadata = {
-        META_PREFIX + "schema_version": SCHEMA_VERSION,
-        META_PREFIX + "level": level,
-        META_PREFIX + "collapse_rule": collapse_rule or "",
-        META_PREFIX + "source": matrix.source.model_dump_json(),
-        META_PREFIX + "feature_ids": json.dumps(matrix.feature_ids, separators=(",", ":")),
-    }
-    return pa.schema([("sample_accession", pa.string()), ("values", pa.list_(pa.float32()))], metadata=metadata)
-
-
-def _chunk_table(schema: pa.Schema, samples: list[str], values: npt.NDArray[np.float32], n_features: int) -> pa.Table:
-    flat = pa.array(np.ascontiguousarray(values, dtype=np.float32).reshape(-1), type=pa.float32())
-    offsets = pa.array(np.arange(len(samples) + 1, dtype=np.int32) * n_features, type=pa.int32())
-    lists = pa.ListArray.from_arrays(offsets, flat)
-    return pa.Table.from_arrays([pa.array(samples, type=pa.string()), lists], schema=schema)
-
-
-def _values_matrix(column: pa.ChunkedArray, n_rows: int, n_features: int) -> npt.NDArray[np.float32]:
-    if n_rows == 0 or n_features == 0:
-        return np.zeros((n_rows, n_features), dtype=np.float32)
-    combined = column.combine_chunks()
-    flat = combined.flatten().to_numpy(zero_copy_only=False)
-    return np.asarray(flat, dtype=np.float32).reshape(n_rows, n_features)

@@ -215,7 +215,7 @@ def member_of_class(
     if member is None and found is None and _CAPITALS.match(word):
         named = _members_by_initials(word, head, taxid, index)
         if len(named) > 1:
-            shown = ", ".join(f"{t} ({index.label(t)})" for t in named[:_SHOWN])
+            shown = index.shown(named, _SHOWN)
             return ClassReading(unread=f"{word!r} {chosen.match.text!r}: the initials of several: {shown}")
         member = named[0] if named else None
     if member is not None:

@@ -234,7 +234,7 @@ def _derived(
 
 
 def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex) -> Annotation:
-    names = ", ".join(f"{t} ({index.label(t)})" for t in mention.match.candidates)
+    names = index.shown(mention.match.candidates)
     return unmapped(mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}")
 
 

@@ -72,6 +72,10 @@ class OntologyIndex:
             return str(self._labels[row].as_py())
         return self._cell_labels().get(term_id) if term_id.startswith("CVCL_") else None
 
+    def shown(self, term_ids: Iterable[str], limit: int | None = None) -> str:
+        """``"id (label), …"``: the terms a reason names, the first ``limit`` of them when given."""
+        return ", ".join(f"{t} ({self.label(t)})" for t in list(term_ids)[:limit])
+
     def scope(self, term_id: str) -> str | None:
         row = self._term_row.get(term_id)
         return None if row is None else str(self._scopes[row].as_py())

@@ -37,6 +37,7 @@ from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 
 __all__ = [
+    "ADJECTIVE_ENDINGS",
     "SIDE_WORDS",
     "adjective_conflicts",
     "adjective_narrower_reading",
@@ -64,7 +65,7 @@ SIDE_WORDS = frozenset(
     }
 )  # fmt: skip
 #: adjective endings, longest first: the stem is what remains ("striat|al", "hypothalam|ic")
-_ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ary", "ic", "al", "ar", "ine", "ile", "ous", "an")
+ADJECTIVE_ENDINGS = ("ical", "eal", "ial", "ary", "ic", "al", "ar", "ine", "ile", "ous", "an")
 #: noun endings a Latin or Greek organ name puts back on the stem (striat+um, hypothalam+us, aort+a)
 _NOUN_ENDINGS = ("", "a", "um", "us", "is", "y", "e", "ium", "ia", "on")
 #: stem-final spellings that change in the noun: pharyng-eal → pharynx, appendic-eal → appendix,
@@ -111,7 +112,7 @@ def adjective_nouns(text: str) -> Iterator[str]:
     if len(words) != 1 or words[0].lower() in SIDE_WORDS:
         return
     word = words[0].lower()
-    for ending in _ADJECTIVE_ENDINGS:
+    for ending in ADJECTIVE_ENDINGS:
         if not word.endswith(ending) or len(word) - len(ending) < _MIN_STEM:
             continue
         stem = word[: -len(ending)]

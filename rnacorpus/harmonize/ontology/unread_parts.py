@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
+from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS
 
 __all__ = ["PartReading", "unread_part"]
 
-#: adjective endings dropped to compare a word with the nouns of UBERON's names (antr|al ~ antr|um)
-_ENDINGS = ("ical", "eal", "ial", "ic", "al", "ar", "ous")
 _MIN_STEM = 4
 _MIN_WORD = 4
 _SHOWN = 5
@@ -36,7 +34,7 @@ def _terms_using(word: str, index: OntologyIndex) -> set[str]:
     found = set(terms.get(word, ()))
     if word.endswith("s") and not word.endswith("ss"):
         found |= terms.get(word[:-1], set())
-    for ending in _ENDINGS:
+    for ending in ADJECTIVE_ENDINGS:  # dropped to compare a word with UBERON's nouns (antr|al ~ antr|um)
         stem = word[: -len(ending)]
         if word.endswith(ending) and len(stem) >= _MIN_STEM:
             for noun in _stems(index).get(stem[:_MIN_STEM], ()):
@@ -100,6 +98,6 @@ def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> Pa
         if len(tops) == 1:
             return PartReading(word, term_id=tops[0])
         label = index.label(organ)
-        shown = ", ".join(f"{t} ({index.label(t)})" for t in tops[:_SHOWN])
+        shown = index.shown(tops, _SHOWN)
         return PartReading(word, unread=f"{word!r} names parts of {label!r} ({shown}); the organ alone is coarser")
     return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from rnacorpus.errors import ParseError, RnacorpusError
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.suppl_fetch import SUPPL_ROLES
 from rnacorpus.schemas import BundleMatrix, SourceFile, StudyBundle
 
@@ -47,6 +48,8 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     from rnacorpus.harvester.geo.miniml import parse_miniml
     from rnacorpus.harvester.geo.soft import parse_family_soft
 
+    # every archive file is read under the decompression limits the user configured, not the defaults
+    checks = CheckLimits.from_config(limits) if limits is not None else CheckLimits()
     by_role: dict[str, list[SourceFile]] = {}
     for item in files:
         by_role.setdefault(item.role.split(":", 1)[0], []).append(item)
@@ -55,7 +58,7 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     for role, parser in (("family_soft", parse_family_soft), ("miniml", parse_miniml)):
         for item in by_role.get(role, []):
             try:
-                bundle = parser(item.path, accession=gse, file_name=_name(item))
+                bundle = parser(item.path, accession=gse, file_name=_name(item), limits=checks)
             except RnacorpusError as exc:
                 raise _with_context(exc, gse, item) from exc
     matrices = []
@@ -63,18 +66,20 @@ def assemble_bundle(gse: str, files: Sequence[SourceFile], *, limits: Config | N
     held = _covered(bundle) if bundle is not None else set()
     for item in by_role.get("series_matrix", []):
         try:
-            matrices.append(parse_series_matrix(item.path, accession=gse, file_name=_name(item), values_held=held))
+            matrices.append(
+                parse_series_matrix(item.path, accession=gse, file_name=_name(item), values_held=held, limits=checks)
+            )
         except RnacorpusError as exc:
             raise _with_context(exc, gse, item) from exc
     if bundle is None and not matrices:
-        bundle = _bundle_from_acc_cgi(gse, by_role)
+        bundle = _bundle_from_acc_cgi(gse, by_role, checks)
     if bundle is None:
         bundle = _merge_matrix_records(matrices)
     else:
         for matrix_bundle in matrices:
             _add_missing_expression(bundle, matrix_bundle.expression)
-    _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse)
-    _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse)
+    _add_platform_annotations(bundle, by_role.get("platform_annot", []), gse, checks)
+    _prefer_ncbi_counts(bundle, by_role.get("ncbi_counts", []), gse, checks)
     annotation = next((f.path for f in files if f.role == "ncbi_annotation"), None)
     suppl = [f for f in files if f.role.split(":", 1)[0] in SUPPL_ROLES]
     _add_supplementary(bundle, suppl, limits, annotation)
@@ -102,7 +107,7 @@ def _add_supplementary(
     add_supplementary(bundle, suppl, limits=caps, ncbi_annotation=ncbi_annotation)
 
 
-def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> StudyBundle:
+def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]], checks: CheckLimits) -> StudyBundle:
     """The series record and its samples fetched as separate acc.cgi answers → one bundle."""
     from rnacorpus.harvester.geo.miniml import parse_miniml, parse_miniml_records
     from rnacorpus.harvester.geo.soft import parse_soft_records
@@ -114,9 +119,9 @@ def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> Stud
         series_file = next(iter(by_role.get(f"acc_self_{form}", [])), None)
         try:
             if series_file is None and form == "xml":
-                return parse_miniml(samples_file.path, accession=gse)
-            series = reader(series_file.path, study_accession=gse) if series_file else None
-            samples = reader(samples_file.path, study_accession=gse)
+                return parse_miniml(samples_file.path, accession=gse, limits=checks)
+            series = reader(series_file.path, study_accession=gse, limits=checks) if series_file else None
+            samples = reader(samples_file.path, study_accession=gse, limits=checks)
         except RnacorpusError as exc:
             raise _with_context(exc, gse, samples_file) from exc
         if series is None or not series.studies:
@@ -129,10 +134,10 @@ def _bundle_from_acc_cgi(gse: str, by_role: dict[str, list[SourceFile]]) -> Stud
             platform_tables=samples.platform_tables,
             issues=[*series.issues, *samples.issues],
         )
-    return _series_record_only(gse, by_role)
+    return _series_record_only(gse, by_role, checks)
 
 
-def _series_record_only(gse: str, by_role: dict[str, list[SourceFile]]) -> StudyBundle:
+def _series_record_only(gse: str, by_role: dict[str, list[SourceFile]], checks: CheckLimits) -> StudyBundle:
     """GEO served the series record but none of its samples: load the study; each sample it lists is
     recorded as a ``declared_sample_missing`` issue (the family readers do that)."""
     from rnacorpus.harvester.geo.miniml import parse_miniml
@@ -143,7 +148,7 @@ def _series_record_only(gse: str, by_role: dict[str, list[SourceFile]]) -> Study
         if series_file is None:
             continue
         try:
-            return reader(series_file.path, accession=gse, file_name=_name(series_file))
+            return reader(series_file.path, accession=gse, file_name=_name(series_file), limits=checks)
         except RnacorpusError as exc:
             raise _with_context(exc, gse, series_file) from exc
     raise ParseError("no family SOFT, MINiML, series matrix or acc.cgi record to read", accession=gse)
@@ -179,13 +184,13 @@ def _add_missing_expression(bundle: StudyBundle, candidates: Sequence[BundleMatr
         covered.update(chosen.sample_accessions)
 
 
-def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile], gse: str) -> None:
+def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile], gse: str, checks: CheckLimits) -> None:
     from rnacorpus.harvester.geo.soft import read_platform_table
 
     for item in annots:
         gpl = item.role.split(":", 1)[1] if ":" in item.role else None
         try:
-            platform, table = read_platform_table(item.path)
+            platform, table = read_platform_table(item.path, limits=checks)
         except RnacorpusError as exc:
             # The platform table inside the family file still serves; say so and go on.
             log.warning(
@@ -198,14 +203,14 @@ def _add_platform_annotations(bundle: StudyBundle, annots: Sequence[SourceFile],
         bundle.platform_tables[gpl or platform.accession] = table
 
 
-def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], gse: str) -> None:
+def _prefer_ncbi_counts(bundle: StudyBundle, count_files: Sequence[SourceFile], gse: str, checks: CheckLimits) -> None:
     from rnacorpus.harvester.geo.ncbi_counts import read_ncbi_counts
 
     raw = list(count_files)
     if not raw:
         return
     try:
-        matrices = [read_ncbi_counts(f.path, accession=gse, file_name=_name(f)) for f in raw]
+        matrices = [read_ncbi_counts(f.path, accession=gse, file_name=_name(f), limits=checks) for f in raw]
     except RnacorpusError as exc:
         raise _with_context(exc, gse, raw[0]) from exc
     known = {s.accession: s.platform_accession for s in bundle.samples}

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from rnacorpus.errors import ParseError
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.soft_entities import SoftEntity, SoftTable, strip_field_prefix
 from rnacorpus.harvester.geo.soft_lines import SoftByteReader, decode_text, open_soft_bytes
 from rnacorpus.harvester.geo.soft_records import IssueLog, build_sample, build_study
@@ -38,6 +39,7 @@ def parse_series_matrix(
     accession: str | None = None,
     file_name: str | None = None,
     values_held: Collection[str] = (),
+    limits: CheckLimits | None = None,
 ) -> StudyBundle:
     """One series matrix file → a bundle with the study, its samples and (when not empty) one matrix.
 
@@ -46,9 +48,10 @@ def parse_series_matrix(
     ``GSE…-GPL…_series_matrix`` file is read from it. When every sample of the table is in
     ``values_held`` (the family file already gave their values), the table is skipped unread: the
     bundle has no matrix and the samples no row counts, and memory never holds the table.
+    ``limits``: the decompression limits (:func:`open_soft_bytes`).
     """
     name = file_name or Path(path).name
-    reader = SoftByteReader(open_soft_bytes(path, threaded=True), path=str(path))
+    reader = SoftByteReader(open_soft_bytes(path, threaded=True, limits=limits), path=str(path))
     with contextlib.closing(reader):
         scan = _MatrixScan(reader, _FILE_NAME.search(name), accession, frozenset(values_held))
         scan.run()

@@ -29,7 +29,8 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from rnacorpus.errors import BadContentError, LimitExceededError, ParseError, RnacorpusError
-from rnacorpus.fileio import DEFAULT_MAX_DECOMPRESSED, open_maybe_gzip
+from rnacorpus.fileio import open_maybe_gzip
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.miniml_fields import Contact, contact_of, element_entity, local_name
 from rnacorpus.harvester.geo.soft import SoftRecords, _Collector, _select_study
 from rnacorpus.harvester.geo.soft_entities import SoftEntity, SoftTable
@@ -71,13 +72,19 @@ def _xml_source(stream: BinaryIO) -> BinaryIO | _Utf8Repair:
     return _Utf8Repair(stream)
 
 
-def parse_miniml(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
+def parse_miniml(
+    path: str | Path,
+    *,
+    accession: str | None = None,
+    file_name: str | None = None,
+    limits: CheckLimits | None = None,
+) -> StudyBundle:
     """A MINiML family document (``.xml``, ``.xml.gz`` or GEO's ``.tgz``) → one :class:`StudyBundle`.
 
     Without a ``<Series>`` element (some tools trim it) the study is named by ``accession`` or the
     GSE in the file name, and a ``series_record_missing`` warning says so.
     """
-    records = parse_miniml_records(path, study_accession=accession, file_name=file_name)
+    records = parse_miniml_records(path, study_accession=accession, file_name=file_name, limits=limits)
     log = IssueLog(str(path), list(records.issues))
     if records.studies:
         study = _select_study(records, accession)
@@ -105,36 +112,48 @@ def parse_miniml(path: str | Path, *, accession: str | None = None, file_name: s
 
 
 def parse_miniml_records(
-    path: str | Path, *, study_accession: str | None = None, file_name: str | None = None
+    path: str | Path,
+    *,
+    study_accession: str | None = None,
+    file_name: str | None = None,
+    limits: CheckLimits | None = None,
 ) -> SoftRecords:
-    """Every record of a MINiML document, whatever it holds (one GSM, a series, a whole family)."""
-    if _is_tar(path):
+    """Every record of a MINiML document, whatever it holds (one GSM, a series, a whole family).
+
+    ``limits``: the decompression limits (:func:`open_soft_bytes`), also the cap on a ``.tgz``'s members.
+    """
+    limits = limits or CheckLimits()
+    if _is_tar(path, limits):
         with tempfile.TemporaryDirectory(prefix="rnacorpus-miniml-") as folder:
-            xml_path = _unpack(path, Path(folder))
-            return _read_document(xml_path, Path(folder), study_accession, str(path), file_name)
-    return _read_document(Path(path), None, study_accession, str(path), file_name)
+            xml_path = _unpack(path, Path(folder), limits)
+            return _read_document(xml_path, Path(folder), study_accession, str(path), file_name, limits)
+    return _read_document(Path(path), None, study_accession, str(path), file_name, limits)
 
 
-def _is_tar(path: str | Path) -> bool:
+def _open_bounded(path: str | Path, limits: CheckLimits) -> BinaryIO:
+    return open_maybe_gzip(path, max_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
+
+
+def _is_tar(path: str | Path, limits: CheckLimits) -> bool:
     try:
-        with open_maybe_gzip(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        with _open_bounded(path, limits) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             return tar.next() is not None
     except (OSError, tarfile.TarError, EOFError, RnacorpusError):
         return False
 
 
-def _unpack(path: str | Path, folder: Path) -> Path:
+def _unpack(path: str | Path, folder: Path, limits: CheckLimits) -> Path:
     """Extract the flat, safely named regular files of the archive; return the family XML's path."""
     total = 0
     xml_files: list[Path] = []
     try:
-        with open_maybe_gzip(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        with _open_bounded(path, limits) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 if not member.isfile() or not _SAFE_MEMBER.match(member.name):
                     logger.warning("%s: skipping archive member %r (not a plain, safely named file)", path, member.name)
                     continue
                 total += member.size
-                if total > DEFAULT_MAX_DECOMPRESSED:
+                if total > limits.max_decompressed_bytes:
                     raise LimitExceededError("archive members exceed the decompression limit", path=path)
                 tar.extract(member, folder, filter="data")
                 if member.name.endswith(".xml"):
@@ -174,14 +193,19 @@ def _stand_in_study(name_of_file: str, accession: str | None, records: SoftRecor
 
 
 def _read_document(
-    xml_path: Path, tables: Path | None, study_accession: str | None, shown_path: str, file_name: str | None
+    xml_path: Path,
+    tables: Path | None,
+    study_accession: str | None,
+    shown_path: str,
+    file_name: str | None,
+    limits: CheckLimits,
 ) -> SoftRecords:
     collector = _Collector(shown_path, study_accession, file_name=file_name or Path(shown_path).name)
     contacts: dict[str, Contact] = {}
     stub_samples: list[str] = []
     stub_platforms: list[str] = []
     external = False
-    for tag, element in _top_level_elements(xml_path, shown_path):
+    for tag, element in _top_level_elements(xml_path, shown_path, limits):
         if tag == "Contributor":
             contacts[element.get("iid") or ""] = contact_of(element)
             continue
@@ -207,10 +231,10 @@ def _read_document(
     return records
 
 
-def _top_level_elements(xml_path: Path, shown_path: str) -> Iterator[tuple[str, Element]]:
+def _top_level_elements(xml_path: Path, shown_path: str, limits: CheckLimits) -> Iterator[tuple[str, Element]]:
     """(tag, element) for each child of ``<MINiML>``; each element is cleared after use."""
     try:
-        with open_soft_bytes(xml_path) as stream:
+        with open_soft_bytes(xml_path, limits=limits) as stream:
             depth = 0
             for event, element in safe_xml.iterparse(_xml_source(stream), events=("start", "end")):
                 if event == "start":

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from rnacorpus.errors import ParseError
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.soft_lines import open_soft_bytes
 from rnacorpus.harvester.geo.tables import MISSING_VALUE_TOKENS, float32_values
 from rnacorpus.schemas import ExpressionMatrix, ExpressionSource
@@ -39,7 +40,11 @@ def parse_ncbi_counts_name(name: str) -> tuple[str, str, str] | None:
 
 
 def read_ncbi_counts(
-    path: str | Path, *, accession: str | None = None, file_name: str | None = None
+    path: str | Path,
+    *,
+    accession: str | None = None,
+    file_name: str | None = None,
+    limits: CheckLimits | None = None,
 ) -> ExpressionMatrix:
     """The count matrix (samples × Entrez gene IDs); ``reference`` is the genome build in the file name.
 
@@ -55,7 +60,7 @@ def read_ncbi_counts(
             "and no accession was given",
             path=path,
         )
-    table = _read_table(path, study)
+    table = _read_table(path, study, limits)
     samples = table.column_names[1:]
     values = np.empty((len(samples), table.num_rows), np.float32)
     for row, sample in enumerate(samples):
@@ -76,8 +81,8 @@ def read_ncbi_counts(
     return ExpressionMatrix(source=source, sample_accessions=samples, feature_ids=gene_ids, values=values)
 
 
-def _read_table(path: str | Path, study: str) -> pa.Table:
-    with open_soft_bytes(path) as stream:
+def _read_table(path: str | Path, study: str, limits: CheckLimits | None) -> pa.Table:
+    with open_soft_bytes(path, limits=limits) as stream:
         try:
             header = pacsv.open_csv(
                 stream,
@@ -93,7 +98,7 @@ def _read_table(path: str | Path, study: str) -> pa.Table:
     if len(set(header)) != len(header):
         raise ParseError("repeated sample columns in the header", accession=study, path=path, line=1)
     types = {_ID_COLUMN: pa.string(), **dict.fromkeys(header[1:], pa.float32())}
-    with open_soft_bytes(path) as stream:
+    with open_soft_bytes(path, limits=limits) as stream:
         try:
             return pacsv.read_csv(
                 stream,

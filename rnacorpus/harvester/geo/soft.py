@@ -2,13 +2,14 @@
 
 Public API::
 
-    parse_family_soft(path, *, accession=None, file_name=None) -> StudyBundle
-    parse_soft_records(path, *, study_accession=None, file_name=None) -> SoftRecords
-    read_platform_table(path, *, accession=None) -> tuple[Platform, pyarrow.Table]
-    iter_entities(path, *, accession=None) -> Iterator[SoftEntity]   (the streaming layer under them)
+    parse_family_soft(path, *, accession=None, file_name=None, limits=None) -> StudyBundle
+    parse_soft_records(path, *, study_accession=None, file_name=None, limits=None) -> SoftRecords
+    read_platform_table(path, *, accession=None, limits=None) -> tuple[Platform, pyarrow.Table]
+    iter_entities(path, *, accession=None, limits=None) -> Iterator[SoftEntity]   (the streaming layer under them)
 
 ``file_name`` is the archive's name of the file when ``path`` is a cache path; it names the
-expression source (default: the name of ``path``).
+expression source (default: the name of ``path``). ``limits`` are the decompression limits the user
+configured (:meth:`rnacorpus.harvester.checks.CheckLimits.from_config`; default: the library's).
 
 Everything streams: one entity (and at most one data table) is in memory at a time; sample VALUE
 columns go straight to one spooled float32 matrix per platform on disk (:mod:`.expression`), so
@@ -26,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from rnacorpus.errors import ParseError
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.expression import PlatformValues
 from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
 from rnacorpus.harvester.geo.soft_entities import SoftEntity, iter_entities
@@ -75,7 +77,11 @@ class SoftRecords:
 
 
 def parse_soft_records(
-    path: str | Path, *, study_accession: str | None = None, file_name: str | None = None
+    path: str | Path,
+    *,
+    study_accession: str | None = None,
+    file_name: str | None = None,
+    limits: CheckLimits | None = None,
 ) -> SoftRecords:
     """Read any SOFT file of series / platform / sample entities (family files, acc.cgi output,
     concatenated ``^SAMPLE`` blocks, GPL SOFT, documentation examples).
@@ -84,7 +90,7 @@ def parse_soft_records(
     the sample's first ``!Sample_series_id``; the sample's own accession.
     """
     collector = _Collector(str(path), study_accession, file_name=file_name)
-    with contextlib.closing(iter_entities(path, accession=study_accession)) as entities:
+    with contextlib.closing(iter_entities(path, accession=study_accession, limits=limits)) as entities:
         for item in read_ahead(entities, _read_sample_values, _has_sample_table):
             collector.add(item.entity, item)
     return collector.finish()
@@ -100,13 +106,19 @@ def _read_sample_values(entity: SoftEntity) -> ValueColumn | None:
     return read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
 
 
-def parse_family_soft(path: str | Path, *, accession: str | None = None, file_name: str | None = None) -> StudyBundle:
+def parse_family_soft(
+    path: str | Path,
+    *,
+    accession: str | None = None,
+    file_name: str | None = None,
+    limits: CheckLimits | None = None,
+) -> StudyBundle:
     """A family SOFT (``GSE…_family.soft.gz``) → one :class:`StudyBundle`.
 
     A file with several ``^SERIES`` blocks (a GPL family file) needs ``accession``; the bundle then
     keeps the samples that series declares or that name it in ``!Sample_series_id``.
     """
-    records = parse_soft_records(path, study_accession=accession, file_name=file_name)
+    records = parse_soft_records(path, study_accession=accession, file_name=file_name, limits=limits)
     study = _select_study(records, accession)
     samples: list[Sample] = records.samples
     expression: list[BundleMatrix] = list(records.expression)
@@ -134,7 +146,9 @@ def parse_family_soft(path: str | Path, *, accession: str | None = None, file_na
     )
 
 
-def read_platform_table(path: str | Path, *, accession: str | None = None) -> tuple[Platform, pa.Table]:
+def read_platform_table(
+    path: str | Path, *, accession: str | None = None, limits: CheckLimits | None = None
+) -> tuple[Platform, pa.Table]:
     """The platform record and its full data table (every column a string, first column the probe ID).
 
     Reads GPL SOFT (acc.cgi or ``GPL…_family.soft.gz``) and ``GPL….annot.gz``; stops reading at the
@@ -142,7 +156,7 @@ def read_platform_table(path: str | Path, *, accession: str | None = None) -> tu
     an empty table with the described columns. Repeated column names get ``.1``, ``.2`` suffixes.
     """
     log = IssueLog(str(path))
-    with contextlib.closing(iter_entities(path, accession=accession)) as entities:
+    with contextlib.closing(iter_entities(path, accession=accession, limits=limits)) as entities:
         for entity in entities:
             if entity.kind not in _PLATFORM_KINDS:
                 continue

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnacorpus.errors import ParseError
+from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.soft_lines import (
     Line,
     SoftByteReader,
@@ -97,12 +98,15 @@ def _field_name(deposited_name: str, kind: str) -> str:
     return strip_field_prefix(deposited_name, kind)
 
 
-def iter_entities(path: str | Path, *, accession: str | None = None) -> Generator[SoftEntity, None, None]:
+def iter_entities(
+    path: str | Path, *, accession: str | None = None, limits: CheckLimits | None = None
+) -> Generator[SoftEntity, None, None]:
     """Yield the entities of a SOFT file in file order, holding at most one entity in memory.
 
-    ``accession`` only names the study in error messages raised before the first entity header.
+    ``accession`` only names the study in error messages raised before the first entity header;
+    ``limits``: the decompression limits (:func:`open_soft_bytes`).
     """
-    reader = SoftByteReader(open_soft_bytes(path, threaded=True), path=str(path))
+    reader = SoftByteReader(open_soft_bytes(path, threaded=True, limits=limits), path=str(path))
     with contextlib.closing(reader):
         yield from _EntityScanner(reader, accession).scan()
 

@@ -23,6 +23,7 @@ from isal.isal_zlib import error as IsalError
 
 from rnacorpus.errors import BadContentError, RnacorpusError, TruncatedError
 from rnacorpus.fileio import GZIP_MAGIC, open_maybe_gzip
+from rnacorpus.harvester.checks import CheckLimits
 
 __all__ = [
     "LEGACY_FALLBACK",
@@ -74,9 +75,12 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", LEGACY_FALLBACK)
 
 
-def open_soft_bytes(path: str | Path, *, threaded: bool = False) -> BinaryIO:
+def open_soft_bytes(path: str | Path, *, threaded: bool = False, limits: CheckLimits | None = None) -> BinaryIO:
     """Open a SOFT-like file for binary reading; gzip is detected by content (``threaded``: see
     :func:`rnacorpus.fileio.open_maybe_gzip`).
+
+    ``limits`` are the decompression (gzip bomb) limits the user configured
+    (:meth:`CheckLimits.from_config`); without them, the library defaults.
 
     A file named ``.gz`` that is not gzip is refused: it is almost always an HTML error page or a
     half-written download stored under the archive's name (ARCHIVES.md §8).
@@ -88,7 +92,8 @@ def open_soft_bytes(path: str | Path, *, threaded: bool = False) -> BinaryIO:
         if first[:2] != GZIP_MAGIC:
             what = "is empty (0 bytes)" if not first else f"does not start with the gzip magic (starts {first!r})"
             raise BadContentError(f"file is named .gz but {what}", path=path)
-    return open_maybe_gzip(path, threaded=threaded)
+    limits = limits or CheckLimits()
+    return open_maybe_gzip(path, threaded=threaded, max_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
 
 
 _BOM = b"\xef\xbb\xbf"
