@@ -22,32 +22,28 @@ except ``any``) must inflate to its end. A cut stream is a :class:`TruncatedErro
 an :class:`HtmlPageError` (both transient: archives serve maintenance and proxy pages with status 200
 during hiccups, so the client retries them like a 5xx); content that is valid but of the wrong format
 is a :class:`BadContentError` (permanent), a bomb a :class:`LimitExceededError`.
+
+The per-format validators (the table's second column) are :mod:`rnacorpus.harvester.body_checks`;
+this module holds the limits, the HTML sniff and the streaming checker that runs them.
 """
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol, get_args
-
-import defusedxml
-import defusedxml.ElementTree as DefusedET
+from typing import Any, Literal, get_args
 
 from rnacorpus.config import Config
 from rnacorpus.errors import (
     BadContentError,
     HtmlPageError,
-    LimitExceededError,
-    RateLimitedError,
-    RnacorpusError,
     TruncatedError,
 )
 from rnacorpus.fileio import DEFAULT_MAX_DECOMPRESSED, DEFAULT_MAX_RATIO, GZIP_MAGIC
-from rnacorpus.harvester.streamcheck import GzipInflater, TarWalker
+from rnacorpus.harvester.body_checks import HEAD_BYTES, JsonBody, eutils_error, strip_leading, validator_for
+from rnacorpus.harvester.streamcheck import GzipInflater
 
 __all__ = [
     "EXPECTS",
@@ -64,13 +60,11 @@ __all__ = [
 Expect = Literal["gzip", "soft", "json", "xml", "tsv", "html", "tar", "text", "any"]
 EXPECTS: frozenset[str] = frozenset(get_args(Expect))
 
-_HEAD_BYTES = 64 * 1024
 #: raw bytes looked at before deciding gzip-or-not, and meaningful bytes that settle the HTML sniff
 _SNIFF_BYTES = 64
 #: an empty body is never a valid one of these; archives serve empty pages transiently, so retry
 _NON_EMPTY: frozenset[str] = frozenset({"gzip", "soft", "json", "xml", "tar"})
 _HTML_OK: frozenset[str] = frozenset({"html", "any"})
-_BOM = b"\xef\xbb\xbf"
 #: threads inflating gzip bodies beside the downloads that feed them (one chunk in flight per body)
 _INFLATE_THREADS = 4
 _inflate_pool: ThreadPoolExecutor | None = None
@@ -97,12 +91,8 @@ class CheckLimits:
         return cls(config.max_decompressed_bytes, config.max_compression_ratio)
 
 
-def _strip_leading(head: bytes) -> bytes:
-    return head.removeprefix(_BOM).lstrip()
-
-
 def looks_like_html(head: bytes) -> bool:
-    start = _strip_leading(head)[:64].lower()
+    start = strip_leading(head)[:64].lower()
     return start.startswith((b"<!doctype html", b"<html"))
 
 
@@ -113,162 +103,6 @@ def check_content_type(content_type: str | None, expect: str, *, url: str | None
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "text/html":
         raise HtmlPageError(f"expected {expect}, the server sent an HTML page (Content-Type {media})", url=url)
-
-
-def eutils_error(value: object, *, url: str | None = None) -> RnacorpusError | None:
-    """The error an E-utilities JSON answer carries in its body (these come with status 200 too)."""
-    if not isinstance(value, dict):
-        return None
-    message = value.get("error") or value.get("ERROR")
-    if message:
-        text = str(message)
-        if "rate limit" in text.lower():
-            return RateLimitedError(f"E-utilities: {text}", url=url)
-        return BadContentError(f"E-utilities error: {text}", url=url)
-    search = value.get("esearchresult")
-    if isinstance(search, dict) and search.get("ERROR"):
-        return BadContentError(f"E-utilities esearch error: {search['ERROR']}", url=url)
-    summary = value.get("esummaryresult")  # esummary's error form: {"esummaryresult": ["Invalid uid ..."]}
-    if summary and "result" not in value:
-        return BadContentError(f"E-utilities esummary error: {summary}", url=url)
-    return None
-
-
-class _Validator(Protocol):
-    def feed(self, data: bytes) -> None: ...
-
-    def finish(self) -> None: ...
-
-
-class _NoCheck:
-    def feed(self, data: bytes) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-class _SoftPrefix:
-    def __init__(self, url: str | None) -> None:
-        self._url = url
-        self._head = b""
-        self._decided = False
-
-    def feed(self, data: bytes) -> None:
-        if self._decided:
-            return
-        self._head = _strip_leading(self._head + data[:_HEAD_BYTES])
-        if self._head:
-            self._decided = True
-            if not self._head.startswith(b"^"):
-                shown = self._head[:40].decode("utf-8", "replace")
-                raise BadContentError(f"not a SOFT file: starts with {shown!r}, not '^'", url=self._url)
-
-    def finish(self) -> None:
-        if not self._decided:
-            raise BadContentError("not a SOFT file: no content", url=self._url)
-
-
-class _NoNulText:
-    def __init__(self, url: str | None) -> None:
-        self._url = url
-        self._seen = 0
-
-    def feed(self, data: bytes) -> None:
-        if self._seen >= _HEAD_BYTES:
-            return
-        window = data[: _HEAD_BYTES - self._seen]
-        self._seen += len(window)
-        if b"\0" in window:
-            raise BadContentError("expected text, got binary content (NUL byte)", url=self._url)
-
-    def finish(self) -> None:
-        pass
-
-
-class _JsonBody:
-    def __init__(self, url: str | None, max_bytes: int) -> None:
-        self._url = url
-        self._max = max_bytes
-        self._data = bytearray()
-        self.value: Any = None
-
-    def feed(self, data: bytes) -> None:
-        self._data += data
-        if len(self._data) > self._max:
-            raise LimitExceededError(f"JSON answer larger than {self._max:,} bytes", url=self._url)
-
-    def finish(self) -> None:
-        try:
-            self.value = json.loads(bytes(self._data))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadContentError(f"not valid JSON ({exc})", url=self._url) from exc
-        error = eutils_error(self.value, url=self._url)
-        if error is not None:
-            raise error
-
-
-class _DiscardTarget:
-    """An ElementTree target that keeps nothing: we only want to know the document parses."""
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        pass
-
-    def end(self, tag: str) -> None:
-        pass
-
-    def data(self, text: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _XmlBody:
-    def __init__(self, url: str | None) -> None:
-        self._url = url
-        self._parser = DefusedET.DefusedXMLParser(
-            target=_DiscardTarget(), forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
-
-    def feed(self, data: bytes) -> None:
-        self._guard(lambda: self._parser.feed(data))
-
-    def finish(self) -> None:
-        self._guard(self._parser.close)
-
-    def _guard(self, step: Callable[[], object]) -> None:
-        try:
-            step()
-        except defusedxml.DefusedXmlException as exc:
-            raise BadContentError(f"unsafe XML rejected ({exc!r})", url=self._url) from exc
-        except DefusedET.ParseError as exc:
-            raise BadContentError(f"not well-formed XML ({exc})", url=self._url) from exc
-
-
-class _TarBody:
-    def __init__(self, url: str | None) -> None:
-        self._walker = TarWalker(url=url)
-
-    def feed(self, data: bytes) -> None:
-        self._walker.feed(data)
-
-    def finish(self) -> None:
-        self._walker.finish()
-
-
-def _validator(expect: str, url: str | None, limits: CheckLimits) -> _Validator:
-    if expect == "soft":
-        return _SoftPrefix(url)
-    if expect == "json":
-        return _JsonBody(url, limits.max_json_bytes)
-    if expect == "xml":
-        return _XmlBody(url)
-    if expect == "tar":
-        return _TarBody(url)
-    if expect in ("tsv", "text"):
-        return _NoNulText(url)
-    return _NoCheck()
 
 
 class StreamChecker:
@@ -288,7 +122,7 @@ class StreamChecker:
         self._url = url
         self._limits = limits or CheckLimits()
         check_content_type(content_type, expect, url=url)
-        self._validator = _validator(expect, url, self._limits)
+        self._validator = validator_for(expect, url, max_json_bytes=self._limits.max_json_bytes)
         self._inflater: GzipInflater | None = None
         self._sniff = b""  # the first raw bytes, until we know whether the body is gzip
         self._sniffed = expect == "any"
@@ -301,7 +135,7 @@ class StreamChecker:
 
     @property
     def json_value(self) -> Any:
-        return self._validator.value if isinstance(self._validator, _JsonBody) else None
+        return self._validator.value if isinstance(self._validator, JsonBody) else None
 
     @property
     def is_gzip(self) -> bool:
@@ -354,7 +188,7 @@ class StreamChecker:
     def _decoded(self, data: bytes) -> None:
         if not self._html_checked:
             # HTML is judged first so an error page is reported as one, not as "bad SOFT"
-            self._head += data[: _HEAD_BYTES - len(self._head)]
+            self._head += data[: HEAD_BYTES - len(self._head)]
             self._held += data
             self._check_html(final=False)
             if not self._html_checked:
@@ -363,11 +197,11 @@ class StreamChecker:
         self._validator.feed(data)
 
     def _check_html(self, *, final: bool) -> None:
-        start = _strip_leading(bytes(self._head))
+        start = strip_leading(bytes(self._head))
         if looks_like_html(start):
             raise HtmlPageError(f"expected {self.expect}, got an HTML page", url=self._url)
         # 64 meaningful bytes settle it; fewer may be the first part of "<!DOCTYPE html"
-        self._html_checked = final or len(start) >= _SNIFF_BYTES or len(self._head) >= _HEAD_BYTES
+        self._html_checked = final or len(start) >= _SNIFF_BYTES or len(self._head) >= HEAD_BYTES
 
     def finish(self) -> None:
         if self.expect == "any":

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnacorpus.errors import BadContentError, HtmlPageError, LimitExceededError, RateLimitedError, TruncatedError
-from rnacorpus.harvester.checks import CheckLimits, StreamChecker, check_bytes, eutils_error
+from rnacorpus.harvester.body_checks import eutils_error
+from rnacorpus.harvester.checks import CheckLimits, StreamChecker, check_bytes
 from tests.faults import ESEARCH_ERROR, EUTILS_RATE_LIMIT, HTML_ERROR_PAGE
 
 SOFT = b"^DATABASE = GeoMiame\n!Database_name = Gene Expression Omnibus (GEO)\n^SERIES = GSE1\n"
