@@ -8,12 +8,14 @@ once and keeps it (pickled, written atomically) under the index's cache folder; 
 loads it in ~0.1 s.
 
 The file's name carries :func:`code_key`, a digest of every module of this package (the rules, the
-normalizers, the index and ``ONTOLOGY_RULES_VERSION`` among them), and the folder is the index's own
-``<cache>/ontology/<release_key>/``: a table is reused only by the same code over the same ontology
-releases, so what a process loads is what it would have built. A file that cannot be read is built
-again; a folder that cannot be written only costs speed. Files of an older code key under the same
-name are deleted when a new one is written (they are this module's own names in this module's own
-folder); the cache holds pickles, so it must be as private as the rest of the user's cache.
+normalizers, the index and ``ONTOLOGY_RULES_VERSION`` among them) and of its reviewed tables
+(``data/*.tsv``: a curated row edited without a code change must not meet a table built before);
+the folder is the index's own ``<cache>/ontology/<release_key>/``. A table is reused only by the same
+code and tables over the same ontology releases, so what a process loads is what it would have built.
+A file that cannot be read is built again; a folder that cannot be written only costs speed. Files
+of an older code key under the same name are deleted when a new one is written (they are this
+module's own names in this module's own folder); the cache holds pickles, so it must be as private
+as the rest of the user's cache.
 """
 
 from __future__ import annotations
@@ -45,12 +47,21 @@ _FOLDER = "derived"
 _OWN_NAME = re.compile(r"(?P<name>[a-z_]+)-[0-9a-f]{64}\.pickle")
 
 
+def code_key(package: Path | None = None) -> str:
+    """sha256 of every module and reviewed table of ``package`` (this one by default, computed once per
+    process), in name order: a change to any rule or curated row gives a new key."""
+    return _own_key() if package is None else _digest(package)
+
+
 @functools.cache
-def code_key() -> str:
-    """sha256 of every module of this package, in name order: a change to any rule gives a new key."""
+def _own_key() -> str:
+    return _digest(_PACKAGE)
+
+
+def _digest(package: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.tsv")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
