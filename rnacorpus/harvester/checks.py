@@ -29,11 +29,12 @@ this module holds the limits, the HTML sniff and the streaming checker that runs
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, BinaryIO, Literal, get_args
 
 from rnacorpus.config import Config
 from rnacorpus.errors import (
@@ -41,7 +42,7 @@ from rnacorpus.errors import (
     HtmlPageError,
     TruncatedError,
 )
-from rnacorpus.fileio import DEFAULT_MAX_DECOMPRESSED, DEFAULT_MAX_RATIO, GZIP_MAGIC
+from rnacorpus.fileio import DEFAULT_MAX_DECOMPRESSED, DEFAULT_MAX_RATIO, GZIP_MAGIC, open_maybe_gzip
 from rnacorpus.harvester.body_checks import HEAD_BYTES, JsonBody, eutils_error, strip_leading, validator_for
 from rnacorpus.harvester.streamcheck import GzipInflater
 
@@ -89,6 +90,11 @@ class CheckLimits:
     @classmethod
     def from_config(cls, config: Config) -> CheckLimits:
         return cls(config.max_decompressed_bytes, config.max_compression_ratio)
+
+    def open(self, path: str | os.PathLike[str], *, threaded: bool = False) -> BinaryIO:
+        """``path`` opened for reading, gzip inflated (by content) under these limits
+        (:func:`rnacorpus.fileio.open_maybe_gzip`): a stored body is read back as its check read it."""
+        return open_maybe_gzip(path, max_bytes=self.max_decompressed_bytes, max_ratio=self.max_ratio, threaded=threaded)
 
 
 def looks_like_html(head: bytes) -> bool:

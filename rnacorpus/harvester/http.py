@@ -45,7 +45,6 @@ from rnacorpus.errors import (
     TruncatedError,
     UnreachableError,
 )
-from rnacorpus.fileio import open_maybe_gzip
 from rnacorpus.harvester.breaker import CircuitBreaker
 from rnacorpus.harvester.cache import RawCache, Verify
 from rnacorpus.harvester.cache_entry import CachedFile, CacheEntry
@@ -333,8 +332,7 @@ class HttpClient:
 
     def _read_small(self, path: Path) -> bytes:
         limits, cap = self._limits, MAX_IN_MEMORY_BYTES
-        opened = open_maybe_gzip(path, max_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
-        with opened as handle:
+        with limits.open(path) as handle:
             data = handle.read(cap + 1)
         if len(data) > cap:
             raise LimitExceededError(f"answer larger than {cap:,} bytes; use fetch()", path=path)

@@ -29,7 +29,6 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from rnacorpus.errors import BadContentError, LimitExceededError, ParseError, RnacorpusError
-from rnacorpus.fileio import open_maybe_gzip
 from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.miniml_fields import Contact, contact_of, element_entity, local_name
 from rnacorpus.harvester.geo.soft import SoftRecords, _Collector, _select_study
@@ -130,13 +129,9 @@ def parse_miniml_records(
     return _read_document(Path(path), None, study_accession, str(path), file_name, limits)
 
 
-def _open_bounded(path: str | Path, limits: CheckLimits) -> BinaryIO:
-    return open_maybe_gzip(path, max_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
-
-
 def _is_tar(path: str | Path, limits: CheckLimits) -> bool:
     try:
-        with _open_bounded(path, limits) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        with limits.open(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             return tar.next() is not None
     except (OSError, tarfile.TarError, EOFError, RnacorpusError):
         return False
@@ -147,7 +142,7 @@ def _unpack(path: str | Path, folder: Path, limits: CheckLimits) -> Path:
     total = 0
     xml_files: list[Path] = []
     try:
-        with _open_bounded(path, limits) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        with limits.open(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 if not member.isfile() or not _SAFE_MEMBER.match(member.name):
                     logger.warning("%s: skipping archive member %r (not a plain, safely named file)", path, member.name)

@@ -22,7 +22,7 @@ import numpy as np
 from isal.isal_zlib import error as IsalError
 
 from rnacorpus.errors import BadContentError, RnacorpusError, TruncatedError
-from rnacorpus.fileio import GZIP_MAGIC, open_maybe_gzip
+from rnacorpus.fileio import GZIP_MAGIC
 from rnacorpus.harvester.checks import CheckLimits
 
 __all__ = [
@@ -77,7 +77,7 @@ def decode_text(raw: bytes) -> str:
 
 def open_soft_bytes(path: str | Path, *, threaded: bool = False, limits: CheckLimits | None = None) -> BinaryIO:
     """Open a SOFT-like file for binary reading; gzip is detected by content (``threaded``: see
-    :func:`rnacorpus.fileio.open_maybe_gzip`).
+    :meth:`CheckLimits.open`).
 
     ``limits`` are the decompression (gzip bomb) limits the user configured
     (:meth:`CheckLimits.from_config`); without them, the library defaults.
@@ -92,8 +92,7 @@ def open_soft_bytes(path: str | Path, *, threaded: bool = False, limits: CheckLi
         if first[:2] != GZIP_MAGIC:
             what = "is empty (0 bytes)" if not first else f"does not start with the gzip magic (starts {first!r})"
             raise BadContentError(f"file is named .gz but {what}", path=path)
-    limits = limits or CheckLimits()
-    return open_maybe_gzip(path, threaded=threaded, max_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
+    return (limits or CheckLimits()).open(path, threaded=threaded)
 
 
 _BOM = b"\xef\xbb\xbf"
