@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
@@ -264,6 +265,9 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
+                    decided[field_name] = unmapped("tissue", info.key, value, bare)
+                    continue
                 reading = member_of_class(chosen, mentions, taxid, index)
                 if reading is not None and reading.unread:
                     decided[field_name] = unmapped("tissue", info.key, value, reading.unread)

@@ -47,6 +47,7 @@ __all__ = [
     "latin_singulars",
     "organ_adjectives",
     "organ_parts",
+    "organ_readings",
     "organ_relative_part",
     "paired_organ",
     "possessives",
@@ -302,7 +303,13 @@ def _unanchored(index: OntologyIndex, part: str, organs: set[str]) -> bool:
 
 def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
     """A part UBERON specializes per organ without an organ of its own (cortex, mucosa, epithelium)."""
-    return _unanchored(index, term_id, set(_tissue_names(index).organ_relative.get(term_id, {})))
+    return _unanchored(index, term_id, set(organ_readings(index, term_id)))
+
+
+def organ_readings(index: OntologyIndex, term_id: str) -> dict[str, str]:
+    """organ → the part's own term for it, from UBERON's "<part> of <organ>" names (capsule: kidney →
+    kidney capsule, liver → capsule of liver …); empty for a part named for fewer than three organs."""
+    return dict(_tissue_names(index).organ_relative.get(term_id, {}))
 
 
 def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
