@@ -61,8 +61,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the organ's UBERON label; 27: a part found nested in an organ answers for it only when one of its names has
 #: the organ's word or adjective; 28: in "<source>-derived <cells>" the cells are the kind after "derived" (before
 #: "derived from"), and a stem cell as the source gives no tissue; 29: an unread word beside an organ is compared
-#: with UBERON's nouns through all adjective endings tissue_forms knows (-ary, -ine, -ile, -an too))
-ONTOLOGY_RULES_VERSION = "29"
+#: with UBERON's nouns through all adjective endings tissue_forms knows (-ary, -ine, -ile, -an too); 30: a part
+#: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped)
+ONTOLOGY_RULES_VERSION = "30"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
