@@ -62,8 +62,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the organ's word or adjective; 28: in "<source>-derived <cells>" the cells are the kind after "derived" (before
 #: "derived from"), and a stem cell as the source gives no tissue; 29: an unread word beside an organ is compared
 #: with UBERON's nouns through all adjective endings tissue_forms knows (-ary, -ine, -ile, -an too); 30: a part
-#: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped)
-ONTOLOGY_RULES_VERSION = "30"
+#: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped;
+#: 31: a piece cut off a site (ear notch, ear punch, tail snip) is a filler word beside the site)
+ONTOLOGY_RULES_VERSION = "31"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
