@@ -64,8 +64,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: with UBERON's nouns through all adjective endings tissue_forms knows (-ary, -ine, -ile, -an too); 30: a part
 #: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped;
 #: 31: a piece cut off a site (ear notch, ear punch, tail snip) is a filler word beside the site; 32: blood-lineage
-#: cells named by a serous membrane's adjective come from its cavity (peritoneal macrophages))
-ONTOLOGY_RULES_VERSION = "32"
+#: cells named by a serous membrane's adjective come from its cavity (peritoneal macrophages); 33: a Latin organ
+#: adjective before a part word that names no term alone reads the organ's part (vesical wall, vesical serosa))
+ONTOLOGY_RULES_VERSION = "33"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

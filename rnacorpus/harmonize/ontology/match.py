@@ -28,6 +28,7 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     adjective_conflicts,
     adjective_narrower_reading,
     organ_parts,
+    paired_organ,
     sided_names,
     synonym_noun_readings,
     tissue_names,
@@ -213,6 +214,9 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
 
     def resolve(part: str) -> str | None:
         hit = direct(part)
+        if hit is None and len(part.split()) == 1 and _direct(field, part, taxid, index) is None:
+            # a Latin organ adjective UBERON pairs with one organ (vesical wall: the bladder's wall)
+            return paired_organ(index, part)
         return hit.term_id if hit is not None else None
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
