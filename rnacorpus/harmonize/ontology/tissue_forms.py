@@ -312,9 +312,15 @@ def organ_readings(index: OntologyIndex, term_id: str) -> dict[str, str]:
     return dict(_tissue_names(index).organ_relative.get(term_id, {}))
 
 
-def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
-    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
-    return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
+def organ_adjectives(index: OntologyIndex, organ: str, *, own: bool = False) -> list[str]:
+    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs; ``own``:
+    only those whose pairs speak for this organ more than for any other (not bronchial for the lung:
+    five pairs name the bronchus, one the lung)."""
+    found = []
+    for adjective, organs in _tissue_names(index).adjective_support.items():
+        if organ in organs and (not own or all(len(organs[organ]) > len(n) for o, n in organs.items() if o != organ)):
+            found.append(adjective)
+    return sorted(found)
 
 
 def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
