@@ -33,6 +33,8 @@ class FeatureStats:
         self.total_sq = np.zeros(n_features, np.float64)
         #: per feature, the value of the first sample (in matrix order) that has one; NaN if none does
         self.first_present = np.full(n_features, np.nan, np.float32)
+        #: every feature has its first present value: later samples cannot change one
+        self._all_found = False
 
     @classmethod
     def of(cls, blocks: Iterable[npt.NDArray[np.float32]], n_features: int) -> FeatureStats:
@@ -51,21 +53,34 @@ class FeatureStats:
         self.total = np.concatenate([self.total, np.zeros(extra, np.float64)])
         self.total_sq = np.concatenate([self.total_sq, np.zeros(extra, np.float64)])
         self.first_present = np.concatenate([self.first_present, np.full(extra, np.nan, np.float32)])
+        self._all_found = False
 
     def add(self, block: npt.NDArray[np.float32]) -> None:
         """Fold in the next samples (rows of ``block``, in matrix order)."""
         if block.shape[0] == 0:
             return
-        present = ~np.isnan(block)
         self.n_samples += block.shape[0]
-        self.count += present.sum(axis=0)
-        as64 = np.where(present, block, 0.0).astype(np.float64)
+        # one float64 copy, absent cells zeroed in place, squared in place after its sum is taken: the
+        # same additions of the same float64 values as np.where(present, block, 0).astype(float64)
+        # and row * row, with a third of the passes over memory (a parser folds every sample in)
+        as64 = block.astype(np.float64)
+        absent = np.isnan(as64)
+        present = ~absent
+        self.count += present[0] if block.shape[0] == 1 else present.sum(axis=0)
+        np.copyto(as64, 0.0, where=absent)
         for row in as64:  # one sample at a time (see the module docstring); each add is vectorized
             self.total += row
-            self.total_sq += row * row
+            row *= row
+            self.total_sq += row
+        if not self._all_found:
+            self._take_first_present(block, present)
+
+    def _take_first_present(self, block: npt.NDArray[np.float32], present: npt.NDArray[np.bool_]) -> None:
         missing = np.isnan(self.first_present)
-        if missing.any():
-            first_row = present.argmax(axis=0)
-            found = missing & present.any(axis=0)
-            columns = np.flatnonzero(found)
-            self.first_present[columns] = block[first_row[columns], columns]
+        if not missing.any():
+            self._all_found = True  # until widen adds features: no later sample can change a first value
+            return
+        first_row = present.argmax(axis=0)
+        found = missing & present.any(axis=0)
+        columns = np.flatnonzero(found)
+        self.first_present[columns] = block[first_row[columns], columns]

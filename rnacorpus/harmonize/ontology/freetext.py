@@ -25,11 +25,13 @@ import re
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
+from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -45,23 +47,11 @@ from rnacorpus.schemas import Annotation
 
 __all__ = ["annotate_free_text"]
 
-NORMAL = "PATO:0000461"
-_NORMAL_MARKER = re.compile(
-    r"\b(?:normal|healthy|non[- ]?tumou?r(?:al|ous)?|non[- ]?cancerous|non[- ]?malignant|non[- ]?neoplastic|"
-    r"non[- ]?diseased|tumou?r[- ]adjacent|adjacent|para[- ]?(?:cancerous|carcinoma|tumou?r(?:al)?))\b",
-    re.IGNORECASE,
-)
-#: status words that mean "no disease" only under a key that is about disease
-_DISEASE_KEY_ONLY = frozenset({"control", "none"})
-#: disease terms too broad to beat a named disease in the same value
-_BROAD_DISEASES = frozenset({"MONDO:0005070", "MONDO:0004992", "MONDO:0004993"})
 #: inside free text only plain sex words count ("mixed", "both", "M" need a sex key)
 _SEX_WORDS = frozenset({"male", "female", "man", "woman", "boy", "girl"})
 _SITE_KINDS = frozenset({"tissue", "source"})
 #: keys whose named cell type may give the tissue it comes from
 _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
-_NEGATING_AFTER = frozenset({"negative", "neg", "free", "uninfected", "excluded", "absent"})
-_NEGATING_BEFORE = frozenset({"non", "no", "not", "without", "never", "free", "un"})
 _PARTIAL_FACTOR = 0.9
 
 
@@ -141,20 +131,6 @@ def _from_mention(
         index,
         reason="; ".join(notes) or None,
     )
-
-
-def _negated(tokens: list[str], mention: Mention) -> bool:
-    """``HIV negative``, ``non-diabetic``, ``without asthma``: the value denies the disease."""
-    after = tokens[mention.stop].lower() if mention.stop < len(tokens) else ""
-    before = tokens[mention.start - 1].lower() if mention.start > 0 else ""
-    return after in _NEGATING_AFTER or before in _NEGATING_BEFORE
-
-
-def _disease_mentions(info: KeyInfo, found: list[Mention], tokens: list[str]) -> list[Mention]:
-    found = [m for m in found if not _negated(tokens, m)]
-    kept = [m for m in found if info.kind == "disease" or norm(m.match.text) not in _DISEASE_KEY_ONLY]
-    specific = [m for m in kept if m.match.term_id not in _BROAD_DISEASES]
-    return specific or kept
 
 
 def _cell_line_annotation(info: KeyInfo, value: str, hit: CellLineHit, index: OntologyIndex) -> Annotation:
@@ -238,21 +214,6 @@ def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex
     return unmapped(mention.match.field, info.key, value, f"{mention.match.text!r} names several terms: {names}")
 
 
-def _is_normal(value: str, found: list[Mention]) -> bool:
-    return bool(_NORMAL_MARKER.search(value)) or any(m.match.term_id == NORMAL for m in found)
-
-
-def _normal(info: KeyInfo, value: str, neighbour: Mention | None, index: OntologyIndex) -> Annotation:
-    """Health status normal; a disease named beside it is the neighbouring tissue's, not the sample's."""
-    word = _NORMAL_MARKER.search(value)
-    notes = [f"health status {word.group(0)!r}"] if word else []
-    if neighbour is not None:
-        notes.append(f"{neighbour.match.text!r} names the neighbouring disease")
-    whole = word is not None and word.group(0).strip().lower() == value.strip().lower()
-    method, confidence = ("curated", 0.95) if whole or word is None else ("normalized", 0.85)
-    return mapped("disease", info.key, value, NORMAL, method, confidence, index, reason="; ".join(notes) or None)
-
-
 def _without(value: str, matched: str | None) -> str:
     if not matched:
         return value
@@ -265,13 +226,13 @@ def _decide_disease(
     info: KeyInfo, value: str, found: list[Mention], tokens: list[str], index: OntologyIndex
 ) -> tuple[Annotation | None, Mention | None]:
     """The disease decision (normal / denied / named) and the disease the value names, if any."""
-    denied = [m for m in found if _negated(tokens, m)]
-    found = _disease_mentions(info, found, tokens)
+    denied = [m for m in found if negated(tokens, m)]
+    found = disease_mentions(info, found, tokens)
     if denied and not found and info.kind == "disease":
         return unmapped("disease", info.key, value, f"the value denies {denied[0].match.text!r}"), None
     named = next((m for m in found if m.match.term_id != NORMAL), None)
-    if _is_normal(value, found):
-        return _normal(info, value, named, index), named
+    if is_normal(value, found):
+        return normal(info, value, named, index), named
     if not found:
         return None, None
     chosen, others = _most_specific(found, index)
@@ -304,6 +265,9 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
+                    decided[field_name] = unmapped("tissue", info.key, value, bare)
+                    continue
                 reading = member_of_class(chosen, mentions, taxid, index)
                 if reading is not None and reading.unread:
                     decided[field_name] = unmapped("tissue", info.key, value, reading.unread)

@@ -13,8 +13,8 @@ Families (one function each; the docstring says what it covers):
 * :func:`sided_adjectives`  — the same after side words, read as a sided name (``left ventricular``);
 * :func:`head_nouns`        — an organ word whose name adds a head noun (``cartilage`` → cartilage
   tissue, ``epididymal fat`` → epididymal fat pad, fat = adipose tissue);
-* :func:`latin_singulars`   — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
-* :func:`possessives`       — eponyms without the apostrophe (``Peyers patches``, ``Whartons jelly``);
+* :func:`~.word_forms.latin_singulars` — Latin and irregular plurals (``hippocampi``, ``uteri``, ``cortices``);
+* :func:`~.word_forms.possessives` — eponyms without the apostrophe (``Peyers patches``, ``Whartons jelly``);
 * :func:`sided_names`       — a side or position word before a part whose sided term UBERON names
   differently (``left atrial appendage`` → left atrium auricular region);
 * :func:`organ_parts`       — an organ (noun or adjective) followed by a layer or part of it, in an
@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 
 from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.word_forms import latin_singulars, possessives
 
 __all__ = [
     "ADJECTIVE_ENDINGS",
@@ -46,6 +47,7 @@ __all__ = [
     "latin_singulars",
     "organ_adjectives",
     "organ_parts",
+    "organ_readings",
     "organ_relative_part",
     "paired_organ",
     "possessives",
@@ -76,8 +78,6 @@ _STEM_CHANGES = (
     ("ng", "nx"), ("c", "x"), ("t", "s"), ("ll", "l"), ("cul", "cle"), ("ul", "ule"), ("ul", "le"), ("ic", "ex"),
     ("mat", "m"),
 )  # fmt: skip
-#: plural → singular endings, each tried on one word at a time
-_LATIN_PLURALS = (("ices", "ex"), ("ices", "ix"), ("ides", "is"), ("ae", "a"), ("as", "a"), ("i", "us"), ("a", "um"))
 #: head nouns an organ word may stand for; "fat" and "adipose" also stand for each other
 #: ("gland" is not one: UBERON's "lingual gland", "buccal gland", "femoral gland" are glands *of* the
 #: organ, or of frogs and lizards, where the depositor's "lingual" means the tongue)
@@ -140,28 +140,6 @@ def head_nouns(text: str) -> Iterator[str]:
         if word in _FAT_FORMS and following not in {"tissue", "pad"}:
             for form in _FAT_FORMS[word]:
                 yield " ".join([*words[:i], form, *words[i + 1 :]])
-
-
-def latin_singulars(text: str) -> Iterator[str]:
-    """Latin and irregular plurals the normalizer's English singular misses: ``hippocampi``, ``uteri``,
-    ``thymi`` (-i → -us), ``tibiae`` (-ae → -a), ``corneas`` (-as → -a), ``septa`` (-a → -um),
-    ``cortices``/``cervices`` (-ices → -ex/-ix), ``epididymides`` (-ides → -is); one word at a time."""
-    words = _words(text)
-    for i, word in enumerate(words):
-        lower = word.lower()
-        for plural, singular in _LATIN_PLURALS:
-            if lower.endswith(plural) and len(lower) - len(plural) >= _MIN_STEM - 1:
-                yield " ".join([*words[:i], lower[: -len(plural)] + singular, *words[i + 1 :]])
-
-
-def possessives(text: str) -> Iterator[str]:
-    """Eponymous structures written without the apostrophe (``Peyers patches``, ``Whartons jelly``,
-    ``Brunners glands``, ``Ammons horn``): a word ending in -s, not the last word, read as ``X's``."""
-    words = _words(text)
-    for i, word in enumerate(words[:-1]):
-        lower = word.lower()
-        if lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 3:
-            yield " ".join([*words[:i], f"{word[:-1]}'s", *words[i + 1 :]])
 
 
 def sided_names(text: str, resolve: Callable[[str], str | None], names: Callable[[str], list[str]]) -> Iterator[str]:
@@ -325,12 +303,24 @@ def _unanchored(index: OntologyIndex, part: str, organs: set[str]) -> bool:
 
 def organ_relative_part(index: OntologyIndex, term_id: str) -> bool:
     """A part UBERON specializes per organ without an organ of its own (cortex, mucosa, epithelium)."""
-    return _unanchored(index, term_id, set(_tissue_names(index).organ_relative.get(term_id, {})))
+    return _unanchored(index, term_id, set(organ_readings(index, term_id)))
 
 
-def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
-    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
-    return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
+def organ_readings(index: OntologyIndex, term_id: str) -> dict[str, str]:
+    """organ → the part's own term for it, from UBERON's "<part> of <organ>" names (capsule: kidney →
+    kidney capsule, liver → capsule of liver …); empty for a part named for fewer than three organs."""
+    return dict(_tissue_names(index).organ_relative.get(term_id, {}))
+
+
+def organ_adjectives(index: OntologyIndex, organ: str, *, own: bool = False) -> list[str]:
+    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs; ``own``:
+    only those whose pairs speak for this organ more than for any other (not bronchial for the lung:
+    five pairs name the bronchus, one the lung)."""
+    found = []
+    for adjective, organs in _tissue_names(index).adjective_support.items():
+        if organ in organs and (not own or all(len(organs[organ]) > len(n) for o, n in organs.items() if o != organ)):
+            found.append(adjective)
+    return sorted(found)
 
 
 def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
@@ -348,15 +338,19 @@ def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
 
 def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
     """The organs UBERON writes ``adjective`` for that are unrelated to ``term_id`` (``cervical``: the
-    neck and its vertebrae beside the cervix); all of them when ``term_id`` is a part UBERON specializes
-    per organ (``cortical`` → cortex: of brain, kidney, adrenal …) or when UBERON writes the adjective
+    neck and its vertebrae beside the cervix); the organs' own ones UBERON does not file under it when
+    ``term_id`` is a part it specializes per organ (``cortical`` → cortex: the cerebral cortex …; none
+    for ``urothelial``: each urothelium is a urothelium); all of them when UBERON writes the adjective
     for a narrower part (``alveolar`` → alveolus of lung, not the generic alveolus). Empty when the
     adjective has one reading."""
     names = _tissue_names(index)
     per_organ = names.organ_relative.get(term_id, {})
-    if _unanchored(index, term_id, set(per_organ)):
+    # organs' parts UBERON files under the part are all true of the adjective (urothelial: each urothelium
+    # is a urothelium); the others are other readings (cortical: the cerebral cortex, filed apart)
+    apart = sorted(p for p in per_organ.values() if p != term_id and not index.is_ancestor(term_id, p))
+    if apart and _unanchored(index, term_id, set(per_organ)):
         # the readings are the part of each organ (mucosa of stomach, of colon …); a few name them
-        return set(names.adjectives.get(adjective.lower(), set())) | set(sorted(per_organ.values())[:_READINGS_SHOWN])
+        return set(names.adjectives.get(adjective.lower(), set())) | set(apart[:_READINGS_SHOWN])
     organs = names.adjectives.get(adjective.lower(), set())
     if any(o != term_id and index.is_ancestor(term_id, o) for o in organs):
         # UBERON uses the adjective for a narrower part (alveolar → alveolus of lung): the generic
