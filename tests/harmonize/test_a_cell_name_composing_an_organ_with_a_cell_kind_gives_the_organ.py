@@ -42,10 +42,15 @@ def test_a_kind_of_tissue_in_the_cell_name_is_no_origin(value: str) -> None:
     assert not [a for a in _tissues(value) if a.term_id]
 
 
-def test_a_word_for_a_membrane_and_the_cavity_outside_it_gives_no_origin() -> None:
+def test_a_word_for_a_membrane_and_the_cavity_outside_it_gives_the_cavity_only_for_blood_cells() -> None:
+    # blood-lineage cells float in the cavity (tests/harmonize/
+    # test_blood_cells_named_by_a_serous_membrane_come_from_its_cavity.py); other kinds are not placed
     index = get_index()
-    assert organ_in_cell_name("CL:0000581", 9606, index) is None  # peritoneal macrophage
-    assert not [a for a in _tissues("peritoneal macrophages") if a.term_id]
+    assert organ_in_cell_name("CL:0000581", 9606, index) == (
+        "UBERON:0001179",
+        "'peritoneal' composed with 'macrophage' in the cell type 'peritoneal macrophage'",
+    )
+    assert not [a for a in _tissues("peritoneal fibroblasts") if a.term_id]
 
 
 def test_the_nearest_general_cell_decides_and_an_unread_rest_gives_nothing() -> None:

@@ -1,6 +1,7 @@
 """A Latin organ adjective whose stem is not the English organ noun (lingual: lingua, the tongue;
 vesical: vesica, the urinary bladder) is read through UBERON's own name pairs (mucosa of tongue /
-lingual mucosa): before a class noun or a part UBERON names per organ, it names the organ's own part.
+lingual mucosa): before a class noun, a part UBERON names per organ, or a part word that names no term
+alone (wall, serosa), it names the organ's own part.
 An adjective the pairs give several organs for, or only one pair, stays unread (palatal: one
 oropharyngeal name), and the adjective alone never becomes the organ."""
 
@@ -26,6 +27,10 @@ def _tissue(value: str, organism: str = "human") -> Annotation | None:
         ("vesical mucosa", "UBERON:0001259"),  # mucosa of urinary bladder
         ("vesical lamina propria", "UBERON:0001261"),  # a part UBERON names per organ, not a class noun
         ("ureteral urothelium", "UBERON:0001254"),  # an adjective the rewrites read, same composition
+        # a part word naming no term alone: the organ's part by the organ's names (wall of urinary bladder)
+        ("vesical wall", "UBERON:0001256"),
+        ("vesical serosa", "UBERON:0001260"),
+        ("lingual epithelium", "UBERON:0003357"),
     ],
 )
 def test_the_adjective_names_the_organs_own_part(value: str, term: str) -> None:

@@ -1,7 +1,9 @@
 """A word of a tissue or source value that no ontology name uses, one edit (a letter dropped,
 doubled, wrong, or two neighbours swapped) from exactly one word of UBERON's tissue names, is read as
 that word: the result is a fuzzy match with the respelling in its reason. Words any ontology uses,
-short words, capitals, plurals other families read and words with two candidates stay as written."""
+short words, capitals, plurals other families read and words with two candidates their neighbours do not
+settle stay as written (tests/harmonize/test_a_mistyped_word_near_several_words_is_read_when_its_neighbours_settle_it.py
+for the ones they settle)."""
 
 from __future__ import annotations
 
@@ -35,7 +37,16 @@ def test_a_mistyped_organ_word_gives_the_organ_as_a_fuzzy_match(value: str, term
 
 @pytest.mark.parametrize(
     "text",
-    ["tumor tissue", "untreated control", "renal cortices", "Hassalls corpuscles", "spinal chord", "LIVR", "lung"],
+    [
+        "tumor tissue",
+        "untreated control",
+        "renal cortices",
+        "Hassalls corpuscles",
+        "chord",
+        "chord tissue",
+        "LIVR",
+        "lung",
+    ],
 )
 def test_known_words_plurals_capitals_and_unclear_words_stay_as_written(text: str) -> None:
     assert respell(text, get_index()) == (text, [])

@@ -22,6 +22,7 @@ def _fields(key: str, value: str, organism: str = "human") -> dict[str, tuple[st
         ("fibroblasts of dermis", "UBERON:0002067"),
         ("HUVEC", "UBERON:0002066"),  # reviewed initials
         ("NHBE", "UBERON:0002185"),
+        ("small airway epithelial cells", "UBERON:0002186"),  # reviewed row: small airways are bronchioles
         ("cord blood mononuclear cells", "UBERON:0012168"),  # organ named beside the cell
     ],
 )

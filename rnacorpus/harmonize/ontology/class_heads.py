@@ -244,8 +244,8 @@ def origin_before_cell(
       (``saphenous vein endothelial cells``: vein endothelial cells come from a vein → saphenous vein);
     * without one, the word as an organ noun or adjective by itself (``lens fibroblasts``, ``striatal
       neurons``; :func:`~.implied.origin_word`) — a one-word synonym is trusted here, where an organ
-      before the cells can only be their origin; a word for a membrane and the cavity outside it is
-      not (``peritoneal``: the peritoneum, or the cavity the cells are washed from).
+      before the cells can only be their origin; a word for a membrane and the cavity outside it gives
+      the cavity for cells of the blood lineage (``peritoneal B cells``) and nothing for others.
 
     None when there is no such word or it says nothing the origin does not."""
     word = _unclaimed_before(cell, mentions)
@@ -254,7 +254,7 @@ def origin_before_cell(
     if origin is not None:
         composed = _composed(word, index.label(origin) or "", origin, taxid, index)
         return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
-    origin = origin_word(word, taxid, index)
+    origin = origin_word(word, taxid, index, cell.match.term_id)
     return None if origin is None else (origin, f"{word!r} named before the cell type")
 
 

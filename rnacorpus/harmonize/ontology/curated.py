@@ -62,8 +62,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: the organ's word or adjective; 28: in "<source>-derived <cells>" the cells are the kind after "derived" (before
 #: "derived from"), and a stem cell as the source gives no tissue; 29: an unread word beside an organ is compared
 #: with UBERON's nouns through all adjective endings tissue_forms knows (-ary, -ine, -ile, -an too); 30: a part
-#: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped)
-ONTOLOGY_RULES_VERSION = "30"
+#: word alone that UBERON names for three or more unrelated organs (septum, capsule, medulla) stays unmapped;
+#: 31: a piece cut off a site (ear notch, ear punch, tail snip) is a filler word beside the site; 32: blood-lineage
+#: cells named by a serous membrane's adjective come from its cavity (peritoneal macrophages); 33: a Latin organ
+#: adjective before a part word that names no term alone reads the organ's part (vesical wall, vesical serosa);
+#: 34: a mistyped word one edit from several name words is read when its neighbours settle it (cerebral cortx);
+#: 35: a per-organ part after its organ is the organ's own one, by its name or the organ's own adjective; 36: the
+#: reviewed row small airway epithelial cell implies the bronchiole; 37: an adjective of a per-organ part reads
+#: the part when every organ's one is filed under it (urothelial), a labelled noun beats a synonym's whole)
+ONTOLOGY_RULES_VERSION = "37"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

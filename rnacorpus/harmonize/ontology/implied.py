@@ -21,6 +21,10 @@ _PORTION_OF_TISSUE, _ORGAN = "UBERON:0000479", "UBERON:0000062"
 #: names a kind of cell, not an organ plus a cell kind
 _ANY_CELL = frozenset({"CL:0000000", "CL:0000255"})
 _CELL_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: hematopoietic cell: the free cells a serous cavity is washed for (macrophages, B cells, mast cells)
+_BLOOD_LINEAGE = "CL:0000988"
+#: serous membrane: the peritoneum and pleura line a cavity free cells are washed from (not the marrow)
+_SEROUS_MEMBRANE = "UBERON:0000042"
 
 
 def site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
@@ -123,24 +127,34 @@ def _tissue_type(term_id: str, index: OntologyIndex) -> bool:
     return index.is_ancestor(_PORTION_OF_TISSUE, term_id) and not index.is_ancestor(_ORGAN, term_id)
 
 
-def _serous_cavity(text: str, reading: str, taxid: int | None, index: OntologyIndex) -> bool:
-    """``peritoneal``, ``pleural``, ``pericardial``: UBERON also names a "<word> cavity" that is no part
-    of the reading (the peritoneal cavity is not part of the peritoneum), so cells so named may be the
-    membrane's (mesothelial cells) or the cavity's (peritoneal macrophages, washed out of the cavity);
-    which one the cell kind does not say. A cavity inside the organ (bladder lumen) changes nothing."""
+def _serous_cavity(text: str, reading: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """``peritoneal``, ``pleural``, ``pericardial``: the "<word> cavity" UBERON also names, when it is no
+    part of the reading (the peritoneal cavity is not part of the peritoneum): cells so named may be the
+    membrane's (mesothelial cells) or the cavity's (peritoneal macrophages, washed out of the cavity).
+    None for a cavity inside the organ (bladder lumen), which changes nothing."""
     cavity = match_text("tissue", f"{text} cavity", taxid=taxid, fuzzy=False, rewrites=False, index=index)
-    return cavity is not None and not cavity.ambiguous and not index.is_ancestor(reading, cavity.term_id)
+    if cavity is None or cavity.ambiguous or index.is_ancestor(reading, cavity.term_id):
+        return None
+    return cavity.term_id
 
 
-def origin_word(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+def origin_word(text: str, taxid: int | None, index: OntologyIndex, cell_kind: str | None = None) -> str | None:
     """The tissue a word written with a cell kind says the cells come from: an organ noun or adjective
     (labels, exact synonyms, the adjective family — beside a cell kind a word can only say where the
-    cells are from), unless it has several readings, is a kind of tissue rather than a place
-    (:func:`_tissue_type`) or names a membrane and the cavity outside it (:func:`_serous_cavity`)."""
+    cells are from), unless it has several readings or is a kind of tissue rather than a place
+    (:func:`_tissue_type`). A word for a membrane and the cavity outside it (:func:`_serous_cavity`)
+    gives the cavity when the word's term is a serous membrane and the cells are of the blood lineage
+    (``cell_kind`` a hematopoietic cell: peritoneal macrophages, pleural B cells float in the cavity
+    and are washed out of it), else nothing (the membrane's own cells, a kind not said, or a cavity
+    that is no serous one: the marrow cavity of ``bone marrow`` macrophages)."""
     found = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
     if found is None or found.ambiguous or found.term_id in GENERIC_TERMS or _tissue_type(found.term_id, index):
         return None
-    return None if _serous_cavity(text, found.term_id, taxid, index) else found.term_id
+    cavity = _serous_cavity(text, found.term_id, taxid, index)
+    if cavity is None:
+        return found.term_id
+    free = cell_kind is not None and (cell_kind == _BLOOD_LINEAGE or index.is_ancestor(_BLOOD_LINEAGE, cell_kind))
+    return cavity if free and index.is_ancestor(_SEROUS_MEMBRANE, found.term_id) else None
 
 
 def organ_in_cell_name(
@@ -168,7 +182,7 @@ def organ_in_cell_name(
             if not rest:
                 continue
             text = " ".join(rest)
-            origin = origin_word(text, taxid, index)
+            origin = origin_word(text, taxid, index, cell_term)
             if origin is None:
                 return None
             return origin, f"{text!r} composed with {index.label(ancestor)!r} in the cell type {name!r}"

@@ -28,6 +28,7 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     adjective_conflicts,
     adjective_narrower_reading,
     organ_parts,
+    paired_organ,
     sided_names,
     synonym_noun_readings,
     tissue_names,
@@ -213,6 +214,9 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
 
     def resolve(part: str) -> str | None:
         hit = direct(part)
+        if hit is None and len(part.split()) == 1 and _direct(field, part, taxid, index) is None:
+            # a Latin organ adjective UBERON pairs with one organ (vesical wall: the bladder's wall)
+            return paired_organ(index, part)
         return hit.term_id if hit is not None else None
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
@@ -245,9 +249,10 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # that holds them all, true under every reading; unrelated readings are reported.
     covering = [t for t in found if all(t == other or index.is_ancestor(t, other) for other in found)]
     labelled = [t for t in found if t in adjectival and not found[t].via_synonym]
-    if not covering and set(found) <= adjectival and len(labelled) == 1:
+    if set(found) <= adjectival and len(labelled) == 1 and (not covering or found[covering[0]].via_synonym):
         # an adjective whose noun forms name one term by its label and the others only by synonyms
-        # of another nomenclature (tonsillar: the tonsil; "tonsilla" is the paraflocculus in HXI)
+        # of another nomenclature (tonsillar: the tonsil; "tonsilla" is the paraflocculus in HXI), or
+        # by a synonym of a whole holding it (meningeal: the meninx; "meninge" names the meninges)
         covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)

@@ -36,6 +36,9 @@ FILLER = frozenset(
         "week", "weeks", "month", "months", "year", "years", "old", "dissected", "microdissected", "harvested",
         "collected", "excised", "explanted", "obtained",
     }
+    # the piece cut off a site for genotyping or a biopsy (ear punch, ear notch, tail snip, toe clip): the
+    # site is the sample; "notch" is never read as the site's anatomical notch (intertragic incisure)
+    | {"punch", "punches", "notch", "notches", "clip", "clips", "clipping", "clippings", "snip", "snips"}
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 _MAX_PHRASE = 8

@@ -27,7 +27,12 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, inner_texts
-from rnacorpus.harmonize.ontology.tissue_forms import organ_adjectives, organ_relative_part, tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import (
+    organ_adjectives,
+    organ_readings,
+    organ_relative_part,
+    tissue_names,
+)
 
 __all__ = ["SITE_AFTER_ORGAN", "organ_then_site", "part_within"]
 
@@ -57,6 +62,11 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
     nested -= {part.match.term_id, organ.match.term_id}
     tops = index.outermost(nested)
+    own = organ_readings(index, part.match.term_id).get(organ.match.term_id)
+    if len(tops) > 1 and own in nested:
+        # the organ's own one as UBERON names it (colon lamina propria: of the mucosa of colon), not
+        # those of the organ's parts (ascending, descending colon lamina propria)
+        tops = [own]
     if len(tops) == 1 and not _names_the_organ(tops[0], organ, index):
         tops = []  # brain parenchyma: the pineal body's parenchyma is the one in the brain, not the brain's
     if not tops:
@@ -90,9 +100,11 @@ def _names_the_organ(term_id: str, organ: Mention, index: OntologyIndex) -> bool
 def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool) -> Mention | None:
     """The term UBERON names "<an adjective of the organ> <part>" (brain cortex: *cerebral* cortex): a
     part of the organ, or — unless ``inside`` — a kind of the part named for the organ (lung lymph
-    node: *pulmonary* lymph node, beside the lung rather than in it); several such names are reported
-    as ambiguity, none gives None."""
+    node: *pulmonary* lymph node, beside the lung rather than in it); of several such names the one
+    with the organ's own adjective (:func:`~.tissue_forms.organ_adjectives`), else they are reported as
+    ambiguity; none gives None."""
     found: dict[str, FieldMatch] = {}
+    by_adjective: dict[str, str] = {}
     for adjective in organ_adjectives(index, organ.match.term_id):
         hit = match_text("tissue", f"{adjective} {part.match.text}", fuzzy=False, rewrites=False, index=index)
         if hit is None or hit.ambiguous or hit.term_id == organ.match.term_id:
@@ -101,6 +113,12 @@ def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, insi
             not inside and index.is_ancestor(part.match.term_id, hit.term_id)
         ):
             found[hit.term_id] = hit
+            by_adjective[hit.term_id] = adjective
+    own = set(organ_adjectives(index, organ.match.term_id, own=True))
+    if len(found) > 1 and len(mine := [t for t in found if by_adjective[t] in own]) == 1:
+        # several names: the one with the organ's own adjective (lung lymph node: pulmonary, not
+        # bronchial — the bronchus's adjective, written once for the lung)
+        found = {mine[0]: found[mine[0]]}
     if not found:
         return None
     if len(found) == 1:

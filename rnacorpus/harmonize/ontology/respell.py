@@ -5,8 +5,10 @@ name uses, one edit (insertion, deletion, substitution or a swap of two neighbou
 optimal string alignment distance) away from exactly one word UBERON's tissue names use, is read as
 that word; the value then goes through the ordinary rules. A word any ontology name uses (tumor,
 media, colony) is never changed, nor a short word (one edit changes its meaning), an abbreviation in
-capitals, a plural or possessive the other spelling families read (``cortices``, ``Hassalls``) or a
-word with two candidates (``chord``: cord or chorda) — ambiguity is not guessed.
+capitals, or a plural or possessive the other spelling families read (``cortices``, ``Hassalls``).
+A word with several candidates is read only when its neighbours settle it (:func:`_in_context`:
+``cerebral cortx`` → cortex, not corti; ``trachae`` → trachea or its plural, one term); else
+(``chord`` alone: cord or chorda) ambiguity is not guessed.
 The whole-value fuzzy ratio (:meth:`~.index.OntologyIndex.fuzzy`) misses these: one wrong letter in
 a short word is a large share of it.
 """
@@ -23,6 +25,7 @@ from rapidfuzz.distance import OSA
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
 from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER
 from rnacorpus.harmonize.ontology.tissue_forms import latin_singulars
 
@@ -31,6 +34,8 @@ __all__ = ["respell"]
 #: words shorter than this are never respelled (one edit turns lung into lens or lump)
 _MIN_LETTERS = 5
 _WORD = re.compile(r"[A-Za-z]+")
+#: a word one edit from more candidates than this is too unlike any one of them to be read in context
+_CANDIDATES_MAX = 3
 _lock = threading.Lock()
 
 
@@ -50,26 +55,60 @@ def _words(index: OntologyIndex) -> _Words:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _respelled_word(word: str, index: OntologyIndex) -> str | None:
+def _candidates(word: str, index: OntologyIndex) -> tuple[str, ...]:
+    """The tissue-name words one edit from ``word``, when it is a word to respell at all."""
     words = _words(index)
     lower = word.lower()
     if len(lower) < _MIN_LETTERS or lower in words.known or word.isupper():
-        return None
+        return ()
     # a plural or possessive the other spelling families read (cortices, Hassalls) is no typo
     singulars = {lower[:-1], *latin_singulars(lower)} if lower.endswith(("s", "i", "ae", "a")) else set()
     if singulars & words.known:
-        return None
-    near = process.extract(lower, words.tissue, scorer=OSA.distance, score_cutoff=1, limit=3)
-    return near[0][0] if len(near) == 1 else None
+        return ()
+    near = process.extract(lower, words.tissue, scorer=OSA.distance, score_cutoff=1, limit=_CANDIDATES_MAX + 1)
+    return tuple(candidate for candidate, _, _ in near) if len(near) <= _CANDIDATES_MAX else ()
+
+
+def _in_context(candidates: tuple[str, ...], before: str, after: str, index: OntologyIndex) -> str | None:
+    """The one reading of a word with several candidates that its neighbours settle: the candidates
+    that make a listed name with the word before or after it (no rewrites, no fuzzy match) are kept,
+    and they must all name one term (``cerebral cortx``: "cerebral cortex" is a name, "cerebral corti"
+    is not). Without such a name, the candidates must all name one term alone (``trachae``: trachea
+    and its plural tracheae). Else None: one candidate being a name alone while another is not is no
+    evidence, and ambiguity is not guessed."""
+
+    def term(phrase: str, rewrites: bool = False) -> str | None:
+        found = match_text("tissue", phrase.strip(), fuzzy=False, rewrites=rewrites, index=index)
+        return None if found is None or found.ambiguous or not found.term_id else found.term_id
+
+    paired: dict[str, str] = {}
+    for candidate in candidates:
+        for phrase in (f"{before} {candidate}" if before else "", f"{candidate} {after}" if after else ""):
+            if phrase and (found := term(phrase)) is not None:
+                paired[candidate] = found
+                break
+    if paired:
+        return next(iter(paired)) if len(set(paired.values())) == 1 else None
+    alone = {candidate: term(candidate, rewrites=True) for candidate in candidates}  # plurals: tracheae
+    terms = set(alone.values())
+    return candidates[0] if len(terms) == 1 and None not in terms else None
 
 
 def respell(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
     """``text`` with each mistyped organ word replaced, and a note per replacement."""
     notes: list[str] = []
+    words = _WORD.findall(text)
+    position = iter(range(len(words)))
 
     def replace(match: re.Match[str]) -> str:
-        word = match.group(0)
-        fixed = _respelled_word(word, index)
+        word, at = match.group(0), next(position)
+        candidates = _candidates(word, index)
+        if len(candidates) > 1:
+            before = words[at - 1] if at > 0 else ""
+            after = words[at + 1] if at + 1 < len(words) else ""
+            fixed: str | None = _in_context(candidates, before, after, index)
+        else:
+            fixed = candidates[0] if candidates else None
         if fixed is None:
             return word
         notes.append(f"{word!r} read as {fixed!r}")

@@ -312,9 +312,15 @@ def organ_readings(index: OntologyIndex, term_id: str) -> dict[str, str]:
     return dict(_tissue_names(index).organ_relative.get(term_id, {}))
 
 
-def organ_adjectives(index: OntologyIndex, organ: str) -> list[str]:
-    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs."""
-    return sorted(adjective for adjective, organs in _tissue_names(index).adjectives.items() if organ in organs)
+def organ_adjectives(index: OntologyIndex, organ: str, *, own: bool = False) -> list[str]:
+    """The adjectives UBERON writes for ``organ`` (lung: pulmonary), from its own name pairs; ``own``:
+    only those whose pairs speak for this organ more than for any other (not bronchial for the lung:
+    five pairs name the bronchus, one the lung)."""
+    found = []
+    for adjective, organs in _tissue_names(index).adjective_support.items():
+        if organ in organs and (not own or all(len(organs[organ]) > len(n) for o, n in organs.items() if o != organ)):
+            found.append(adjective)
+    return sorted(found)
 
 
 def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
@@ -332,15 +338,19 @@ def paired_organ(index: OntologyIndex, adjective: str) -> str | None:
 
 def adjective_conflicts(index: OntologyIndex, adjective: str, term_id: str) -> set[str]:
     """The organs UBERON writes ``adjective`` for that are unrelated to ``term_id`` (``cervical``: the
-    neck and its vertebrae beside the cervix); all of them when ``term_id`` is a part UBERON specializes
-    per organ (``cortical`` → cortex: of brain, kidney, adrenal …) or when UBERON writes the adjective
+    neck and its vertebrae beside the cervix); the organs' own ones UBERON does not file under it when
+    ``term_id`` is a part it specializes per organ (``cortical`` → cortex: the cerebral cortex …; none
+    for ``urothelial``: each urothelium is a urothelium); all of them when UBERON writes the adjective
     for a narrower part (``alveolar`` → alveolus of lung, not the generic alveolus). Empty when the
     adjective has one reading."""
     names = _tissue_names(index)
     per_organ = names.organ_relative.get(term_id, {})
-    if _unanchored(index, term_id, set(per_organ)):
+    # organs' parts UBERON files under the part are all true of the adjective (urothelial: each urothelium
+    # is a urothelium); the others are other readings (cortical: the cerebral cortex, filed apart)
+    apart = sorted(p for p in per_organ.values() if p != term_id and not index.is_ancestor(term_id, p))
+    if apart and _unanchored(index, term_id, set(per_organ)):
         # the readings are the part of each organ (mucosa of stomach, of colon …); a few name them
-        return set(names.adjectives.get(adjective.lower(), set())) | set(sorted(per_organ.values())[:_READINGS_SHOWN])
+        return set(names.adjectives.get(adjective.lower(), set())) | set(apart[:_READINGS_SHOWN])
     organs = names.adjectives.get(adjective.lower(), set())
     if any(o != term_id and index.is_ancestor(term_id, o) for o in organs):
         # UBERON uses the adjective for a narrower part (alveolar → alveolus of lung): the generic
