@@ -9,6 +9,7 @@ section of ``docs/benchmarks.md`` (command, machine, date, ``uptime`` load befor
         --repeat 2 --other-codecs lz4,none
     python benchmarks/bench_export.py reader --export /tmp/rnac-bench/c100k/export
     python benchmarks/bench_export.py rebuild --corpus /tmp/rnac-bench/c100k
+    python benchmarks/bench_export.py codecs --export /tmp/rnac-bench/c10k/export
 
 * ``generate`` — :mod:`export_corpus`: N samples × 20,000 genes, ~200 samples per study, eight
   platforms (counts / TPM / FPKM), loaded through the product's own load path.
@@ -23,6 +24,8 @@ section of ``docs/benchmarks.md`` (command, machine, date, ``uptime`` load befor
   each figure is the best of ``--repeat``.
 * ``reader`` — ``rnacorpus.read.iter_batches`` (NumPy batches of 256) over the ``train`` split, vs
   reading the same part files with ``pyarrow.parquet.ParquetFile.iter_batches`` into NumPy.
+* ``codecs`` — :mod:`export_codecs`: each part-file codec's write CPU, read CPU and bytes on the
+  export's own row groups (what chose the default).
 * ``rebuild`` — ``export --from-manifest`` of the ``export`` output into a second folder; every data
   file must be byte-identical (sha256 of each file on disk, both folders).
 
@@ -254,6 +257,23 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
         shutil.rmtree(second)
 
 
+# --- codecs ----------------------------------------------------------------------------------------------
+
+
+def cmd_codecs(args: argparse.Namespace) -> None:
+    from export_codecs import codec_table
+
+    started = _bench.load()
+    lines = [
+        *header("The part files' codecs on an export's row groups (`benchmarks/bench_export.py codecs`)", started),
+        *codec_table(Path(args.export), args.groups, args.repeat),
+    ]
+    text = "\n".join(lines)
+    sys.stdout.write(text + "\n")
+    if args.write:
+        write_doc("export-codecs", text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -277,7 +297,11 @@ def main() -> None:
     reb = commands.add_parser("rebuild", help="rebuild <corpus>/export from its manifest; byte-identical?")
     reb.add_argument("--corpus", required=True)
     reb.add_argument("--keep", action="store_true", help="keep the rebuilt folder")
-    for sub in (gen, exp, rea, reb):
+    cod = commands.add_parser("codecs", help="each codec's write/read CPU and bytes on an export's row groups")
+    cod.add_argument("--export", required=True)
+    cod.add_argument("--groups", type=int, default=8)
+    cod.add_argument("--repeat", type=int, default=3)
+    for sub in (gen, exp, rea, reb, cod):
         sub.add_argument("--no-write", dest="write", action="store_false", help="do not update docs/benchmarks.md")
     child = commands.add_parser("child", help=argparse.SUPPRESS)
     child.add_argument("kind", choices=sorted(CHILDREN))
@@ -286,7 +310,8 @@ def main() -> None:
     if args.command == "child":
         sys.stdout.write(json.dumps(CHILDREN[args.kind](*args.args)) + "\n")
         return
-    {"generate": cmd_generate, "export": cmd_export, "reader": cmd_reader, "rebuild": cmd_rebuild}[args.command](args)
+    commands_run = {"generate": cmd_generate, "export": cmd_export, "reader": cmd_reader, "rebuild": cmd_rebuild}
+    (commands_run | {"codecs": cmd_codecs})[args.command](args)
 
 
 if __name__ == "__main__":

@@ -83,8 +83,8 @@ def export_table(
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in export.get("cpu_seconds", {}).items())
         lines.append(
             f"| | | export output: {export['features']:,} features, {export['out_bytes'] / 1024**3:.2f} GiB, "
-            f"splits {export['splits']}; CPU by writer stage: {stages} (the rest: Arrow's decode threads, "
-            "DuckDB, planning, samples.parquet) | | | | | |"
+            f"splits {export['splits']}; CPU by writer stage: {stages} (the rest: planning, DuckDB, "
+            "samples.parquet, the parts' disk flushes) | | | | | |"
         )
     if len(rows) > 1:
         (n0, small), (n1, large) = rows[0], rows[-1]

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from rnacorpus import __version__
 from rnacorpus.catalog.export_options import ExportOptions, make_options
-from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES
+from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES, writer_release
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_write import WriteResult, write_parts
@@ -330,6 +330,7 @@ def _manifest(
             "part_lanes": LANES,
             "row_group_order": f"a split's row group j is in part file j mod {LANES} (+ {LANES} per {GROUPS_PER_PART} "
             "row groups); samples.parquet lists every sample's part and row",
+            "writer": writer_release(),
             "formats": list(options.formats),
             "values_codec": CODECS[options.compression],
         },

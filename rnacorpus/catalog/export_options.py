@@ -44,8 +44,9 @@ class ExportOptions:
     normalize: str = "as_deposited"
     splits: str = DEFAULT_SPLITS
     formats: tuple[str, ...] = ("parquet",)
-    #: a manifest written before this option existed has none: its parts were zstd
-    compression: str = "zstd"
+    #: the default was zstd until measured (``export_parts``); a manifest written before this option
+    #: existed has none, and its parts were zstd (:meth:`from_dict`)
+    compression: str = "lz4"
     allow_mixed: bool = False
     strict: bool = False
 
@@ -71,6 +72,7 @@ class ExportOptions:
     def from_dict(cls, data: Mapping[str, Any]) -> ExportOptions:
         """The options a manifest recorded (``to_dict``), validated again."""
         known = {k: v for k, v in data.items() if k in OPTION_NAMES}
+        known.setdefault("compression", "zstd")  # a manifest from before --compression: its parts were zstd
         return make_options(**known, **data.get("filters", {}), format=data.get("formats", ("parquet",)))
 
 
@@ -117,7 +119,7 @@ def make_options(
     normalize: str = "as_deposited",
     splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
     format: str | Sequence[str] = "parquet",
-    compression: str = "zstd",
+    compression: str = "lz4",
     allow_mixed: bool = False,
     strict: bool = False,
 ) -> ExportOptions:
@@ -130,8 +132,9 @@ def make_options(
     ``level``: ``gene`` or ``feature`` (one platform, as deposited); ``normalize``: ``as_deposited``,
     ``log1p_cpm``, ``log1p_tpm``, ``cpm``, ``tpm``; ``splits``: ``"train=0.8,val=0.1,test=0.1"``, a
     mapping or fractions; ``format``: ``parquet``, ``h5ad`` or both; ``compression``: the part
-    files' codec, ``zstd`` (smallest), ``lz4`` or ``none`` (fastest to write); ``allow_mixed``: several
-    organisms or units without ``normalize``; ``strict``: a split that receives no study is an error.
+    files' codec, ``lz4`` (the default), ``zstd`` (smallest) or ``none`` (least CPU, most bytes);
+    ``allow_mixed``: several organisms or units without ``normalize``; ``strict``: a split that
+    receives no study is an error.
     """
     if level not in _LEVELS:
         raise ConfigError(f"--level is gene or feature; got {level!r}")

@@ -14,18 +14,25 @@ writes parts *l*, *l* + LANES, …). Part 0 thus holds the split's row groups 0,
 holds 1, 3, 5, …; :func:`locate` says where any row of the split lands. The number of lanes is a
 constant, not the machine's core count, so the same plan writes the same bytes everywhere.
 
-The values' codec is the export's ``compression`` option (:data:`CODECS`; the manifest records it,
-so a rebuild writes the same bytes). Measured on 419 × 20,120 log1p-TPM floats (one row group; the
-figures and the command are in ``docs/benchmarks.md``): ``zstd`` with byte-stream split writes the
-smallest files, ``lz4`` (lz4_raw with byte-stream split) encodes ~15% and decodes ~30% faster for
-~25–35% more bytes, ``none`` encodes ~35% faster for ~45% more bytes. Most of a write's cost is
-Arrow's handling of the list column itself (a flat float column encodes twice as fast), which no
-codec changes; byte-stream split without zstd/lz4 buys nothing, and zstd without it is slower.
+The values' codec is the export's ``compression`` option (:data:`CODECS`; the manifest records it
+and the writer's release, :func:`writer_release`, so a rebuild writes the same bytes or says why
+not). ``lz4`` (lz4_raw with byte-stream split) is the default since measured on eight of the
+export's own 208 × 20,120 row groups (log1p-TPM with NaN blocks; ``docs/benchmarks.md``): write
+32 ms a row group, read back 14 ms, 0.89 of the raw bytes; ``zstd`` (level 1, byte-stream split)
+44 / 26 ms, 0.71; ``none`` 20 / 12 ms, 1.00 (negative zstd levels: ~33 / 17 ms, 0.83–0.87). A
+training loop reads every epoch, and the export's parts are fsynced, so both read CPU and bytes
+count. Much of a write's cost is Arrow's handling of the list column itself (levels per value),
+which no codec changes; polars' writer avoids it (4.5 ms a row group to encode, uncompressed) but
+came out no faster end to end (10^4 samples, uncompressed: 5.6 vs 5.3 CPU-s with Arrow writing
+by path) and is a 170 MiB dependency, so it was not taken.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rnacorpus.catalog.export_threads import OrderedWorker
-from rnacorpus.fileio import HashingWriter, atomic_write
+from rnacorpus.fileio import fsync_dir, private_temp_name
 
 __all__ = [
     "CODECS",
@@ -49,6 +56,7 @@ __all__ = [
     "part_name",
     "part_schema",
     "rows_per_group",
+    "writer_release",
 ]
 
 ROW_GROUP_BYTES = 16 * 1024**2
@@ -76,6 +84,12 @@ CODECS: dict[str, dict[str, Any]] = {
     "lz4": {"compression": "lz4_raw", "use_byte_stream_split": ["values.list.element"]},
     "none": {"compression": "none"},
 }
+
+
+def writer_release() -> str:
+    """``pyarrow <version>``: what writes the part files (the manifest's ``layout.writer``: another
+    release may encode the same values into other bytes, and a rebuild then says so)."""
+    return f"pyarrow {pa.__version__}"
 
 
 def rows_per_group(n_features: int) -> int:
@@ -116,7 +130,17 @@ def part_schema(n_features: int) -> pa.Schema:
 
 
 class _Lane:
-    """The part files of one split that one writer thread writes: parts lane, lane + LANES, …"""
+    """The part files of one split that one writer thread writes: parts lane, lane + LANES, …
+
+    Arrow writes each part's temp file itself, by path: handed a Python file object it called back
+    into Python for every page, and each call waited for the GIL the export's other threads hold.
+    After each row group the lane hashes the bytes Arrow appended (read back from the page cache;
+    Parquet writing only appends, so the digest is the file's) and has them flushed to disk in the
+    background (:data:`_flusher`): a part of 32 row groups (~512 MiB) hashed and fsynced only at its
+    close left all of its hashing and its disk writes (~280 MB/s on the benchmark machine) to the
+    end of the export, in one thread; a flush waited for after every row group made the lanes wait
+    on the disk instead of encoding (10^4 samples: 7.7 s instead of 5.3).
+    """
 
     def __init__(
         self, root: Path, split: str, schema: pa.Schema, lane: int, files: list[dict[str, Any]], codec: str
@@ -128,16 +152,14 @@ class _Lane:
         self.part = lane
         self.groups = 0
         self.rows = 0
-        self._open: tuple[Any, HashingWriter, pq.ParquetWriter, str] | None = None
+        self._open: _OpenPart | None = None
 
     def write(self, group: pa.Table) -> None:
         if self._open is None:
-            rel = part_name(self.split, self.part)
-            context = atomic_write(self.root / rel)
-            hashing = HashingWriter(context.__enter__())
-            self._open = (context, hashing, pq.ParquetWriter(hashing, self.schema, **self.options), rel)
+            self._open = _OpenPart(self.root, part_name(self.split, self.part), self.schema, self.options)
         sliced = pa.Table.from_batches(group.to_batches(max_chunksize=self.slice_rows), self.schema)
-        self._open[2].write_table(sliced, row_group_size=group.num_rows)
+        self._open.writer.write_table(sliced, row_group_size=group.num_rows)
+        self._open.catch_up()
         self.groups += 1
         self.rows += group.num_rows
         if self.groups == GROUPS_PER_PART:
@@ -147,20 +169,75 @@ class _Lane:
     def close(self) -> None:
         if self._open is None:
             return
-        context, hashing, writer, rel = self._open
-        writer.close()
-        context.__exit__(None, None, None)
-        self.files.append({"path": rel, "sha256": hashing.sha256.hexdigest(), "bytes": hashing.size, "rows": self.rows})
-        self._open, self.groups, self.rows = None, 0, 0
+        part, self._open = self._open, None
+        digest, size = part.finish()
+        self.files.append({"path": part.rel, "sha256": digest, "bytes": size, "rows": self.rows})
+        self.groups, self.rows = 0, 0
 
     def abort(self) -> None:
         if self._open is not None:
-            context, _hashing, writer, _rel = self._open
-            self._open = None
-            try:
-                writer.close()
-            finally:
-                context.__exit__(RuntimeError, RuntimeError("export aborted"), None)
+            part, self._open = self._open, None
+            part.discard()
+
+
+#: one thread flushes the parts' new bytes to disk while the lanes go on encoding (made on first use)
+_flusher: ThreadPoolExecutor | None = None
+
+
+class _OpenPart:
+    """A part file being written: Arrow's writer on a temp file, and the sha256 of what it wrote so far."""
+
+    def __init__(self, root: Path, rel: str, schema: pa.Schema, options: dict[str, Any]) -> None:
+        self.rel, self.target = rel, root / rel
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.temp = private_temp_name(self.target, ".part")
+        self.writer = pq.ParquetWriter(str(self.temp), schema, **options)
+        self.reader = self.temp.open("rb", buffering=0)
+        self.digest = hashlib.sha256()
+        self.buffer = bytearray(1024**2)
+        self.flushing: Future[None] | None = None
+
+    def catch_up(self) -> None:
+        """Hash the bytes written since the last call; have them written to disk in the background
+        (unless a flush is still running: the next one takes these bytes too)."""
+        view = memoryview(self.buffer)
+        while count := self.reader.readinto(self.buffer):
+            self.digest.update(view[:count])
+        if self.flushing is None or self.flushing.done():
+            global _flusher
+            if _flusher is None:
+                _flusher = ThreadPoolExecutor(1, thread_name_prefix="rnacorpus-part-flush")
+            self.flushing = _flusher.submit(os.fdatasync, self.reader.fileno())
+
+    def _flushed(self) -> None:
+        if self.flushing is not None:
+            self.flushing.result()
+            self.flushing = None
+
+    def finish(self) -> tuple[str, int]:
+        """Close the writer (the footer), hash and fsync the rest, rename into place; sha256 and size."""
+        try:
+            self.writer.close()
+            self.catch_up()
+            self._flushed()
+            os.fsync(self.reader.fileno())
+            size = self.reader.tell()
+            self.reader.close()
+            self.temp.replace(self.target)
+            fsync_dir(self.target.parent)
+        except BaseException:
+            self.discard()
+            raise
+        return self.digest.hexdigest(), size
+
+    def discard(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            if self.flushing is not None:
+                self.flushing.exception()  # waits: the flush uses the file descriptor closed next
+            self.reader.close()
+            self.temp.unlink(missing_ok=True)
 
 
 class SplitParts:

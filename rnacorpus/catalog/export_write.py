@@ -7,9 +7,9 @@ does not have, or that its normalization could not compute, are NaN — never ze
 ``gene_coverage`` is the share of the export's genes that are not NaN.
 
 Four kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
-a reader decodes each shard block (checksumming the shard as it goes; Arrow decodes in its own
-pool); a normalizer scales it and gathers its columns into the export's gene order; this thread adds
-the metadata (fetched :data:`METADATA_WINDOW` samples at a time) and forms row groups;
+a reader decodes each shard block (in its own thread, while a helper thread checksums the shard:
+:mod:`.shard_rows`); a normalizer scales it and gathers its columns into the export's gene order;
+this thread adds the metadata (fetched :data:`METADATA_WINDOW` samples at a time) and forms row groups;
 :data:`.export_parts.LANES` writers encode them. Decoding and normalizing were one stage until
 measured: on two cores that stage alone took ~75% of the export's wall time (decode, then sha256,
 then arithmetic, one after the other), so the encoders waited on it. Memory in flight is a fixed
@@ -48,6 +48,7 @@ from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_threads import OrderedWorker, prefetch
 from rnacorpus.catalog.normalize import ColumnMap
+from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError
 
@@ -67,8 +68,8 @@ class WriteResult:
     #: ``part`` (file path), ``row`` (in the part), ``gene_coverage``
     written: pa.Table = field(default_factory=lambda: pa.table({}))
     below_coverage: dict[str, float] = field(default_factory=dict)
-    #: CPU seconds of each thread: read (decode, checksum; Arrow's own decode threads not counted),
-    #: normalize, assemble (the caller's), encode (all lanes)
+    #: CPU seconds of each thread: read (decode), checksum (the shards' sha256, in its own thread),
+    #: normalize, assemble (the caller's), encode (all lanes: encode, the parts' sha256, writes)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     #: samples per row group the parts were written with (the manifest's ``layout.row_group_rows``)
     group_rows: int = 0
@@ -207,7 +208,7 @@ def write_parts(
     metadata = _Metadata(con, plan.rows["sample_accession"], schema)
     log = _WriteLog(names, result.group_rows)
     reader_cpu: dict[str, float] = {}
-    started = time.thread_time()
+    started, checksum_before = time.thread_time(), checksum_cpu_seconds()
     current: ShardRun | None = None
     blocks = _Reader(store, plan).pipelined(reader_cpu)
     try:
@@ -234,6 +235,7 @@ def write_parts(
     result.written = log.table()
     result.cpu_seconds = {
         "read": reader_cpu.get("read", 0.0),
+        "checksum": checksum_cpu_seconds() - checksum_before,
         "normalize": reader_cpu.get("normalize", 0.0),
         "assemble": time.thread_time() - started,
         "encode": sum(worker.cpu_seconds for worker in workers),

@@ -53,10 +53,19 @@ def test_every_codec_writes_the_same_values_and_rebuilds_byte_identical(tmp_path
         np.testing.assert_array_equal(row, values["none"][accession])
 
 
+def test_the_default_codec_is_lz4_and_recorded(tmp_path: Path) -> None:
+    catalog = build_catalog(tmp_path / "c", [StudySpec("GSE1", ["GSM10", "GSM11"], GENES)])
+    catalog.export(tmp_path / "a")
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["options"]["compression"] == "lz4"
+    chunk = pq.ParquetFile(next((tmp_path / "a").glob("*/part-*.parquet"))).metadata.row_group(0)
+    names = [chunk.column(i).path_in_schema for i in range(chunk.num_columns)]
+    assert chunk.column(names.index("values.list.element")).compression == "LZ4"
+
+
 def test_a_manifest_without_a_codec_rebuilds_with_zstd(tmp_path: Path) -> None:
     """Manifests written before ``--compression`` existed: their parts were zstd, so the rebuild is too."""
     catalog = build_catalog(tmp_path / "c", [StudySpec("GSE1", ["GSM10", "GSM11"], GENES)])
-    catalog.export(tmp_path / "a")
+    catalog.export(tmp_path / "a", compression="zstd")
     manifest_path = tmp_path / "a" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     del manifest["options"]["compression"]
