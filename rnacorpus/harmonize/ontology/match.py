@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
+from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 from rnacorpus.harmonize.ontology.tissue_forms import (
@@ -240,6 +241,11 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         elif family == "adjective":
             adjectival.add(hit.term_id)
         found[hit.term_id] = hit
+    if not found and not unclear:
+        # a label written without its organ adjective (vocal folds: laryngeal vocal fold)
+        for label in labels_without_adjective(index, text):
+            if (hit := direct(label)) is not None:
+                found.setdefault(hit.term_id, hit)
     if not found:
         for candidate, organ in organ_parts(text, resolve, lambda term: tissue_names(index, term)):
             hit = direct(candidate)
