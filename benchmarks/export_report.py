@@ -14,6 +14,8 @@ from typing import Any
 
 import _bench
 
+from rnacorpus.catalog.export_options import ExportOptions
+
 OPTIONS_TEXT = "--genes protein_coding --normalize log1p_tpm --splits train=0.8,validation=0.1,test=0.1"
 
 
@@ -62,7 +64,8 @@ def export_table(
     for n, best in rows:
         scan, export = best["scan"], best["export"]
         corpus = f"{best['corpus']['shards']} ({best['corpus']['bytes'] / 1024**3:.2f})"
-        labels = [("bare DuckDB scan (floor)", "scan"), ("rnacorpus export (default: zstd)", "export")]
+        default = ExportOptions().compression
+        labels = [("bare DuckDB scan (floor)", "scan"), (f"rnacorpus export (default: {default})", "export")]
         labels += [(f"rnacorpus export --compression {c}", f"export-{c}") for c in args.other_codecs]
         for label, key in (*labels, ("pandas", "pandas")):
             if key not in best:
