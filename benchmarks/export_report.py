@@ -14,8 +14,6 @@ from typing import Any
 
 import _bench
 
-from rnacorpus.catalog.export_options import ExportOptions
-
 OPTIONS_TEXT = "--genes protein_coding --normalize log1p_tpm --splits train=0.8,validation=0.1,test=0.1"
 
 
@@ -64,6 +62,10 @@ def export_table(
     for n, best in rows:
         scan, export = best["scan"], best["export"]
         corpus = f"{best['corpus']['shards']} ({best['corpus']['bytes'] / 1024**3:.2f})"
+        # imported here, not at the top: every measuring child imports this module, and the floor's
+        # child must not carry rnacorpus's imports in its RSS
+        from rnacorpus.catalog.export_options import ExportOptions
+
         default = ExportOptions().compression
         labels = [("bare DuckDB scan (floor)", "scan"), (f"rnacorpus export (default: {default})", "export")]
         labels += [(f"rnacorpus export --compression {c}", f"export-{c}") for c in args.other_codecs]
