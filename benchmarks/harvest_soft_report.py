@@ -85,6 +85,24 @@ def _pairs_table(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str
     return lines
 
 
+def _thread_lines(parsed: dict[str, Any]) -> list[str]:
+    """The median pair's parse, CPU seconds by thread (read from the kernel, no profiler)."""
+    threads = parsed.get("parse_threads")
+    if not threads:
+        return []
+    cells = ", ".join(
+        f"{name}{f' ({count} threads)' if count > 1 else ''} {seconds:.2f}"
+        for name, (count, seconds) in threads.items()
+    )
+    return [
+        f"CPU s by thread of the median pair's `parse_family_soft` ({parsed['parse']:.2f} s wall, "
+        f"{parsed['parse_cpu']:.2f} CPU-s; each thread's own CPU clock, `benchmarks/thread_cpu.py`): {cells}. "
+        "A thread whose CPU stays well below the wall time is not the one setting the pace (a cProfile "
+        "profile books the main thread's waits for the GIL to the calls that released it).",
+        "",
+    ]
+
+
 def section_text(command: str, results: dict[str, dict[str, Any]], cold: dict[str, Any], prime: dict[str, Any]) -> str:
     lines = [
         BEGIN,
@@ -148,6 +166,7 @@ def section_text(command: str, results: dict[str, dict[str, Any]], cold: dict[st
             f"{sum(m[2] for m in result['steps']['steps']):.2f} |",
             "",
         ]
+        lines += _thread_lines(result["parse"])
         if "profile" in result["parse"]:
             lines += [
                 "Profile of parse + units (cProfile, top by own time):",

@@ -14,6 +14,8 @@ whether they sit in memory or in a spool on disk, so memory stays flat in the si
 one pass gathers the per-feature statistics that look across samples (fill donors for the unit
 checks, probe means for the collapse), one pass detects units per chunk, and the gene-level shard
 is the feature-level matrix seen through the collapse (applied per chunk as the store writes it).
+A family SOFT's parser takes both the statistics and each row's unit evidence as it spools the
+samples (:mod:`rnacorpus.harmonize.units.row_evidence`): that matrix is not read again for units.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ from rnacorpus.harmonize.genes import (
 )
 from rnacorpus.harmonize.genes.reference import reference_header
 from rnacorpus.harmonize.units import UnitCall, detect_units_in_values, summarize_units
+from rnacorpus.harmonize.units.detect import detect_units_from_evidence
 from rnacorpus.harmonize.units.labels import value_column_labels
+from rnacorpus.harmonize.units.row_evidence import RowEvidence
 from rnacorpus.pipeline.single_cell import mark_single_cell_samples
 from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle, ValueChunk
 
@@ -146,7 +150,19 @@ def detect_matrix_units(
     """One unit call per sample, a chunk of samples at a time; ``stats`` are the whole matrix's.
 
     Chunks are judged two at a time (each chunk's calls depend only on its values and ``stats``; the
-    numpy work releases the GIL), handed back in sample order, at most three chunks in memory."""
+    numpy work releases the GIL), handed back in sample order, at most three chunks in memory. A
+    matrix whose parser took each row's evidence as it read the values (``row_evidence``) is not
+    read at all, but for the rows an FPKM refill needs: the calls are the same."""
+    evidence = _row_evidence(matrix, stats)
+    if evidence is not None:
+        return detect_units_from_evidence(
+            evidence,
+            matrix.sample_accessions,
+            stats,
+            lambda i: next(matrix.select([i]).chunks()).values[0],
+            label_evidence=study_labels,
+            column_labels=per_sample,
+        )
 
     def detect(chunk: ValueChunk) -> list[UnitCall]:
         names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]
@@ -168,6 +184,14 @@ def detect_matrix_units(
         while pending:
             calls += pending.popleft().result()
     return calls
+
+
+def _row_evidence(matrix: MatrixLike, stats: FeatureStats) -> list[RowEvidence] | None:
+    given = getattr(matrix, "row_evidence", None)
+    if given is None:
+        return None
+    evidence = [e for e in given if isinstance(e, RowEvidence) and e.width == len(stats.count)]
+    return evidence if len(evidence) == len(matrix.sample_accessions) == stats.n_samples else None
 
 
 def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports: TableRows) -> dict[str, SampleUnit]:

@@ -61,7 +61,16 @@ def warm_build_process(*, freeze: bool = False) -> float:
 
 def _warm_ontology() -> None:
     # each call is the lazily built, per-index (or per-process) table a build would build on first use
-    from rnacorpus.harmonize.ontology import assay, class_heads, curated, respell, stage, tissue_forms, unread_parts
+    from rnacorpus.harmonize.ontology import (
+        assay,
+        class_heads,
+        curated,
+        dropped_adjective,
+        respell,
+        stage,
+        tissue_forms,
+        unread_parts,
+    )
     from rnacorpus.harmonize.ontology.index import get_index
 
     index = get_index()
@@ -69,6 +78,7 @@ def _warm_ontology() -> None:
     class_heads._vocabulary(index)
     tissue_forms._tissue_names(index)
     respell._words(index)
+    dropped_adjective._dropped(index)
     unread_parts._stems(index)
     for prefix in stage._ONTOLOGY.values():
         stage._spans(prefix, index)

@@ -187,10 +187,16 @@ class SpooledMatrix:
     #: the per-feature statistics of exactly these rows, when the parser took them as it spooled the
     #: values (None: whoever needs them reads the matrix)
     feature_stats: FeatureStats | None = None
+    #: per row, what unit detection takes from that row alone, when the parser took it as it spooled
+    #: the values (:class:`rnacorpus.harmonize.units.row_evidence.RowEvidence`; this layer does not
+    #: look inside it); None: the unit step reads the matrix
+    row_evidence: Sequence[object] | None = None
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.sample_accessions):
             raise ValueError(f"{len(self.rows)} spool rows for {len(self.sample_accessions)} samples")
+        if self.row_evidence is not None and len(self.row_evidence) != len(self.rows):
+            raise ValueError(f"row evidence of {len(self.row_evidence)} rows for {len(self.rows)} spool rows")
         stats = self.feature_stats
         if stats is not None and (stats.n_samples, len(stats.count)) != (len(self.rows), len(self.feature_ids)):
             raise ValueError(f"feature statistics of {stats.n_samples} x {len(stats.count)} for another matrix")
@@ -208,6 +214,8 @@ class SpooledMatrix:
             feature_ids=self.feature_ids,
             spool=self.spool,
             rows=[self.rows[k] for k in rows],
+            # each row's evidence is its own: it holds for the row in any selection
+            row_evidence=None if self.row_evidence is None else [self.row_evidence[k] for k in rows],
         )
 
     @property

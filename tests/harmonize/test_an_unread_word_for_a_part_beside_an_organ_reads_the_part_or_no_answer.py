@@ -1,10 +1,11 @@
 """An organ read from a value with an unread word beside it that UBERON uses only in names of the
 organ's parts: the one part so named is the answer (stomach corpus → body of stomach, colon crypts →
-colonic crypt); several parts (muscularis: the mucosa's or the muscle layer's) leave the tissue
-unmapped with the reason — the organ alone would be coarser than what was written. Words that name
-no part (FFPE, punch) or that stand in another clause (``after myocardial infarction, border zone``)
-leave the organ as it was. A compound of organ and a part UBERON places nowhere in that organ
-(uterine smooth muscle) is reported too, rather than answered with the organ."""
+colonic crypt; for an adjective, the one part its noun heads the name of: gastric antral biopsy →
+pyloric antrum, not the pyloric antrum gland); several parts (muscularis: the mucosa's or the muscle
+layer's) leave the tissue unmapped with the reason — the organ alone would be coarser than what was
+written. Words that name no part (FFPE, punch) or that stand in another clause (``after myocardial
+infarction, border zone``) leave the organ as it was. A compound of organ and a part UBERON places
+nowhere in that organ (uterine smooth muscle) is reported too, rather than answered with the organ."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def _tissue(value: str, organism: str = "human") -> Annotation:
     [
         ("stomach corpus, H. pylori infected", "UBERON:0001161"),  # body of stomach
         ("colon crypts", "UBERON:0013485"),  # a plural: crypt of Lieberkuhn of colon
+        # an adjective names the part its noun heads (pyloric antrum), not the gland the noun qualifies
+        ("gastric antral biopsy", "UBERON:0001165"),
     ],
 )
 def test_the_one_part_the_word_names_is_the_answer(value: str, term: str) -> None:
@@ -32,7 +35,7 @@ def test_the_one_part_the_word_names_is_the_answer(value: str, term: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("value", "word"), [("Esophagus - Muscularis", "muscularis"), ("gastric antral biopsy", "antral")]
+    ("value", "word"), [("Esophagus - Muscularis", "muscularis"), ("Brain - Caudate (basal ganglia)", "caudate")]
 )
 def test_a_word_naming_several_parts_leaves_the_organ_unanswered(value: str, word: str) -> None:
     found = _tissue(value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harmonize.ontology import class_heads, respell, tissue_forms
+from rnacorpus.harmonize.ontology import class_heads, dropped_adjective, respell, tissue_forms
 from rnacorpus.harmonize.ontology.derived import code_key, derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index
 
@@ -15,6 +15,7 @@ BUILDERS = {
     "class_heads": class_heads._Vocabulary,
     "tissue_forms": tissue_forms._TissueNames,
     "respell": respell._Words,
+    "dropped_adjective": dropped_adjective._Dropped,
 }
 
 

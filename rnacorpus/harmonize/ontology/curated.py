@@ -69,8 +69,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 34: a mistyped word one edit from several name words is read when its neighbours settle it (cerebral cortx);
 #: 35: a per-organ part after its organ is the organ's own one, by its name or the organ's own adjective; 36: the
 #: reviewed row small airway epithelial cell implies the bronchiole; 37: an adjective of a per-organ part reads
-#: the part when every organ's one is filed under it (urothelial), a labelled noun beats a synonym's whole)
-ONTOLOGY_RULES_VERSION = "37"
+#: the part when every organ's one is filed under it (urothelial), a labelled noun beats a synonym's whole; 38: an
+#: unread adjective beside an organ reads the one part its noun heads the name of (gastric antral -> pyloric antrum);
+#: 39: a label written without its leading organ adjective reaches its term (vocal folds))
+ONTOLOGY_RULES_VERSION = "40"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

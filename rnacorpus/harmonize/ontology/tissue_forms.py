@@ -45,6 +45,7 @@ __all__ = [
     "adjective_nouns",
     "head_nouns",
     "latin_singulars",
+    "organ_adjective_organs",
     "organ_adjectives",
     "organ_parts",
     "organ_readings",
@@ -321,6 +322,11 @@ def organ_adjectives(index: OntologyIndex, organ: str, *, own: bool = False) -> 
         if organ in organs and (not own or all(len(organs[organ]) > len(n) for o, n in organs.items() if o != organ)):
             found.append(adjective)
     return sorted(found)
+
+
+def organ_adjective_organs(index: OntologyIndex, adjective: str) -> set[str]:
+    """The organs UBERON's own name pairs write ``adjective`` for (laryngeal: the larynx)."""
+    return set(_tissue_names(index).adjectives.get(adjective.lower(), set()))
 
 
 def paired_organ(index: OntologyIndex, adjective: str) -> str | None:

@@ -3,44 +3,60 @@
 ``gastric antral biopsy``, ``Esophagus - Muscularis``, ``Brain - Caudate (basal ganglia)``: the
 value's tissue phrase names an organ, and a word written beside it, which no rule read, is a word
 UBERON uses only in the names of that organ's parts (antrum, muscularis, caudate nucleus). The organ
-alone is then coarser than what the depositor wrote: a curator would record the part. Which part we
-cannot say, so the tissue is reported unmapped with the word and the organ, never answered with the
-organ. Words that say nothing about place — fillers, side words, states (fibrotic, lesional), disease
-words — are not such words: they appear in no name of a part of the organ.
+alone is then coarser than what the depositor wrote: a curator would record the part. One part so
+named is the answer — for an adjective, the one part whose name its noun heads (antral: the pyloric
+*antrum*, not the pyloric antrum gland); several (muscularis: the mucosa's or the muscle layer's)
+leave the tissue unmapped with the word and the organ, never answered with the organ. Words that say
+nothing about place — fillers, side words, states (fibrotic, lesional), disease words — are not such
+words: they appear in no name of a part of the organ.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS
+from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS, tissue_names
 
 __all__ = ["PartReading", "unread_part"]
 
 _MIN_STEM = 4
+_WORDS = re.compile(r"[a-z]+")
 _MIN_WORD = 4
 _SHOWN = 5
 
 
-def _terms_using(word: str, index: OntologyIndex) -> set[str]:
+def _terms_using(word: str, index: OntologyIndex) -> tuple[set[str], set[str]]:
     """Tissue terms whose names use ``word`` (or its singular: crypts) or, for an adjective, a noun of
-    its stem (antral: antrum)."""
+    its stem (antral: antrum); and the nouns so found."""
     terms = name_word_terms(index)
     found = set(terms.get(word, ()))
     if word.endswith("s") and not word.endswith("ss"):
         found |= terms.get(word[:-1], set())
+    nouns: set[str] = set()
     for ending in ADJECTIVE_ENDINGS:  # dropped to compare a word with UBERON's nouns (antr|al ~ antr|um)
         stem = word[: -len(ending)]
         if word.endswith(ending) and len(stem) >= _MIN_STEM:
             for noun in _stems(index).get(stem[:_MIN_STEM], ()):
                 if noun.startswith(stem) and noun != word:
                     found |= terms[noun]
-    return found
+                    nouns.add(noun)
+    return found, nouns
+
+
+def _headed_by(term_id: str, nouns: set[str], index: OntologyIndex) -> bool:
+    """One of the term's names has one of ``nouns`` as its head: the last word, or the last before
+    " of " (pyloric *antrum*; not the antrum gland, a gland)."""
+    for name in tissue_names(index, term_id):
+        words = _WORDS.findall(name.lower().partition(" of ")[0])
+        if words and words[-1] in nouns:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=2)
@@ -90,11 +106,16 @@ def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> Pa
         return None
     organ = chosen.match.term_id
     for word in _unread_beside(chosen, mentions):
-        using = _terms_using(word, index)
+        using, nouns = _terms_using(word, index)
         parts = {t for t in using if t != organ and index.is_ancestor(organ, t)}
         if not parts or any(t == organ or index.is_ancestor(t, organ) for t in using):
             continue
         tops = index.outermost(parts)
+        headed = index.outermost(t for t in parts if _headed_by(t, nouns, index))
+        if len(tops) > 1 and len(headed) == 1:
+            # an adjective names the structure its noun is (antral: the antrum), not the ones the noun
+            # qualifies in UBERON's names (pyloric antrum gland, a gland)
+            tops = headed
         if len(tops) == 1:
             return PartReading(word, term_id=tops[0])
         label = index.label(organ)

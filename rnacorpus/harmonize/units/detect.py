@@ -19,7 +19,7 @@ Array-intensity labels (RMA, MAS5, "signal") name a family: the scale comes from
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy.typing as npt
 from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
 from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
+from rnacorpus.harmonize.units.row_evidence import RowEvidence
 from rnacorpus.harmonize.units.stats import block_stats
 from rnacorpus.schemas.bundle import ExpressionMatrix
 
@@ -37,6 +38,7 @@ __all__ = [
     "UnitSummary",
     "detect_column",
     "detect_units",
+    "detect_units_from_evidence",
     "detect_units_in_values",
     "summarize_units",
 ]
@@ -174,6 +176,51 @@ def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats
     return [numeric_call_from(values[i], s) for i, s in enumerate(stats)]
 
 
+def _weighed_calls(
+    columns: Sequence[str],
+    numbers: Sequence[NumericCall],
+    fpkm_row: Callable[[int], npt.NDArray[np.floating] | None],
+    donors: Callable[[], npt.NDArray[np.floating]],
+    label_evidence: Sequence[str],
+    column_labels: Mapping[str, Sequence[str]] | None,
+) -> list[UnitCall]:
+    """Each column's numbers weighed against its labels, and an FPKM call tried again with its
+    missing cells filled. ``fpkm_row(i)``: column i's values (None when it has no missing cell);
+    ``donors()``: per feature, the value of the first sample that has one."""
+    per_column = column_labels or {}
+    calls = []
+    for i, (name, call_numbers) in enumerate(zip(columns, numbers, strict=True)):
+        # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
+        labels = [*per_column.get(name, ()), *label_evidence]
+        call = _call(name, call_numbers, labels)
+        row = fpkm_row(i) if call.unit == "fpkm" else None
+        if row is not None:
+            call = _refilled(call, row, donors, labels)
+        calls.append(call)
+    return calls
+
+
+def _refilled(
+    call: UnitCall, row: npt.NDArray[np.floating], donors: Callable[[], npt.NDArray[np.floating]], labels: list[str]
+) -> UnitCall:
+    """FPKM is what a per-million column looks like once missing cells took part of its sum; the
+    filled column answers only that question (its grid mixes samples, so CPM vs TPM and everything
+    else stay with the column as deposited). The donor is the first sample of the matrix that has
+    the feature."""
+    missing = np.isnan(row)
+    if not missing.any():
+        return call
+    filled = np.where(missing, donors(), row)
+    n_filled = int(np.count_nonzero(missing & ~np.isnan(filled)))
+    refilled = detect_column(call.column, filled, labels) if n_filled else call
+    if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
+        note = f"{n_filled} missing cells filled from other samples restore a per-million sum"
+        return UnitCall(
+            call.column, refilled.unit, refilled.is_log, refilled.confidence, f"{refilled.evidence}; {note}"
+        )
+    return call
+
+
 def detect_units_in_values(
     values: npt.NDArray[np.floating],
     columns: Sequence[str],
@@ -192,30 +239,49 @@ def detect_units_in_values(
     """
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
-    per_column = column_labels or {}
-    donors = fill_values if fill_values is not None else feature_stats.first_present if feature_stats else None
-    calls = []
-    for i, (name, numbers) in enumerate(zip(columns, _numeric_calls(values, feature_stats), strict=True)):
-        # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
-        labels = [*per_column.get(name, ()), *label_evidence]
-        call = _call(name, numbers, labels)
-        missing = np.isnan(values[i]) if call.unit == "fpkm" else None
-        if missing is not None and missing.any():
-            # FPKM is what a per-million column looks like once missing cells took part of its sum;
-            # the filled column answers only that question (its grid mixes samples, so CPM vs TPM
-            # and everything else stay with the column as deposited). The donor is the first
-            # sample of the matrix that has the feature.
-            donors = _first_donors(values) if donors is None else donors
-            filled = np.where(missing, donors, values[i])
-            n_filled = int(np.count_nonzero(missing & ~np.isnan(filled)))
-            refilled = detect_column(name, filled, labels) if n_filled else call
-            if refilled.unit in {"tpm", "cpm"} and refilled.is_log == call.is_log:
-                note = f"{n_filled} missing cells filled from other samples restore a per-million sum"
-                call = UnitCall(
-                    name, refilled.unit, refilled.is_log, refilled.confidence, f"{refilled.evidence}; {note}"
-                )
-        calls.append(call)
-    return calls
+    given = fill_values if fill_values is not None else feature_stats.first_present if feature_stats else None
+    found: list[npt.NDArray[np.floating]] = [] if given is None else [given]
+
+    def donors() -> npt.NDArray[np.floating]:
+        if not found:  # taken once, for the first FPKM column with missing cells
+            found.append(_first_donors(values))
+        return found[0]
+
+    return _weighed_calls(
+        columns, _numeric_calls(values, feature_stats), values.__getitem__, donors, label_evidence, column_labels
+    )
+
+
+def detect_units_from_evidence(
+    evidence: Sequence[RowEvidence],
+    columns: Sequence[str],
+    feature_stats: FeatureStats,
+    read_row: Callable[[int], npt.NDArray[np.floating]],
+    *,
+    label_evidence: Sequence[str] = (),
+    column_labels: Mapping[str, Sequence[str]] | None = None,
+) -> list[UnitCall]:
+    """The calls :func:`detect_units_in_values` makes for a whole matrix, from each row's
+    :class:`~rnacorpus.harmonize.units.row_evidence.RowEvidence` (taken as the matrix was read) and
+    the matrix's ``feature_stats``; ``read_row(i)`` reads row i back, only for an FPKM call on a row
+    with missing cells (the refill needs its values)."""
+    if len(evidence) != len(columns):
+        raise ValueError(f"evidence of {len(evidence)} rows for {len(columns)} columns")
+    width = len(feature_stats.count)
+    if any(e.width != width for e in evidence):
+        raise ValueError(f"row evidence taken on rows of another width than the matrix's {width} features")
+    centred = row_centred(feature_stats)
+    if centred is not None:  # as _numeric_calls: the whole matrix's decision replaces each row's own
+        numbers = [e.numbers if e.stats.n < 3 else centered_call(e.stats, centred) for e in evidence]
+    else:
+        numbers = [e.numbers for e in evidence]
+
+    def fpkm_row(i: int) -> npt.NDArray[np.floating] | None:
+        return read_row(i) if evidence[i].stats.n_missing else None
+
+    return _weighed_calls(
+        columns, numbers, fpkm_row, lambda: feature_stats.first_present, label_evidence, column_labels
+    )
 
 
 def detect_units(

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rnacorpus.harmonize.units.row_evidence import RowEvidence
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
 from rnacorpus.schemas.feature_stats import FeatureStats
 
@@ -36,6 +37,9 @@ class PlatformValues:
         #: the matrix's per-feature statistics, taken as the rows go by (harmonize needs them and would
         #: otherwise read the whole spool once more)
         self._stats = FeatureStats(0)
+        #: per spooled row, the unit evidence taken on exactly the values spooled (None: on other
+        #: values, or none was given); kept with the matrix only when every row has one of its width
+        self._evidence: list[RowEvidence | None] = []
         # consecutive samples nearly always share one ID order; remember its mapping
         self._last_ids: pa.Array | None = None
         self._last_positions: npt.NDArray[np.int64] = np.empty(0, np.int64)
@@ -47,8 +51,12 @@ class PlatformValues:
     def n_features(self) -> int:
         return len(self._feature_ids)
 
-    def add(self, sample: str, ids: pa.Array, values: npt.NDArray[np.float32]) -> int:
-        """Add one sample's column; returns how many repeated IDs were ignored (the first one wins)."""
+    def add(
+        self, sample: str, ids: pa.Array, values: npt.NDArray[np.float32], evidence: RowEvidence | None = None
+    ) -> int:
+        """Add one sample's column; returns how many repeated IDs were ignored (the first one wins).
+
+        ``evidence``: the unit evidence of ``values`` as given (:mod:`rnacorpus.harmonize.units.row_evidence`)."""
         if self._last_ids is None or not ids.equals(self._last_ids):
             self._last_positions, self._last_keep = self._positions(ids)
             positions = self._last_positions
@@ -63,6 +71,7 @@ class PlatformValues:
             row = np.full(len(self._feature_ids), np.nan, np.float32)
             row[positions] = values
         self._rows.append(self._spool.append(row))
+        self._evidence.append(evidence if row is values and keep is None else None)
         self._fold(row)
         self.samples.append(sample)
         return 0 if keep is None else int((~keep).sum())
@@ -111,4 +120,12 @@ class PlatformValues:
             spool=self._spool,
             rows=list(self._rows),
             feature_stats=self._stats,
+            row_evidence=self._row_evidence(),
         )
+
+    def _row_evidence(self) -> list[RowEvidence] | None:
+        """Every row's evidence, when each was taken on the row the matrix reads back: a row that later
+        samples widened reads back with NaN where it had nothing, which is another row."""
+        width = len(self._feature_ids)
+        kept = [e for e in self._evidence if e is not None and e.width == width]
+        return kept if len(kept) == len(self._rows) else None

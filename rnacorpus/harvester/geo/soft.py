@@ -27,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from rnacorpus.errors import ParseError
+from rnacorpus.harmonize.units.row_evidence import RowEvidence, row_evidence
 from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.expression import PlatformValues
 from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
@@ -100,10 +101,21 @@ def _has_sample_table(entity: SoftEntity) -> bool:
     return entity.kind == "SAMPLE" and entity.table is not None and bool(entity.table.header)
 
 
-def _read_sample_values(entity: SoftEntity) -> ValueColumn | None:
-    """Runs in the read-ahead worker: the sample table's IDs and VALUE column (None: no VALUE column)."""
+@dataclass(frozen=True)
+class _SampleValues:
+    column: ValueColumn
+    #: the unit step's per-row evidence, taken on ``column.values`` as they are (the spool keeps them
+    #: so when the sample's IDs are in the matrix's feature order, as they nearly always are)
+    evidence: RowEvidence
+
+
+def _read_sample_values(entity: SoftEntity) -> _SampleValues | None:
+    """Runs in the read-ahead worker: the sample table's IDs and VALUE column (None: no VALUE column),
+    with the unit evidence of its values, taken here while they are in cache (the unit step would
+    otherwise read the whole matrix back from disk for it)."""
     assert entity.table is not None
-    return read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
+    column = read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
+    return None if column is None else _SampleValues(column, row_evidence(column.values))
 
 
 def parse_family_soft(
@@ -238,7 +250,7 @@ class _Collector:
         self.records = SoftRecords(path=path)
         self.values: dict[str | None, PlatformValues] = {}
 
-    def add(self, entity: SoftEntity, ahead: Ahead[ValueColumn | None] | None = None) -> None:
+    def add(self, entity: SoftEntity, ahead: Ahead[_SampleValues | None] | None = None) -> None:
         """Take the next entity; ``ahead`` carries its sample table already parsed (:mod:`.soft_ahead`)."""
         if entity.kind == "SERIES":
             self.records.studies.append(build_study(entity, self.log))
@@ -265,17 +277,18 @@ class _Collector:
         if entity.table is not None:
             self.records.platform_tables[platform.accession] = table
 
-    def _add_sample(self, entity: SoftEntity, ahead: Ahead[ValueColumn | None] | None) -> None:
-        column = None
+    def _add_sample(self, entity: SoftEntity, ahead: Ahead[_SampleValues | None] | None) -> None:
+        read = None
         if _has_sample_table(entity):
-            column = ahead.parsed() if ahead is not None else _read_sample_values(entity)
-            if column is None and entity.table is not None:
+            read = ahead.parsed() if ahead is not None else _read_sample_values(entity)
+            if read is None and entity.table is not None:
                 self.log.warn(
                     "value_column_missing",
                     f"the sample table has no {VALUE_COLUMN} column ({', '.join(entity.table.header[:6])})",
                     accession=entity.name,
                     line=entity.table.header_line,
                 )
+        column = read.column if read is not None else None
         rows = len(column.ids) if column is not None else _count_rows(entity)
         sample = build_sample(
             entity,
@@ -286,11 +299,11 @@ class _Collector:
         if not entity.table_elsewhere:
             self._check_row_count(entity, sample.data_row_count_declared, rows)
         self.records.samples.append(sample)
-        if column is not None and rows:
+        if read is not None and column is not None and rows:
             values = self.values.get(sample.platform_accession)
             if values is None:
                 values = self.values[sample.platform_accession] = PlatformValues(sample.platform_accession)
-            repeated = values.add(sample.accession, column.ids, column.values)
+            repeated = values.add(sample.accession, column.ids, column.values, read.evidence)
             if repeated:
                 self.log.warn(
                     "duplicate_feature_ids",
