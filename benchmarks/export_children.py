@@ -62,14 +62,16 @@ def _duckdb_threads(con: Any) -> int:
     return int(row[0]) if row else 0
 
 
-def child_export(corpus: str, out: str, compression: str = "zstd") -> dict[str, Any]:
+def child_export(corpus: str, out: str, compression: str | None = None) -> dict[str, Any]:
+    """The product's export (its default codec unless ``compression`` is given)."""
     import rnacorpus.catalog.export  # noqa: F401 - imported before the clock starts, as duckdb is for the scan
     from rnacorpus.catalog.api import Catalog
 
     catalog = Catalog.open(Path(corpus) / "catalog.duckdb")
     start_rss = own_rss_mib()
     start, cpu = time.perf_counter(), time.process_time()
-    result = catalog.export(Path(out), overwrite=True, compression=compression, **EXPORT_OPTIONS)
+    codec = {"compression": compression} if compression else {}
+    result = catalog.export(Path(out), overwrite=True, **codec, **EXPORT_OPTIONS)
     seconds = time.perf_counter() - start
     out_bytes = sum(f["bytes"] for f in result.files)
     return {

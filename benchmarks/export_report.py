@@ -62,7 +62,12 @@ def export_table(
     for n, best in rows:
         scan, export = best["scan"], best["export"]
         corpus = f"{best['corpus']['shards']} ({best['corpus']['bytes'] / 1024**3:.2f})"
-        labels = [("bare DuckDB scan (floor)", "scan"), ("rnacorpus export (default: zstd)", "export")]
+        # imported here, not at the top: every measuring child imports this module, and the floor's
+        # child must not carry rnacorpus's imports in its RSS
+        from rnacorpus.catalog.export_options import ExportOptions
+
+        default = ExportOptions().compression
+        labels = [("bare DuckDB scan (floor)", "scan"), (f"rnacorpus export (default: {default})", "export")]
         labels += [(f"rnacorpus export --compression {c}", f"export-{c}") for c in args.other_codecs]
         for label, key in (*labels, ("pandas", "pandas")):
             if key not in best:

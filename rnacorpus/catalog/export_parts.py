@@ -17,14 +17,14 @@ constant, not the machine's core count, so the same plan writes the same bytes e
 The values' codec is the export's ``compression`` option (:data:`CODECS`; the manifest records it
 and the writer's release, :func:`writer_release`, so a rebuild writes the same bytes or says why
 not). ``lz4`` (lz4_raw with byte-stream split) is the default since measured on eight of the
-export's own 208 × 20,120 row groups (log1p-TPM with NaN blocks; ``docs/benchmarks.md``): write
-32 ms a row group, read back 14 ms, 0.89 of the raw bytes; ``zstd`` (level 1, byte-stream split)
-44 / 26 ms, 0.71; ``none`` 20 / 12 ms, 1.00 (negative zstd levels: ~33 / 17 ms, 0.83–0.87). A
-training loop reads every epoch, and the export's parts are fsynced, so both read CPU and bytes
+export's own 208 × 20,120 row groups (log1p-TPM with NaN blocks; ``bench_export.py codecs``,
+``docs/benchmarks.md``): write 36 ms a row group, read back 16 ms, 0.89 of the raw bytes; ``zstd``
+(level 1, byte-stream split) 47 / 29 ms, 0.72; ``none`` 22 / 13 ms, 1.00 (negative zstd levels:
+37–39 / 18 ms, 0.83–0.86). A training loop reads every epoch (an lz4 train split of 81,060 samples:
+7.4 CPU-s a pass, 14.6 as zstd), and the export's parts are fsynced, so both read CPU and bytes
 count. Much of a write's cost is Arrow's handling of the list column itself (levels per value),
-which no codec changes; polars' writer avoids it (4.5 ms a row group to encode, uncompressed) but
-came out no faster end to end (10^4 samples, uncompressed: 5.6 vs 5.3 CPU-s with Arrow writing
-by path) and is a 170 MiB dependency, so it was not taken.
+which no codec changes; polars' writer avoids it but came out no faster end to end and was not
+taken (``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,8 +42,6 @@ from rnacorpus.errors import (
     OfflineMiss,
     RnacorpusError,
     TransientError,
-    TruncatedError,
-    UnreachableError,
 )
 from rnacorpus.harvester.breaker import CircuitBreaker
 from rnacorpus.harvester.cache import RawCache, Verify
@@ -52,9 +50,10 @@ from rnacorpus.harvester.cache_policy import NO_STORE, PINNED, SEARCH, STUDY, Ca
 from rnacorpus.harvester.cachekeys import cache_key, redact_url
 from rnacorpus.harvester.checks import EXPECTS, CheckLimits, StreamChecker, check_file
 from rnacorpus.harvester.ratelimit import Limiter, RateLimiter
-from rnacorpus.harvester.retry import RetryPolicy, error_for_status, run_with_retries
+from rnacorpus.harvester.retry import RetryPolicy, run_with_retries
 from rnacorpus.harvester.routing import Params, Route, Router, with_params
-from rnacorpus.harvester.transport import HttpRequest, HttpResponse, Transport
+from rnacorpus.harvester.transport import HttpResponse, Transport
+from rnacorpus.harvester.wire import Wire, check_length, error_context
 
 __all__ = [
     "MAX_IN_MEMORY_BYTES",
@@ -74,20 +73,6 @@ T = TypeVar("T")
 
 #: answers returned as str/dict are held in memory; past this they belong in ``fetch``
 MAX_IN_MEMORY_BYTES = 256 * 1024**2
-_ERROR_SNIPPET = 2048
-
-
-@contextlib.contextmanager
-def _error_context(public_url: str, accession: str | None) -> Iterator[None]:
-    try:
-        yield
-    except RnacorpusError as exc:
-        # the transport saw the wire URL (mirror host, API key); callers get the archive URL, redacted
-        if isinstance(exc, ArchiveDownError):
-            raise  # the run is stopping: no request's context belongs in that message
-        exc.url = public_url
-        exc.accession = exc.accession or accession
-        raise
 
 
 class HttpClient:
@@ -145,7 +130,7 @@ class HttpClient:
         """The file at ``url`` in the raw cache, downloaded, revalidated or reused as planned."""
         if expect not in EXPECTS:
             raise ValueError(f"unknown expect={expect!r}; known: {', '.join(sorted(EXPECTS))}")
-        with _error_context(redact_url(url), accession):
+        with error_context(redact_url(url), accession):
             route = self._router.route(url)
             policy = policy or default_policy(route.archive)
             return self._fetch_route(route, expect, policy, revalidate, verify)
@@ -159,7 +144,7 @@ class HttpClient:
         policy: CachePolicy | None = None,
     ) -> dict[str, Any]:
         """A JSON object (E-utilities error objects raise, see :mod:`.checks`)."""
-        with _error_context(redact_url(with_params(url, params)), accession):
+        with error_context(redact_url(with_params(url, params)), accession):
             route = self._router.route(url, params)
             body, checker = self._get(route, "json", policy)
             value = checker.json_value if checker is not None else _parse_json(body, route)
@@ -182,7 +167,7 @@ class HttpClient:
         ``revalidate`` asks the archive whether a cached answer is still current, as in :meth:`fetch`."""
         if expect not in EXPECTS:
             raise ValueError(f"unknown expect={expect!r}; known: {', '.join(sorted(EXPECTS))}")
-        with _error_context(redact_url(with_params(url, params)), accession):
+        with error_context(redact_url(with_params(url, params)), accession):
             route = self._router.route(url, params)
             body, _ = self._get(route, expect, policy, revalidate)
             return body.decode("utf-8", "replace")
@@ -276,7 +261,7 @@ class HttpClient:
         checker = StreamChecker(expect, url=route.public_url, limits=self._limits, content_type=response.content_type)
 
         def before_commit() -> None:
-            _check_length(response)
+            check_length(response)
             checker.finish()
 
         size, sha256, mtime_ns = self.cache.write_stream(
@@ -352,7 +337,7 @@ class HttpClient:
                     body += chunk
                     if len(body) > MAX_IN_MEMORY_BYTES:
                         raise LimitExceededError(f"answer larger than {MAX_IN_MEMORY_BYTES:,} bytes")
-                _check_length(response)
+                check_length(response)
                 checker.finish()
                 return bytes(body), checker
 
@@ -364,34 +349,11 @@ class HttpClient:
         self, route: Route, headers: dict[str, str], *, decode_content: bool, attempt: int, verdict: str
     ) -> HttpResponse:
         """Send one request (after the rate limit); a non-success status becomes its error."""
-        self.breaker.check()
-        self._limiter.acquire(route.archive)
         timeout = (self.config.connect_timeout, self.config.read_timeout)
-        request = HttpRequest("GET", route.send_url, headers, timeout=timeout, decode_content=decode_content)
-        shown = redact_url(route.send_url)
-        of = f"attempt {attempt}/{self._retry.max_attempts}, cache {verdict}"
-        try:
-            response = self._transport.send(request)
-        except UnreachableError as exc:
-            log.debug("GET %s -> %s (%s)", shown, exc.kind, of)
-            raise self.breaker.unreachable(route.send_host, exc) from exc
-        except RnacorpusError as exc:
-            log.debug("GET %s -> %s (%s)", shown, exc.kind, of)
-            raise
-        log.debug("GET %s -> %d (%s)", shown, response.status, of)
-        if response.status < 500:
-            self.breaker.answered(route.send_host)
-        if 200 <= response.status < 300 or response.status == 304:
-            return response
-        with response:
-            try:
-                snippet = response.read_prefix(_ERROR_SNIPPET)
-            except RnacorpusError:
-                snippet = b""
-        error = error_for_status(
-            response.status, response.headers, url=route.public_url, now=self._clock(), snippet=snippet
+        wire = Wire(self._transport, self.breaker, self._limiter, timeout, self._retry.max_attempts)
+        return wire.open(
+            route, headers, decode_content=decode_content, attempt=attempt, verdict=verdict, now=self._clock
         )
-        raise error or HttpStatusError(f"HTTP {response.status}", status=response.status)
 
     def _retrying(self, route: Route, attempt: Callable[[int], T]) -> T:
         try:
@@ -401,15 +363,6 @@ class HttpClient:
             if outage is not None:
                 raise outage from exc
             raise
-
-
-def _check_length(response: HttpResponse) -> None:
-    """Content-Length counts bytes on the wire (compressed ones under Content-Encoding), so compare it
-    with wire bytes, never with decoded ones (GEOparse#80)."""
-    announced = response.content_length
-    received = response.wire_bytes
-    if announced is not None and received < announced:
-        raise TruncatedError(f"body ended after {received:,} of {announced:,} announced bytes")
 
 
 def _parse_json(body: bytes, route: Route) -> Any:

@@ -28,6 +28,7 @@ from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 from rnacorpus.harmonize.ontology.tissue_forms import (
     adjective_conflicts,
     adjective_narrower_reading,
+    adjective_nouns,
     organ_parts,
     paired_organ,
     sided_names,
@@ -250,6 +251,13 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         for candidate, organ in organ_parts(text, resolve, lambda term: tissue_names(index, term)):
             hit = direct(candidate)
             if hit is not None and index.is_ancestor(organ, hit.term_id):
+                found.setdefault(hit.term_id, hit)
+    if not found:
+        # an organ adjective whose noun UBERON writes only inside compound names (palatal mucosa:
+        # "palate mucosa" is a name of the mucosa of palate, "palate" alone names nothing)
+        first, _, rest = text.partition(" ")
+        for noun in adjective_nouns(first) if rest else ():
+            if (hit := direct(f"{noun} {rest}")) is not None:
                 found.setdefault(hit.term_id, hit)
     # Readings that nest (pharyngeal: the pharynx, or a pharyngeal gland inside it) give the term
     # that holds them all, true under every reading; unrelated readings are reported.

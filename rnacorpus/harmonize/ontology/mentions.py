@@ -129,6 +129,7 @@ def _scan(
     claimed: list[bool],
     rewrites: bool = True,
     phrase_rewrites: bool = False,
+    cell_suffix: bool = False,
 ) -> list[Mention]:
     found: list[Mention] = []
     for size in range(min(_MAX_PHRASE, len(tokens)), 0, -1):
@@ -147,10 +148,25 @@ def _scan(
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
+            if hit is None and cell_suffix and _is_filler(tokens[stop:]):
+                hit = _cells_named(phrase, taxid, index)
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """Under a cell-type key, a last phrase that names nothing trusted read as "<phrase> cell" when CL
+    names that cell: the family of cell words CL lists only as one-word synonyms, not trusted alone
+    inside longer text (``pituitary gonadotropes``: "gonadotrope cell" is a name; ``skin derived
+    precursors``: precursor cells). The words before then say where the cells are from. A phrase
+    with a reading of its own keeps it: "<organ> cell" would turn an organ into cells of it
+    (``neonatal heart`` is not a cardiocyte, ``placental trophoblasts`` keeps the trophoblast tissue)."""
+    if re.search(r"\bcells?\b", phrase, re.IGNORECASE):
+        return None
+    found = match_text("cell_type", f"{phrase} cell", taxid=taxid, fuzzy=False, index=index)
+    return None if found is None or found.ambiguous else found
 
 
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
@@ -198,7 +214,7 @@ def find_mentions(
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
         return result
-    result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites))
+    result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites, cell_suffix=cell_suffix))
     if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
         # no tissue by the names as listed: the organ may be written in a form only a spelling
         # family reaches ("inguinal fat, cold exposure", "hippocampi of aged mice"); rewritten phrases
