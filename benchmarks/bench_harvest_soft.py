@@ -91,14 +91,18 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
 
     from thread_cpu import ThreadCPU
 
+    from rnacorpus.harmonize.units.row_evidence import row_evidence
     from rnacorpus.harvester.geo.soft import parse_family_soft
     from rnacorpus.pipeline.expression import detect_matrix_units, matrix_stats
+    from rnacorpus.schemas.row_judge import judging_rows
 
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
     started, cpu = time.perf_counter(), time.process_time()
-    with ThreadCPU() as threads:  # which thread sets the pace (the profile cannot say: see thread_cpu)
+    # ThreadCPU: which thread sets the pace (the profile cannot say: see thread_cpu); judging_rows: as
+    # the harvest parses, each row's unit evidence taken in the parse
+    with ThreadCPU() as threads, judging_rows(row_evidence):
         bundle = parse_family_soft(path)
     parsed, parsed_cpu = time.perf_counter(), time.process_time()
     matrix = bundle.expression[0]
@@ -139,9 +143,11 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     from rnacorpus.catalog.package import write_package
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
+    from rnacorpus.harmonize.units.row_evidence import row_evidence
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.schemas.row_judge import judging_rows
 
     mark("imports")
     root = Path(folder)
@@ -153,7 +159,8 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     fetched = worker.fetch_study(task)
     assert isinstance(fetched, worker.Fetched)
     mark("fetch (download, checksum, gzip check)")
-    bundle = worker.worker_source("geo", config).parse(fetched.fetched)
+    with judging_rows(row_evidence):
+        bundle = worker.worker_source("geo", config).parse(fetched.fetched)
     mark("parse")
     plan = build_load_plan(bundle, content_sha256=fetched.content_key)
     mark("harmonize: expression (units, gene index, mapping) with metadata (ontology) in a thread beside it")

@@ -27,6 +27,7 @@ from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
+from rnacorpus.harmonize.units.row_evidence import row_evidence
 from rnacorpus.harvester.base import (
     FetchedStudy,
     Source,
@@ -38,6 +39,7 @@ from rnacorpus.harvester.base import (
     study_content_key,
 )
 from rnacorpus.schemas import SourceFile, StudyBundle
+from rnacorpus.schemas.row_judge import judging_rows
 
 __all__ = [
     "Fetched",
@@ -188,7 +190,8 @@ def build_study(work: Fetched) -> StudyManifest:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
         fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
-        bundle = worker_source(task.ref.source, task.config).parse(fetched)
+        with judging_rows(row_evidence):  # the parser judges each row's unit evidence while it holds it
+            bundle = worker_source(task.ref.source, task.config).parse(fetched)
         step = "enrich"  # other archives' runs and characteristics of its samples
         enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
         added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)

@@ -24,6 +24,7 @@ from rnacorpus.harvester.geo.matrix import parse_series_matrix
 from rnacorpus.harvester.geo.soft import parse_soft_records
 from rnacorpus.pipeline.expression import detect_matrix_units, matrix_stats
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
+from rnacorpus.schemas.row_judge import judging_rows
 from tests.harmonize.test_units_properties import GENERATORS, MATRIX_GENERATORS, Profile
 
 #: every corpus file of SOFT entities with sample tables (family, GSM, legacy, documentation examples)
@@ -59,7 +60,8 @@ def _calls_both_ways(matrix: SpooledMatrix, labels: dict[str, list[str]]) -> tup
 
 @pytest.mark.parametrize("rel", SOFT_WITH_VALUES)
 def test_corpus_soft_calls_from_the_parsers_evidence_equal_the_read_back_calls(corpus: Path, rel: str) -> None:
-    records = parse_soft_records(corpus / "geo" / rel)
+    with judging_rows(row_evidence):  # as the pipeline parses
+        records = parse_soft_records(corpus / "geo" / rel)
     labels = {
         s.accession: value_column_labels([(c.name, c.description) for c in s.table_columns]) for s in records.samples
     }

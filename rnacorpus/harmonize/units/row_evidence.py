@@ -4,7 +4,9 @@ Every part of unit detection but two looks at one sample's values alone: the row
 (:func:`~rnacorpus.harmonize.units.stats.block_stats`) and the numbers' call from them
 (:func:`~rnacorpus.harmonize.units.numeric.numeric_call_from`). A parser that streams a matrix
 sample by sample takes them in its table workers, while the row is in cache
-(:mod:`rnacorpus.harvester.geo.soft`), and the matrix carries them, so that the unit step does not
+(:mod:`rnacorpus.harvester.geo.soft`, given :func:`row_evidence` as its judge through
+:func:`rnacorpus.schemas.row_judge.judging_rows` by the pipeline: the harvester does not import
+harmonize), and the matrix carries them, so that the unit step does not
 read the whole matrix back. The two whole-matrix decisions keep what they need: whether features
 are centred over the samples comes from the matrix's
 :class:`~rnacorpus.harmonize.feature_stats.FeatureStats`, and the FPKM refill reads back the few

@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from rnacorpus.harmonize.units.row_evidence import RowEvidence
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
 from rnacorpus.schemas.feature_stats import FeatureStats
+from rnacorpus.schemas.row_judge import RowJudgement
 
 __all__ = ["PlatformValues"]
 
@@ -39,7 +39,7 @@ class PlatformValues:
         self._stats = FeatureStats(0)
         #: per spooled row, the unit evidence taken on exactly the values spooled (None: on other
         #: values, or none was given); kept with the matrix only when every row has one of its width
-        self._evidence: list[RowEvidence | None] = []
+        self._evidence: list[RowJudgement | None] = []
         # consecutive samples nearly always share one ID order; remember its mapping
         self._last_ids: pa.Array | None = None
         self._last_positions: npt.NDArray[np.int64] = np.empty(0, np.int64)
@@ -52,11 +52,11 @@ class PlatformValues:
         return len(self._feature_ids)
 
     def add(
-        self, sample: str, ids: pa.Array, values: npt.NDArray[np.float32], evidence: RowEvidence | None = None
+        self, sample: str, ids: pa.Array, values: npt.NDArray[np.float32], evidence: RowJudgement | None = None
     ) -> int:
         """Add one sample's column; returns how many repeated IDs were ignored (the first one wins).
 
-        ``evidence``: the unit evidence of ``values`` as given (:mod:`rnacorpus.harmonize.units.row_evidence`)."""
+        ``evidence``: the unit evidence of ``values`` as given (:mod:`rnacorpus.schemas.row_judge`)."""
         if self._last_ids is None or not ids.equals(self._last_ids):
             self._last_positions, self._last_keep = self._positions(ids)
             positions = self._last_positions
@@ -123,7 +123,7 @@ class PlatformValues:
             row_evidence=self._row_evidence(),
         )
 
-    def _row_evidence(self) -> list[RowEvidence] | None:
+    def _row_evidence(self) -> list[RowJudgement] | None:
         """Every row's evidence, when each was taken on the row the matrix reads back: a row that later
         samples widened reads back with NaN where it had nothing, which is another row."""
         width = len(self._feature_ids)

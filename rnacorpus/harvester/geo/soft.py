@@ -20,14 +20,15 @@ memory stays flat whatever the number of samples. GDS SOFT
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from rnacorpus.errors import ParseError
-from rnacorpus.harmonize.units.row_evidence import RowEvidence, row_evidence
 from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.expression import PlatformValues
 from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
@@ -49,6 +50,7 @@ from rnacorpus.schemas import (
     Study,
     StudyBundle,
 )
+from rnacorpus.schemas.row_judge import RowJudge, RowJudgement, current_row_judge
 
 __all__ = [
     "SoftRecords",
@@ -90,9 +92,11 @@ def parse_soft_records(
     Each sample's ``study_accession`` is, in order: ``study_accession``; the file's only ``^SERIES``;
     the sample's first ``!Sample_series_id``; the sample's own accession.
     """
-    collector = _Collector(str(path), study_accession, file_name=file_name)
+    # the judge is read here, in the caller's context: the read-ahead threads do not inherit it
+    read = functools.partial(_read_sample_values, judge=current_row_judge())
+    collector = _Collector(str(path), study_accession, file_name=file_name, read=read)
     with contextlib.closing(iter_entities(path, accession=study_accession, limits=limits)) as entities:
-        for item in read_ahead(entities, _read_sample_values, _has_sample_table):
+        for item in read_ahead(entities, read, _has_sample_table):
             collector.add(item.entity, item)
     return collector.finish()
 
@@ -106,16 +110,18 @@ class _SampleValues:
     column: ValueColumn
     #: the unit step's per-row evidence, taken on ``column.values`` as they are (the spool keeps them
     #: so when the sample's IDs are in the matrix's feature order, as they nearly always are)
-    evidence: RowEvidence
+    evidence: RowJudgement | None
 
 
-def _read_sample_values(entity: SoftEntity) -> _SampleValues | None:
+def _read_sample_values(entity: SoftEntity, judge: RowJudge | None = None) -> _SampleValues | None:
     """Runs in the read-ahead worker: the sample table's IDs and VALUE column (None: no VALUE column),
     with the unit evidence of its values, taken here while they are in cache (the unit step would
     otherwise read the whole matrix back from disk for it)."""
     assert entity.table is not None
     column = read_value_column(entity.table, VALUE_COLUMN, accession=entity.name)
-    return None if column is None else _SampleValues(column, row_evidence(column.values))
+    if column is None:
+        return None
+    return _SampleValues(column, None if judge is None else judge(column.values))
 
 
 def parse_family_soft(
@@ -242,8 +248,17 @@ def _only_samples(matrix: BundleMatrix, keep: set[str]) -> BundleMatrix:
 class _Collector:
     """Turns entities into records as they stream by."""
 
-    def __init__(self, path: str, study_accession: str | None, *, file_name: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        study_accession: str | None,
+        *,
+        file_name: str | None = None,
+        read: Callable[[SoftEntity], _SampleValues | None] = _read_sample_values,
+    ) -> None:
         self.path = path
+        #: reads a sample table the read-ahead did not (with the parse's row judge)
+        self._read = read
         self.file_name = file_name or Path(path).name
         self.study_accession = study_accession
         self.log = IssueLog(path)
@@ -280,7 +295,7 @@ class _Collector:
     def _add_sample(self, entity: SoftEntity, ahead: Ahead[_SampleValues | None] | None) -> None:
         read = None
         if _has_sample_table(entity):
-            read = ahead.parsed() if ahead is not None else _read_sample_values(entity)
+            read = ahead.parsed() if ahead is not None else self._read(entity)
             if read is None and entity.table is not None:
                 self.log.warn(
                     "value_column_missing",
