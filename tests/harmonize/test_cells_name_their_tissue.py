@@ -24,6 +24,11 @@ def _fields(key: str, value: str, organism: str = "human") -> dict[str, tuple[st
         ("NHBE", "UBERON:0002185"),
         ("small airway epithelial cells", "UBERON:0002186"),  # reviewed row: small airways are bronchioles
         ("cord blood mononuclear cells", "UBERON:0012168"),  # organ named beside the cell
+        ("gastric chief cells", "UBERON:0000945"),  # reviewed rows: cells CL files under no organ
+        ("type II taste cells", "UBERON:0001727"),
+        ("enteric neurons", "UBERON:0002005"),
+        ("urothelial cells", "UBERON:0000365"),
+        ("bladder urothelial cells", "UBERON:0001255"),  # the organ named with the cells comes first
     ],
 )
 def test_a_named_cell_gives_its_tissue_of_origin(value: str, tissue: str) -> None:
