@@ -273,7 +273,7 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, reading.unread)
                     continue
                 chosen = reading.member if reading is not None and reading.member else chosen
-                part = unread_part(chosen, mentions, index)
+                part = unread_part(chosen, mentions, index, taxid)
                 if part is not None and part.unread:
                     decided[field_name] = unmapped("tissue", info.key, value, part.unread)
                     continue

@@ -8,7 +8,9 @@ named is the answer — for an adjective, the one part whose name its noun heads
 *antrum*, not the pyloric antrum gland); several (muscularis: the mucosa's or the muscle layer's)
 leave the tissue unmapped with the word and the organ, never answered with the organ. Words that say
 nothing about place — fillers, side words, states (fibrotic, lesional), disease words — are not such
-words: they appear in no name of a part of the organ.
+words: they appear in no name of a part of the organ. Nor are words that name a period of life
+(``adult skin``, ``fetal liver``) when no other field read them, as under a cell-type key: an age,
+not a place, even where UBERON happens to use the word in a part's name.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS, tissue_names
 
@@ -69,7 +72,7 @@ def _stems(index: OntologyIndex) -> dict[str, frozenset[str]]:
     return {stem: frozenset(words) for stem, words in stems.items()}
 
 
-def _unread_beside(chosen: Mention, mentions: Mentions) -> list[str]:
+def _unread_beside(chosen: Mention, mentions: Mentions, taxid: int | None, index: OntologyIndex) -> list[str]:
     """The unread words written just before and just after the organ's phrase: a word beside it
     modifies it (``antral`` biopsy of the stomach); words of other clauses (``after myocardial
     infarction, border zone``) do not."""
@@ -82,7 +85,9 @@ def _unread_beside(chosen: Mention, mentions: Mentions) -> list[str]:
         if not 0 <= i < len(mentions.tokens) or claimed[i]:
             continue
         lower = mentions.tokens[i].lower()
-        if lower.isalpha() and len(lower) >= _MIN_WORD and lower not in FILLER and lower not in SIDE_WORDS:
+        place_word = lower.isalpha() and len(lower) >= _MIN_WORD and lower not in FILLER and lower not in SIDE_WORDS
+        # "adult skin" under a cell-type key: the age word was read by no field, yet says no place
+        if place_word and match_text("development_stage", lower, taxid=taxid, fuzzy=False, index=index) is None:
             words.append(lower)
     return words
 
@@ -96,7 +101,9 @@ class PartReading:
     unread: str | None = None
 
 
-def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> PartReading | None:
+def unread_part(
+    chosen: Mention, mentions: Mentions, index: OntologyIndex, taxid: int | None = None
+) -> PartReading | None:
     """What an unread word beside the organ ``chosen`` says, when UBERON uses it in the names of parts
     of the organ and in no name of the organ itself or of anything holding it: the one part so named
     (``stomach corpus`` → body of stomach; its own parts, such as the mucosa of the body, are inside
@@ -105,7 +112,7 @@ def unread_part(chosen: Mention, mentions: Mentions, index: OntologyIndex) -> Pa
     if chosen.whole:
         return None
     organ = chosen.match.term_id
-    for word in _unread_beside(chosen, mentions):
+    for word in _unread_beside(chosen, mentions, taxid, index):
         using, nouns = _terms_using(word, index)
         parts = {t for t in using if t != organ and index.is_ancestor(organ, t)}
         if not parts or any(t == organ or index.is_ancestor(t, organ) for t in using):
