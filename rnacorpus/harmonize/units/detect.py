@@ -18,6 +18,7 @@ Array-intensity labels (RMA, MAS5, "signal") name a family: the scale comes from
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
 from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
 from rnacorpus.harmonize.units.row_evidence import RowEvidence
-from rnacorpus.harmonize.units.stats import block_stats
+from rnacorpus.harmonize.units.stats import ColumnStats, block_stats
 from rnacorpus.schemas.bundle import ExpressionMatrix
 
 __all__ = [
@@ -171,9 +172,18 @@ def _numeric_calls(values: npt.NDArray[np.floating], feature_stats: FeatureStats
         signed = values.shape[0] >= _MIN_CENTRED_SAMPLES and any(s.n and s.q[0.0] < 0 for s in stats)
         feature_stats = FeatureStats.of([np.asarray(values, np.float32)], values.shape[1]) if signed else None
     centred = row_centred(feature_stats) if feature_stats is not None else None
-    if centred is not None:  # decided for the whole matrix: no column needs its own trial of logs
-        return [numeric_call_from(values[i], s) if s.n < 3 else centered_call(s, centred) for i, s in enumerate(stats)]
-    return [numeric_call_from(values[i], s) for i, s in enumerate(stats)]
+    return _calls_under_centring(stats, lambda i: numeric_call_from(values[i], stats[i]), centred)
+
+
+def _calls_under_centring(
+    stats: Sequence[ColumnStats], own_call: Callable[[int], NumericCall], centred: str | None
+) -> list[NumericCall]:
+    """Each column's numbers' call: ``own_call(i)``, unless the whole matrix's features are centred
+    over its samples (``centred``, the evidence) — then every column with 3 or more values is
+    ``centered`` (one column alone cannot show it), and needs no trial of logs of its own."""
+    if centred is None:
+        return [own_call(i) for i in range(len(stats))]
+    return [own_call(i) if s.n < 3 else centered_call(s, centred) for i, s in enumerate(stats)]
 
 
 def _weighed_calls(
@@ -240,12 +250,10 @@ def detect_units_in_values(
     if values.shape[0] != len(columns):
         raise ValueError(f"{values.shape[0]} rows of values for {len(columns)} columns")
     given = fill_values if fill_values is not None else feature_stats.first_present if feature_stats else None
-    found: list[npt.NDArray[np.floating]] = [] if given is None else [given]
 
+    @functools.cache  # taken once, for the first FPKM column with missing cells
     def donors() -> npt.NDArray[np.floating]:
-        if not found:  # taken once, for the first FPKM column with missing cells
-            found.append(_first_donors(values))
-        return found[0]
+        return given if given is not None else _first_donors(values)
 
     return _weighed_calls(
         columns, _numeric_calls(values, feature_stats), values.__getitem__, donors, label_evidence, column_labels
@@ -270,11 +278,9 @@ def detect_units_from_evidence(
     width = len(feature_stats.count)
     if any(e.width != width for e in evidence):
         raise ValueError(f"row evidence taken on rows of another width than the matrix's {width} features")
-    centred = row_centred(feature_stats)
-    if centred is not None:  # as _numeric_calls: the whole matrix's decision replaces each row's own
-        numbers = [e.numbers if e.stats.n < 3 else centered_call(e.stats, centred) for e in evidence]
-    else:
-        numbers = [e.numbers for e in evidence]
+    numbers = _calls_under_centring(
+        [e.stats for e in evidence], lambda i: evidence[i].numbers, row_centred(feature_stats)
+    )
 
     def fpkm_row(i: int) -> npt.NDArray[np.floating] | None:
         return read_row(i) if evidence[i].stats.n_missing else None
