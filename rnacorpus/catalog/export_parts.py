@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rnacorpus.catalog.export_threads import OrderedWorker
+from rnacorpus.catalog.export_threads import OrderedWorker, background_thread
 from rnacorpus.fileio import fsync_dir, private_temp_name
 
 __all__ = [
@@ -136,10 +136,11 @@ class _Lane:
     into Python for every page, and each call waited for the GIL the export's other threads hold.
     After each row group the lane hashes the bytes Arrow appended (read back from the page cache;
     Parquet writing only appends, so the digest is the file's) and has them flushed to disk in the
-    background (:data:`_flusher`): a part of 32 row groups (~512 MiB) hashed and fsynced only at its
-    close left all of its hashing and its disk writes (~280 MB/s on the benchmark machine) to the
-    end of the export, in one thread; a flush waited for after every row group made the lanes wait
-    on the disk instead of encoding (10^4 samples: 7.7 s instead of 5.3).
+    background (one shared thread, :func:`.export_threads.background_thread`): a part of 32 row
+    groups (~512 MiB) hashed and fsynced only at its close left all of its hashing and its disk
+    writes (~280 MB/s on the benchmark machine) to the end of the export, in one thread; a flush
+    waited for after every row group made the lanes wait on the disk instead of encoding (10^4
+    samples: 7.7 s instead of 5.3).
     """
 
     def __init__(
@@ -180,10 +181,6 @@ class _Lane:
             part.discard()
 
 
-#: one thread flushes the parts' new bytes to disk while the lanes go on encoding (made on first use)
-_flusher: ThreadPoolExecutor | None = None
-
-
 class _OpenPart:
     """A part file being written: Arrow's writer on a temp file, and the sha256 of what it wrote so far."""
 
@@ -204,10 +201,9 @@ class _OpenPart:
         while count := self.reader.readinto(self.buffer):
             self.digest.update(view[:count])
         if self.flushing is None or self.flushing.done():
-            global _flusher
-            if _flusher is None:
-                _flusher = ThreadPoolExecutor(1, thread_name_prefix="rnacorpus-part-flush")
-            self.flushing = _flusher.submit(os.fdatasync, self.reader.fileno())
+            # one thread flushes every part's new bytes to disk while the lanes go on encoding
+            flusher = background_thread("rnacorpus-part-flush")
+            self.flushing = flusher.submit(os.fdatasync, self.reader.fileno())
 
     def _flushed(self) -> None:
         if self.flushing is not None:

@@ -1,10 +1,12 @@
-"""Two helper threads that let an export read, compute and write at the same time.
+"""Helper threads that let an export read, compute and write at the same time.
 
 Parquet decoding, sha256, NumPy arithmetic and Parquet encoding all release the GIL, so an export
 that reads the next block in one thread, normalizes in the caller's and encodes in a third keeps
 both cores of a laptop busy. Each queue holds a couple of items, so memory stays bounded by a few
 blocks; the writer takes its work in order, so the same plan still writes the same bytes. An error
 in a helper thread is raised in the caller at its next step; closing stops the helpers.
+:func:`background_thread` is the one long-lived thread of a kind (shard hashing, part flushing)
+that every export and read in the process shares.
 """
 
 from __future__ import annotations
@@ -13,12 +15,25 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["OrderedWorker", "prefetch"]
+__all__ = ["OrderedWorker", "background_thread", "prefetch"]
 
 T = TypeVar("T")
 _DONE = object()
+_background: dict[str, ThreadPoolExecutor] = {}
+_background_lock = threading.Lock()
+
+
+def background_thread(name: str) -> ThreadPoolExecutor:
+    """This process's one thread named ``name``, made on first use and shared by every caller (the
+    lock: two writer lanes asking at once must not each make one); work handed to it runs in order."""
+    with _background_lock:
+        pool = _background.get(name)
+        if pool is None:
+            pool = _background[name] = ThreadPoolExecutor(1, thread_name_prefix=name)
+        return pool
 
 
 class _Failure:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog.export_threads import background_thread
 from rnacorpus.catalog.shard_format import ShardData, metadata_feature_ids, shard_data, shard_metadata
 from rnacorpus.errors import BadContentError
 
@@ -38,8 +39,6 @@ def checksum_mismatch(path: Path | str, expected: str, actual: str) -> BadConten
     )
 
 
-#: one thread hashes shards while their rows are decoded (made on first use)
-_hasher: ThreadPoolExecutor | None = None
 #: CPU seconds that thread spent hashing, in this process
 _hash_cpu = 0.0
 
@@ -75,12 +74,10 @@ class _Checksum:
     """sha256 of a memory-mapped file, computed in the hashing thread while the caller decodes it."""
 
     def __init__(self, source: pa.MemoryMappedFile, path: Path, expected: str) -> None:
-        global _hasher
-        if _hasher is None:
-            _hasher = ThreadPoolExecutor(1, thread_name_prefix="rnacorpus-shard-hash")
         self.source, self.path, self.expected = source, path, expected
         self.stopped = False
-        self.digest: Future[str] | None = _hasher.submit(self._hash)
+        # one thread hashes shards while their rows are decoded
+        self.digest: Future[str] | None = background_thread("rnacorpus-shard-hash").submit(self._hash)
 
     def _hash(self) -> str:
         global _hash_cpu
