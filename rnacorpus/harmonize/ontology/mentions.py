@@ -42,6 +42,9 @@ FILLER = frozenset(
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 _MAX_PHRASE = 8
+#: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
+_STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
+_NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
 _PAREN = re.compile(r"\([^()]*\)")
 _INNER = re.compile(r"\(([^()]+)\)")
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
@@ -214,6 +217,13 @@ def find_mentions(
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
         return result
+    if (
+        whole is None
+        and result.cell_line is None
+        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
+    ):
+        result.found.extend(edged)
+        return result
     result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites, cell_suffix=cell_suffix))
     if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
         # no tissue by the names as listed: the organ may be written in a form only a spelling
@@ -294,6 +304,56 @@ def _whole_match(
             refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
             return refined or found
     return None
+
+
+def _within_state_words(
+    tokens: list[str],
+    gaps: list[str],
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    cell_suffix: bool,
+    rewrites: bool,
+) -> list[Mention]:
+    """A value that is a whole name once the words at its edges naming the donor's state are set
+    apart: ``normal left atrial appendage``, ``adult renal cortices``, ``healthy Muscle - Skeletal``.
+    A health, age or sex word says nothing about the place, yet as a word the scan must claim it
+    stops the rest being read as the whole value, so the spelling families that read whole values
+    only (sided names, Latin plurals, "Organ - site") never saw it and a shorter phrase inside it won
+    (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
+    nothing when no edge word names a state or the rest names nothing as a whole."""
+    states = tuple(name for name in fields if name in _STATE_FIELDS)
+    if not states:
+        return []
+
+    def state_word(i: int) -> bool:
+        found = _try_phrase(tokens[i], states, taxid, index, whole=False)
+        if found is None or found.ambiguous:
+            return False
+        # of disease words only the health status: a disease's name may run on into the rest (lung
+        # adenocarcinoma), and the disease scan must still see it whole
+        return found.field != "disease" or found.term_id == _NORMAL
+
+    def edge(i: int) -> bool:
+        return tokens[i].lower() in FILLER or state_word(i)
+
+    start, stop = 0, len(tokens)
+    while start < stop and edge(start):
+        start += 1
+    while stop > start and edge(stop - 1):
+        stop -= 1
+    outside = [i for i in range(len(tokens)) if not start <= i < stop]
+    if start == stop or all(tokens[i].lower() in FILLER for i in outside):
+        return []
+    core = tokens[start:stop]
+    text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
+    whole = _whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
+    if whole is None or whole.ambiguous or whole.field in states:
+        return []
+    claimed = [start <= i < stop for i in range(len(tokens))]
+    return sorted(
+        [Mention(whole, start, stop, False), *_scan(tokens, taxid, states, index, claimed)], key=lambda m: m.start
+    )
 
 
 def _fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
