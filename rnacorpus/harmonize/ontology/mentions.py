@@ -151,12 +151,22 @@ def _scan(
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
-            if hit is None and cell_suffix and _is_filler(tokens[stop:]):
-                hit = _cells_named(phrase, taxid, index)
+            if cell_suffix and _is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
+                hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _counted(last: str, hit: FieldMatch) -> bool:
+    """A tissue read from a phrase whose last word is written in the plural, a count of things
+    (``placental trophoblasts``, ``villous trophoblasts``): under a cell-type key the things counted
+    are the cells the tissue is made of. A mass noun (``neonatal heart``, ``Tomato+ epidermis``,
+    ``CD34+ bone marrow``) names where the cells come from and keeps its reading; so does a plural
+    for which CL names no "<word> cell" (``B cells sorted from tonsils``, ``derived from blastocysts``)."""
+    lower = last.lower()
+    return hit.field == "tissue" and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
 
 
 def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
@@ -164,8 +174,8 @@ def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldM
     names that cell: the family of cell words CL lists only as one-word synonyms, not trusted alone
     inside longer text (``pituitary gonadotropes``: "gonadotrope cell" is a name; ``skin derived
     precursors``: precursor cells). The words before then say where the cells are from. A phrase
-    with a reading of its own keeps it: "<organ> cell" would turn an organ into cells of it
-    (``neonatal heart`` is not a cardiocyte, ``placental trophoblasts`` keeps the trophoblast tissue)."""
+    with a reading of its own keeps it — "<organ> cell" would turn an organ into cells of it
+    (``neonatal heart`` is not a cardiocyte) — unless its last word counts cells (:func:`_counted`)."""
     if re.search(r"\bcells?\b", phrase, re.IGNORECASE):
         return None
     found = match_text("cell_type", f"{phrase} cell", taxid=taxid, fuzzy=False, index=index)
