@@ -195,13 +195,13 @@ class BoundedReader(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         try:
-            chunk = self._inner.read(len(buffer))
+            # straight into the caller's buffer (read() and a copy moved every byte twice); every inner
+            # stream is a buffered decompressor (gzip / ISA-L / bz2 / lzma / zip member)
+            n = cast(io.BufferedIOBase, self._inner).readinto(buffer)
         except EOFError as exc:
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
         except GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
-        n = len(chunk)
-        buffer[:n] = chunk
         self.produced += n
         self._check()
         return n
