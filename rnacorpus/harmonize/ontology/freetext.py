@@ -33,7 +33,7 @@ from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
+from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
@@ -259,6 +259,8 @@ def _decide(
         if field_name == "tissue" and info.kind == "cell_type" and "cell_type" in decided:
             # "cord blood mononuclear cells": an organ named beside the cell type is where the cells
             # come from — a derived tissue (cell_type_origin), never a sampled one
+            # an age word (adult B cells) says the donor's age, not where the cells are from
+            found = [m for m in found if not life_stage_word(m.match.text, taxid, index)]
             if found:
                 named["tissue_of_cells"] = _most_specific(found, index)[0]
             continue
