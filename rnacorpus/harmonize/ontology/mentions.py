@@ -219,6 +219,23 @@ def find_mentions(
         if result.cell_line is None
         else None
     )
+    if (
+        (whole is None or not whole.ambiguous)
+        and result.cell_line is None
+        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
+        # a value named as written keeps its name (adult organism); one read only once its
+        # parentheses or filler were dropped is read without the state words instead, when that
+        # names another term (lymph node (mesenteric) (normal))
+        and (
+            whole is None
+            or (
+                whole.term_id not in {m.match.term_id for m in edged}
+                and _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix, rewrites, 1) is None
+            )
+        )
+    ):
+        result.found.extend(edged)
+        return result
     if whole is not None and not whole.ambiguous:
         result.found.append(Mention(whole, 0, len(tokens), True))
         # "liver (adult)": what the parenthesis adds for other fields still counts.
@@ -226,13 +243,6 @@ def find_mentions(
         outside = [not inside for inside in _in_parentheses(value)]
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
-        return result
-    if (
-        whole is None
-        and result.cell_line is None
-        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
-    ):
-        result.found.extend(edged)
         return result
     result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites, cell_suffix=cell_suffix))
     if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
@@ -303,8 +313,11 @@ def _whole_match(
     index: OntologyIndex,
     cell_suffix: bool,
     rewrites: bool,
+    variants: int | None = None,
 ) -> FieldMatch | None:
-    for variant in _whole_variants(value, tokens):
+    """The value read as a whole, trying :func:`_whole_variants` in order (the first ``variants`` only
+    when given: 1 = as written)."""
+    for variant in _whole_variants(value, tokens)[:variants]:
         if cell_suffix and not re.search(r"\bcells?\b", variant, re.IGNORECASE):
             found = match_text("cell_type", f"{variant} cell", taxid=taxid, fuzzy=False, index=index)
             if found is not None:
@@ -357,6 +370,7 @@ def _within_state_words(
         return []
     core = tokens[start:stop]
     text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
+    text += ")" * (text.count("(") - text.count(")"))  # "lymph node (mesenteric) (normal)": its ")" stays
     whole = _whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
     if whole is None or whole.ambiguous or whole.field in states:
         return []
