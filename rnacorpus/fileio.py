@@ -228,15 +228,15 @@ class BoundedReader(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         try:
-            chunk = self._inner.read(len(buffer))
+            # straight into the caller's buffer (read() and a copy moved every byte twice); every inner
+            # stream is a buffered decompressor (gzip / ISA-L / bz2 / lzma / zip member)
+            n = cast(io.BufferedIOBase, self._inner).readinto(buffer)
         except EOFError as exc:
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
         except GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
-        n = len(chunk)
         if n == 0 and len(buffer) and self._identity is not None and self._witness is not None:
             self._witness.add(self._identity)  # the inner reader checked the last member's trailer
-        buffer[:n] = chunk
         self.produced += n
         self._check()
         return n

@@ -38,6 +38,7 @@ from rnacorpus.catalog.export_genes import LengthLookup
 from rnacorpus.catalog.export_parts import (
     LANES,
     PART_COLUMNS,
+    GroupBuffers,
     SplitParts,
     locate,
     part_name,
@@ -159,8 +160,8 @@ class _Reader:
         _check_rows(self.plan, run, offset, block.sample_accessions)
         columns, lengths = self._columns_for(block.feature_ids)
         units = self.plan.rows["unit"].slice(offset, count).to_numpy(zero_copy_only=False).astype(str)
-        values = self.rule.apply(block.values, units, lengths, columns)
-        coverage = (np.float32(n) - np.isnan(values).sum(axis=1, dtype=np.float32)) / np.float32(max(n, 1))
+        values, nan_cells = self.rule.apply_counting_nan(block.values, units, lengths, columns)
+        coverage = (np.float32(n) - nan_cells.astype(np.float32)) / np.float32(max(n, 1))
         return _Block(run, offset, block.sample_accessions, values, coverage)
 
     def pipelined(self, cpu: dict[str, float]) -> Generator[_Block, None, None]:
@@ -204,7 +205,10 @@ def write_parts(
     names = plan.options.split_spec.names
     workers = [OrderedWorker(depth=1) for _ in range(LANES)]
     codec = plan.options.compression
-    parts = {name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec) for name in names}
+    buffers = GroupBuffers(result.group_rows, n)
+    parts = {
+        name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec, buffers) for name in names
+    }
     metadata = _Metadata(con, plan.rows["sample_accession"], schema)
     log = _WriteLog(names, result.group_rows)
     reader_cpu: dict[str, float] = {}

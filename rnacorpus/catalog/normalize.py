@@ -75,12 +75,45 @@ class NormalizationRule:
         Arithmetic is float32 with float64 row totals: it agrees with float64 arithmetic to about
         1e-6 relative, below what the float32 output keeps anyway.
         """
-        columns = columns or ColumnMap.identity(values.shape[1])
+        out, nan_columns = self._scaled(values, units, lengths, columns or ColumnMap.identity(values.shape[1]))
+        if nan_columns.any():
+            out[:, nan_columns] = np.nan
+        return out
+
+    def apply_counting_nan(
+        self,
+        values: npt.NDArray[np.float32],
+        units: npt.NDArray[np.str_] | None = None,
+        lengths: npt.NDArray[np.float64] | None = None,
+        columns: ColumnMap | None = None,
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """:meth:`apply`, and how many NaN cells each row of the result holds (the export's gene coverage).
+
+        Counted before the NaN columns are set, from one float32 row sum instead of a NaN test of
+        every cell: a row whose sum is a number holds no NaN (one NaN makes any sum NaN), so only rows
+        whose sum is NaN are counted cell by cell. A separate ``isnan(...).sum`` pass over the result
+        was ~15% of the normalizer's CPU (0.6 of 4.3 ms a 64 × 20,000 block), the row sum ~0.3 ms.
+        """
+        out, nan_columns = self._scaled(values, units, lengths, columns or ColumnMap.identity(values.shape[1]))
+        counts = np.full(len(out), np.count_nonzero(nan_columns), dtype=np.int64)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf or inf - inf: only NaN-ness matters
+            gaps = np.flatnonzero(np.isnan(out.sum(axis=1)))
+        if len(gaps):
+            counts[gaps] += np.count_nonzero(np.isnan(out[gaps][:, ~nan_columns]), axis=1)
+        if nan_columns.any():
+            out[:, nan_columns] = np.nan
+        return out, counts
+
+    def _scaled(
+        self,
+        values: npt.NDArray[np.float32],
+        units: npt.NDArray[np.str_] | None,
+        lengths: npt.NDArray[np.float64] | None,
+        columns: ColumnMap,
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+        """The result but its NaN columns, and which output columns are to be NaN."""
         if not self.accepts:
-            out = values if columns.is_identity else values.take(columns.take, axis=1)
-            if columns.missing.any():
-                out[:, columns.missing] = np.nan
-            return out
+            return (values if columns.is_identity else values.take(columns.take, axis=1)), columns.missing
         per_length = np.zeros(len(values), dtype=bool)
         if self.per_length and units is not None and lengths is not None:
             per_length = np.asarray(units == "counts", dtype=bool)
@@ -110,9 +143,7 @@ class NormalizationRule:
         out *= factor[:, np.newaxis]
         if self.log1p:
             np.log1p(out, out=out)
-        if nan_columns.any():
-            out[:, nan_columns] = np.nan
-        return out
+        return out, nan_columns
 
 
 def _row_sums(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

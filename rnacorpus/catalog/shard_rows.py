@@ -74,21 +74,25 @@ class _Checksum:
     """sha256 of a memory-mapped file, computed in the hashing thread while the caller decodes it."""
 
     def __init__(self, source: pa.MemoryMappedFile, path: Path, expected: str) -> None:
-        self.source, self.path, self.expected = source, path, expected
+        self.path, self.expected = path, expected
+        # the whole map as one buffer, taken before the decoder uses the file: hashing slices of it
+        # copies nothing (``read_at`` returned a copy of every 16 MiB step as bytes)
+        whole = source.read_buffer()
+        source.seek(0)
         self.stopped = False
         # one thread hashes shards while their rows are decoded
-        self.digest: Future[str] | None = background_thread("rnacorpus-shard-hash").submit(self._hash)
+        self.digest: Future[str] | None = background_thread("rnacorpus-shard-hash").submit(self._hash, whole)
 
-    def _hash(self) -> str:
+    def _hash(self, whole: pa.Buffer) -> str:
         global _hash_cpu
         started = time.thread_time()
-        digest, done, size = hashlib.sha256(), 0, self.source.size()
+        digest, done, view = hashlib.sha256(), 0, memoryview(whole)
         try:
-            while done < size and not self.stopped:
-                step = min(size - done, 16 * 1024**2)
-                digest.update(memoryview(self.source.read_at(step, done)))
-                done += step
+            while done < len(view) and not self.stopped:
+                digest.update(view[done : done + 16 * 1024**2])
+                done += 16 * 1024**2
         finally:
+            view.release()
             _hash_cpu += time.thread_time() - started  # one hashing thread: no other writer
         return digest.hexdigest()
 

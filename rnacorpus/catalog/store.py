@@ -2,9 +2,10 @@
 
 Layout: ``<store>/expression/archive=<archive>/study=<accession>/<file>.parquet`` (Hive-style, so DuckDB's
 ``read_parquet(..., hive_partitioning=true)`` sees ``archive`` and ``study`` as columns). Each shard
-holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order);
-the feature order is stored once, in the file's key-value metadata, with the shard's provenance
-(:mod:`rnacorpus.catalog.shard_format`).
+holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order); the
+feature order is stored once, in the file's key-value metadata, with the shard's provenance
+(:mod:`rnacorpus.catalog.shard_format`, which also says what each shard format holds: new shards are
+format 2, every field required; format 1 shards stay readable as they are).
 Files are written atomically and their sha256 recorded in the catalog; readers verify it. A shard is
 written one chunk of samples (one row group) at a time, so a matrix spooled on disk is never held
 in memory whole.

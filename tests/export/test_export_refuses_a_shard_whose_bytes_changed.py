@@ -40,7 +40,9 @@ def _rewrite_values(path: Path) -> None:
     """Valid Parquet, same samples and footer, every value doubled."""
     table = pq.read_table(path)
     values = table.column("values").combine_chunks()
-    doubled = pa.ListArray.from_arrays(values.offsets, pc.multiply(values.flatten(), pa.scalar(2.0, pa.float32())))
+    doubled = pa.ListArray.from_arrays(
+        values.offsets, pc.multiply(values.flatten(), pa.scalar(2.0, pa.float32())), type=values.type
+    )
     pq.write_table(table.set_column(1, table.schema.field("values"), doubled), path, row_group_size=64)
 
 

@@ -42,6 +42,9 @@ FILLER = frozenset(
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 _MAX_PHRASE = 8
+#: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
+_STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
+_NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
 _PAREN = re.compile(r"\([^()]*\)")
 _INNER = re.compile(r"\(([^()]+)\)")
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
@@ -148,12 +151,22 @@ def _scan(
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
-            if hit is None and cell_suffix and _is_filler(tokens[stop:]):
-                hit = _cells_named(phrase, taxid, index)
+            if cell_suffix and _is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
+                hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _counted(last: str, hit: FieldMatch) -> bool:
+    """A tissue read from a phrase whose last word is written in the plural, a count of things
+    (``placental trophoblasts``, ``villous trophoblasts``): under a cell-type key the things counted
+    are the cells the tissue is made of. A mass noun (``neonatal heart``, ``Tomato+ epidermis``,
+    ``CD34+ bone marrow``) names where the cells come from and keeps its reading; so does a plural
+    for which CL names no "<word> cell" (``B cells sorted from tonsils``, ``derived from blastocysts``)."""
+    lower = last.lower()
+    return hit.field == "tissue" and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
 
 
 def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
@@ -161,8 +174,8 @@ def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldM
     names that cell: the family of cell words CL lists only as one-word synonyms, not trusted alone
     inside longer text (``pituitary gonadotropes``: "gonadotrope cell" is a name; ``skin derived
     precursors``: precursor cells). The words before then say where the cells are from. A phrase
-    with a reading of its own keeps it: "<organ> cell" would turn an organ into cells of it
-    (``neonatal heart`` is not a cardiocyte, ``placental trophoblasts`` keeps the trophoblast tissue)."""
+    with a reading of its own keeps it — "<organ> cell" would turn an organ into cells of it
+    (``neonatal heart`` is not a cardiocyte) — unless its last word counts cells (:func:`_counted`)."""
     if re.search(r"\bcells?\b", phrase, re.IGNORECASE):
         return None
     found = match_text("cell_type", f"{phrase} cell", taxid=taxid, fuzzy=False, index=index)
@@ -213,6 +226,13 @@ def find_mentions(
         outside = [not inside for inside in _in_parentheses(value)]
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
+        return result
+    if (
+        whole is None
+        and result.cell_line is None
+        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
+    ):
+        result.found.extend(edged)
         return result
     result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites, cell_suffix=cell_suffix))
     if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
@@ -294,6 +314,56 @@ def _whole_match(
             refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
             return refined or found
     return None
+
+
+def _within_state_words(
+    tokens: list[str],
+    gaps: list[str],
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    cell_suffix: bool,
+    rewrites: bool,
+) -> list[Mention]:
+    """A value that is a whole name once the words at its edges naming the donor's state are set
+    apart: ``normal left atrial appendage``, ``adult renal cortices``, ``healthy Muscle - Skeletal``.
+    A health, age or sex word says nothing about the place, yet as a word the scan must claim it
+    stops the rest being read as the whole value, so the spelling families that read whole values
+    only (sided names, Latin plurals, "Organ - site") never saw it and a shorter phrase inside it won
+    (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
+    nothing when no edge word names a state or the rest names nothing as a whole."""
+    states = tuple(name for name in fields if name in _STATE_FIELDS)
+    if not states:
+        return []
+
+    def state_word(i: int) -> bool:
+        found = _try_phrase(tokens[i], states, taxid, index, whole=False)
+        if found is None or found.ambiguous:
+            return False
+        # of disease words only the health status: a disease's name may run on into the rest (lung
+        # adenocarcinoma), and the disease scan must still see it whole
+        return found.field != "disease" or found.term_id == _NORMAL
+
+    def edge(i: int) -> bool:
+        return tokens[i].lower() in FILLER or state_word(i)
+
+    start, stop = 0, len(tokens)
+    while start < stop and edge(start):
+        start += 1
+    while stop > start and edge(stop - 1):
+        stop -= 1
+    outside = [i for i in range(len(tokens)) if not start <= i < stop]
+    if start == stop or all(tokens[i].lower() in FILLER for i in outside):
+        return []
+    core = tokens[start:stop]
+    text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
+    whole = _whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
+    if whole is None or whole.ambiguous or whole.field in states:
+        return []
+    claimed = [start <= i < stop for i in range(len(tokens))]
+    return sorted(
+        [Mention(whole, start, stop, False), *_scan(tokens, taxid, states, index, claimed)], key=lambda m: m.start
+    )
 
 
 def _fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:

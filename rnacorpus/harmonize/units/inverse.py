@@ -13,8 +13,10 @@ of the column (one power pass).
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -133,7 +135,13 @@ class Shares:
     high: float
     below_one: float
     near_zero: float
-    quantized: bool
+    #: whether the small values sit on a count grid (CPM): asked only of a sum that passed as
+    #: per-million, the one test whose answer it changes (most columns' sums are not ~1e6)
+    grid: Callable[[], bool] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def quantized(self) -> bool:
+        return self.grid()
 
 
 def undone_total(inverse: Inverse, column: npt.NDArray[np.floating], s: ColumnStats) -> Shares | None:
@@ -154,7 +162,7 @@ def undone_total(inverse: Inverse, column: npt.NDArray[np.floating], s: ColumnSt
     m = max(1, len(x))
     below_one = float(np.searchsorted(x, inverse.log_of(1.0), side="left")) / m
     near_zero = len(_between(x, inverse.log_of(-1e-6), inverse.log_of(1e-6))) / m
-    return Shares(total, low, high, below_one, near_zero, _quantized(inverse, x, s))
+    return Shares(total, low, high, below_one, near_zero, functools.partial(_quantized, inverse, x, s))
 
 
 def _quantized(inverse: Inverse, x: npt.NDArray[np.float64], s: ColumnStats) -> bool:

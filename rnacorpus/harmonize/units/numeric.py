@@ -20,6 +20,7 @@ Decision order (first that holds):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,10 +66,16 @@ def _per_million(shares: Shares, tolerance: float = 0.03, missing: float = 0.0) 
 
 
 def _linear_shares(s: ColumnStats) -> Shares:
+    m = len(s.sample)
+    # |x| < 1e-6 in the sorted subsample (-1e-6 < x < 1e-6): one slice of it, not a mask
+    inside = int(np.searchsorted(s.sample, 1e-6, side="left") - np.searchsorted(s.sample, -1e-6, side="right"))
+    near_zero = inside / m if m else 0.0
+    return Shares(s.total, s.q[0.0], s.q[1.0], s.frac_below_one, near_zero, functools.partial(_on_count_grid, s))
+
+
+def _on_count_grid(s: ColumnStats) -> bool:
     slack = None if s.decimals is None else np.full(len(s.sample), 0.5 * 10.0**-s.decimals)
-    near_zero = float(np.mean(np.abs(s.sample) < 1e-6)) if len(s.sample) else 0.0
-    quantized = looks_quantized(s.sample, s.min_positive, slack)
-    return Shares(s.total, s.q[0.0], s.q[1.0], s.frac_below_one, near_zero, quantized)
+    return looks_quantized(s.sample, s.min_positive, slack)
 
 
 def _missing(s: ColumnStats) -> float:

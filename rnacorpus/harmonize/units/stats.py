@@ -72,7 +72,15 @@ class ColumnStats:
 
 def is_integer_valued(values: npt.NDArray[np.float64], tolerance: float = 1e-3) -> npt.NDArray[np.bool_]:
     """Values within ``tolerance`` (relative for large ones) of an integer: counts stored as floats pass."""
-    return np.asarray(np.abs(values - np.rint(values)) <= tolerance * np.maximum(1.0, np.abs(values) * 1e-3))
+    # |v - rint(v)| <= tolerance * max(1, |v| * 1e-3), each step in place (every sample row pays this)
+    off = np.rint(values)
+    np.subtract(values, off, out=off)
+    np.abs(off, out=off)
+    allowed = np.abs(values)
+    allowed *= 1e-3
+    np.maximum(allowed, 1.0, out=allowed)
+    allowed *= tolerance
+    return np.asarray(off <= allowed)
 
 
 def looks_quantized(
@@ -103,8 +111,10 @@ def looks_quantized(
 def written_decimals(sample: npt.NDArray[np.float64]) -> int | None:
     """The decimals a column was rounded to in its file (1–4), or None when written at full precision.
 
-    Only values of log-like magnitude are telling (float32 keeps ~7 digits)."""
-    telling = sample[np.abs(sample) < 1000]
+    Only values of log-like magnitude are telling (float32 keeps ~7 digits); ``sample`` is sorted, so
+    they are one slice of it."""
+    start = int(np.searchsorted(sample, -1000.0, side="right"))  # |x| < 1000: -1000 < x < 1000
+    telling = sample[start : int(np.searchsorted(sample, 1000.0, side="left"))]
     if len(telling) > _DECIMAL_PICKS:
         telling = telling[np.linspace(0, len(telling) - 1, _DECIMAL_PICKS).astype(np.int64)]
     if len(telling) < 30:
@@ -142,29 +152,53 @@ def _column(
     if n == 0 or not len(sample):
         return _empty(n_missing, n_neg_inf)
     m = len(sample)
-    positive = sample[sample > 0]
-    n_zero_s = int(np.count_nonzero(sample == 0))
-    at_min_s = int(np.count_nonzero(sample == low))
+    # the subsample is sorted: each share below is where a value would go in it (one binary search),
+    # not a mask over every value of it
+    negative, below_one = np.searchsorted(sample, [0.0, 1.0], side="left")
+    zero_end = int(np.searchsorted(sample, 0.0, side="right"))
+    n_zero_s = zero_end - int(negative)
+    at_min_s = int(np.searchsorted(sample, low, side="right") - np.searchsorted(sample, low, side="left"))
     scale = n / m  # shares are read from the subsample; counts are scaled to the column
     return ColumnStats(
         n=n,
         n_missing=n_missing,
         n_neg_inf=n_neg_inf,
         q=_quantiles(sample, low, high),
-        frac_negative=float(np.count_nonzero(sample < 0) / m),
+        frac_negative=float(negative / m),
         frac_zero=n_zero_s / m,
         frac_integer=float(is_integer_valued(sample).mean()),
         total=total,
-        min_positive=float(positive[0]) if len(positive) else float("nan"),
+        min_positive=float(sample[zero_end]) if zero_end < m else float("nan"),
         frac_at_min=at_min_s / m,
         # the minimum is exact and in the subsample: seen once, it is that one value, not a share of
         # the column (scaled, one outlier of a centred column passed for three at a log floor)
         n_at_min=at_min_s if at_min_s <= 1 else round(at_min_s * scale),
         n_zero=round(n_zero_s * scale),
-        frac_below_one=float(np.count_nonzero(sample < 1) / m),
+        frac_below_one=float(below_one / m),
         decimals=written_decimals(sample),
         sample=sample,
     )
+
+
+def _exact(row: npt.NDArray[np.floating]) -> tuple[int, int, int, float, float, float]:
+    """One row's exact figures: finite values, NaN, -inf, minimum, maximum and sum of the finite values.
+
+    The finite mask first: a row with empty cells (most deposited rows have a few) then pays one
+    pass for the decision instead of a sum, a minimum and a maximum over the whole row that its NaN
+    would void. The sums are the ones taken before (the whole row's, or its finite values' once
+    compacted), so every figure is bit for bit what it was."""
+    width = len(row)
+    finite = np.isfinite(row)
+    n = int(np.count_nonzero(finite))
+    if n == width:
+        return n, 0, 0, float(row.min()), float(row.max()), float(row.sum(dtype=np.float64))
+    kept = row[finite]
+    n_missing = int(np.count_nonzero(np.isnan(row)))
+    # every non-finite cell is NaN, -inf or +inf: count -inf only when the NaN do not account for them
+    n_neg_inf = 0 if n + n_missing == width else int(np.count_nonzero(row == -np.inf))
+    if not n:
+        return 0, n_missing, n_neg_inf, np.nan, np.nan, 0.0
+    return n, n_missing, n_neg_inf, float(kept.min()), float(kept.max()), float(kept.sum(dtype=np.float64))
 
 
 def block_stats(block: npt.NDArray[np.floating]) -> list[ColumnStats]:
@@ -175,38 +209,20 @@ def block_stats(block: npt.NDArray[np.floating]) -> list[ColumnStats]:
     rows, width = values.shape
     if width == 0:
         return [_empty(0, 0) for _ in range(rows)]
-    totals = values.sum(axis=1, dtype=np.float64)
-    lows, highs = values.min(axis=1).astype(np.float64), values.max(axis=1).astype(np.float64)
-    n = np.full(rows, width, dtype=np.int64)
-    n_missing = np.zeros(rows, dtype=np.int64)
-    n_neg_inf = np.zeros(rows, dtype=np.int64)
-    # A row without NaN or ±inf has a finite sum; only the others pay for masks.
-    for k in np.flatnonzero(~np.isfinite(totals) | ~np.isfinite(lows) | ~np.isfinite(highs)):
-        i = int(k)
-        row = values[i]
-        # count_nonzero and a comparison, not bool .sum() and np.isneginf: the same counts in a
-        # quarter of the time (most deposited rows have a few empty cells: each pays this)
-        kept = row[np.isfinite(row)]
-        n[i] = len(kept)
-        n_missing[i] = np.count_nonzero(np.isnan(row))
-        n_neg_inf[i] = np.count_nonzero(row == -np.inf)
-        totals[i] = float(kept.sum(dtype=np.float64))
-        lows[i] = float(kept.min()) if len(kept) else np.nan
-        highs[i] = float(kept.max()) if len(kept) else np.nan
+    exact = [_exact(values[i]) for i in range(rows)]
     stride = max(1, -(-width // SUBSAMPLE))
     picked = np.array(values[:, ::stride], dtype=np.float64)
-    picked[~np.isfinite(picked)] = np.nan
+    if any(n < width for n, *_ in exact):
+        picked[~np.isfinite(picked)] = np.nan
     picked.sort(axis=1)  # NaN sorts last
     kept_per_row = np.count_nonzero(~np.isnan(picked), axis=1)
     out = []
-    for i in range(rows):
+    for i, (n, n_missing, n_neg_inf, low, high, total) in enumerate(exact):
         sample = picked[i, : kept_per_row[i]]
-        if len(sample) == 0 and n[i]:
+        if len(sample) == 0 and n:
             row = np.asarray(values[i], dtype=np.float64)
             sample = np.sort(row[np.isfinite(row)])[:SUBSAMPLE]  # sparse finite values the stride missed
-        out.append(
-            _column(sample, int(n[i]), int(n_missing[i]), int(n_neg_inf[i]), lows[i], highs[i], float(totals[i]))
-        )
+        out.append(_column(sample, n, n_missing, n_neg_inf, low, high, total))
     return out
 
 

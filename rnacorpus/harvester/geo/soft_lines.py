@@ -163,7 +163,9 @@ class SoftByteReader:
 
     def read_table_block(self) -> bytes:
         """Every line up to the next one starting with ``!`` or ``^`` (or end of file), as one block."""
-        parts: list[bytes] = []
+        # views into the read chunks (which are never changed, only replaced), joined once: a table
+        # spans two or three chunks, and slicing each piece out before the join copied it twice
+        parts: list[bytes | memoryview] = []
         self._scan_table_block(parts.append)
         return b"".join(parts)
 
@@ -171,7 +173,7 @@ class SoftByteReader:
         """Move past the lines :meth:`read_table_block` would return, without keeping them."""
         self._scan_table_block(None)
 
-    def _scan_table_block(self, keep: Callable[[bytes], object] | None) -> None:
+    def _scan_table_block(self, keep: Callable[[bytes | memoryview], object] | None) -> None:
         lines = 0
         ends_open = False
         while True:
@@ -194,13 +196,32 @@ class SoftByteReader:
             if last_newline >= 0:  # keep the partial last line for the next chunk
                 lines += self._take(self._pos, last_newline + 1, keep)
                 self._pos = last_newline + 1
-            self._refill()
+            lines += self._refill_inside_table(keep)
         self.line_no += lines + (1 if ends_open else 0)
 
-    def _take(self, start: int, end: int, keep: Callable[[bytes], object] | None) -> int:
-        """Hand ``_buf[start:end]`` to ``keep``; returns how many line ends it holds."""
+    def _refill_inside_table(self, keep: Callable[[bytes | memoryview], object] | None) -> int:
+        """Read on when a chunk ends inside a data line: that line's two halves become one piece of
+        the block (a few bytes) and the new chunk the buffer as read, instead of the line's head
+        joined to the whole chunk (a copy of every byte of the file). Returns the line ends taken."""
+        head = self._buf[self._pos :]
+        if self._first or not head or head[0] in _MARKERS:
+            self._refill()  # a line that may end the table is classified as the buffer's first line
+            return 0
+        more = self._read_chunk()
+        end = more.find(b"\n")
+        if end < 0:  # no line end in the whole chunk (or end of file): the general path
+            self._buf, self._pos = self._buf[self._pos :] + more, 0
+            self._eof = not more
+            return 0
         if keep is not None:
-            keep(self._buf[start:end])
+            keep(head + more[: end + 1])
+        self._buf, self._pos = more, end + 1
+        return 1
+
+    def _take(self, start: int, end: int, keep: Callable[[bytes | memoryview], object] | None) -> int:
+        """Hand ``_buf[start:end]`` to ``keep`` (a view: no copy); returns how many line ends it holds."""
+        if keep is not None:
+            keep(memoryview(self._buf)[start:end])
         # numpy compares at memory speed; bytes.count(b"\n") runs several times slower
         return int(np.count_nonzero(np.frombuffer(self._buf, np.uint8, end - start, start) == _NEWLINE))
 
