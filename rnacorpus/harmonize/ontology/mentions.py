@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
+from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
@@ -140,14 +141,12 @@ def _scan(
             stop = start + size
             # A phrase never starts with filler nor ends with a function word; it may end with other
             # filler ("T cells").
-            if (
-                any(claimed[start:stop])
-                or tokens[start].lower() in FILLER
-                or tokens[stop - 1].lower() in FUNCTION_WORDS
-            ):
+            if any(claimed[start:stop]) or tokens[stop - 1].lower() in FUNCTION_WORDS:
+                continue
+            phrase = " ".join(tokens[start:stop])
+            if tokens[start].lower() in FILLER and not (size > 1 and _reviewed_phrase(phrase, fields, taxid)):
                 continue
             whole = _is_filler(tokens[:start] + tokens[stop:])
-            phrase = " ".join(tokens[start:stop])
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
@@ -167,6 +166,13 @@ def _counted(last: str, hit: FieldMatch) -> bool:
     for which CL names no "<word> cell" (``B cells sorted from tonsils``, ``derived from blastocysts``)."""
     lower = last.lower()
     return hit.field == "tissue" and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
+
+
+def _reviewed_phrase(phrase: str, fields: tuple[str, ...], taxid: int | None) -> bool:
+    """A phrase of several words starting with a filler word that a reviewed row names as a whole
+    (``whole body``, ``whole animal``, ``whole embryo``): the filler word is part of the name there, so
+    the phrase is read inside longer values too (``mouse whole body``, ``normal whole animal``)."""
+    return any(curated_table().find(name, phrase, taxid) is not None for name in fields)
 
 
 def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
