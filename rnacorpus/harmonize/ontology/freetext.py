@@ -53,6 +53,7 @@ _SITE_KINDS = frozenset({"tissue", "source"})
 #: keys whose named cell type may give the tissue it comes from
 _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _PARTIAL_FACTOR = 0.9
+_UNDERSCORES = re.compile(r"_+")
 
 
 def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -266,7 +267,7 @@ def _decide(
             continue
         if found:
             if field_name == "tissue":
-                chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
@@ -307,6 +308,13 @@ def _decide(
     return decided, named
 
 
+def _spaced(info: KeyInfo, value: str) -> str:
+    """The value with its underscores made spaces (``femur_bone_marrow``, ``Brain_-_Cortex``,
+    ``bone_marrow-derived_macrophages``): depositors join words with them as with spaces. Not under a
+    cell-line key, where an underscore may belong to the line's name."""
+    return value if info.kind == "cell_line" else _UNDERSCORES.sub(" ", value)
+
+
 def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
     """A decision reached through a respelled word: fuzzy, less sure, the respelling in the reason."""
     if found.term_id is None:
@@ -321,7 +329,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
     # "bone marrow-derived macrophages", "lung-resident T cells": the source is a word of its own
-    text = split_source_hyphen(_without(value, age.matched if age else None))
+    text = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
     # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
     text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
     mentions = find_mentions(
