@@ -143,11 +143,9 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     from rnacorpus.catalog.package import write_package
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
-    from rnacorpus.harmonize.units.row_evidence import row_evidence
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
-    from rnacorpus.schemas.row_judge import judging_rows
 
     mark("imports")
     root = Path(folder)
@@ -158,10 +156,9 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     mark("gene references loaded (pipeline salt)")
     fetched = worker.fetch_study(task)
     assert isinstance(fetched, worker.Fetched)
-    mark("fetch (download, checksum, gzip check)")
-    with judging_rows(row_evidence):
-        bundle = worker.worker_source("geo", config).parse(fetched.fetched)
-    mark("parse")
+    mark("fetch (download, checksum, gzip check of the head)")
+    bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
+    mark("parse (proving the body whole)")
     plan = build_load_plan(bundle, content_sha256=fetched.content_key)
     mark("harmonize: expression (units, gene index, mapping) with metadata (ontology) in a thread beside it")
     write_package(ExpressionStore(config.store_dir), plan)

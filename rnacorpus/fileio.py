@@ -4,6 +4,10 @@
   sees the old file or the new one, never half of one, even after ``kill -9``.
 * :func:`open_maybe_gzip` — sniff the gzip magic (not the file name), decompress with ISA-L when
   installed, and stop a decompression bomb with :class:`~rnacorpus.errors.LimitExceededError`.
+* :func:`recording_whole_reads` — which gzip files were read to their end (every member's CRC and
+  length checked): a reader that inflates a whole file proves it complete as it goes, so a download
+  whose check was left to that reader needs no inflation of its own
+  (:mod:`rnacorpus.harvester.deferred_check`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import secrets
 import zlib
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from types import ModuleType
 from typing import IO, BinaryIO, cast
@@ -45,11 +50,13 @@ __all__ = [
     "BoundedReader",
     "HashingWriter",
     "atomic_write",
+    "file_identity",
     "fsync_dir",
     "is_gzip",
     "open_maybe_gzip",
     "open_text",
     "private_temp_name",
+    "recording_whole_reads",
     "sha256_bytes",
     "sha256_file",
 ]
@@ -62,6 +69,26 @@ DEFAULT_MAX_RATIO = 250.0
 RATIO_GRACE_BYTES = 64 * 1024**2
 _CHUNK = 1 << 20
 _RATIO_CHECK_EVERY = 8 << 20
+
+#: a file's identity as a reader saw it: (st_dev, st_ino, st_size, st_mtime_ns)
+FileIdentity = tuple[int, int, int, int]
+_whole_reads: ContextVar[set[FileIdentity] | None] = ContextVar("rnacorpus_whole_reads", default=None)
+
+
+@contextlib.contextmanager
+def recording_whole_reads() -> Iterator[set[FileIdentity]]:
+    """Collect the identity of every gzip file opened (by :func:`open_maybe_gzip`, in this context)
+    and then read to its end without error, whichever thread reads it."""
+    seen: set[FileIdentity] = set()
+    token = _whole_reads.set(seen)
+    try:
+        yield seen
+    finally:
+        _whole_reads.reset(token)
+
+
+def file_identity(stat: os.stat_result) -> FileIdentity:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -189,6 +216,12 @@ class BoundedReader(io.RawIOBase):
         self._max_ratio = max_ratio
         self.produced = 0
         self._next_ratio_check = 0
+        #: where to record this file's identity once it is read to its end (recording_whole_reads)
+        self._witness = _whole_reads.get()
+        self._identity: FileIdentity | None = None
+        if self._witness is not None:
+            with contextlib.suppress(OSError, io.UnsupportedOperation):  # not a file on disk: nothing to record
+                self._identity = file_identity(os.fstat(raw.fileno()))
 
     def readable(self) -> bool:
         return True
@@ -202,6 +235,8 @@ class BoundedReader(io.RawIOBase):
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
         except GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
+        if n == 0 and len(buffer) and self._identity is not None and self._witness is not None:
+            self._witness.add(self._identity)  # the inner reader checked the last member's trailer
         self.produced += n
         self._check()
         return n

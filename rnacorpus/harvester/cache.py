@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from rnacorpus.errors import BadContentError
-from rnacorpus.fileio import atomic_write, sha256_file
+from rnacorpus.fileio import atomic_write, fsync_dir, sha256_file
 from rnacorpus.harvester.cache_entry import SIDECAR_FORMAT, CachedFile, CacheEntry
 from rnacorpus.harvester.cache_policy import (
     NO_STORE,
@@ -232,6 +232,35 @@ class RawCache:
         payload = json.dumps(entry.to_json(), indent=2, sort_keys=True).encode()
         with atomic_write(self.sidecar_path(entry.path)) as handle:
             handle.write(payload + b"\n")
+
+    def mark_verified(self, path: Path, sha256: str, *, read_as: tuple[int, int] | None = None) -> bool:
+        """Record that the cached ``sha256`` bytes at ``path`` were proven whole (a reader inflated them
+        to their end). ``read_as``: the (size, mtime_ns) of the file that reader opened, which must be
+        the one the sidecar describes. False (nothing written) when the sidecar no longer describes
+        those bytes: another download replaced them, and that one carries its own verdict."""
+        with self.lock(path):
+            entry = self._read_local_entry(path)
+            if entry is None or entry.sha256 != sha256:
+                return False
+            if read_as is not None and read_as != (entry.size, entry.mtime_ns):
+                return False
+            if not entry.verified:
+                self.write_sidecar(replace(entry, verified=True))
+            return True
+
+    def evict(self, path: Path, sha256: str) -> bool:
+        """Drop the cached ``sha256`` bytes at ``path`` (found incomplete after they were stored): the
+        sidecar first, so the file is a miss from then on, then the file. False when the sidecar
+        describes other bytes (those are left alone)."""
+        with self.lock(path):
+            entry = self._read_local_entry(path)
+            if entry is None or entry.sha256 != sha256:
+                return False
+            self.sidecar_path(path).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            fsync_dir(path.parent)
+        log.warning("cache: %s was incomplete; removed, the next fetch downloads it again", path)
+        return True
 
     def write_stream(
         self,

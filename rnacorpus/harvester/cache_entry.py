@@ -1,7 +1,10 @@
 """What the raw cache records about one cached file: the sidecar entry and the answer a fetch returns.
 
 :class:`CacheEntry` is the JSON sidecar beside each cached file (format :data:`SIDECAR_FORMAT`):
-the file's URL, size, sha256, HTTP validators and when the archive served and last confirmed it.
+the file's URL, size, sha256, HTTP validators, when the archive served and last confirmed it, and
+whether its content was proven whole (``verified``: a gzip body whose inflation was deferred to its
+parser is stored unverified, :mod:`rnacorpus.harvester.deferred_check`; sidecars written before the
+field existed were all checked whole, so a missing field reads as verified).
 :class:`CachedFile` is what :class:`rnacorpus.harvester.http.HttpClient` hands callers for one fetch.
 """
 
@@ -36,6 +39,8 @@ class CacheEntry:
     validated_at: datetime  # when the archive last confirmed them (download or 304)
     expires: datetime | None
     mtime_ns: int
+    #: the body was checked to its end (gzip inflated under the bomb limits, CRC and length matched)
+    verified: bool = True
 
     @property
     def has_validators(self) -> bool:
@@ -65,9 +70,11 @@ class CacheEntry:
             value = data.get(name)
             return None if value is None else str(value)
 
-        size, mtime_ns = data["size"], data["mtime_ns"]
+        size, mtime_ns, verified = data["size"], data["mtime_ns"], data.get("verified", True)
         if not isinstance(size, int) or not isinstance(mtime_ns, int) or size < 0:
             raise TypeError("size and mtime_ns must be non-negative integers")
+        if not isinstance(verified, bool):
+            raise TypeError("verified must be true or false")
         return cls(
             path=path,
             url=str(data["url"]),
@@ -84,6 +91,7 @@ class CacheEntry:
             validated_at=when("validated_at"),
             expires=when("expires") if data.get("expires") is not None else None,
             mtime_ns=mtime_ns,
+            verified=verified,
         )
 
 
@@ -100,6 +108,8 @@ class CachedFile:
     from_cache: bool
     #: True when the bytes differ from what the cache held before (or it held nothing)
     changed: bool
+    #: False when the body still has to be proven whole by the reader that inflates it
+    verified: bool = True
 
     @classmethod
     def from_entry(cls, entry: CacheEntry, *, from_cache: bool, changed: bool) -> CachedFile:
@@ -113,4 +123,5 @@ class CachedFile:
             fetched_at=entry.fetched_at,
             from_cache=from_cache,
             changed=changed,
+            verified=entry.verified,
         )

@@ -23,6 +23,14 @@ an :class:`HtmlPageError` (both transient: archives serve maintenance and proxy 
 during hiccups, so the client retries them like a 5xx); content that is valid but of the wrong format
 is a :class:`BadContentError` (permanent), a bomb a :class:`LimitExceededError`.
 
+**Deferred inflation** (``defer_after``): for an expectation whose format check reads only the head
+(:data:`DEFERRABLE`), a gzip body may be inflated only for its first ``defer_after`` raw bytes (the
+HTML sniff, the format check and the bomb limits all run on that prefix); the rest is left to the
+reader that inflates the whole file anyway (the parser), and the checker reports the body as not
+:attr:`~StreamChecker.complete`. Whoever stores such a body records it as unverified
+(:mod:`rnacorpus.harvester.deferred_check`), so inflating the body once serves both the check and
+the parse.
+
 The per-format validators (the table's second column) are :mod:`rnacorpus.harvester.body_checks`;
 this module holds the limits, the HTML sniff and the streaming checker that runs them.
 """
@@ -47,6 +55,7 @@ from rnacorpus.harvester.body_checks import HEAD_BYTES, JsonBody, eutils_error, 
 from rnacorpus.harvester.streamcheck import GzipInflater
 
 __all__ = [
+    "DEFERRABLE",
     "EXPECTS",
     "CheckLimits",
     "Expect",
@@ -66,6 +75,8 @@ _SNIFF_BYTES = 64
 #: an empty body is never a valid one of these; archives serve empty pages transiently, so retry
 _NON_EMPTY: frozenset[str] = frozenset({"gzip", "soft", "json", "xml", "tar"})
 _HTML_OK: frozenset[str] = frozenset({"html", "any"})
+#: expectations whose format check needs only a body's head: their gzip inflation may be deferred
+DEFERRABLE: frozenset[str] = frozenset({"soft", "gzip", "tsv", "text"})
 #: threads inflating gzip bodies beside the downloads that feed them (one chunk in flight per body)
 _INFLATE_THREADS = 4
 _inflate_pool: ThreadPoolExecutor | None = None
@@ -121,10 +132,15 @@ class StreamChecker:
         url: str | None = None,
         limits: CheckLimits | None = None,
         content_type: str | None = None,
+        defer_after: int | None = None,
     ) -> None:
         if expect not in EXPECTS:
             raise ValueError(f"unknown expect={expect!r}; known: {', '.join(sorted(EXPECTS))}")
         self.expect = expect
+        #: raw bytes of a gzip body inflated here before the rest is left to its reader (None: all)
+        self._defer_after = defer_after if expect in DEFERRABLE else None
+        self._inflated_raw = 0
+        self._stopped = False
         self._url = url
         self._limits = limits or CheckLimits()
         check_content_type(content_type, expect, url=url)
@@ -147,6 +163,12 @@ class StreamChecker:
     def is_gzip(self) -> bool:
         return self._inflater is not None
 
+    @property
+    def complete(self) -> bool:
+        """False when a gzip body was inflated only for its prefix (``defer_after``): its end, CRC and
+        length are still to be proven by a reader that inflates all of it."""
+        return not self._stopped
+
     def feed(self, chunk: bytes) -> None:
         if not chunk:
             return
@@ -162,15 +184,38 @@ class StreamChecker:
         self._route(chunk)
 
     def _route(self, chunk: bytes) -> None:
-        if self._inflater is not None:
+        if self._inflater is None:
+            self._decoded(chunk)
+            return
+        if self._defer_after is not None:
+            chunk = self._prefix_part(chunk)
+        if chunk:
             # Inflating is the costly part of checking a gzip body (~0.9 s of CPU per GB of text with
             # ISA-L, which releases the GIL): it runs in a worker thread, one chunk at a time and in
             # order, while the caller receives, hashes and writes the next chunk. An error of chunk n
             # (corrupt, bomb, HTML inside) is raised by the feed of chunk n + 1 or by finish.
             self._wait_inflating()
+            self._inflated_raw += len(chunk)
             self._inflating = _inflate_executor().submit(self._inflater.feed, chunk)
-        else:
-            self._decoded(chunk)
+
+    def _prefix_part(self, chunk: bytes) -> bytes:
+        """What of ``chunk`` is still inflated here when the inflation is deferred: up to the prefix
+        size, and on past it only while the head has not settled the HTML and format checks."""
+        if self._stopped:
+            return b""
+        room = self._defer_after - self._inflated_raw if self._defer_after is not None else len(chunk)
+        if room > 0 and len(chunk) <= room:
+            return chunk
+        if room > 0:  # inflate the prefix's last part now, then judge whether the head has settled
+            self._wait_inflating()
+            self._inflated_raw += room
+            assert self._inflater is not None
+            self._inflater.feed(chunk[:room])
+            chunk = chunk[room:]
+        self._wait_inflating()
+        inflater = self._inflater
+        self._stopped = self._html_checked and inflater is not None and inflater.produced >= HEAD_BYTES
+        return b"" if self._stopped else chunk
 
     def _wait_inflating(self) -> None:
         if self._inflating is not None:
@@ -221,7 +266,7 @@ class StreamChecker:
             self._start(head)
             self._route(head)
         self._wait_inflating()
-        if self._inflater is not None:
+        if self._inflater is not None and not self._stopped:
             self._inflater.finish()
         if not self._html_checked:
             self._check_html(final=True)

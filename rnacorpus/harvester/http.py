@@ -7,7 +7,9 @@ Order of operations for :meth:`HttpClient.fetch` (files that land in the raw cac
    offline_miss before any network I/O — :func:`.cache.plan_fetch`
 3. per attempt: wait for the archive's token bucket, send, map the status to an error, stream the
    body into a temp file while checking it (:mod:`.checks`), compare with ``Content-Length``, fsync,
-   rename, write the sidecar
+   rename, write the sidecar (a large gzip body fetched inside :func:`.deferred_check.deferring_body_checks`
+   is checked on its head and stored unverified, for its parser to prove whole; an unverified entry
+   is inflated whole before any other use)
 4. transient failures are retried with backoff and ``Retry-After`` within the budget — :mod:`.retry`;
    an unreachable host, or a run of failed requests to one host, trips the circuit breaker and every
    request from then on raises :class:`~rnacorpus.errors.ArchiveDownError` — :mod:`.breaker`
@@ -48,7 +50,8 @@ from rnacorpus.harvester.cache import RawCache, Verify
 from rnacorpus.harvester.cache_entry import CachedFile, CacheEntry
 from rnacorpus.harvester.cache_policy import NO_STORE, PINNED, SEARCH, STUDY, CachePolicy, default_policy, plan_fetch
 from rnacorpus.harvester.cachekeys import cache_key, redact_url
-from rnacorpus.harvester.checks import EXPECTS, CheckLimits, StreamChecker, check_file
+from rnacorpus.harvester.checks import DEFERRABLE, EXPECTS, CheckLimits, StreamChecker, check_file
+from rnacorpus.harvester.deferred_check import DeferredChecks, current_deferral, handed_out
 from rnacorpus.harvester.ratelimit import Limiter, RateLimiter
 from rnacorpus.harvester.retry import RetryPolicy, run_with_retries
 from rnacorpus.harvester.routing import Params, Route, Router, with_params
@@ -133,7 +136,7 @@ class HttpClient:
         with error_context(redact_url(url), accession):
             route = self._router.route(url)
             policy = policy or default_policy(route.archive)
-            return self._fetch_route(route, expect, policy, revalidate, verify)
+            return self._fetch_route(route, expect, policy, revalidate, verify, may_defer=True)
 
     def get_json(
         self,
@@ -189,32 +192,37 @@ class HttpClient:
         return datetime.fromtimestamp(self._clock(), UTC)
 
     def _fetch_route(
-        self, route: Route, expect: str, policy: CachePolicy, revalidate: bool, verify: Verify
+        self, route: Route, expect: str, policy: CachePolicy, revalidate: bool, verify: Verify, *, may_defer: bool
     ) -> CachedFile:
         target = self.cache.path_for(route.archive, route.url)
         key = cache_key(route.url)
+        deferral = current_deferral() if may_defer and expect in DEFERRABLE and self.cache.remote is None else None
         with self.cache.lock(target):
-            entry = self._usable_for(self.cache.load(target, key, verify=verify), expect)
+            entry = self._usable_for(self.cache.load(target, key, verify=verify), expect, deferral)
             plan = plan_fetch(entry, policy, self._now(), offline=self.config.offline, revalidate=revalidate)
             if plan.action == "use" and entry is not None:
                 log.debug("GET %s -> cached (%s)", route.public_url, plan.reason)
-                return CachedFile.from_entry(entry, from_cache=True, changed=False)
+                return handed_out(entry, deferral, from_cache=True, changed=False)
             if plan.action == "offline_miss":
                 raise OfflineMiss(f"--offline and not in the cache ({target})", path=target)
             self.cache.remove_stale_parts(target)
             conditional = entry if plan.action == "revalidate" else None
-            return self._download(route, target, key, expect, policy, entry, conditional)
+            return self._download(route, target, key, expect, policy, entry, conditional, deferral)
 
-    def _usable_for(self, entry: CacheEntry | None, expect: str) -> CacheEntry | None:
-        """A file cached under a looser expectation is re-checked (locally) before reuse."""
-        if entry is None or expect in ("any", entry.expect):
+    def _usable_for(self, entry: CacheEntry | None, expect: str, deferral: DeferredChecks | None) -> CacheEntry | None:
+        """A file cached under a looser expectation, or left unverified where no reader will prove it
+        whole (outside a deferral), is checked (locally) before reuse; failing, it is a miss."""
+        if entry is None:
+            return None
+        unproven = not entry.verified and deferral is None
+        if expect in ("any", entry.expect) and not unproven:
             return entry
         try:
-            check_file(entry.path, expect, url=entry.url, limits=self._limits)
+            check_file(entry.path, expect if expect != "any" else entry.expect, url=entry.url, limits=self._limits)
         except RnacorpusError as exc:
             log.warning("cache: %s does not pass expect=%s (%s); treating as a miss", entry.path, expect, exc)
             return None
-        entry = replace(entry, expect=expect)
+        entry = replace(entry, expect=expect if expect != "any" else entry.expect, verified=True)
         with contextlib.suppress(OSError):
             self.cache.write_sidecar(entry)
         return entry
@@ -228,6 +236,7 @@ class HttpClient:
         policy: CachePolicy,
         previous: CacheEntry | None,
         conditional: CacheEntry | None,
+        deferral: DeferredChecks | None,
     ) -> CachedFile:
         # identity: store the archive's bytes as they are, and keep Content-Length comparable (GEOparse#80)
         headers = {"Accept-Encoding": "identity"}
@@ -243,8 +252,8 @@ class HttpClient:
                 if response.status == 304:
                     if conditional is None:
                         raise HttpStatusError("HTTP 304 to an unconditional request", status=304)
-                    return self._mark_validated(conditional, response, policy)
-                return self._store(response, route, target, key, expect, policy, previous)
+                    return self._mark_validated(conditional, response, policy, deferral)
+                return self._store(response, route, target, key, expect, policy, previous, deferral)
 
         return self._retrying(route, attempt)
 
@@ -257,8 +266,15 @@ class HttpClient:
         expect: str,
         policy: CachePolicy,
         previous: CacheEntry | None,
+        deferral: DeferredChecks | None,
     ) -> CachedFile:
-        checker = StreamChecker(expect, url=route.public_url, limits=self._limits, content_type=response.content_type)
+        checker = StreamChecker(
+            expect,
+            url=route.public_url,
+            limits=self._limits,
+            content_type=response.content_type,
+            defer_after=deferral.prefix_bytes if deferral is not None else None,
+        )
 
         def before_commit() -> None:
             check_length(response)
@@ -284,13 +300,16 @@ class HttpClient:
             validated_at=now,
             expires=now + policy.max_age if policy.max_age is not None else None,
             mtime_ns=mtime_ns,
+            verified=checker.complete,
         )
         self.cache.write_sidecar(entry)
         changed = previous is None or previous.sha256 != sha256
         log.info("downloaded %s (%d bytes%s)", route.public_url, size, "" if changed else ", unchanged")
-        return CachedFile.from_entry(entry, from_cache=False, changed=changed)
+        return handed_out(entry, deferral, from_cache=False, changed=changed)
 
-    def _mark_validated(self, entry: CacheEntry, response: HttpResponse, policy: CachePolicy) -> CachedFile:
+    def _mark_validated(
+        self, entry: CacheEntry, response: HttpResponse, policy: CachePolicy, deferral: DeferredChecks | None
+    ) -> CachedFile:
         now = self._now()
         refreshed = replace(
             entry,
@@ -301,7 +320,7 @@ class HttpClient:
             expires=now + policy.max_age if policy.max_age is not None else None,
         )
         self.cache.write_sidecar(refreshed)
-        return CachedFile.from_entry(refreshed, from_cache=True, changed=False)
+        return handed_out(refreshed, deferral, from_cache=True, changed=False)
 
     # -- small answers ------------------------------------------------------------------------
 
@@ -311,7 +330,8 @@ class HttpClient:
         """Body bytes, plus the checker when the body came from the network (it holds parsed JSON)."""
         policy = policy or default_policy(route.archive)
         if policy.store or self.config.offline:
-            cached = self._fetch_route(route, expect, policy, revalidate, "cheap")
+            # read whole here, by a reader that does not report back: never deferred
+            cached = self._fetch_route(route, expect, policy, revalidate, "cheap", may_defer=False)
             return self._read_small(cached.path), None
         return self._get_uncached(route, expect)
 

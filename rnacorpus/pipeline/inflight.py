@@ -3,6 +3,8 @@
 :class:`InFlight` keeps at most a window of studies between "taken from the plan" and "handed to the
 committer", so memory and disk stay bounded whatever the run's size. A worker process that dies takes
 its pool with it: the pool is rebuilt and the studies it held are built again (:data:`MAX_BUILD_ATTEMPTS`).
+A study whose build found a cached body incomplete (stored unverified, :mod:`rnacorpus.harvester.deferred_check`)
+is fetched again, as the HTTP client retries a cut download: at most ``config.max_attempts`` fetches in all.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class _Slot:
     build: Future[StudyManifest] | None = None
     attempts: int = 0
     manifest: StudyManifest | None = None
+    fetches: int = 1
 
 
 @dataclass
@@ -129,14 +132,14 @@ class InFlight:
             if slot.work is None and slot.fetch.done():
                 outcome = slot.fetch.result()
                 if isinstance(outcome, StudyManifest):
-                    slot.manifest = outcome
+                    self._finish(slot, outcome)
                     continue
                 slot.work = outcome
             if slot.work is not None and slot.build is None:
                 broken |= not self._submit(slot)
             elif slot.build is not None and slot.build.done():
                 try:
-                    slot.manifest = slot.build.result()
+                    self._finish(slot, slot.build.result())
                 except BrokenProcessPool:
                     broken = True
                 except WorkerLostError as exc:  # a cluster ran out of retries for it
@@ -144,6 +147,16 @@ class InFlight:
                     slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
         if broken:
             self._rebuild(pending)
+
+    def _finish(self, slot: _Slot, manifest: StudyManifest) -> None:
+        """The study's outcome; or, when a cached body of it proved incomplete (evicted), a new fetch."""
+        if not manifest.refetch or slot.fetches >= self.config.max_attempts:
+            slot.manifest = manifest
+            return
+        log.info("%s: a cached file was incomplete; fetching the study again", slot.task.ref.accession)
+        slot.fetches += 1
+        slot.work = slot.build = None
+        slot.fetch = self.fetchers.submit(fetch_study, slot.task, self.sources[slot.task.ref.source])
 
     def _submit(self, slot: _Slot) -> bool:
         """Hand the study to the pool; False when the pool is broken (a worker died)."""
@@ -165,7 +178,7 @@ class InFlight:
             if slot.manifest is not None or slot.work is None:
                 continue
             if slot.build is not None and slot.build.done() and slot.build.exception() is None:
-                slot.manifest = slot.build.result()
+                self._finish(slot, slot.build.result())
             elif slot.attempts >= MAX_BUILD_ATTEMPTS:
                 error = StudyError("worker_lost", f"the worker building it died {slot.attempts} times")
                 slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)

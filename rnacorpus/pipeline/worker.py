@@ -12,6 +12,11 @@ Locally the two halves run apart (:mod:`.runner`): :func:`fetch_study` in the dr
 one HTTP client keeps each archive's rate limit, and :func:`build_study` in a pool of processes, so
 the download of the next study overlaps the parsing of this one. Nothing here knows an archive: the
 source comes from the registry by the reference's name.
+
+A large gzip body is inflated once (:mod:`rnacorpus.harvester.deferred_check`): the fetch checks its
+head and stores it unverified, the parse proves it whole as it reads it, and the build marks it
+verified — or, when it is not whole, evicts it and fails with the download's own error and
+``refetch`` set, so the run fetches the study again (:class:`~.inflight.InFlight`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
 from rnacorpus.errors import RnacorpusError
+from rnacorpus.fileio import recording_whole_reads
 from rnacorpus.harmonize.units.row_evidence import row_evidence
 from rnacorpus.harvester.base import (
     FetchedStudy,
@@ -38,6 +44,8 @@ from rnacorpus.harvester.base import (
     get_source,
     study_content_key,
 )
+from rnacorpus.harvester.checks import CheckLimits
+from rnacorpus.harvester.deferred_check import UnverifiedBody, deferring_body_checks, mark_proven, settle_unverified
 from rnacorpus.schemas import SourceFile, StudyBundle
 from rnacorpus.schemas.row_judge import judging_rows
 
@@ -48,6 +56,7 @@ __all__ = [
     "StudyTask",
     "build_study",
     "fetch_study",
+    "parse_and_prove",
     "process_study",
     "seed_sources",
     "worker_source",
@@ -100,6 +109,9 @@ class StudyManifest:
     content_key: str | None = None
     package: PackageRef | None = None
     error: StudyError | None = None
+    #: the failure was a cached body found incomplete after it was stored (and evicted): fetching the
+    #: study again downloads it again
+    refetch: bool = False
     #: the exception itself, for the process that raised it (the run's outage guard asks whether it
     #: belongs to a host's failure streak); never pickled — exceptions do not always survive that
     cause: BaseException | None = field(default=None, compare=False, repr=False)
@@ -123,6 +135,8 @@ class Fetched:
     task: StudyTask
     fetched: FetchedStudy
     content_key: str
+    #: bodies stored (or found in the cache) unverified: the build proves them whole or evicts them
+    unverified: tuple[UnverifiedBody, ...] = ()
 
 
 _sources: dict[tuple[str, str], Source] = {}
@@ -156,25 +170,38 @@ def seed_sources(config: Config, sources: dict[str, Source]) -> None:
             _sources[(name, repr(config))] = source
 
 
-def _failed(task: StudyTask, step: Step, error: BaseException, last_update: dt.date | None) -> StudyManifest:
+def _failed(
+    task: StudyTask, step: Step, error: BaseException, last_update: dt.date | None, *, refetch: bool = False
+) -> StudyManifest:
     if not isinstance(error, RnacorpusError):
         log.error("%s: unexpected error in step %s", task.ref.accession, step, exc_info=error)
     error_data = StudyError.from_exception(error)
-    return StudyManifest(task.ref.accession, "failed", step, last_update, error=error_data, cause=error)
+    return StudyManifest(
+        task.ref.accession, "failed", step, last_update, error=error_data, refetch=refetch, cause=error
+    )
 
 
 def fetch_study(task: StudyTask, source: Source | None = None) -> Fetched | StudyManifest:
     """Fetch the study's files; a manifest when it ends here (unchanged or failed), else what to build."""
     source = source or worker_source(task.ref.source, task.config)
-    try:
-        fetched = source.fetch(task.ref, revalidate=task.revalidate)
-    except Exception as exc:  # one study's failure must not stop the run; it is quarantined
-        return _failed(task, "fetch", exc, None)
+    with deferring_body_checks() as deferred:
+        try:
+            fetched = source.fetch(task.ref, revalidate=task.revalidate)
+        except Exception as exc:  # one study's failure must not stop the run; it is quarantined
+            # no parse will prove what was stored unverified before the failure: check it whole now
+            evicted = settle_unverified(deferred.bodies, task.config.cache_dir, set(), _limits(task))
+            return _failed(task, "fetch", exc, None, refetch=evicted is not None)
     key = fetched_content_key(fetched.files, task.salt)
     if task.stored_key is not None and study_content_key(task.stored_key) == key and not task.force:
+        # these are the bytes the catalog's copy was built from, and that build proved them whole
+        mark_proven(deferred.bodies, task.config.cache_dir)
         return StudyManifest(task.ref.accession, "unchanged", "fetch", fetched.ref.last_update, task.stored_key)
     fetched.files = recorded_files(fetched.files, task.config)  # where any machine finds them
-    return Fetched(task, fetched, key)
+    return Fetched(task, fetched, key, tuple(deferred.bodies))
+
+
+def _limits(task: StudyTask) -> CheckLimits:
+    return CheckLimits.from_config(task.config)
 
 
 def build_study(work: Fetched) -> StudyManifest:
@@ -190,8 +217,7 @@ def build_study(work: Fetched) -> StudyManifest:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
         fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
-        with judging_rows(row_evidence):  # the parser judges each row's unit evidence while it holds it
-            bundle = worker_source(task.ref.source, task.config).parse(fetched)
+        bundle = parse_and_prove(work, fetched)
         step = "enrich"  # other archives' runs and characteristics of its samples
         enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
         added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
@@ -202,9 +228,39 @@ def build_study(work: Fetched) -> StudyManifest:
         record_locations(bundle, task.config)  # read from local copies until here
         step = "load"
         package = write_package(ExpressionStore(task.config.store_dir), plan)
+    except _EvictedBody as exc:
+        return _failed(task, step, exc.error, last_update, refetch=True)
     except Exception as exc:  # quarantined by the driver
         return _failed(task, step, exc, last_update)
     return StudyManifest(task.ref.accession, "packaged", "load", last_update, load_key, package)
+
+
+class _EvictedBody(Exception):
+    """A body the build found incomplete (and evicted); ``error`` is what its download's check says."""
+
+    def __init__(self, error: RnacorpusError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def parse_and_prove(work: Fetched, fetched: FetchedStudy) -> StudyBundle:
+    """The study parsed, with the bodies its fetch left unverified proven whole by the parse (or, for
+    those it did not read to their end, by a check of their own) — or evicted: :class:`_EvictedBody`,
+    raised in place of whatever the parse made of an incomplete body."""
+    task = work.task
+    # the parser judges each row's unit evidence while it holds it, and proves the bodies it reads whole
+    with judging_rows(row_evidence), recording_whole_reads() as read_whole:
+        try:
+            bundle = worker_source(task.ref.source, task.config).parse(fetched)
+        except Exception as exc:
+            bad = settle_unverified(work.unverified, task.config.cache_dir, read_whole, _limits(task))
+            if bad is None:
+                raise
+            raise _EvictedBody(bad) from exc
+    bad = settle_unverified(work.unverified, task.config.cache_dir, read_whole, _limits(task))
+    if bad is not None:
+        raise _EvictedBody(bad)
+    return bundle
 
 
 def recorded_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
@@ -242,6 +298,11 @@ def local_files(files: list[SourceFile], config: Config) -> list[SourceFile]:
 
 
 def process_study(task: StudyTask) -> StudyManifest:
-    """The whole of one study's work (fetch and build) in the calling process: the unit a cluster runs."""
-    outcome = fetch_study(task)
-    return outcome if isinstance(outcome, StudyManifest) else build_study(outcome)
+    """The whole of one study's work (fetch and build) in the calling process: the unit a cluster runs;
+    a study whose cached body proved incomplete is fetched again (at most ``max_attempts`` times in all)."""
+    for _ in range(task.config.max_attempts):
+        outcome = fetch_study(task)
+        manifest = outcome if isinstance(outcome, StudyManifest) else build_study(outcome)
+        if not manifest.refetch:
+            break
+    return manifest

@@ -28,13 +28,24 @@ class FeatureStats:
 
     def __init__(self, n_features: int) -> None:
         self.n_samples = 0
-        self.count = np.zeros(n_features, np.int64)
+        #: per feature, the samples without a value: a row has few, so they are counted where they
+        #: are instead of adding a whole row of 0/1 (``count`` is what is left)
+        self._absent = np.zeros(n_features, np.int64)
+        self._count: npt.NDArray[np.int64] | None = None  # count, until the next add or widen
         self.total = np.zeros(n_features, np.float64)
         self.total_sq = np.zeros(n_features, np.float64)
         #: per feature, the value of the first sample (in matrix order) that has one; NaN if none does
         self.first_present = np.full(n_features, np.nan, np.float32)
         #: every feature has its first present value: later samples cannot change one
         self._all_found = False
+
+    @property
+    def count(self) -> npt.NDArray[np.int64]:
+        """Per feature, the samples with a present value (one array until the next add or widen:
+        readers ask for it once per sample, e.g. its length)."""
+        if self._count is None:
+            self._count = self.n_samples - self._absent
+        return self._count
 
     @classmethod
     def of(cls, blocks: Iterable[npt.NDArray[np.float32]], n_features: int) -> FeatureStats:
@@ -46,10 +57,11 @@ class FeatureStats:
     def widen(self, n_features: int) -> None:
         """Take in features appended to the matrix: absent (NaN) in every sample added so far, which
         is what :meth:`add` would have made of those samples' cells."""
-        extra = n_features - len(self.count)
+        extra = n_features - len(self._absent)
         if extra <= 0:
             return
-        self.count = np.concatenate([self.count, np.zeros(extra, np.int64)])
+        self._count = None
+        self._absent = np.concatenate([self._absent, np.full(extra, self.n_samples, np.int64)])
         self.total = np.concatenate([self.total, np.zeros(extra, np.float64)])
         self.total_sq = np.concatenate([self.total_sq, np.zeros(extra, np.float64)])
         self.first_present = np.concatenate([self.first_present, np.full(extra, np.nan, np.float32)])
@@ -60,20 +72,25 @@ class FeatureStats:
         if block.shape[0] == 0:
             return
         self.n_samples += block.shape[0]
+        self._count = None
         # one float64 copy, absent cells zeroed in place, squared in place after its sum is taken: the
         # same additions of the same float64 values as np.where(present, block, 0).astype(float64)
         # and row * row, with a third of the passes over memory (a parser folds every sample in)
         as64 = block.astype(np.float64)
-        absent = np.isnan(as64)
-        present = ~absent
-        self.count += present[0] if block.shape[0] == 1 else present.sum(axis=0)
-        np.copyto(as64, 0.0, where=absent)
+        absent = np.isnan(block)
+        if block.shape[0] == 1:  # a parser's one sample: its few empty cells, by position
+            where = np.flatnonzero(absent[0])
+            self._absent[where] += 1
+            as64[0, where] = 0.0
+        else:
+            self._absent += absent.sum(axis=0)
+            np.copyto(as64, 0.0, where=absent)
         for row in as64:  # one sample at a time (see the module docstring); each add is vectorized
             self.total += row
             row *= row
             self.total_sq += row
         if not self._all_found:
-            self._take_first_present(block, present)
+            self._take_first_present(block, ~absent)
 
     def _take_first_present(self, block: npt.NDArray[np.float32], present: npt.NDArray[np.bool_]) -> None:
         missing = np.isnan(self.first_present)

@@ -33,7 +33,7 @@ from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, site_from_disease
+from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
@@ -53,6 +53,7 @@ _SITE_KINDS = frozenset({"tissue", "source"})
 #: keys whose named cell type may give the tissue it comes from
 _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _PARTIAL_FACTOR = 0.9
+_UNDERSCORES = re.compile(r"_+")
 
 
 def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -105,7 +106,7 @@ def _tissue_decision(
     if head is not chosen:
         chosen, others = head, [chosen, *(m for m in others if m is not head)]
     ordered = sorted(found, key=lambda m: m.start)
-    site = organ_then_site(value, ordered, taxid, index)
+    site = organ_then_site(value, ordered, taxid, index, gaps)
     if site is None or site.match.term_id == chosen.match.term_id:
         return chosen, others
     leaves = [m for m in ordered if m.match.term_id != site.match.term_id and m in [chosen, *others]]
@@ -259,12 +260,14 @@ def _decide(
         if field_name == "tissue" and info.kind == "cell_type" and "cell_type" in decided:
             # "cord blood mononuclear cells": an organ named beside the cell type is where the cells
             # come from — a derived tissue (cell_type_origin), never a sampled one
+            # an age word (adult B cells) says the donor's age, not where the cells are from
+            found = [m for m in found if not life_stage_word(m.match.text, taxid, index)]
             if found:
                 named["tissue_of_cells"] = _most_specific(found, index)[0]
             continue
         if found:
             if field_name == "tissue":
-                chosen, others = _tissue_decision(found, value, taxid, index, mentions.gaps)
+                chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
@@ -305,6 +308,13 @@ def _decide(
     return decided, named
 
 
+def _spaced(info: KeyInfo, value: str) -> str:
+    """The value with its underscores made spaces (``femur_bone_marrow``, ``Brain_-_Cortex``,
+    ``bone_marrow-derived_macrophages``): depositors join words with them as with spaces. Not under a
+    cell-line key, where an underscore may belong to the line's name."""
+    return value if info.kind == "cell_line" else _UNDERSCORES.sub(" ", value)
+
+
 def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
     """A decision reached through a respelled word: fuzzy, less sure, the respelling in the reason."""
     if found.term_id is None:
@@ -319,7 +329,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     fields = info.fields
     age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
     # "bone marrow-derived macrophages", "lung-resident T cells": the source is a word of its own
-    text = split_source_hyphen(_without(value, age.matched if age else None))
+    text = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
     # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
     text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
     mentions = find_mentions(

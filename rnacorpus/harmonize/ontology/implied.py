@@ -12,7 +12,7 @@ from rnacorpus.harmonize.ontology.mentions import find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
 
-__all__ = ["cell_origin", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
+__all__ = ["cell_origin", "life_stage_word", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
 
 #: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
 _JOINING = frozenset({"of", "the"})
@@ -138,6 +138,17 @@ def _serous_cavity(text: str, reading: str, taxid: int | None, index: OntologyIn
     return cavity.term_id
 
 
+def life_stage_word(text: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """A word naming a period of life (adult, embryonic, fetal, neonatal, juvenile): an age, not a
+    place, where its only tissue reading is a synonym or a rewrite (``adult`` → adult organism,
+    ``embryonic`` → embryonic tissue). A word that is the label of a structure at that stage names
+    something cells are taken from and is no such word (``embryo``, ``blastocysts``)."""
+    if match_text("development_stage", text, taxid=taxid, fuzzy=False, index=index) is None:
+        return False
+    place = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
+    return place is None or place.via_synonym
+
+
 def origin_word(text: str, taxid: int | None, index: OntologyIndex, cell_kind: str | None = None) -> str | None:
     """The tissue a word written with a cell kind says the cells come from: an organ noun or adjective
     (labels, exact synonyms, the adjective family — beside a cell kind a word can only say where the
@@ -146,7 +157,11 @@ def origin_word(text: str, taxid: int | None, index: OntologyIndex, cell_kind: s
     gives the cavity when the word's term is a serous membrane and the cells are of the blood lineage
     (``cell_kind`` a hematopoietic cell: peritoneal macrophages, pleural B cells float in the cavity
     and are washed out of it), else nothing (the membrane's own cells, a kind not said, or a cavity
-    that is no serous one: the marrow cavity of ``bone marrow`` macrophages)."""
+    that is no serous one: the marrow cavity of ``bone marrow`` macrophages). A word naming a period of
+    life says the donor's age (``adult`` mesenchymal stem cells, CL's ``adult`` skeletal muscle
+    myoblast), never where the cells are from (:func:`life_stage_word`)."""
+    if life_stage_word(text, taxid, index):
+        return None
     found = match_text("tissue", text, taxid=taxid, fuzzy=False, index=index)
     if found is None or found.ambiguous or found.term_id in GENERIC_TERMS or _tissue_type(found.term_id, index):
         return None

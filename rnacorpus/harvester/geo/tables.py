@@ -22,7 +22,6 @@ Rules (contract):
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 
@@ -225,7 +224,9 @@ def _arrow_read(
     try:
         threaded = len(table.body) > _THREADED_BYTES
         result = pacsv.read_csv(
-            io.BytesIO(table.body),
+            # the block as an Arrow buffer (no copy): through io.BytesIO, Arrow read it with a Python
+            # call that copied it again while holding the GIL the scanner needs
+            pa.py_buffer(table.body),
             read_options=pacsv.ReadOptions(
                 column_names=names,
                 use_threads=threaded,
