@@ -31,6 +31,7 @@ class FeatureStats:
         #: per feature, the samples without a value: a row has few, so they are counted where they
         #: are instead of adding a whole row of 0/1 (``count`` is what is left)
         self._absent = np.zeros(n_features, np.int64)
+        self._count: npt.NDArray[np.int64] | None = None  # count, until the next add or widen
         self.total = np.zeros(n_features, np.float64)
         self.total_sq = np.zeros(n_features, np.float64)
         #: per feature, the value of the first sample (in matrix order) that has one; NaN if none does
@@ -40,8 +41,11 @@ class FeatureStats:
 
     @property
     def count(self) -> npt.NDArray[np.int64]:
-        """Per feature, the samples with a present value."""
-        return self.n_samples - self._absent
+        """Per feature, the samples with a present value (one array until the next add or widen:
+        readers ask for it once per sample, e.g. its length)."""
+        if self._count is None:
+            self._count = self.n_samples - self._absent
+        return self._count
 
     @classmethod
     def of(cls, blocks: Iterable[npt.NDArray[np.float32]], n_features: int) -> FeatureStats:
@@ -56,6 +60,7 @@ class FeatureStats:
         extra = n_features - len(self._absent)
         if extra <= 0:
             return
+        self._count = None
         self._absent = np.concatenate([self._absent, np.full(extra, self.n_samples, np.int64)])
         self.total = np.concatenate([self.total, np.zeros(extra, np.float64)])
         self.total_sq = np.concatenate([self.total_sq, np.zeros(extra, np.float64)])
@@ -67,6 +72,7 @@ class FeatureStats:
         if block.shape[0] == 0:
             return
         self.n_samples += block.shape[0]
+        self._count = None
         # one float64 copy, absent cells zeroed in place, squared in place after its sum is taken: the
         # same additions of the same float64 values as np.where(present, block, 0).astype(float64)
         # and row * row, with a third of the passes over memory (a parser folds every sample in)

@@ -23,6 +23,10 @@ def _terms(value: str, key: str = "tissue", organism: str = "human") -> dict[str
         ("healthy Muscle - Skeletal", "UBERON:0001134"),  # skeletal muscle tissue, not muscle tissue
         ("normal inguinal WAT", "UBERON:0010410"),  # inguinal fat pad, not white adipose tissue
         ("normal esophageal squamous epithelium", "UBERON:0006920"),  # not any squamous epithelium
+        # read whole only once their parentheses were dropped, these lost the part the parenthesis names
+        ("lymph node (mesenteric) (normal)", "UBERON:0002509"),  # mesenteric lymph node
+        ("colon (transverse), normal", "UBERON:0001157"),  # transverse colon
+        ("fat (epididymal) (normal)", "UBERON:0010412"),  # epididymal fat pad
     ],
 )
 def test_the_rest_reads_as_it_does_alone(value: str, tissue: str) -> None:
@@ -33,6 +37,12 @@ def test_the_state_word_still_gives_its_field() -> None:
     terms = _terms("normal left atrial appendage")
     assert terms["disease"] == "PATO:0000461"  # normal
     assert _terms("adult renal cortices")["development_stage"] is not None
+
+
+def test_a_value_named_as_written_keeps_its_name() -> None:
+    assert _terms("adult organism")["tissue"] == "UBERON:0007023"
+    liver = [a for a in annotate_characteristic("tissue", "liver (adult)", organism="human") if a.field == "tissue"]
+    assert [(a.term_id, a.method) for a in liver] == [("UBERON:0002107", "exact_label")]
 
 
 def test_an_age_word_before_a_part_of_the_embryo_leaves_the_part() -> None:

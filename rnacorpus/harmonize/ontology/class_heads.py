@@ -58,6 +58,7 @@ _WORD = re.compile(r"[a-z]+")
 _INITIALS_MAX = 5
 _CAPITALS = re.compile(r"^[A-Z]{2,5}$")
 _SHOWN = 5
+_TISSUE_WORDS = frozenset({"tissue", "tissues"})
 
 
 class ClassReading:
@@ -195,9 +196,14 @@ def member_of_class(
     label = index.label(chosen.match.term_id) or ""
     if chosen.whole or not chosen.match.term_id:
         return None
+    words = chosen.stop - chosen.start
+    if words == 2 and head.split()[-1] in _TISSUE_WORDS:
+        # "femoral bone tissue", "lingual muscle tissue": the class noun with "tissue" after it (bone
+        # tissue, muscle tissue) is the class all the same, and the word before names the member
+        head, words = head.split()[0], 1
     # a part UBERON names per organ (lamina propria, urothelium, mucosa) is a class the same way:
     # the bare part is coarser than the organ's own one the word before it names
-    one_word_class = chosen.stop - chosen.start == 1 and _is_class(head, chosen.match, label, index)
+    one_word_class = words == 1 and _is_class(head, chosen.match, label, index)
     if not one_word_class and not organ_relative_part(index, chosen.match.term_id):
         return None
     word = _unclaimed_before(chosen, mentions)

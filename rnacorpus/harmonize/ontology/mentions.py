@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
+from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
@@ -140,14 +141,12 @@ def _scan(
             stop = start + size
             # A phrase never starts with filler nor ends with a function word; it may end with other
             # filler ("T cells").
-            if (
-                any(claimed[start:stop])
-                or tokens[start].lower() in FILLER
-                or tokens[stop - 1].lower() in FUNCTION_WORDS
-            ):
+            if any(claimed[start:stop]) or tokens[stop - 1].lower() in FUNCTION_WORDS:
+                continue
+            phrase = " ".join(tokens[start:stop])
+            if tokens[start].lower() in FILLER and not (size > 1 and _reviewed_phrase(phrase, fields, taxid)):
                 continue
             whole = _is_filler(tokens[:start] + tokens[stop:])
-            phrase = " ".join(tokens[start:stop])
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
@@ -169,6 +168,13 @@ def _counted(last: str, hit: FieldMatch) -> bool:
     return hit.field == "tissue" and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
 
 
+def _reviewed_phrase(phrase: str, fields: tuple[str, ...], taxid: int | None) -> bool:
+    """A phrase of several words starting with a filler word that a reviewed row names as a whole
+    (``whole body``, ``whole animal``, ``whole embryo``): the filler word is part of the name there, so
+    the phrase is read inside longer values too (``mouse whole body``, ``normal whole animal``)."""
+    return any(curated_table().find(name, phrase, taxid) is not None for name in fields)
+
+
 def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     """Under a cell-type key, a last phrase that names nothing trusted read as "<phrase> cell" when CL
     names that cell: the family of cell words CL lists only as one-word synonyms, not trusted alone
@@ -182,11 +188,22 @@ def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldM
     return None if found is None or found.ambiguous else found
 
 
+def _within_edge_filler(value: str) -> str:
+    """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
+    tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
+    are dropped (which would leave "Adipose tissue")."""
+    spans = [m.span() for m in _TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    if not spans:
+        return value
+    text = value[spans[0][0] : spans[-1][1]]
+    return text + ")" * (text.count("(") - text.count(")"))
+
+
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
-    """The whole value, without parentheses, stripped of filler words, and without a replicate
-    number glued to the last word (``Kidney-2``, ``spleen_3``, ``liver#1``)."""
+    """The whole value, without filler words at its ends, without parentheses, stripped of filler
+    words, and without a replicate number glued to the last word (``Kidney-2``, ``spleen_3``)."""
     core = [token for token in tokens if token.lower() not in FILLER]
-    variants = [value, _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
+    variants = [value, _within_edge_filler(value), _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
@@ -219,6 +236,23 @@ def find_mentions(
         if result.cell_line is None
         else None
     )
+    if (
+        (whole is None or not whole.ambiguous)
+        and result.cell_line is None
+        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
+        # a value named as written keeps its name (adult organism); one read only once its
+        # parentheses or filler were dropped is read without the state words instead, when that
+        # names another term (lymph node (mesenteric) (normal))
+        and (
+            whole is None
+            or (
+                whole.term_id not in {m.match.term_id for m in edged}
+                and _whole_match(value, tokens, phrase_fields, taxid, index, cell_suffix, rewrites, 1) is None
+            )
+        )
+    ):
+        result.found.extend(edged)
+        return result
     if whole is not None and not whole.ambiguous:
         result.found.append(Mention(whole, 0, len(tokens), True))
         # "liver (adult)": what the parenthesis adds for other fields still counts.
@@ -226,13 +260,6 @@ def find_mentions(
         outside = [not inside for inside in _in_parentheses(value)]
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
-        return result
-    if (
-        whole is None
-        and result.cell_line is None
-        and (edged := _within_state_words(tokens, gaps, phrase_fields, taxid, index, cell_suffix, rewrites))
-    ):
-        result.found.extend(edged)
         return result
     result.found.extend(_scan(tokens, taxid, phrase_fields, index, claimed, rewrites, cell_suffix=cell_suffix))
     if rewrites and result.cell_line is None and "tissue" in phrase_fields and not _names_field(result, "tissue"):
@@ -303,8 +330,11 @@ def _whole_match(
     index: OntologyIndex,
     cell_suffix: bool,
     rewrites: bool,
+    variants: int | None = None,
 ) -> FieldMatch | None:
-    for variant in _whole_variants(value, tokens):
+    """The value read as a whole, trying :func:`_whole_variants` in order (the first ``variants`` only
+    when given: 1 = as written)."""
+    for variant in _whole_variants(value, tokens)[:variants]:
         if cell_suffix and not re.search(r"\bcells?\b", variant, re.IGNORECASE):
             found = match_text("cell_type", f"{variant} cell", taxid=taxid, fuzzy=False, index=index)
             if found is not None:
@@ -357,6 +387,7 @@ def _within_state_words(
         return []
     core = tokens[start:stop]
     text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
+    text += ")" * (text.count("(") - text.count(")"))  # "lymph node (mesenteric) (normal)": its ")" stays
     whole = _whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
     if whole is None or whole.ambiguous or whole.field in states:
         return []
