@@ -83,6 +83,8 @@ def warm(paths: list[str]) -> int:
 def cmd_generate(args: argparse.Namespace) -> None:
     from export_corpus import generate_corpus
 
+    from rnacorpus.catalog.shard_format import SHARD_FORMAT
+
     out = Path(args.out)
     if (out / "catalog.duckdb").exists():
         raise SystemExit(f"{out} already holds a corpus; delete it first")
@@ -97,7 +99,8 @@ def cmd_generate(args: argparse.Namespace) -> None:
     lines = [
         *header(f"Export benchmark corpus: {args.samples:,} samples (`bench_export.py generate`)", started),
         f"- {stats.samples:,} samples × {args.genes:,} genes in {stats.studies} studies / {stats.shards} shards, "
-        f"{stats.shard_bytes / 1024**3:.2f} GiB of Parquet, generated and loaded in {stats.seconds:.0f} s",
+        f"{stats.shard_bytes / 1024**3:.2f} GiB of Parquet (shard format {SHARD_FORMAT}), generated and loaded in "
+        f"{stats.seconds:.0f} s",
     ]
     text = "\n".join(lines)
     sys.stdout.write(text + "\n")

@@ -106,7 +106,7 @@ def _tissue_decision(
     if head is not chosen:
         chosen, others = head, [chosen, *(m for m in others if m is not head)]
     ordered = sorted(found, key=lambda m: m.start)
-    site = organ_then_site(value, ordered, taxid, index)
+    site = organ_then_site(value, ordered, taxid, index, gaps)
     if site is None or site.match.term_id == chosen.match.term_id:
         return chosen, others
     leaves = [m for m in ordered if m.match.term_id != site.match.term_id and m in [chosen, *others]]

@@ -188,11 +188,22 @@ def _cells_named(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldM
     return None if found is None or found.ambiguous else found
 
 
+def _within_edge_filler(value: str) -> str:
+    """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
+    tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
+    are dropped (which would leave "Adipose tissue")."""
+    spans = [m.span() for m in _TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    if not spans:
+        return value
+    text = value[spans[0][0] : spans[-1][1]]
+    return text + ")" * (text.count("(") - text.count(")"))
+
+
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
-    """The whole value, without parentheses, stripped of filler words, and without a replicate
-    number glued to the last word (``Kidney-2``, ``spleen_3``, ``liver#1``)."""
+    """The whole value, without filler words at its ends, without parentheses, stripped of filler
+    words, and without a replicate number glued to the last word (``Kidney-2``, ``spleen_3``)."""
     core = [token for token in tokens if token.lower() not in FILLER]
-    variants = [value, _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
+    variants = [value, _within_edge_filler(value), _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 

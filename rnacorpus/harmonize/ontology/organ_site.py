@@ -23,6 +23,7 @@ Lists (``spleen and lymph nodes``, ``brain/spinal cord``) are not this shape and
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
@@ -40,6 +41,8 @@ __all__ = ["SITE_AFTER_ORGAN", "organ_then_site", "part_within"]
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
 DASH_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?\s+-\s+")
 _WORDS = re.compile(r"[a-z]+")
+#: the separator of an "Organ - site" / "Organ, site" value, as written between two tokens
+_SEPARATOR = re.compile(r"\s-\s|,")
 SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?(?:\s+-\s+|,\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
 
 
@@ -128,12 +131,20 @@ def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, insi
     return Mention(match, organ.start, part.stop, False)
 
 
-def organ_then_site(value: str, found: list[Mention], taxid: int | None, index: OntologyIndex) -> Mention | None:
+def organ_then_site(
+    value: str, found: list[Mention], taxid: int | None, index: OntologyIndex, gaps: Sequence[str] = ()
+) -> Mention | None:
     """The mention that is the sample's tissue in an "Organ - site" value, or None when the value is
     not of that shape (then the caller keeps its own choice). ``found``: the value's tissue mentions in
     text order; the first is the organ. A part UBERON specializes per organ (cortex) is resolved within
-    the organ (:func:`part_within`); the result may then be an ambiguous match, to be reported."""
+    the organ (:func:`part_within`); the result may then be an ambiguous match, to be reported.
+    ``gaps`` (the text before each token) place the separator: when every tissue is written before it
+    and no parenthesis adds one, what follows names no site (``lung lymph node, normal``, ``pleura of
+    the lung - control``) and the value is no "Organ - site" value."""
     if (len(found) < 2 and not inner_texts(value)) or not found or not SITE_AFTER_ORGAN.match(value):
+        return None
+    separator = next((i for i, gap in enumerate(gaps) if i and _SEPARATOR.search(gap)), None)
+    if separator is not None and not inner_texts(value) and all(m.start < separator for m in found):
         return None
     organ = found[0]
     sites = [
