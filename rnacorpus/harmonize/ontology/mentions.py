@@ -20,38 +20,28 @@ from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
+from rnacorpus.harmonize.ontology.value_words import (
+    FILLER,
+    INNER,
+    PAREN,
+    TOKEN,
+    in_parentheses,
+    inner_texts,
+    is_filler,
+    tokenize,
+    tokens_and_gaps,
+)
 
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
-#: words that carry no field information; a value made of one phrase plus these is "whole"
-FILLER = frozenset(
-    {
-        "tissue", "tissues", "sample", "samples", "specimen", "specimens", "total", "rna", "mrna", "dna",
-        "from", "of", "the", "and", "with", "in", "to", "for", "on", "at", "by", "human", "humans", "mouse",
-        "mice", "murine", "rat", "homo", "sapiens", "mus", "musculus", "primary", "fresh", "frozen",
-        "isolated", "isolation", "cultured", "culture", "derived", "purified", "sorted", "immortalized",
-        "biopsy", "biopsies", "surgical", "resected", "postmortem", "post-mortem", "cadaver", "donor",
-        "donors", "patient", "patients", "pooled", "pool", "trizol", "labeled", "labelled", "cy3", "cy5",
-        "extract", "lysate", "whole", "entire", "cell", "cells", "line", "lines", "organoid", "organoids",
-        "prep", "preparation", "snap", "section", "sections", "newly", "diagnosed", "type", "day", "days",
-        "week", "weeks", "month", "months", "year", "years", "old", "dissected", "microdissected", "harvested",
-        "collected", "excised", "explanted", "obtained",
-    }
-    # the piece cut off a site for genotyping or a biopsy (ear punch, ear notch, tail snip, toe clip): the
-    # site is the sample; "notch" is never read as the site's anatomical notch (intertragic incisure)
-    | {"punch", "punches", "notch", "notches", "clip", "clips", "clipping", "clippings", "snip", "snips"}
-)  # fmt: skip
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 _MAX_PHRASE = 8
 #: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
 _STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
 _NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
-_PAREN = re.compile(r"\([^()]*\)")
-_INNER = re.compile(r"\(([^()]+)\)")
-#: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
-#: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
 #: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
 _REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
+#: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
+#: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
 
 
@@ -77,14 +67,6 @@ class Mentions:
 
     def ambiguous(self, name: str) -> list[Mention]:
         return [m for m in self.found if m.match.field == name and m.match.ambiguous]
-
-
-def tokenize(text: str) -> list[str]:
-    return _TOKEN.findall(text)
-
-
-def _is_filler(tokens: list[str]) -> bool:
-    return all(token.lower() in FILLER for token in tokens)
 
 
 def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -146,11 +128,11 @@ def _scan(
             phrase = " ".join(tokens[start:stop])
             if tokens[start].lower() in FILLER and not (size > 1 and _reviewed_phrase(phrase, fields, taxid)):
                 continue
-            whole = _is_filler(tokens[:start] + tokens[stop:])
+            whole = is_filler(tokens[:start] + tokens[stop:])
             hit = _try_phrase(
                 phrase, fields, taxid, index, whole=whole, rewrites=rewrites, phrase_rewrites=phrase_rewrites
             )
-            if cell_suffix and _is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
+            if cell_suffix and is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
                 hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
                 found.append(Mention(hit, start, stop, whole))
@@ -192,7 +174,7 @@ def _within_edge_filler(value: str) -> str:
     """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
     tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
     are dropped (which would leave "Adipose tissue")."""
-    spans = [m.span() for m in _TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    spans = [m.span() for m in TOKEN.finditer(value) if m.group().lower() not in FILLER]
     if not spans:
         return value
     text = value[spans[0][0] : spans[-1][1]]
@@ -203,7 +185,7 @@ def _whole_variants(value: str, tokens: list[str]) -> list[str]:
     """The whole value, without filler words at its ends, without parentheses, stripped of filler
     words, and without a replicate number glued to the last word (``Kidney-2``, ``spleen_3``)."""
     core = [token for token in tokens if token.lower() not in FILLER]
-    variants = [value, _within_edge_filler(value), _PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
+    variants = [value, _within_edge_filler(value), PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
@@ -219,7 +201,7 @@ def find_mentions(
 ) -> Mentions:
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
-    tokens, gaps = _tokens_and_gaps(value)
+    tokens, gaps = tokens_and_gaps(value)
     result = Mentions(tokens, gaps=gaps)
     if not tokens:
         return result
@@ -257,7 +239,7 @@ def find_mentions(
         result.found.append(Mention(whole, 0, len(tokens), True))
         # "liver (adult)": what the parenthesis adds for other fields still counts.
         others = tuple(name for name in phrase_fields if name != whole.field)
-        outside = [not inside for inside in _in_parentheses(value)]
+        outside = [not inside for inside in in_parentheses(value)]
         if others and not all(outside) and len(outside) == len(tokens):
             result.found.extend(_scan(tokens, taxid, others, index, outside))
         return result
@@ -280,37 +262,14 @@ def find_mentions(
     return result
 
 
-def _tokens_and_gaps(value: str) -> tuple[list[str], list[str]]:
-    """:func:`tokenize`, with the text before each token (spaces, punctuation), in one pass."""
-    tokens, gaps, end = [], [], 0
-    for token in _TOKEN.finditer(value):
-        tokens.append(token.group())
-        gaps.append(value[end : token.start()])
-        end = token.end()
-    return tokens, gaps
-
-
 def _names_field(result: Mentions, name: str) -> bool:
     return bool(result.for_field(name) or result.ambiguous(name))
-
-
-def inner_texts(value: str) -> list[str]:
-    """The texts inside the value's (innermost) parentheses."""
-    return [text.strip() for text in _INNER.findall(value) if text.strip()]
-
-
-def _in_parentheses(value: str) -> list[bool]:
-    """Per token of ``value``: does it sit inside a parenthesis?"""
-    spans = [match.span() for match in _INNER.finditer(value)]
-    return [
-        any(start <= token.start() and token.end() <= stop for start, stop in spans) for token in _TOKEN.finditer(value)
-    ]
 
 
 def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
     phrase inside it (``brain (BA9 prefrontal cortex)``) when only one such part is named."""
-    for inner_text in _INNER.findall(value):
+    for inner_text in INNER.findall(value):
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
             return inner

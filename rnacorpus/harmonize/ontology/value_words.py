@@ -1,0 +1,65 @@
+"""The words of a free-text value: tokens, the filler words around a phrase, parentheses.
+
+Kept apart from :mod:`rnacorpus.harmonize.ontology.mentions` (which claims phrases for fields) because
+several readers of a value need the same word split — the tissue rewrites, class heads, unread parts and
+the resolver — and none of them needs the phrase scan.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FILLER", "INNER", "PAREN", "in_parentheses", "inner_texts", "is_filler", "tokenize", "tokens_and_gaps"]
+
+#: words that carry no field information; a value made of one phrase plus these is "whole"
+FILLER = frozenset(
+    {
+        "tissue", "tissues", "sample", "samples", "specimen", "specimens", "total", "rna", "mrna", "dna",
+        "from", "of", "the", "and", "with", "in", "to", "for", "on", "at", "by", "human", "humans", "mouse",
+        "mice", "murine", "rat", "homo", "sapiens", "mus", "musculus", "primary", "fresh", "frozen",
+        "isolated", "isolation", "cultured", "culture", "derived", "purified", "sorted", "immortalized",
+        "biopsy", "biopsies", "surgical", "resected", "postmortem", "post-mortem", "cadaver", "donor",
+        "donors", "patient", "patients", "pooled", "pool", "trizol", "labeled", "labelled", "cy3", "cy5",
+        "extract", "lysate", "whole", "entire", "cell", "cells", "line", "lines", "organoid", "organoids",
+        "prep", "preparation", "snap", "section", "sections", "newly", "diagnosed", "type", "day", "days",
+        "week", "weeks", "month", "months", "year", "years", "old", "dissected", "microdissected", "harvested",
+        "collected", "excised", "explanted", "obtained",
+    }
+    # the piece cut off a site for genotyping or a biopsy (ear punch, ear notch, tail snip, toe clip): the
+    # site is the sample; "notch" is never read as the site's anatomical notch (intertragic incisure)
+    | {"punch", "punches", "notch", "notches", "clip", "clips", "clipping", "clippings", "snip", "snips"}
+)  # fmt: skip
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
+PAREN = re.compile(r"\([^()]*\)")
+INNER = re.compile(r"\(([^()]+)\)")
+
+
+def tokenize(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def is_filler(tokens: list[str]) -> bool:
+    return all(token.lower() in FILLER for token in tokens)
+
+
+def tokens_and_gaps(value: str) -> tuple[list[str], list[str]]:
+    """:func:`tokenize`, with the text before each token (spaces, punctuation), in one pass."""
+    tokens, gaps, end = [], [], 0
+    for token in TOKEN.finditer(value):
+        tokens.append(token.group())
+        gaps.append(value[end : token.start()])
+        end = token.end()
+    return tokens, gaps
+
+
+def inner_texts(value: str) -> list[str]:
+    """The texts inside the value's (innermost) parentheses."""
+    return [text.strip() for text in INNER.findall(value) if text.strip()]
+
+
+def in_parentheses(value: str) -> list[bool]:
+    """Per token of ``value``: does it sit inside a parenthesis?"""
+    spans = [match.span() for match in INNER.finditer(value)]
+    return [
+        any(start <= token.start() and token.end() <= stop for start, stop in spans) for token in TOKEN.finditer(value)
+    ]
