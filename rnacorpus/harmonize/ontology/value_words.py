@@ -1,8 +1,9 @@
 """The words of a free-text value: tokens, the filler words around a phrase, parentheses.
 
-Kept apart from :mod:`rnacorpus.harmonize.ontology.mentions` (which claims phrases for fields) because
-several readers of a value need the same word split — the tissue rewrites, class heads, unread parts and
-the resolver — and none of them needs the phrase scan.
+The word split every reading of a value starts from, kept apart from
+:mod:`rnacorpus.harmonize.ontology.mentions` (which claims phrases for fields) so that module stays a
+size one can read; ``mentions`` re-exports ``FILLER``, ``tokenize`` and ``inner_texts`` for the modules
+that import them from there.
 """
 
 from __future__ import annotations
