@@ -130,8 +130,9 @@ def _parse(path: str, profile: bool) -> dict[str, Any]:
 
 def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     """One harvest's steps run one after another in this process (what ``build_study`` runs, in
-    order; the harmonize step as ``build_study`` runs it, metadata beside expression), each with its
-    wall and CPU seconds (all threads): where the harvest's time goes."""
+    order; the harmonize step as ``build_study`` runs it, metadata beside expression and each shard
+    written as soon as it is planned), each with its wall and CPU seconds (all threads): where the
+    harvest's time goes."""
     marks: list[tuple[str, float, float]] = []
     clock = [time.perf_counter(), time.process_time()]
 
@@ -146,6 +147,7 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
     mark("imports")
     root = Path(folder)
@@ -159,10 +161,13 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     mark("fetch (download, checksum, gzip check of the head)")
     bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
     mark("parse (proving the body whole)")
-    plan = build_load_plan(bundle, content_sha256=fetched.content_key)
-    mark("harmonize: expression (units, gene index, mapping) with metadata (ontology) in a thread beside it")
-    write_package(ExpressionStore(config.store_dir), plan)
-    mark("write shards and load package")
+    store = ExpressionStore(config.store_dir)
+    with ShardsAhead(store, archive=bundle.study.archive, content_key=fetched.content_key) as ahead:
+        plan = build_load_plan(bundle, content_sha256=fetched.content_key, on_shard=ahead.start)
+        mark("harmonize: expression (units, gene index, mapping), metadata (ontology) and shard writes beside it")
+        ahead.collect(plan)
+    write_package(store, plan)
+    mark("write: the shards' rest and the load package")
     return {"steps": marks}
 
 

@@ -125,9 +125,11 @@ def batch_files(packages: Sequence[LoadPackage], table: str) -> list[str]:
 
 def _write_shards(store: ExpressionStore, plan: LoadPlan) -> list[tuple[ShardInfo, ShardPlan]]:
     """Every shard of the plan (side by side: :meth:`ExpressionStore.write_all`), in plan order."""
-    requests = [ShardRequest(shard.matrix, shard.level, shard.collapse_rule) for shard in plan.shards]
-    infos = store.write_all(requests, archive=plan.bundle.study.archive, content_key=plan.content_sha256)
-    return list(zip(infos, plan.shards, strict=True))  # write_all answers in request order
+    todo = [shard for shard in plan.shards if shard.written is None]  # else written while harmonizing
+    requests = [ShardRequest(shard.matrix, shard.level, shard.collapse_rule) for shard in todo]
+    infos = iter(store.write_all(requests, archive=plan.bundle.study.archive, content_key=plan.content_sha256))
+    # write_all answers in request order, which is plan order without the shards already written
+    return [(shard.written if shard.written is not None else next(infos), shard) for shard in plan.shards]
 
 
 def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:

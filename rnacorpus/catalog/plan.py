@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from rnacorpus.catalog import identity
+from rnacorpus.catalog.store import ShardInfo
 from rnacorpus.schemas import MatrixLike, StudyBundle
 
 __all__ = [
@@ -40,6 +41,9 @@ class ShardPlan:
     level: str = "feature"
     collapse_rule: str | None = None
     sample_units: dict[str, SampleUnit] = field(default_factory=dict)
+    #: set when the shard was already written to the store while the plan was being made
+    #: (:mod:`rnacorpus.pipeline.shards_ahead`); else the package writer writes ``matrix``
+    written: ShardInfo | None = None
 
 
 @dataclass

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -53,6 +53,7 @@ from rnacorpus.schemas import DerivedMatrix, MatrixLike, Sample, StudyBundle, Va
 __all__ = [
     "REFERENCE_TAXA",
     "HarmonizedMatrices",
+    "OnShard",
     "detect_matrix_units",
     "finish_expression",
     "harmonize_expression",
@@ -194,7 +195,13 @@ def _row_evidence(matrix: MatrixLike, stats: FeatureStats) -> list[RowEvidence] 
     return evidence if len(evidence) == len(matrix.sample_accessions) == stats.n_samples else None
 
 
-def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports: TableRows) -> dict[str, SampleUnit]:
+#: called with each shard as soon as it is planned (its matrix, level and rule final): :mod:`.shards_ahead`
+OnShard = Callable[[ShardPlan], None]
+
+
+def _harmonize_matrix(
+    matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports: TableRows, on_shard: OnShard | None
+) -> dict[str, SampleUnit]:
     study_labels, per_sample = _labels(matrix, ctx)
     stats = matrix_stats(matrix)
     calls = detect_matrix_units(matrix, stats, study_labels, per_sample)
@@ -210,7 +217,7 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports
         }
     )
     units = {c.column: SampleUnit(c.unit, c.is_log, c.evidence, c.confidence) for c in calls}
-    plan.shards.append(ShardPlan(matrix=matrix, level="feature", sample_units=units))
+    _plan_shard(plan, ShardPlan(matrix=matrix, level="feature", sample_units=units), on_shard)
     taxid = _organism(matrix, ctx)
     if taxid in REFERENCE_TAXA:
         mapping = map_identifiers(matrix.feature_ids, reference_for(taxid), platform_table=_platform_table(matrix, ctx))
@@ -220,7 +227,8 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports
                 update={"feature_id_kind": "ensembl", "n_features": len(collapse.gene_ids)}
             )
             genes = DerivedMatrix(source, list(matrix.sample_accessions), collapse.gene_ids, matrix, collapse.apply)
-            plan.shards.append(ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units))
+            gene_shard = ShardPlan(matrix=genes, level="gene", collapse_rule=collapse.rule, sample_units=units)
+            _plan_shard(plan, gene_shard, on_shard)
         reports.rows.append(
             mapping_report_row(
                 mapping.report,
@@ -230,6 +238,12 @@ def _harmonize_matrix(matrix: MatrixLike, ctx: _Context, plan: LoadPlan, reports
             )
         )
     return units
+
+
+def _plan_shard(plan: LoadPlan, shard: ShardPlan, on_shard: OnShard | None) -> None:
+    plan.shards.append(shard)
+    if on_shard is not None:
+        on_shard(shard)
 
 
 @dataclass
@@ -242,11 +256,12 @@ class HarmonizedMatrices:
     reports: TableRows
 
 
-def harmonize_matrices(bundle: StudyBundle, plan: LoadPlan) -> HarmonizedMatrices:
+def harmonize_matrices(bundle: StudyBundle, plan: LoadPlan, on_shard: OnShard | None = None) -> HarmonizedMatrices:
     """Units, shards and mapping reports of ``bundle``'s matrices: the costly part of the expression
     step. It adds to ``plan.shards`` only and reads nothing of the metadata step's output but the
     organism taxa (:func:`rnacorpus.pipeline.metadata.fill_taxa`, run first), so the metadata step
-    may run beside it (:func:`rnacorpus.pipeline.plan.build_load_plan`)."""
+    may run beside it (:func:`rnacorpus.pipeline.plan.build_load_plan`). ``on_shard`` sees each shard
+    as it is planned (no later step changes a shard's matrix or its source), to write it meanwhile."""
     ctx = _Context(bundle, {s.accession: s for s in bundle.samples}, _read_ncbi_annotation(bundle))
     reports = TableRows("gene_mapping_reports", "study_accession", [bundle.study.accession], [])
     chosen: dict[str, tuple[int, SampleUnit]] = {}
@@ -254,7 +269,7 @@ def harmonize_matrices(bundle: StudyBundle, plan: LoadPlan) -> HarmonizedMatrice
         if not has_values(matrix):
             continue
         try:
-            units = _harmonize_matrix(matrix, ctx, plan, reports)
+            units = _harmonize_matrix(matrix, ctx, plan, reports, on_shard)
         except RnacorpusError as exc:
             raise exc.with_context(accession=bundle.study.accession, path=matrix.source.file) from exc
         rank = KIND_RANK.get(matrix.source.kind, 9)

@@ -17,6 +17,7 @@ from rnacorpus.harmonize.ontology import release_stamp
 from rnacorpus.harmonize.ontology.curated import curation_stamp
 from rnacorpus.pipeline.expression import (
     HarmonizedMatrices,
+    OnShard,
     finish_expression,
     harmonize_matrices,
     has_values,
@@ -47,12 +48,15 @@ def pipeline_salt() -> str:
     return f"schema={SCHEMA_VERSION};{stamps}"
 
 
-def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str = "") -> LoadPlan:
+def build_load_plan(
+    bundle: StudyBundle, *, content_sha256: str, run_id: str = "", on_shard: OnShard | None = None
+) -> LoadPlan:
     """Harmonize ``bundle``: its samples' metadata, then its matrices.
 
     With matrices to harmonize, the metadata step runs in a thread beside the costly part of the
     expression step (unit detection, probe mapping: numpy work that releases the GIL most of the
     time, while annotation is Python); the plan comes out as the steps run one after another make it.
+    ``on_shard`` sees each shard as soon as the expression step plans it (:mod:`.shards_ahead`).
     """
     plan = LoadPlan(
         bundle=bundle,
@@ -63,14 +67,14 @@ def build_load_plan(bundle: StudyBundle, *, content_sha256: str, run_id: str = "
     fill_taxa(bundle)  # first: the gene mapping needs the organism taxa
     if not any(has_values(matrix) for matrix in bundle.expression):
         harmonize_metadata(bundle, plan)
-        finish_expression(bundle, plan, harmonize_matrices(bundle, plan))
+        finish_expression(bundle, plan, harmonize_matrices(bundle, plan, on_shard))
         return plan
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rnacorpus-metadata") as pool:
         metadata = pool.submit(harmonize_metadata, bundle, plan)
         matrices: HarmonizedMatrices | None = None
         failure: BaseException | None = None
         try:
-            matrices = harmonize_matrices(bundle, plan)
+            matrices = harmonize_matrices(bundle, plan, on_shard)
         except BaseException as exc:  # the metadata step's own error is raised first, as in sequence
             failure = exc
         metadata.result()

@@ -209,6 +209,7 @@ def build_study(work: Fetched) -> StudyManifest:
     from rnacorpus.pipeline.enrich import enrich_study, enriching_names
     from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
     task = work.task
     last_update = work.fetched.ref.last_update
@@ -223,11 +224,17 @@ def build_study(work: Fetched) -> StudyManifest:
         added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
         step = "harmonize"
         load_key = enriched_content_key(work.content_key, added)
-        plan = build_load_plan(bundle, content_sha256=load_key)
-        harmonize_external(bundle, plan)  # silent fields from other archives' records
-        record_locations(bundle, task.config)  # read from local copies until here
-        step = "load"
-        package = write_package(ExpressionStore(task.config.store_dir), plan)
+        store = ExpressionStore(task.config.store_dir)
+        # each shard is written as soon as it is planned, beside the rest of the harmonize step
+        # (a forced rebuild under the catalog's own key writes the paths committed rows point at: kept)
+        discard = load_key != task.stored_key
+        with ShardsAhead(store, archive=bundle.study.archive, content_key=load_key, discard=discard) as ahead:
+            plan = build_load_plan(bundle, content_sha256=load_key, on_shard=ahead.start)
+            harmonize_external(bundle, plan)  # silent fields from other archives' records
+            record_locations(bundle, task.config)  # read from local copies until here
+            step = "load"
+            ahead.collect(plan)
+        package = write_package(store, plan)
     except _EvictedBody as exc:
         return _failed(task, step, exc.error, last_update, refetch=True)
     except Exception as exc:  # quarantined by the driver

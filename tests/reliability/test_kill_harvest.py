@@ -103,7 +103,8 @@ class KillPoint:
     #: studies committed before the kill: the rerun must find them unchanged
     committed: tuple[str, ...] = ()
     #: what the kill leaves in the store for the rerun's sweep: "none", a temp file ("part"), complete
-    #: files whose rows never committed ("uncommitted")
+    #: files whose rows never committed ("uncommitted"), or — killed while shards are written ahead of
+    #: the harmonize step's end (``pipeline.shards_ahead``) — any of these, whole ones the clean run's bytes ("ahead")
     orphans: str = "none"
     #: URLs (path?query) the rerun may download again, because the kill left them unverifiable
     redownload: tuple[str, ...] = ()
@@ -148,12 +149,14 @@ KILL_POINTS = [
         settle=True,
     ),
     KillPoint(
+        # the expression step has handed GSE990101's shards to their writers, which go on meanwhile
         "harmonize-between-metadata-and-expression",
         "rnacorpus.pipeline.plan",
         "harmonize_metadata",
         "after",
         call=2,
         committed=("GSE990100",),
+        orphans="ahead",
         settle=True,
     ),
     KillPoint(
@@ -357,6 +360,10 @@ def check_store_and_cache(folder: Path, clean: Clean, left_by_kill: dict[str, st
         assert whole == {rel: clean.store.files.get(rel) for rel in whole}, whole
     elif orphans == "uncommitted":
         assert left_by_kill and all(rel.endswith(".parquet") for rel in left_by_kill), left_by_kill
+    elif orphans == "ahead":
+        assert all(rel.endswith((".parquet", ".part")) for rel in left_by_kill), left_by_kill
+        whole = {rel: sha for rel, sha in left_by_kill.items() if not rel.endswith(".part")}
+        assert whole == {rel: clean.store.files.get(rel) for rel in whole}, whole
     elif orphans == "none":
         assert not left_by_kill, left_by_kill
 
