@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
+from rnacorpus.harmonize.ontology.place_words import locating, negated
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -42,8 +43,6 @@ _NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field read
 _REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
 #: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
-#: words that deny the phrase after them ("not tail", "without cerebellum", "excluding skin")
-_NEGATIONS = frozenset({"not", "no", "without", "excluding", "except", "minus"})
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
 
 
@@ -137,16 +136,10 @@ def _scan(
             if cell_suffix and is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
                 hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
-                if not _negated(tokens, start, hit):
+                if not negated(tokens, start, hit):
                     found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    return sorted(found, key=lambda mention: mention.start)
-
-
-def _negated(tokens: list[str], start: int, hit: FieldMatch) -> bool:
-    """A tissue written after a word that denies it is the part left out, not the sample (Bgee's
-    ``Pancreas-mid-portion (not tail)``, ``brain without cerebellum``): its words are read by nothing."""
-    return hit.field == "tissue" and start > 0 and tokens[start - 1].lower() in _NEGATIONS
+    return sorted((m for m in found if not locating(tokens, m, found)), key=lambda mention: mention.start)
 
 
 def _counted(last: str, hit: FieldMatch) -> bool:
