@@ -5,7 +5,8 @@ Layout: ``<store>/expression/archive=<archive>/study=<accession>/<file>.parquet`
 holds ``sample_accession`` and ``values`` (a list of float32 in the shard's feature order); the
 feature order is stored once, in the file's key-value metadata, with the shard's provenance
 (:mod:`rnacorpus.catalog.shard_format`, which also says what each shard format holds: new shards are
-format 2, every field required; format 1 shards stay readable as they are).
+format 3, every field required and the metadata once in the footer; format 1 and 2 shards stay
+readable as they are).
 Files are written atomically and their sha256 recorded in the catalog; readers verify it. A shard is
 written one chunk of samples (one row group) at a time, so a matrix spooled on disk is never held
 in memory whole.
@@ -36,6 +37,7 @@ from rnacorpus.catalog.shard_format import (
     ShardData,
     chunk_table,
     metadata_feature_ids,
+    open_shard_writer,
     shard_data,
     shard_metadata,
     shard_schema,
@@ -213,7 +215,7 @@ class ExpressionStore:
             # harmonize step, :mod:`rnacorpus.pipeline.shards_ahead`) each take waits its turn
             with (
                 pa.BufferedOutputStream(pa.PythonFile(sink, mode="w"), buffer_size=_WRITE_BUFFER) as out,
-                pq.ParquetWriter(out, schema, **VALUE_WRITE_OPTIONS) as writer,
+                open_shard_writer(out, schema) as writer,
             ):
                 for chunk in matrix.chunks(CHUNK_SAMPLES):
                     names = matrix.sample_accessions[chunk.start : chunk.start + len(chunk.values)]

@@ -1,8 +1,8 @@
-"""Shards are written in format 2 (every field required; NaN a float, never a null), and a store
+"""Shards are written with every field required (formats 2 and 3; NaN a float, never a null), and a store
 still holding format 1 shards (nullable fields, as written before 2026-12-06) reads and exports
 exactly as if they had been written today.
 
-The format 1 shards here are the format 2 shards rewritten with the old schema — same row groups,
+The format 1 shards here are new shards rewritten with the old schema — same row groups,
 same write options, no ``shard_format`` key — and recorded in the catalog with their new checksums,
 which is what a store loaded by an earlier release holds.
 """
@@ -70,10 +70,10 @@ def catalog(tmp_path: Path) -> Catalog:
     return build_catalog(tmp_path / "corpus", _specs())
 
 
-def test_a_new_shard_is_format_2_with_every_field_required(catalog: Catalog) -> None:
+def test_a_new_shard_has_every_field_required(catalog: Catalog) -> None:
     for shard in _shards(catalog):
         parquet = pq.ParquetFile(shard)
-        assert shard_format(shard_metadata(parquet.schema_arrow)) == SHARD_FORMAT == 2
+        assert shard_format(shard_metadata(parquet.schema_arrow)) == SHARD_FORMAT == 3
         assert not parquet.schema_arrow.field("sample_accession").nullable
         values = parquet.schema_arrow.field("values")
         assert not values.nullable and not values.type.value_field.nullable
@@ -91,7 +91,7 @@ def test_nan_is_stored_as_a_float_not_a_null(catalog: Catalog) -> None:
     assert int(np.isnan(data.values).sum()) == 2
 
 
-def test_format_1_shards_read_and_export_as_format_2_ones(catalog: Catalog, tmp_path: Path) -> None:
+def test_format_1_shards_read_and_export_as_new_ones(catalog: Catalog, tmp_path: Path) -> None:
     options = {"genes": "all", "normalize": "log1p_tpm", "splits": "train=0.5,test=0.5"}
     catalog.export(tmp_path / "new", **options)
     root = catalog.store.root
@@ -101,7 +101,7 @@ def test_format_1_shards_read_and_export_as_format_2_ones(catalog: Catalog, tmp_
     _as_format_1(catalog, catalog_file, old)
     catalog = Catalog.open(catalog_file, root)
     formats = {s: shard_format(shard_metadata(pq.read_schema(s))) for s in _shards(catalog)}
-    assert sorted(formats.values()) == [1, 2]
+    assert sorted(formats.values()) == [1, SHARD_FORMAT]
     assert pq.ParquetFile(old).schema.column(1).max_definition_level == 3  # really the old layout
 
     for shard, data in before.items():

@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
+from rnacorpus.harmonize.ontology.place_words import locating, negated
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -135,9 +136,10 @@ def _scan(
             if cell_suffix and is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
                 hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
-                found.append(Mention(hit, start, stop, whole))
+                if not negated(tokens, start, hit):
+                    found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    return sorted(found, key=lambda mention: mention.start)
+    return sorted((m for m in found if not locating(tokens, m, found)), key=lambda mention: mention.start)
 
 
 def _counted(last: str, hit: FieldMatch) -> bool:
@@ -251,15 +253,37 @@ def find_mentions(
         result.found.extend(_scan(tokens, taxid, ("tissue",), index, claimed, rewrites, phrase_rewrites=True))
     if whole is not None and not any(m.match.field == whole.field for m in result.found):
         result.found.append(Mention(whole, 0, len(tokens), True))  # reported as ambiguous, never picked
-    if not result.found and result.cell_line is None and phrase_fields and _JOINED.search(value):
+    if result.cell_line is None and phrase_fields and _JOINED.search(value) and not _whole_read(result):
         split = find_mentions(_JOINED.sub(" ", value), fields, taxid, index, cell_suffix=cell_suffix, rewrites=rewrites)
-        if split.found:
+        if split.found and (
+            not result.found or (_reads_joined(split, tokens) and _read_letters(split) > _read_letters(result))
+        ):
             return split
     if not result.found and result.cell_line is None and phrase_fields:
         fuzzy = _fuzzy_whole(tokens, phrase_fields[0], taxid, index)
         if fuzzy is not None:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def _whole_read(result: Mentions) -> bool:
+    return any(mention.whole for mention in result.found)
+
+
+def _read_letters(result: Mentions) -> int:
+    """Letters of the words the mentions read: a hyphen joining an organ to the next words
+    (``Brain-Frontal Cortex (BA9)``, Bgee's and GTEx's "Organ-site") hides the site's first word, so
+    "Frontal Cortex" is found only once the hyphen is read as a space; the split reading is kept
+    when it reads more of the value than the joined one (``Cortex`` alone, a generic cortex)."""
+    return sum(len(token) for m in result.found for token in result.tokens[m.start : m.stop])
+
+
+def _reads_joined(split: Mentions, tokens: list[str]) -> bool:
+    """Every word a hyphen joins is read by the split reading: the hyphen joined two names, not a
+    name and a word about it (``skin-homing``, ``serum-starved``, ``serum-free`` stay joined)."""
+    read = {token.lower() for m in split.found for token in split.tokens[m.start : m.stop]}
+    joined = [part for token in tokens if _JOINED.search(token) for part in re.split(r"[-/]", token)]
+    return all(part.lower() in read for part in joined if part.isalpha())
 
 
 def _names_field(result: Mentions, name: str) -> bool:

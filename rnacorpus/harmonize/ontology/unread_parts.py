@@ -62,6 +62,29 @@ def _headed_by(term_id: str, nouns: set[str], index: OntologyIndex) -> bool:
     return False
 
 
+def _labelled_first(word: str, parts: set[str], index: OntologyIndex) -> list[str]:
+    """The parts whose label is the word and one head noun after it: the word is their short name
+    (``caudate``: the caudate nucleus, among the brain's parts that use the word — the nucleus
+    accumbens, the caudate-putamen holding the nucleus)."""
+    return sorted(
+        t for t in parts if (label := (index.label(t) or "").lower().split()) and len(label) == 2 and label[0] == word
+    )
+
+
+def _all_after(term_id: str, tops: list[str], index: OntologyIndex) -> bool:
+    """Every other structure using the word holds the term or is named after it (the caudate-putamen;
+    the nucleus accumbens, "colliculus of caudate nucleus"): the word is that term's alone. Not so
+    for ``dentate`` in the brain — the dentate gyrus is not named after the dentate nucleus."""
+    label = (index.label(term_id) or "").lower()
+    return all(
+        t == term_id
+        or index.is_ancestor(t, term_id)
+        or index.is_ancestor(term_id, t)
+        or any(label in name.lower() for name in tissue_names(index, t))
+        for t in tops
+    )
+
+
 @functools.lru_cache(maxsize=2)
 def _stems(index: OntologyIndex) -> dict[str, frozenset[str]]:
     """The first letters of each name word → the words (a word is read once per index)."""
@@ -123,6 +146,12 @@ def unread_part(
             # an adjective names the structure its noun is (antral: the antrum), not the ones the noun
             # qualifies in UBERON's names (pyloric antrum gland, a gland)
             tops = headed
+        elif (
+            len(tops) > 1
+            and len(named := _labelled_first(word, parts, index)) == 1
+            and _all_after(named[0], tops, index)
+        ):
+            tops = named
         if len(tops) == 1:
             return PartReading(word, term_id=tops[0])
         label = index.label(organ)
