@@ -7,7 +7,8 @@ adjective one UBERON's own name pairs write for an organ that holds the labelled
 larynx, and the vocal fold is part of it) — are offered to the matcher as rewrites
 (:func:`~.match.match_text`), which accepts them only when all name one term. A value that is itself
 a name (``cortex``, ``lymph node``) never gets here; several such labels (``sebaceous gland``: of the
-skin, the eye …) are ambiguity; one word (``apex``) is not read this way.
+skin, the eye …) are ambiguity; one word (``apex``) is not read this way, nor a part UBERON also names
+"<part> of <structure>" for other structures (``right lobe``: of the liver, of the thyroid gland).
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ class _Dropped:
 
     def __init__(self, index: OntologyIndex) -> None:
         self.labels: dict[str, list[str]] = defaultdict(list)
+        self.label_terms: dict[str, set[str]] = defaultdict(set)
+        #: the normalized part of each tissue name "<part> of <structure>" → the terms so named
+        self.part_of_names: dict[str, set[str]] = defaultdict(set)
+        names = index.tables["names"]
+        for term_id, name in zip(names["term_id"].to_pylist(), names["name"].to_pylist(), strict=True):
+            part, sep, _ = name.lower().partition(" of ")
+            if sep and " " in part and index.scope(term_id) == "tissue":
+                self.part_of_names[norm(part)].add(term_id)
         terms = index.tables["terms"]
         candidates: list[tuple[str, str, str, set[str]]] = []  # term, label, rest, the adjective's organs
         for term_id, label in zip(terms["term_id"].to_pylist(), terms["label"].to_pylist(), strict=True):
@@ -54,6 +63,7 @@ class _Dropped:
         for term_id, label, rest, organs in candidates:
             if any((organ, term_id) in held and organ != term_id for organ in organs):
                 self.labels[norm(rest)].append(label)
+                self.label_terms[norm(rest)].add(term_id)
 
 
 @functools.lru_cache(maxsize=2)
@@ -67,4 +77,18 @@ def labels_without_adjective(index: OntologyIndex, text: str) -> list[str]:
     laryngeal vocal fold); none for one word, which says which part but not whose (``apex``: of the
     heart, the lung, a tooth — UBERON labelling only one of them so does not make it the reading)."""
     key = norm(text)
-    return list(_dropped(index).labels.get(key, ())) if len(key.split()) > 1 else []
+    dropped = _dropped(index)
+    if len(key.split()) < 2 or _named_for_others(index, dropped, key):
+        return []
+    return list(dropped.labels.get(key, ()))
+
+
+def _named_for_others(index: OntologyIndex, dropped: _Dropped, key: str) -> bool:
+    """UBERON also writes the part as "<part> of <structure>" for structures unrelated to the labelled
+    one (``right lobe``: pancreas right lobe, but right lobe of liver, of thyroid gland — Bgee's
+    "Liver-central right lobe" read as the pancreas's): the part alone does not say whose."""
+    mine = dropped.label_terms.get(key, set())
+    return any(
+        not any(t == m or index.is_ancestor(t, m) or index.is_ancestor(m, t) for m in mine)
+        for t in dropped.part_of_names.get(key, ())
+    )

@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
+from rnacorpus.harmonize.ontology.place_words import locating, negated
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -135,9 +136,10 @@ def _scan(
             if cell_suffix and is_filler(tokens[stop:]) and (hit is None or _counted(tokens[stop - 1], hit)):
                 hit = _cells_named(phrase, taxid, index) or hit
             if hit is not None:
-                found.append(Mention(hit, start, stop, whole))
+                if not negated(tokens, start, hit):
+                    found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    return sorted(found, key=lambda mention: mention.start)
+    return sorted((m for m in found if not locating(tokens, m, found)), key=lambda mention: mention.start)
 
 
 def _counted(last: str, hit: FieldMatch) -> bool:

@@ -1,0 +1,42 @@
+"""Words before a tissue phrase that say it is not the sample: it is denied or it only locates.
+
+Kept apart from :mod:`rnacorpus.harmonize.ontology.mentions` (which finds the phrases) so that module
+stays a size one can read. Both families drop the phrase's mention and leave its words read by
+nothing; the rest of the value gives the tissue.
+
+* denied — ``Pancreas-mid-portion (not tail)``, ``whole brain without cerebellum``: the part left out;
+* locating — ``Skin just above pubic hair``, ``Gastrocnemius below patella`` (GTEx's sampling sites as
+  Bgee's curators list them): a landmark after a preposition of place, when a tissue is named before
+  it; the landmark says where the sample was cut, not what it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rnacorpus.harmonize.ontology.match import FieldMatch
+    from rnacorpus.harmonize.ontology.mentions import Mention
+
+__all__ = ["locating", "negated"]
+
+#: words that deny the phrase after them ("not tail", "without cerebellum", "excluding skin")
+NEGATIONS = frozenset({"not", "no", "without", "excluding", "except", "minus"})
+#: prepositions of place: the phrase after them is a landmark of the sample
+LOCATING = frozenset({"above", "below", "beneath", "under", "underneath", "near", "behind", "overlying"})
+
+
+def negated(tokens: list[str], start: int, hit: FieldMatch) -> bool:
+    """A tissue written right after a word that denies it."""
+    return hit.field == "tissue" and start > 0 and tokens[start - 1].lower() in NEGATIONS
+
+
+def locating(tokens: list[str], mention: Mention, found: list[Mention]) -> bool:
+    """A tissue written right after a preposition of place, with another tissue named before it."""
+    start = mention.start
+    return (
+        mention.match.field == "tissue"
+        and start > 0
+        and tokens[start - 1].lower() in LOCATING
+        and any(other.match.field == "tissue" and other.stop < start for other in found if other is not mention)
+    )
