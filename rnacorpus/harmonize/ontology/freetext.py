@@ -37,7 +37,7 @@ from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, o
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.organ_site import organ_then_site, part_within
+from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
 from rnacorpus.harmonize.ontology.stage import stage_for_age
@@ -88,11 +88,10 @@ def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index
             and not _class_word(head, chosen, index)
         ):
             # a part every organ has is looked for within the first (lung lymph node)
-            return (
-                part_within(chosen, head, index, inside=False)
-                if organ_relative_part(index, head.match.term_id)
-                else head
-            )
+            if organ_relative_part(index, head.match.term_id):
+                return part_within(chosen, head, index, inside=False)
+            # a tissue kind with the structure it was taken from (greater omentum adipose tissue)
+            return kind_in_site(head, chosen, index) or kind_in_site(chosen, head, index) or head
     return chosen
 
 

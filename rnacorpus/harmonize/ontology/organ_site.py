@@ -35,7 +35,7 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     tissue_names,
 )
 
-__all__ = ["SITE_AFTER_ORGAN", "organ_then_site", "part_within"]
+__all__ = ["SITE_AFTER_ORGAN", "kind_in_site", "organ_then_site", "part_within"]
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
@@ -88,6 +88,39 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     else:
         found = FieldMatch("tissue", "", "ambiguous", 0.0, part.match.text, candidates=tuple(tops))
     return Mention(found, part.start, part.stop, False)
+
+
+def kind_in_site(kind: Mention, site: Mention, index: OntologyIndex) -> Mention | None:
+    """A tissue kind written with the structure it was taken from, in either order, the two unrelated
+    in UBERON (Bgee's curated GTEx libraries ``Adipose - greater omentum``, ``Adipose-greater omentum``;
+    ``greater omentum adipose tissue``): the one kind of the tissue UBERON places in the structure —
+    or, none being there, in the direct whole the structure's name is made from (the omental fat pad
+    is part of the omentum, as the greater omentum is) — is the sample; the tuning split's ``lung
+    pleura`` is the visceral pleura. Neither the tissue alone (coarser) nor the structure (the wrong
+    tissue). Several such kinds, or none, give None: the caller keeps its reading."""
+    kind_id, site_id = kind.match.term_id, site.match.term_id
+    if not kind_id or not site_id or index.is_ancestor(kind_id, site_id) or index.is_ancestor(site_id, kind_id):
+        return None
+    kinds = set(index.descendants([kind_id])) - {kind_id}
+    placed = kinds & set(index.descendants([site_id]))
+    if not placed:
+        # only a whole the structure's name is made from (greater *omentum*): the structure's other
+        # direct ancestors are classes (mesoderm-derived structure, abdomen element) sharing nothing
+        site_words = set(_WORDS.findall((index.label(site_id) or "").lower()))
+        wholes = [
+            whole
+            for whole, distance in index.ancestors(site_id).items()
+            if distance == 1
+            and set(_WORDS.findall((index.label(whole) or "").lower())) < site_words
+            and not index.is_ancestor(whole, kind_id)
+        ]
+        placed = {t for t in kinds for whole in wholes if index.ancestors(t).get(whole) == 1}
+    tops = index.outermost(placed)
+    if len(tops) != 1:
+        return None
+    text = f"{kind.match.text} {site.match.text}"
+    found = FieldMatch("tissue", tops[0], "normalized", CONFIDENCE["normalized_bag"], text)
+    return Mention(found, min(kind.start, site.start), max(kind.stop, site.stop), False)
 
 
 def _names_the_organ(term_id: str, organ: Mention, index: OntologyIndex) -> bool:
@@ -173,6 +206,9 @@ def organ_then_site(
         return site
     if organ_relative_part(index, site.match.term_id):
         return part_within(organ, site, index)
+    kind = kind_in_site(organ, site, index)
+    if kind is not None:
+        return kind
     if not DASH_AFTER_ORGAN.match(value):
         # "liver, kidney", "bone marrow, femur": after a comma a term that is neither part of the
         # first nor a part every organ has does not say where in the organ — the value is a list (or
