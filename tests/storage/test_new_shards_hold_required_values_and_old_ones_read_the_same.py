@@ -9,19 +9,17 @@ which is what a store loaded by an earlier release holds.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from rnacorpus.catalog.api import Catalog
-from rnacorpus.catalog.connection import writer
 from rnacorpus.catalog.shard_format import SHARD_FORMAT, VALUE_WRITE_OPTIONS, shard_format, shard_metadata
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes
+from tests.storage.old_format_shards import assert_reads_and_exports_as_new, export_and_read, record_rewrite, shards
 
 GENES = reference_genes(9606, "protein_coding", 120)
 #: what shards were written with before format 2
@@ -35,11 +33,6 @@ def _specs() -> list[StudySpec]:
     ]
 
 
-def _shards(catalog: Catalog) -> list[Path]:
-    rows = catalog.sql("SELECT path FROM expression_shards ORDER BY path").column(0).to_pylist()
-    return [catalog.store.resolve(p) for p in rows]
-
-
 def _as_format_1(catalog: Catalog, catalog_file: Path, shard: Path) -> None:
     """Rewrite ``shard`` as format 1, row group by row group, and record its new checksum."""
     parquet = pq.ParquetFile(shard)
@@ -50,19 +43,7 @@ def _as_format_1(catalog: Catalog, catalog_file: Path, shard: Path) -> None:
         for group in range(parquet.num_row_groups):
             out.write_table(parquet.read_row_group(group).cast(schema))
     temp.replace(shard)
-    rel = shard.relative_to(catalog.store.root).as_posix()
-    digest = hashlib.sha256(shard.read_bytes()).hexdigest()
-    with writer(catalog_file) as con:
-        con.execute(
-            "UPDATE expression_shards SET sha256 = ?, bytes = ? WHERE path = ?", [digest, shard.stat().st_size, rel]
-        )
-
-
-def _data_files(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*.parquet"))
-    }
+    record_rewrite(catalog_file, catalog.store.root, shard)
 
 
 @pytest.fixture
@@ -71,7 +52,7 @@ def catalog(tmp_path: Path) -> Catalog:
 
 
 def test_a_new_shard_has_every_field_required(catalog: Catalog) -> None:
-    for shard in _shards(catalog):
+    for shard in shards(catalog):
         parquet = pq.ParquetFile(shard)
         assert shard_format(shard_metadata(parquet.schema_arrow)) == SHARD_FORMAT == 3
         assert not parquet.schema_arrow.field("sample_accession").nullable
@@ -83,7 +64,7 @@ def test_a_new_shard_has_every_field_required(catalog: Catalog) -> None:
 
 
 def test_nan_is_stored_as_a_float_not_a_null(catalog: Catalog) -> None:
-    shard = next(s for s in _shards(catalog) if "GSE1" in s.name)
+    shard = next(s for s in shards(catalog) if "GSE1" in s.name)
     column = pq.read_table(shard).column("values").combine_chunks()
     assert column.null_count == 0 and column.flatten().null_count == 0
     data = catalog.store.read(shard.relative_to(catalog.store.root).as_posix())
@@ -92,38 +73,14 @@ def test_nan_is_stored_as_a_float_not_a_null(catalog: Catalog) -> None:
 
 
 def test_format_1_shards_read_and_export_as_new_ones(catalog: Catalog, tmp_path: Path) -> None:
-    options = {"genes": "all", "normalize": "log1p_tpm", "splits": "train=0.5,test=0.5"}
-    catalog.export(tmp_path / "new", **options)
-    root = catalog.store.root
-    before = {s: catalog.store.read(s.relative_to(root).as_posix()) for s in _shards(catalog)}
-    catalog_file = tmp_path / "corpus" / "catalog.duckdb"
-    old = _shards(catalog)[0]  # one shard in each format: a store part loaded before, part after
+    before, old = export_and_read(catalog, tmp_path)
+    root, catalog_file = catalog.store.root, tmp_path / "corpus" / "catalog.duckdb"
     _as_format_1(catalog, catalog_file, old)
     catalog = Catalog.open(catalog_file, root)
-    formats = {s: shard_format(shard_metadata(pq.read_schema(s))) for s in _shards(catalog)}
+    formats = {s: shard_format(shard_metadata(pq.read_schema(s))) for s in shards(catalog)}
     assert sorted(formats.values()) == [1, SHARD_FORMAT]
     assert pq.ParquetFile(old).schema.column(1).max_definition_level == 3  # really the old layout
 
-    for shard, data in before.items():
-        again = catalog.store.read(shard.relative_to(root).as_posix())
-        assert again.sample_accessions == data.sample_accessions and again.feature_ids == data.feature_ids
-        np.testing.assert_array_equal(again.values, data.values)  # NaN where NaN was
-    rel = old.relative_to(root).as_posix()
-    sha = catalog.sql(f"SELECT sha256 FROM expression_shards WHERE path = '{rel}'").column(0)[0].as_py()
-    rows = [b for b in catalog.store.iter_rows(rel, list(range(0, 70, 3)), sha256=sha)]
-    np.testing.assert_array_equal(np.vstack([b.values for b in rows]), before[old].values[::3])
-
-    # DuckDB reads both formats in one glob, as the expression view does
-    glob = str(root / "expression" / "**" / "*.parquet")
-    counted = duckdb.sql(
-        f"SELECT count(*), sum(len(list_filter(values, lambda v: isnan(v)))) FROM read_parquet('{glob}')"
-    ).fetchall()
-    assert counted == [(110, 2)]
-
-    catalog.export(tmp_path / "old", **options)
-    old_files, new_files = _data_files(tmp_path / "old"), _data_files(tmp_path / "new")
-    # samples.parquet names each sample's shard by its checksum, which the rewrite changed; all else is equal
-    assert old_files.pop("samples.parquet") != new_files.pop("samples.parquet")
-    assert old_files == new_files and any(name.startswith("train/part-") for name in new_files)
+    assert_reads_and_exports_as_new(catalog, old, before, tmp_path)
     old_samples, new_samples = (pq.read_table(tmp_path / f / "samples.parquet") for f in ("old", "new"))
     assert old_samples.drop_columns("shard_sha256").equals(new_samples.drop_columns("shard_sha256"))
