@@ -53,6 +53,7 @@ __all__ = [
     "file_identity",
     "fsync_dir",
     "is_gzip",
+    "is_private_temp_name",
     "open_maybe_gzip",
     "open_text",
     "private_temp_name",
@@ -144,13 +145,31 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
             os.close(fd)
 
 
+#: random bytes in a private temp name (hex: twice as many characters)
+_TEMP_TOKEN_BYTES = 6
+
+
 def private_temp_name(target: Path, suffix: str) -> Path:
     """A name beside ``target`` that only this call will use: ``.<name>.<random><suffix>``.
 
     The random part makes the name ours to remove later (nobody else writes ``.<name>.<hex>.part``),
     so a failed write can delete it without touching anything it did not create.
     """
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{suffix}")
+    return target.with_name(f".{target.name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}{suffix}")
+
+
+def is_private_temp_name(name: str, suffix: str) -> bool:
+    """Whether ``name`` has the shape :func:`private_temp_name` gives (``.<name>.<12 hex><suffix>``):
+    a file only this code names so, safe to remove once no writer can still own it."""
+    head, dot, token = name.removesuffix(suffix).rpartition(".")
+    return (
+        name.endswith(suffix)
+        and head.startswith(".")
+        and len(head) > 1
+        and bool(dot)
+        and len(token) == 2 * _TEMP_TOKEN_BYTES
+        and all(c in "0123456789abcdef" for c in token)
+    )
 
 
 def _create_exclusive(target: Path) -> tuple[int, Path]:

@@ -44,7 +44,7 @@ from rnacorpus.catalog.shard_format import (
 )
 from rnacorpus.catalog.shard_rows import checksum_mismatch, iter_local_rows
 from rnacorpus.errors import UnsafePathError
-from rnacorpus.fileio import HashingWriter, atomic_write, sha256_file
+from rnacorpus.fileio import HashingWriter, atomic_write, is_private_temp_name, sha256_file
 from rnacorpus.schemas import CHUNK_SAMPLES, MatrixLike
 from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 SHARD_WRITERS = 2
 #: folders whose files loads write (shards, platform probe tables, reference tables); everything else is left alone
 _SWEPT_FOLDERS = ("expression", "platforms", "references")
+#: folders a study's build writes into (reference tables are written by the driver, at a run's start)
+_BUILD_FOLDERS = ("expression", "platforms")
 #: bytes Arrow gathers before handing them to the hashing writer (the same file, ~10 times fewer calls)
 _WRITE_BUFFER = 4 << 20
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
@@ -340,6 +342,22 @@ class ExpressionStore:
                         removed.append(rel)
         if removed:
             log.info("removed %d unreferenced store file(s)", len(removed))
+        return removed
+
+    def remove_temp_files(self) -> list[str]:
+        """Delete the atomic writes' temp files a dead build process left in a local store's build
+        folders: only names of :func:`~rnacorpus.fileio.private_temp_name`'s shape, so a user's file
+        there survives. Call it only when no build can be writing (the pool has ended, the run holds
+        the catalog's lock). A remote store keeps its temp keys until the next interrupted run's
+        :meth:`sweep`."""
+        if self.tree is not None:
+            return []
+        removed = []
+        for folder in _BUILD_FOLDERS:
+            for path in sorted((self.root / folder).rglob(".*.part")):
+                if path.is_file() and is_private_temp_name(path.name, ".part"):
+                    path.unlink(missing_ok=True)
+                    removed.append(path.relative_to(self.root).as_posix())
         return removed
 
     @staticmethod

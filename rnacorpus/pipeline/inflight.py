@@ -173,7 +173,11 @@ class InFlight:
         """A worker process died (killed, out of memory): start a new pool and build its studies again."""
         log.warning("a build worker died; restarting the pool and building its studies again")
         self.builders.shutdown(wait=True, cancel_futures=True)  # a broken pool's workers are ended
-        remove_temp_files(self.config)
+        from rnacorpus.catalog.store import ExpressionStore
+
+        # a shard or probe table cut by the death (shards are written while a study is still
+        # harmonized, :mod:`.shards_ahead`): no build runs now, so the temp files are dead writers'
+        ExpressionStore(self.config.store_dir).remove_temp_files()
         self.builders = self._pool(self.config.workers)
         for slot in pending:
             if slot.manifest is not None or slot.work is None:
@@ -185,18 +189,3 @@ class InFlight:
                 slot.manifest = StudyManifest(slot.task.ref.accession, "failed", "worker", error=error)
             else:
                 self._submit(slot)
-
-
-def remove_temp_files(config: Config) -> None:
-    """Delete the temp files the dead pool's workers left in a local store (a shard or probe table cut
-    by the death: shards are written while a study is still harmonized, :mod:`.shards_ahead`). No build
-    runs now and the run holds the lock, so every temp file there is a dead writer's; a study built
-    again writes its files anew, and the run ends with no orphan in the store."""
-    from rnacorpus.catalog.store import ExpressionStore
-
-    store = ExpressionStore(config.store_dir)
-    if store.is_remote:  # a cluster's dead worker: the next interrupted run's sweep removes its temp keys
-        return
-    for folder in ("expression", "platforms"):
-        for part in (store.root / folder).rglob(".*.part"):
-            part.unlink(missing_ok=True)
