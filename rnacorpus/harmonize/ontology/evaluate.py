@@ -313,8 +313,8 @@ def render(result: Result, labels: Path) -> str:
                     lines.append("| " + " | ".join(str(c) for c in cells) + " |")
         lines.append("")
     # held-out rows are counted in the tables, never listed: whoever tunes the rules reads this file
-    shown = [note for note in result.disagreements if not note.startswith("heldout")]
-    hidden = len(result.disagreements) - len(shown)
+    listed = [note for note in result.disagreements if not note.startswith("heldout")]
+    hidden = len(result.disagreements) - len(listed)
     lines += [
         "## Disagreements (tuning split)",
         "",
@@ -322,7 +322,7 @@ def render(result: Result, labels: Path) -> str:
         "the held-out figures stay a measure of cases the rules were not tuned on.",
         "",
         "```",
-        *(shown or ["none"]),
+        *(listed or ["none"]),
         "```",
         "",
     ]
