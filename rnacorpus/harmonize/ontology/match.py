@@ -169,7 +169,7 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
         if field == "tissue" and form == "casefold":
             # "lungs": a synonym of the pair of lungs; the organ sampled is the lung its singular labels
             member = member_of_collection(
-                index, hit, _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
+                index, hit, lambda: _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
             )
             if member is not None:
                 return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)
