@@ -21,6 +21,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
 from rnacorpus.harmonize.ontology.place_words import locating, negated
+from rnacorpus.harmonize.ontology.reagent_words import names_a_reagent
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -139,7 +140,8 @@ def _scan(
                 if not negated(tokens, start, hit):
                     found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    return sorted((m for m in found if not locating(tokens, m, found)), key=lambda mention: mention.start)
+    kept = (m for m in found if not locating(tokens, m, found) and not names_a_reagent(tokens, m, found))
+    return sorted(kept, key=lambda mention: mention.start)
 
 
 def _counted(last: str, hit: FieldMatch) -> bool:
