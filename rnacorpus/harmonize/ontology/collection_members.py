@@ -15,6 +15,7 @@ collection (``nerves`` of nerve).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex
@@ -30,10 +31,19 @@ def _collection(index: OntologyIndex, term_id: str) -> bool:
     """A kind of collection rather than an organ: the closure follows part_of too, so an organ of a
     collection (lung, in the pair of lungs) has "anatomical collection" among its ancestors — but
     "organ" as near or nearer, where the collection itself is no organ or nearer the collection."""
+    if term_id not in _collections(index):
+        return False
     ancestors = index.ancestors(term_id)
     collection = ancestors.get(ANATOMICAL_COLLECTION)
     organ = ancestors.get(_ORGAN)
     return collection is not None and (organ is None or collection < organ)
+
+
+@functools.lru_cache(maxsize=2)
+def _collections(index: OntologyIndex) -> frozenset[str]:
+    """The collection terms and whatever the closure files under them (organs of a collection too):
+    one set per index, so most synonyms are passed over without reading their ancestors."""
+    return frozenset(index.descendants([ANATOMICAL_COLLECTION]))
 
 
 def member_of_collection(index: OntologyIndex, hit: Hit, singular: Callable[[], Sequence[Hit]]) -> str | None:

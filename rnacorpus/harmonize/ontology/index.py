@@ -172,9 +172,9 @@ class OntologyIndex:
         """Every word of the scope's normalized names (built once per scope, on the first fuzzy match)."""
         with self._fuzzy_lock:
             if scope not in self._fuzzy_words:
-                self._fuzzy_words[scope] = frozenset(
-                    word for name in self._choices_unlocked(scope)[0] for word in name.split()
-                )
+                names = pa.array(self._choices_unlocked(scope)[0], pa.string())
+                words = pc.unique(pc.list_flatten(pc.utf8_split_whitespace(names)))
+                self._fuzzy_words[scope] = frozenset(words.to_pylist())
             return self._fuzzy_words[scope]
 
     def _choices(self, scope: str) -> tuple[list[str], list[str]]:
