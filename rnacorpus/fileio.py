@@ -168,16 +168,19 @@ def private_temp_name(target: Path, suffix: str) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}{suffix}")
 
 
-def is_private_temp_name(name: str, suffix: str) -> bool:
+def is_private_temp_name(name: str, suffix: str, *, token_lengths: tuple[int, ...] = (2 * _TEMP_TOKEN_BYTES,)) -> bool:
     """Whether ``name`` has the shape :func:`private_temp_name` gives (``.<name>.<12 hex><suffix>``):
-    a file only this code names so, safe to remove once no writer can still own it."""
+    a file only this code names so, safe to remove once no writer can still own it.
+
+    ``token_lengths`` admits the shorter tokens older releases wrote (the reference tables' export
+    before session 27 used 8 hex digits), so their leftovers are still recognized as ours."""
     head, dot, token = name.removesuffix(suffix).rpartition(".")
     return (
         name.endswith(suffix)
         and head.startswith(".")
         and len(head) > 1
         and bool(dot)
-        and len(token) == 2 * _TEMP_TOKEN_BYTES
+        and len(token) in token_lengths
         and all(c in "0123456789abcdef" for c in token)
     )
 
