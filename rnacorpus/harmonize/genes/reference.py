@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.harmonize.genes.assemble import REFERENCE_SCHEMA
+from rnacorpus.harmonize.genes.kept_index import kept_table
 from rnacorpus.harmonize.genes.organisms import Organism, resolve_organism
 
 __all__ = [
@@ -178,9 +179,10 @@ def _info(path: Path, metadata: dict[bytes, bytes] | None, digest: str) -> Refer
 
 
 def read_reference(path: Path, *, expected_sha256: str | None = None) -> GeneReference:
-    """Open a reference file, checking its checksum when one is pinned."""
+    """Open a reference file, checking its checksum when one is pinned (its table decoded once and
+    kept memory-mappable in the local cache: :func:`~rnacorpus.harmonize.genes.kept_index.kept_table`)."""
     digest = _checked_digest(path, expected_sha256)
-    table = pq.read_table(path)
+    table = kept_table(path, digest)
     info = _info(path, table.schema.metadata, digest)
     return GeneReference(
         info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA), sources=(digest,)
@@ -231,7 +233,7 @@ def _load_default(organism_key: str) -> GeneReference:
         digest = sha256_file(path)
         if digest != item["sha256"]:
             raise BadContentError(f"gene reference {kind} checksum {digest} != pinned {item['sha256']}", path=path)
-        companions[kind] = pq.read_table(path)
+        companions[kind] = kept_table(path, digest)
         sources.append(f"{kind} {digest}")
     reference = GeneReference(
         reference.info,
