@@ -60,6 +60,7 @@ __all__ = [
     "recording_whole_reads",
     "sha256_bytes",
     "sha256_file",
+    "sha256_of_files",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -101,6 +102,15 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_of_files(folder: Path, patterns: tuple[str, ...]) -> str:
+    """sha256 over the files of ``folder`` matching ``patterns`` (relative names and bytes, in name
+    order): the key of a table derived by the code and data those files hold."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in folder.glob(pattern)}):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
