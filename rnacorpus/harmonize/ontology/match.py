@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.memo import memoize
+from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
@@ -230,7 +231,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         return hit.term_id if hit is not None else None
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
-    candidates = [*tissue_rewrites(text), *sided]
+    candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:
