@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.memo import memoize
+from rnacorpus.harmonize.ontology.brodmann import brodmann_rewrites
 from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
@@ -232,6 +233,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
     candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
+    candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:

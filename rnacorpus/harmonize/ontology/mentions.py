@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rnacorpus.harmonize.ontology.brodmann import names_an_area
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
 from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -98,7 +99,7 @@ def _try_phrase(
             taxid=taxid,
             fuzzy=False,
             eponyms=whole,
-            rewrites=(whole or phrase_rewrites) and rewrites,
+            rewrites=(whole or phrase_rewrites or names_an_area(phrase)) and rewrites,
             index=index,
         )
         if found is None or (found.single_word_synonym and not whole):
@@ -294,7 +295,8 @@ def _names_field(result: Mentions, name: str) -> bool:
 
 def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
-    phrase inside it (``brain (BA9 prefrontal cortex)``) when only one such part is named."""
+    phrase inside it when only one such part is named, or parts one inside the other (``brain (BA9
+    prefrontal cortex)``: the innermost)."""
     for inner_text in INNER.findall(value):
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
@@ -302,8 +304,10 @@ def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: O
         inner_tokens = tokenize(inner_text)
         found = _scan(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
         parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
-        if len(parts) == 1:
-            return next(iter(parts.values()))
+        # parts that nest (BA9 of the prefrontal cortex) refine to the innermost
+        inner = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
+        if len(inner) == 1:
+            return parts[inner[0]]
     return None
 
 
