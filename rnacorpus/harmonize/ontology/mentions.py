@@ -305,9 +305,9 @@ def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: O
         found = _scan(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
         parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
         # parts that nest (BA9 of the prefrontal cortex) refine to the innermost
-        inner = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
-        if len(inner) == 1:
-            return parts[inner[0]]
+        innermost = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
+        if len(innermost) == 1:
+            return parts[innermost[0]]
     return None
 
 
