@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["brodmann_rewrites", "names_an_area"]
+__all__ = ["brodmann_rewrites"]
 
 #: "BA9", "BA 9", "BA-9", "Brodmann 9", "Brodmann's area 9" (case of "BA" as written: "ba" is a word)
 _AREA = re.compile(r"^(?:BA[\s-]?|Brodmann(?:['’]?s)?\s+(?:area\s+)?)(\d{1,2})$", re.IGNORECASE)
@@ -24,8 +24,3 @@ def brodmann_rewrites(text: str) -> Iterator[str]:
     found = _AREA.match(text.strip())
     if found is not None and (not text.lower().startswith("ba") or text[:2] == "BA"):
         yield f"brodmann (1909) area {int(found.group(1))}"
-
-
-def names_an_area(text: str) -> bool:
-    """``text`` is written as a Brodmann area (then rewritten inside longer values too: ``brain BA9``)."""
-    return next(brodmann_rewrites(text), None) is not None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rnacorpus.harmonize.ontology.brodmann import names_an_area
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
 from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -99,7 +98,7 @@ def _try_phrase(
             taxid=taxid,
             fuzzy=False,
             eponyms=whole,
-            rewrites=(whole or phrase_rewrites or names_an_area(phrase)) and rewrites,
+            rewrites=(whole or phrase_rewrites) and rewrites,
             index=index,
         )
         if found is None or (found.single_word_synonym and not whole):
