@@ -60,6 +60,7 @@ __all__ = [
     "recording_whole_reads",
     "sha256_bytes",
     "sha256_file",
+    "sha256_of_files",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -101,6 +102,15 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_of_files(folder: Path, patterns: tuple[str, ...]) -> str:
+    """sha256 over the files of ``folder`` matching ``patterns`` (relative names and bytes, in name
+    order): the key of a table derived by the code and data those files hold."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in folder.glob(pattern)}):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -158,16 +168,19 @@ def private_temp_name(target: Path, suffix: str) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}{suffix}")
 
 
-def is_private_temp_name(name: str, suffix: str) -> bool:
+def is_private_temp_name(name: str, suffix: str, *, token_lengths: tuple[int, ...] = (2 * _TEMP_TOKEN_BYTES,)) -> bool:
     """Whether ``name`` has the shape :func:`private_temp_name` gives (``.<name>.<12 hex><suffix>``):
-    a file only this code names so, safe to remove once no writer can still own it."""
+    a file only this code names so, safe to remove once no writer can still own it.
+
+    ``token_lengths`` admits the shorter tokens older releases wrote (the reference tables' export
+    before session 27 used 8 hex digits), so their leftovers are still recognized as ours."""
     head, dot, token = name.removesuffix(suffix).rpartition(".")
     return (
         name.endswith(suffix)
         and head.startswith(".")
         and len(head) > 1
         and bool(dot)
-        and len(token) == 2 * _TEMP_TOKEN_BYTES
+        and len(token) in token_lengths
         and all(c in "0123456789abcdef" for c in token)
     )
 

@@ -20,14 +20,13 @@ size until DuckDB reuses the freed blocks for new rows; a new catalog never hold
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 
 import duckdb
 
 from rnacorpus.catalog.ddl import REFERENCE_FILES_DDL
 from rnacorpus.catalog.references import refresh_views
-from rnacorpus.fileio import fsync_dir, sha256_file
+from rnacorpus.fileio import fsync_dir, private_temp_name, sha256_file
 from rnacorpus.storage import parse_location
 
 __all__ = ["references_to_store"]
@@ -76,7 +75,7 @@ def _ontology_release(con: duckdb.DuckDBPyConnection) -> str:
 def _write_part(con: duckdb.DuckDBPyConnection, store: Path, table: str, part: str, where: str, sort: str) -> None:
     folder = store / "references" / table
     folder.mkdir(parents=True, exist_ok=True)
-    temp = folder / f".{part}.{secrets.token_hex(4)}.part"
+    temp = private_temp_name(folder / part, ".part")
     literal = str(temp).replace("'", "''")
     # the table, part and sort names are this module's constants; the path is ours, quoted
     con.execute(

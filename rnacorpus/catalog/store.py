@@ -336,7 +336,7 @@ class ExpressionStore:
                 rel = path.relative_to(self.root).as_posix()
                 if rel in referenced:
                     continue
-                if path.suffix == ".parquet" or path.name.endswith(".part"):
+                if path.suffix == ".parquet" or _is_our_temp(path.name):
                     with contextlib.suppress(FileNotFoundError):
                         path.unlink()
                         removed.append(rel)
@@ -366,12 +366,19 @@ class ExpressionStore:
         for folder in _SWEPT_FOLDERS:
             for rel in sorted(tree.list_files(folder)):
                 name = PurePosixPath(rel).name
-                ours = name.endswith(".parquet") or (name.startswith(".") and name.endswith(".part"))
+                ours = name.endswith(".parquet") or _is_our_temp(name)
                 if rel not in referenced and ours and tree.delete(rel):
                     removed.append(rel)
         if removed:
             log.info("removed %d unreferenced store file(s) from %s", len(removed), tree.url)
         return removed
+
+
+def _is_our_temp(name: str) -> bool:
+    """A temp file or key one of rnacorpus's atomic writes named (and may have left behind when its
+    process died): only those are swept, so a user's ``draft.part`` or ``.notes.part`` in a store
+    folder survives. 8 hex digits: the reference tables' temp names before session 27."""
+    return is_private_temp_name(name, ".part", token_lengths=(8, 12))
 
 
 def _written_checksum(sink: HashingWriter, path: Path) -> tuple[str, int]:

@@ -30,7 +30,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -40,6 +39,7 @@ from typing import Literal
 from rnacorpus.errors import BadContentError
 from rnacorpus.fileio import atomic_write, fsync_dir, sha256_file
 from rnacorpus.harvester.cache_entry import SIDECAR_FORMAT, CachedFile, CacheEntry
+from rnacorpus.harvester.cache_lock import StripedFileLocks
 from rnacorpus.harvester.cache_policy import (
     NO_STORE,
     PINNED,
@@ -76,7 +76,6 @@ log = logging.getLogger(__name__)
 _MAX_SIDECAR_BYTES = 1 << 20
 #: a temp file untouched this long belongs to a dead download (a live one is written every read)
 STALE_PART_SECONDS = 15 * 60
-_LOCK_STRIPES = 64
 
 Verify = Literal["cheap", "full"]
 
@@ -90,7 +89,7 @@ class RawCache:
         self.remote: RemoteTree | None = remote_tree(location) if isinstance(location, str) else None
         #: where files are read and written locally: the cache itself, or the remote cache's spool
         self.root = location if isinstance(location, Path) else spool_dir(location).resolve()
-        self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+        self._locks = StripedFileLocks()
 
     def location_of(self, path: str | Path) -> str:
         """Where a cached file lives in the cache of record: its local path, or its URL in the remote cache."""
@@ -108,10 +107,10 @@ class RawCache:
     def sidecar_path(path: Path) -> Path:
         return path.with_name(f".{path.name}.meta.json")
 
-    def lock(self, path: Path) -> threading.Lock:
-        """One lock per file (striped), so two threads never download the same file at once."""
-        digest = hashlib.blake2b(str(path).encode(), digest_size=2).digest()
-        return self._locks[int.from_bytes(digest, "big") % _LOCK_STRIPES]
+    def lock(self, path: Path) -> contextlib.AbstractContextManager[None]:
+        """One lock per file (striped), held across threads and processes sharing this cache folder
+        (:mod:`rnacorpus.harvester.cache_lock`): two never download, verify or evict the same file at once."""
+        return self._locks.lock(path)
 
     def load(self, path: Path, key: str, *, verify: Verify = "cheap") -> CacheEntry | None:
         """The verified entry for ``path``, or None (a miss) when absent, unreadable or not matching."""

@@ -64,3 +64,11 @@ def test_report_is_current(result: Result) -> None:
     assert DEFAULT_OUT.read_text(encoding="utf-8") == render(result, DEFAULT_LABELS), (
         "docs/harmonization.md is stale: run python -m rnacorpus.harmonize.ontology.evaluate"
     )
+
+
+def test_report_lists_no_held_out_row(result: Result) -> None:
+    text = render(result, DEFAULT_LABELS)
+    held = [note for note in result.disagreements if note.startswith("heldout")]
+    assert not any(line.startswith("heldout") for line in text.splitlines())
+    assert f"The {len(held)} held-out disagreements are counted" in text
+    assert all(note in text for note in result.disagreements if note.startswith("tune"))

@@ -50,17 +50,28 @@ def test_a_finished_write_is_whole_and_its_checksum_needs_no_second_read(locatio
 
 def test_sweeps_remove_only_what_rnacorpus_wrote(location: Path | str) -> None:
     store = ExpressionStore(location)
-    for rel in (SHARD, "expression/archive=geo/study=GSE1/.orphan.parquet.0123abcd4567.part"):
+    # a dead write's temp file, and one in the 8-hex shape older releases gave the reference tables
+    ours = [
+        SHARD,
+        "expression/archive=geo/study=GSE1/.orphan.parquet.0123abcd4567.part",
+        "references/genes/.human.0123abcd.part",
+    ]
+    for rel in ours:
         with store.atomic_write(rel) as handle:
             handle.write(b"ours")
-    user = ["expression/archive=geo/study=GSE1/notes.txt", "README.md"]
+    user = [
+        "expression/archive=geo/study=GSE1/notes.txt",
+        "README.md",
+        # a user's own .part files in the store's folders are not temp files rnacorpus named
+        "expression/archive=geo/study=GSE1/draft.part",
+        "expression/archive=geo/study=GSE1/.notes.part",
+        "references/genes/.draft.v2.part",
+    ]
     package = f"{PACKAGES_DIR}/GSE1-0123456789abcdef"
     for rel in [*user, f"{package}/manifest.json", f"{package}/samples.parquet", f"{PACKAGES_DIR}/mine/x.parquet"]:
         with store.atomic_write(rel) as handle:
             handle.write(b"{}")
-    assert store.sweep(referenced=set()) == sorted(
-        [SHARD, "expression/archive=geo/study=GSE1/.orphan.parquet.0123abcd4567.part"]
-    )
+    assert store.sweep(referenced=set()) == sorted(ours)
     assert sweep_packages(store) == ["GSE1-0123456789abcdef"]
     assert files(store) == {*user, f"{PACKAGES_DIR}/mine/x.parquet"}
 

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rnacorpus.harmonize.genes.kept_index import kept_index
 from rnacorpus.harmonize.genes.reference import GeneReference
 
 __all__ = ["AMBIGUOUS", "NOT_FOUND", "GeneIndex", "KeyTable", "gene_index"]
@@ -190,11 +191,12 @@ _LOCK = threading.Lock()
 
 
 def gene_index(reference: GeneReference) -> GeneIndex:
-    """The index of ``reference``, built on first use and cached by the reference's checksum."""
+    """The index of ``reference``, cached by the reference's checksum: built on first use, or loaded
+    from the local cache where an earlier process kept it (:mod:`.kept_index`)."""
     key = reference.info.sha256 or str(id(reference))
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is None:
-            cached = _build(reference)
+            cached = kept_index(reference, _build)
             _CACHE[key] = cached
         return cached

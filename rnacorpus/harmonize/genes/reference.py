@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from rnacorpus.errors import BadContentError, ConfigError
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.harmonize.genes.assemble import REFERENCE_SCHEMA
+from rnacorpus.harmonize.genes.kept_index import kept_table
 from rnacorpus.harmonize.genes.organisms import Organism, resolve_organism
 
 __all__ = [
@@ -72,6 +73,10 @@ class GeneReference:
     transcripts: pa.Table | None = None
     #: ``name, ensembl_id, release``: the names Ensembl/GENCODE releases gave genes (clone names …)
     history: pa.Table | None = None
+    #: sha256 of each file the reference was read from (table first, then companions), each checked
+    #: against its pin when pinned; empty for a reference built in memory. Keys its kept gene index
+    #: (:mod:`~rnacorpus.harmonize.genes.kept_index`)
+    sources: tuple[str, ...] = ()
 
     @property
     def n_genes(self) -> int:
@@ -174,11 +179,14 @@ def _info(path: Path, metadata: dict[bytes, bytes] | None, digest: str) -> Refer
 
 
 def read_reference(path: Path, *, expected_sha256: str | None = None) -> GeneReference:
-    """Open a reference file, checking its checksum when one is pinned."""
+    """Open a reference file, checking its checksum when one is pinned (its table decoded once and
+    kept memory-mappable in the local cache: :func:`~rnacorpus.harmonize.genes.kept_index.kept_table`)."""
     digest = _checked_digest(path, expected_sha256)
-    table = pq.read_table(path)
+    table = kept_table(path, digest)
     info = _info(path, table.schema.metadata, digest)
-    return GeneReference(info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA))
+    return GeneReference(
+        info=info, organism=resolve_organism(info.organism), table=table.cast(REFERENCE_SCHEMA), sources=(digest,)
+    )
 
 
 @dataclass(frozen=True)
@@ -219,14 +227,21 @@ def _load_default(organism_key: str) -> GeneReference:
     entry = _default_entry(organism_key)
     reference = read_reference(DATA_DIR / entry["file"], expected_sha256=entry["sha256"])
     companions = {}
-    for kind, item in (entry.get("companions") or {}).items():
+    sources = list(reference.sources)
+    for kind, item in sorted((entry.get("companions") or {}).items()):
         path = DATA_DIR / item["file"]
         digest = sha256_file(path)
         if digest != item["sha256"]:
             raise BadContentError(f"gene reference {kind} checksum {digest} != pinned {item['sha256']}", path=path)
-        companions[kind] = pq.read_table(path)
+        companions[kind] = kept_table(path, digest)
+        sources.append(f"{kind} {digest}")
     reference = GeneReference(
-        reference.info, reference.organism, reference.table, companions.get("transcripts"), companions.get("history")
+        reference.info,
+        reference.organism,
+        reference.table,
+        companions.get("transcripts"),
+        companions.get("history"),
+        tuple(sources),
     )
     log.debug("gene reference %s %s loaded (%d genes)", organism_key, reference.info.release, reference.n_genes)
     return reference

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import logging
 import pickle
 import re
@@ -30,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from rnacorpus.fileio import atomic_write
+from rnacorpus.fileio import atomic_write, sha256_of_files
 
 if TYPE_CHECKING:
     from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -59,10 +58,7 @@ def _own_key() -> str:
 
 
 def _digest(package: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("data/*.tsv")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return sha256_of_files(package, ("*.py", "data/*.tsv"))
 
 
 def derived_table(index: OntologyIndex, name: str, build: Callable[[], T]) -> T:

@@ -35,6 +35,7 @@ from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
@@ -267,7 +268,7 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
-                if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
+                if (bare := bare_part(chosen, found, index, mentions)) is not None:  # "septum": whose is not said
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)
@@ -298,6 +299,13 @@ def _decide(
                 # "tracheal smooth muscle cells": the layer named restates the cells; the organ is the tissue
                 why = f"{chosen.match.text!r} named with the cells"
                 decided[field_name] = _cells_from(info, value, chosen.match.term_id, why, 0.75, taxid, index)
+                whole = decided[field_name].term_id or ""
+                if narrower := narrower_whole_before(whole, mentions.tokens, chosen.start, taxid, index):
+                    # "femoral artery smooth muscle cells": the words before the layer say which artery
+                    why = f"{narrower[1]!r} before {chosen.match.text!r} names which {index.label(whole)}"
+                    decided[field_name] = mapped(
+                        "tissue", info.key, value, narrower[0], "cell_type_origin", 0.75, index, reason=why
+                    )
                 named[field_name] = chosen
                 continue
             decided[field_name] = _from_mention(info, value, chosen, others, index)

@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.memo import memoize
+from rnacorpus.harmonize.ontology.brodmann import brodmann_rewrites
+from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
+from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
@@ -165,6 +168,13 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
             # Two different terms answering the same name: reported, never picked.
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(h.term_id for h in hits))
         hit = hits[0]
+        if field == "tissue" and form == "casefold":
+            # "lungs": a synonym of the pair of lungs; the organ sampled is the lung its singular labels
+            member = member_of_collection(
+                index, hit, lambda: _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
+            )
+            if member is not None:
+                return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)
         name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
         synonym = hit.kind == "exact_synonym"
         single = synonym and (len(key.split()) == 1 or _abbreviation(hit.name))
@@ -222,7 +232,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         return hit.term_id if hit is not None else None
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
-    candidates = [*tissue_rewrites(text), *sided]
+    candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
+    candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:

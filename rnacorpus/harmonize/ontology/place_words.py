@@ -7,7 +7,9 @@ nothing; the rest of the value gives the tissue.
 * denied — ``Pancreas-mid-portion (not tail)``, ``whole brain without cerebellum``: the part left out;
 * locating — ``Skin just above pubic hair``, ``Gastrocnemius below patella`` (GTEx's sampling sites as
   Bgee's curators list them): a landmark after a preposition of place, when a tissue is named before
-  it; the landmark says where the sample was cut, not what it is.
+  it; the landmark says where the sample was cut, not what it is. A noun of position with ``of``
+  (``Minor Salivary Gland - Inner surface of lower lip``, ``skin, lateral side of the thigh``) is such a
+  preposition: the structure after it bears the place, the tissue named first was cut there.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ __all__ = ["locating", "negated"]
 NEGATIONS = frozenset({"not", "no", "without", "excluding", "except", "minus"})
 #: prepositions of place: the phrase after them is a landmark of the sample
 LOCATING = frozenset({"above", "below", "beneath", "under", "underneath", "near", "behind", "overlying"})
+#: nouns of a place on a structure, not parts of it: "<noun> of <structure>" locates like a preposition
+POSITION_NOUNS = frozenset({"surface", "side", "aspect", "vicinity"})
+#: words between the place word and the landmark that do not change it
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def negated(tokens: list[str], start: int, hit: FieldMatch) -> bool:
@@ -36,7 +42,17 @@ def locating(tokens: list[str], mention: Mention, found: list[Mention]) -> bool:
     start = mention.start
     return (
         mention.match.field == "tissue"
-        and start > 0
-        and tokens[start - 1].lower() in LOCATING
+        and _after_place(tokens[:start])
         and any(other.match.field == "tissue" and other.stop < start for other in found if other is not mention)
     )
+
+
+def _after_place(before: list[str]) -> bool:
+    """The words before a phrase end with a preposition of place, or a noun of position and "of"
+    (articles between them and the phrase aside)."""
+    words = [word.lower() for word in before]
+    while words and words[-1] in _ARTICLES:
+        words.pop()
+    if words[-1:] and words[-1] in LOCATING:
+        return True
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in POSITION_NOUNS
