@@ -281,6 +281,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
+    if not found and (organ := _latin_adjective_tissue(text, taxid, index)) is not None:
+        return FieldMatch(field, organ, "normalized", CONFIDENCE["normalized_bag"], text, (), False, True)
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
@@ -288,6 +290,23 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # text ("cervical", "dorsal"); a noun re-spelled (hippocampi, cartilage) is.
     single = len(text.split()) == 1 and hit.term_id in adjectival
     return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
+
+
+_TISSUE_HEADS = frozenset({"tissue", "tissues"})
+
+
+def _latin_adjective_tissue(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """``lingual tissue``, ``vesical tissue``: a Latin organ adjective whose stem is not the English
+    noun (lingua, vesica), with "tissue" after it, is the one organ UBERON's name pairs give it
+    (:func:`~.tissue_forms.paired_organ`: lingual mucosa / mucosa of tongue …) — when the adjective
+    reads as nothing by itself (an adjective with several readings, ``cortical``, stays reported)."""
+    words = text.split()
+    if len(words) != 2 or words[1].lower() not in _TISSUE_HEADS or not words[0].isalpha():
+        return None
+    if match_text("tissue", words[0], taxid=taxid, fuzzy=False, index=index) is not None:
+        return None
+    organ = paired_organ(index, words[0])
+    return organ if organ is not None and in_lineage(organ, taxid) else None
 
 
 _EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")
