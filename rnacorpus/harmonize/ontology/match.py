@@ -281,8 +281,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
-    if not found and (organ := _latin_adjective_tissue(text, taxid, index)) is not None:
-        return FieldMatch(field, organ, "normalized", CONFIDENCE["normalized_bag"], text, (), False, True)
+    if not found and (paired := _latin_adjective_tissue(text, taxid, index)) is not None:
+        return FieldMatch(field, paired, "normalized", CONFIDENCE["normalized_bag"], text, (), False, True)
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
