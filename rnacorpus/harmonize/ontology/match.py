@@ -26,6 +26,7 @@ from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
+from rnacorpus.harmonize.ontology.fat_depots import ADIPOSE_TISSUE, depot_rewrites
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 from rnacorpus.harmonize.ontology.tissue_forms import (
@@ -217,6 +218,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     adjectival: set[str] = set()  # terms reached only by reading a word as an adjective
 
     unclear: list[FieldMatch] = []  # whole-value rewrites naming several terms: reported if nothing is found
+    depots: set[str] = set()  # fat depots named by the adjective as written
 
     def direct(candidate: str, *, whole: bool = False) -> FieldMatch | None:
         hit = _direct(field, candidate, taxid, index)
@@ -234,10 +236,17 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
     candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
     candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
+    candidates += list(depot_rewrites(text))
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:
             continue
+        if family.startswith("depot") and not index.is_ancestor(ADIPOSE_TISSUE, hit.term_id):
+            continue  # only a fat depot answers a fat depot's name
+        if family == "depot_around" and depots:
+            continue  # "perirenal fat" is named as written: not the renal fat pad
+        if family == "depot":
+            depots.add(hit.term_id)
         if family == "adjective" and (narrower := adjective_narrower_reading(index, text, hit.term_id)):
             # UBERON writes the adjective only for one part of the noun it stands for (alveolar)
             hit = FieldMatch(field, narrower, "normalized", CONFIDENCE["normalized_bag"], text, (), True, True)
