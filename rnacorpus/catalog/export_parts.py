@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -54,6 +55,7 @@ __all__ = [
     "ROW_GROUP_BYTES",
     "GroupBuffers",
     "SplitParts",
+    "buffers_in_flight",
     "locate",
     "part_name",
     "part_schema",
@@ -239,27 +241,51 @@ class _OpenPart:
 
 
 class GroupBuffers:
-    """The row groups' value buffers, given back once a lane has encoded their group and filled again.
+    """The row groups' value buffers: a fixed pool, allocated and touched once, lent to a split while
+    it fills a group and given back once a lane has encoded it.
 
-    A fresh 16 MiB buffer per row group came from the kernel each time (glibc maps a request of
-    the size it last unmapped anew), so every group's copy first faulted in and zeroed its pages:
-    ~3% of a 10^4-sample export's CPU, in the thread that forms the groups. One set is shared by
-    every split of an export, so there are never more buffers than groups in flight (one filling
-    per split, one queued and one encoding per lane) — the same number that were allocated before.
+    The pool holds :func:`buffers_in_flight` buffers — one filling per split, one queued and one
+    encoding per writer lane, the most an export can use at once — in one allocation made and
+    touched when the export starts. Its resident memory is therefore the same at 10^4 and 10^5
+    samples, whatever the lanes' timing. Before, buffers were made on demand: a short export might
+    never need the last one or two (10^4 samples: 5 of 7 made in four runs, 10^5: 7), and
+    whether glibc placed them in its own mapping or in the heap depended on what the export had
+    freed before (its mmap threshold moves), so the peak moved by 30-50 MiB between sizes and
+    between runs of one size (docs/benchmarks.md, session 27). One block larger than glibc's
+    largest mmap threshold (32 MiB) is always a mapping of its own and never fragments the heap.
+    :meth:`take` waits for a buffer when all are lent (it cannot happen with the capacity the
+    export gives, but a smaller pool then slows the writer instead of growing).
+
+    A fresh 16 MiB buffer per row group (what the export did before session 25) came from the
+    kernel each time, so every group's copy first faulted in and zeroed its pages: ~3% of a
+    10^4-sample export's CPU, in the thread that forms the groups.
     """
 
-    def __init__(self, group_rows: int, n_features: int) -> None:
+    def __init__(self, group_rows: int, n_features: int, capacity: int) -> None:
         self.shape = (group_rows, n_features)
-        self.spare: deque[npt.NDArray[np.float32]] = deque()  # appended by the lanes' threads: deque is thread-safe
+        self.capacity = max(1, capacity)
+        pool = np.empty((self.capacity, group_rows, n_features), dtype=np.float32)
+        # touch one value per 4 KiB page now, so the pool is resident from the start (not as the
+        # lanes' timing happens to need its last buffers)
+        pool.reshape(-1)[::1024] = 0
+        self.pool = pool
+        self.spare: deque[npt.NDArray[np.float32]] = deque(pool)  # given back by the lanes' threads
+        self._lendable = threading.Semaphore(self.capacity)
 
     def take(self) -> npt.NDArray[np.float32]:
-        try:
-            return self.spare.pop()
-        except IndexError:
-            return np.empty(self.shape, dtype=np.float32)
+        self._lendable.acquire()
+        return self.spare.pop()
 
     def give_back(self, buffer: npt.NDArray[np.float32]) -> None:
         self.spare.append(buffer)
+        self._lendable.release()
+
+
+def buffers_in_flight(n_splits: int, groups: int) -> int:
+    """Row-group buffers an export of ``n_splits`` splits writing at most ``groups`` row groups can
+    use at once: one filling per split, one queued and one encoding per lane (never more than the
+    groups it writes)."""
+    return max(1, min(n_splits + 2 * LANES, groups))
 
 
 class SplitParts:
@@ -288,7 +314,7 @@ class SplitParts:
         #: the part rows' columns but ``values``, which :meth:`add` takes as a matrix
         self.meta_schema = pa.schema([f for f in schema if f.name != "values"], metadata=schema.metadata)
         self.n_features = int(schema.field("values").type.list_size)
-        self.buffers = buffers or GroupBuffers(group_rows, self.n_features)
+        self.buffers = buffers or GroupBuffers(group_rows, self.n_features, len(workers) * 2 + 1)
         self.buffer: npt.NDArray[np.float32] | None = None
         self.filled = 0
         self.meta: list[pa.Table] = []

@@ -15,8 +15,10 @@ measured: on two cores that stage alone took ~75% of the export's wall time (dec
 then arithmetic, one after the other), so the encoders waited on it. Memory in flight is a fixed
 number of buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` block(s) wait between
 stages (each stage holds one more), each split fills one row group (its own copy of its rows, so a
-block is freed once dealt), and each writer lane holds one queued and one encoding row group;
-what is kept per written sample is four numbers. The same plan writes the same bytes.
+block is freed once dealt), and each writer lane holds one queued and one encoding row group —
+buffers lent from one pool allocated at the start (:class:`.export_parts.GroupBuffers`), so they
+are resident at every size, not as the lanes' timing needs them; what is kept per written sample
+is four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from rnacorpus.catalog.export_parts import (
     PART_COLUMNS,
     GroupBuffers,
     SplitParts,
+    buffers_in_flight,
     locate,
     part_name,
     part_schema,
@@ -205,7 +208,9 @@ def write_parts(
     names = plan.options.split_spec.names
     workers = [OrderedWorker(depth=1) for _ in range(LANES)]
     codec = plan.options.compression
-    buffers = GroupBuffers(result.group_rows, n)
+    buffers = GroupBuffers(
+        result.group_rows, n, buffers_in_flight(len(names), _groups_at_most(plan, result.group_rows))
+    )
     parts = {
         name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec, buffers) for name in names
     }
@@ -245,6 +250,12 @@ def write_parts(
         "encode": sum(worker.cpu_seconds for worker in workers),
     }
     return result
+
+
+def _groups_at_most(plan: ExportPlan, group_rows: int) -> int:
+    """Row groups the plan's splits fill at most (fewer when samples fall below the gene coverage)."""
+    splits = plan.rows["split"].value_counts().field("counts").to_numpy(zero_copy_only=False)
+    return int(sum(-(-int(count) // group_rows) for count in splits))
 
 
 class _WriteLog:

@@ -7,6 +7,8 @@ term (``nerves``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from rnacorpus.harmonize.ontology import annotate_characteristic, get_index
@@ -51,12 +53,24 @@ def test_no_member_keeps_the_term_the_name_gives(value: str, term: str) -> None:
 def test_only_a_synonym_of_a_collection_with_one_member_label_is_read_as_the_member() -> None:
     index = get_index()
     pair, lung, liver = "UBERON:0000170", "UBERON:0002048", "UBERON:0002107"
-    assert member_of_collection(index, Hit(pair, "exact_synonym", "lungs"), [Hit(lung, "label", "lung")]) == lung
+    lungs = Hit(pair, "exact_synonym", "lungs")
+
+    def singular(*hits: Hit) -> Callable[[], list[Hit]]:
+        return lambda: list(hits)
+
+    assert member_of_collection(index, lungs, singular(Hit(lung, "label", "lung"))) == lung
     # the label of the collection itself is no plural written for the members
-    assert member_of_collection(index, Hit(pair, "label", "pair of lungs"), [Hit(lung, "label", "lung")]) is None
+    assert (
+        member_of_collection(index, Hit(pair, "label", "pair of lungs"), singular(Hit(lung, "label", "lung"))) is None
+    )
     # a singular that is no part of the collection, or two singular labels, leave the collection
-    assert member_of_collection(index, Hit(pair, "exact_synonym", "lungs"), [Hit(liver, "label", "liver")]) is None
-    two = [Hit(lung, "label", "lung"), Hit(liver, "label", "liver")]
-    assert member_of_collection(index, Hit(pair, "exact_synonym", "lungs"), two) is None
-    # a synonym of a term that is no collection
-    assert member_of_collection(index, Hit(lung, "exact_synonym", "x"), [Hit(lung, "label", "lung")]) is None
+    assert member_of_collection(index, lungs, singular(Hit(liver, "label", "liver"))) is None
+    assert (
+        member_of_collection(index, lungs, singular(Hit(lung, "label", "lung"), Hit(liver, "label", "liver"))) is None
+    )
+
+    # a synonym of a term that is no collection: the singular is not even looked up
+    def unasked() -> list[Hit]:
+        raise AssertionError("looked up")
+
+    assert member_of_collection(index, Hit(lung, "exact_synonym", "x"), unasked) is None

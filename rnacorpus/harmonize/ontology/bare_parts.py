@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
-from rnacorpus.harmonize.ontology.mentions import Mention
+from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.tissue_forms import organ_readings, organ_relative_part
 
 __all__ = ["bare_part"]
@@ -58,14 +58,19 @@ def _organ_region(term_id: str, index: OntologyIndex) -> bool:
     return {a for a, distance in ancestors.items() if distance == 1} <= _ROOTS
 
 
-def bare_part(chosen: Mention, found: Sequence[Mention], index: OntologyIndex) -> str | None:
+def bare_part(
+    chosen: Mention, found: Sequence[Mention], index: OntologyIndex, mentions: Mentions | None = None
+) -> str | None:
     """Why the tissue stays unmapped when ``chosen`` — the whole value but filler words, and its only
     tissue phrase — is one word naming a part of three or more unrelated organs, a part UBERON files
     organs' parts under (cardiac septum is a septum; the tail of the pancreas is no post-anal tail);
-    else None."""
+    else None. With the value's ``mentions``, the same when the part is the value's only phrase and
+    the other words, read by nothing, say whose it is in a form no rule reads (``urethral stroma``,
+    ``lingual submucosa``): the generic part would drop what the depositor wrote."""
     match = chosen.match
+    unread = _unread_words(chosen, mentions) if mentions is not None and not chosen.whole else []
     if (
-        not chosen.whole
+        not (chosen.whole or unread)
         or match.method in {"curated", "ambiguous"}
         or len(match.text.split()) != 1
         or any(m.match.term_id != match.term_id for m in found)
@@ -82,4 +87,20 @@ def bare_part(chosen: Mention, found: Sequence[Mention], index: OntologyIndex) -
     if len(organs) < _UNRELATED_ORGANS_MIN:
         return None
     shown = index.shown(sorted(readings[organ] for organ in organs), _SHOWN)
+    if unread:
+        words = " ".join(unread)
+        return f"{words!r} with {match.text!r} names no organ read here; the part alone is coarser ({shown})"
     return f"{match.text!r} names a part of {len(organs)} unrelated organs ({shown}); which organ's is not said"
+
+
+def _unread_words(chosen: Mention, mentions: Mentions) -> list[str]:
+    """The value's words outside ``chosen`` but filler, when it is the value's only phrase and they are
+    all words (an unread organ adjective, a side word: ``left cortex`` says no more whose); empty
+    otherwise."""
+    if any(m is not chosen and (m.start, m.stop) != (chosen.start, chosen.stop) for m in mentions.found):
+        return []
+    if mentions.cell_line is not None:
+        return []
+    rest = [t for i, t in enumerate(mentions.tokens) if not chosen.start <= i < chosen.stop]
+    words = [t for t in rest if t.lower() not in FILLER]
+    return words if all(t.isalpha() for t in words) else []

@@ -174,11 +174,16 @@ def _members_by_initials(word: str, head: str, taxid: int | None, index: Ontolog
     return index.outermost(named)
 
 
-def _unclaimed_before(chosen: Mention, mentions: Mentions) -> str | None:
+def _unclaimed_before(chosen: Mention, mentions: Mentions, *, unclear: bool = False) -> str | None:
+    """The one word right before ``chosen`` that no phrase claims — or, with ``unclear``, that only a
+    one-word phrase of several readings claims (``cortical``)."""
     start = chosen.start
     if start == 0 or mentions.gaps[start].strip():
         return None
-    if any(m.start <= start - 1 < m.stop for m in mentions.found):
+    if any(
+        m.start <= start - 1 < m.stop and not (unclear and m.match.ambiguous and m.stop - m.start == 1)
+        for m in mentions.found
+    ):
         return None
     word = mentions.tokens[start - 1]
     lower = word.lower()
@@ -254,14 +259,33 @@ def origin_before_cell(
       the cavity for cells of the blood lineage (``peritoneal B cells``) and nothing for others.
 
     None when there is no such word or it says nothing the origin does not."""
-    word = _unclaimed_before(cell, mentions)
+    word = _unclaimed_before(cell, mentions, unclear=origin is not None)
     if word is None:
         return None
     if origin is not None:
         composed = _composed(word, index.label(origin) or "", origin, taxid, index)
-        return None if composed is None else (composed, f"{word!r} with the cells' origin {index.label(origin)!r}")
+        if composed is not None:
+            return composed, f"{word!r} with the cells' origin {index.label(origin)!r}"
+        within = _reading_within(word, origin, taxid, index)
+        return None if within is None else (within, f"{word!r} read within the cells' origin {index.label(origin)!r}")
     origin = origin_word(word, taxid, index, cell.match.term_id)
     return None if origin is None else (origin, f"{word!r} named before the cell type")
+
+
+def _reading_within(word: str, origin: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """An organ word written before cells whose origin holds what it names: that part of the origin
+    (``atrial cardiomyocytes``: cardiac muscle cells come from the heart → cardiac atrium), and for a
+    word of several readings the one inside the origin (``cerebral astrocytes``: astrocytes come from
+    the central nervous system; of brain, cerebral hemisphere, telencephalon … all inside it, the
+    brain holds the others). Readings nested in one another give the outermost; unrelated ones inside
+    the origin (``cortical``: the cerebral and the cerebellar cortex), or none, give None (the origin
+    stays)."""
+    found = match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
+    if found is None:
+        return None
+    readings = found.candidates if found.ambiguous else (found.term_id,)
+    inside = index.outermost(c for c in readings if c != origin and index.is_ancestor(origin, c))
+    return inside[0] if len(inside) == 1 else None
 
 
 def origin_beside_cell(

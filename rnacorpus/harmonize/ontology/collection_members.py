@@ -15,7 +15,8 @@ collection (``nerves`` of nerve).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex
 
@@ -23,15 +24,36 @@ __all__ = ["ANATOMICAL_COLLECTION", "member_of_collection"]
 
 #: UBERON's "anatomical collection": pair of lungs, dentition, carpal skeleton …
 ANATOMICAL_COLLECTION = "UBERON:0034925"
+_ORGAN = "UBERON:0000062"
 
 
-def member_of_collection(index: OntologyIndex, hit: Hit, singular: Sequence[Hit]) -> str | None:
+def _collection(index: OntologyIndex, term_id: str) -> bool:
+    """A kind of collection rather than an organ: the closure follows part_of too, so an organ of a
+    collection (lung, in the pair of lungs) has "anatomical collection" among its ancestors — but
+    "organ" as near or nearer, where the collection itself is no organ or nearer the collection."""
+    if term_id not in _collections(index):
+        return False
+    ancestors = index.ancestors(term_id)
+    collection = ancestors.get(ANATOMICAL_COLLECTION)
+    organ = ancestors.get(_ORGAN)
+    return collection is not None and (organ is None or collection < organ)
+
+
+@functools.lru_cache(maxsize=2)
+def _collections(index: OntologyIndex) -> frozenset[str]:
+    """The collection terms and whatever the closure files under them (organs of a collection too):
+    one set per index, so most synonyms are passed over without reading their ancestors."""
+    return frozenset(index.descendants([ANATOMICAL_COLLECTION]))
+
+
+def member_of_collection(index: OntologyIndex, hit: Hit, singular: Callable[[], Sequence[Hit]]) -> str | None:
     """The member organ for ``hit`` — an exact synonym of a collection term — when the labels found for
-    the singular form (``singular``: the normalized lookup) name exactly one term, and that term is a
-    direct part of the collection; else None (the collection stays)."""
-    if hit.kind != "exact_synonym" or ANATOMICAL_COLLECTION not in index.ancestors(hit.term_id):
+    the singular form (``singular``: the normalized lookup, asked only for such a synonym) name
+    exactly one term, and that term is a direct part of the collection; else None (the collection
+    stays)."""
+    if hit.kind != "exact_synonym" or not _collection(index, hit.term_id):
         return None
-    members = {h.term_id for h in singular if h.kind == "label" and h.term_id != hit.term_id}
+    members = {h.term_id for h in singular() if h.kind == "label" and h.term_id != hit.term_id}
     if len(members) != 1:
         return None
     member = members.pop()

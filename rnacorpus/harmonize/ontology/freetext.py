@@ -268,7 +268,7 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
-                if (bare := bare_part(chosen, found, index)) is not None:  # "septum": whose is not said
+                if (bare := bare_part(chosen, found, index, mentions)) is not None:  # "septum": whose is not said
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)

@@ -36,6 +36,10 @@ FUZZY_MIN_LENGTH = 6
 # The runner-up term must trail the best by this much, else the fuzzy match is ambiguous.
 _FUZZY_MARGIN = 2.0
 _DIGITS = re.compile(r"\d+")
+#: words shorter than this are not judged by the fuzzy word check (a possessive "s", "of")
+_SHORT_WORD = 3
+#: the fuzzy word check compares stems: all but an ending this long, at least this many letters
+_ENDING_MAX, _STEM_MIN = 3, 5
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class OntologyIndex:
         self.cache_folder: Path | None = None
         self._fuzzy_lock = threading.Lock()
         self._fuzzy_choices: dict[str, tuple[list[str], list[str]]] = {}
+        self._fuzzy_words: dict[str, frozenset[str]] = {}
         self._runs_lock = threading.Lock()
         self._runs: tuple[dict[str, tuple[int, int]], pa.Array] | None = None
 
@@ -138,6 +143,9 @@ class OntologyIndex:
         # short, not misspelled: which of the longer names it meant is not for fuzzy matching to say.
         words = set(normalized.split())
         found = [(name, score, i) for name, score, i in found if not words < set(name.split())]
+        # Fuzzy matching repairs misspelled words; a word the scope's names use is no misspelling, and
+        # the name that lacks it is another structure ("ureteral lumen" is not the lumen of urethra).
+        found = [(name, score, i) for name, score, i in found if not self._swaps_a_word(words, name, scope)]
         if not found:
             return None
         best_term = term_ids[found[0][2]]
@@ -146,14 +154,40 @@ class OntologyIndex:
             return None
         return best_term, float(found[0][1])
 
+    def _swaps_a_word(self, words: set[str], name: str, scope: str) -> bool:
+        """A word of the value (three letters or more) that the name lacks is a word of the scope's
+        names, and no word of the name shares its stem (``endothelial`` / ``endothelium`` do: another
+        ending of one word; ``ureteral`` / ``urethral`` and ``stem`` / ``system`` do not)."""
+        known = self._name_words(scope)
+        own = name.split()
+        for word in words - set(own):
+            if len(word) < _SHORT_WORD or word not in known:
+                continue
+            stem = word[: max(_STEM_MIN, len(word) - _ENDING_MAX)]
+            if not any(other.startswith(stem) for other in own):
+                return True
+        return False
+
+    def _name_words(self, scope: str) -> frozenset[str]:
+        """Every word of the scope's normalized names (built once per scope, on the first fuzzy match)."""
+        with self._fuzzy_lock:
+            if scope not in self._fuzzy_words:
+                names = pa.array(self._choices_unlocked(scope)[0], pa.string())
+                words = pc.unique(pc.list_flatten(pc.utf8_split_whitespace(names)))
+                self._fuzzy_words[scope] = frozenset(words.to_pylist())
+            return self._fuzzy_words[scope]
+
     def _choices(self, scope: str) -> tuple[list[str], list[str]]:
         with self._fuzzy_lock:
-            if scope not in self._fuzzy_choices:
-                names = self.tables["names"]
-                rows = pc.index_in(names["term_id"], self.tables["terms"]["term_id"])
-                chosen = names.filter(pc.equal(pc.take(self._scopes, rows), scope))
-                self._fuzzy_choices[scope] = (chosen["norm"].to_pylist(), chosen["term_id"].to_pylist())
-            return self._fuzzy_choices[scope]
+            return self._choices_unlocked(scope)
+
+    def _choices_unlocked(self, scope: str) -> tuple[list[str], list[str]]:
+        if scope not in self._fuzzy_choices:
+            names = self.tables["names"]
+            rows = pc.index_in(names["term_id"], self.tables["terms"]["term_id"])
+            chosen = names.filter(pc.equal(pc.take(self._scopes, rows), scope))
+            self._fuzzy_choices[scope] = (chosen["norm"].to_pylist(), chosen["term_id"].to_pylist())
+        return self._fuzzy_choices[scope]
 
     # -- hierarchy ---------------------------------------------------------------------------
     @functools.lru_cache(maxsize=16384)  # noqa: B019 - one index per process, lives as long as it

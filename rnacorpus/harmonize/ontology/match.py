@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.memo import memoize
+from rnacorpus.harmonize.ontology.brodmann import brodmann_rewrites
+from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
@@ -169,7 +171,7 @@ def _ontology_match(field: str, text: str, taxid: int | None, index: OntologyInd
         if field == "tissue" and form == "casefold":
             # "lungs": a synonym of the pair of lungs; the organ sampled is the lung its singular labels
             member = member_of_collection(
-                index, hit, _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
+                index, hit, lambda: _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
             )
             if member is not None:
                 return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)
@@ -230,7 +232,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         return hit.term_id if hit is not None else None
 
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
-    candidates = [*tissue_rewrites(text), *sided]
+    candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
+    candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:
@@ -278,6 +281,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
+    if not found and (paired := _latin_adjective_tissue(text, taxid, index)) is not None:
+        return FieldMatch(field, paired, "normalized", CONFIDENCE["normalized_bag"], text, (), False, True)
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
@@ -285,6 +290,23 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # text ("cervical", "dorsal"); a noun re-spelled (hippocampi, cartilage) is.
     single = len(text.split()) == 1 and hit.term_id in adjectival
     return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
+
+
+_TISSUE_HEADS = frozenset({"tissue", "tissues"})
+
+
+def _latin_adjective_tissue(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """``lingual tissue``, ``vesical tissue``: a Latin organ adjective whose stem is not the English
+    noun (lingua, vesica), with "tissue" after it, is the one organ UBERON's name pairs give it
+    (:func:`~.tissue_forms.paired_organ`: lingual mucosa / mucosa of tongue …) — when the adjective
+    reads as nothing by itself (an adjective with several readings, ``cortical``, stays reported)."""
+    words = text.split()
+    if len(words) != 2 or words[1].lower() not in _TISSUE_HEADS or not words[0].isalpha():
+        return None
+    if match_text("tissue", words[0], taxid=taxid, fuzzy=False, index=index) is not None:
+        return None
+    organ = paired_organ(index, words[0])
+    return organ if organ is not None and in_lineage(organ, taxid) else None
 
 
 _EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")

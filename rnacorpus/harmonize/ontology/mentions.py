@@ -21,6 +21,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
 from rnacorpus.harmonize.ontology.place_words import locating, negated
+from rnacorpus.harmonize.ontology.reagent_words import names_a_reagent
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -139,7 +140,8 @@ def _scan(
                 if not negated(tokens, start, hit):
                     found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    return sorted((m for m in found if not locating(tokens, m, found)), key=lambda mention: mention.start)
+    kept = (m for m in found if not locating(tokens, m, found) and not names_a_reagent(tokens, m, found))
+    return sorted(kept, key=lambda mention: mention.start)
 
 
 def _counted(last: str, hit: FieldMatch) -> bool:
@@ -292,7 +294,8 @@ def _names_field(result: Mentions, name: str) -> bool:
 
 def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
-    phrase inside it (``brain (BA9 prefrontal cortex)``) when only one such part is named."""
+    phrase inside it when only one such part is named, or parts one inside the other (``brain (BA9
+    prefrontal cortex)``: the innermost)."""
     for inner_text in INNER.findall(value):
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
@@ -300,8 +303,10 @@ def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: O
         inner_tokens = tokenize(inner_text)
         found = _scan(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
         parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
-        if len(parts) == 1:
-            return next(iter(parts.values()))
+        # parts that nest (BA9 of the prefrontal cortex) refine to the innermost
+        innermost = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
+        if len(innermost) == 1:
+            return parts[innermost[0]]
     return None
 
 

@@ -35,7 +35,12 @@ from rnacorpus.harmonize.ontology.tissue_forms import (
     tissue_names,
 )
 
-__all__ = ["SITE_AFTER_ORGAN", "kind_in_site", "organ_then_site", "part_within"]
+__all__ = ["BULK_PARTS", "SITE_AFTER_ORGAN", "kind_in_site", "organ_then_site", "part_within"]
+
+#: parts that are an organ's own functional bulk, not a region of it: UBERON's "parenchyma" (the
+#: tissue that does the organ's work, as against its stroma and capsule). Written after an organ with no
+#: parenchyma term of its own (brain, breast, testis), it is the organ, as "<organ> tissue" is.
+BULK_PARTS = frozenset({"UBERON:0000353"})
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
@@ -60,8 +65,9 @@ def _composed(organ: Mention, details: list[str], taxid: int | None, index: Onto
 def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: bool = True) -> Mention:
     """A part UBERON specializes per organ (``Brain - Cortex``): its one specialization within the organ,
     the ambiguity between several (reported), or — UBERON placing none in it — the organ for an
-    "Organ - part" value (``inside``), the organ and the part reported for a compound (``uterine smooth
-    muscle``); never the bare generic part."""
+    "Organ - part" value (``inside``) or a part that is the organ's bulk (:data:`BULK_PARTS`: ``brain
+    parenchyma``), the organ and the part reported for a compound (``uterine smooth muscle``); never the
+    bare generic part."""
     nested = set(index.descendants([part.match.term_id])) & set(index.descendants([organ.match.term_id]))
     nested -= {part.match.term_id, organ.match.term_id}
     tops = index.outermost(nested)
@@ -75,8 +81,9 @@ def part_within(organ: Mention, part: Mention, index: OntologyIndex, *, inside: 
     if not tops:
         # the organ's adjective with the part may be a name (lung lymph node: *pulmonary* lymph node)
         named = _adjective_part(organ, part, index, inside=inside)
-        if named is not None or inside:
-            return named or organ  # "Organ - part": the organ is what is known
+        if named is not None or inside or part.match.term_id in BULK_PARTS:
+            # "Organ - part": the organ is what is known; "brain parenchyma": the organ's bulk is the organ
+            return named or organ
         # a compound whose part UBERON places nowhere in the organ (uterine smooth muscle: the
         # myometrium is a *layer* of smooth muscle): the organ alone is coarser, both are reported
         both = (organ.match.term_id, part.match.term_id)
