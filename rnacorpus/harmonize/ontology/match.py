@@ -312,10 +312,10 @@ def _latin_adjective_tissue(text: str, taxid: int | None, index: OntologyIndex) 
     words = text.split()
     if len(words) != 2 or words[1].lower() not in _TISSUE_HEADS or not words[0].isalpha():
         return None
-    if match_text("tissue", words[0], taxid=taxid, fuzzy=False, index=index) is not None:
+    organ = paired_organ(index, words[0])  # cheap: asked first, the adjective's own reading only then
+    if organ is None or not in_lineage(organ, taxid):
         return None
-    organ = paired_organ(index, words[0])
-    return organ if organ is not None and in_lineage(organ, taxid) else None
+    return organ if match_text("tissue", words[0], taxid=taxid, fuzzy=False, index=index) is None else None
 
 
 _EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")
