@@ -26,6 +26,7 @@ from rnacorpus.harmonize.ontology.cavity_fluids import cavity_rewrites
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
+from rnacorpus.harmonize.ontology.fat_depots import ADIPOSE_TISSUE, depot_rewrites
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import bag, clean, norm
 from rnacorpus.harmonize.ontology.tissue_forms import (
@@ -217,6 +218,7 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     adjectival: set[str] = set()  # terms reached only by reading a word as an adjective
 
     unclear: list[FieldMatch] = []  # whole-value rewrites naming several terms: reported if nothing is found
+    depots: set[str] = set()  # fat depots named by the adjective as written
 
     def direct(candidate: str, *, whole: bool = False) -> FieldMatch | None:
         hit = _direct(field, candidate, taxid, index)
@@ -234,10 +236,17 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     sided = ((name, "sided") for name in sided_names(text, resolve, lambda term: tissue_names(index, term)))
     candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
     candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
+    candidates += list(depot_rewrites(text))
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:
             continue
+        if family.startswith("depot") and not index.is_ancestor(ADIPOSE_TISSUE, hit.term_id):
+            continue  # only a fat depot answers a fat depot's name
+        if family == "depot_around" and depots:
+            continue  # "perirenal fat" is named as written: not the renal fat pad
+        if family == "depot":
+            depots.add(hit.term_id)
         if family == "adjective" and (narrower := adjective_narrower_reading(index, text, hit.term_id)):
             # UBERON writes the adjective only for one part of the noun it stands for (alveolar)
             hit = FieldMatch(field, narrower, "normalized", CONFIDENCE["normalized_bag"], text, (), True, True)
@@ -281,6 +290,8 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
         covering = labelled
     if not found and unclear:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=unclear[0].candidates)
+    if not found and (paired := _latin_adjective_tissue(text, taxid, index)) is not None:
+        return FieldMatch(field, paired, "normalized", CONFIDENCE["normalized_bag"], text, (), False, True)
     if not covering:
         return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted(found))) if found else None
     hit = found[covering[0]]
@@ -288,6 +299,23 @@ def _rewritten(field: str, text: str, taxid: int | None, index: OntologyIndex) -
     # text ("cervical", "dorsal"); a noun re-spelled (hippocampi, cartilage) is.
     single = len(text.split()) == 1 and hit.term_id in adjectival
     return FieldMatch(field, hit.term_id, "normalized", CONFIDENCE["normalized_bag"], text, hit.implies, single, True)
+
+
+_TISSUE_HEADS = frozenset({"tissue", "tissues"})
+
+
+def _latin_adjective_tissue(text: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """``lingual tissue``, ``vesical tissue``: a Latin organ adjective whose stem is not the English
+    noun (lingua, vesica), with "tissue" after it, is the one organ UBERON's name pairs give it
+    (:func:`~.tissue_forms.paired_organ`: lingual mucosa / mucosa of tongue …) — when the adjective
+    reads as nothing by itself (an adjective with several readings, ``cortical``, stays reported)."""
+    words = text.split()
+    if len(words) != 2 or words[1].lower() not in _TISSUE_HEADS or not words[0].isalpha():
+        return None
+    organ = paired_organ(index, words[0])  # cheap: asked first, the adjective's own reading only then
+    if organ is None or not in_lineage(organ, taxid):
+        return None
+    return organ if match_text("tissue", words[0], taxid=taxid, fuzzy=False, index=index) is None else None
 
 
 _EPONYM = re.compile(r"^[A-Z][a-zà-ÿ]{3,}(?:['’]?s)?$")

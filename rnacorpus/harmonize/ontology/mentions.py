@@ -27,6 +27,7 @@ from rnacorpus.harmonize.ontology.value_words import (
     INNER,
     PAREN,
     TOKEN,
+    core_words,
     in_parentheses,
     inner_texts,
     is_filler,
@@ -188,7 +189,7 @@ def _within_edge_filler(value: str) -> str:
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
     """The whole value, without filler words at its ends, without parentheses, stripped of filler
     words, and without a replicate number glued to the last word (``Kidney-2``, ``spleen_3``)."""
-    core = [token for token in tokens if token.lower() not in FILLER]
+    core = core_words(tokens)
     variants = [value, _within_edge_filler(value), PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
@@ -386,7 +387,7 @@ def _within_state_words(
 
 
 def _fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
-    core = [token for token in tokens if token.lower() not in FILLER]
+    core = core_words(tokens)
     if not core or len(core) > 4:
         return None
     return match_text(primary, " ".join(core), taxid=taxid, fuzzy=True, index=index)

@@ -39,6 +39,8 @@ CULTURE_STATES = frozenset(
 #: modifiers a reagent name may have between the tissue word and its head (nerve *growth* factor)
 _BETWEEN_MAX = 2
 _STOP_WORDS = frozenset({"cell", "cells", "tissue", "tissues"})
+#: the tissue words a culture medium is made of: the only ones a culture state follows
+_MEDIA = frozenset({"serum", "sera", "plasma"})
 
 
 def names_a_reagent(tokens: list[str], mention: Mention, found: list[Mention]) -> bool:
@@ -48,7 +50,9 @@ def names_a_reagent(tokens: list[str], mention: Mention, found: list[Mention]) -
     if mention.match.field not in {"tissue", "cell_type"}:
         return False
     after = [word.lower() for word in tokens[mention.stop : mention.stop + _BETWEEN_MAX + 1]]
-    if after and after[0] in CULTURE_STATES:
+    # only serum or plasma has a culture state: "free wall" of a ventricle, a liver "stimulated" with
+    # LPS are still the tissue
+    if after and after[0] in CULTURE_STATES and tokens[mention.stop - 1].lower() in _MEDIA:
         return True
     claimed = {i for other in found if other is not mention for i in range(other.start, other.stop)}
     for offset, word in enumerate(after):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FILLER", "INNER", "PAREN", "in_parentheses", "inner_texts", "is_filler", "tokenize", "tokens_and_gaps"]
+__all__ = [
+    "BOOKKEEPING", "FILLER", "INNER", "PAREN", "core_words", "in_parentheses", "inner_texts", "is_filler",
+    "tokenize", "tokens_and_gaps",
+]  # fmt: skip
 
 #: words that carry no field information; a value made of one phrase plus these is "whole"
 FILLER = frozenset(
@@ -39,8 +42,36 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
+#: sample bookkeeping written after the tissue (``inguinal WAT rep1``, ``renal papillae 24h``,
+#: ``left atrial appendage_KO``, ``(donor 2)``): replicate, sample and donor numbers, a time point, a
+#: genotype tag. Beside a phrase they say nothing about the tissue, like filler words; they are not
+#: filler for where a phrase may start (a phrase never holds them anyway: no ontology name does).
+BOOKKEEPING = re.compile(
+    r"^(?:(?:rep|replicate|r|s|sample|n|no|id|batch|lane|run|mouse|animal|donor|patient|subject|pt)"
+    r"[-_#]?\d{1,4}[a-z]?|\d{1,3}|\d{1,3}(?:h|hr|hrs|min|d)|ko|wt|het|ctrl|kd|wild|wildtype|wild-type)$",
+    re.IGNORECASE,
+)
+
+
 def is_filler(tokens: list[str]) -> bool:
-    return all(token.lower() in FILLER for token in tokens)
+    """Every token is a filler word or sample bookkeeping (:data:`BOOKKEEPING`)."""
+    return all(token.lower() in FILLER or BOOKKEEPING.match(token) for token in tokens)
+
+
+#: filler nouns naming a specimen or its source: a number after one is its identifier
+_SPECIMEN_WORDS = frozenset(
+    {"patient", "patients", "donor", "donors", "sample", "samples", "specimen", "specimens", "mouse", "mice", "rat"}
+)
+
+
+def core_words(tokens: list[str]) -> list[str]:
+    """The tokens that are no filler word, nor the number after a specimen word (``digits from patient
+    3``: the patient's number, which joined to "digits" read as digit 3)."""
+    return [
+        token
+        for i, token in enumerate(tokens)
+        if token.lower() not in FILLER and not (i and token.isdigit() and tokens[i - 1].lower() in _SPECIMEN_WORDS)
+    ]
 
 
 def tokens_and_gaps(value: str) -> tuple[list[str], list[str]]:
