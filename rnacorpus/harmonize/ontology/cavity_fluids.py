@@ -27,7 +27,8 @@ __all__ = ["FLUID_WORDS", "cavity_reading", "cavity_rewrites"]
 
 
 class _Reading(Protocol):
-    ambiguous: bool
+    @property
+    def ambiguous(self) -> bool: ...
 
 
 _R = TypeVar("_R", bound=_Reading)
