@@ -39,6 +39,7 @@ from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
+from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
 from rnacorpus.harmonize.ontology.stage import stage_for_age
@@ -268,6 +269,7 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
+                chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
                 if (bare := bare_part(chosen, found, index, mentions)) is not None:  # "septum": whose is not said
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue

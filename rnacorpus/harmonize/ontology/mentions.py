@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rnacorpus.harmonize.ontology.cavity_fluids import cavity_reading
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
 from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -107,6 +108,8 @@ def _try_phrase(
         if not found.ambiguous:
             return found
         unclear = unclear or found
+    if unclear is None and rewrites and not whole and "tissue" in fields:  # see cavity_fluids
+        unclear = cavity_reading(phrase, lambda name: match_text("tissue", name, taxid=taxid, fuzzy=False, index=index))
     return unclear
 
 
