@@ -36,6 +36,7 @@ from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
+from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
@@ -207,6 +208,8 @@ def _derived(
         return []
     if made := made_in_vitro(value) or stem_source(mentions, index):  # "hiPSC-derived cardiomyocytes"
         return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
+    if like := resembled_cells(mentions):  # "hepatocyte-like cells"
+        return [unmapped("tissue", info.key, value, f"{like!r}: cells like a kind come from no tissue of it")]
     implied = _implied_tissue(info, value, named, mentions, taxid, index)
     return [implied] if implied else []
 

@@ -19,6 +19,7 @@ from rnacorpus.harmonize.ontology.cavity_fluids import cavity_reading
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit, find_cell_line
 from rnacorpus.harmonize.ontology.curated import curated_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.likeness import resembles
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
 from rnacorpus.harmonize.ontology.place_words import locating, negated
@@ -39,6 +40,8 @@ from rnacorpus.harmonize.ontology.value_words import (
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
 _MAX_PHRASE = 8
+#: a phrase the words around it say is no part of the sample: a landmark, a reagent, a likeness
+_NOT_THE_SAMPLE = (locating, names_a_reagent, resembles)
 #: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
 _STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
 _NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
@@ -144,7 +147,7 @@ def _scan(
                 if not negated(tokens, start, hit):
                     found.append(Mention(hit, start, stop, whole))
                 claimed[start:stop] = [True] * size
-    kept = (m for m in found if not locating(tokens, m, found) and not names_a_reagent(tokens, m, found))
+    kept = (m for m in found if not any(denies(tokens, m, found) for denies in _NOT_THE_SAMPLE))
     return sorted(kept, key=lambda mention: mention.start)
 
 
