@@ -35,6 +35,7 @@ from rnacorpus.harmonize.ontology.value_words import (
     is_filler,
     tokenize,
     tokens_and_gaps,
+    without_bookkeeping,
 )
 
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
@@ -193,10 +194,10 @@ def _within_edge_filler(value: str) -> str:
 
 
 def _whole_variants(value: str, tokens: list[str]) -> list[str]:
-    """The whole value, without filler words at its ends, without parentheses, stripped of filler
-    words, and without a replicate number glued to the last word (``Kidney-2``, ``spleen_3``)."""
-    core = core_words(tokens)
-    variants = [value, _within_edge_filler(value), PAREN.sub(" ", value), " ".join(core), _REPLICATE.sub("", value)]
+    """The whole value, without parentheses of bookkeeping (donor 2), without filler words at its ends,
+    without parentheses, stripped of filler words, without a replicate number glued on (``Kidney-2``)."""
+    variants = [value, without_bookkeeping(value), _within_edge_filler(value), PAREN.sub(" ", value)]
+    variants += [" ".join(core_words(tokens)), _REPLICATE.sub("", value)]
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 

@@ -12,7 +12,7 @@ import re
 
 __all__ = [
     "BOOKKEEPING", "FILLER", "INNER", "PAREN", "core_words", "in_parentheses", "inner_texts", "is_filler",
-    "tokenize", "tokens_and_gaps",
+    "tokenize", "tokens_and_gaps", "without_bookkeeping",
 ]  # fmt: skip
 
 #: words that carry no field information; a value made of one phrase plus these is "whole"
@@ -95,3 +95,10 @@ def in_parentheses(value: str) -> list[bool]:
     return [
         any(start <= token.start() and token.end() <= stop for start, stop in spans) for token in TOKEN.finditer(value)
     ]
+
+
+def without_bookkeeping(value: str) -> str:
+    """The value without the parentheses that hold only filler words and sample bookkeeping
+    (``colon (descending) (donor 2)`` → ``colon (descending)``, ``kidney (cortex) (rep1)``): dropping
+    every parenthesis would lose the one that says where in the organ."""
+    return PAREN.sub(lambda paren: " " if is_filler(tokenize(paren.group()[1:-1])) else paren.group(), value)
