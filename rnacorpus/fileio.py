@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Iterator
@@ -103,6 +104,17 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def remove_other_versions(kept: Path, own_name: re.Pattern[str], group: str, value: str) -> None:
+    """Delete the files beside ``kept`` that ``own_name`` matches whole with ``group`` equal to
+    ``value`` (other versions of the same kept file): only names the caller's module gives, never
+    ``kept`` itself, so a user's file in the folder survives."""
+    for other in kept.parent.iterdir():
+        match = own_name.fullmatch(other.name)
+        if match and match[group] == value and other != kept:
+            with contextlib.suppress(FileNotFoundError):
+                other.unlink()
 
 
 def sha256_of_files(folder: Path, patterns: tuple[str, ...]) -> str:

@@ -29,7 +29,6 @@ that decoded it, so it holds what that file decodes to; the Parquet file stays t
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -44,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from rnacorpus.fileio import atomic_write, sha256_of_files
+from rnacorpus.fileio import atomic_write, remove_other_versions, sha256_of_files
 
 if TYPE_CHECKING:
     from rnacorpus.harmonize.genes.index import GeneIndex
@@ -102,7 +101,7 @@ def kept_index(
     try:
         with atomic_write(path) as handle:
             pickle.dump(fields, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _drop_older(path, reference.organism.key)
+        remove_other_versions(path, _OWN_NAME, "organism", reference.organism.key)
     except OSError as exc:
         log.warning("cannot keep the gene index %s (%s); it will be built again", path, exc)
     return index
@@ -125,15 +124,6 @@ def _load(path: Path, reference: GeneReference) -> GeneIndex | None:
         return None
 
 
-def _drop_older(kept: Path, organism: str) -> None:
-    """Delete this organism's indexes under other keys (only files this module names that way)."""
-    for other in kept.parent.iterdir():
-        match = _OWN_NAME.fullmatch(other.name)
-        if match and match["organism"] == organism and other != kept:
-            with contextlib.suppress(FileNotFoundError):
-                other.unlink()
-
-
 def kept_table(path: Path, sha256: str, folder: Path | None = None) -> pa.Table:
     """The table of the Parquet file ``path`` whose bytes have the digest ``sha256`` (the caller
     has just computed it): memory-mapped from the kept Arrow copy, or read and then kept."""
@@ -154,16 +144,7 @@ def kept_table(path: Path, sha256: str, folder: Path | None = None) -> pa.Table:
     try:
         with atomic_write(kept) as handle, ipc.new_file(handle, table.schema) as writer:
             writer.write_table(table)
-        _drop_older_tables(kept, stem)
+        remove_other_versions(kept, _TABLE_NAME, "stem", stem)
     except OSError as exc:
         log.warning("cannot keep the reference table %s (%s); it will be read again", kept, exc)
     return table
-
-
-def _drop_older_tables(kept: Path, stem: str) -> None:
-    """Delete the copies of other versions of the same file (only names this module gives)."""
-    for other in kept.parent.iterdir():
-        match = _TABLE_NAME.fullmatch(other.name)
-        if match and match["stem"] == stem and other != kept:
-            with contextlib.suppress(FileNotFoundError):
-                other.unlink()

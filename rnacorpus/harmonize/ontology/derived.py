@@ -20,7 +20,6 @@ as the rest of the user's cache.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import pickle
@@ -29,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from rnacorpus.fileio import atomic_write, sha256_of_files
+from rnacorpus.fileio import atomic_write, remove_other_versions, sha256_of_files
 
 if TYPE_CHECKING:
     from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -81,16 +80,7 @@ def derived_table(index: OntologyIndex, name: str, build: Callable[[], T]) -> T:
     try:
         with atomic_write(path) as handle:
             pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _drop_older(path, name)
+        remove_other_versions(path, _OWN_NAME, "name", name)
     except OSError as exc:
         log.warning("cannot keep the derived ontology table %s (%s); it will be built again", path, exc)
     return table
-
-
-def _drop_older(kept: Path, name: str) -> None:
-    """Delete this name's tables of other code keys (only files this module names that way)."""
-    for other in kept.parent.iterdir():
-        match = _OWN_NAME.fullmatch(other.name)
-        if match and match["name"] == name and other != kept:
-            with contextlib.suppress(FileNotFoundError):
-                other.unlink()
