@@ -8,7 +8,9 @@ samples' names and their spooled values, and the shard's own metadata (feature I
 provenance) lives only in the footer (shard format 3: no Arrow schema copy, the ``rnacorpus.*`` keys
 added to the footer). So :class:`EarlyFeatureShards`, installed around a build
 (:func:`rnacorpus.schemas.early_rows.watching_rows`), gives each spool a :class:`EarlyShard` that
-encodes every full chunk of rows on one thread of its own as soon as the parser has spooled it, into
+encodes every full chunk of rows as soon as the parser has spooled it — on one thread of its own
+(:class:`~rnacorpus.catalog.job_lane.JobLane`; the chunks it has not reached when the shard is written
+are encoded by the writing thread) — into
 a private temp file in the store's ``expression`` folder (a name of
 :func:`~rnacorpus.fileio.private_temp_name`'s shape, so a killed build's leftover is swept like any
 atomic write's). :meth:`ExpressionStore.write <rnacorpus.catalog.store.ExpressionStore.write>` then
@@ -27,9 +29,9 @@ shard write failure makes it fail) and leaves no file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -37,6 +39,7 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog.job_lane import JobLane
 from rnacorpus.catalog.shard_format import VALUE_WRITE_OPTIONS, chunk_table, shard_fields
 from rnacorpus.fileio import HashingWriter, fsync_dir, private_temp_name
 from rnacorpus.schemas import CHUNK_SAMPLES, SpooledMatrix, ValueSpool
@@ -51,21 +54,23 @@ _WRITE_BUFFER = 4 << 20
 
 
 class EarlyShard:
-    """One spool's shard, encoded a chunk of rows at a time on ``encoder`` (one thread, in order)."""
+    """One spool's shard, encoded a chunk of rows at a time on ``lane`` (in order, while the parse
+    runs); :meth:`finish` takes over what the lane has not done."""
 
-    def __init__(self, folder: Path, path: Path, fd: int, spool: ValueSpool, encoder: ThreadPoolExecutor) -> None:
+    def __init__(self, folder: Path, path: Path, fd: int, spool: ValueSpool, lane: JobLane) -> None:
         #: the store's folder the temp file is in (renamed into the shard's folder: the same filesystem)
         self.folder = folder
         #: the temp file the row groups go to (removed when dropped) and its descriptor
         self._path: Path | None = path
         self._fd: int | None = fd
         self._spool = spool
-        self._encoder = encoder
+        self._lane = lane
         self.names: list[str] = []
         self.rows: list[int] = []
         self.width: int | None = None
-        self._pending = 0  # rows spooled but not yet handed to the encoder
-        self._jobs: list[Future[None]] = []
+        self._pending = 0  # rows spooled but not yet handed to the lane
+        #: the first error of an encoding job (the later jobs then do nothing); raised by finish
+        self._error: BaseException | None = None
         self._file: IO[bytes] | None = None
         self._sink: HashingWriter | None = None
         self._out: pa.NativeFile | None = None
@@ -94,17 +99,20 @@ class EarlyShard:
         names, rows, width = self.names[start:], self.rows[start:], self.width
         self._pending = 0
         assert width is not None
-        self._jobs.append(self._encoder.submit(self._encode, names, rows, width))
+        self._lane.submit(self, functools.partial(self._encode, names, rows, width))
 
-    # -- the encoder's thread ----------------------------------------------------------------------
+    # -- the lane's thread, or the finishing thread once it took over ------------------------------
     def _encode(self, names: list[str], rows: list[int], width: int) -> None:
-        if self.dropped:
+        if self.dropped or self._error is not None:
             return
-        if self._writer is None:
-            self._open()
-        assert self._writer is not None and self._schema is not None
-        values = self._spool.read(rows, width)
-        self._writer.write_table(chunk_table(self._schema, names, values, width), row_group_size=CHUNK_SAMPLES)
+        try:
+            if self._writer is None:
+                self._open()
+            assert self._writer is not None and self._schema is not None
+            values = self._spool.read(rows, width)
+            self._writer.write_table(chunk_table(self._schema, names, values, width), row_group_size=CHUNK_SAMPLES)
+        except BaseException as exc:  # kept for finish (the lane's thread must not raise)
+            self._error = exc
 
     def _open(self) -> None:
         # the shard's schema without its metadata: with store_schema=False a schema's metadata is
@@ -132,11 +140,15 @@ class EarlyShard:
     def finish(self, target: Path, metadata: dict[str, str]) -> tuple[str, int]:
         """Encode what is left, add the footer's keys, and give the file the name ``target``
         atomically (replacing a file of that name); its sha256 and size. Raises what the encoding raised."""
-        if self._pending:
-            self._submit()
         try:
-            for job in self._jobs:
-                job.result()
+            for job in self._lane.take_over(self):  # what the lane has not done yet: done here
+                job()
+            if self._pending:
+                start = len(self.rows) - self._pending
+                assert self.width is not None
+                self._encode(self.names[start:], self.rows[start:], self.width)
+            if self._error is not None:
+                raise self._error
             if self._writer is None:  # no rows at all: matches() refuses an empty matrix's width
                 raise RuntimeError("an early shard with no rows cannot be finished")
             assert self._out is not None and self._sink is not None and self._file is not None
@@ -158,12 +170,7 @@ class EarlyShard:
     def drop(self) -> None:
         """Stop encoding and remove the temp file (idempotent; waits for a chunk being encoded)."""
         self.dropped = True
-        for job in self._jobs:
-            job.cancel()
-        for job in self._jobs:
-            if not job.cancelled():
-                with contextlib.suppress(Exception):  # a dropped shard's errors concern nobody
-                    job.result()
+        self._lane.take_over(self)  # its jobs dropped, the one running (if any) ended
         self._close()
 
     def _close(self) -> None:
@@ -188,7 +195,7 @@ class EarlyFeatureShards:
 
     def __init__(self, store_root: Path | None) -> None:
         self._folder = None if store_root is None else store_root / "expression"
-        self._encoder: ThreadPoolExecutor | None = None
+        self._lane: JobLane | None = None
         self._shards: list[EarlyShard] = []
         self._watching: contextlib.ExitStack | None = None
 
@@ -198,9 +205,9 @@ class EarlyFeatureShards:
         self._folder.mkdir(parents=True, exist_ok=True)
         path = private_temp_name(self._folder / "early-shard", ".part")  # swept as any build's temp file
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-        if self._encoder is None:
-            self._encoder = ThreadPoolExecutor(1, thread_name_prefix="rnacorpus-early-shard")
-        shard = EarlyShard(self._folder, path, fd, spool, self._encoder)
+        if self._lane is None:
+            self._lane = JobLane("rnacorpus-early-shard")
+        shard = EarlyShard(self._folder, path, fd, spool, self._lane)
         self._shards.append(shard)
         return shard
 
@@ -217,8 +224,8 @@ class EarlyFeatureShards:
         for shard in self._shards:
             if not shard.finished:
                 shard.drop()
-        if self._encoder is not None:
-            self._encoder.shutdown(wait=True, cancel_futures=True)
+        if self._lane is not None:
+            self._lane.close()
 
 
 def early_shard_of(matrix: object, store_root: Path) -> EarlyShard | None:
