@@ -28,6 +28,7 @@ __all__ = [
     "direct_match",
     "in_lineage",
     "ontology_match",
+    "shortened_label",
     "species_filter",
 ]
 
@@ -140,6 +141,19 @@ def _part_noun_readings(field: str, key: str, hit: Hit, index: OntologyIndex) ->
     return synonym_noun_readings(index, key, hit.term_id)
 
 
+def shortened_label(name: str, label: str | None) -> bool:
+    """A one-word synonym that is its term's own label cut short: the label's first word, before the
+    head noun or the "of …" that the depositor left out (``prostate`` → prostate gland, ``thyroid`` →
+    thyroid gland, ``adrenal`` → adrenal gland, ``eyeball`` → eyeball of camera-type eye). Such a
+    synonym is the organ's everyday name, not one of the ordinary words UBERON and MONDO also file as
+    synonyms (the reason one-word synonyms are not trusted inside longer text), so it is trusted there
+    (``PN001-Normal Human Prostate``, ``RIKEN full-length enriched, adult male eyeball``). General: a
+    test on the synonym and the label alone, never a list of words; a synonym that is a later word of
+    the label (``cortex`` of cerebral cortex) is the generic part and stays untrusted."""
+    word = name.casefold()
+    return label is not None and " " not in word and word.isalpha() and label.casefold().startswith(word + " ")
+
+
 def ontology_match(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     scopes = FIELD_SCOPES[field]
     attempts = (
@@ -167,6 +181,7 @@ def ontology_match(field: str, text: str, taxid: int | None, index: OntologyInde
         name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
         synonym = hit.kind == "exact_synonym"
         single = synonym and (len(key.split()) == 1 or abbreviation(hit.name))
+        single = single and not (field == "tissue" and shortened_label(hit.name, index.label(hit.term_id)))
         # "fundus": a synonym of the eye's fundus, and the head of the stomach's, the uterus's and the
         # gallbladder's fundus labels — a part noun many organs have, reported
         others = _part_noun_readings(field, key, hit, index) if synonym else set()
