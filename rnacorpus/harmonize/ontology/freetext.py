@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.bare_classes import bare_class
 from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
@@ -278,7 +279,7 @@ def _decide(
                 chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
                 if (organ := organ_over_generic_part(chosen, found, index)) is not None:  # cortex, liver
                     chosen, others = organ, [chosen, *(m for m in others if m is not organ)]
-                if (bare := bare_part(chosen, found, index, mentions)) is not None:  # "septum": whose is not said
+                if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)
