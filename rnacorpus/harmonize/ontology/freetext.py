@@ -38,13 +38,14 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
+from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
+from rnacorpus.harmonize.ontology.part_by_organ import part_named_by_organ
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
 from rnacorpus.harmonize.ontology.stage import stage_for_age
-from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
@@ -269,6 +270,8 @@ def _decide(
             if found:
                 named["tissue_of_cells"] = _most_specific(found, index)[0]
             continue
+        if field_name == "tissue" and (settled := part_named_by_organ(found, mentions.ambiguous("tissue"), index)):
+            found = [settled, *found]  # "Atrium … heart": the atrium reading that is the heart's
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
