@@ -66,9 +66,9 @@ def _warm_ontology() -> None:
         class_heads,
         curated,
         dropped_adjective,
+        name_pairs,
         respell,
         stage,
-        tissue_forms,
         unread_parts,
     )
     from rnacorpus.harmonize.ontology.index import get_index
@@ -76,7 +76,7 @@ def _warm_ontology() -> None:
     index = get_index()
     index._cell_labels()
     class_heads._vocabulary(index)
-    tissue_forms._tissue_names(index)
+    name_pairs._tissue_names(index)
     respell._words(index)
     dropped_adjective._dropped(index)
     unread_parts._stems(index)

@@ -8,12 +8,12 @@ from rnacorpus.pipeline.executor import build_executor
 
 def _loaded_in_this_process() -> dict[str, int]:
     """What the build process holds before it has built anything (run in the pool)."""
-    from rnacorpus.harmonize.ontology import class_heads, index, respell, stage, tissue_forms, unread_parts
+    from rnacorpus.harmonize.ontology import class_heads, index, name_pairs, respell, stage, unread_parts
 
     return {
         "index": int(index._index is not None),
         "class_heads": class_heads._vocabulary.cache_info().currsize,
-        "tissue_forms": tissue_forms._tissue_names.cache_info().currsize,
+        "name_pairs": name_pairs._tissue_names.cache_info().currsize,
         "respell": respell._words.cache_info().currsize,
         "unread_parts": unread_parts._stems.cache_info().currsize,
         "stage": stage._spans.cache_info().currsize,

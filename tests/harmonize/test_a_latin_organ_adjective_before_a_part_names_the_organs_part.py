@@ -11,7 +11,7 @@ import pytest
 
 from rnacorpus.harmonize.ontology import annotate_characteristic
 from rnacorpus.harmonize.ontology.index import get_index
-from rnacorpus.harmonize.ontology.tissue_forms import paired_organ
+from rnacorpus.harmonize.ontology.name_pairs import paired_organ
 from rnacorpus.schemas import Annotation
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from rnacorpus.harmonize.ontology import class_heads, dropped_adjective, respell, tissue_forms
+from rnacorpus.harmonize.ontology import class_heads, dropped_adjective, name_pairs, respell
 from rnacorpus.harmonize.ontology.derived import code_key, derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex, get_index
 
 BUILDERS = {
     "class_heads": class_heads._Vocabulary,
-    "tissue_forms": tissue_forms._TissueNames,
+    "name_pairs": name_pairs._TissueNames,
     "respell": respell._Words,
     "dropped_adjective": dropped_adjective._Dropped,
 }
@@ -61,7 +61,7 @@ def test_an_older_codes_file_is_replaced_and_a_users_file_survives(index: Ontolo
     folder = index.cache_folder / "derived"  # type: ignore[operator]
     folder.mkdir(parents=True)
     older = folder / f"respell-{'0' * 64}.pickle"
-    other_table = folder / f"tissue_forms-{'0' * 64}.pickle"
+    other_table = folder / f"name_pairs-{'0' * 64}.pickle"
     users = folder / "respell-notes.pickle"
     for path in (older, other_table, users):
         path.write_bytes(b"kept?")

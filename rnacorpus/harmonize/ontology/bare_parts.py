@@ -5,10 +5,10 @@ value (filler words aside). Each is one word naming a region or layer of organs 
 that UBERON specializes per organ — its own names "<part> of <organ>" / "<adjective> <part>" for three
 or more organs none of which holds another (septum: cardiac septum, lingual septum, septum of
 telencephalon, of scrotum; capsule: of kidney, of lens, of liver, of joints …) and no organ of its own
-that holds them all (:func:`~.tissue_forms.organ_relative_part`). The generic term UBERON files the
+that holds them all (:func:`~.name_pairs.organ_relative_part`). The generic term UBERON files the
 word under is true of every reading, but it says nothing a curator would record about the sample, and
 the readings lie in unrelated organs: the tissue is left unmapped with a few of the organs' parts in
-the reason (precision first, as for the part nouns :func:`~.tissue_forms.synonym_noun_readings`
+the reason (precision first, as for the part nouns :func:`~.name_pairs.synonym_noun_readings`
 reports).
 
 Not this family: a part whose readings are few or nested (``digits``: of the hand or the foot, both in
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import organ_readings, organ_relative_part
+from rnacorpus.harmonize.ontology.name_pairs import organ_readings, organ_relative_part
 
 __all__ = ["bare_part"]
 

@@ -12,7 +12,7 @@ coarser than what was written. Then:
    the organ's own part of the class (``nasopharyngeal mucosa`` → mucosa of nasopharynx) or the organ
    whose parts are members (``calvarial bone`` → the skull vault). A Latin organ adjective the
    rewrites cannot read (``lingual``, ``vesical``, ``femoral``) is read through UBERON's own name
-   pairs (:func:`~.tissue_forms.paired_organ`). A part UBERON names per organ (``lamina propria``,
+   pairs (:func:`~.name_pairs.paired_organ`). A part UBERON names per organ (``lamina propria``,
    ``urothelium``) after such a word is read the same way, and kept as chosen when the word names no
    organ (``subcortical white matter``);
 2. the word is anatomical (it names a structure, or UBERON's tissue names use it: ``optic``,
@@ -37,7 +37,8 @@ from rnacorpus.harmonize.ontology.implied import origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS, organ_relative_part, paired_organ, tissue_names
+from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part, paired_organ, tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 
 __all__ = [
     "ClassReading",

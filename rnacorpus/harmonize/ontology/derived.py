@@ -2,7 +2,7 @@
 
 Some rules read the ontology through tables they build from the whole ``names`` table on first use
 (the tissue-name vocabulary of :mod:`.class_heads`, the tissue names and adjectives of
-:mod:`.tissue_forms`, the respelling words of :mod:`.respell`): ~1.1 s of CPU in every process that
+:mod:`.name_pairs`, the respelling words of :mod:`.respell`): ~1.1 s of CPU in every process that
 harmonizes, paid again by each build process of every run. :func:`derived_table` builds such a table
 once and keeps it (pickled, written atomically) under the index's cache folder; a later process
 loads it in ~0.1 s.

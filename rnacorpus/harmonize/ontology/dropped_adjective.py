@@ -22,8 +22,8 @@ import pyarrow.compute as pc
 
 from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.name_pairs import organ_adjective_organs
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.tissue_forms import organ_adjective_organs
 
 __all__ = ["labels_without_adjective"]
 

@@ -15,7 +15,9 @@ should-map. A term emitted for a field the row does not list counts as wrong.
 The split is fixed by a hash (:func:`split_of`: SHA-1 of ``key<TAB>value``, one pair in four held
 out), so that no one chooses which pairs a rule is measured on. Rows whose ``why`` starts with a
 ``[family]`` tag (``[age_stage]``, ``[assay]`` …) are also scored per family; ``source_file`` is a
-corpus path, or ``-`` for depositor spellings labelled from a written description of the family.
+corpus path, ``-`` for depositor spellings labelled from a written description of the family, or
+``owner/repo:path@offset`` (or a URL) for values labelled by other curators in a public source (the
+curator's term is in ``why``).
 """
 
 from __future__ import annotations
@@ -271,7 +273,8 @@ def render(result: Result, labels: Path) -> str:
         "",
         f"Labelled set: `{shown}` (sha256 {digest}…): {result.pairs} distinct key/value pairs, "
         f"{result.rows} judged rows, drawn from the "
-        "real characteristics in `../shared/corpus` and labelled by hand (term and reason per row). "
+        "real characteristics in `../shared/corpus` and from values other curators labelled in public sources "
+        "(Bgee's UniGene EST library annotations), labelled by hand (term and reason per row). "
         "The `heldout` split was fixed (by a hash of key and value) before any rule was tuned.",
         "",
         f"Releases: {releases}.",

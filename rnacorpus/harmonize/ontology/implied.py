@@ -9,8 +9,8 @@ from rnacorpus.harmonize.ontology.curated import cell_origins
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import find_mentions
+from rnacorpus.harmonize.ontology.name_pairs import tissue_names
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
 
 __all__ = ["cell_origin", "life_stage_word", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
 

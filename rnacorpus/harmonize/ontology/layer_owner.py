@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import match_text
+from rnacorpus.harmonize.ontology.name_pairs import tissue_names
 from rnacorpus.harmonize.ontology.normalize import FUNCTION_WORDS
-from rnacorpus.harmonize.ontology.tissue_forms import tissue_names
 
 __all__ = ["narrower_whole_before"]
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, inner_texts
-from rnacorpus.harmonize.ontology.tissue_forms import (
+from rnacorpus.harmonize.ontology.name_pairs import (
     organ_adjectives,
     organ_readings,
     organ_relative_part,
@@ -144,7 +144,7 @@ def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, insi
     """The term UBERON names "<an adjective of the organ> <part>" (brain cortex: *cerebral* cortex): a
     part of the organ, or — unless ``inside`` — a kind of the part named for the organ (lung lymph
     node: *pulmonary* lymph node, beside the lung rather than in it); of several such names the one
-    with the organ's own adjective (:func:`~.tissue_forms.organ_adjectives`), else they are reported as
+    with the organ's own adjective (:func:`~.name_pairs.organ_adjectives`), else they are reported as
     ambiguity; none gives None."""
     found: dict[str, FieldMatch] = {}
     by_adjective: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """A part every organ has, written first, with its organ after it: the organ's own part.
 
 Family: ``cortex (brain)``, ``medulla (adrenal)``, ``cortex, brain``, ``capsule, kidney`` — the part
-UBERON specializes per organ (:func:`~.tissue_forms.organ_relative_part`: cortex, medulla, capsule,
+UBERON specializes per organ (:func:`~.name_pairs.organ_relative_part`: cortex, medulla, capsule,
 mucosa …) named first, the organ named after a comma or inside parentheses. It is the reverse of the
 "Organ - site" order :mod:`.organ_site` reads (``Brain - Cortex``, ``kidney (cortex)``), and it is read
 the same way (:func:`~.organ_site.part_within`). Before, the parenthesis was dropped and the bare
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import Mention
+from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 from rnacorpus.harmonize.ontology.organ_site import part_within
-from rnacorpus.harmonize.ontology.tissue_forms import organ_relative_part
 from rnacorpus.harmonize.ontology.value_words import inner_texts
 
 __all__ = ["part_then_organ"]

@@ -24,7 +24,8 @@ from rnacorpus.harmonize.ontology.class_heads import name_word_terms
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS, tissue_names
+from rnacorpus.harmonize.ontology.name_pairs import tissue_names
+from rnacorpus.harmonize.ontology.tissue_forms import ADJECTIVE_ENDINGS, SIDE_WORDS
 
 __all__ = ["PartReading", "unread_part"]
 

@@ -1,0 +1,153 @@
+"""A value read as one name: the whole value, its variants, and the value within words of state.
+
+:func:`whole_match` tries the value as written, then without bookkeeping parentheses, edge filler,
+parentheses, filler words or a glued replicate number; a parenthesis naming a part of the answer
+refines it (``Brain (cerebellum)``). :func:`within_state_words` reads the value whole once health,
+age or sex words at its edges are set apart (``normal left atrial appendage``). :func:`fuzzy_whole`
+is the last resort for a short value nothing else matched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import FieldMatch, match_text
+from rnacorpus.harmonize.ontology.phrase_scan import Mention, scan_phrases, try_phrase
+from rnacorpus.harmonize.ontology.value_words import (
+    FILLER,
+    INNER,
+    PAREN,
+    TOKEN,
+    core_words,
+    tokenize,
+    without_bookkeeping,
+)
+
+__all__ = ["fuzzy_whole", "whole_match", "within_state_words"]
+
+#: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
+_STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
+_NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
+#: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
+_REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
+
+
+def _within_edge_filler(value: str) -> str:
+    """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
+    tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
+    are dropped (which would leave "Adipose tissue")."""
+    spans = [m.span() for m in TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    if not spans:
+        return value
+    text = value[spans[0][0] : spans[-1][1]]
+    return text + ")" * (text.count("(") - text.count(")"))
+
+
+def _whole_variants(value: str, tokens: list[str]) -> list[str]:
+    """The whole value, without parentheses of bookkeeping (donor 2), without filler words at its ends,
+    without parentheses, stripped of filler words, without a replicate number glued on (``Kidney-2``)."""
+    variants = [value, without_bookkeeping(value), _within_edge_filler(value), PAREN.sub(" ", value)]
+    variants += [" ".join(core_words(tokens)), _REPLICATE.sub("", value)]
+    return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
+
+
+def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
+    phrase inside it when only one such part is named, or parts one inside the other (``brain (BA9
+    prefrontal cortex)``: the innermost)."""
+    for inner_text in INNER.findall(value):
+        inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
+        if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
+            return inner
+        inner_tokens = tokenize(inner_text)
+        found = scan_phrases(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
+        parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
+        # parts that nest (BA9 of the prefrontal cortex) refine to the innermost
+        innermost = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
+        if len(innermost) == 1:
+            return parts[innermost[0]]
+    return None
+
+
+def whole_match(
+    value: str,
+    tokens: list[str],
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    cell_suffix: bool,
+    rewrites: bool,
+    variants: int | None = None,
+) -> FieldMatch | None:
+    """The value read as a whole, trying :func:`_whole_variants` in order (the first ``variants`` only
+    when given: 1 = as written)."""
+    for variant in _whole_variants(value, tokens)[:variants]:
+        if cell_suffix and not re.search(r"\bcells?\b", variant, re.IGNORECASE):
+            found = match_text("cell_type", f"{variant} cell", taxid=taxid, fuzzy=False, index=index)
+            if found is not None:
+                return found
+        found = try_phrase(variant, fields, taxid, index, whole=True, rewrites=rewrites)
+        if found is not None:
+            refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
+            return refined or found
+    return None
+
+
+def within_state_words(
+    tokens: list[str],
+    gaps: list[str],
+    fields: tuple[str, ...],
+    taxid: int | None,
+    index: OntologyIndex,
+    cell_suffix: bool,
+    rewrites: bool,
+) -> list[Mention]:
+    """A value that is a whole name once the words at its edges naming the donor's state are set
+    apart: ``normal left atrial appendage``, ``adult renal cortices``, ``healthy Muscle - Skeletal``.
+    A health, age or sex word says nothing about the place, yet as a word the scan must claim it
+    stops the rest being read as the whole value, so the spelling families that read whole values
+    only (sided names, Latin plurals, "Organ - site") never saw it and a shorter phrase inside it won
+    (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
+    nothing when no edge word names a state or the rest names nothing as a whole."""
+    states = tuple(name for name in fields if name in _STATE_FIELDS)
+    if not states:
+        return []
+
+    def state_word(i: int) -> bool:
+        found = try_phrase(tokens[i], states, taxid, index, whole=False)
+        if found is None or found.ambiguous:
+            return False
+        # of disease words only the health status: a disease's name may run on into the rest (lung
+        # adenocarcinoma), and the disease scan must still see it whole
+        return found.field != "disease" or found.term_id == _NORMAL
+
+    def edge(i: int) -> bool:
+        return tokens[i].lower() in FILLER or state_word(i)
+
+    start, stop = 0, len(tokens)
+    while start < stop and edge(start):
+        start += 1
+    while stop > start and edge(stop - 1):
+        stop -= 1
+    outside = [i for i in range(len(tokens)) if not start <= i < stop]
+    if start == stop or all(tokens[i].lower() in FILLER for i in outside):
+        return []
+    core = tokens[start:stop]
+    text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
+    text += ")" * (text.count("(") - text.count(")"))  # "lymph node (mesenteric) (normal)": its ")" stays
+    whole = whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
+    if whole is None or whole.ambiguous or whole.field in states:
+        return []
+    claimed = [start <= i < stop for i in range(len(tokens))]
+    return sorted(
+        [Mention(whole, start, stop, False), *scan_phrases(tokens, taxid, states, index, claimed)],
+        key=lambda m: m.start,
+    )
+
+
+def fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    core = core_words(tokens)
+    if not core or len(core) > 4:
+        return None
+    return match_text(primary, " ".join(core), taxid=taxid, fuzzy=True, index=index)
