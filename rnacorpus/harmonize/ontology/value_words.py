@@ -32,6 +32,9 @@ FILLER = frozenset(
     # the piece cut off a site for genotyping or a biopsy (ear punch, ear notch, tail snip, toe clip): the
     # site is the sample; "notch" is never read as the site's anatomical notch (intertragic incisure)
     | {"punch", "punches", "notch", "notches", "clip", "clips", "clipping", "clippings", "snip", "snips"}
+    # replicate and batch words written apart from their number (``appendix, replicate 2``, ``liver, rep 1``,
+    # ``biological replicate 3``): bookkeeping like ``rep1`` glued (BOOKKEEPING), whatever the tissue
+    | {"replicate", "replicates", "rep", "reps", "biological", "technical", "batch", "subject", "individual"}
 )  # fmt: skip
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 PAREN = re.compile(r"\([^()]*\)")
@@ -61,6 +64,7 @@ def is_filler(tokens: list[str]) -> bool:
 #: filler nouns naming a specimen or its source: a number after one is its identifier
 _SPECIMEN_WORDS = frozenset(
     {"patient", "patients", "donor", "donors", "sample", "samples", "specimen", "specimens", "mouse", "mice", "rat"}
+    | {"replicate", "replicates", "rep", "reps", "batch", "subject", "individual"}
 )
 
 
