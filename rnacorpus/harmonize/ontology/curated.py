@@ -78,8 +78,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 72: a part every organ has beside an organ without one in UBERON is the organ (cortex, liver);
 #: 73: a structure class alone in the plural (ganglia, glands, arteries) stays unmapped; 74: replicate, batch
 #: and subject words apart from their number are bookkeeping (appendix, replicate 2); 75: a value all in
-#: capitals reads as lower case for respelling and for organ words in disease phrases (KIDENY, PROSTATE CANCER))
-ONTOLOGY_RULES_VERSION = "75"
+#: capitals reads as lower case for respelling and for organ words in disease phrases (KIDENY, PROSTATE CANCER);
+#: 76: a misspelt or hyphen-joined place beside state words is read as when alone (adult prostrate))
+ONTOLOGY_RULES_VERSION = "76"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

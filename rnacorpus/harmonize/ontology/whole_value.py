@@ -24,11 +24,11 @@ from rnacorpus.harmonize.ontology.value_words import (
     without_bookkeeping,
 )
 
-__all__ = ["fuzzy_whole", "whole_match", "within_state_words"]
+__all__ = ["NORMAL", "STATE_FIELDS", "fuzzy_whole", "whole_match", "within_state_words"]
 
 #: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
-_STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
-_NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
+STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
+NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
 #: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
 _REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
 
@@ -110,7 +110,7 @@ def within_state_words(
     only (sided names, Latin plurals, "Organ - site") never saw it and a shorter phrase inside it won
     (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
     nothing when no edge word names a state or the rest names nothing as a whole."""
-    states = tuple(name for name in fields if name in _STATE_FIELDS)
+    states = tuple(name for name in fields if name in STATE_FIELDS)
     if not states:
         return []
 
@@ -120,7 +120,7 @@ def within_state_words(
             return False
         # of disease words only the health status: a disease's name may run on into the rest (lung
         # adenocarcinoma), and the disease scan must still see it whole
-        return found.field != "disease" or found.term_id == _NORMAL
+        return found.field != "disease" or found.term_id == NORMAL
 
     def edge(i: int) -> bool:
         return tokens[i].lower() in FILLER or state_word(i)
