@@ -74,8 +74,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 39: a label written without its leading organ adjective reaches its term (vocal folds); 43: a word naming a
 #: period of life beside an organ (adult skin, fetal liver under a cell-type key) is no unread part word;
 #: 70: a one-word tissue synonym that is its label cut short (prostate, eyeball) is trusted inside longer text;
-#: 71: a part word with several readings is the one reading inside an organ the value names (Atrium … heart))
-ONTOLOGY_RULES_VERSION = "71"
+#: 71: a part word with several readings is the one reading inside an organ the value names (Atrium … heart);
+#: 72: a part every organ has beside an organ without one in UBERON is the organ (cortex, liver);
+#: 73: a structure class alone in the plural (ganglia, glands, arteries) stays unmapped)
+ONTOLOGY_RULES_VERSION = "73"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
