@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.value_words import (
     PAREN,
     TOKEN,
     core_words,
+    is_time_number,
     tokenize,
     without_bookkeeping,
 )
@@ -37,7 +38,10 @@ def _within_edge_filler(value: str) -> str:
     """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
     tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
     are dropped (which would leave "Adipose tissue")."""
-    spans = [m.span() for m in TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    found = list(TOKEN.finditer(value))
+    words = [m.group() for m in found]
+    # an age at the edge goes with its unit ("digits, 8 weeks": not "digits, 8", read as digit 8)
+    spans = [m.span() for i, m in enumerate(found) if m.group().lower() not in FILLER and not is_time_number(words, i)]
     if not spans:
         return value
     text = value[spans[0][0] : spans[-1][1]]
@@ -49,6 +53,10 @@ def _whole_variants(value: str, tokens: list[str]) -> list[str]:
     without parentheses, stripped of filler words, without a replicate number glued on (``Kidney-2``)."""
     variants = [value, without_bookkeeping(value), _within_edge_filler(value), PAREN.sub(" ", value)]
     variants += [" ".join(core_words(tokens)), _REPLICATE.sub("", value)]
+    if _REPLICATE.search(value):
+        # "adrenal gland #2": the value without its replicate number first, so that no rewrite of the
+        # value with the number (adrenal gland 2 tissue) is read before the name as written
+        variants.insert(0, _REPLICATE.sub("", value))
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
@@ -111,11 +119,15 @@ def within_state_words(
     (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
     nothing when no edge word names a state or the rest names nothing as a whole."""
     states = tuple(name for name in fields if name in STATE_FIELDS)
-    if not states:
+    # under a tissue key a sex word is set apart too (``appendix, male``: the key reads no sex), though
+    # only the key's own state fields are read from the edge words; not under a cell-type key, where
+    # stage and sex words are parts of cell names (embryonic stem cell, male germ cell)
+    every_state = (*states, "sex") if fields[:1] == ("tissue",) and "sex" not in states else states
+    if not every_state:
         return []
 
     def state_word(i: int) -> bool:
-        found = try_phrase(tokens[i], states, taxid, index, whole=False)
+        found = try_phrase(tokens[i], every_state, taxid, index, whole=False)
         if found is None or found.ambiguous:
             return False
         # of disease words only the health status: a disease's name may run on into the rest (lung
@@ -137,13 +149,11 @@ def within_state_words(
     text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
     text += ")" * (text.count("(") - text.count(")"))  # "lymph node (mesenteric) (normal)": its ")" stays
     whole = whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
-    if whole is None or whole.ambiguous or whole.field in states:
+    if whole is None or whole.ambiguous or whole.field in STATE_FIELDS:
         return []
     claimed = [start <= i < stop for i in range(len(tokens))]
-    return sorted(
-        [Mention(whole, start, stop, False), *scan_phrases(tokens, taxid, states, index, claimed)],
-        key=lambda m: m.start,
-    )
+    read = scan_phrases(tokens, taxid, states, index, claimed) if states else []
+    return sorted([Mention(whole, start, stop, False), *read], key=lambda m: m.start)
 
 
 def fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
