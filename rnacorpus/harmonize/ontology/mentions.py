@@ -36,6 +36,10 @@ __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tok
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
 
 
+#: a number written after "#" at the end of the value ("liver #2", "branchial arch # 12"): a sample's number
+_NUMBERED = re.compile(r"\s*#\s*\d{1,4}\s*$")
+
+
 def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in fields if name in FIELD_SCOPES)
 
@@ -52,6 +56,7 @@ def find_mentions(
 ) -> Mentions:
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
+    value = _NUMBERED.sub("", value)  # "branchial arch #2": a sample number, never the arch's number
     tokens, gaps = tokens_and_gaps(value)
     result = Mentions(tokens, gaps=gaps)
     if not tokens:
