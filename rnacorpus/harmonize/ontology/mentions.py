@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.cell_lines import find_cell_line
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, Mentions, scan_phrases
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     in_parentheses,
@@ -154,7 +155,8 @@ def _reads_joined(split: Mentions, tokens: list[str]) -> bool:
     name and a word about it (``skin-homing``, ``serum-starved``, ``serum-free`` stay joined)."""
     read = {token.lower() for m in split.found for token in split.tokens[m.start : m.stop]}
     joined = [part for token in tokens if _JOINED.search(token) for part in re.split(r"[-/]", token)]
-    return all(part.lower() in read for part in joined if part.isalpha())
+    # a side word joined on (``pole-right``) places the part, as it does written apart: it need not be read
+    return all(part.lower() in read or part.lower() in SIDE_WORDS for part in joined if part.isalpha())
 
 
 def _names_field(result: Mentions, name: str) -> bool:
