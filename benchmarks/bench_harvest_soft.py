@@ -141,6 +141,7 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
         marks.append((name, wall - clock[0], cpu - clock[1]))
         clock[:] = [wall, cpu]
 
+    from rnacorpus.catalog.early_shard import EarlyFeatureShards
     from rnacorpus.catalog.package import write_package
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
@@ -159,13 +160,14 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     fetched = worker.fetch_study(task)
     assert isinstance(fetched, worker.Fetched)
     mark("fetch (download, checksum, gzip check of the head)")
-    bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
-    mark("parse (proving the body whole)")
     store = ExpressionStore(config.store_dir)
-    with ShardsAhead(store, archive=bundle.study.archive, content_key=fetched.content_key) as ahead:
-        plan = build_load_plan(bundle, content_sha256=fetched.content_key, on_shard=ahead.start)
-        mark("harmonize: expression (units, gene index, mapping), metadata (ontology) and shard writes beside it")
-        ahead.collect(plan)
+    with EarlyFeatureShards(store.root):  # as build_study: the feature shard encoded while the parse spools
+        bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
+        mark("parse (proving the body whole; the feature shard's row groups encoded beside it)")
+        with ShardsAhead(store, archive=bundle.study.archive, content_key=fetched.content_key) as ahead:
+            plan = build_load_plan(bundle, content_sha256=fetched.content_key, on_shard=ahead.start)
+            mark("harmonize: expression (units, gene index, mapping), metadata (ontology) and shard writes beside it")
+            ahead.collect(plan)
     write_package(store, plan)
     mark("write: the shards' rest and the load package")
     return {"steps": marks}

@@ -52,6 +52,7 @@ __all__ = [
     "metadata_feature_ids",
     "open_shard_writer",
     "shard_data",
+    "shard_fields",
     "shard_format",
     "shard_metadata",
     "shard_schema",
@@ -103,10 +104,13 @@ def shard_schema(matrix: MatrixLike, *, level: str, collapse_rule: str | None) -
         META_PREFIX + "feature_ids": json.dumps(matrix.feature_ids, separators=(",", ":")),
         META_PREFIX + "shard_format": str(SHARD_FORMAT),
     }
-    return pa.schema(
-        [pa.field("sample_accession", pa.string(), nullable=False), pa.field("values", _VALUES_TYPE, nullable=False)],
-        metadata=metadata,
-    )
+    return pa.schema(shard_fields(), metadata=metadata)
+
+
+def shard_fields() -> list[pa.Field]:
+    """A shard's columns: the sample and its value vector (the file's Parquet schema; the shard's
+    metadata is not part of it, see :func:`open_shard_writer`)."""
+    return [pa.field("sample_accession", pa.string(), nullable=False), pa.field("values", _VALUES_TYPE, nullable=False)]
 
 
 def chunk_table(schema: pa.Schema, samples: list[str], values: npt.NDArray[np.float32], n_features: int) -> pa.Table:

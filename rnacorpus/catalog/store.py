@@ -32,6 +32,7 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog.early_shard import early_shard_of
 from rnacorpus.catalog.shard_format import (
     VALUE_WRITE_OPTIONS,
     ShardData,
@@ -209,6 +210,11 @@ class ExpressionStore:
         """Write ``matrix`` as a shard, one row group per chunk of samples; returns what the catalog records."""
         relpath = self.shard_relpath(archive, matrix, level, content_key)
         schema = shard_schema(matrix, level=level, collapse_rule=collapse_rule)
+        early = early_shard_of(matrix, self.root) if level == "feature" and self.tree is None else None
+        if early is not None:  # its row groups were encoded while the parse ran: the same bytes
+            metadata = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+            sha256, size = early.finish(self.resolve(relpath), metadata)
+            return _shard_info(relpath, matrix, level, collapse_rule, sha256, size)
         n_features = len(matrix.feature_ids)
         with self.atomic_write(relpath) as handle:
             sink = HashingWriter(handle)  # the checksum as the bytes go out: no second read of the shard
@@ -226,25 +232,7 @@ class ExpressionStore:
         sha256, size = (
             self.checksum(relpath) if self.tree is not None else _written_checksum(sink, self.resolve(relpath))
         )
-        src = matrix.source
-        return ShardInfo(
-            path=relpath,
-            study_accession=src.study_accession,
-            platform_accession=src.platform_accession,
-            n_samples=len(matrix.sample_accessions),
-            n_genes=len(matrix.feature_ids),
-            unit=src.unit,
-            sha256=sha256,
-            kind=src.kind,
-            level=level,
-            feature_id_kind=src.feature_id_kind,
-            value_column=src.value_column,
-            source_file=src.file,
-            is_log=src.is_log,
-            collapse_rule=collapse_rule,
-            reference=src.reference,
-            bytes=size,
-        )
+        return _shard_info(relpath, matrix, level, collapse_rule, sha256, size)
 
     def write_all(self, requests: Sequence[ShardRequest], *, archive: str, content_key: str) -> list[ShardInfo]:
         """Write every requested shard, :data:`SHARD_WRITERS` at a time; their infos in request order.
@@ -372,6 +360,30 @@ class ExpressionStore:
         if removed:
             log.info("removed %d unreferenced store file(s) from %s", len(removed), tree.url)
         return removed
+
+
+def _shard_info(
+    relpath: str, matrix: MatrixLike, level: str, collapse_rule: str | None, sha256: str, size: int
+) -> ShardInfo:
+    src = matrix.source
+    return ShardInfo(
+        path=relpath,
+        study_accession=src.study_accession,
+        platform_accession=src.platform_accession,
+        n_samples=len(matrix.sample_accessions),
+        n_genes=len(matrix.feature_ids),
+        unit=src.unit,
+        sha256=sha256,
+        kind=src.kind,
+        level=level,
+        feature_id_kind=src.feature_id_kind,
+        value_column=src.value_column,
+        source_file=src.file,
+        is_log=src.is_log,
+        collapse_rule=collapse_rule,
+        reference=src.reference,
+        bytes=size,
+    )
 
 
 def _is_our_temp(name: str) -> bool:

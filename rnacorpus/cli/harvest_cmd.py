@@ -58,9 +58,6 @@ def harvest(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Fetch studies, harmonize them and load them into the catalog (idempotent, resumable)."""
-    from rnacorpus import api
-    from rnacorpus.cli.render import make_progress, print_report
-
     setup_logging(verbose)
     config = build_config(
         catalog_path=catalog,
@@ -74,6 +71,13 @@ def harvest(
     )
     if not accessions and query is None and since is None and not retry_quarantined:
         raise ConfigError("give accessions, --query/--since, or --retry-quarantined")
+    if config.scheduler is None:  # local build processes: their preload runs beside what follows
+        from rnacorpus.pipeline.executor import start_build_server
+
+        start_build_server(config.workers, config.executor)
+    from rnacorpus import api
+    from rnacorpus.cli.render import make_progress, print_report
+
     report = api.harvest(
         accessions or [],
         query=query,

@@ -206,6 +206,7 @@ def _limits(task: StudyTask) -> CheckLimits:
 
 def build_study(work: Fetched) -> StudyManifest:
     """Parse, harmonize, write shards and the load package: the CPU-bound half, run in a pool."""
+    from rnacorpus.catalog.early_shard import EarlyFeatureShards
     from rnacorpus.pipeline.enrich import enrich_study, enriching_names
     from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
@@ -218,22 +219,25 @@ def build_study(work: Fetched) -> StudyManifest:
         if pipeline_salt() != task.salt:  # a worker with other references would build another package
             raise RnacorpusError("this worker's reference versions differ from the driver's; reinstall it")
         fetched = replace(work.fetched, files=local_files(work.fetched.files, task.config))
-        bundle = parse_and_prove(work, fetched)
-        step = "enrich"  # other archives' runs and characteristics of its samples
-        enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
-        added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
-        step = "harmonize"
-        load_key = enriched_content_key(work.content_key, added)
         store = ExpressionStore(task.config.store_dir)
-        # each shard is written as soon as it is planned, beside the rest of the harmonize step
-        # (a forced rebuild under the catalog's own key writes the paths committed rows point at: kept)
-        discard = load_key != task.stored_key
-        with ShardsAhead(store, archive=bundle.study.archive, content_key=load_key, discard=discard) as ahead:
-            plan = build_load_plan(bundle, content_sha256=load_key, on_shard=ahead.start)
-            harmonize_external(bundle, plan)  # silent fields from other archives' records
-            record_locations(bundle, task.config)  # read from local copies until here
-            step = "load"
-            ahead.collect(plan)
+        # the feature-level shards' row groups are encoded while the parse spools them (unused ones
+        # are dropped at the end of the block)
+        with EarlyFeatureShards(None if store.is_remote else store.root):
+            bundle = parse_and_prove(work, fetched)
+            step = "enrich"  # other archives' runs and characteristics of its samples
+            enrichers = [worker_source(name, task.config) for name in enriching_names(task.config)]
+            added = enrich_study(bundle, task.ref.source, enrichers, revalidate=task.revalidate)
+            step = "harmonize"
+            load_key = enriched_content_key(work.content_key, added)
+            # each shard is written as soon as it is planned, beside the rest of the harmonize step
+            # (a forced rebuild under the catalog's own key writes the paths committed rows point at: kept)
+            discard = load_key != task.stored_key
+            with ShardsAhead(store, archive=bundle.study.archive, content_key=load_key, discard=discard) as ahead:
+                plan = build_load_plan(bundle, content_sha256=load_key, on_shard=ahead.start)
+                harmonize_external(bundle, plan)  # silent fields from other archives' records
+                record_locations(bundle, task.config)  # read from local copies until here
+                step = "load"
+                ahead.collect(plan)
         package = write_package(store, plan)
     except _EvictedBody as exc:
         return _failed(task, step, exc.error, last_update, refetch=True)

@@ -191,6 +191,9 @@ class SpooledMatrix:
     #: the values (:class:`rnacorpus.harmonize.units.row_evidence.RowEvidence`; this layer does not
     #: look inside it); None: the unit step reads the matrix
     row_evidence: Sequence[object] | None = None
+    #: what watched the rows as the parser spooled them (:mod:`rnacorpus.schemas.early_rows`: the
+    #: store may have encoded this matrix's shard from them already); a selection of rows drops it
+    watcher: object | None = None
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.sample_accessions):

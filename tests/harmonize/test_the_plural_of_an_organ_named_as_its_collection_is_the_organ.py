@@ -14,6 +14,7 @@ import pytest
 from rnacorpus.harmonize.ontology import annotate_characteristic, get_index
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.index import Hit
+from rnacorpus.harmonize.ontology.match import match_text
 
 
 def _tissue(value: str, organism: str | None = "human") -> str | None:
@@ -42,12 +43,18 @@ def test_the_plural_gives_the_member_organ(value: str, organ: str) -> None:
     [
         ("eyelashes", "UBERON:0010168"),  # the eyelash is not filed as part of the collection
         ("teeth", "UBERON:0003672"),  # "tooth" names several terms, none a part of the dentition
-        ("nerves", "UBERON:0001021"),  # a synonym of nerve itself, no collection
         ("pair of lungs", "UBERON:0000170"),  # the collection by its label is kept
     ],
 )
 def test_no_member_keeps_the_term_the_name_gives(value: str, term: str) -> None:
     assert _tissue(value) == term
+
+
+def test_a_plural_synonym_of_a_term_that_is_no_collection_keeps_the_term() -> None:
+    # "nerves" is a synonym of nerve itself: the matcher keeps nerve (alone in a value the bare plural
+    # of a class then stays unmapped, test_a_structure_class_written_alone_in_the_plural_…)
+    found = match_text("tissue", "nerves", taxid=9606, fuzzy=False)
+    assert found is not None and found.term_id == "UBERON:0001021"
 
 
 def test_only_a_synonym_of_a_collection_with_one_member_label_is_read_as_the_member() -> None:

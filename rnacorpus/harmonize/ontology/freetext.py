@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.bare_classes import bare_class
 from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
@@ -41,7 +42,7 @@ from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentio
 from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
-from rnacorpus.harmonize.ontology.part_by_organ import part_named_by_organ
+from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, part_named_by_organ
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
@@ -276,7 +277,9 @@ def _decide(
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
-                if (bare := bare_part(chosen, found, index, mentions)) is not None:  # "septum": whose is not said
+                if (organ := organ_over_generic_part(chosen, found, index)) is not None:  # cortex, liver
+                    chosen, others = organ, [chosen, *(m for m in others if m is not organ)]
+                if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)

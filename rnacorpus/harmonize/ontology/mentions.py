@@ -27,7 +27,7 @@ from rnacorpus.harmonize.ontology.value_words import (
     tokenize,
     tokens_and_gaps,
 )
-from rnacorpus.harmonize.ontology.whole_value import fuzzy_whole, whole_match, within_state_words
+from rnacorpus.harmonize.ontology.whole_value import NORMAL, STATE_FIELDS, fuzzy_whole, whole_match, within_state_words
 
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
@@ -105,14 +105,31 @@ def find_mentions(
     if result.cell_line is None and phrase_fields and _JOINED.search(value) and not _whole_read(result):
         split = find_mentions(_JOINED.sub(" ", value), fields, taxid, index, cell_suffix=cell_suffix, rewrites=rewrites)
         if split.found and (
-            not result.found or (_reads_joined(split, tokens) and _read_letters(split) > _read_letters(result))
+            not result.found
+            or _only_state_words(result)
+            or (_reads_joined(split, tokens) and _read_letters(split) > _read_letters(result))
         ):
             return split
-    if not result.found and result.cell_line is None and phrase_fields:
-        fuzzy = fuzzy_whole(tokens, phrase_fields[0], taxid, index)
-        if fuzzy is not None:
+    if result.cell_line is None and phrase_fields and (not result.found or _only_state_words(result)):
+        # "adult prostrate", "normal ovaray": a misspelt place beside words of the donor's state is
+        # tried as the whole value alone is; the state words keep their own readings
+        unread = [i for i in range(len(tokens)) if not any(m.start <= i < m.stop for m in result.found)]
+        primary = phrase_fields[0]
+        fuzzy = fuzzy_whole([tokens[i] for i in unread], primary, taxid, index) if unread else None
+        if fuzzy is not None and primary not in STATE_FIELDS:
+            result.found.append(Mention(fuzzy, unread[0], unread[-1] + 1, True))
+        elif fuzzy is not None and not result.found:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def _only_state_words(result: Mentions) -> bool:
+    """Every mention names a state of the donor (adult, male, normal), none a place: the words for the
+    place are still unread (a disease counts only as the health status)."""
+    return bool(result.found) and all(
+        m.match.field in STATE_FIELDS and (m.match.field != "disease" or m.match.term_id == NORMAL)
+        for m in result.found
+    )
 
 
 def _whole_read(result: Mentions) -> bool:

@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 __all__ = [
     "adjective_conflicts",
     "adjective_narrower_reading",
+    "labelled_kinds",
     "organ_adjective_organs",
     "organ_adjectives",
     "organ_readings",
@@ -228,3 +229,18 @@ def adjective_narrower_reading(index: OntologyIndex, adjective: str, term_id: st
         return None
     (narrower,) = organs
     return narrower if index.is_ancestor(term_id, narrower) else None
+
+
+def labelled_kinds(index: OntologyIndex, term_id: str) -> set[str]:
+    """The terms below ``term_id`` whose label ends with its one-word label (ganglion: dorsal root
+    ganglion, trigeminal ganglion …): the kinds of it UBERON names with the word as head."""
+    label = (index.label(term_id) or "").casefold()
+    if not label or " " in label:
+        return set()
+    return {
+        term
+        for term in _tissue_names(index).label_heads.get(label, set())
+        if term != term_id
+        and (index.label(term) or "").casefold().endswith(" " + label)
+        and index.is_ancestor(term_id, term)
+    }

@@ -1,4 +1,4 @@
-"""A part word with several readings, settled by the organ the same value names.
+"""A part word and an organ in one value: the part settled by the organ, or the organ kept.
 
 Family: ``Atrium cDNA library Human heart`` — "atrium" alone names the cardiac atrium, the alveolar
 atrium and the future cardiac atrium, so the phrase is reported as ambiguous and only "heart" is read;
@@ -7,6 +7,13 @@ the sample (``ventricle … heart``, ``cortex … kidney`` in the same way when 
 leaves one reading). General: a test on UBERON's part-of closure between the ambiguous word's own
 candidates and the organs read in the value, never a list of words. Exactly one reading inside a
 named organ is required; none or several leave the value as it was (the organ, or the ambiguity).
+
+The second family (:func:`organ_over_generic_part`): a part UBERON names per organ (cortex, medulla,
+mucosa, capsule, epithelium) written with an organ that has no such part in UBERON (``cortex,
+liver``, ``medulla, liver``, ``mucosa, brain``): the generic part (the cortex of any organ) drops the
+one thing the depositor said about the place, so the organ named is the answer, as ``Liver - Cortex``
+already reads. The organ's own part, when UBERON has one (``cortex, kidney`` → cortex of kidney), is
+found before (:mod:`.part_then_organ`).
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention
+from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 
-__all__ = ["part_named_by_organ"]
+__all__ = ["organ_over_generic_part", "part_named_by_organ"]
 
 
 def part_named_by_organ(found: Sequence[Mention], unclear: Sequence[Mention], index: OntologyIndex) -> Mention | None:
@@ -35,3 +43,20 @@ def part_named_by_organ(found: Sequence[Mention], unclear: Sequence[Mention], in
             match = FieldMatch("tissue", term, "normalized", CONFIDENCE["normalized_bag"], mention.match.text)
             return Mention(match, mention.start, mention.stop, False)
     return None
+
+
+def organ_over_generic_part(chosen: Mention, found: Sequence[Mention], index: OntologyIndex) -> Mention | None:
+    """The one organ named beside ``chosen`` when ``chosen`` is a part UBERON names per organ read as
+    its generic term (no organ's own part was found for it); None otherwise or when several other
+    structures are named (a list says nothing about which one the part is of)."""
+    if chosen.match.ambiguous or not organ_relative_part(index, chosen.match.term_id):
+        return None
+    others = {
+        m.match.term_id: m
+        for m in found
+        if m.match.term_id != chosen.match.term_id
+        and not m.match.ambiguous
+        and not organ_relative_part(index, m.match.term_id)
+        and not index.is_ancestor(m.match.term_id, chosen.match.term_id)
+    }
+    return next(iter(others.values())) if len(others) == 1 else None

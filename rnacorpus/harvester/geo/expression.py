@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
+from rnacorpus.schemas.early_rows import rows_watcher
 from rnacorpus.schemas.feature_stats import FeatureStats
 from rnacorpus.schemas.row_judge import RowJudgement
 
@@ -33,6 +34,8 @@ class PlatformValues:
         self._feature_ids: list[str] = []
         self._index: dict[str, int] = {}
         self._spool = ValueSpool(spool_dir)
+        #: told of every row spooled (the store may encode the shard's row groups meanwhile)
+        self._watcher = rows_watcher(self._spool)
         self._rows: list[int] = []
         #: the matrix's per-feature statistics, taken as the rows go by (harmonize needs them and would
         #: otherwise read the whole spool once more)
@@ -71,6 +74,8 @@ class PlatformValues:
             row = np.full(len(self._feature_ids), np.nan, np.float32)
             row[positions] = values
         self._rows.append(self._spool.append(row))
+        if self._watcher is not None:
+            self._watcher.spooled(sample, self._rows[-1], len(row))
         self._evidence.append(evidence if row is values and keep is None else None)
         self._fold(row)
         self.samples.append(sample)
@@ -121,6 +126,7 @@ class PlatformValues:
             rows=list(self._rows),
             feature_stats=self._stats,
             row_evidence=self._row_evidence(),
+            watcher=self._watcher,
         )
 
     def _row_evidence(self) -> list[RowJudgement] | None:
