@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _MARKERS = (ord("!"), ord("^"))
 _NEWLINE = ord("\n")
+#: how far ahead :meth:`SoftByteReader.read_field_lines` looks for the end of a run of field lines
+_FIELD_RUN_MAX = 1 << 16
+#: what ends a run of field lines before it is split (a conservative bound: the run may end sooner)
+_FIELD_RUN_ENDS = (b"\n^", b"\n#")
 # ISA-L (fileio's gzip engine) raises its own error type for corrupt deflate data, not OSError
 _STREAM_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -160,6 +164,45 @@ class SoftByteReader:
             self._refill()
         self.line_no += 1
         return line[:-1] if line.endswith(b"\r") else line
+
+    def read_field_lines(self) -> list[str]:
+        """The run of ``!name = value`` lines that starts here (each starts with ``!`` and holds ``=``),
+        decoded, as far as it lies whole in the buffer; ``[]`` when the next line is not one.
+
+        The same lines, in the same order and with the same line numbers, as :meth:`readline` and
+        :func:`decode_text` would give one at a time (a line may end with ``\\r``): the bulk of a
+        metadata file, split and decoded per run instead of per line. The run is looked for up to the
+        next line that starts with ``^`` or ``#`` or holds ``_table_begin`` (so a table is never
+        split here) and within :data:`_FIELD_RUN_MAX` bytes; whatever it leaves is read by
+        :meth:`readline` as before. Decoding a run at once gives the lines' own decodings: no UTF-8
+        sequence holds a newline byte, and the legacy fallback reads each stray byte on its own."""
+        buf, pos = self._buf, self._pos
+        if buf[pos : pos + 1] != b"!":
+            return []
+        end = buf.rfind(b"\n", pos, pos + _FIELD_RUN_MAX)
+        if end < 0:
+            return []
+        for marker in _FIELD_RUN_ENDS:
+            cut = buf.find(marker, pos, end)
+            if cut >= 0:
+                end = cut
+        table = buf.find(b"_table_begin", pos, end)
+        if table >= 0:
+            end = buf.rfind(b"\n", pos, table)
+            if end < 0:
+                return []
+        raws = buf[pos:end].split(b"\n")
+        taken = 0
+        for raw in raws:
+            if raw[:1] != b"!" or b"=" not in raw:
+                break
+            taken += 1
+        if taken == 0:
+            return []
+        run = raws if taken == len(raws) else raws[:taken]
+        self._pos = pos + sum(map(len, run)) + taken  # each line and its newline
+        self.line_no += taken
+        return decode_text(b"\n".join(run)).split("\n")
 
     def read_table_block(self) -> bytes:
         """Every line up to the next one starting with ``!`` or ``^`` (or end of file), as one block."""
