@@ -75,10 +75,7 @@ class NormalizationRule:
         Arithmetic is float32 with float64 row totals: it agrees with float64 arithmetic to about
         1e-6 relative, below what the float32 output keeps anyway.
         """
-        out, nan_columns = self._scaled(values, units, lengths, columns or ColumnMap.identity(values.shape[1]))
-        if nan_columns.any():
-            out[:, nan_columns] = np.nan
-        return out
+        return self._normalized(values, units, lengths, columns, count_nan=False)[0]
 
     def apply_counting_nan(
         self,
@@ -94,56 +91,130 @@ class NormalizationRule:
         whose sum is NaN are counted cell by cell. A separate ``isnan(...).sum`` pass over the result
         was ~15% of the normalizer's CPU (0.6 of 4.3 ms a 64 × 20,000 block), the row sum ~0.3 ms.
         """
-        out, nan_columns = self._scaled(values, units, lengths, columns or ColumnMap.identity(values.shape[1]))
-        counts = np.full(len(out), np.count_nonzero(nan_columns), dtype=np.int64)
-        with np.errstate(over="ignore", invalid="ignore"):  # inf or inf - inf: only NaN-ness matters
-            gaps = np.flatnonzero(np.isnan(out.sum(axis=1)))
-        if len(gaps):
-            counts[gaps] += np.count_nonzero(np.isnan(out[gaps][:, ~nan_columns]), axis=1)
-        if nan_columns.any():
-            out[:, nan_columns] = np.nan
-        return out, counts
+        return self._normalized(values, units, lengths, columns, count_nan=True)
 
-    def _scaled(
+    def _normalized(
         self,
         values: npt.NDArray[np.float32],
         units: npt.NDArray[np.str_] | None,
         lengths: npt.NDArray[np.float64] | None,
+        columns: ColumnMap | None,
+        *,
+        count_nan: bool,
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """The result (NaN columns set) and, with ``count_nan``, each row's NaN cells (else zeros).
+
+        The rows go through every step :data:`CHUNK_ROWS` at a time, so a chunk's values stay in the
+        core's cache from the division by length to the NaN fill, and the gather writes into the
+        result in place. A whole 64-row block at each step (as before) streamed ~5 MB through memory
+        per step; the gather alone ran at 1.2 ns a value on 64 rows and 0.55 on 16 (one 20,000 →
+        20,120 map). Each value sees the same float32 operations in the same order, and each row's
+        total is summed alone either way, so the result is bit for bit what whole blocks gave.
+        """
+        columns = columns or ColumnMap.identity(values.shape[1])
+        steps = _Steps.of(self, values, units, lengths, columns)
+        if not self.accepts:  # values pass through (gathered); NaN columns as the map says
+            out = values if columns.is_identity else values.take(columns.take, axis=1)
+            if out is values and steps.nan_columns.any():  # never the caller's array
+                out = out.copy()
+            counts = np.zeros(len(out), dtype=np.int64)
+            _finish(out, counts if count_nan else None, steps)
+            return out, counts
+        out = np.empty((len(values), len(columns.take)), dtype=np.float32)
+        counts = np.zeros(len(values), dtype=np.int64)
+        scratch = np.empty((min(CHUNK_ROWS, len(values)), values.shape[1]), dtype=np.float32)
+        for first in range(0, len(values), CHUNK_ROWS):
+            rows = slice(first, min(first + CHUNK_ROWS, len(values)))
+            chunk = out[rows]
+            steps.scale_into(chunk, values[rows], steps.per_length[rows], scratch, self.log1p)
+            _finish(chunk, counts[rows] if count_nan else None, steps)
+        return out, counts
+
+
+#: rows a normalization takes through all of its steps at once (see ``NormalizationRule._normalized``;
+#: 16 × 20,000 float32 = 1.3 MB: 2.6-2.8 ms a 64-row block of log1p-TPM against 2.9-3.3 whole)
+CHUNK_ROWS = 16
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """What one block's normalization computes once for all of its rows."""
+
+    columns: ColumnMap
+    #: output columns that are NaN in every row (missing from the input, or without a length)
+    nan_columns: npt.NDArray[np.bool_]
+    #: rows divided by gene length (unit ``counts`` under a per-length rule)
+    per_length: npt.NDArray[np.bool_]
+    #: 1 / length per input column (0 where unknown), when every row is divided by length
+    inverse_all: npt.NDArray[np.float32] | None
+    #: per input column and per output column, when only some rows are
+    inverse_some: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None
+
+    @classmethod
+    def of(
+        cls,
+        rule: NormalizationRule,
+        values: npt.NDArray[np.float32],
+        units: npt.NDArray[np.str_] | None,
+        lengths: npt.NDArray[np.float64] | None,
         columns: ColumnMap,
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-        """The result but its NaN columns, and which output columns are to be NaN."""
-        if not self.accepts:
-            return (values if columns.is_identity else values.take(columns.take, axis=1)), columns.missing
+    ) -> _Steps:
         per_length = np.zeros(len(values), dtype=bool)
-        if self.per_length and units is not None and lengths is not None:
+        if rule.accepts and rule.per_length and units is not None and lengths is not None:
             per_length = np.asarray(units == "counts", dtype=bool)
-        nan_columns, inverse_out, deposited = columns.missing, None, values
-        totals = np.empty(len(values), dtype=np.float64)
+        nan_columns, inverse_all, inverse_some = columns.missing, None, None
         if per_length.any() and lengths is not None:
             known = lengths > 0
             inverse = np.where(known, 1.0 / np.where(known, lengths, 1.0), 0.0).astype(np.float32)
             if per_length.all():  # the common case: divide once, before the gather
-                values = values * inverse
+                inverse_all = inverse
                 nan_columns = nan_columns | ~known[columns.take]
             else:
-                totals[per_length] = _row_sums(values[per_length] * inverse)
-                inverse_out = np.where(known, inverse, np.float32(np.nan))[columns.take]
-        if inverse_out is None:
+                inverse_some = (inverse, np.where(known, inverse, np.float32(np.nan))[columns.take])
+        return cls(columns, nan_columns, per_length, inverse_all, inverse_some)
+
+    def scale_into(
+        self,
+        out: npt.NDArray[np.float32],
+        values: npt.NDArray[np.float32],
+        per_length: npt.NDArray[np.bool_],
+        scratch: npt.NDArray[np.float32],
+        log1p: bool,
+    ) -> None:
+        """Some rows: divided by length, gathered into ``out``, per million, ln(1 + x)."""
+        totals = np.empty(len(values), dtype=np.float64)
+        if self.inverse_all is not None:
+            values = np.multiply(values, self.inverse_all, out=scratch[: len(values)])
             totals = _row_sums(values)
-        elif not per_length.all():
+        elif self.inverse_some is not None:
+            totals[per_length] = _row_sums(values[per_length] * self.inverse_some[0])
             totals[~per_length] = _row_sums(values[~per_length])
-        if not columns.is_identity:
-            out = values.take(columns.take, axis=1)
         else:
-            out = values.copy() if values is deposited else values
-        if inverse_out is not None:
-            out[per_length] *= inverse_out
+            totals = _row_sums(values)
+        if self.columns.is_identity:
+            np.copyto(out, values)
+        else:  # indices are in range: "wrap" spares the checked mode's copy of ``out``
+            np.take(values, self.columns.take, axis=1, out=out, mode="wrap")
+        if self.inverse_some is not None:
+            out[per_length] *= self.inverse_some[1]
         with np.errstate(divide="ignore"):
             factor = np.where(totals > 0, 1e6 / totals, np.nan).astype(np.float32)
         out *= factor[:, np.newaxis]
-        if self.log1p:
+        if log1p:
             np.log1p(out, out=out)
-        return out, nan_columns
+
+
+def _finish(out: npt.NDArray[np.float32], counts: npt.NDArray[np.int64] | None, steps: _Steps) -> None:
+    """Count each row's NaN cells into ``counts`` (when given), then set the NaN columns."""
+    nan_columns = steps.nan_columns
+    if counts is not None:
+        counts[:] = np.count_nonzero(nan_columns)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf or inf - inf: only NaN-ness matters
+            gaps = np.flatnonzero(np.isnan(out.sum(axis=1)))
+        if len(gaps):
+            counts[gaps] += np.count_nonzero(np.isnan(out[gaps][:, ~nan_columns]), axis=1)
+    if nan_columns.any():
+        out[:, nan_columns] = np.nan
 
 
 def _row_sums(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

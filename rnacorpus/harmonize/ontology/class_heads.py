@@ -54,7 +54,9 @@ __all__ = [
 _CLASS_MIN = 200
 #: participles say what happened to a tissue (regenerating, denervated, injured), not which it is
 _STATE = re.compile(r"(?:ing|ed)$")
-_WORD = re.compile(r"[a-z]+")
+#: a word of a name: letters of any script, so that a non-English synonym's accented word stays one word
+#: (hemal spine's "épine hémale" is no use of "male" or "pine")
+_WORD = re.compile(r"[^\W\d_]+")
 #: initials of names of up to this many words are read (extensor digitorum longus: EDL)
 _INITIALS_MAX = 5
 _CAPITALS = re.compile(r"^[A-Z]{2,5}$")

@@ -76,8 +76,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 70: a one-word tissue synonym that is its label cut short (prostate, eyeball) is trusted inside longer text;
 #: 71: a part word with several readings is the one reading inside an organ the value names (Atrium … heart);
 #: 72: a part every organ has beside an organ without one in UBERON is the organ (cortex, liver);
-#: 73: a structure class alone in the plural (ganglia, glands, arteries) stays unmapped)
-ONTOLOGY_RULES_VERSION = "73"
+#: 73: a structure class alone in the plural (ganglia, glands, arteries) stays unmapped; 74: replicate, batch
+#: and subject words apart from their number are bookkeeping (appendix, replicate 2); 75: a value all in
+#: capitals reads as lower case for respelling and for organ words in disease phrases (KIDENY, PROSTATE CANCER);
+#: 76: a misspelt or hyphen-joined place beside state words is read as when alone (adult prostrate); 77: a sex
+#: word at the edge of a tissue value is set apart, numbers of bookkeeping or age never join a name, sex words
+#: and pieces of accented words name no part (appendix, male; digits, 8 weeks; adrenal gland #2; bone, male);
+#: 78: a number after "#" at the end of a value is dropped before the phrases are read (branchial arch #2);
+#: 79: a side word joined by a hyphen does not keep the value joined (Cerebral frontal pole-right))
+ONTOLOGY_RULES_VERSION = "79"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

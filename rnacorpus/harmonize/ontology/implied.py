@@ -55,8 +55,9 @@ def _organ_word_in_disease(
     texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
     label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
     organs: dict[str, str] = {}
+    shouted = disease.text.isupper()  # PROSTATE CANCER: in an all-capitals value, capitals mark no abbreviation
     for word in re.findall(r"[A-Za-z]+", disease.text):
-        if not _ORGAN_WORD.match(word) or word.lower() not in label_words:
+        if not _ORGAN_WORD.match(word.capitalize() if shouted else word) or word.lower() not in label_words:
             continue
         found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
         if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:

@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.cell_lines import find_cell_line
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, Mentions, scan_phrases
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     in_parentheses,
@@ -27,13 +28,17 @@ from rnacorpus.harmonize.ontology.value_words import (
     tokenize,
     tokens_and_gaps,
 )
-from rnacorpus.harmonize.ontology.whole_value import fuzzy_whole, whole_match, within_state_words
+from rnacorpus.harmonize.ontology.whole_value import NORMAL, STATE_FIELDS, fuzzy_whole, whole_match, within_state_words
 
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
 #: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
+
+
+#: a number written after "#" at the end of the value ("liver #2", "branchial arch # 12"): a sample's number
+_NUMBERED = re.compile(r"\s*#\s*\d{1,4}\s*$")
 
 
 def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -52,6 +57,7 @@ def find_mentions(
 ) -> Mentions:
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
+    value = _NUMBERED.sub("", value)  # "branchial arch #2": a sample number, never the arch's number
     tokens, gaps = tokens_and_gaps(value)
     result = Mentions(tokens, gaps=gaps)
     if not tokens:
@@ -105,14 +111,31 @@ def find_mentions(
     if result.cell_line is None and phrase_fields and _JOINED.search(value) and not _whole_read(result):
         split = find_mentions(_JOINED.sub(" ", value), fields, taxid, index, cell_suffix=cell_suffix, rewrites=rewrites)
         if split.found and (
-            not result.found or (_reads_joined(split, tokens) and _read_letters(split) > _read_letters(result))
+            not result.found
+            or _only_state_words(result)
+            or (_reads_joined(split, tokens) and _read_letters(split) > _read_letters(result))
         ):
             return split
-    if not result.found and result.cell_line is None and phrase_fields:
-        fuzzy = fuzzy_whole(tokens, phrase_fields[0], taxid, index)
-        if fuzzy is not None:
+    if result.cell_line is None and phrase_fields and (not result.found or _only_state_words(result)):
+        # "adult prostrate", "normal ovaray": a misspelt place beside words of the donor's state is
+        # tried as the whole value alone is; the state words keep their own readings
+        unread = [i for i in range(len(tokens)) if not any(m.start <= i < m.stop for m in result.found)]
+        primary = phrase_fields[0]
+        fuzzy = fuzzy_whole([tokens[i] for i in unread], primary, taxid, index) if unread else None
+        if fuzzy is not None and primary not in STATE_FIELDS:
+            result.found.append(Mention(fuzzy, unread[0], unread[-1] + 1, True))
+        elif fuzzy is not None and not result.found:
             result.found.append(Mention(fuzzy, 0, len(tokens), True))
     return result
+
+
+def _only_state_words(result: Mentions) -> bool:
+    """Every mention names a state of the donor (adult, male, normal), none a place: the words for the
+    place are still unread (a disease counts only as the health status)."""
+    return bool(result.found) and all(
+        m.match.field in STATE_FIELDS and (m.match.field != "disease" or m.match.term_id == NORMAL)
+        for m in result.found
+    )
 
 
 def _whole_read(result: Mentions) -> bool:
@@ -132,7 +155,8 @@ def _reads_joined(split: Mentions, tokens: list[str]) -> bool:
     name and a word about it (``skin-homing``, ``serum-starved``, ``serum-free`` stay joined)."""
     read = {token.lower() for m in split.found for token in split.tokens[m.start : m.stop]}
     joined = [part for token in tokens if _JOINED.search(token) for part in re.split(r"[-/]", token)]
-    return all(part.lower() in read for part in joined if part.isalpha())
+    # a side word joined on (``pole-right``) places the part, as it does written apart: it need not be read
+    return all(part.lower() in read or part.lower() in SIDE_WORDS for part in joined if part.isalpha())
 
 
 def _names_field(result: Mentions, name: str) -> bool:

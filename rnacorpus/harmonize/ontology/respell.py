@@ -99,10 +99,13 @@ def respell(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
     notes: list[str] = []
     words = _WORD.findall(text)
     position = iter(range(len(words)))
+    # a value written all in capitals (KIDENY, SKELETAL MUSCEL) says nothing by its case: its words are
+    # no abbreviations, which a word in capitals inside mixed-case text is taken to be
+    shouted = text.isupper()
 
     def replace(match: re.Match[str]) -> str:
         word, at = match.group(0), next(position)
-        candidates = _candidates(word, index)
+        candidates = _candidates(word.lower() if shouted else word, index)
         if len(candidates) > 1:
             before = words[at - 1] if at > 0 else ""
             after = words[at + 1] if at + 1 < len(words) else ""

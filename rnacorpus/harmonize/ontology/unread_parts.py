@@ -110,8 +110,12 @@ def _unread_beside(chosen: Mention, mentions: Mentions, taxid: int | None, index
             continue
         lower = mentions.tokens[i].lower()
         place_word = lower.isalpha() and len(lower) >= _MIN_WORD and lower not in FILLER and lower not in SIDE_WORDS
-        # "adult skin" under a cell-type key: the age word was read by no field, yet says no place
-        if place_word and match_text("development_stage", lower, taxid=taxid, fuzzy=False, index=index) is None:
+        # "adult skin" under a cell-type key, "bone, male" under a tissue key: the age or sex word was
+        # read by no field, yet says no place (male preputial gland is no part named by "male")
+        if place_word and not any(
+            match_text(field, lower, taxid=taxid, fuzzy=False, index=index) is not None
+            for field in ("development_stage", "sex")
+        ):
             words.append(lower)
     return words
 

@@ -12,6 +12,7 @@ import re
 
 __all__ = [
     "BOOKKEEPING", "FILLER", "INNER", "PAREN", "core_words", "in_parentheses", "inner_texts", "is_filler",
+    "is_time_number",
     "tokenize", "tokens_and_gaps", "without_bookkeeping",
 ]  # fmt: skip
 
@@ -32,6 +33,9 @@ FILLER = frozenset(
     # the piece cut off a site for genotyping or a biopsy (ear punch, ear notch, tail snip, toe clip): the
     # site is the sample; "notch" is never read as the site's anatomical notch (intertragic incisure)
     | {"punch", "punches", "notch", "notches", "clip", "clips", "clipping", "clippings", "snip", "snips"}
+    # replicate and batch words written apart from their number (``appendix, replicate 2``, ``liver, rep 1``,
+    # ``biological replicate 3``): bookkeeping like ``rep1`` glued (BOOKKEEPING), whatever the tissue
+    | {"replicate", "replicates", "rep", "reps", "biological", "technical", "batch", "subject", "individual", "n"}
 )  # fmt: skip
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-.+/][A-Za-z0-9]+)*\+?")
 PAREN = re.compile(r"\([^()]*\)")
@@ -61,17 +65,35 @@ def is_filler(tokens: list[str]) -> bool:
 #: filler nouns naming a specimen or its source: a number after one is its identifier
 _SPECIMEN_WORDS = frozenset(
     {"patient", "patients", "donor", "donors", "sample", "samples", "specimen", "specimens", "mouse", "mice", "rat"}
+    | {"replicate", "replicates", "rep", "reps", "batch", "subject", "individual", "n"}
 )
+#: time units after a number: the number is an age or a time point (``digits, 8 weeks``), never part of a name
+_TIME_UNITS = frozenset(
+    {"h", "hr", "hrs", "hour", "hours", "min", "d", "day", "days", "wk", "wks", "week", "weeks", "month", "months"}
+    | {"year", "years", "yr", "yrs", "mo"}
+)
+
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def core_words(tokens: list[str]) -> list[str]:
     """The tokens that are no filler word, nor the number after a specimen word (``digits from patient
-    3``: the patient's number, which joined to "digits" read as digit 3)."""
+    3``: the patient's number, which joined to "digits" read as digit 3), nor a number before a time
+    unit (``digits, 8 weeks``: an age, which joined to "digits" read as digit 8)."""
     return [
         token
         for i, token in enumerate(tokens)
-        if token.lower() not in FILLER and not (i and token.isdigit() and tokens[i - 1].lower() in _SPECIMEN_WORDS)
+        if token.lower() not in FILLER
+        and not (i and token.isdigit() and tokens[i - 1].lower() in _SPECIMEN_WORDS)
+        and not is_time_number(tokens, i)
     ]
+
+
+def is_time_number(tokens: list[str], i: int) -> bool:
+    """Token ``i`` is a number written before a time unit (``8 weeks``, ``24 h``): an age or a time
+    point, never part of a tissue's name."""
+    return bool(_NUMBER.match(tokens[i])) and i + 1 < len(tokens) and tokens[i + 1].lower() in _TIME_UNITS
 
 
 def tokens_and_gaps(value: str) -> tuple[list[str], list[str]]:

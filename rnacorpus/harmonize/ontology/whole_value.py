@@ -20,15 +20,16 @@ from rnacorpus.harmonize.ontology.value_words import (
     PAREN,
     TOKEN,
     core_words,
+    is_time_number,
     tokenize,
     without_bookkeeping,
 )
 
-__all__ = ["fuzzy_whole", "whole_match", "within_state_words"]
+__all__ = ["NORMAL", "STATE_FIELDS", "fuzzy_whole", "whole_match", "within_state_words"]
 
 #: fields a word at a value's edge may name without saying anything about the place (normal, adult, male)
-_STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
-_NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
+STATE_FIELDS = frozenset({"disease", "development_stage", "sex"})
+NORMAL = "PATO:0000461"  # normal, healthy, control: the one disease-field reading that is a state
 #: a replicate number glued to a word at the end: "Kidney-2", "spleen_3", "liver #1" (not "area 9")
 _REPLICATE = re.compile(r"(?<=[A-Za-z])\s*(?:[-_]|#\s*)\d{1,3}$")
 
@@ -37,7 +38,10 @@ def _within_edge_filler(value: str) -> str:
     """The value without the filler words at its ends, punctuation inside kept: ``Adipose (visceral)
     tissue`` → ``Adipose (visceral)``, read like the value without "tissue" before the parentheses
     are dropped (which would leave "Adipose tissue")."""
-    spans = [m.span() for m in TOKEN.finditer(value) if m.group().lower() not in FILLER]
+    found = list(TOKEN.finditer(value))
+    words = [m.group() for m in found]
+    # an age at the edge goes with its unit ("digits, 8 weeks": not "digits, 8", read as digit 8)
+    spans = [m.span() for i, m in enumerate(found) if m.group().lower() not in FILLER and not is_time_number(words, i)]
     if not spans:
         return value
     text = value[spans[0][0] : spans[-1][1]]
@@ -49,6 +53,10 @@ def _whole_variants(value: str, tokens: list[str]) -> list[str]:
     without parentheses, stripped of filler words, without a replicate number glued on (``Kidney-2``)."""
     variants = [value, without_bookkeeping(value), _within_edge_filler(value), PAREN.sub(" ", value)]
     variants += [" ".join(core_words(tokens)), _REPLICATE.sub("", value)]
+    if _REPLICATE.search(value):
+        # "adrenal gland #2": the value without its replicate number first, so that no rewrite of the
+        # value with the number (adrenal gland 2 tissue) is read before the name as written
+        variants.insert(0, _REPLICATE.sub("", value))
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
@@ -110,17 +118,21 @@ def within_state_words(
     only (sided names, Latin plurals, "Organ - site") never saw it and a shorter phrase inside it won
     (atrial appendage). The rest is matched as a whole value and the edge words for their fields;
     nothing when no edge word names a state or the rest names nothing as a whole."""
-    states = tuple(name for name in fields if name in _STATE_FIELDS)
-    if not states:
+    states = tuple(name for name in fields if name in STATE_FIELDS)
+    # under a tissue key a sex word is set apart too (``appendix, male``: the key reads no sex), though
+    # only the key's own state fields are read from the edge words; not under a cell-type key, where
+    # stage and sex words are parts of cell names (embryonic stem cell, male germ cell)
+    every_state = (*states, "sex") if fields[:1] == ("tissue",) and "sex" not in states else states
+    if not every_state:
         return []
 
     def state_word(i: int) -> bool:
-        found = try_phrase(tokens[i], states, taxid, index, whole=False)
+        found = try_phrase(tokens[i], every_state, taxid, index, whole=False)
         if found is None or found.ambiguous:
             return False
         # of disease words only the health status: a disease's name may run on into the rest (lung
         # adenocarcinoma), and the disease scan must still see it whole
-        return found.field != "disease" or found.term_id == _NORMAL
+        return found.field != "disease" or found.term_id == NORMAL
 
     def edge(i: int) -> bool:
         return tokens[i].lower() in FILLER or state_word(i)
@@ -137,13 +149,11 @@ def within_state_words(
     text = tokens[start] + "".join(gap + token for gap, token in zip(gaps[start + 1 : stop], core[1:], strict=True))
     text += ")" * (text.count("(") - text.count(")"))  # "lymph node (mesenteric) (normal)": its ")" stays
     whole = whole_match(text, core, fields, taxid, index, cell_suffix, rewrites)
-    if whole is None or whole.ambiguous or whole.field in states:
+    if whole is None or whole.ambiguous or whole.field in STATE_FIELDS:
         return []
     claimed = [start <= i < stop for i in range(len(tokens))]
-    return sorted(
-        [Mention(whole, start, stop, False), *scan_phrases(tokens, taxid, states, index, claimed)],
-        key=lambda m: m.start,
-    )
+    read = scan_phrases(tokens, taxid, states, index, claimed) if states else []
+    return sorted([Mention(whole, start, stop, False), *read], key=lambda m: m.start)
 
 
 def fuzzy_whole(tokens: list[str], primary: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
