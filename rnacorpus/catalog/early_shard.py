@@ -57,12 +57,13 @@ class EarlyShard:
     """One spool's shard, encoded a chunk of rows at a time on ``lane`` (in order, while the parse
     runs); :meth:`finish` takes over what the lane has not done."""
 
-    def __init__(self, folder: Path, path: Path, fd: int, spool: ValueSpool, lane: JobLane) -> None:
-        #: the store's folder the temp file is in (renamed into the shard's folder: the same filesystem)
+    def __init__(self, folder: Path, spool: ValueSpool, lane: JobLane) -> None:
+        #: the store's folder the temp file goes in (renamed into the shard's folder: the same filesystem)
         self.folder = folder
-        #: the temp file the row groups go to (removed when dropped) and its descriptor
-        self._path: Path | None = path
-        self._fd: int | None = fd
+        #: the temp file the row groups go to and its descriptor, made with the first full chunk (a
+        #: matrix of fewer samples is written after the parse, as before); removed when dropped
+        self._path: Path | None = None
+        self._fd: int | None = None
         self._spool = spool
         self._lane = lane
         self.names: list[str] = []
@@ -95,11 +96,25 @@ class EarlyShard:
             self._submit()
 
     def _submit(self) -> None:
+        if self._path is None and not self._create():
+            return
         start = len(self.rows) - self._pending
         names, rows, width = self.names[start:], self.rows[start:], self.width
         self._pending = 0
         assert width is not None
         self._lane.submit(self, functools.partial(self._encode, names, rows, width))
+
+    def _create(self) -> bool:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = private_temp_name(self.folder / "early-shard", ".part")  # swept as any build's temp file
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError as exc:  # the shard is written after the parse instead, where the error may show
+            log.debug("no early shard in %s: %s", self.folder, exc)
+            self.drop()
+            return False
+        self._path = path
+        return True
 
     # -- the lane's thread, or the finishing thread once it took over ------------------------------
     def _encode(self, names: list[str], rows: list[int], width: int) -> None:
@@ -130,6 +145,7 @@ class EarlyShard:
         return (
             not self.dropped
             and not self.finished
+            and self._path is not None  # at least one chunk encoded during the parse
             and matrix.watcher is self
             and matrix.spool is self._spool
             and self.width == len(matrix.feature_ids)
@@ -202,12 +218,9 @@ class EarlyFeatureShards:
     def _watcher(self, spool: ValueSpool) -> EarlyShard | None:
         if self._folder is None:
             return None
-        self._folder.mkdir(parents=True, exist_ok=True)
-        path = private_temp_name(self._folder / "early-shard", ".part")  # swept as any build's temp file
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         if self._lane is None:
             self._lane = JobLane("rnacorpus-early-shard")
-        shard = EarlyShard(self._folder, path, fd, spool, self._lane)
+        shard = EarlyShard(self._folder, spool, self._lane)
         self._shards.append(shard)
         return shard
 

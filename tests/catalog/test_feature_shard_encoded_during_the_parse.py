@@ -131,3 +131,14 @@ def test_spools_filled_outside_the_block_are_not_watched(tmp_path: Path) -> None
     with EarlyFeatureShards(None):  # a remote store: nothing is encoded early
         assert _matrix(parse_family_soft(path)).watcher is None
     assert _matrix(parse_family_soft(path)).watcher is None
+
+
+def test_a_matrix_of_fewer_samples_than_a_chunk_is_written_after_the_parse(tmp_path: Path) -> None:
+    path = _soft(tmp_path, CHUNK_SAMPLES - 1)
+    store, plain_store = ExpressionStore(tmp_path / "early"), ExpressionStore(tmp_path / "plain")
+    with EarlyFeatureShards(store.root):
+        matrix = _matrix(parse_family_soft(path))
+        assert isinstance(matrix.watcher, EarlyShard) and not matrix.watcher.matches(matrix)
+        assert not (store.root / "expression").exists() or _leftovers(store.root) == []  # no temp file made
+        written = _write(store, matrix)
+    assert written == _write(plain_store, _matrix(parse_family_soft(path)))

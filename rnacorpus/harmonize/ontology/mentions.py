@@ -20,6 +20,7 @@ from rnacorpus.harmonize.ontology.cell_lines import find_cell_line
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FIELD_SCOPES
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, Mentions, scan_phrases
+from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     in_parentheses,
@@ -34,6 +35,10 @@ __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tok
 #: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
 #: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
 _JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
+
+
+#: a number written after "#" at the end of the value ("liver #2", "branchial arch # 12"): a sample's number
+_NUMBERED = re.compile(r"\s*#\s*\d{1,4}\s*$")
 
 
 def _phrase_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -52,6 +57,7 @@ def find_mentions(
 ) -> Mentions:
     """Mentions of ``fields`` in ``value``; ``cell_suffix`` also tries "<value> cell" (cell-type keys);
     ``rewrites=False`` keeps to the names as listed (for organs read out of a term's own label)."""
+    value = _NUMBERED.sub("", value)  # "branchial arch #2": a sample number, never the arch's number
     tokens, gaps = tokens_and_gaps(value)
     result = Mentions(tokens, gaps=gaps)
     if not tokens:
@@ -149,7 +155,8 @@ def _reads_joined(split: Mentions, tokens: list[str]) -> bool:
     name and a word about it (``skin-homing``, ``serum-starved``, ``serum-free`` stay joined)."""
     read = {token.lower() for m in split.found for token in split.tokens[m.start : m.stop]}
     joined = [part for token in tokens if _JOINED.search(token) for part in re.split(r"[-/]", token)]
-    return all(part.lower() in read for part in joined if part.isalpha())
+    # a side word joined on (``pole-right``) places the part, as it does written apart: it need not be read
+    return all(part.lower() in read or part.lower() in SIDE_WORDS for part in joined if part.isalpha())
 
 
 def _names_field(result: Mentions, name: str) -> bool:
