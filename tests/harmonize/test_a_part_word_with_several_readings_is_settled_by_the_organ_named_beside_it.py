@@ -33,3 +33,9 @@ def test_alone_the_part_word_stays_ambiguous() -> None:
 
 def test_beside_an_organ_none_of_its_readings_belongs_to_the_organ_stays() -> None:
     assert _tissue("Atrium cDNA library, human kidney")[0] == "UBERON:0002113"
+
+
+def test_a_reading_outside_a_narrower_structure_named_is_no_answer() -> None:
+    # "segment" has a reading inside the lung (bronchopulmonary segment) but not inside the left upper
+    # lobe the value also names: the lobe is the answer, not the lung's generic segment
+    assert _tissue("Lung - Inferior segment of left upper lobe")[0] == "UBERON:0008952"

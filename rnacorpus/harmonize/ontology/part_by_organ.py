@@ -29,14 +29,17 @@ __all__ = ["organ_over_generic_part", "part_named_by_organ"]
 
 
 def part_named_by_organ(found: Sequence[Mention], unclear: Sequence[Mention], index: OntologyIndex) -> Mention | None:
-    """The one reading of an ambiguous tissue mention (``unclear``) that is a part of an organ read in
-    the same value (``found``), as a mention of its own; None when no or several readings qualify."""
+    """The one reading of an ambiguous tissue mention (``unclear``) that is a part of every structure
+    read in the same value (``found``), as a mention of its own; None when no or several readings
+    qualify."""
     organs = {mention.match.term_id for mention in found}
     for mention in unclear:
+        # inside every structure the value names: a reading beside a narrower one it is no part of
+        # (segment … left upper lobe: the bronchopulmonary segment is the lung's, not the lobe's) is no answer
         within = {
             term
             for term in mention.match.candidates
-            if any(organ != term and index.is_ancestor(organ, term) for organ in organs)
+            if organs and all(organ != term and index.is_ancestor(organ, term) for organ in organs)
         }
         if len(within) == 1:
             (term,) = within
