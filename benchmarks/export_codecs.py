@@ -24,9 +24,9 @@ from rnacorpus.catalog.export_parts import CODECS, ENCODE_SLICE_BYTES, PARQUET_O
 BSS = ["values.list.element"]
 #: label → writer codec settings; the export's own three first, then zstd's fast (negative) levels
 VARIANTS: dict[str, dict[str, Any]] = {
-    "zstd (level 1) + byte-stream split — `zstd`, the default before": CODECS["zstd"],
-    "lz4_raw + byte-stream split — `lz4`, the default now": CODECS["lz4"],
-    "uncompressed — `none`": CODECS["none"],
+    "zstd (level 1) + byte-stream split — `zstd`, the default until 2026-12-06": CODECS["zstd"],
+    "lz4_raw + byte-stream split — `lz4`, the default until 2026-12-07": CODECS["lz4"],
+    "uncompressed — `none`, the default now": CODECS["none"],
     **{
         f"zstd level {level} + byte-stream split": {"compression": "zstd", "compression_level": level,
                                                      "use_byte_stream_split": BSS}

@@ -44,9 +44,9 @@ class ExportOptions:
     normalize: str = "as_deposited"
     splits: str = DEFAULT_SPLITS
     formats: tuple[str, ...] = ("parquet",)
-    #: the default was zstd until measured (``export_parts``); a manifest written before this option
-    #: existed has none, and its parts were zstd (:meth:`from_dict`)
-    compression: str = "lz4"
+    #: none since 2026-12-07, lz4 before, zstd first (``export_parts``); a manifest written before
+    #: this option existed has none, and its parts were zstd (:meth:`from_dict`)
+    compression: str = "none"
     allow_mixed: bool = False
     strict: bool = False
 
@@ -119,7 +119,7 @@ def make_options(
     normalize: str = "as_deposited",
     splits: str | Mapping[str, float] | Sequence[float] = DEFAULT_SPLITS,
     format: str | Sequence[str] = "parquet",
-    compression: str = "lz4",
+    compression: str = "none",
     allow_mixed: bool = False,
     strict: bool = False,
 ) -> ExportOptions:

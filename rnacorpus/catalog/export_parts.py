@@ -16,8 +16,11 @@ constant, not the machine's core count, so the same plan writes the same bytes e
 
 The values' codec is the export's ``compression`` option (:data:`CODECS`; the manifest records it
 and the writer's release, :func:`writer_release`, so a rebuild writes the same bytes or says why
-not). ``lz4`` (lz4_raw with byte-stream split) is the default since measured on eight of the
-export's own 208 × 20,120 row groups (log1p-TPM with NaN blocks; ``bench_export.py codecs``,
+not). ``none`` is the default since 2026-12-07 (``lz4``, lz4_raw with byte-stream split, before):
+float32 expression values barely compress (lz4 keeps 0.89 of the bytes), and uncompressed parts cost
+least CPU both to write and to read every epoch; the whole export at 10^5 samples took 25.9 s / 46.9
+CPU-s uncompressed against 28.3 s / 52.3 with lz4 in one quiet run (``docs/decisions.md``). Measured on
+eight of the export's own 208 × 20,120 row groups (log1p-TPM with NaN blocks; ``bench_export.py codecs``,
 ``docs/benchmarks.md``): write 36 ms a row group, read back 16 ms, 0.89 of the raw bytes; ``zstd``
 (level 1, byte-stream split) 47 / 29 ms, 0.72; ``none`` 22 / 13 ms, 1.00 (negative zstd levels:
 37–39 / 18 ms, 0.83–0.86). A training loop reads every epoch (an lz4 train split of 81,060 samples:

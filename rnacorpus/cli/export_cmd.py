@@ -66,8 +66,8 @@ def export(
     seed: Annotated[str, typer.Option("--seed", help="seed of the splits and of --max-per-study")] = "rnacorpus",
     format: Annotated[str, typer.Option("--format", help="parquet | h5ad | parquet,h5ad")] = "parquet",
     compression: Annotated[
-        str, typer.Option("--compression", help="part files' codec: lz4 | zstd (smallest) | none (least CPU)")
-    ] = "lz4",
+        str, typer.Option("--compression", help="part files' codec: none (least CPU) | lz4 | zstd (smallest)")
+    ] = "none",
     allow_mixed: Annotated[
         bool, typer.Option("--allow-mixed", help="allow several organisms, or units without --normalize")
     ] = False,

@@ -53,13 +53,13 @@ def test_every_codec_writes_the_same_values_and_rebuilds_byte_identical(tmp_path
         np.testing.assert_array_equal(row, values["none"][accession])
 
 
-def test_the_default_codec_is_lz4_and_recorded(tmp_path: Path) -> None:
+def test_the_default_codec_is_none_and_recorded(tmp_path: Path) -> None:
     catalog = build_catalog(tmp_path / "c", [StudySpec("GSE1", ["GSM10", "GSM11"], GENES)])
     catalog.export(tmp_path / "a")
-    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["options"]["compression"] == "lz4"
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["options"]["compression"] == "none"
     chunk = pq.ParquetFile(next((tmp_path / "a").glob("*/part-*.parquet"))).metadata.row_group(0)
     names = [chunk.column(i).path_in_schema for i in range(chunk.num_columns)]
-    assert chunk.column(names.index("values.list.element")).compression == "LZ4"
+    assert chunk.column(names.index("values.list.element")).compression == "UNCOMPRESSED"
 
 
 def test_a_manifest_without_a_codec_rebuilds_with_zstd(tmp_path: Path) -> None:
