@@ -182,9 +182,13 @@ def flush_and_drop(fd: int, start: int, stop: int) -> None:
     flushed every 16 MiB: 2.6-4.0 sys-s kept, 0.6-0.8 with the flushed ranges dropped;
     docs/benchmarks.md, session 28), while dropped pages are reused warm by the next writes. Only
     clean pages are dropped, hence the flush first; where ``posix_fadvise`` does not exist (macOS)
-    the bytes are only flushed."""
-    os.fdatasync(fd)
+    the bytes are only flushed (with ``fsync``: macOS has no ``fdatasync`` either)."""
+    _data_sync(fd)
     drop_cached(fd, start, stop)
+
+
+#: ``fdatasync`` where the platform has it (Linux), else ``fsync`` (macOS, Windows)
+_data_sync = getattr(os, "fdatasync", os.fsync)
 
 
 def drop_cached(fd: int, start: int, stop: int | None = None) -> None:
