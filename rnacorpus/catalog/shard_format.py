@@ -49,6 +49,7 @@ __all__ = [
     "VALUE_WRITE_OPTIONS",
     "ShardData",
     "chunk_table",
+    "footer_keys",
     "metadata_feature_ids",
     "open_shard_writer",
     "shard_data",
@@ -82,8 +83,13 @@ def open_shard_writer(where: Any, schema: pa.Schema) -> pq.ParquetWriter:
     Without it Arrow writes no key-value metadata at all, so the keys are added to the footer here.
     """
     writer = pq.ParquetWriter(where, schema, store_schema=False, **VALUE_WRITE_OPTIONS)
-    writer.add_key_value_metadata({k.decode(): v.decode() for k, v in (schema.metadata or {}).items()})
+    writer.add_key_value_metadata(footer_keys(schema))
     return writer
+
+
+def footer_keys(schema: pa.Schema) -> dict[str, str]:
+    """The ``rnacorpus.*`` keys a shard of ``schema`` carries in its footer (as text)."""
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
 
 
 @dataclass

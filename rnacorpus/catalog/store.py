@@ -37,6 +37,7 @@ from rnacorpus.catalog.shard_format import (
     VALUE_WRITE_OPTIONS,
     ShardData,
     chunk_table,
+    footer_keys,
     metadata_feature_ids,
     open_shard_writer,
     shard_data,
@@ -212,8 +213,7 @@ class ExpressionStore:
         schema = shard_schema(matrix, level=level, collapse_rule=collapse_rule)
         early = early_shard_of(matrix, self.root) if level == "feature" and self.tree is None else None
         if early is not None:  # its row groups were encoded while the parse ran: the same bytes
-            metadata = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
-            sha256, size = early.finish(self.resolve(relpath), metadata)
+            sha256, size = early.finish(self.resolve(relpath), footer_keys(schema))
             return _shard_info(relpath, matrix, level, collapse_rule, sha256, size)
         n_features = len(matrix.feature_ids)
         with self.atomic_write(relpath) as handle:
