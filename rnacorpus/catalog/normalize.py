@@ -182,11 +182,11 @@ class _Steps:
         log1p: bool,
     ) -> None:
         """Some rows: divided by length, gathered into ``out``, per million, ln(1 + x)."""
-        totals = np.empty(len(values), dtype=np.float64)
         if self.inverse_all is not None:
             values = np.multiply(values, self.inverse_all, out=scratch[: len(values)])
             totals = _row_sums(values)
         elif self.inverse_some is not None:
+            totals = np.empty(len(values), dtype=np.float64)
             totals[per_length] = _row_sums(values[per_length] * self.inverse_some[0])
             totals[~per_length] = _row_sums(values[~per_length])
         else:
