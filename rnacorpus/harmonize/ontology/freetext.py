@@ -32,7 +32,13 @@ from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
-from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
+from rnacorpus.harmonize.ontology.derivation import (
+    derived_kind,
+    made_in_vitro,
+    pluripotent_source,
+    split_source_hyphen,
+    stem_source,
+)
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
@@ -354,6 +360,9 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
     decided, named = _decide(info, value, mentions, taxid, index)
+    if decided.get("tissue") and decided["tissue"].term_id and (grown := pluripotent_source(value)):
+        # "SZ_hiPSC forebrain NPCs": the organ says what was grown from the stem cells, not what was sampled
+        decided["tissue"] = unmapped("tissue", info.key, value, f"{grown!r}: cells grown from stem cells")
     if respelled:
         decided = {name: _as_respelled(found, respelled) for name, found in decided.items()}
     result = [decided[name] for name in fields if name in decided]
