@@ -30,18 +30,18 @@ from typing import IO, BinaryIO, cast
 from rnacorpus.errors import LimitExceededError, TruncatedError
 
 _fast_gzip: ModuleType | None
-_threaded_gzip: ModuleType | None
 #: what a corrupt or cut gzip stream raises while being read: zlib's and Python's own errors, and
 #: ISA-L's IsalError (a plain Exception subclass, so it must be named)
 GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, zlib.error)
 try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel is missing
     from isal import igzip as _fast_gzip
-    from isal import igzip_threaded as _threaded_gzip
     from isal.isal_zlib import error as _isal_error
+
+    from rnacorpus.inflated_blocks import InflatingThread
 
     GZIP_ERRORS = (*GZIP_ERRORS, cast(type[BaseException], _isal_error))
 except ImportError:  # pragma: no cover - isal is a declared dependency
-    _fast_gzip = _threaded_gzip = None
+    _fast_gzip = None
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
@@ -305,15 +305,32 @@ class BoundedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        try:
-            # straight into the caller's buffer (read() and a copy moved every byte twice); every inner
-            # stream is a buffered decompressor (gzip / ISA-L / bz2 / lzma / zip member)
+        # straight into the caller's buffer (read() and a copy moved every byte twice); every inner
+        # stream is a buffered decompressor (gzip / ISA-L / bz2 / lzma / zip member)
+        with self._stream_errors():
             n = cast(io.BufferedIOBase, self._inner).readinto(buffer)
+        return self._took(n, ended=n == 0 and len(buffer) > 0)
+
+    def read_block(self) -> bytes:
+        """The next block of inflated bytes as the inflating thread produced it, without a copy
+        (``b""`` at the end); only over an :class:`~rnacorpus.inflated_blocks.InflatingThread`
+        (``open_maybe_gzip(threaded=True)``). The same limits and errors as :meth:`readinto`."""
+        with self._stream_errors():
+            block = cast(InflatingThread, self._inner).read_block()
+        self._took(len(block), ended=not block)
+        return block
+
+    @contextlib.contextmanager
+    def _stream_errors(self) -> Iterator[None]:
+        try:
+            yield
         except EOFError as exc:
             raise TruncatedError(f"gzip stream ends early ({exc})", path=self._name) from exc
         except GZIP_ERRORS as exc:
             raise TruncatedError(f"gzip stream is corrupt ({exc})", path=self._name) from exc
-        if n == 0 and len(buffer) and self._identity is not None and self._witness is not None:
+
+    def _took(self, n: int, *, ended: bool) -> int:
+        if ended and self._identity is not None and self._witness is not None:
             self._witness.add(self._identity)  # the inner reader checked the last member's trailer
         self.produced += n
         self._check()
@@ -353,19 +370,21 @@ def open_maybe_gzip(
     """Open ``path`` for binary reading, transparently decompressing gzip (by content, not name).
 
     ``threaded``: decompress in a background thread (ISA-L's, outside the GIL), so that a reader
-    that parses what it reads uses a second core; errors surface on ``read`` as without it.
+    that parses what it reads uses a second core; errors surface on ``read`` as without it. The
+    threaded stream is the :class:`BoundedReader` itself, unbuffered: its
+    :meth:`~BoundedReader.read_block` hands the inflated blocks over without a copy, and a
+    ``read(n)`` may return fewer than ``n`` bytes before the end (a raw stream's contract).
     """
     raw = Path(path).open("rb")  # noqa: SIM115 - ownership passes to the returned reader
     head = raw.read(2)
     raw.seek(0)
     if not is_gzip(head):
         return raw
-    inner: BinaryIO
-    if threaded and _threaded_gzip is not None:
-        inner = cast(BinaryIO, _threaded_gzip.open(raw, "rb", threads=1))
-    else:
-        module = _fast_gzip if _fast_gzip is not None else gzip
-        inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
+    if threaded and _fast_gzip is not None:
+        blocks = cast(BinaryIO, InflatingThread(raw))
+        return cast(BinaryIO, BoundedReader(blocks, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio))
+    module = _fast_gzip if _fast_gzip is not None else gzip
+    inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
     bounded = BoundedReader(inner, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio)
     return cast(BinaryIO, io.BufferedReader(bounded, buffer_size=_CHUNK))
 

@@ -84,8 +84,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: and pieces of accented words name no part (appendix, male; digits, 8 weeks; adrenal gland #2; bone, male);
 #: 78: a number after "#" at the end of a value is dropped before the phrases are read (branchial arch #2);
 #: 79: a side word joined by a hyphen does not keep the value joined (Cerebral frontal pole-right); 80: the
-#: reading settled by an organ must lie inside every structure the value names (segment … left upper lobe))
-ONTOLOGY_RULES_VERSION = "80"
+#: reading settled by an organ must lie inside every structure the value names (segment … left upper lobe);
+#: 81: an organ named beside pluripotent stem cells is no sampled tissue (SZ_hiPSC forebrain NPCs); 82: a
+#: synonym that is its label respelled is the organ's everyday name (cecum for caecum); 83: two modifiers
+#: joined before one head name the head (jejunal and colic lymph node → lymph node))
+ONTOLOGY_RULES_VERSION = "83"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

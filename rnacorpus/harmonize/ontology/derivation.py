@@ -13,6 +13,14 @@ Three families of depositor spellings:
   vitro differentiated adipocytes") were never part of a tissue: the organ their kind comes from
   (cardiomyocytes → heart) is not the sample's tissue. :func:`made_in_vitro` finds those phrases;
   :func:`stem_source` finds any other source CL files under stem cell ("MSC-derived adipocytes").
+* a value that names pluripotent stem cells as the cells' source ("SZ_hiPSC forebrain NPCs", "hESC
+  cerebral organoids", "iPS cell-derived cortical neurons", "induced pluripotent stem cells from skin
+  fibroblasts") describes cells grown in a dish: an organ or region named in it says what kind of cells
+  were made (or where the reprogrammed cells once came from), never a tissue that was sampled.
+  :func:`pluripotent_source` finds those names — initials only in their capitalised forms (hiPSC, iPSC,
+  hESC, mESC, hiPS, iPS, hES) and the written-out words; a bare "PSC" (primary sclerosing cholangitis)
+  or "ESC" (endometrial stromal cells) is no such name, nor is a stem cell of a tissue ("hematopoietic
+  stem cells from bone marrow" keep their organ).
 * in ``<source>-derived <cells>`` the cells are what comes after ("monocyte-derived macrophages" are
   macrophages, "MSC-derived adipocytes" adipocytes), in ``<cells> derived from <source>`` what comes
   before ("embryonic stem cells derived from blastocysts"); :func:`derived_kind` keeps those mentions.
@@ -25,7 +33,7 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 
-__all__ = ["derived_kind", "made_in_vitro", "split_source_hyphen", "stem_source"]
+__all__ = ["derived_kind", "made_in_vitro", "pluripotent_source", "split_source_hyphen", "stem_source"]
 
 _STEM_CELL = "CL:0000034"
 _DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
@@ -48,6 +56,21 @@ _IN_VITRO = re.compile(
     r"|\b(?:differentiated|derived|generated|induced|matured)\s+in[ -]vitro\b",
     re.IGNORECASE,
 )
+
+# Pluripotent stem cells named as such: capitalised initials with their species or "i" prefix, standing
+# apart from other letters (an underscore or a hyphen may join them: "SZ_hiPSC", "hiPS-derived"), or the
+# words; never "stem cells" at large.
+_PLURIPOTENT = re.compile(
+    r"(?-i:(?<![A-Za-z])(?:[hmr]?iPSCs?|[hm]ESCs?|h?iPS|hES)(?![A-Za-z]))"
+    r"|\b(?:induced[ -])?pluripotent[ -]stem\b|\bembryonic[ -]stem[ -]cells?\b",
+    re.IGNORECASE,
+)
+
+
+def pluripotent_source(value: str) -> str | None:
+    """The name of pluripotent stem cells in ``value`` (the cells were grown from them), else ``None``."""
+    found = _PLURIPOTENT.search(value)
+    return found.group(0) if found else None
 
 
 def split_source_hyphen(text: str) -> str:

@@ -154,6 +154,16 @@ def shortened_label(name: str, label: str | None) -> bool:
     return label is not None and " " not in word and word.isalpha() and label.casefold().startswith(word + " ")
 
 
+def respelled_label(name: str, label: str | None) -> bool:
+    """A synonym that is its term's own label in another spelling (``cecum`` for caecum: UBERON files
+    British labels and the American spellings as synonyms; the project's spelling normal form, which
+    folds ae/oe to e, makes the two one). Such a synonym is the organ's everyday name, not an ordinary
+    word the ontology also files, so it is trusted alone and inside longer text even when it heads the
+    labels of other structures (future foramen cecum, hepatic cecum). General: a test on the synonym
+    and the label alone, never a list of words."""
+    return label is not None and name.casefold() != label.casefold() and norm(name) == norm(label)
+
+
 def ontology_match(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
     scopes = FIELD_SCOPES[field]
     attempts = (
@@ -180,11 +190,12 @@ def ontology_match(field: str, text: str, taxid: int | None, index: OntologyInde
                 return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)
         name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
         synonym = hit.kind == "exact_synonym"
-        single = synonym and (len(key.split()) == 1 or abbreviation(hit.name))
-        single = single and not (field == "tissue" and shortened_label(hit.name, index.label(hit.term_id)))
+        label = index.label(hit.term_id)
+        everyday = field == "tissue" and (shortened_label(hit.name, label) or respelled_label(hit.name, label))
+        single = synonym and (len(key.split()) == 1 or abbreviation(hit.name)) and not everyday
         # "fundus": a synonym of the eye's fundus, and the head of the stomach's, the uterus's and the
         # gallbladder's fundus labels — a part noun many organs have, reported
-        others = _part_noun_readings(field, key, hit, index) if synonym else set()
+        others = _part_noun_readings(field, key, hit, index) if synonym and not everyday else set()
         if others:
             return FieldMatch(field, "", "ambiguous", 0.0, text, candidates=tuple(sorted({hit.term_id, *others})))
         return FieldMatch(

@@ -24,14 +24,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rnacorpus.harmonize.ontology.age import AgeParse, parse_age
+from rnacorpus.harmonize.ontology.age import parse_age
+from rnacorpus.harmonize.ontology.age_in_value import age_in_value
 from rnacorpus.harmonize.ontology.bare_classes import bare_class
 from rnacorpus.harmonize.ontology.bare_parts import bare_part
-from rnacorpus.harmonize.ontology.build import age_annotation, implied_stage, mapped, recorded, unmapped
+from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
+from rnacorpus.harmonize.ontology.coordination import coordinated_head
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
-from rnacorpus.harmonize.ontology.derivation import derived_kind, made_in_vitro, split_source_hyphen, stem_source
+from rnacorpus.harmonize.ontology.derivation import (
+    derived_kind,
+    made_in_vitro,
+    pluripotent_source,
+    split_source_hyphen,
+    stem_source,
+)
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
@@ -46,7 +54,6 @@ from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, 
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
-from rnacorpus.harmonize.ontology.stage import stage_for_age
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
@@ -276,9 +283,12 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
-                chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
-                if (organ := organ_over_generic_part(chosen, found, index)) is not None:  # cortex, liver
-                    chosen, others = organ, [chosen, *(m for m in others if m is not organ)]
+                if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
+                    chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
+                else:
+                    chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
+                if not shared and (organ := organ_over_generic_part(chosen, found, index)) is not None:
+                    chosen, others = organ, [chosen, *(m for m in others if m is not organ)]  # cortex, liver
                 if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
@@ -354,6 +364,9 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
     decided, named = _decide(info, value, mentions, taxid, index)
+    if decided.get("tissue") and decided["tissue"].term_id and (grown := pluripotent_source(value)):
+        # "SZ_hiPSC forebrain NPCs": the organ says what was grown from the stem cells, not what was sampled
+        decided["tissue"] = unmapped("tissue", info.key, value, f"{grown!r}: cells grown from stem cells")
     if respelled:
         decided = {name: _as_respelled(found, respelled) for name, found in decided.items()}
     result = [decided[name] for name in fields if name in decided]
@@ -364,23 +377,8 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
         result.append(recorded("cell_line", info.key, value, why))
     result.extend(_derived(info, value, decided, named, mentions, taxid, index))
     if age is not None:
-        result.extend(_age_annotations(info, value, age, taxid, index, decided))
+        result.extend(age_in_value(info.key, value, age, taxid, index, "development_stage" in decided))
     return _ordered(result, fields)
-
-
-def _age_annotations(
-    info: KeyInfo,
-    value: str,
-    age: AgeParse,
-    taxid: int | None,
-    index: OntologyIndex,
-    decided: dict[str, Annotation],
-) -> list[Annotation]:
-    out = [age_annotation(info.key, value, age, 0.9, None)]
-    stage = stage_for_age(age, taxid, index)
-    if stage is not None and "development_stage" not in decided:
-        out.append(implied_stage(info.key, value, stage, index))
-    return out
 
 
 def _ordered(annotations: Sequence[Annotation], fields: Sequence[str]) -> list[Annotation]:

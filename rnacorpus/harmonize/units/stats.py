@@ -211,10 +211,7 @@ def block_stats(block: npt.NDArray[np.floating]) -> list[ColumnStats]:
         return [_empty(0, 0) for _ in range(rows)]
     exact = [_exact(values[i]) for i in range(rows)]
     stride = max(1, -(-width // SUBSAMPLE))
-    picked = np.array(values[:, ::stride], dtype=np.float64)
-    if any(n < width for n, *_ in exact):
-        picked[~np.isfinite(picked)] = np.nan
-    picked.sort(axis=1)  # NaN sorts last
+    picked = _sorted_subsample(values[:, ::stride], any(n < width for n, *_ in exact))
     kept_per_row = np.count_nonzero(~np.isnan(picked), axis=1)
     out = []
     for i, (n, n_missing, n_neg_inf, low, high, total) in enumerate(exact):
@@ -224,6 +221,28 @@ def block_stats(block: npt.NDArray[np.floating]) -> list[ColumnStats]:
             sample = np.sort(row[np.isfinite(row)])[:SUBSAMPLE]  # sparse finite values the stride missed
         out.append(_column(sample, n, n_missing, n_neg_inf, low, high, total))
     return out
+
+
+def _sorted_subsample(strided: npt.NDArray[np.floating], non_finite: bool) -> npt.NDArray[np.float64]:
+    """Each row of the strided subsample as float64, non-finite values as NaN, sorted (NaN last).
+
+    A float32 block is sorted as float32 (half the bytes: ~0.1 of a 54,675-value row's ~0.4 ms) when
+    it holds no zero: float32 → float64 is exact and keeps the order, and equal values are the same
+    bits, so the result is the float64 sort's, bit for bit. Zeros are the exception, for any block:
+    -0.0 and 0.0 compare equal, so which comes first is the sorting routine's choice, and the
+    quantiles keep the sign of the zero they land on — a block with a zero is sorted as float64,
+    exactly as before."""
+    if strided.dtype == np.float32 and not np.count_nonzero(strided == 0):
+        narrow = np.array(strided)
+        if non_finite:
+            narrow[~np.isfinite(narrow)] = np.nan
+        narrow.sort(axis=1)  # NaN sorts last
+        return narrow.astype(np.float64)
+    picked = np.array(strided, dtype=np.float64)
+    if non_finite:
+        picked[~np.isfinite(picked)] = np.nan
+    picked.sort(axis=1)  # NaN sorts last
+    return picked
 
 
 def column_stats(column: npt.NDArray[np.floating]) -> ColumnStats:
