@@ -15,10 +15,10 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["OrderedWorker", "background_thread", "prefetch"]
+__all__ = ["OrderedWorker", "background_thread", "prefetch", "started"]
 
 T = TypeVar("T")
 _DONE = object()
@@ -34,6 +34,25 @@ def background_thread(name: str) -> ThreadPoolExecutor:
         if pool is None:
             pool = _background[name] = ThreadPoolExecutor(1, thread_name_prefix=name)
         return pool
+
+
+def started(call: Callable[..., T], *args: Any, name: str = "started") -> Future[T]:
+    """``call(*args)`` running in a thread of its own from now on; its result (or error) is the future's.
+
+    For one-off setup work an export needs only later (and in another thread), so that it overlaps
+    the work before that instead of delaying it."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(call(*args))
+        except BaseException as exc:  # handed to whoever asks for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=f"rnacorpus-{name}", daemon=True).start()
+    return future
 
 
 class _Failure:
@@ -93,10 +112,15 @@ def prefetch(
 
 
 class OrderedWorker:
-    """Runs submitted calls one at a time, in submission order, in a helper thread."""
+    """Runs submitted calls one at a time, in submission order, in a helper thread.
+
+    At most ``depth`` calls wait at once: :meth:`submit` blocks while they do, unless told not to
+    (``wait=False``) — for the last calls of a job, which the submitter hands over all at once so that
+    it can go on with other work while they run."""
 
     def __init__(self, depth: int = 4) -> None:
-        self._tasks: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._tasks: queue.Queue[Any] = queue.Queue()
+        self._slots = threading.Semaphore(depth)
         self._error: BaseException | None = None
         #: the thread's CPU seconds, once closed
         self.cpu_seconds = 0.0
@@ -105,7 +129,9 @@ class OrderedWorker:
 
     def _run(self) -> None:
         while True:
-            task = self._tasks.get()
+            task, held_slot = self._tasks.get()
+            if held_slot:
+                self._slots.release()  # taken off the queue: no longer waiting
             if task is _DONE:
                 self.cpu_seconds = time.thread_time()
                 return
@@ -120,13 +146,16 @@ class OrderedWorker:
             error, self._error = self._error, None
             raise error
 
-    def submit(self, call: Callable[[], object]) -> None:
+    def submit(self, call: Callable[[], object], *, wait: bool = True) -> None:
+        """Queue ``call``; with ``wait`` (the default) first wait until fewer than ``depth`` calls wait."""
         self._raise()
-        self._tasks.put(call)
+        if wait:
+            self._slots.acquire()
+        self._tasks.put((call, wait))
 
     def close(self) -> None:
         """Wait for every submitted call; raise the first error one of them raised."""
         if self._thread.is_alive():
-            self._tasks.put(_DONE)
+            self._tasks.put((_DONE, False))
             self._thread.join()
         self._raise()

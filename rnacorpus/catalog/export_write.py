@@ -16,9 +16,9 @@ then arithmetic, one after the other), so the encoders waited on it. Memory in f
 number of buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` block(s) wait between
 stages (each stage holds one more), each split fills one row group (its own copy of its rows, so a
 block is freed once dealt), and each writer lane holds one queued and one encoding row group —
-buffers lent from one pool allocated at the start (:class:`.export_parts.GroupBuffers`), so they
-are resident at every size, not as the lanes' timing needs them; what is kept per written sample
-is four numbers. The same plan writes the same bytes.
+buffers lent from one pool allocated (and touched whole) at the start
+(:class:`.export_parts.GroupBuffers`), so they are resident at every size, not as the lanes' timing
+needs them; what is kept per written sample is four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from rnacorpus.catalog.export_parts import (
 )
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
-from rnacorpus.catalog.export_threads import OrderedWorker, prefetch
+from rnacorpus.catalog.export_threads import OrderedWorker, prefetch, started
 from rnacorpus.catalog.normalize import ColumnMap
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
@@ -127,7 +127,9 @@ class _Reader:
         self.store, self.plan = store, plan
         self.rule = plan.options.rule
         taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
-        self.lengths = LengthLookup(taxa) if self.rule.per_length else None
+        # the gene lengths are built beside the first shard's read (~0.05-0.1 s: the reference's IDs
+        # into pandas), not before it: only the normalizer needs them, once its first block is decoded
+        self.lengths = started(LengthLookup, taxa, name="lengths") if self.rule.per_length else None
         self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
         self._last: tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None] | None = None
 
@@ -140,7 +142,7 @@ class _Reader:
         if known is None or known[0] != feature_ids:
             ids = pd.Index(feature_ids)
             columns = ColumnMap.from_positions(ids.get_indexer(self.plan.genes.index))
-            known = (feature_ids, columns, self.lengths(feature_ids) if self.lengths else None)
+            known = (feature_ids, columns, self.lengths.result()(feature_ids) if self.lengths else None)
             if len(self._columns) >= 16:
                 self._columns.clear()
             self._columns[key] = known
@@ -196,12 +198,18 @@ def write_parts(
     root: Path,
     tick: Callable[[str], None] = lambda _: None,
     group_rows: int | None = None,
+    while_lanes_finish: Callable[[WriteResult], None] = lambda _: None,
 ) -> WriteResult:
     """Write every split's part files under ``root``; returns their entries and where each sample went.
 
     ``group_rows`` (samples per row group) defaults to :func:`rows_per_group` of the gene space; a
     rebuild passes the one its manifest records, so files written by a release with another row-group
-    size still rebuild byte-identical."""
+    size still rebuild byte-identical.
+
+    ``while_lanes_finish`` is called in this thread once every row has been dealt, with the result's
+    ``written`` and ``below_coverage`` complete but no part file listed yet: work that needs where each
+    sample went but not the parts' bytes (the export's ``samples.parquet``) runs there while the
+    lanes encode, hash and fsync their last row groups, instead of after them."""
     n = len(plan.genes.ids)
     schema = part_schema(n)
     result = WriteResult(group_rows=group_rows or rows_per_group(n))
@@ -230,6 +238,9 @@ def write_parts(
             tick(current.study or current.path)
         for split in parts.values():
             split.close()
+        result.written = log.table()
+        assembled = time.thread_time() - started
+        while_lanes_finish(result)
         for worker in workers:
             worker.close()
     except BaseException:
@@ -241,12 +252,11 @@ def write_parts(
             split.abort()
         raise
     result.files.sort(key=lambda entry: str(entry["path"]))
-    result.written = log.table()
     result.cpu_seconds = {
         "read": reader_cpu.get("read", 0.0),
         "checksum": checksum_cpu_seconds() - checksum_before,
         "normalize": reader_cpu.get("normalize", 0.0),
-        "assemble": time.thread_time() - started,
+        "assemble": assembled,
         "encode": sum(worker.cpu_seconds for worker in workers),
     }
     return result

@@ -103,7 +103,7 @@ def test_a_failure_while_writing_leaves_the_target_and_no_temporary_folder(
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("rnacorpus.catalog.export._write_features", boom)
+    monkeypatch.setattr("rnacorpus.catalog.export.write_features", boom)
     with pytest.raises(OSError, match="disk full"):
         catalog.export(out, level="feature", overwrite=True)
     assert snapshot(out) == before

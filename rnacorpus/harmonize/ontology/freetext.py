@@ -31,6 +31,7 @@ from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
+from rnacorpus.harmonize.ontology.coordination import coordinated_head
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
     derived_kind,
@@ -282,9 +283,12 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
-                chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
-                if (organ := organ_over_generic_part(chosen, found, index)) is not None:  # cortex, liver
-                    chosen, others = organ, [chosen, *(m for m in others if m is not organ)]
+                if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
+                    chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
+                else:
+                    chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
+                if not shared and (organ := organ_over_generic_part(chosen, found, index)) is not None:
+                    chosen, others = organ, [chosen, *(m for m in others if m is not organ)]  # cortex, liver
                 if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
