@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz, process
 
 from rnacorpus.harmonize.ontology.compile import KEY_FORMS, cache_dir, load_tables
+from rnacorpus.harmonize.ontology.fuzzy_window import NamesByLength, closest
 from rnacorpus.harmonize.ontology.releases import release_key
 
 __all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "Hit", "OntologyIndex", "get_index", "is_process_index"]
@@ -70,6 +70,7 @@ class OntologyIndex:
         self._fuzzy_lock = threading.Lock()
         self._fuzzy_choices: dict[str, tuple[list[str], list[str]]] = {}
         self._fuzzy_words: dict[str, frozenset[str]] = {}
+        self._fuzzy_by_length: dict[str, NamesByLength] = {}
         self._runs_lock = threading.Lock()
         self._runs: tuple[dict[str, tuple[int, int]], pa.Array] | None = None
 
@@ -134,8 +135,9 @@ class OntologyIndex:
         """Best fuzzy (term_id, score) for a normalized value, or None when below threshold or tied."""
         if len(normalized) < FUZZY_MIN_LENGTH:
             return None
-        names, term_ids = self._choices(scope)
-        found = process.extract(normalized, names, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_THRESHOLD)
+        term_ids = self._choices(scope)[1]
+        # the names its length lets reach the threshold, scored as over every name (:mod:`.fuzzy_window`)
+        found = closest(normalized, self._names_by_length(scope), FUZZY_THRESHOLD, limit=5)
         # Numbers must agree exactly: CD4 is not CD8, Theiler stage 21 is not 22.
         digits = _DIGITS.findall(normalized)
         found = [(name, score, i) for name, score, i in found if _DIGITS.findall(name) == digits]
@@ -176,6 +178,13 @@ class OntologyIndex:
                 words = pc.unique(pc.list_flatten(pc.utf8_split_whitespace(names)))
                 self._fuzzy_words[scope] = frozenset(words.to_pylist())
             return self._fuzzy_words[scope]
+
+    def _names_by_length(self, scope: str) -> NamesByLength:
+        """The scope's fuzzy names ordered by length (built once per scope, with its names)."""
+        with self._fuzzy_lock:
+            if scope not in self._fuzzy_by_length:
+                self._fuzzy_by_length[scope] = NamesByLength.of(self._choices_unlocked(scope)[0])
+            return self._fuzzy_by_length[scope]
 
     def _choices(self, scope: str) -> tuple[list[str], list[str]]:
         with self._fuzzy_lock:
