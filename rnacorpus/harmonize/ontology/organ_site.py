@@ -171,6 +171,17 @@ def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, insi
     return Mention(match, organ.start, part.stop, False)
 
 
+def _before_note(value: str, found: list[Mention], gaps: Sequence[str]) -> str:
+    """The value up to a semicolon after which no tissue is named (``Brain - Cortex; control``,
+    ``Esophagus - Gastroesophageal Junction; healthy donor``): what follows is a note on the sample —
+    its status, donor or replicate — and the "Organ - site" shape is read before it. The whole value
+    when there is no semicolon or a tissue is named after it (``liver; kidney``)."""
+    cut = next((i for i, gap in enumerate(gaps) if ";" in gap), None)
+    if cut is None or ";" not in value or any(m.stop > cut for m in found):
+        return value
+    return value[: value.index(";")]
+
+
 def organ_then_site(
     value: str, found: list[Mention], taxid: int | None, index: OntologyIndex, gaps: Sequence[str] = ()
 ) -> Mention | None:
@@ -181,6 +192,7 @@ def organ_then_site(
     ``gaps`` (the text before each token) place the separator: when every tissue is written before it
     and no parenthesis adds one, what follows names no site (``lung lymph node, normal``, ``pleura of
     the lung - control``) and the value is no "Organ - site" value."""
+    value = _before_note(value, found, gaps)
     if (len(found) < 2 and not inner_texts(value)) or not found or not SITE_AFTER_ORGAN.match(value):
         return None
     separator = next((i for i, gap in enumerate(gaps) if i and _SEPARATOR.search(gap)), None)
