@@ -42,7 +42,12 @@ from rnacorpus.harmonize.ontology.derivation import (
 )
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
+from rnacorpus.harmonize.ontology.implied import (
+    cell_origin,
+    life_stage_word,
+    organ_of_layer,
+    site_from_diseases,
+)
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
@@ -193,8 +198,10 @@ def _implied_tissue(
         return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
     if origin is not None:
         return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
-    disease = named.get("disease")
-    site = site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
+    disease, diseases = named.get("disease"), [m.match for m in mentions.for_field("disease")]
+    site = (
+        site_from_diseases([disease.match, *diseases], taxid, index) if disease and info.kind in _SITE_KINDS else None
+    )
     if site is None:
         return None
     return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
