@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from unittest import mock
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rnacorpus.errors import RnacorpusError
+from rnacorpus.harvester.geo import soft_lines
 from rnacorpus.harvester.geo.soft_entities import _EntityScanner
 from rnacorpus.harvester.geo.soft_lines import SoftByteReader
 
@@ -89,6 +91,21 @@ def test_field_runs_give_what_single_lines_give(
     end = b"\r\n" if crlf else b"\n"
     data = end.join(lines) + (end if final_newline and lines else b"")
     assert _entities(data, chunk) == _entities(data, chunk, _OneLineAtATime)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(_piece, max_size=12).map(lambda pieces: [line for piece in pieces for line in piece]),
+    crlf=st.booleans(),
+    window=st.integers(2, 64),
+)
+def test_a_run_whose_end_lies_past_the_search_window_is_read_whole(lines: list[bytes], crlf: bool, window: int) -> None:
+    """The run's end is looked for in a window first (a few KB in use; here a few bytes, so that runs,
+    tables and markers cut by the window's edge all lie past it): the same entities as line by line."""
+    end = b"\r\n" if crlf else b"\n"
+    data = end.join(lines) + end
+    with mock.patch.object(soft_lines, "_FIELD_SCAN_WINDOW", window):
+        assert _entities(data, 1 << 20) == _entities(data, 1 << 20, _OneLineAtATime)
 
 
 def test_a_run_stops_before_a_table_and_a_header() -> None:

@@ -14,7 +14,9 @@ Recognized, in this order (first that matches wins):
 
 In *strict* mode (values under keys that are not about age, e.g. a source name), only explicit
 forms count — ``E14.5``, ``embryonic day 6.5``, ``postnatal day 0.5`` — so ``E2`` or ``p21`` in a
-treatment or gene name never becomes an age.
+treatment or gene name never becomes an age; nor does a P-notation past the first weeks of life
+(``P500.5``, a sample code: the notation counts postnatal days up to :data:`_MAX_P_DAY`, as for a
+rodent's ``P7``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ _QUALIFIER_RE = "|".join(sorted((re.escape(word) for word in _QUALIFIERS), key=l
 
 _COMPOUND = re.compile(rf"^{_NUM}\s*(?:years?|yrs?|y)\s*,?\s*(?:and\s*)?{_NUM}\s*(?:months?|mos?|m)\b\.?$")
 _EMBRYONIC = re.compile(rf"\b(?:embryonic day|embryo day|embryonal day|e)\s*{_NUM}(?:\s*(?:-|to)\s*e?{_NUM})?(?!\d)")
-_DPC = re.compile(rf"{_NUM}\s*(?:dpc|d\.p\.c\.?|days? post[- ]?co(?:itum|nception))\b")
+_DPC = re.compile(rf"(?:{_NUM}\s*(?:-|–|to)\s*)?{_NUM}\s*(?:dpc|d\.p\.c\.?|days? post[- ]?co(?:itum|nception))\b")
 _POSTNATAL = re.compile(rf"\b(?:postnatal day|post-natal day|pnd|pn|p)\s*{_NUM}(?:\s*(?:-|to)\s*p?{_NUM})?(?!\d)")
 _DAYS_POSTNATAL = re.compile(rf"{_NUM}\s*days?\s*(?:postnatal|post-natal|after birth|post[- ]?partum)\b")
 _POST_FERTILIZATION = re.compile(rf"{_NUM}\s*(hpf|dpf|(?:hours?|days?) post[- ]?fertili[sz]ation)\b")
@@ -126,8 +128,9 @@ def _span(low: str, high: str | None, unit: str, period: str | None, matched: st
 
 def _explicit(text: str) -> AgeParse | None:
     """Forms that name their own period of life; safe to find anywhere in a longer value."""
-    if match := _DPC.search(text):
-        return _span(match.group(1), None, "embryonic day", "embryonic", match.group(0))
+    if match := _DPC.search(text):  # "14.5 dpc"; a range "12.0-12.5 dpc" keeps both ends
+        low, high = (match.group(1), match.group(2)) if match.group(1) else (match.group(2), None)
+        return _span(low, high, "embryonic day", "embryonic", match.group(0))
     if match := _DAYS_POSTNATAL.search(text):
         return _span(match.group(1), None, "postnatal day", "postnatal", match.group(0))
     if match := _POST_FERTILIZATION.search(text):
@@ -151,6 +154,8 @@ def _notation(text: str, strict: bool) -> AgeParse | None:
             spelled = len(match.group(0).split()) > 1 and not match.group(0)[1].isdigit()
             if strict and not (spelled or "." in match.group(1)):
                 continue
+            if strict and not spelled and unit == "postnatal day" and float(match.group(1)) > _MAX_P_DAY:
+                continue  # "P500.5": a sample code; the P-day notation counts the first weeks of life
             return _span(match.group(1), match.group(2), unit, period, match.group(0))
     return None
 

@@ -16,14 +16,10 @@ from __future__ import annotations
 
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention
-from rnacorpus.harmonize.ontology.name_pairs import labelled_kinds
+from rnacorpus.harmonize.ontology.name_pairs import KINDS_MIN, labelled_kinds
 
 __all__ = ["KINDS_MIN", "bare_class"]
 
-#: a class term with at least this many labelled kinds "<which> <word>" is no sampled structure when
-#: written alone in the plural; organs have at most a dozen (testis 5, bronchus 12), classes of
-#: structures many more (ganglion 100, duct 75, ligament 75, gland 175, artery 362)
-KINDS_MIN = 30
 _SHOWN = 5
 
 

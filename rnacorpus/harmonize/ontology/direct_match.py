@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rnacorpus.harmonize.ontology.collection_members import member_of_collection
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE, curated_table
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex
+from rnacorpus.harmonize.ontology.inverted_names import inverted_label
 from rnacorpus.harmonize.ontology.name_pairs import synonym_noun_readings
 from rnacorpus.harmonize.ontology.normalize import bag, norm
 
@@ -190,6 +191,9 @@ def ontology_match(field: str, text: str, taxid: int | None, index: OntologyInde
                 return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)
         name_method = method or ("exact_label" if hit.kind == "label" else "exact_synonym")
         synonym = hit.kind == "exact_synonym"
+        inverted = inverted_label(key, hit.term_id, index, scopes) if field == "tissue" and synonym else None
+        if inverted is not None:  # "aortic arch": arch of aorta's label, not the embryo's arch artery
+            return FieldMatch(field, inverted, "normalized", CONFIDENCE["normalized"], text, (), False, False)
         label = index.label(hit.term_id)
         everyday = field == "tissue" and (shortened_label(hit.name, label) or respelled_label(hit.name, label))
         single = synonym and (len(key.split()) == 1 or abbreviation(hit.name)) and not everyday

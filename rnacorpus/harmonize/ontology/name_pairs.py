@@ -18,6 +18,7 @@ from rnacorpus.harmonize.ontology.derived import derived_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 
 __all__ = [
+    "KINDS_MIN",
     "adjective_conflicts",
     "adjective_narrower_reading",
     "labelled_kinds",
@@ -229,6 +230,12 @@ def adjective_narrower_reading(index: OntologyIndex, adjective: str, term_id: st
         return None
     (narrower,) = organs
     return narrower if index.is_ancestor(term_id, narrower) else None
+
+
+#: a class term with at least this many labelled kinds "<which> <word>" is a class of structures, no one
+#: structure (:mod:`.bare_classes`, :mod:`.inverted_names`); organs have at most a dozen (testis 5,
+#: bronchus 12), classes many more (ganglion 100, duct 75, ligament 75, gland 175, artery 362)
+KINDS_MIN = 30
 
 
 def labelled_kinds(index: OntologyIndex, term_id: str) -> set[str]:

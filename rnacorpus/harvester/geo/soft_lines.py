@@ -44,8 +44,11 @@ _MARKERS = (ord("!"), ord("^"))
 _NEWLINE = ord("\n")
 #: how far ahead :meth:`SoftByteReader.read_field_lines` looks for the end of a run of field lines
 _FIELD_RUN_MAX = 1 << 16
-#: what ends a run of field lines before it is split (a conservative bound: the run may end sooner)
+#: what ends a run of field lines before it is split (a conservative bound: the run may end sooner);
+#: two bytes each (read_field_lines' window search relies on it)
 _FIELD_RUN_ENDS = (b"\n^", b"\n#")
+#: the first stretch of a run's range searched for its end (read_field_lines)
+_FIELD_SCAN_WINDOW = 1 << 12
 # ISA-L (fileio's gzip engine) raises its own error type for corrupt deflate data, not OSError
 _STREAM_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -185,10 +188,15 @@ class SoftByteReader:
         end = buf.rfind(b"\n", pos, pos + _FIELD_RUN_MAX)
         if end < 0:
             return []
-        for marker in _FIELD_RUN_ENDS:
-            cut = buf.find(marker, pos, end)
-            if cut >= 0:
-                end = cut
+        # the run's end is looked for in a window first: a run is a few KB, and a search to ``end``
+        # would run on through a sample's data table (~64 KB a sample, per marker)
+        window = min(end, pos + _FIELD_SCAN_WINDOW)
+        cut = _first_marker(buf, pos, window)
+        if cut == window < end:  # none in the window: a long run, or a table begins on this line
+            if buf.find(b"_table_begin", pos, buf.find(b"\n", pos, end + 1)) >= 0:
+                return []  # what the search below would come to, without reading the table
+            cut = _first_marker(buf, window - 1, end)  # one byte back: a marker cut by the window's edge
+        end = cut
         table = buf.find(b"_table_begin", pos, end)
         if table >= 0:
             end = buf.rfind(b"\n", pos, table)
@@ -288,6 +296,16 @@ class SoftByteReader:
 
     def close(self) -> None:
         self._stream.close()
+
+
+def _first_marker(buf: bytes, start: int, stop: int) -> int:
+    """Where the first of :data:`_FIELD_RUN_ENDS` starts in ``buf[start:stop]`` (``stop``: none);
+    each marker is looked for only before the one found so far."""
+    for marker in _FIELD_RUN_ENDS:
+        at = buf.find(marker, start, stop)
+        if at >= 0:
+            stop = at
+    return stop
 
 
 @dataclass(frozen=True)
