@@ -151,7 +151,7 @@ def run_export(
         pa.default_memory_pool().release_unused()
         versions = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM catalog_versions").fetchall()}
         versions.pop("store_dir", None)  # where the store lives is not what the data is
-        with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite) as tmp:
+        with build_folder(out_dir, EXPORT_FOLDER, overwrite=overwrite, remove_old_beside=True) as tmp:
             progress = progress or NullProgress()
             progress.start(len(pc.unique(plan.rows["shard_path"])))
             tables: list[dict[str, Any]] = []

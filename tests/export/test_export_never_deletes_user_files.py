@@ -10,6 +10,7 @@ import pytest
 from rnacorpus.catalog.api import Catalog
 from rnacorpus.catalog.export import verify_export
 from rnacorpus.errors import ConfigError
+from rnacorpus.outfolder import wait_for_removals
 from tests.builders import make_bundle
 from tests.export.folders import snapshot
 
@@ -73,6 +74,7 @@ def test_an_earlier_export_is_replaced_only_with_overwrite(catalog: Catalog, tmp
     catalog.export(out, level="feature", overwrite=True)
     assert json.loads((out / "manifest.json").read_text())["n_samples"] == 3
     assert verify_export(out) == []
+    wait_for_removals()  # the replaced export is removed beside the caller
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.duckdb", "set", "store"]  # nothing left over
 
 

@@ -89,8 +89,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: synonym that is its label respelled is the organ's everyday name (cecum for caecum); 83: two modifiers
 #: joined before one head name the head (jejunal and colic lymph node → lymph node); 84: an adjective-noun
 #: synonym yields to its inverted "<part> of <organ>" label of an unrelated term (aortic arch); 85: a
-#: P-notation past the first weeks is a code (P500.5), a dpc range keeps both ends (12.0-12.5 dpc))
-ONTOLOGY_RULES_VERSION = "85"
+#: P-notation past the first weeks is a code (P500.5), a dpc range keeps both ends (12.0-12.5 dpc); 86: a
+#: note after a semicolon leaves an "Organ - site" value read (Brain - Cortex; control); 87: a first disease
+#: naming no organ leaves the site to another named disease (low-grade glioma … brain tumor); 88: a preamble
+#: naming no tissue before a separator is set apart (total RNA, quadriceps muscle))
+ONTOLOGY_RULES_VERSION = "88"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -30,7 +30,7 @@ from rnacorpus.harmonize.ontology.bare_classes import bare_class
 from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
-from rnacorpus.harmonize.ontology.class_heads import in_class, member_of_class, origin_before_cell, origin_beside_cell
+from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.coordination import coordinated_head
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
@@ -42,18 +42,22 @@ from rnacorpus.harmonize.ontology.derivation import (
 )
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, life_stage_word, organ_of_layer, site_from_disease
+from rnacorpus.harmonize.ontology.implied import (
+    cell_origin,
+    life_stage_word,
+    organ_of_layer,
+    site_from_diseases,
+)
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
-from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
 from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, part_named_by_organ
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
+from rnacorpus.harmonize.ontology.tissue_choice import most_specific, tissue_decision
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
@@ -66,62 +70,6 @@ _SITE_KINDS = frozenset({"tissue", "source"})
 _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _PARTIAL_FACTOR = 0.9
 _UNDERSCORES = re.compile(r"_+")
-
-
-def _most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
-    """The mention to keep, and the ones it beat that are not simply its ancestors."""
-    terms = {mention.match.term_id for mention in found}
-    leaves = [m for m in found if not any(index.is_ancestor(m.match.term_id, other) for other in terms)]
-    chosen = (leaves or found)[0]
-    others = [m for m in found if m.match.term_id != chosen.match.term_id and m in leaves]
-    return chosen, others
-
-
-def _class_word(head: Mention, first: Mention, index: OntologyIndex) -> bool:
-    """``quadriceps muscle``: the second word only names a class the first is (a thigh muscle)."""
-    return in_class(first.match.term_id, norm(head.match.text), index)
-
-
-def _compound_head(chosen: Mention, found: list[Mention], gaps: list[str], index: OntologyIndex) -> Mention:
-    """English compounds put the head last: of two tissue phrases written side by side with only a
-    space between and unrelated in UBERON (``femur bone marrow``, ``breast milk``, ``tail tendon``), the
-    second is what was sampled and the first says where from. Not when punctuation separates them
-    (``liver, kidney``: a list; ``Brain - Cortex``: decided by :mod:`.organ_site`) or when the second
-    only names a class the first belongs to (``quadriceps muscle``). A second that is a part UBERON
-    specializes per organ is looked for within the first (:func:`~.organ_site.part_within`: ``lung
-    lymph node`` → pulmonary lymph node; several such parts are reported, none keeps the organ)."""
-    for head in found:
-        if (
-            head.start == chosen.stop
-            and head.start < len(gaps)
-            and not gaps[head.start].strip()
-            and not index.is_ancestor(head.match.term_id, chosen.match.term_id)
-            and not index.is_ancestor(chosen.match.term_id, head.match.term_id)
-            and not _class_word(head, chosen, index)
-        ):
-            # a part every organ has is looked for within the first (lung lymph node)
-            if organ_relative_part(index, head.match.term_id):
-                return part_within(chosen, head, index, inside=False)
-            # a tissue kind with the structure it was taken from (greater omentum adipose tissue)
-            return kind_in_site(head, chosen, index) or kind_in_site(chosen, head, index) or head
-    return chosen
-
-
-def _tissue_decision(
-    found: list[Mention], value: str, taxid: int | None, index: OntologyIndex, gaps: list[str]
-) -> tuple[Mention, list[Mention]]:
-    """Like :func:`_most_specific`, but a compound keeps its head (:func:`_compound_head`) and an
-    "Organ - site" value keeps its site (:mod:`.organ_site`)."""
-    chosen, others = _most_specific(found, index)
-    head = _compound_head(chosen, found, gaps, index)
-    if head is not chosen:
-        chosen, others = head, [chosen, *(m for m in others if m is not head)]
-    ordered = sorted(found, key=lambda m: m.start)
-    site = organ_then_site(value, ordered, taxid, index, gaps)
-    if site is None or site.match.term_id == chosen.match.term_id:
-        return chosen, others
-    leaves = [m for m in ordered if m.match.term_id != site.match.term_id and m in [chosen, *others]]
-    return site, leaves
 
 
 def _from_mention(
@@ -193,8 +141,10 @@ def _implied_tissue(
         return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
     if origin is not None:
         return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
-    disease = named.get("disease")
-    site = site_from_disease(disease.match, taxid, index) if disease and info.kind in _SITE_KINDS else None
+    disease, diseases = named.get("disease"), [m.match for m in mentions.for_field("disease")]
+    site = (
+        site_from_diseases([disease.match, *diseases], taxid, index) if disease and info.kind in _SITE_KINDS else None
+    )
     if site is None:
         return None
     return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
@@ -249,7 +199,7 @@ def _decide_disease(
         return normal(info, value, named, index), named
     if not found:
         return None, None
-    chosen, others = _most_specific(found, index)
+    chosen, others = most_specific(found, index)
     return _from_mention(info, value, chosen, others, index), chosen
 
 
@@ -276,13 +226,13 @@ def _decide(
             # an age word (adult B cells) says the donor's age, not where the cells are from
             found = [m for m in found if not life_stage_word(m.match.text, taxid, index)]
             if found:
-                named["tissue_of_cells"] = _most_specific(found, index)[0]
+                named["tissue_of_cells"] = most_specific(found, index)[0]
             continue
         if field_name == "tissue" and (settled := part_named_by_organ(found, mentions.ambiguous("tissue"), index)):
             found = [settled, *found]  # "Atrium … heart": the atrium reading that is the heart's
         if found:
             if field_name == "tissue":
-                chosen, others = _tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
+                chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
                 else:
@@ -308,7 +258,7 @@ def _decide(
                     )
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
-                chosen, others = _most_specific(derived_kind(found, mentions.tokens), index)
+                chosen, others = most_specific(derived_kind(found, mentions.tokens), index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
                 continue

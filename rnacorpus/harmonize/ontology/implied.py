@@ -12,7 +12,15 @@ from rnacorpus.harmonize.ontology.mentions import find_mentions
 from rnacorpus.harmonize.ontology.name_pairs import tissue_names
 from rnacorpus.harmonize.ontology.normalize import norm
 
-__all__ = ["cell_origin", "life_stage_word", "organ_in_cell_name", "organ_of_layer", "origin_word", "site_from_disease"]
+__all__ = [
+    "cell_origin",
+    "life_stage_word",
+    "organ_in_cell_name",
+    "organ_of_layer",
+    "origin_word",
+    "site_from_disease",
+    "site_from_diseases",
+]
 
 #: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
 _JOINING = frozenset({"of", "the"})
@@ -40,6 +48,23 @@ def site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyInd
         if sites:
             return sites[0].match.term_id, f"organ named in {text!r}"
     return _organ_word_in_disease(disease, label, taxid, index)
+
+
+def site_from_diseases(diseases: list[FieldMatch], taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
+    """The site of the first disease (:func:`site_from_disease`); when it names no organ (``low-grade
+    glioma``), the one site the other diseases the value names give (``brain tumor``); two different
+    sites among those give none (precision before recall)."""
+    if not diseases:
+        return None
+    first = site_from_disease(diseases[0], taxid, index)
+    if first is not None:
+        return first
+    sites: dict[str, tuple[str, str]] = {}
+    for disease in diseases[1:]:
+        site = site_from_disease(disease, taxid, index)
+        if site is not None:
+            sites.setdefault(site[0], site)
+    return next(iter(sites.values())) if len(sites) == 1 else None
 
 
 _ORGAN_WORD = re.compile(r"^[A-Za-z][a-z]{4,}$")

@@ -171,6 +171,28 @@ def _adjective_part(organ: Mention, part: Mention, index: OntologyIndex, *, insi
     return Mention(match, organ.start, part.stop, False)
 
 
+def _before_note(value: str, found: list[Mention], gaps: Sequence[str]) -> str:
+    """The value up to a semicolon after which no tissue is named (``Brain - Cortex; control``,
+    ``Esophagus - Gastroesophageal Junction; healthy donor``): what follows is a note on the sample —
+    its status, donor or replicate — and the "Organ - site" shape is read before it. The whole value
+    when there is no semicolon or a tissue is named after it (``liver; kidney``)."""
+    cut = next((i for i, gap in enumerate(gaps) if ";" in gap), None)
+    if cut is None or ";" not in value or any(m.stop > cut for m in found):
+        return value
+    return value[: value.index(";")]
+
+
+def _after_preamble(value: str, found: list[Mention], gaps: Sequence[str]) -> tuple[str, int]:
+    """The value after a first separator before which no tissue is named (``total RNA, quadriceps
+    muscle``, ``RNA - Brain - Cortex``), and the token index of that separator: what precedes it says
+    what was extracted, not the organ of an "Organ, site" value. ``(value, 0)`` otherwise."""
+    first = next((i for i, gap in enumerate(gaps) if i and _SEPARATOR.search(gap)), None)
+    cut = _SEPARATOR.search(value)
+    if first is None or cut is None or not found or any(m.start < first for m in found):
+        return value, 0
+    return value[cut.end() :].strip(), first
+
+
 def organ_then_site(
     value: str, found: list[Mention], taxid: int | None, index: OntologyIndex, gaps: Sequence[str] = ()
 ) -> Mention | None:
@@ -181,9 +203,10 @@ def organ_then_site(
     ``gaps`` (the text before each token) place the separator: when every tissue is written before it
     and no parenthesis adds one, what follows names no site (``lung lymph node, normal``, ``pleura of
     the lung - control``) and the value is no "Organ - site" value."""
+    value, skip = _after_preamble(_before_note(value, found, gaps), found, gaps)
     if (len(found) < 2 and not inner_texts(value)) or not found or not SITE_AFTER_ORGAN.match(value):
         return None
-    separator = next((i for i, gap in enumerate(gaps) if i and _SEPARATOR.search(gap)), None)
+    separator = next((i for i, gap in enumerate(gaps) if i > skip and _SEPARATOR.search(gap)), None)
     if separator is not None and not inner_texts(value) and all(m.start < separator for m in found):
         return None
     organ = found[0]
