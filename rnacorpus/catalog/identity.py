@@ -33,6 +33,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from rnacorpus.catalog.identity_batch import BatchFiles, archives_of, involves_held_records, shared_link_rows
 from rnacorpus.catalog.identity_ids import link_sharing_studies, recompute_sample_ids, write_ids
 from rnacorpus.catalog.identity_rows import (
     accession_rows,
@@ -42,7 +43,7 @@ from rnacorpus.catalog.identity_rows import (
     run_rows,
     study_link_rows,
 )
-from rnacorpus.catalog.identity_sql import column_of, insert_rows, linking_rows, values_of
+from rnacorpus.catalog.identity_sql import column_of, insert_rows
 from rnacorpus.catalog.identity_twins import (
     SAMPLE_OWNED,
     absorb,
@@ -52,7 +53,6 @@ from rnacorpus.catalog.identity_twins import (
     studies_with_twins,
 )
 from rnacorpus.catalog.sql_keys import delete_in
-from rnacorpus.identifiers import SAMPLE_LINK_KINDS
 from rnacorpus.schemas import StudyBundle
 
 __all__ = [
@@ -112,26 +112,26 @@ def settle_identity(
 def settle_new_records(
     con: duckdb.DuckDBPyConnection,
     studies: Sequence[str],
-    archives: dict[str, str],
-    stated: Sequence[tuple[str, ...]],
+    records: set[str],
+    files: BatchFiles,
     sample_owned: Sequence[tuple[str, str]],
 ) -> None:
-    """:func:`settle_identity` for a batch of studies and records the catalog never held, with what the
-    rules would read back about them taken from the load (``archives``: record → archive; ``stated``:
-    their ``(record, accession, kind)`` rows). Where nothing outside the batch shares an accession
-    with it and no twin relation names its studies, the closure is the batch itself, so the rules
-    reduce to clustering its records; one lookup of ``accessions`` (and one of ``samples``) says so
-    instead of one per rule. Anything else takes :func:`settle_identity` (the same result)."""
-    edges = [(str(r), str(a)) for r, a, kind in stated if kind in SAMPLE_LINK_KINDS]
-    outside = {record for record, _ in linking_rows(con, "accession", {a for _, a in edges})} - set(archives)
-    named = values_of(con, "SELECT accession FROM samples WHERE sample_id IN (SELECT unnest(?))", archives)
-    if outside or set(map(str, named)) - set(archives) or studies_with_twins(con, studies):
-        settle_identity(con, studies, set(archives), sample_owned)
+    """:func:`settle_identity` for a batch of studies and records the catalog never held (``records``),
+    with what the rules would read back about them taken from the batch's package ``files``. Where
+    nothing outside the batch shares an accession with it and no twin relation names its studies, the
+    closure is the batch itself, so the rules reduce to clustering its records — and only records that
+    share an accession with another can join one; the rest keep their own accession as id, as they
+    arrived. DuckDB answers both questions (:mod:`.identity_batch`) instead of a lookup per rule.
+    Anything else takes :func:`settle_identity` (the same result)."""
+    if involves_held_records(con, files) or studies_with_twins(con, studies):
+        settle_identity(con, studies, records, sample_owned)
         return
-    ids = cluster_ids(archives, edges)
+    edges = shared_link_rows(con, files)
+    linked = sorted({record for record, _ in edges} & records)
+    ids = cluster_ids(archives_of(con, files, linked), edges)
     joined = {record for record, sample_id in ids.items() if record != sample_id}  # arrived as their own
     if joined:
-        write_ids(con, ids, joined)
+        write_ids(con, {**{record: record for record in records}, **ids}, joined)
         link_sharing_studies(con, sorted({ids[r] for r in joined}))
 
 

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import duckdb
 
 from rnacorpus.catalog import identity
+from rnacorpus.catalog.identity_batch import BatchFiles
 from rnacorpus.catalog.load_platforms import insert_platforms, platform_files
 from rnacorpus.catalog.load_samples import assign_fresh_primary_study, assign_primary_study, drop_orphans
 from rnacorpus.catalog.package import LoadPackage, batch_files, open_package, remove_package, write_package
@@ -146,9 +147,8 @@ def apply_packages(
             _insert_files(con, table, files, replace=replace, run_id=run_id)
     if fresh:  # what the general rules would read back from the catalog is in the packages
         assign_fresh_primary_study(con, todo)
-        archives = {r[0]: r[1] for r in _package_rows(con, todo, "samples", "accession, archive")}
-        stated = _package_rows(con, todo, "accessions", "record_accession, accession, kind")
-        identity.settle_new_records(con, studies, archives, stated, sample_owned_tables())
+        batch = BatchFiles(batch_files(todo, "samples"), batch_files(todo, "accessions"))
+        identity.settle_new_records(con, studies, set(samples), batch, sample_owned_tables())
     else:
         assign_primary_study(con, sorted(set(samples) | set(previous)))
         drop_orphans(con, sorted(set(previous) - set(samples)))
@@ -198,17 +198,6 @@ def _insert_files(con: duckdb.DuckDBPyConnection, table: str, files: list[str], 
     select = ", ".join(["*", *stamps])
     verb = "INSERT OR REPLACE INTO" if replace else "INSERT INTO"
     con.execute(f"{verb} {table} BY NAME SELECT {select} FROM read_parquet(?)", [*params, files])  # noqa: S608
-
-
-def _package_rows(
-    con: duckdb.DuckDBPyConnection, packages: Sequence[LoadPackage], table: str, columns: str
-) -> list[tuple[str, ...]]:
-    """``columns`` of the batch's rows of ``table``, read from the packages (not the catalog)."""
-    files = batch_files(packages, table)
-    if not files:
-        return []
-    rows = con.execute(f"SELECT {columns} FROM read_parquet(?)", [files]).fetchall()  # noqa: S608
-    return [tuple(str(v) for v in row) for row in rows]
 
 
 def finish_applied(con: duckdb.DuckDBPyConnection, store: ExpressionStore, applied: Applied) -> None:

@@ -89,8 +89,8 @@ def test_new_records_commit_as_the_general_identity_rules_would(
     assert [series_accession(3), series_accession(4)] in general_calls  # d joins a held record
     assert [series_accession(0), series_accession(1), series_accession(2)] not in general_calls
 
-    def general_settle(con, studies, archives, stated, owned):  # type: ignore[no-untyped-def]
-        counted(con, studies, set(archives), owned)
+    def general_settle(con, studies, records, files, owned):  # type: ignore[no-untyped-def]
+        counted(con, studies, set(records), owned)
 
     def general_primary(con, packages):  # type: ignore[no-untyped-def]
         load_samples.assign_primary_study(con, sorted({s for p in packages for s in p.sample_accessions}))
