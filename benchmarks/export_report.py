@@ -105,7 +105,13 @@ def export_table(
     for n, best in rows:
         ratio = best["scan"]["seconds"] / best["export"]["seconds"]
         verdict = "met" if ratio >= 0.5 else f"**missed** by {0.5 - ratio:.2f} ({ratio / 0.5:.0%} of the target)"
-        lines.append(f"- export ≥ 0.5× the bare scan at {n:,} samples: {ratio:.2f}× — {verdict}")
+        removal = best["export"].get("removal_seconds", 0.0)
+        with_removal = best["scan"]["seconds"] / (best["export"]["seconds"] + removal)
+        lines.append(
+            f"- export ≥ 0.5× the bare scan at {n:,} samples: {ratio:.2f}× — {verdict} (the call, until the new "
+            f"export is in place; the replaced export's removal went on {removal:.2f} s after it returned: "
+            f"{with_removal:.2f}× with it counted)"
+        )
     if rows:
         n1, large = rows[-1]
         peak = large["export"]["peak_rss_mib"]
