@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from types import ModuleType
-from typing import IO, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from rnacorpus.errors import LimitExceededError, TruncatedError
 
@@ -37,11 +37,18 @@ try:  # ISA-L is ~3x faster than zlib for gzip; fall back quietly when the wheel
     from isal import igzip as _fast_gzip
     from isal.isal_zlib import error as _isal_error
 
-    from rnacorpus.inflated_blocks import InflatingThread
-
     GZIP_ERRORS = (*GZIP_ERRORS, cast(type[BaseException], _isal_error))
 except ImportError:  # pragma: no cover - isal is a declared dependency
     _fast_gzip = None
+if TYPE_CHECKING:
+    from rnacorpus.inflated_blocks import InflatingThread
+#: the block-handing inflater (it uses ISA-L's C reader, a private name of isal's): when a future isal
+#: lacks it, the threaded path falls back to isal's own threaded reader instead of losing ISA-L
+_inflating_thread: type[InflatingThread] | None
+try:
+    from rnacorpus.inflated_blocks import InflatingThread as _inflating_thread
+except ImportError:  # pragma: no cover - exercised by a test that hides it
+    _inflating_thread = None
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED",
@@ -316,7 +323,7 @@ class BoundedReader(io.RawIOBase):
         (``b""`` at the end); only over an :class:`~rnacorpus.inflated_blocks.InflatingThread`
         (``open_maybe_gzip(threaded=True)``). The same limits and errors as :meth:`readinto`."""
         with self._stream_errors():
-            block = cast(InflatingThread, self._inner).read_block()
+            block = cast("InflatingThread", self._inner).read_block()
         self._took(len(block), ended=not block)
         return block
 
@@ -380,11 +387,17 @@ def open_maybe_gzip(
     raw.seek(0)
     if not is_gzip(head):
         return raw
-    if threaded and _fast_gzip is not None:
-        blocks = cast(BinaryIO, InflatingThread(raw))
+    inner: BinaryIO
+    if threaded and _fast_gzip is not None and _inflating_thread is not None:
+        blocks = cast(BinaryIO, _inflating_thread(raw))
         return cast(BinaryIO, BoundedReader(blocks, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio))
-    module = _fast_gzip if _fast_gzip is not None else gzip
-    inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
+    if threaded and _fast_gzip is not None:
+        from isal import igzip_threaded
+
+        inner = cast(BinaryIO, igzip_threaded.open(raw, "rb", threads=1))
+    else:
+        module = _fast_gzip if _fast_gzip is not None else gzip
+        inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
     bounded = BoundedReader(inner, raw, name=str(path), max_bytes=max_bytes, max_ratio=max_ratio)
     return cast(BinaryIO, io.BufferedReader(bounded, buffer_size=_CHUNK))
 
