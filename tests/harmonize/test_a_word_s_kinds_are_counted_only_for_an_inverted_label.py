@@ -43,4 +43,6 @@ def test_the_count_still_decides_when_an_inverted_label_exists(counted: list[str
 
 
 def test_the_aortic_arch_family_is_read_as_before() -> None:
-    assert inverted_names.inverted_label("aortic arch", PHARYNGEAL_ARCH_ARTERY, get_index(), ["tissue"]) == ARCH_OF_AORTA
+    assert (
+        inverted_names.inverted_label("aortic arch", PHARYNGEAL_ARCH_ARTERY, get_index(), ["tissue"]) == ARCH_OF_AORTA
+    )
