@@ -394,7 +394,7 @@ def open_maybe_gzip(
     if threaded and _fast_gzip is not None:
         from isal import igzip_threaded
 
-        inner = cast(BinaryIO, igzip_threaded.open(raw, "rb", threads=1))
+        inner = cast(BinaryIO, igzip_threaded.open(raw, "rb", threads=1))  # type: ignore[no-untyped-call]
     else:
         module = _fast_gzip if _fast_gzip is not None else gzip
         inner = cast(BinaryIO, module.GzipFile(fileobj=raw))
