@@ -232,17 +232,12 @@ def _sorted_subsample(strided: npt.NDArray[np.floating], non_finite: bool) -> np
     -0.0 and 0.0 compare equal, so which comes first is the sorting routine's choice, and the
     quantiles keep the sign of the zero they land on — a block with a zero is sorted as float64,
     exactly as before."""
-    if strided.dtype == np.float32 and not np.count_nonzero(strided == 0):
-        narrow = np.array(strided)
-        if non_finite:
-            narrow[~np.isfinite(narrow)] = np.nan
-        narrow.sort(axis=1)  # NaN sorts last
-        return narrow.astype(np.float64)
-    picked = np.array(strided, dtype=np.float64)
+    narrow = strided.dtype == np.float32 and not np.count_nonzero(strided == 0)
+    picked = np.array(strided, dtype=np.float32 if narrow else np.float64)
     if non_finite:
         picked[~np.isfinite(picked)] = np.nan
     picked.sort(axis=1)  # NaN sorts last
-    return picked
+    return picked.astype(np.float64, copy=False)
 
 
 def column_stats(column: npt.NDArray[np.floating]) -> ColumnStats:
