@@ -15,10 +15,10 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["OrderedWorker", "background_thread", "prefetch", "started"]
+__all__ = ["OrderedWorker", "background_thread", "prefetch"]
 
 T = TypeVar("T")
 _DONE = object()
@@ -34,25 +34,6 @@ def background_thread(name: str) -> ThreadPoolExecutor:
         if pool is None:
             pool = _background[name] = ThreadPoolExecutor(1, thread_name_prefix=name)
         return pool
-
-
-def started(call: Callable[..., T], *args: Any, name: str = "started") -> Future[T]:
-    """``call(*args)`` running in a thread of its own from now on; its result (or error) is the future's.
-
-    For one-off setup work an export needs only later (and in another thread), so that it overlaps
-    the work before that instead of delaying it."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(call(*args))
-        except BaseException as exc:  # handed to whoever asks for the result
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name=f"rnacorpus-{name}", daemon=True).start()
-    return future
 
 
 class _Failure:

@@ -50,7 +50,7 @@ from rnacorpus.catalog.export_parts import (
 )
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
-from rnacorpus.catalog.export_threads import OrderedWorker, prefetch, started
+from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
 from rnacorpus.catalog.normalize import ColumnMap
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
@@ -129,7 +129,9 @@ class _Reader:
         taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
         # the gene lengths are built beside the first shard's read (~0.05-0.1 s: the reference's IDs
         # into pandas), not before it: only the normalizer needs them, once its first block is decoded
-        self.lengths = started(LengthLookup, taxa, name="lengths") if self.rule.per_length else None
+        self.lengths = (
+            background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
+        )
         self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
         self._last: tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None] | None = None
 

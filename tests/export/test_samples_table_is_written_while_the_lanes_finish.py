@@ -3,8 +3,8 @@ the export writes them while the writer lanes are still encoding, hashing and fs
 row groups — not after every lane is done. Here each lane's last part waits (up to a timeout) for
 ``samples.parquet`` to appear in the folder being built before it closes: it appears, and the export
 is the same as ever (every file verified against its manifest, the samples table listing every
-written sample). Also: the one-off helper thread (:func:`.export_threads.started`) hands back its
-result and its error."""
+written sample). Also: the helper thread the gene lengths are built in (:func:`.export_threads.background_thread`)
+hands back its result and its error."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 
 from rnacorpus.catalog import export_parts
 from rnacorpus.catalog.export import verify_export
-from rnacorpus.catalog.export_threads import started
+from rnacorpus.catalog.export_threads import background_thread
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes
 
 GENES = reference_genes(9606, "protein_coding", 400)
@@ -50,9 +50,10 @@ def test_the_samples_table_exists_before_any_lane_closes_its_last_part(
     assert set(samples["part"].to_pylist()) <= paths
 
 
-def test_a_started_call_runs_beside_the_caller_and_hands_back_its_result_or_error() -> None:
+def test_a_call_handed_to_the_lengths_thread_runs_beside_the_caller_and_hands_back_its_result_or_error() -> None:
+    submit = background_thread("rnacorpus-export-lengths").submit
     go = threading.Event()
-    future = started(lambda: go.wait(10) and 42)
+    future = submit(lambda: go.wait(10) and 42)
     assert not future.done()  # the caller was not held up
     go.set()
     assert future.result(10) == 42
@@ -61,4 +62,4 @@ def test_a_started_call_runs_beside_the_caller_and_hands_back_its_result_or_erro
         raise ValueError("no lengths")
 
     with pytest.raises(ValueError, match="no lengths"):
-        started(fails).result(10)
+        submit(fails).result(10)
