@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rnacorpus.harmonize.ontology.direct_match import FieldMatch
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, try_phrase
 
@@ -37,9 +38,10 @@ def _first_modifier(second: Mention, tokens: list[str], gaps: list[str]) -> int 
     return None
 
 
-def _tissue(phrase: str, taxid: int | None, index: OntologyIndex) -> str | None:
+def _tissue(phrase: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+    """The one tissue term ``phrase`` names, else ``None``."""
     found = try_phrase(phrase, ("tissue",), taxid, index, whole=False)
-    return None if found is None or found.ambiguous or found.field != "tissue" else found.term_id
+    return None if found is None or found.ambiguous or found.field != "tissue" else found
 
 
 def coordinated_head(
@@ -51,11 +53,11 @@ def coordinated_head(
         if first_at is None or second.stop - second.start < 2:
             continue
         head_words = " ".join(tokens[second.start + 1 : second.stop])
-        head = try_phrase(head_words, ("tissue",), taxid, index, whole=False)
-        if head is None or head.ambiguous or head.field != "tissue":
+        head = _tissue(head_words, taxid, index)
+        if head is None:
             continue
         first = _tissue(f"{tokens[first_at]} {head_words}", taxid, index)
-        parts = (first, second.match.term_id)
+        parts = (first.term_id if first else None, second.match.term_id)
         if not all(part and part != head.term_id and index.is_ancestor(head.term_id, part) for part in parts):
             continue
         return Mention(
