@@ -132,11 +132,21 @@ def replicate(source: Path, target: Path, n_samples: int) -> int:
     return rows
 
 
-def pick_terms(catalog: Path) -> list[tuple[str, str, int]]:
-    """(term_id, label, rows) of the tissue terms whose ancestor-aware counts are nearest each target."""
+def bare_connection(catalog: Path, store: Path) -> Any:
+    """A plain read-only DuckDB connection to ``catalog`` that can read its reference views: they are
+    Parquet files in the store, named relative to it (``catalog.references.use_store``)."""
     import duckdb
 
+    from rnacorpus.catalog.references import use_store
+
     con = duckdb.connect(str(catalog), read_only=True)
+    use_store(con, store)
+    return con
+
+
+def pick_terms(catalog: Path, store: Path) -> list[tuple[str, str, int]]:
+    """(term_id, label, rows) of the tissue terms whose ancestor-aware counts are nearest each target."""
+    con = bare_connection(catalog, store)
     try:
         counts = con.execute(
             """
@@ -167,14 +177,14 @@ def median_ms(call: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
-def api_timings(catalog_path: Path, terms: list[tuple[str, str, int]], repeat: int) -> list[dict[str, Any]]:
-    import duckdb
-
+def api_timings(
+    catalog_path: Path, store: Path, terms: list[tuple[str, str, int]], repeat: int
+) -> list[dict[str, Any]]:
     from rnacorpus.catalog.api import Catalog
     from rnacorpus.catalog.samples_query import SAMPLE_RESULT_COLUMNS
 
     catalog = Catalog.open(catalog_path)
-    bare = duckdb.connect(str(catalog_path), read_only=True)
+    bare = bare_connection(catalog_path, store)
     columns = ", ".join(SAMPLE_RESULT_COLUMNS)
     results = []
     try:
@@ -224,10 +234,11 @@ def main() -> None:
         if not catalog.exists():
             replicate(source, catalog, args.samples)
         built = time.perf_counter() - start
-        terms = pick_terms(catalog)
-        rows = api_timings(catalog, terms, args.repeat)
+        store = folder / "source" / "store"
+        terms = pick_terms(catalog, store)
+        rows = api_timings(catalog, store, terms, args.repeat)
         big = min(rows, key=lambda r: abs(r["rows"] - 100_000))
-        where = ["--catalog", str(catalog), "--store", str(folder / "source" / "store")]
+        where = ["--catalog", str(catalog), "--store", str(store)]
         out = folder / "out.parquet"
         cli = {
             "json": median_seconds([*CLI, "query", "--tissue", big["label"], "--json", *where], args.cli_repeat),

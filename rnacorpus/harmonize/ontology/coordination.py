@@ -12,17 +12,27 @@ and ileal mucosa" names two organs' mucosae, not one structure.
 General: the test uses only the ontology's own names for "<modifier> <head>" and its is_a/part_of
 closure, never a list of words. Not when a modifier with the head names nothing under it ("liver and
 inguinal lymph node" is a list of two tissues).
+
+Two unrelated structures written as alternatives or glued into one pair (:func:`joined_pair`) name no
+one sample: ``bone marrow or blood``, ``bone marrow / peripheral blood`` (either, not said which),
+``head-neck``, ``substantia nigra-ventral tegmental area`` (a hyphen joining two names, not a compound
+whose head is the second). The family covers "or" and a slash between any two tissue names, and an
+unspaced hyphen between two names neither of which is a part of the other (``Brain-Frontal Cortex``,
+an organ and its site, is not such a pair). A list with "and", a comma or a semicolon keeps its first
+term as before; a spaced " - " is GTEx's "Organ - site" and is left to :mod:`.organ_site`.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import replace
 
 from rnacorpus.harmonize.ontology.direct_match import FieldMatch
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, try_phrase
 
-__all__ = ["coordinated_head"]
+__all__ = ["coordinated_head", "joined_pair"]
 
 _JOINER_WORDS = frozenset({"and", "or", "&"})
 _JOINER_MARKS = frozenset({"/", "&", "+"})
@@ -63,4 +73,30 @@ def coordinated_head(
         return Mention(
             replace(head, text=" ".join(tokens[first_at : second.stop])), first_at, second.stop, second.whole
         )
+    return None
+
+
+def _glued(first: Mention, second: Mention, tokens: list[str], value: str) -> bool:
+    """The last word of ``first`` and the first of ``second`` joined by a slash (spaced or not) or an
+    unspaced hyphen in the value as written (the phrase scan reads both as a space). A capitalized
+    one-word organ opening the value before a hyphen is an atlas export's "Organ-site" (Bgee's GTEx
+    libraries: ``Brain-Spinal cord``, ``Adipose-greater omentum``), read as :mod:`.organ_site` reads
+    "Organ - site", not a pair."""
+    last, lead = re.escape(tokens[first.stop - 1]), re.escape(tokens[second.start])
+    hyphen = "" if first.start == 0 and first.stop == 1 and tokens[0][:1].isupper() else "-|"
+    return re.search(rf"(?<![A-Za-z]){last}(?:{hyphen}\s*/\s*){lead}(?![A-Za-z])", value, re.IGNORECASE) is not None
+
+
+def joined_pair(leaves: list[Mention], tokens: list[str], value: str) -> str | None:
+    """Why the value names no one tissue, when two of its unrelated tissue names (``leaves``: none an
+    ancestor of another) are alternatives or a glued pair (see the module's docstring), else ``None``."""
+    ordered = sorted(leaves, key=lambda mention: mention.start)
+    for first, second in itertools.pairwise(ordered):
+        between = [token.lower() for token in tokens[first.stop : second.start]]
+        # "bone marrow or blood": the scan may read "or" into the second name
+        leading_or = not between and second.stop - second.start > 1 and tokens[second.start].lower() == "or"
+        if between == ["or"] or leading_or:
+            return f"{first.match.text!r} or {second.match.text!r}: alternatives, not which was sampled"
+        if not between and _glued(first, second, tokens, value):
+            return f"{first.match.text!r} and {second.match.text!r} joined as a pair name two structures, not one"
     return None

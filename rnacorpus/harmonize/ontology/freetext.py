@@ -31,7 +31,7 @@ from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_before_cell, origin_beside_cell
-from rnacorpus.harmonize.ontology.coordination import coordinated_head
+from rnacorpus.harmonize.ontology.coordination import coordinated_head, joined_pair
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
     derived_kind,
@@ -195,8 +195,10 @@ def _decide_disease(
     if denied and not found and info.kind == "disease":
         return unmapped("disease", info.key, value, f"the value denies {denied[0].match.text!r}"), None
     named = next((m for m in found if m.match.term_id != NORMAL), None)
-    if is_normal(value, found):
-        return normal(info, value, named, index), named
+    if is_normal(_spaced(info, value), found):  # "non_tumor liver": an underscore joins as a space
+        # "non tumor liver": a denied disease that names its organ still says which organ's normal
+        # tissue was sampled (it only locates, as a disease named beside "normal" does)
+        return normal(info, value, named, index), named or next(iter(denied), None)
     if not found:
         return None, None
     chosen, others = most_specific(found, index)
@@ -235,6 +237,9 @@ def _decide(
                 chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
+                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)):
+                    decided[field_name] = unmapped("tissue", info.key, value, pair)  # "bone marrow or blood"
+                    continue
                 else:
                     chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
                 if not shared and (organ := organ_over_generic_part(chosen, found, index)) is not None:

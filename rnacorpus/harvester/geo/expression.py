@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rnacorpus.harvester.geo.tables import int64_values
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
 from rnacorpus.schemas.early_rows import rows_watcher
 from rnacorpus.schemas.feature_stats import FeatureStats
@@ -94,7 +95,7 @@ class PlatformValues:
         ID once, only where the index does not hold it yet as a whole (a new ID order)."""
         encoded = ids.dictionary_encode()
         distinct: list[str] = encoded.dictionary.to_pylist()
-        codes = np.asarray(encoded.indices, dtype=np.int64)
+        codes = int64_values(encoded.indices)
         index, feature_ids = self._index, self._feature_ids
         if not index:  # the platform's first sample: its distinct IDs are the feature index
             index.update(zip(distinct, range(len(distinct)), strict=True))

@@ -31,7 +31,7 @@ import pyarrow as pa
 from rnacorpus.errors import ParseError
 from rnacorpus.harvester.checks import CheckLimits
 from rnacorpus.harvester.geo.expression import PlatformValues
-from rnacorpus.harvester.geo.soft_ahead import Ahead, read_ahead
+from rnacorpus.harvester.geo.soft_ahead import Ahead, collector_paused, read_ahead
 from rnacorpus.harvester.geo.soft_entities import SoftEntity, iter_entities
 from rnacorpus.harvester.geo.soft_records import (
     IssueLog,
@@ -95,7 +95,10 @@ def parse_soft_records(
     # the judge is read here, in the caller's context: the read-ahead threads do not inherit it
     read = functools.partial(_read_sample_values, judge=current_row_judge())
     collector = _Collector(str(path), study_accession, file_name=file_name, read=read)
-    with contextlib.closing(iter_entities(path, accession=study_accession, limits=limits)) as entities:
+    with (
+        collector_paused(),
+        contextlib.closing(iter_entities(path, accession=study_accession, limits=limits)) as entities,
+    ):
         for item in read_ahead(entities, read, _has_sample_table):
             collector.add(item.entity, item)
     return collector.finish()

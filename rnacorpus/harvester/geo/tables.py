@@ -40,6 +40,7 @@ __all__ = [
     "NumericColumns",
     "ValueColumn",
     "float32_values",
+    "int64_values",
     "read_numeric_columns",
     "read_value_column",
     "table_to_arrow",
@@ -112,6 +113,20 @@ def float32_values(column: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.float32
         bits = np.unpackbits(np.frombuffer(validity, np.uint8), bitorder="little")[start : start + length]
         values[bits == 0] = np.nan
     return values
+
+
+def int64_values(column: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
+    """An integer Arrow column without nulls (dictionary codes, say) as int64, read from its buffer
+    like :func:`float32_values`: ``numpy.asarray`` on it goes through ``to_numpy``, and the pandas
+    import that sets off cost the first sample of a parse ~0.3 s while the table workers waited."""
+    array = _single_chunk(column)
+    if array.null_count or not pa.types.is_integer(array.type):
+        raise ValueError(f"int64_values takes integers without nulls, not {array.type} with {array.null_count} null(s)")
+    if len(array) == 0:
+        return np.zeros(0, np.int64)
+    dtype = np.dtype(f"{'i' if pa.types.is_signed_integer(array.type) else 'u'}{array.type.bit_width // 8}")
+    data = np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))
+    return data[array.offset :].astype(np.int64)
 
 
 def _single_chunk(column: pa.Array | pa.ChunkedArray) -> pa.Array:
