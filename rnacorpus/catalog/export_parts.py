@@ -36,7 +36,7 @@ import hashlib
 import os
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -328,13 +328,15 @@ def buffers_in_flight(n_splits: int, groups: int) -> int:
 
 
 class SplitParts:
-    """One split: copies rows into row groups of their own (caller's thread) and deals them to the lanes' writers.
+    """One split: puts rows into row groups of their own (caller's thread) and deals them to the lanes' writers.
 
-    Each row group's values are copied into a buffer of exactly one row group, so a group holds its own
-    rows and nothing else: a normalized block is freed once its rows are copied, whatever the alignment
-    of blocks and groups. (Groups that were slices of blocks kept whole blocks alive — up to two per
+    Each row group's values live in a buffer of exactly one row group, so a group holds its own rows
+    and nothing else: a block of values is freed once its rows are in, whatever the alignment of
+    blocks and groups. (Groups that were slices of blocks kept whole blocks alive — up to two per
     group — so the memory in flight depended on where block and group boundaries fell, and grew with
     the export's length.) In flight per split: one filling group; per lane: one queued, one encoding.
+    The export normalizes each block's rows straight into the group's buffer (:meth:`fill`), so a
+    sample's values are written once, not normalized into a block and then copied.
     """
 
     def __init__(
@@ -350,31 +352,46 @@ class SplitParts:
     ) -> None:
         self.split, self.schema, self.group_rows, self.workers = split, schema, group_rows, workers
         self.lanes = [_Lane(root, split, schema, lane, files, codec) for lane in range(LANES)]
-        #: the part rows' columns but ``values``, which :meth:`add` takes as a matrix
+        #: the part rows' columns but ``values`` (what :meth:`add` takes as a table), and but
+        #: ``gene_coverage`` too (what :meth:`fill` takes: its ``write`` returns the coverage)
         self.meta_schema = pa.schema([f for f in schema if f.name != "values"], metadata=schema.metadata)
+        self.fill_schema = self.meta_schema.remove(self.meta_schema.get_field_index("gene_coverage"))
         self.n_features = int(schema.field("values").type.list_size)
         self.buffers = buffers or GroupBuffers(group_rows, self.n_features, len(workers) * 2 + 1)
         self.buffer: npt.NDArray[np.float32] | None = None
         self.filled = 0
         self.meta: list[pa.Table] = []
+        self.coverage: list[pa.Array] = []
         self.groups = 0
         #: rows handed over so far (a row's number in the split, for :func:`locate`)
         self.assigned = 0
 
     def add(self, meta: pa.Table, values: npt.NDArray[np.float32], rows: npt.NDArray[np.intp] | None = None) -> None:
         """Part rows: ``meta`` (one row each, :attr:`meta_schema`) and their values — ``values`` itself,
-        or its rows ``rows`` when given."""
+        or its rows ``rows`` when given — copied into the row groups."""
+        coverage = meta.column("gene_coverage")
+
+        def copy(into: npt.NDArray[np.float32], first: int, stop: int) -> pa.Array:
+            if rows is None:
+                np.copyto(into, values[first:stop])
+            else:
+                np.take(values, rows[first:stop], axis=0, out=into)
+            return coverage.slice(first, stop - first).combine_chunks()
+
+        self.fill(meta.drop_columns(["gene_coverage"]), copy)
+
+    def fill(self, meta: pa.Table, write: Callable[[npt.NDArray[np.float32], int, int], pa.Array]) -> None:
+        """Part rows: ``meta`` (one row each, :attr:`fill_schema`); ``write(into, first, stop)`` puts the
+        values of rows ``first:stop`` into ``into`` (their rows of a row group's buffer) and returns
+        their ``gene_coverage``. A group's columns are cut where its rows arrived, as when they were
+        copied in, so the same rows give the same bytes."""
         count, done = meta.num_rows, 0
         self.assigned += count
         while done < count:
             if self.buffer is None:
                 self.buffer = self.buffers.take()
             take = min(count - done, self.group_rows - self.filled)
-            into = self.buffer[self.filled : self.filled + take]
-            if rows is None:
-                np.copyto(into, values[done : done + take])
-            else:
-                np.take(values, rows[done : done + take], axis=0, out=into)
+            self.coverage.append(write(self.buffer[self.filled : self.filled + take], done, done + take))
             self.meta.append(meta.slice(done, take))
             self.filled += take
             done += take
@@ -387,7 +404,8 @@ class SplitParts:
         flat = pa.array(buffer[: self.filled].reshape(-1), type=pa.float32())  # no copy: the group owns it
         values = pa.FixedSizeListArray.from_arrays(flat, type=self.schema.field("values").type)
         meta = pa.concat_tables(self.meta)
-        group = pa.Table.from_arrays([*meta.columns, values], schema=self.schema)
+        coverage = pa.chunked_array(self.coverage, pa.float32())
+        group = pa.Table.from_arrays([*meta.columns, coverage, values], schema=self.schema)
         lane = self.lanes[self.groups % LANES]
 
         def write() -> None:
@@ -396,7 +414,7 @@ class SplitParts:
 
         self.workers[self.groups % LANES].submit(write, wait=wait)
         self.groups += 1
-        self.buffer, self.filled, self.meta = None, 0, []
+        self.buffer, self.filled, self.meta, self.coverage = None, 0, [], []
 
     def close(self) -> None:
         """Hand over the last (short) row group and close every lane's part file, in its writer.

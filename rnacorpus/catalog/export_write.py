@@ -6,19 +6,23 @@ study, split unit, organism, platform, the harmonized labels, unit, ``gene_cover
 does not have, or that its normalization could not compute, are NaN — never zero — and
 ``gene_coverage`` is the share of the export's genes that are not NaN.
 
-Four kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
+Three kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
 a reader decodes each shard block (in its own thread, while a helper thread checksums the shard:
-:mod:`.shard_rows`); a normalizer scales it and gathers its columns into the export's gene order;
-this thread adds the metadata (fetched :data:`METADATA_WINDOW` samples at a time) and forms row groups;
-:data:`.export_parts.LANES` writers encode them. Decoding and normalizing were one stage until
-measured: on two cores that stage alone took ~75% of the export's wall time (decode, then sha256,
-then arithmetic, one after the other), so the encoders waited on it. Memory in flight is a fixed
-number of buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` block(s) wait between
-stages (each stage holds one more), each split fills one row group (its own copy of its rows, so a
-block is freed once dealt), and each writer lane holds one queued and one encoding row group —
-buffers lent from one pool allocated (and touched whole) at the start
-(:class:`.export_parts.GroupBuffers`), so they are resident at every size, not as the lanes' timing
-needs them; what is kept per written sample is four numbers. The same plan writes the same bytes.
+:mod:`.shard_rows`); this thread normalizes the block's rows — scale and the export's gene order —
+straight into the row groups of their split, with their metadata (fetched :data:`METADATA_WINDOW`
+samples at a time); :data:`.export_parts.LANES` writers encode the groups. Decoding and normalizing
+were one stage until measured: on two cores that stage alone took ~75% of the export's wall time
+(decode, then sha256, then arithmetic, one after the other), so the encoders waited on it. Then
+normalizing had a thread of its own, writing each block into a new array that this thread copied
+into the row groups; normalizing into the groups' buffers here instead spares that copy, the
+block-sized arrays and a thread hand-off per block (10^4 samples: 5.62 → 5.02 CPU-s, median of five
+interleaved pairs, with :mod:`.export_memory`; same bytes). Memory in flight is a fixed number of
+buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` decoded block(s) wait for this thread
+(the reader holds one more), each split fills one row group (its own rows, so a block is freed once
+its rows are in), and each writer lane holds one queued and one encoding row group — buffers lent
+from one pool allocated (and touched whole) at the start (:class:`.export_parts.GroupBuffers`), so
+they are resident at every size, not as the lanes' timing needs them; what is kept per written
+sample is four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ from rnacorpus.catalog.export_parts import (
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
-from rnacorpus.catalog.normalize import ColumnMap
+from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError
@@ -60,7 +64,7 @@ __all__ = ["METADATA_WINDOW", "WriteResult", "write_parts"]
 
 #: samples whose metadata one query fetches
 METADATA_WINDOW = 8192
-#: blocks waiting between the reader and the normalizer, and between the normalizer and this thread
+#: decoded blocks waiting between the reader and this thread
 BLOCKS_QUEUED = 1
 _SAMPLE_SELECT = ", ".join(["s.accession AS sample_accession", *(f"s.{c}" for c in PART_COLUMNS[1:])])
 
@@ -72,8 +76,9 @@ class WriteResult:
     #: ``part`` (file path), ``row`` (in the part), ``gene_coverage``
     written: pa.Table = field(default_factory=lambda: pa.table({}))
     below_coverage: dict[str, float] = field(default_factory=dict)
-    #: CPU seconds of each thread: read (decode), checksum (the shards' sha256, in its own thread),
-    #: normalize, assemble (the caller's), encode (all lanes: encode, the parts' sha256, writes)
+    #: CPU seconds of each stage: read (decode), checksum (the shards' sha256, in its own thread),
+    #: normalize and assemble (the caller's thread, split by timing the normalization), encode (all
+    #: lanes: encode, the parts' sha256, writes)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     #: samples per row group the parts were written with (the manifest's ``layout.row_group_rows``)
     group_rows: int = 0
@@ -84,12 +89,14 @@ class WriteResult:
 
 
 @dataclass
-class _Block:
+class _Decoded:
+    """One decoded shard block and what normalizing its rows takes (computed once per block)."""
+
     run: ShardRun
     offset: int  # the block's first row in the plan
     samples: list[str]
-    values: npt.NDArray[np.float32]  # normalized, in the export's gene order
-    coverage: npt.NDArray[np.float32]
+    #: its values as stored, with their scale and gene order decided
+    normalization: BlockNormalization
 
 
 class _Metadata:
@@ -117,7 +124,9 @@ class _Metadata:
 
 
 class _Reader:
-    """The plan's shard blocks in order, normalized into the export's columns (in two threads).
+    """The plan's shard blocks in order, decoded one thread ahead; each block's rows normalized into
+    the export's scale and gene order on demand (:meth:`normalize_into`), straight into the row group
+    they go to.
 
     The column map and gene lengths are computed once per distinct feature list (shards of one
     platform share theirs), not per block.
@@ -126,9 +135,12 @@ class _Reader:
     def __init__(self, store: ExpressionStore, plan: ExportPlan) -> None:
         self.store, self.plan = store, plan
         self.rule = plan.options.rule
+        self.n_features = len(plan.genes.ids)
+        #: CPU seconds spent normalizing (in the caller's thread)
+        self.cpu = 0.0
         taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
         # the gene lengths are built beside the first shard's read (~0.05-0.1 s: the reference's IDs
-        # into pandas), not before it: only the normalizer needs them, once its first block is decoded
+        # into pandas), not before it: only the normalization needs them, once the first block is decoded
         self.lengths = (
             background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
         )
@@ -160,23 +172,33 @@ class _Reader:
                 yield run, offset, block
                 offset += len(block.sample_accessions)
 
-    def normalize(self, item: tuple[ShardRun, int, ShardData]) -> _Block:
-        """One decoded block → the export's scale and gene order, with each sample's gene coverage."""
+    def prepared(self, item: tuple[ShardRun, int, ShardData]) -> _Decoded:
+        """A decoded block with its column map, gene lengths and units (its rows checked against the plan)."""
         run, offset, block = item
-        n, count = len(self.plan.genes.ids), len(block.sample_accessions)
+        count = len(block.sample_accessions)
         _check_rows(self.plan, run, offset, block.sample_accessions)
         columns, lengths = self._columns_for(block.feature_ids)
         units = self.plan.rows["unit"].slice(offset, count).to_numpy(zero_copy_only=False).astype(str)
-        values, nan_cells = self.rule.apply_counting_nan(block.values, units, lengths, columns)
-        coverage = (np.float32(n) - nan_cells.astype(np.float32)) / np.float32(max(n, 1))
-        return _Block(run, offset, block.sample_accessions, values, coverage)
+        normalization = self.rule.normalizing(block.values, units, lengths, columns)
+        return _Decoded(run, offset, block.sample_accessions, normalization)
 
-    def pipelined(self, cpu: dict[str, float]) -> Generator[_Block, None, None]:
-        """Normalized blocks, decoded one thread ahead and normalized in another
-        (``cpu["read"]``, ``cpu["normalize"]``: each thread's CPU seconds)."""
+    def normalize_into(
+        self, block: _Decoded, start: int, stop: int, out: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
+        """Rows ``start:stop`` of ``block`` in the export's scale and gene order, written into ``out``; their
+        gene coverage (the share of the export's genes that are not NaN)."""
+        started = time.thread_time()
+        n = self.n_features
+        nan_cells = block.normalization.into(out, start, stop)
+        coverage = (np.float32(n) - nan_cells.astype(np.float32)) / np.float32(max(n, 1))
+        self.cpu += time.thread_time() - started
+        return coverage
+
+    def pipelined(self, cpu: dict[str, float]) -> Generator[_Decoded, None, None]:
+        """The blocks, decoded one thread ahead (``cpu["read"]``: that thread's CPU seconds)."""
         decoded = prefetch(self.decoded(), depth=BLOCKS_QUEUED, cpu=cpu, name="read")
         try:
-            yield from prefetch(map(self.normalize, decoded), depth=BLOCKS_QUEUED, cpu=cpu, name="normalize")
+            yield from map(self.prepared, decoded)
         finally:
             decoded.close()
 
@@ -229,13 +251,14 @@ def write_parts(
     reader_cpu: dict[str, float] = {}
     started, checksum_before = time.thread_time(), checksum_cpu_seconds()
     current: ShardRun | None = None
-    blocks = _Reader(store, plan).pipelined(reader_cpu)
+    reader = _Reader(store, plan)
+    blocks = reader.pipelined(reader_cpu)
     try:
         for block in blocks:
             if current is not None and block.run is not current:
                 tick(current.study or current.path)
             current = block.run
-            _add_block(plan, parts, metadata, log, result, block)
+            _add_block(plan, parts, metadata, log, result, block, reader)
         if current is not None:
             tick(current.study or current.path)
         for split in parts.values():
@@ -257,8 +280,8 @@ def write_parts(
     result.cpu_seconds = {
         "read": reader_cpu.get("read", 0.0),
         "checksum": checksum_cpu_seconds() - checksum_before,
-        "normalize": reader_cpu.get("normalize", 0.0),
-        "assemble": assembled,
+        "normalize": reader.cpu,
+        "assemble": assembled - reader.cpu,
         "encode": sum(worker.cpu_seconds for worker in workers),
     }
     return result
@@ -313,20 +336,41 @@ def _add_block(
     metadata: _Metadata,
     log: _WriteLog,
     result: WriteResult,
-    block: _Block,
+    block: _Decoded,
+    reader: _Reader,
 ) -> None:
-    values, coverage = block.values, block.coverage
-    n_rows, _n = values.shape
-    keep = np.ones(n_rows, dtype=bool)
+    """Normalize a block's rows into the row groups of their splits, with their metadata.
+
+    The usual block (a shard's rows go to its study's split, and no ``--min-gene-coverage`` may drop
+    one) is normalized a group's share at a time straight into the group's buffer; otherwise the whole
+    block is normalized first and its kept rows are copied into their splits' groups."""
+    n_rows, offset = len(block.samples), block.offset
+    meta = metadata.rows(offset, offset + n_rows)
+    own = plan.rows.slice(offset, n_rows)
+    splits = own["split"].to_numpy(zero_copy_only=False)
+    names = plan.options.split_spec.names
     minimum = plan.options.min_gene_coverage
+    if minimum is None and (splits == splits[0]).all():
+        name = str(splits[0])
+        coverage = np.empty(n_rows, dtype=np.float32)
+
+        def normalized(into: npt.NDArray[np.float32], first: int, stop: int) -> pa.Array:
+            coverage[first:stop] = reader.normalize_into(block, first, stop, into)
+            return pa.array(coverage[first:stop], pa.float32())
+
+        target, assigned = parts[name], parts[name].assigned
+        columns = [*meta.columns, own["split_unit"], pa.array(np.full(n_rows, name, dtype=object), pa.string())]
+        target.fill(pa.Table.from_arrays(columns, schema=target.fill_schema), normalized)
+        log.add(offset + np.arange(n_rows, dtype=np.int64), names.index(name), assigned, coverage)
+        return
+    values = np.empty((n_rows, len(plan.genes.ids)), dtype=np.float32)
+    coverage = reader.normalize_into(block, 0, n_rows, values)
+    keep = np.ones(n_rows, dtype=bool)
     if minimum is not None:
         keep = coverage >= minimum
         for i in np.flatnonzero(~keep):
             result.below_coverage[block.samples[i]] = round(float(coverage[i]), 6)
-    meta = metadata.rows(block.offset, block.offset + n_rows)
-    own = plan.rows.slice(block.offset, n_rows)
-    splits = own["split"].to_numpy(zero_copy_only=False)
-    for index, name in enumerate(plan.options.split_spec.names):
+    for index, name in enumerate(names):
         chosen = np.flatnonzero(keep & (splits == name))
         if not len(chosen):
             continue
@@ -339,5 +383,5 @@ def _add_block(
             pa.array(np.full(len(chosen), name, dtype=object), pa.string()),
             pa.array(coverage[chosen], pa.float32()),
         ]
-        log.add(block.offset + chosen.astype(np.int64), index, target.assigned, coverage[chosen])
+        log.add(offset + chosen.astype(np.int64), index, target.assigned, coverage[chosen])
         target.add(pa.Table.from_arrays(columns, schema=target.meta_schema), values, None if whole else chosen)

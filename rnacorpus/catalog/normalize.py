@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from rnacorpus.errors import ConfigError
 
-__all__ = ["RULES", "ColumnMap", "NormalizationRule", "get_rule"]
+__all__ = ["RULES", "BlockNormalization", "ColumnMap", "NormalizationRule", "get_rule"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,19 @@ class NormalizationRule:
         """
         return self._normalized(values, units, lengths, columns, count_nan=True)
 
+    def normalizing(
+        self,
+        values: npt.NDArray[np.float32],
+        units: npt.NDArray[np.str_] | None = None,
+        lengths: npt.NDArray[np.float64] | None = None,
+        columns: ColumnMap | None = None,
+    ) -> BlockNormalization:
+        """The normalization of a block of ``values``, decided once for the block (its units, lengths and
+        column map), written a run of rows at a time by :meth:`BlockNormalization.into` — the export
+        writes each run straight into the row group it goes to."""
+        columns = columns or ColumnMap.identity(values.shape[1])
+        return BlockNormalization(self, values, _Steps.of(self, values, units, lengths, columns))
+
     def _normalized(
         self,
         values: npt.NDArray[np.float32],
@@ -102,33 +115,18 @@ class NormalizationRule:
         *,
         count_nan: bool,
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """The result (NaN columns set) and, with ``count_nan``, each row's NaN cells (else zeros).
-
-        The rows go through every step :data:`CHUNK_ROWS` at a time, so a chunk's values stay in the
-        core's cache from the division by length to the NaN fill, and the gather writes into the
-        result in place. A whole 64-row block at each step (as before) streamed ~5 MB through memory
-        per step; the gather alone ran at 1.2 ns a value on 64 rows and 0.55 on 16 (one 20,000 →
-        20,120 map). Each value sees the same float32 operations in the same order, and each row's
-        total is summed alone either way, so the result is bit for bit what whole blocks gave.
-        """
-        columns = columns or ColumnMap.identity(values.shape[1])
-        steps = _Steps.of(self, values, units, lengths, columns)
+        """The result (NaN columns set) and, with ``count_nan``, each row's NaN cells (else zeros)."""
+        block = self.normalizing(values, units, lengths, columns)
+        steps = block.steps
         if not self.accepts:  # values pass through (gathered); NaN columns as the map says
-            out = values if columns.is_identity else values.take(columns.take, axis=1)
+            out = values if steps.columns.is_identity else values.take(steps.columns.take, axis=1)
             if out is values and steps.nan_columns.any():  # never the caller's array
                 out = out.copy()
             counts = np.zeros(len(out), dtype=np.int64)
             _finish(out, counts if count_nan else None, steps)
             return out, counts
-        out = np.empty((len(values), len(columns.take)), dtype=np.float32)
-        counts = np.zeros(len(values), dtype=np.int64)
-        scratch = np.empty((min(CHUNK_ROWS, len(values)), values.shape[1]), dtype=np.float32)
-        for first in range(0, len(values), CHUNK_ROWS):
-            rows = slice(first, min(first + CHUNK_ROWS, len(values)))
-            chunk = out[rows]
-            steps.scale_into(chunk, values[rows], steps.per_length[rows], scratch, self.log1p)
-            _finish(chunk, counts[rows] if count_nan else None, steps)
-        return out, counts
+        out = np.empty((len(values), len(steps.columns.take)), dtype=np.float32)
+        return out, block.into(out, 0, len(values), count_nan=count_nan)
 
 
 #: rows a normalization takes through all of its steps at once (see ``NormalizationRule._normalized``;
@@ -191,17 +189,62 @@ class _Steps:
             totals[~per_length] = _row_sums(values[~per_length])
         else:
             totals = _row_sums(values)
-        if self.columns.is_identity:
-            np.copyto(out, values)
-        else:  # indices are in range: "wrap" spares the checked mode's copy of ``out``
-            np.take(values, self.columns.take, axis=1, out=out, mode="wrap")
+        _gather(values, self.columns, out)
         if self.inverse_some is not None:
             out[per_length] *= self.inverse_some[1]
         with np.errstate(divide="ignore"):
             factor = np.where(totals > 0, 1e6 / totals, np.nan).astype(np.float32)
-        out *= factor[:, np.newaxis]
+        # an infinite value makes its row's total infinite and its factor 0: inf x 0 is NaN, as it
+        # should be (the row has no per-million scale), without numpy's "invalid value" warning
+        with np.errstate(invalid="ignore"):
+            out *= factor[:, np.newaxis]
         if log1p:
             np.log1p(out, out=out)
+
+
+@dataclass(frozen=True)
+class BlockNormalization:
+    """A block's normalization (:meth:`NormalizationRule.normalizing`), written a run of rows at a time."""
+
+    rule: NormalizationRule
+    values: npt.NDArray[np.float32]
+    steps: _Steps
+
+    def into(
+        self, out: npt.NDArray[np.float32], start: int, stop: int, *, count_nan: bool = True
+    ) -> npt.NDArray[np.int64]:
+        """Rows ``start:stop`` normalized into ``out`` (those rows × the output columns); each row's NaN
+        cells (zeros without ``count_nan``).
+
+        The rows go through every step :data:`CHUNK_ROWS` at a time, so a chunk's values stay in the
+        core's cache from the division by length to the NaN fill, and the gather writes into the
+        result in place. A whole 64-row block at each step (as before) streamed ~5 MB through memory
+        per step; the gather alone ran at 1.2 ns a value on 64 rows and 0.55 on 16 (one 20,000 →
+        20,120 map). Each value sees the same float32 operations in the same order, and each row's
+        total is summed alone, so a row comes out bit for bit the same whichever rows share its
+        chunk, its run or its block.
+        """
+        values, steps = self.values, self.steps
+        counts = np.zeros(stop - start, dtype=np.int64)
+        if not self.rule.accepts:  # values pass through, gathered
+            _gather(values[start:stop], steps.columns, out)
+            _finish(out, counts if count_nan else None, steps)
+            return counts
+        scratch = np.empty((min(CHUNK_ROWS, stop - start), values.shape[1]), dtype=np.float32)
+        for first in range(start, stop, CHUNK_ROWS):
+            rows = slice(first, min(first + CHUNK_ROWS, stop))
+            within = slice(first - start, rows.stop - start)
+            steps.scale_into(out[within], values[rows], steps.per_length[rows], scratch, self.rule.log1p)
+            _finish(out[within], counts[within] if count_nan else None, steps)
+        return counts
+
+
+def _gather(values: npt.NDArray[np.float32], columns: ColumnMap, out: npt.NDArray[np.float32]) -> None:
+    """``values``' columns in the output order, into ``out``."""
+    if columns.is_identity:
+        np.copyto(out, values)
+    else:  # indices are in range: "wrap" spares the checked mode's copy of ``out``
+        np.take(values, columns.take, axis=1, out=out, mode="wrap")
 
 
 def _finish(out: npt.NDArray[np.float32], counts: npt.NDArray[np.int64] | None, steps: _Steps) -> None:

@@ -37,3 +37,17 @@ def test_a_first_disease_with_its_organ_keeps_it() -> None:
 
 def test_a_disease_naming_no_organ_alone_gives_no_tissue() -> None:
     assert _tissue("source_name", "low-grade glioma") is None
+
+
+@pytest.mark.parametrize("value", ["glioma", "glioblastoma", "GBM", "low-grade glioma"])
+def test_no_curated_implication_stands_in_for_an_organ_word(value: str) -> None:
+    """The reviewed table implies a site only for names that carry their organ (HCC, NSCLC, ccRCC:
+    hepatocellular, lung, renal); glioma names no organ, as low-grade glioma does not, so under a
+    tissue key it gives no tissue either (fresh GEO tissue values: 'glioma', 'glioblastoma')."""
+    assert _tissue("tissue", value) is None
+    disease = [a.term_id for a in annotate_characteristic("tissue", value, organism="human") if a.field == "disease"]
+    assert disease and disease[0] is not None and disease[0].startswith("MONDO:")
+
+
+def test_an_abbreviation_standing_for_an_organ_named_disease_keeps_its_site() -> None:
+    assert _tissue("tissue", "HCC") == "UBERON:0002107"

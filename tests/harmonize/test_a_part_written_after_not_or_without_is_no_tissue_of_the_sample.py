@@ -25,6 +25,9 @@ def _tissue(value: str) -> str | None:
         ("whole brain without cerebellum", "UBERON:0000955"),  # brain, not the cerebellum
         ("whole brain (no cerebellum)", "UBERON:0000955"),
         ("brain, excluding olfactory bulb", "UBERON:0000955"),
+        ("brain, not including cerebellum", "UBERON:0000955"),  # a negation carried by "including"
+        ("brain, not incuding cerebellum", "UBERON:0000955"),  # GEO's spelling: respelled, then denied
+        ("whole brain other than cerebellum", "UBERON:0000955"),
     ],
 )
 def test_the_denied_part_is_not_the_tissue(value: str, tissue: str) -> None:

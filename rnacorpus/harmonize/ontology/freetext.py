@@ -195,8 +195,10 @@ def _decide_disease(
     if denied and not found and info.kind == "disease":
         return unmapped("disease", info.key, value, f"the value denies {denied[0].match.text!r}"), None
     named = next((m for m in found if m.match.term_id != NORMAL), None)
-    if is_normal(value, found):
-        return normal(info, value, named, index), named
+    if is_normal(_spaced(info, value), found):  # "non_tumor liver": an underscore joins as a space
+        # "non tumor liver": a denied disease that names its organ still says which organ's normal
+        # tissue was sampled (it only locates, as a disease named beside "normal" does)
+        return normal(info, value, named, index), named or next(iter(denied), None)
     if not found:
         return None, None
     chosen, others = most_specific(found, index)

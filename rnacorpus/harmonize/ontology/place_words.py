@@ -32,9 +32,22 @@ POSITION_NOUNS = frozenset({"surface", "side", "aspect", "vicinity"})
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
+#: words a negation carries over to the phrase after them ("not including cerebellum", "not containing skin")
+NEGATION_CARRIERS = frozenset({"including", "incl", "containing", "counting"})
+
+
 def negated(tokens: list[str], start: int, hit: FieldMatch) -> bool:
-    """A tissue written right after a word that denies it."""
-    return hit.field == "tissue" and start > 0 and tokens[start - 1].lower() in NEGATIONS
+    """A tissue written right after a word that denies it, after a negation and a word it carries over
+    to the phrase (``brain, not including cerebellum``: the family of "not including / containing /
+    counting X"), or after "other than"."""
+    if hit.field != "tissue" or start == 0:
+        return False
+    before = [token.lower() for token in tokens[max(0, start - 2) : start]]
+    if before[-1] in NEGATIONS:
+        return True
+    return len(before) == 2 and (
+        (before[0] in NEGATIONS and before[1] in NEGATION_CARRIERS) or before == ["other", "than"]
+    )
 
 
 def locating(tokens: list[str], mention: Mention, found: list[Mention]) -> bool:
