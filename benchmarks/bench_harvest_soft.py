@@ -21,6 +21,9 @@ subprocess; its peak RSS comes from ``os.wait4``:
   catalog is measured apart, by that first tiny harvest) and, for the large file, into a new one;
 * **GEOparse** — ``GEOparse.get_GEO(filepath=…)``, the parse call only.
 
+``--floor-only`` runs the decompression / parse + units pairs alone (seconds instead of minutes, for
+working on the parser) and prints them with each pair's CPU by thread; it never touches the doc.
+
 On the large file the harvest and GEOparse are run as ``--repeats`` interleaved pairs (harvest, then
 GEOparse, then the next pair), each with its wall and CPU seconds (user + system of the child) and the
 load average when it started: the machine is shared, and a pair measured minutes apart under
@@ -42,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from _bench import REPO, ChildRun, load, run_child, run_python, start_mirror, write_doc
-from harvest_soft_report import BEGIN, END, section_text
+from harvest_soft_report import BEGIN, END, floor_text, section_text
 
 DEFAULT_WORK = Path("/tmp/rnacorpus-bench-harvest")
 PRIME = "GSE990003"
@@ -228,16 +231,22 @@ def _geoparse_run(path: Path) -> dict[str, Any]:
     return {**result, "cpu": run.cpu_seconds, "peak_mb": run.peak_mb, "load": started_load}
 
 
-def _measure_file(
-    path: Path, accession: str, url: str, work: Path, primed: Path, profile: bool, repeats: int
-) -> dict[str, Any]:
-    result: dict[str, Any] = {"gz_mb": path.stat().st_size / 1e6}
+def _floor_pairs(path: Path, repeats: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """``repeats`` interleaved (isal decompression, parse + units) pairs, each run a fresh process."""
     floors = []
     for _ in range(max(repeats, 1)):  # the floor and parse + units interleaved, like the harvest pairs
         started = load()
         floor, floor_mb = run_python(__file__, "--worker", "decompress", str(path))
         parsed, parse_mb = run_python(__file__, "--worker", "parse", str(path))
         floors.append(({**floor, "load": started, "peak_mb": floor_mb}, {**parsed, "peak_mb": parse_mb}))
+    return floors
+
+
+def _measure_file(
+    path: Path, accession: str, url: str, work: Path, primed: Path, profile: bool, repeats: int
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"gz_mb": path.stat().st_size / 1e6}
+    floors = _floor_pairs(path, repeats)
     ordered = sorted(floors, key=lambda pair: (pair[1]["parse"] + pair[1]["units"]) / pair[0]["seconds"])
     median = ordered[(len(ordered) - 1) // 2]
     result["floor_pairs"] = floors
@@ -279,6 +288,12 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="interleaved harvest/GEOparse pairs on the large file (the small: 1)"
     )
+    parser.add_argument(
+        "--floor-only",
+        action="store_true",
+        help="only the interleaved isal / parse + units pairs (no harvest, GEOparse or steps); printed, never "
+        "written to docs/benchmarks.md",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -313,6 +328,13 @@ def main() -> None:
                 str(args.seed),
                 accession,
             )
+    if args.floor_only:
+        for label, accession, _ in sizes:
+            pairs = _floor_pairs(files / f"{accession}_family.soft.gz", args.repeats)
+            print(f"### {label}", *floor_text(pairs), sep="\n")
+        if not args.keep:
+            _remove_ours(work, [files.name])
+        return
     mirror, url = start_mirror(files)
     try:
         prime = _harvest(PRIME, url, work / "primed", None)
