@@ -210,8 +210,10 @@ def build_study(work: Fetched) -> StudyManifest:
     from rnacorpus.pipeline.enrich import enrich_study, enriching_names
     from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.preload import warm_beside
     from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
+    warm_beside()  # the metadata step's ontology tables load beside the parse, not after it
     task = work.task
     last_update = work.fetched.ref.last_update
     step: Step = "parse"
