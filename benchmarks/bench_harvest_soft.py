@@ -21,6 +21,9 @@ subprocess; its peak RSS comes from ``os.wait4``:
   catalog is measured apart, by that first tiny harvest) and, for the large file, into a new one;
 * **GEOparse** — ``GEOparse.get_GEO(filepath=…)``, the parse call only.
 
+``--floor-only`` runs the decompression / parse + units pairs alone (seconds instead of minutes, for
+working on the parser) and prints them with each pair's CPU by thread; it never touches the doc.
+
 On the large file the harvest and GEOparse are run as ``--repeats`` interleaved pairs (harvest, then
 GEOparse, then the next pair), each with its wall and CPU seconds (user + system of the child) and the
 load average when it started: the machine is shared, and a pair measured minutes apart under
@@ -42,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from _bench import REPO, ChildRun, load, run_child, run_python, start_mirror, write_doc
-from harvest_soft_report import BEGIN, END, section_text
+from harvest_soft_report import BEGIN, END, floor_text, section_text
 
 DEFAULT_WORK = Path("/tmp/rnacorpus-bench-harvest")
 PRIME = "GSE990003"
@@ -142,12 +145,13 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
         clock[:] = [wall, cpu]
 
     from rnacorpus.catalog.early_shard import EarlyFeatureShards
-    from rnacorpus.catalog.package import write_package
+    from rnacorpus.catalog.package import encode_rows_ahead, write_package
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.preload import warm_beside
     from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
     mark("imports")
@@ -161,14 +165,16 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     assert isinstance(fetched, worker.Fetched)
     mark("fetch (download, checksum, gzip check of the head)")
     store = ExpressionStore(config.store_dir)
+    warm_beside()  # as build_study: the ontology tables load beside the parse
     with EarlyFeatureShards(store.root):  # as build_study: the feature shard encoded while the parse spools
         bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
         mark("parse (proving the body whole; the feature shard's row groups encoded beside it)")
         with ShardsAhead(store, archive=bundle.study.archive, content_key=fetched.content_key) as ahead:
             plan = build_load_plan(bundle, content_sha256=fetched.content_key, on_shard=ahead.start)
             mark("harmonize: expression (units, gene index, mapping), metadata (ontology) and shard writes beside it")
+            rows = encode_rows_ahead(store, plan)  # as build_study: while the last shards are written
             ahead.collect(plan)
-    write_package(store, plan)
+    write_package(store, plan, rows)
     mark("write: the shards' rest and the load package")
     return {"steps": marks}
 
@@ -228,16 +234,22 @@ def _geoparse_run(path: Path) -> dict[str, Any]:
     return {**result, "cpu": run.cpu_seconds, "peak_mb": run.peak_mb, "load": started_load}
 
 
-def _measure_file(
-    path: Path, accession: str, url: str, work: Path, primed: Path, profile: bool, repeats: int
-) -> dict[str, Any]:
-    result: dict[str, Any] = {"gz_mb": path.stat().st_size / 1e6}
+def _floor_pairs(path: Path, repeats: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """``repeats`` interleaved (isal decompression, parse + units) pairs, each run a fresh process."""
     floors = []
     for _ in range(max(repeats, 1)):  # the floor and parse + units interleaved, like the harvest pairs
         started = load()
         floor, floor_mb = run_python(__file__, "--worker", "decompress", str(path))
         parsed, parse_mb = run_python(__file__, "--worker", "parse", str(path))
         floors.append(({**floor, "load": started, "peak_mb": floor_mb}, {**parsed, "peak_mb": parse_mb}))
+    return floors
+
+
+def _measure_file(
+    path: Path, accession: str, url: str, work: Path, primed: Path, profile: bool, repeats: int
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"gz_mb": path.stat().st_size / 1e6}
+    floors = _floor_pairs(path, repeats)
     ordered = sorted(floors, key=lambda pair: (pair[1]["parse"] + pair[1]["units"]) / pair[0]["seconds"])
     median = ordered[(len(ordered) - 1) // 2]
     result["floor_pairs"] = floors
@@ -279,6 +291,12 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="interleaved harvest/GEOparse pairs on the large file (the small: 1)"
     )
+    parser.add_argument(
+        "--floor-only",
+        action="store_true",
+        help="only the interleaved isal / parse + units pairs (no harvest, GEOparse or steps); printed, never "
+        "written to docs/benchmarks.md",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -313,6 +331,13 @@ def main() -> None:
                 str(args.seed),
                 accession,
             )
+    if args.floor_only:
+        for label, accession, _ in sizes:
+            pairs = _floor_pairs(files / f"{accession}_family.soft.gz", args.repeats)
+            print(f"### {label}", *floor_text(pairs), sep="\n")
+        if not args.keep:
+            _remove_ours(work, [files.name])
+        return
     mirror, url = start_mirror(files)
     try:
         prime = _harvest(PRIME, url, work / "primed", None)

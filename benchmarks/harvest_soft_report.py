@@ -13,7 +13,7 @@ from typing import Any
 
 from _bench import load, machine, versions
 
-__all__ = ["BEGIN", "END", "section_text"]
+__all__ = ["BEGIN", "END", "floor_text", "section_text"]
 
 BEGIN, END = "<!-- bench:harvest_soft -->", "<!-- /bench:harvest_soft -->"
 
@@ -55,6 +55,16 @@ def _floor_table(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str
         f"{cpus[(len(cpus) - 1) // 2]:.1f}×). The floor and parse rows above are the median pair's.",
         "",
     ]
+    return lines
+
+
+def floor_text(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
+    """``--floor-only``: the floor pairs' table and each pair's parse CPU by thread."""
+    lines = _floor_table(pairs)
+    for number, (_, parsed) in enumerate(pairs, start=1):
+        threads = parsed.get("parse_threads") or {}
+        cells = ", ".join(f"{name} {seconds:.2f}" for name, (_, seconds) in threads.items())
+        lines.append(f"- pair {number}: parse {parsed['parse']:.2f} s wall, {parsed['parse_cpu']:.2f} CPU-s ({cells})")
     return lines
 
 

@@ -71,26 +71,30 @@ def harvest(
     )
     if not accessions and query is None and since is None and not retry_quarantined:
         raise ConfigError("give accessions, --query/--since, or --retry-quarantined")
-    if config.scheduler is None:  # local build processes: their preload runs beside what follows
-        from rnacorpus.pipeline.executor import start_build_server
+    from rnacorpus.harvester.head_start import head_start
 
-        start_build_server(config.workers, config.executor)
-    from rnacorpus import api
-    from rnacorpus.cli.render import make_progress, print_report
+    # the first study's big file downloads in a child process while this one imports (issue 11)
+    with head_start(accessions or [], config):
+        if config.scheduler is None:  # local build processes: their preload runs beside what follows
+            from rnacorpus.pipeline.executor import start_build_server
 
-    report = api.harvest(
-        accessions or [],
-        query=query,
-        since=parse_date(since, "--since"),
-        until=parse_date(until, "--until"),
-        organism=organism,
-        study_type=study_type,
-        limit=limit,
-        retry_quarantined=retry_quarantined,
-        source=source,
-        config=config,
-        progress=make_progress("harvest", enabled=not json_output),
-    )
+            start_build_server(config.workers, config.executor)
+        from rnacorpus import api
+        from rnacorpus.cli.render import make_progress, print_report
+
+        report = api.harvest(
+            accessions or [],
+            query=query,
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
+            organism=organism,
+            study_type=study_type,
+            limit=limit,
+            retry_quarantined=retry_quarantined,
+            source=source,
+            config=config,
+            progress=make_progress("harvest", enabled=not json_output),
+        )
     if json_output:
         emit_json(report.to_dict())
     else:

@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from rnacorpus.catalog.package import PackageRef, write_package
+from rnacorpus.catalog.package import PackageRef, encode_rows_ahead, write_package
 from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
@@ -210,8 +210,10 @@ def build_study(work: Fetched) -> StudyManifest:
     from rnacorpus.pipeline.enrich import enrich_study, enriching_names
     from rnacorpus.pipeline.external import harmonize_external
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.preload import warm_beside
     from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
+    warm_beside()  # the metadata step's ontology tables load beside the parse, not after it
     task = work.task
     last_update = work.fetched.ref.last_update
     step: Step = "parse"
@@ -237,8 +239,9 @@ def build_study(work: Fetched) -> StudyManifest:
                 harmonize_external(bundle, plan)  # silent fields from other archives' records
                 record_locations(bundle, task.config)  # read from local copies until here
                 step = "load"
+                rows = encode_rows_ahead(store, plan)  # while the last shards are still being written
                 ahead.collect(plan)
-        package = write_package(store, plan)
+        package = write_package(store, plan, rows)
     except _EvictedBody as exc:
         return _failed(task, step, exc.error, last_update, refetch=True)
     except Exception as exc:  # quarantined by the driver

@@ -125,6 +125,16 @@ def _cells_from(
     return mapped("tissue", info.key, value, organ or term_id, "cell_type_origin", confidence, index, reason=why)
 
 
+_BLOOD = "UBERON:0000178"
+
+
+def _circulating(cells: Mention, tokens: list[str]) -> bool:
+    """Cells written as circulating (``circulating monocytes``, ``circulating endothelial cells``): the
+    family of cells sampled from the blood whatever their kind's own origin."""
+    before = tokens[cells.start - 1].lower() if cells.start > 0 else ""
+    return before == "circulating" or "circulating" in cells.match.text.lower().split()
+
+
 def _implied_tissue(
     info: KeyInfo, value: str, named: dict[str, Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Annotation | None:
@@ -132,6 +142,9 @@ def _implied_tissue(
     organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
     keys only) the site of a named disease."""
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
+    if cell_type is not None and beside is None and _circulating(cell_type, mentions.tokens):
+        why = f"{cell_type.match.text!r} written as circulating: cells taken from the blood"
+        return _cells_from(info, value, _BLOOD, why, 0.75, taxid, index)
     origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
     if beside is not None:
         term, why = origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
@@ -195,8 +208,10 @@ def _decide_disease(
     if denied and not found and info.kind == "disease":
         return unmapped("disease", info.key, value, f"the value denies {denied[0].match.text!r}"), None
     named = next((m for m in found if m.match.term_id != NORMAL), None)
-    if is_normal(value, found):
-        return normal(info, value, named, index), named
+    if is_normal(_spaced(info, value), found):  # "non_tumor liver": an underscore joins as a space
+        # "non tumor liver": a denied disease that names its organ still says which organ's normal
+        # tissue was sampled (it only locates, as a disease named beside "normal" does)
+        return normal(info, value, named, index), named or next(iter(denied), None)
     if not found:
         return None, None
     chosen, others = most_specific(found, index)

@@ -60,11 +60,23 @@ def _whole_variants(value: str, tokens: list[str]) -> list[str]:
     return [v.strip() for v in dict.fromkeys(variants) if v.strip()]
 
 
-def _inner_refinement(value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:
+def _inner_refinement(
+    value: str, outer: FieldMatch, taxid: int | None, index: OntologyIndex, outer_text: str = ""
+) -> FieldMatch | None:
     """``Brain (cerebellum)``: a parenthesis naming a part of the outer term refines it; so does a
     phrase inside it when only one such part is named, or parts one inside the other (``brain (BA9
-    prefrontal cortex)``: the innermost)."""
+    prefrontal cortex)``: the innermost). A parenthesis that is a qualifier of the outer name
+    (``adipose tissue (epididymal)``) refines it to what "<qualifier> <outer>" names by the ordinary
+    rules (epididymal adipose tissue: the epididymal fat pad), when that is a kind or part of the outer
+    term — the family of depot, side and site adjectives written after the tissue they qualify."""
     for inner_text in INNER.findall(value):
+        composed = (
+            match_text(outer.field, f"{inner_text} {outer_text}", taxid=taxid, fuzzy=False, index=index)
+            if outer_text and len(inner_text.split()) == 1
+            else None
+        )
+        if composed is not None and not composed.ambiguous and index.is_ancestor(outer.term_id, composed.term_id):
+            return composed
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
             return inner
@@ -97,7 +109,7 @@ def whole_match(
                 return found
         found = try_phrase(variant, fields, taxid, index, whole=True, rewrites=rewrites)
         if found is not None:
-            refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index)
+            refined = None if found.ambiguous else _inner_refinement(value, found, taxid, index, variant)
             return refined or found
     return None
 

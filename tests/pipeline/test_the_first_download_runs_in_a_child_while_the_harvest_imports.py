@@ -1,0 +1,142 @@
+"""``rnacorpus harvest GSE…`` downloads the first series' family SOFT in a child process while the
+command imports (:mod:`rnacorpus.harvester.head_start`), and the run's fetch uses that cache entry.
+
+The child's download is the run's own: the mirror serves the file once. The entry it leaves is
+unverified (its head checked, as the run's fetch checks it) until the run's parse proves it whole, so
+a gzip stream cut past the head is still found by the parse, evicted and fetched again, and a cut
+that persists quarantines the study with nothing kept. What the child's check refuses (an HTML page)
+never reaches the cache: the run's fetch meets it again and quarantines the study. A child stopped
+mid-download (the run ended first) leaves no temp file behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from rnacorpus import api
+from rnacorpus.cli import _register, app
+from rnacorpus.errors import ConfigError
+from rnacorpus.harvester import deferred_check, head_start
+from rnacorpus.pipeline.harvest import harvest
+from tests.conftest import corpus_root, mirror_config
+from tests.reliability.fault_mirror import PASS, Fault, FaultMirror, soft_path
+from tests.reliability.snapshot import open_catalog
+
+STUDY = "GSE2221"  # 361 KB of gzip: far past the head checked at download below
+FAST = {"read_timeout": 2.0, "max_attempts": 3, "backoff_base": 0.01, "backoff_max": 0.05, "retry_budget": 5.0}
+
+
+@pytest.fixture(scope="module")
+def mirror() -> Iterator[FaultMirror]:
+    with FaultMirror(corpus_root()) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def small_head(monkeypatch: pytest.MonkeyPatch, mirror: FaultMirror) -> None:
+    monkeypatch.setattr(deferred_check, "PREFIX_BYTES", 32 * 1024)  # the child is told the same
+    mirror.clear()
+    mirror.reset_log()
+
+
+def cached_soft(folder: Path) -> Path | None:
+    found = list((folder / "cache").rglob(f"{STUDY}_family.soft.gz"))
+    return found[0] if found else None
+
+
+def verified(path: Path) -> object:
+    return json.loads(path.with_name(f".{path.name}.meta.json").read_text())["verified"]
+
+
+def quarantined(folder: Path) -> list[tuple[str, str, str]]:
+    with open_catalog(folder / "catalog.duckdb") as con:
+        rows = con.execute("SELECT accession, step, error_kind FROM quarantine").fetchall()
+        return [(str(a), str(s), str(k)) for a, s, k in rows]
+
+
+def head_started(config: Any) -> int:
+    """Run the head start to its end; the child's exit code."""
+    with head_start.head_start([STUDY], config) as started:
+        assert started is not None
+        return started.process.wait(timeout=60)
+
+
+def test_the_run_uses_the_child_s_download_and_its_parse_proves_it(tmp_path: Path, mirror: FaultMirror) -> None:
+    config = mirror_config(tmp_path, mirror.url, **FAST)
+    assert head_started(config) == 0
+    path = cached_soft(tmp_path)
+    assert path is not None and verified(path) is False  # its head checked, the rest left to the parse
+    assert mirror.count(soft_path(STUDY)) == 1
+    report = harvest([STUDY], config=config)
+    assert report.exit_code == 0, [r.message for r in report.failed]
+    assert mirror.count(soft_path(STUDY)) == 1  # the run asked nothing more for it
+    assert verified(path) is True
+
+
+def test_a_cut_the_child_stored_is_found_by_the_parse_and_fetched_again(tmp_path: Path, mirror: FaultMirror) -> None:
+    mirror.script(soft_path(STUDY), Fault.cut_gzip(0.7), PASS)
+    config = mirror_config(tmp_path, mirror.url, **FAST)
+    assert head_started(config) == 0  # a complete HTTP answer whose head inflates: only the parse can tell
+    report = harvest([STUDY], config=config)
+    assert report.exit_code == 0, [r.message for r in report.failed]
+    assert mirror.count(soft_path(STUDY)) == 2
+    path = cached_soft(tmp_path)
+    assert path is not None and verified(path) is True
+    assert quarantined(tmp_path) == []
+
+
+def test_a_cut_that_persists_quarantines_the_study_and_keeps_nothing(tmp_path: Path, mirror: FaultMirror) -> None:
+    mirror.script(soft_path(STUDY), Fault.cut_gzip(0.7))
+    config = mirror_config(tmp_path, mirror.url, **FAST)
+    assert head_started(config) == 0
+    report = harvest([STUDY], config=config)
+    assert report.exit_code == 1
+    # the child's download stands for the run's first: as many downloads in all as without the child
+    assert mirror.count(soft_path(STUDY)) == FAST["max_attempts"]
+    assert quarantined(tmp_path) == [(STUDY, "parse", "truncated")]
+    assert cached_soft(tmp_path) is None
+
+
+def test_an_html_page_never_reaches_the_cache_and_the_run_quarantines_it(tmp_path: Path, mirror: FaultMirror) -> None:
+    mirror.script(soft_path(STUDY), Fault.html_200(labelled=False))
+    config = mirror_config(tmp_path, mirror.url, **FAST)
+    assert head_started(config) == 1
+    assert cached_soft(tmp_path) is None
+    report = harvest([STUDY], config=config)
+    assert report.exit_code == 1
+    assert quarantined(tmp_path) == [(STUDY, "fetch", "html_page")]
+    assert cached_soft(tmp_path) is None
+
+
+def test_a_child_stopped_mid_download_leaves_no_temp_file(tmp_path: Path, mirror: FaultMirror) -> None:
+    mirror.script(soft_path(STUDY), Fault.stall(0.5))
+    try:
+        with head_start.head_start([STUDY], mirror_config(tmp_path, mirror.url, **FAST)) as started:
+            assert started is not None
+            assert mirror.wait_stalled(30)  # half the body is in the child's temp file
+        assert started.process.returncode is not None  # stopped and reaped when the block ended
+    finally:
+        mirror.release()
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
+
+
+def test_the_harvest_command_starts_it_before_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    events: list[str] = []
+    monkeypatch.setattr(head_start, "_start", lambda accessions, config: events.append(f"head {accessions}"))
+
+    def run_begins(*args: Any, **kwargs: Any) -> None:
+        events.append("run")
+        raise ConfigError("stopped where the run begins")
+
+    monkeypatch.setattr(api, "harvest", run_begins)
+    _register()
+    paths = ["--catalog", str(tmp_path / "c.duckdb"), "--store", str(tmp_path / "s"), "--cache", str(tmp_path / "k")]
+    result = CliRunner().invoke(app, ["harvest", "GSE1", "GSE2", *paths, "--mirror", "http://127.0.0.1:9"])
+    assert isinstance(result.exception, ConfigError), result.output
+    assert events == ["head ['GSE1', 'GSE2']", "run"]
