@@ -145,12 +145,13 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
         clock[:] = [wall, cpu]
 
     from rnacorpus.catalog.early_shard import EarlyFeatureShards
-    from rnacorpus.catalog.package import write_package
+    from rnacorpus.catalog.package import encode_rows_ahead, write_package
     from rnacorpus.catalog.store import ExpressionStore
     from rnacorpus.config import Config
     from rnacorpus.harvester.base import StudyRef
     from rnacorpus.pipeline import worker
     from rnacorpus.pipeline.plan import build_load_plan, pipeline_salt
+    from rnacorpus.pipeline.preload import warm_beside
     from rnacorpus.pipeline.shards_ahead import ShardsAhead
 
     mark("imports")
@@ -164,14 +165,16 @@ def _steps(accession: str, url: str, folder: str) -> dict[str, Any]:
     assert isinstance(fetched, worker.Fetched)
     mark("fetch (download, checksum, gzip check of the head)")
     store = ExpressionStore(config.store_dir)
+    warm_beside()  # as build_study: the ontology tables load beside the parse
     with EarlyFeatureShards(store.root):  # as build_study: the feature shard encoded while the parse spools
         bundle = worker.parse_and_prove(fetched, fetched.fetched)  # as build_study parses: proves the body whole
         mark("parse (proving the body whole; the feature shard's row groups encoded beside it)")
         with ShardsAhead(store, archive=bundle.study.archive, content_key=fetched.content_key) as ahead:
             plan = build_load_plan(bundle, content_sha256=fetched.content_key, on_shard=ahead.start)
             mark("harmonize: expression (units, gene index, mapping), metadata (ontology) and shard writes beside it")
+            rows = encode_rows_ahead(store, plan)  # as build_study: while the last shards are written
             ahead.collect(plan)
-    write_package(store, plan)
+    write_package(store, plan, rows)
     mark("write: the shards' rest and the load package")
     return {"steps": marks}
 

@@ -34,24 +34,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rnacorpus.catalog import identity
-from rnacorpus.catalog import rows as R
+from rnacorpus.catalog.package_rows import (
+    Owned,
+    PlatformFile,
+    encode_platform_tables,
+    shard_tables,
+    study_tables,
+    write_platform_files,
+)
 from rnacorpus.catalog.plan import LoadPlan, ShardPlan
 from rnacorpus.catalog.store import ExpressionStore, ShardInfo, ShardRequest
 from rnacorpus.errors import BadContentError
-from rnacorpus.fileio import atomic_write, sha256_bytes, sha256_file
-from rnacorpus.schemas import StudyBundle
+from rnacorpus.fileio import sha256_bytes, sha256_file
 
 __all__ = [
     "PACKAGES_DIR",
     "PACKAGE_FORMAT",
     "LoadPackage",
     "PackageRef",
+    "RowsAhead",
     "TableEntry",
     "batch_files",
+    "encode_rows_ahead",
     "open_package",
     "remove_package",
     "sweep_packages",
@@ -132,115 +138,57 @@ def _write_shards(store: ExpressionStore, plan: LoadPlan) -> list[tuple[ShardInf
     return [(shard.written if shard.written is not None else next(infos), shard) for shard in plan.shards]
 
 
-def _write_platform_tables(store: ExpressionStore, bundle: StudyBundle) -> dict[str, tuple[str, str]]:
-    """Each platform's probe table as its own Parquet file, named by its content hash.
-
-    The name changes with the content, so a load never rewrites a file that committed rows (this
-    study's or another study's platform row) point at; a crash before the commit leaves an orphan.
-    """
-    written: dict[str, tuple[str, str]] = {}
-    for accession, table in bundle.platform_tables.items():
-        if table.num_rows == 0:
-            continue
-        buffer = io.BytesIO()  # probe tables are small (rows × a few columns): hash before naming
-        pq.write_table(table, buffer, compression="zstd")
-        data = buffer.getvalue()
-        digest = sha256_bytes(data)
-        relpath = store.platform_relpath(bundle.study.archive, accession, digest)
-        if store.tree is not None:
-            with store.tree.atomic_write(relpath) as handle:
-                handle.write(data)
-        else:
-            with atomic_write(store.resolve(relpath)) as handle:  # same name, same bytes: a harmless rewrite
-                handle.write(data)
-        written[accession] = (relpath, digest)
-    return written
-
-
-def _expression_samples(study: str, shards: Sequence[tuple[ShardInfo, ShardPlan]]) -> pa.Table:
-    names = ("sample_accession", "shard_path", "row_index", "unit", "is_log", "unit_evidence", "unit_confidence")
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    for name in ("source_columns", "match_method", "match_confidence", "n_cells"):
-        columns[name] = []
-    for info, shard in shards:
-        samples = shard.matrix.sample_accessions
-        units = [shard.sample_units.get(s) for s in samples]
-        found = {m.sample: m for m in shard.matrix.source.column_matches}
-        matches = [found.get(s) for s in samples]
-        columns["sample_accession"] += samples
-        columns["shard_path"] += [info.path] * len(samples)
-        columns["row_index"] += range(len(samples))
-        columns["unit"] += [u.unit if u else info.unit for u in units]
-        columns["is_log"] += [u.is_log if u else info.is_log for u in units]
-        columns["unit_evidence"] += [u.evidence if u else None for u in units]
-        columns["unit_confidence"] += [u.confidence if u else None for u in units]
-        # GEO's own tables name their samples; an author's file is matched (suppl_match)
-        columns["source_columns"] += [m.columns if m else None for m in matches]
-        columns["match_method"] += [m.method if m else "accession" for m in matches]
-        columns["match_confidence"] += [m.confidence if m else 1.0 for m in matches]
-        columns["n_cells"] += [m.n_cells if m else None for m in matches]
-    columns["study_accession"] = [study] * len(columns["sample_accession"])
-    return R._table("expression_samples", columns, len(columns["sample_accession"]))
-
-
-def _shards_table(shards: Sequence[ShardInfo]) -> pa.Table:
-    names = [f for f in R.arrow_schema("expression_shards").names if f != "created"]
-    return R._table("expression_shards", {n: [getattr(s, n) for s in shards] for n in names}, len(shards))
-
-
-_Owned = tuple[str, str, Sequence[str], bool, pa.Table]
-
-
-def _tables(
-    plan: LoadPlan, shards: list[tuple[ShardInfo, ShardPlan]], platform_files: dict[str, tuple[str, str]]
-) -> list[_Owned]:
-    """(table, owner column, owner keys, replace, rows) for every table the study owns rows in."""
-    bundle = plan.bundle
-    study = bundle.study.accession
-    unique = list({s.accession: s for s in bundle.samples}.values())
-    sample_ids = sorted(s.accession for s in unique)
-    by_study = [study]
-    out: list[_Owned] = [
-        ("studies", "accession", by_study, True, R.study_table(bundle, content_sha256=plan.content_sha256)),
-        ("platforms", "accession", (), True, R.platforms_table(bundle.platforms, platform_files)),
-        ("samples", "accession", (), True, R.samples_table(unique, plan.harmonized)),
-        ("study_samples", "study_accession", by_study, True, R.study_samples_table(study, sample_ids)),
-        ("sample_characteristics", "sample_accession", sample_ids, False, R.characteristics_table(unique)),
-        ("xrefs", "study_accession", by_study, True, R.xrefs_table(bundle)),
-        ("expression_shards", "study_accession", by_study, True, _shards_table([info for info, _ in shards])),
-        ("expression_samples", "study_accession", by_study, True, _expression_samples(study, shards)),
-        ("parse_issues", "study_accession", by_study, False, R.issues_table(study, bundle.issues)),
-    ]
-    for extra in plan.extra:
-        rows = extra.table_rows if extra.table_rows is not None else R.rows_table(extra.table, extra.rows)
-        out.append((extra.table, extra.key_column, list(extra.keys), False, rows))
-    for table, column, build in identity.STUDY_OWNED:  # the identity evidence the study states
-        out.append((table, column, by_study, True, R.rows_table(table, build(bundle))))
-    return out
-
-
 def package_name(accession: str, content_sha256: str) -> str:
     return f"{accession}-{content_sha256[:16]}"
 
 
-def _package_files(
-    plan: LoadPlan, shards: list[tuple[ShardInfo, ShardPlan]], platform_files: dict[str, tuple[str, str]]
-) -> tuple[dict[str, bytes], bytes, int]:
-    """The package's table files (name → bytes), its manifest and its sample count."""
-    files: dict[str, bytes] = {}
-    entries = []
-    for table, column, keys, replace, rows in _tables(plan, shards, platform_files):
-        file, digest = None, None
+#: one table of a package: its manifest entry and its file's bytes (None: the study owns no rows there now)
+_Encoded = tuple[TableEntry, bytes | None]
+
+
+def _encode(owned: list[Owned]) -> list[_Encoded]:
+    encoded: list[_Encoded] = []
+    for table, column, keys, replace, rows in owned:
+        data, file, digest = None, None, None
         if rows.num_rows:
             buffer = io.BytesIO()
             pq.write_table(rows, buffer, **_PARQUET_OPTIONS)
-            file = f"{table}.parquet"
-            files[file] = buffer.getvalue()
-            digest = sha256_bytes(files[file])
-        entry = TableEntry(table, file, digest, rows.num_rows, column, tuple(keys), replace)
-        entries.append({**entry.__dict__, "owner_keys": list(keys)})
+            data, file = buffer.getvalue(), f"{table}.parquet"
+            digest = sha256_bytes(data)
+        encoded.append((TableEntry(table, file, digest, rows.num_rows, column, tuple(keys), replace), data))
+    return encoded
+
+
+@dataclass(frozen=True)
+class RowsAhead:
+    """What of a package does not wait for its shards, made while they are still being written
+    (:func:`encode_rows_ahead`): the probe tables and every other table's rows, encoded; nothing is
+    written until :func:`write_package` (a build that fails before it leaves no file of them)."""
+
+    platforms: dict[str, PlatformFile]
+    encoded: list[_Encoded]
+
+
+def encode_rows_ahead(store: ExpressionStore, plan: LoadPlan) -> RowsAhead:
+    """The platforms' probe tables and the rows of every table but the shards', encoded; the plan's
+    rows must be final (its shards need not be written)."""
+    platforms = encode_platform_tables(store, plan.bundle)
+    platform_files = {accession: (file.relpath, file.sha256) for accession, file in platforms.items()}
+    return RowsAhead(platforms, _encode(study_tables(plan, platform_files)))
+
+
+def _package_files(
+    plan: LoadPlan, shards: list[tuple[ShardInfo, ShardPlan]], ahead: RowsAhead
+) -> tuple[dict[str, bytes], bytes, int]:
+    """The package's table files (name → bytes), its manifest and its sample count."""
+    encoded = ahead.encoded[:]
+    # in the manifest, the shard tables sit where study_tables puts them: before the study's parse issues
+    at = next(k for k, (entry, _) in enumerate(encoded) if entry.table == "parse_issues")
+    encoded[at:at] = _encode(shard_tables(plan.bundle.study.accession, shards))
+    files = {entry.file: data for entry, data in encoded if entry.file is not None and data is not None}
+    entries = [{**entry.__dict__, "owner_keys": list(entry.owner_keys)} for entry, _ in encoded]
     store_files = {info.path: info.sha256 for info, _ in shards}
-    store_files.update({path: digest for path, digest in platform_files.values()})
+    store_files.update({file.relpath: file.sha256 for file in ahead.platforms.values()})
     samples = sorted({s.accession for s in plan.bundle.samples})
     manifest = {
         "format": PACKAGE_FORMAT,
@@ -254,12 +202,14 @@ def _package_files(
     return files, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode(), len(samples)
 
 
-def write_package(store: ExpressionStore, plan: LoadPlan) -> PackageRef:
-    """Write the study's shards, probe tables and rows; return the package (the worker's last step)."""
+def write_package(store: ExpressionStore, plan: LoadPlan, ahead: RowsAhead | None = None) -> PackageRef:
+    """Write the study's shards, probe tables and rows; return the package (the worker's last step).
+    ``ahead``: the probe tables and rows :func:`encode_rows_ahead` made from this plan meanwhile."""
     shards = _write_shards(store, plan)
-    platform_files = _write_platform_tables(store, plan.bundle)
+    ahead = ahead if ahead is not None else encode_rows_ahead(store, plan)
+    write_platform_files(store, ahead.platforms)
     name = package_name(plan.bundle.study.accession, plan.content_sha256)
-    files, manifest, n_samples = _package_files(plan, shards, platform_files)
+    files, manifest, n_samples = _package_files(plan, shards, ahead)
     if store.tree is not None:  # one PUT per file, the manifest last: a package without it is never opened
         for file, data in [*files.items(), (MANIFEST, manifest)]:
             store.tree.write_bytes(f"{PACKAGES_DIR}/{name}/{file}", data)

@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from rnacorpus.catalog.package import PackageRef, write_package
+from rnacorpus.catalog.package import PackageRef, encode_rows_ahead, write_package
 from rnacorpus.catalog.runs import FailureRecord
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.config import Config
@@ -239,8 +239,9 @@ def build_study(work: Fetched) -> StudyManifest:
                 harmonize_external(bundle, plan)  # silent fields from other archives' records
                 record_locations(bundle, task.config)  # read from local copies until here
                 step = "load"
+                rows = encode_rows_ahead(store, plan)  # while the last shards are still being written
                 ahead.collect(plan)
-        package = write_package(store, plan)
+        package = write_package(store, plan, rows)
     except _EvictedBody as exc:
         return _failed(task, step, exc.error, last_update, refetch=True)
     except Exception as exc:  # quarantined by the driver
