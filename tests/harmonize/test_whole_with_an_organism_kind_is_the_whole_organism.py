@@ -26,7 +26,11 @@ def test_whole_animal_kind_is_the_organism(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "term"),
-    [("whole mouse brain", "UBERON:0000955"), ("whole rat kidney", "UBERON:0002113"), ("whole embryo", "UBERON:0000922")],
+    [
+        ("whole mouse brain", "UBERON:0000955"),
+        ("whole rat kidney", "UBERON:0002113"),
+        ("whole embryo", "UBERON:0000922"),
+    ],
 )
 def test_whole_before_an_organ_is_the_organ(value: str, term: str) -> None:
     assert _tissue(value) == term
