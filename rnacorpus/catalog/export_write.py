@@ -20,7 +20,7 @@ interleaved pairs, with :mod:`.export_memory`; same bytes). Memory in flight is 
 buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` decoded block(s) wait for this thread
 (the reader holds one more), each split fills one row group (its own rows, so a block is freed once
 its rows are in), and each writer lane holds one queued and one encoding row group — buffers lent
-from one pool allocated (and touched whole) at the start (:class:`.export_parts.GroupBuffers`), so
+from one pool allocated (and touched whole) at the start (:class:`.export_buffers.GroupBuffers`), so
 they are resident at every size, not as the lanes' timing needs them; what is kept per written
 sample is four numbers. The same plan writes the same bytes.
 """
@@ -40,11 +40,11 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from rnacorpus.catalog.export_buffers import GroupBuffers
 from rnacorpus.catalog.export_genes import LengthLookup
 from rnacorpus.catalog.export_parts import (
     LANES,
     PART_COLUMNS,
-    GroupBuffers,
     SplitParts,
     buffers_in_flight,
     locate,
