@@ -28,6 +28,7 @@ sample is four numbers. The same plan writes the same bytes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +87,15 @@ class WriteResult:
     @property
     def n_samples(self) -> int:
         return int(self.written.num_rows)
+
+    @functools.cached_property
+    def order(self) -> npt.NDArray[np.intp]:
+        """The written rows in split order, then part, then row (the order of the parts' own rows, in
+        which ``samples.parquet`` and the manifest list them): sorted once, when first asked — after
+        the writing, which sets :attr:`written`."""
+        part_codes = self.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
+        order: npt.NDArray[np.intp] = np.lexsort((self.written["row"].to_numpy(), part_codes))
+        return order
 
 
 @dataclass
