@@ -150,6 +150,10 @@ MATRIX_GENERATORS: dict[str, MatrixGenerator] = {
 )
 # a centred column whose one outlying minimum the subsample scaled to "three values at a log floor"
 @example(kind="centered", seed=4409, n_genes=16663, n_samples=2, missing=0.0)
+# one sample whose top gene (18% of its reads) is a missing cell: the sum falls to 8.2e5, the grid stays
+@example(kind="cpm", seed=73380325, n_genes=3734, n_samples=1, missing=0.015625)
+# natural-log counts whose one column, undone as log2, sums to ~1e6 by chance: integers under ln win
+@example(kind="ln_counts", seed=3917467786, n_genes=24596, n_samples=4, missing=0.014827705165732272)
 def test_generated_units_are_detected(kind: str, seed: int, n_genes: int, n_samples: int, missing: float) -> None:
     generate, unit, is_log = GENERATORS[kind]
     rng = np.random.default_rng(seed)

@@ -21,6 +21,7 @@ Decision order (first that holds):
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,8 @@ __all__ = ["UNITS", "NumericCall", "centered_call", "numeric_call", "numeric_cal
 
 UNITS = ("counts", "cpm", "tpm", "fpkm", "log2_intensity", "linear_intensity", "centered", "unknown")
 _MILLION = 1e6
+#: the share of a per-million sum that missing cells may have taken from a column on CPM's count grid
+_GRID_GAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,21 @@ def _sum_is_million(total: float, tolerance: float = 0.03, missing: float = 0.0)
     return low <= total <= _MILLION * (1 + tolerance)
 
 
+def _short_on_grid(shares: Shares, missing: float) -> bool:
+    """A per-million column short of 1e6 by more than its count of missing cells explains: one missing
+    top gene can carry a fifth of a library. On CPM's count grid (multiples of 1e6 / library size, which
+    neither TPM, FPKM nor intensities show) the values still say per-million counts, so a column with
+    missing cells may fall to half of 1e6 — never above it."""
+    return missing > 0 and _MILLION * (1 - _GRID_GAP) <= shares.total < _MILLION and shares.quantized
+
+
 def _per_million(shares: Shares, tolerance: float = 0.03, missing: float = 0.0) -> bool:
     """Sums to ~1e6 *and* looks like per-million abundances: many genes below 1 (or zeros), no one value
-    carrying nearly all of it (a few thousand array intensities can sum to 1e6 by chance, not like that)."""
-    if not _sum_is_million(shares.total, tolerance, missing) or shares.low < -1e-3:
+    carrying nearly all of it (a few thousand array intensities can sum to 1e6 by chance, not like that).
+    Missing cells widen the window downwards; on a count grid as far as :func:`_short_on_grid` allows."""
+    if shares.low < -1e-3:
+        return False
+    if not _sum_is_million(shares.total, tolerance, missing) and not _short_on_grid(shares, missing):
         return False
     rnaseq_like = shares.below_one >= 0.05 or shares.near_zero >= 0.01
     return bool(rnaseq_like and shares.high < 0.9 * shares.total)
@@ -136,12 +150,14 @@ def _linear_call(s: ColumnStats, why: str) -> NumericCall:
     shares = _linear_shares(s)
     if _per_million(shares, missing=_missing(s)):
         if shares.quantized:
+            short = not _sum_is_million(s.total, missing=_missing(s))
+            sum_note = "sum short of 1e6 with missing cells" if short else "sum ≈ 1e6"
             return NumericCall(
                 "cpm",
                 False,
-                0.9,
+                0.75 if short else 0.9,
                 frozenset({"cpm"}),
-                (*evidence, f"sum ≈ 1e6 and values on a grid of {_fmt(s.min_positive)}: CPM"),
+                (*evidence, f"{sum_note} and values on a grid of {_fmt(s.min_positive)}: CPM"),
             )
         return NumericCall(
             "tpm",
@@ -183,7 +199,37 @@ def _undo_log(column: npt.NDArray[np.floating], s: ColumnStats, *, with_zero_pse
 
     Pseudocount 1 (and the one a floor implies) first; pseudocount 0 — log of values that may be < 1,
     so negative — only once the values have been found not to be centred (:mod:`.inverse`).
+    Every base is asked for integers before any is asked for a per-million sum: integers under one
+    base are proof, while a sum near 1e6 under another base can be chance (natural-log counts undone
+    as log2 can sum to ~1e6).
     """
+    inverses = list(_inverses(s, with_zero_pseudocount=with_zero_pseudocount))
+    for inverse in inverses:
+        if integers_after(inverse, column, s):
+            return NumericCall(
+                "counts",
+                True,
+                0.9,
+                frozenset({"counts"}),
+                (f"undoing {inverse.where} gives integers: log counts", _describe(s)),
+            )
+    for inverse in inverses:
+        shares = undone_total(inverse, column, s)
+        if shares is None or not _per_million(shares, 0.02, _missing(s)):
+            continue
+        unit = "cpm" if shares.quantized else "tpm"
+        return NumericCall(
+            unit,
+            True,
+            0.85,
+            frozenset({unit} if shares.quantized else {"tpm", "cpm"}),
+            (f"undoing {inverse.where} gives sums ≈ 1e6: log {unit.upper()}", _describe(s)),
+        )
+    return None
+
+
+def _inverses(s: ColumnStats, *, with_zero_pseudocount: bool) -> Iterator[Inverse]:
+    """The logs worth undoing, in order; none whose inverse would make the minimum negative."""
     # a few values sharing a negative minimum are log(0 + pseudocount) even when too few for a "floor"
     floor = s.q[0.0] if s.has_floor() or s.n_at_min >= 3 else None
     for base, name in LOG_BASES:
@@ -193,28 +239,8 @@ def _undo_log(column: npt.NDArray[np.floating], s: ColumnStats, *, with_zero_pse
             pseudos = [1.0] + ([float(base**floor)] if floor is not None and floor < 0 else [])
         for pseudo in pseudos:
             inverse = Inverse(base, name, pseudo)
-            if inverse.at(s.q[0.0]) < -1e-3:
-                continue  # undone values may not be negative
-            if integers_after(inverse, column, s):
-                return NumericCall(
-                    "counts",
-                    True,
-                    0.9,
-                    frozenset({"counts"}),
-                    (f"undoing {inverse.where} gives integers: log counts", _describe(s)),
-                )
-            shares = undone_total(inverse, column, s)
-            if shares is None or not _per_million(shares, 0.02, _missing(s)):
-                continue
-            unit = "cpm" if shares.quantized else "tpm"
-            return NumericCall(
-                unit,
-                True,
-                0.85,
-                frozenset({unit} if shares.quantized else {"tpm", "cpm"}),
-                (f"undoing {inverse.where} gives sums ≈ 1e6: log {unit.upper()}", _describe(s)),
-            )
-    return None
+            if inverse.at(s.q[0.0]) >= -1e-3:  # undone values may not be negative
+                yield inverse
 
 
 def _log_call(column: npt.NDArray[np.floating], s: ColumnStats, why: str) -> NumericCall:
