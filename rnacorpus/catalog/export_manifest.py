@@ -59,10 +59,9 @@ SAMPLES_GROUP_ROWS = 16_384
 
 
 def written_order(written: WriteResult) -> npt.NDArray[np.intp]:
-    """Written rows in split order, then part, then row (the order of the parts' own rows)."""
-    part_codes = written.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
-    order: npt.NDArray[np.intp] = np.lexsort((written.written["row"].to_numpy(), part_codes))
-    return order
+    """Written rows in split order, then part, then row (:attr:`WriteResult.order`: samples.parquet and
+    the manifest's samples both need it; sorted once for both, not once each)."""
+    return written.order
 
 
 def write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:

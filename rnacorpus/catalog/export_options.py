@@ -9,6 +9,7 @@ of ``Catalog.export``/``api.export`` (passed through as ``**options``) and, by t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from inspect import signature
@@ -54,8 +55,9 @@ class ExportOptions:
     def rule(self) -> NormalizationRule:
         return get_rule(self.normalize)
 
-    @property
+    @functools.cached_property
     def split_spec(self) -> SplitSpec:
+        """The parsed ``splits`` (parsed once: the export asks for it per block)."""
         return parse_splits(self.splits)
 
     @property

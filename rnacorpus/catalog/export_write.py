@@ -20,7 +20,7 @@ interleaved pairs, with :mod:`.export_memory`; same bytes). Memory in flight is 
 buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` decoded block(s) wait for this thread
 (the reader holds one more), each split fills one row group (its own rows, so a block is freed once
 its rows are in), and each writer lane holds one queued and one encoding row group — buffers lent
-from one pool allocated (and touched whole) at the start (:class:`.export_parts.GroupBuffers`), so
+from one pool allocated (and touched whole) at the start (:class:`.export_buffers.GroupBuffers`), so
 they are resident at every size, not as the lanes' timing needs them; what is kept per written
 sample is four numbers. The same plan writes the same bytes.
 """
@@ -28,6 +28,7 @@ sample is four numbers. The same plan writes the same bytes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -40,11 +41,11 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from rnacorpus.catalog.export_buffers import GroupBuffers
 from rnacorpus.catalog.export_genes import LengthLookup
 from rnacorpus.catalog.export_parts import (
     LANES,
     PART_COLUMNS,
-    GroupBuffers,
     SplitParts,
     buffers_in_flight,
     locate,
@@ -86,6 +87,15 @@ class WriteResult:
     @property
     def n_samples(self) -> int:
         return int(self.written.num_rows)
+
+    @functools.cached_property
+    def order(self) -> npt.NDArray[np.intp]:
+        """The written rows in split order, then part, then row (the order of the parts' own rows, in
+        which ``samples.parquet`` and the manifest list them): sorted once, when first asked — after
+        the writing, which sets :attr:`written`."""
+        part_codes = self.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
+        order: npt.NDArray[np.intp] = np.lexsort((self.written["row"].to_numpy(), part_codes))
+        return order
 
 
 @dataclass
@@ -146,6 +156,8 @@ class _Reader:
         )
         self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
         self._last: tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None] | None = None
+        self._run: ShardRun | None = None
+        self._run_samples: tuple[list[str], npt.NDArray[np.str_]] = ([], np.zeros(0, dtype=str))
 
     def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, npt.NDArray[np.float64] | None]:
         last = self._last
@@ -172,14 +184,23 @@ class _Reader:
                 yield run, offset, block
                 offset += len(block.sample_accessions)
 
+    def _run_rows(self, run: ShardRun) -> tuple[list[str], npt.NDArray[np.str_]]:
+        """The run's samples and units as the plan has them, converted once per run (not per block)."""
+        if self._run is not run:
+            rows = self.plan.rows.slice(run.start, run.stop - run.start)
+            units = rows["unit"].to_numpy(zero_copy_only=False).astype(str)
+            self._run, self._run_samples = run, (rows["sample_accession"].to_pylist(), units)
+        return self._run_samples
+
     def prepared(self, item: tuple[ShardRun, int, ShardData]) -> _Decoded:
         """A decoded block with its column map, gene lengths and units (its rows checked against the plan)."""
         run, offset, block = item
         count = len(block.sample_accessions)
-        _check_rows(self.plan, run, offset, block.sample_accessions)
+        samples, units = self._run_rows(run)
+        within = slice(offset - run.start, offset - run.start + count)
+        _check_rows(samples[within], run, block.sample_accessions)
         columns, lengths = self._columns_for(block.feature_ids)
-        units = self.plan.rows["unit"].slice(offset, count).to_numpy(zero_copy_only=False).astype(str)
-        normalization = self.rule.normalizing(block.values, units, lengths, columns)
+        normalization = self.rule.normalizing(block.values, units[within], lengths, columns)
         return _Decoded(run, offset, block.sample_accessions, normalization)
 
     def normalize_into(
@@ -203,9 +224,8 @@ class _Reader:
             decoded.close()
 
 
-def _check_rows(plan: ExportPlan, run: ShardRun, offset: int, samples: list[str]) -> None:
+def _check_rows(expected: list[str], run: ShardRun, samples: list[str]) -> None:
     """The shard rows hold the samples the catalog says they hold (else values would get wrong labels)."""
-    expected = plan.rows["sample_accession"].slice(offset, len(samples)).to_pylist()
     if expected != samples:
         want, got = next((e, b) for e, b in zip(expected, samples, strict=True) if e != b)
         raise BadContentError(

@@ -72,9 +72,12 @@ def harvest(
     if not accessions and query is None and since is None and not retry_quarantined:
         raise ConfigError("give accessions, --query/--since, or --retry-quarantined")
     from rnacorpus.harvester.head_start import head_start
+    from rnacorpus.pipeline.executor import collect_less
 
-    # the first study's big file downloads in a child process while this one imports (issue 11)
-    with head_start(accessions or [], config):
+    # the first study's big file downloads in a child process while this one imports (issue 11); the
+    # cyclic collector runs as seldom as during the run from here on: the imports that follow allocate
+    # enough objects for ~200 young and two full collections at the default thresholds
+    with head_start(accessions or [], config), collect_less():
         if config.scheduler is None:  # local build processes: their preload runs beside what follows
             from rnacorpus.pipeline.executor import start_build_server
 

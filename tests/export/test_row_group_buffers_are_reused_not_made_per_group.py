@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from rnacorpus.catalog.export_parts import LANES, GroupBuffers, SplitParts, buffers_in_flight, part_schema
+from rnacorpus.catalog.export_buffers import GroupBuffers
+from rnacorpus.catalog.export_parts import LANES, SplitParts, buffers_in_flight, part_schema
 from rnacorpus.catalog.export_threads import OrderedWorker
 from tests.export.test_a_row_group_holds_its_own_rows_not_the_blocks_they_came_from import metadata
 

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from rnacorpus.catalog.export_parts import GroupBuffers
+from rnacorpus.catalog.export_buffers import GroupBuffers
 
 #: 16 MiB a buffer, 48 MiB in all: above glibc's largest mmap threshold, so the pool is a fresh mapping
 GROUP_ROWS, N_FEATURES, CAPACITY = 16, 262_144, 3
