@@ -5,7 +5,8 @@ pyloric antrum, not the pyloric antrum gland); several parts (muscularis: the mu
 layer's) leave the tissue unmapped with the reason — the organ alone would be coarser than what was
 written. Words that name no part (FFPE, punch) or that stand in another clause (``after myocardial
 infarction, border zone``) leave the organ as it was. A compound of organ and a part UBERON places
-nowhere in that organ (uterine smooth muscle) is reported too, rather than answered with the organ."""
+nowhere in that organ is not answered with the organ (uterine smooth muscle: the reviewed table names the
+layer, the myometrium)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,6 @@ def test_words_naming_no_part_or_away_from_the_organ_keep_the_organ(value: str, 
 
 def test_a_compound_whose_part_uberon_places_nowhere_in_the_organ_is_reported() -> None:
     # the uterus's smooth muscle is the myometrium, a *layer* of smooth muscle in UBERON: neither the
-    # uterus alone (coarser) nor the generic smooth muscle is the answer; both are reported
+    # uterus alone (coarser) nor the generic smooth muscle is the answer; the reviewed table names the layer
     found = _tissue("uterine smooth muscle")
-    assert found.term_id is None and found.reason is not None
-    assert "UBERON:0000995" in found.reason and "UBERON:0001135" in found.reason
+    assert found.term_id == "UBERON:0001296"

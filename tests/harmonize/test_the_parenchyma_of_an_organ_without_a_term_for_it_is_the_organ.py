@@ -3,7 +3,8 @@ UBERON gives no parenchyma term of its own (tuning's ``brain parenchyma``; ``bre
 ``testicular parenchyma``, ``spinal cord parenchyma``), it is the organ, as "<organ> tissue" is —
 the value was reported as ambiguous between the organ and UBERON's generic parenchyma. An organ with
 its own term keeps it (``kidney parenchyma``: renal parenchyma), and a compound of an organ with a
-layer UBERON places nowhere in it is still reported (``uterine smooth muscle``)."""
+layer UBERON places nowhere in it is not read as the organ (``uterine smooth muscle``: the reviewed table
+names it the myometrium)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _tissue(value: str) -> str | None:
         ("spinal cord parenchyma", "UBERON:0002240"),
         ("kidney parenchyma", "UBERON:0008987"),  # renal parenchyma: the organ's own term
         ("lung parenchyma", "UBERON:0008946"),
-        ("uterine smooth muscle", None),  # a layer, not the bulk: still reported
+        ("uterine smooth muscle", "UBERON:0001296"),  # a layer, not the bulk: the myometrium, never the uterus
     ],
 )
 def test_the_parenchyma_reads_the_organ(value: str, term: str | None) -> None:

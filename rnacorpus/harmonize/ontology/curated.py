@@ -93,7 +93,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: note after a semicolon leaves an "Organ - site" value read (Brain - Cortex; control); 87: a first disease
 #: naming no organ leaves the site to another named disease (low-grade glioma … brain tumor); 88: a preamble
 #: naming no tissue before a separator is set apart (total RNA, quadriceps muscle))
-ONTOLOGY_RULES_VERSION = "95"
+ONTOLOGY_RULES_VERSION = "96"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
