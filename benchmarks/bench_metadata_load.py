@@ -148,6 +148,11 @@ def main() -> None:
     parser.add_argument("--stages", type=int, default=40, help="series for the per-step CPU (one process)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-rate-limit", action="store_true", help="also load with --rate-limit '*=off'")
+    parser.add_argument(
+        "--unlimited-only",
+        action="store_true",
+        help="only the --rate-limit '*=off' load of the whole corpus (e.g. 2,000 x 500 = 1M samples); prints, no docs",
+    )
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -167,6 +172,22 @@ def main() -> None:
     load_before = load()
     corpus, accessions = _corpus(args.series, args.samples, args.seed)
     mirror, url = start_mirror(corpus)
+    if args.unlimited_only:  # the 1M-sample load of issue 11 at its own size, without the other parts
+        try:
+            run = _harvest_unlimited(accessions, url, _fresh(WORK / "run-load"), args.workers)
+            run["catalog_mb"] = _catalog_size(WORK / "run-load")
+        finally:
+            mirror.terminate()
+            mirror.wait(timeout=30)
+            shutil.rmtree(WORK / "run-load", ignore_errors=True)
+        rate = run["samples"] / run["seconds"]
+        print(json.dumps({**run, "samples_per_s": rate, "load_before": load_before, "load_after": load()}))
+        print(
+            f"{run['samples']:,} samples in {run['studies']:,} series, --workers {args.workers}, --rate-limit '*=off': "
+            f"{run['seconds']:.0f} s, {rate:,.0f} samples/s ({rate / 3500:.2f}x the 3,500/s target), "
+            f"driver peak RSS {run['peak_mb']:,.0f} MB, catalog {run['catalog_mb']:,.0f} MB"
+        )
+        return
     try:
         result: dict[str, Any] = {
             "corpus": corpus.name,
