@@ -11,8 +11,6 @@ mid-download (the run ended first) leaves no temp file behind.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,36 +20,14 @@ from typer.testing import CliRunner
 from rnacorpus import api
 from rnacorpus.cli import _register, app
 from rnacorpus.errors import ConfigError
-from rnacorpus.harvester import deferred_check, head_start
+from rnacorpus.harvester import head_start
 from rnacorpus.pipeline.harvest import harvest
-from tests.conftest import corpus_root, mirror_config
+from tests.conftest import mirror_config
+from tests.pipeline.cut_gzip_bodies import FAST, STUDY, cached_soft, verified
 from tests.reliability.fault_mirror import PASS, Fault, FaultMirror, soft_path
 from tests.reliability.snapshot import open_catalog
 
-STUDY = "GSE2221"  # 361 KB of gzip: far past the head checked at download below
-FAST = {"read_timeout": 2.0, "max_attempts": 3, "backoff_base": 0.01, "backoff_max": 0.05, "retry_budget": 5.0}
-
-
-@pytest.fixture(scope="module")
-def mirror() -> Iterator[FaultMirror]:
-    with FaultMirror(corpus_root()) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def small_head(monkeypatch: pytest.MonkeyPatch, mirror: FaultMirror) -> None:
-    monkeypatch.setattr(deferred_check, "PREFIX_BYTES", 32 * 1024)  # the child is told the same
-    mirror.clear()
-    mirror.reset_log()
-
-
-def cached_soft(folder: Path) -> Path | None:
-    found = list((folder / "cache").rglob(f"{STUDY}_family.soft.gz"))
-    return found[0] if found else None
-
-
-def verified(path: Path) -> object:
-    return json.loads(path.with_name(f".{path.name}.meta.json").read_text())["verified"]
+pytestmark = pytest.mark.usefixtures("small_head")
 
 
 def quarantined(folder: Path) -> list[tuple[str, str, str]]:
