@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -57,10 +57,14 @@ class Catalog:
         return ExpressionStore(self.store_dir)
 
     @contextlib.contextmanager
-    def connect(self, *, sandbox: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(
+        self, *, sandbox: bool = True, settings: Mapping[str, str] | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection; the ``expression`` view reads every shard (when there are any).
 
-        Sandboxed: no file access outside the expression store, configuration locked.
+        Sandboxed: no file access outside the expression store, configuration locked — ``settings``
+        (DuckDB setting → value, e.g. the export's :data:`.export_memory.EXPORT_DUCKDB_SETTINGS`) are
+        set before it locks.
         """
         from rnacorpus.catalog.store import ExpressionStore
         from rnacorpus.catalog.store_sql import close_sandbox, create_expression_view, register_store
@@ -73,6 +77,8 @@ class Catalog:
             store = ExpressionStore(self._store_dir)
             register_store(con, store)  # a store on object storage: DuckDB reads it through fsspec
             create_expression_view(con, store)
+            for name, value in (settings or {}).items():
+                con.execute(f"SET {name} = ?", [value])  # our own names, never a user's
             if sandbox:
                 attach_references(con, store)  # a local store: the sandbox reads them by absolute path only
                 close_sandbox(con, store)

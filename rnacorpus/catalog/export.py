@@ -29,7 +29,7 @@ from rnacorpus.catalog.export_manifest import (
     write_features,
     write_samples,
 )
-from rnacorpus.catalog.export_memory import export_memory_pool
+from rnacorpus.catalog.export_memory import EXPORT_DUCKDB_SETTINGS, export_memory_pool
 from rnacorpus.catalog.export_options import ExportOptions, make_options
 from rnacorpus.catalog.export_plan import ExportPlan, plan_export
 from rnacorpus.catalog.export_write import WriteResult, write_parts
@@ -146,7 +146,7 @@ def run_export(
     ``pinned`` (sample → split) and ``group_rows`` (samples per row group) come from a manifest when
     rebuilding (:mod:`.export_rebuild`)."""
     inspect_target(out_dir, EXPORT_FOLDER, overwrite=overwrite)  # refuse early; build_folder checks again
-    with export_memory_pool(), catalog.connect() as con:
+    with export_memory_pool(), catalog.connect(settings=EXPORT_DUCKDB_SETTINGS) as con:
         plan = plan_export(con, catalog.store, options, pinned=pinned)
         # planning's Arrow temporaries (sorts, joins of 10^5 rows) stay in the pool unless handed back
         pa.default_memory_pool().release_unused()

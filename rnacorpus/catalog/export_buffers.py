@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import mmap
 import threading
 from collections import deque
 
@@ -33,14 +34,25 @@ class GroupBuffers:
     A fresh 16 MiB buffer per row group (what the export did before session 25) came from the
     kernel each time, so every group's copy first faulted in and zeroed its pages: ~3% of a
     10^4-sample export's CPU, in the thread that forms the groups.
+
+    Once the last row is dealt (:meth:`drain`), no buffer is lent again: the pages of each buffer
+    not lent, and of each given back after, go back to the kernel at once. The export's tail —
+    ``samples.parquet`` queried and written while the lanes encode their last groups — then runs
+    beside the few buffers still encoding instead of beside the whole pool (it was the peak of a
+    10^5-sample export). The pool is an anonymous mapping of its own, so those pages can be
+    dropped (``MADV_DONTNEED``) without touching any other allocation.
     """
 
     def __init__(self, group_rows: int, n_features: int, capacity: int) -> None:
         self.shape = (group_rows, n_features)
         self.capacity = max(1, capacity)
-        pool = np.empty((self.capacity, group_rows, n_features), dtype=np.float32)
+        count = self.capacity * group_rows * n_features
+        self._mapping = _private_mapping(max(4 * count, 1))
+        pool = np.frombuffer(self._mapping, dtype=np.float32, count=count).reshape(self.capacity, *self.shape)
         self.pool = pool
         self.spare: deque[npt.NDArray[np.float32]] = deque(pool)  # given back by the lanes' threads
+        self._lock = threading.Lock()
+        self._draining = False
         self._lendable = threading.Semaphore(self.capacity)
         #: set per buffer once its pages are touched; a buffer is lent only after that
         self._touched = [threading.Event() for _ in range(self.capacity)]
@@ -76,5 +88,36 @@ class GroupBuffers:
         return (buffer.ctypes.data - self.pool.ctypes.data) // buffer.nbytes
 
     def give_back(self, buffer: npt.NDArray[np.float32]) -> None:
-        self.spare.append(buffer)
+        with self._lock:  # against drain(): a buffer given back is dropped by one of the two
+            self.spare.append(buffer)
+            drop = self._draining
+        if drop:
+            self._drop(buffer)
         self._lendable.release()
+
+    def drain(self) -> None:
+        """No buffer will be taken again: drop the pages of every buffer not lent now, and of every
+        buffer given back from now on (see the class doc)."""
+        with self._lock:
+            self._draining = True
+            spare = list(self.spare)
+        for buffer in spare:
+            self._drop(buffer)
+
+    def _drop(self, buffer: npt.NDArray[np.float32]) -> None:
+        """Hand the whole pages of ``buffer`` back to the kernel (they read as zeros if touched again)."""
+        if not hasattr(self._mapping, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+            return  # not on this platform (Windows): the pool stays resident until the export ends
+        offset = buffer.ctypes.data - self.pool.ctypes.data
+        start = -(-offset // mmap.PAGESIZE) * mmap.PAGESIZE
+        stop = (offset + buffer.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
+        if stop > start:
+            self._mapping.madvise(mmap.MADV_DONTNEED, start, stop - start)
+
+
+def _private_mapping(size: int) -> mmap.mmap:
+    """Anonymous memory of this process alone: private, so that pages dropped from it are freed
+    (``mmap``'s default is a shared mapping, whose pages the kernel keeps after ``MADV_DONTNEED``)."""
+    if hasattr(mmap, "MAP_PRIVATE") and hasattr(mmap, "MAP_ANONYMOUS"):
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return mmap.mmap(-1, size)  # Windows: no flags (and no madvise: nothing is dropped there)

@@ -66,28 +66,35 @@ def written_order(written: WriteResult) -> npt.NDArray[np.intp]:
 
 def write_samples(con: duckdb.DuckDBPyConnection, tmp: Path, plan: ExportPlan, written: WriteResult) -> dict[str, Any]:
     """``samples.parquet``: every harmonized column of ``samples`` plus where the sample went, one
-    row group per query of :data:`SAMPLES_GROUP_ROWS` samples (memory bounded by that, not the export)."""
-    order = pa.array(written_order(written))
-    chosen = placed(plan, written, "sample_accession", "split_unit", "shard_path", "shard_sha256").take(order)
-    where = written.written.take(order)
-    where = pa.table(
-        {
-            "accession": chosen["sample_accession"],
-            "split": where["split"].cast(pa.string()),
-            "split_unit": chosen["split_unit"],
-            "part": where["part"].cast(pa.string()),
-            "row": where["row"],
-            "gene_coverage": where["gene_coverage"],
-            "shard_path": chosen["shard_path"].cast(pa.string()),
-            "shard_sha256": chosen["shard_sha256"].cast(pa.string()),
-        }
-    )
+    row group per query of :data:`SAMPLES_GROUP_ROWS` samples (memory bounded by that, not the export).
+
+    Each window's columns are gathered and cast to plain strings when its query runs, not for the
+    whole export first: the shard paths and digests (~140 bytes a sample) are dictionary-encoded in
+    the plan, and spelling them out for every sample at once was ~20 MiB at 10^5 samples, held
+    while the lanes finish (the peak of the export's tail)."""
+    order = written_order(written)
+    plan_rows = written.written["plan_row"]
+    chosen = plan.rows.select(["sample_accession", "split_unit", "shard_path", "shard_sha256"])
     path = tmp / "samples.parquet"
     with atomic_write(path) as handle, contextlib.ExitStack() as closing:
         writer: pq.ParquetWriter | None = None
-        for start in range(0, where.num_rows, SAMPLES_GROUP_ROWS):
-            window = where.slice(start, SAMPLES_GROUP_ROWS)
-            window = window.append_column("position", pa.array(np.arange(window.num_rows, dtype=np.int64)))
+        for start in range(0, len(order), SAMPLES_GROUP_ROWS):
+            rows = pa.array(order[start : start + SAMPLES_GROUP_ROWS])
+            placed_rows = chosen.take(plan_rows.take(rows))
+            where = written.written.take(rows)
+            window = pa.table(
+                {
+                    "accession": placed_rows["sample_accession"],
+                    "split": where["split"].cast(pa.string()),
+                    "split_unit": placed_rows["split_unit"],
+                    "part": where["part"].cast(pa.string()),
+                    "row": where["row"],
+                    "gene_coverage": where["gene_coverage"],
+                    "shard_path": placed_rows["shard_path"].cast(pa.string()),
+                    "shard_sha256": placed_rows["shard_sha256"].cast(pa.string()),
+                    "position": pa.array(np.arange(len(rows), dtype=np.int64)),
+                }
+            )
             with registered(con, "_export_where", window) as cursor:
                 table = cursor.sql(
                     """SELECT s.* EXCLUDE (record), w.* EXCLUDE (accession, position)

@@ -17,6 +17,12 @@ their buffers from it, and they have no other way to be given one (``ParquetFile
 is switched only while an export runs and switched back after the last one in the process ends; a
 process that chose its pool (``ARROW_DEFAULT_MEMORY_POOL``) or a build without jemalloc keeps its own.
 Buffers remember the pool that made them, so a buffer made during an export is freed correctly after.
+
+DuckDB has an allocator of its own (jemalloc, on Linux), which keeps the pages a query freed for its
+next allocations: the planning queries of 10^5 samples (choosing shards, split units) left ~30 MiB
+resident for the whole export, about five times what 10^4 samples left, so the export's peak grew
+with its samples. :data:`EXPORT_DUCKDB_SETTINGS` has DuckDB hand such pages back whenever a query
+frees its memory (after planning, 10^5 samples: 314 → 282 MiB resident; 10^4: 242 → 231).
 """
 
 from __future__ import annotations
@@ -28,7 +34,13 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-__all__ = ["export_memory_pool"]
+__all__ = ["EXPORT_DUCKDB_SETTINGS", "export_memory_pool"]
+
+#: DuckDB settings of an export's connection (see the module doc): a "bulk deallocation" above this
+#: size flushes DuckDB's allocator; at 0 B every one does (4 MiB and 16 MiB kept the 10^5 planning's
+#: pages: its queries free many smaller blocks). A setting of the connection's database instance: no
+#: other instance in the process takes it.
+EXPORT_DUCKDB_SETTINGS = {"allocator_bulk_deallocation_flush_threshold": "0B"}
 
 _lock = threading.Lock()
 #: exports running in this process under the switched pool, and the pool they replaced

@@ -29,6 +29,7 @@ import itertools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,8 +49,9 @@ from rnacorpus.catalog.export_select import (
     withdrawn_samples,
 )
 from rnacorpus.catalog.export_splits import assign_split
+from rnacorpus.catalog.export_threads import background_thread
 from rnacorpus.catalog.samples_query import filter_predicates
-from rnacorpus.catalog.split_units import split_units
+from rnacorpus.catalog.split_units import SplitUnits, split_units
 from rnacorpus.catalog.store import ExpressionStore
 from rnacorpus.errors import ConfigError, EmptyExportError
 
@@ -294,10 +296,52 @@ def plan_export(
     shard_features = []
     if options.level == "feature":
         shard_features = [store.feature_ids(p) for p in _shard_paths(rows)[0]]
-    genes = gene_space(options.gene_option, options.level, taxa, shard_features)
+    # the gene space (the pinned reference read, filtered and sorted: ~0.1-0.25 s, the longest step
+    # of planning 10^4 samples) is built in a helper thread while this one asks DuckDB for the split
+    # units; both run mostly outside the GIL, so planning no longer leaves a core idle for its length
+    building = background_thread("rnacorpus-export-genes").submit(
+        gene_space, options.gene_option, options.level, taxa, shard_features
+    )
+    try:
+        rows, below, units, capped = _units_and_caps(con, store, options, rows, building, funnel, pinned)
+    except BaseException:
+        error = building.exception()  # waits: the helper is done before the error leaves
+        if error is not None:  # a bad gene option was the first error when built in order: it still is
+            raise error from None
+        raise
+    genes = building.result()
+    plan = ExportPlan(
+        options=options,
+        genes=genes,
+        rows=rows,
+        unit_kind=units.kind,
+        selection=funnel.steps,
+        refused=refused,
+        withdrawn=gone.to_pylist(),
+        without_expression=missing,
+        below_coverage=below,
+        duplicates=units.duplicates,
+        over_study_cap=capped,
+    )
+    _split_warnings(plan)
+    return plan
+
+
+def _units_and_caps(
+    con: duckdb.DuckDBPyConnection,
+    store: ExpressionStore,
+    options: ExportOptions,
+    rows: pa.Table,
+    building: Future[GeneSpace],
+    funnel: _Funnel,
+    pinned: dict[str, str] | None,
+) -> tuple[pa.Table, dict[str, float], SplitUnits, list[str]]:
+    """The funnel's last steps: ``--min-gene-coverage`` by the shard's genes (waits for the gene
+    space ``building``), one accession per physical sample with its split unit, ``--max-per-study``,
+    the split of each row."""
     below: dict[str, float] = {}
     if options.min_gene_coverage is not None:
-        bound = _coverage_bound(store, rows, genes)
+        bound = _coverage_bound(store, rows, building.result())
         low = bound < options.min_gene_coverage
         below = dict(
             zip(
@@ -318,21 +362,7 @@ def plan_export(
         rows = _without(rows, _dropping(rows, capped))
         funnel.record(f"--max-per-study {options.max_per_study}", rows.num_rows)
     rows = rows.append_column("split", _split_column(rows, options, pinned)).combine_chunks()
-    plan = ExportPlan(
-        options=options,
-        genes=genes,
-        rows=rows,
-        unit_kind=units.kind,
-        selection=funnel.steps,
-        refused=refused,
-        withdrawn=gone.to_pylist(),
-        without_expression=missing,
-        below_coverage=below,
-        duplicates=units.duplicates,
-        over_study_cap=capped,
-    )
-    _split_warnings(plan)
-    return plan
+    return rows, below, units, capped
 
 
 def _split_warnings(plan: ExportPlan) -> None:

@@ -283,6 +283,7 @@ def write_parts(
             tick(current.study or current.path)
         for split in parts.values():
             split.close()
+        buffers.drain()  # every row is dealt: the pool's pages go back as the lanes finish
         result.written = log.table()
         assembled = time.thread_time() - started
         while_lanes_finish(result)
