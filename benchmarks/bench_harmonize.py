@@ -47,7 +47,7 @@ from rnacorpus.harmonize.units import detect_units_in_values  # noqa: E402
 from rnacorpus.pipeline.metadata import harmonize_metadata  # noqa: E402
 from rnacorpus.schemas import Characteristic, StudyBundle  # noqa: E402
 from tests.harmonize.corpus_bundles import corpus_bundles  # noqa: E402
-from tests.harmonize.test_units_properties import (  # noqa: E402
+from tests.harmonize.unit_matrices import (  # noqa: E402
     GENERATORS,
     MATRIX_GENERATORS,
     Profile,

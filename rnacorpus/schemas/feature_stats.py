@@ -47,6 +47,16 @@ class FeatureStats:
             self._count = self.n_samples - self._absent
         return self._count
 
+    def moments(
+        self, features: npt.NDArray[np.bool_] | npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per selected feature (each with a value in at least one sample): the samples with a value,
+        their mean and their population sd (from the sums, clipped at 0 against rounding)."""
+        n = self.count[features].astype(np.float64)
+        mean = self.total[features] / n
+        sd = np.sqrt(np.maximum(self.total_sq[features] / n - mean**2, 0.0))
+        return n, mean, sd
+
     @classmethod
     def of(cls, blocks: Iterable[npt.NDArray[np.float32]], n_features: int) -> FeatureStats:
         stats = cls(n_features)

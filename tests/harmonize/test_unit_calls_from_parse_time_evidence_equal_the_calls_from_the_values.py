@@ -25,7 +25,7 @@ from rnacorpus.harvester.geo.soft import parse_soft_records
 from rnacorpus.pipeline.expression import detect_matrix_units, matrix_stats
 from rnacorpus.schemas import ExpressionSource, SpooledMatrix, ValueSpool
 from rnacorpus.schemas.row_judge import judging_rows
-from tests.harmonize.test_units_properties import GENERATORS, MATRIX_GENERATORS, Profile
+from tests.harmonize.unit_matrices import GENERATORS, MATRIX_GENERATORS, Profile
 
 #: every corpus file of SOFT entities with sample tables (family, GSM, legacy, documentation examples)
 SOFT_WITH_VALUES = [

@@ -28,9 +28,16 @@ import numpy.typing as npt
 
 from rnacorpus.harmonize.feature_stats import FeatureStats
 from rnacorpus.harmonize.units.labels import LabelHint, read_labels
-from rnacorpus.harmonize.units.numeric import UNITS, NumericCall, centered_call, numeric_call, numeric_call_from
+from rnacorpus.harmonize.units.numeric import (
+    UNITS,
+    NumericCall,
+    centered_call,
+    numeric_call,
+    numeric_call_from,
+    per_million_with_room,
+)
 from rnacorpus.harmonize.units.row_evidence import RowEvidence
-from rnacorpus.harmonize.units.stats import ColumnStats, block_stats
+from rnacorpus.harmonize.units.stats import ColumnStats, block_stats, column_stats
 from rnacorpus.schemas.bundle import ExpressionMatrix
 
 __all__ = [
@@ -130,28 +137,48 @@ def _first_donors(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
 
 
 def row_centred(stats: FeatureStats) -> str | None:
-    """Evidence that every feature was centred over the samples (z-scores, gene-centred logs)."""
-    enough = stats.count >= _MIN_CENTRED_SAMPLES
-    if stats.n_samples < _MIN_CENTRED_SAMPLES or enough.mean() < 0.5:
+    """Evidence that every feature was centred over the samples (z-scores, gene-centred logs).
+
+    Serves every matrix centred per feature, whether its empty cells were left out of the centring
+    (the present values' mean is 0) or emptied after it (the mean of what is left is off by the
+    emptied values over the rest: one z of 1.5 among 14 samples moves it by 0.1 sd). Features with
+    a value in every sample are the witnesses when there are enough of them (half the features, or
+    :data:`_WITNESSES`); otherwise every feature with 3 or more values, again half or that many.
+    Of these, the ones that are not constant at 0 must be half or that many, and 90% of them centred."""
+    if stats.n_samples < _MIN_CENTRED_SAMPLES:
         return None
-    n = stats.count[enough].astype(np.float64)
-    mean = stats.total[enough] / n
-    sd = np.sqrt(np.maximum(stats.total_sq[enough] / n - mean**2, 0.0))
+    complete = stats.count == stats.n_samples
+    enough = complete if _enough(complete) else stats.count >= _MIN_CENTRED_SAMPLES
+    if not _enough(enough):
+        return None
+    n, mean, sd = stats.moments(enough)
     flat = sd <= 1e-6
-    centred = np.where(flat, np.abs(mean) <= 1e-6, np.abs(mean) <= _CENTRED_MEAN * sd)
-    varying = ~flat
-    if varying.mean() < 0.5 or centred.mean() < _CENTRED_SHARE:
+    # a feature constant at 0 says nothing either way: centring writes a gene that never varies as 0,
+    # and a raw matrix has its genes without reads; a shallow study can have most genes so
+    telling = ~(flat & (np.abs(mean) <= 1e-6))
+    if not _enough(telling):
         return None
+    centred = (np.abs(mean) <= _CENTRED_MEAN * sd)[telling]
+    if centred.mean() < _CENTRED_SHARE:
+        return None
+    varying = ~flat
     # z-scores have sd 1 per feature (population or sample sd); gene-centred logs keep their spread
     n_var = n[varying]
     sample_sd = sd[varying] * np.sqrt(n_var / np.maximum(n_var - 1, 1))
     unit_sd = max(np.mean(np.abs(sd[varying] - 1) < 0.05), np.mean(np.abs(sample_sd - 1) < 0.05))
     kind = "per-gene z-scores (sd ≈ 1)" if unit_sd >= 0.9 else "row-centred values"
-    return f"{centred.mean():.0%} of {int(enough.sum())} features have a mean ≈ 0 over the samples: {kind}"
+    return f"{centred.mean():.0%} of {len(centred)} features have a mean ≈ 0 over the samples: {kind}"
+
+
+def _enough(witnesses: npt.NDArray[np.bool_]) -> bool:
+    return bool(witnesses.mean() >= 0.5 or np.count_nonzero(witnesses) >= _WITNESSES)
 
 
 #: features need this many samples before their mean over samples says anything
 _MIN_CENTRED_SAMPLES = 3
+#: features enough to judge centring on, whatever share of the matrix they are: 90% of 200 uncentred
+#: features do not sit within 0.05 sd of 0 by chance
+_WITNESSES = 200
 #: |mean over samples| below this share of the feature's spread counts as centred
 _CENTRED_MEAN = 0.05
 #: share of features that must be centred
@@ -191,13 +218,16 @@ def _weighed_calls(
     numbers: Sequence[NumericCall],
     fpkm_row: Callable[[int], npt.NDArray[np.floating] | None],
     donors: Callable[[], npt.NDArray[np.floating]],
+    matrix_stats: Callable[[], FeatureStats],
     label_evidence: Sequence[str],
     column_labels: Mapping[str, Sequence[str]] | None,
 ) -> list[UnitCall]:
     """Each column's numbers weighed against its labels, and an FPKM call tried again with its
-    missing cells filled. ``fpkm_row(i)``: column i's values (None when it has no missing cell);
-    ``donors()``: per feature, the value of the first sample that has one."""
+    missing cells filled, then with the room they leave. ``fpkm_row(i)``: column i's values (None when
+    it has no missing cell); ``donors()``: per feature, the value of the first sample that has one;
+    ``matrix_stats()``: the whole matrix's feature statistics."""
     per_column = column_labels or {}
+    votes = Counter((n.unit, n.is_log) for n in numbers if n.unit != "unknown")
     calls = []
     for i, (name, call_numbers) in enumerate(zip(columns, numbers, strict=True)):
         # a column's own labels (its #VALUE line) speak before the study's (file name, processing text)
@@ -206,8 +236,37 @@ def _weighed_calls(
         row = fpkm_row(i) if call.unit == "fpkm" else None
         if row is not None:
             call = _refilled(call, row, donors, labels)
+        if row is not None and call.unit == "fpkm" and _siblings_per_million(votes, call_numbers, call.is_log):
+            call = _with_room(call, row, matrix_stats(), labels)
         calls.append(call)
     return calls
+
+
+def _siblings_per_million(votes: Counter[tuple[str, bool]], own: NumericCall, is_log: bool) -> bool:
+    """More than half of the other columns judged with this one are TPM or CPM, logged as it is: a
+    per-million matrix, whose column short of 1e6 may be short by its empty cells. An FPKM matrix's
+    columns are FPKM, and its empty cells are then not asked to make up a sum it never had."""
+    others = votes.copy()
+    if own.unit != "unknown":
+        others[(own.unit, own.is_log)] -= 1
+    per_million = others[("tpm", is_log)] + others[("cpm", is_log)]
+    return per_million > 0 and per_million * 2 > others.total()
+
+
+def _with_room(call: UnitCall, row: npt.NDArray[np.floating], stats: FeatureStats, labels: list[str]) -> UnitCall:
+    """An FPKM call on a column with empty cells in a per-million matrix, tried as a per-million
+    column short of 1e6 by what those cells hold
+    (:func:`~rnacorpus.harmonize.units.numeric.per_million_with_room`). Their room is what the other
+    samples show for the same features, up to 3 sd above their mean (the whole matrix's ``stats``:
+    the same figures however the matrix was read); features no sample has add none."""
+    empty = np.flatnonzero(np.isnan(row))
+    _, mean, sd = stats.moments(empty[stats.count[empty] > 0])
+    numbers = per_million_with_room(row, column_stats(row), mean + _ROOM_SD * sd, is_log=call.is_log)
+    return call if numbers is None else _call(call.column, numbers, labels)
+
+
+#: the most an empty cell can hold: this many sd above its feature's mean over the other samples
+_ROOM_SD = 3.0
 
 
 def _refilled(
@@ -255,9 +314,16 @@ def detect_units_in_values(
     def donors() -> npt.NDArray[np.floating]:
         return given if given is not None else _first_donors(values)
 
-    return _weighed_calls(
-        columns, _numeric_calls(values, feature_stats), values.__getitem__, donors, label_evidence, column_labels
-    )
+    @functools.cache  # likewise: only an FPKM column with missing cells asks
+    def matrix_stats() -> FeatureStats:
+        return (
+            feature_stats
+            if feature_stats is not None
+            else FeatureStats.of([np.asarray(values, np.float32)], values.shape[1])
+        )
+
+    numbers = _numeric_calls(values, feature_stats)
+    return _weighed_calls(columns, numbers, values.__getitem__, donors, matrix_stats, label_evidence, column_labels)
 
 
 def detect_units_from_evidence(
@@ -286,7 +352,13 @@ def detect_units_from_evidence(
         return read_row(i) if evidence[i].stats.n_missing else None
 
     return _weighed_calls(
-        columns, numbers, fpkm_row, lambda: feature_stats.first_present, label_evidence, column_labels
+        columns,
+        numbers,
+        fpkm_row,
+        lambda: feature_stats.first_present,
+        lambda: feature_stats,
+        label_evidence,
+        column_labels,
     )
 
 

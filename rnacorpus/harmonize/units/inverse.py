@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from rnacorpus.harmonize.units.stats import ColumnStats, looks_quantized
+from rnacorpus.harmonize.units.stats import ColumnStats, are_exact_zeros, looks_quantized
 
 __all__ = ["LOG_BASES", "Inverse", "Shares", "integers_after", "undone_total"]
 
@@ -31,8 +31,6 @@ _PICKS = 512
 _MILLION = 1e6
 #: undone values between 0.5 and 200 needed before the integer test says anything
 _MIN_TELLING = 20
-#: a count column's undone values include these levels (genes with one and with two reads)
-_SMALL_COUNTS = {1.0, 2.0}
 
 
 def _power(base: float, values: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
@@ -118,12 +116,14 @@ def _integers_in(inverse: Inverse, sorted_x: npt.NDArray[np.float64], s: ColumnS
         return int(np.count_nonzero(telling))
     undone, allowed = linear[telling], slack[telling]
     levels = np.rint(undone)
-    if not set(levels.tolist()) >= _SMALL_COUNTS:
-        # counts show the small integers (genes with 1 and 2 reads); levels that happen to sit near
-        # integers without them are a coarse grid (CPM of a shallow library: 3, 6, 9 …), not counts
-        return False
     off = np.abs(undone - levels)
-    return bool(np.mean(off <= 0.02 * np.maximum(1.0, np.abs(undone) * 1e-3) + allowed) >= 0.98)
+    if np.mean(off <= 0.02 * np.maximum(1.0, np.abs(undone) * 1e-3) + allowed) < 0.98:
+        return False
+    # counts step by one read: their levels include neighbours (1 and 2 in a shallow library, 57 and
+    # 58 in a deep one, where no gene has 1 or 2 reads left in the window); levels that sit near
+    # integers without neighbours are a coarse grid (CPM of a shallow library: 3, 6, 9 …). The
+    # window is sorted and the inverse increasing, so the levels are in order.
+    return bool(np.any(np.diff(levels) == 1))
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,15 @@ class Shares:
     high: float
     below_one: float
     near_zero: float
+    #: values the shares are of (the column's finite values)
+    n: int
     #: whether the small values sit on a count grid (CPM): asked only of a sum that passed as
     #: per-million, the one test whose answer it changes (most columns' sums are not ~1e6)
     grid: Callable[[], bool] = field(repr=False, compare=False)
+
+    def has_exact_zeros(self) -> bool:
+        """Zeros (undone values within 1e-6 of 0) that are a share of the features: what counting leaves."""
+        return are_exact_zeros(self.near_zero, self.n)
 
     @functools.cached_property
     def quantized(self) -> bool:
@@ -162,7 +168,7 @@ def undone_total(inverse: Inverse, column: npt.NDArray[np.floating], s: ColumnSt
     m = max(1, len(x))
     below_one = float(np.searchsorted(x, inverse.log_of(1.0), side="left")) / m
     near_zero = len(_between(x, inverse.log_of(-1e-6), inverse.log_of(1e-6))) / m
-    return Shares(total, low, high, below_one, near_zero, functools.partial(_quantized, inverse, x, s))
+    return Shares(total, low, high, below_one, near_zero, s.n, functools.partial(_quantized, inverse, x, s))
 
 
 def _quantized(inverse: Inverse, x: npt.NDArray[np.float64], s: ColumnStats) -> bool:

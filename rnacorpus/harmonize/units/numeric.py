@@ -30,7 +30,7 @@ import numpy.typing as npt
 from rnacorpus.harmonize.units.inverse import LOG_BASES, Inverse, Shares, integers_after, undone_total
 from rnacorpus.harmonize.units.stats import ColumnStats, column_stats, looks_quantized
 
-__all__ = ["UNITS", "NumericCall", "centered_call", "numeric_call", "numeric_call_from"]
+__all__ = ["UNITS", "NumericCall", "centered_call", "numeric_call", "numeric_call_from", "per_million_with_room"]
 
 UNITS = ("counts", "cpm", "tpm", "fpkm", "log2_intensity", "linear_intensity", "centered", "unknown")
 _MILLION = 1e6
@@ -75,7 +75,7 @@ def _per_million(shares: Shares, tolerance: float = 0.03, missing: float = 0.0) 
         return False
     if not _sum_is_million(shares.total, tolerance, missing) and not _short_on_grid(shares, missing):
         return False
-    rnaseq_like = shares.below_one >= 0.05 or shares.near_zero >= 0.01
+    rnaseq_like = shares.below_one >= 0.05 or shares.has_exact_zeros()
     return bool(rnaseq_like and shares.high < 0.9 * shares.total)
 
 
@@ -84,7 +84,8 @@ def _linear_shares(s: ColumnStats) -> Shares:
     # |x| < 1e-6 in the sorted subsample (-1e-6 < x < 1e-6): one slice of it, not a mask
     inside = int(np.searchsorted(s.sample, 1e-6, side="left") - np.searchsorted(s.sample, -1e-6, side="right"))
     near_zero = inside / m if m else 0.0
-    return Shares(s.total, s.q[0.0], s.q[1.0], s.frac_below_one, near_zero, functools.partial(_on_count_grid, s))
+    grid = functools.partial(_on_count_grid, s)
+    return Shares(s.total, s.q[0.0], s.q[1.0], s.frac_below_one, near_zero, s.n, grid)
 
 
 def _on_count_grid(s: ColumnStats) -> bool:
@@ -120,7 +121,7 @@ def _is_linear(s: ColumnStats) -> tuple[bool, str]:
     if (
         s.frac_negative == 0
         and _sum_is_million(s.total, missing=_missing(s))
-        and (s.frac_below_one >= 0.05 or s.frac_zero >= 0.01)
+        and (s.frac_below_one >= 0.05 or s.has_exact_zeros())
     ):
         return True, "column sum ≈ 1e6"
     if s.geo2r_linear():
@@ -167,7 +168,9 @@ def _linear_call(s: ColumnStats, why: str) -> NumericCall:
             (*evidence, "sum ≈ 1e6 without a count grid: TPM (or CPM)"),
         )
     near_million = 3e5 <= s.total <= 1.1e6
-    rnaseq_like = s.frac_zero >= 0.02 or s.q[0.01] < 0.05
+    # RNA-seq's low end: exact zeros (any share a study has: a deep library leaves under 1%), or a
+    # tail below 0.05 (one read on a long gene); array intensities have neither
+    rnaseq_like = s.has_exact_zeros() or s.q[0.01] < 0.05
     if rnaseq_like and s.frac_integer >= 0.5 and s.total >= 3e6:
         return NumericCall(
             "counts",
@@ -300,3 +303,33 @@ def numeric_call_from(column: npt.NDArray[np.floating], s: ColumnStats) -> Numer
 def numeric_call(column: npt.NDArray[np.floating]) -> NumericCall:
     """The numbers' call for one column of values."""
     return numeric_call_from(column, column_stats(column))
+
+
+def per_million_with_room(
+    column: npt.NDArray[np.floating], s: ColumnStats, room: npt.NDArray[np.float64], *, is_log: bool
+) -> NumericCall | None:
+    """A per-million call for a column whose sum falls short of 1e6 by no more than its empty cells
+    can hold; None when it does not.
+
+    Serves TPM and CPM columns, linear or logged, with empty cells: one of them can be a gene that
+    takes a tenth of a library, more than the share of empty cells lets :func:`_sum_is_million`
+    allow. ``room``: per empty cell, the most the matrix's other samples say it can hold, in the
+    column's own scale (undone here with the log being tried). The sum must be at most 1e6 and the
+    room must make up the rest (both within 3%), with per-million shares as in :func:`_per_million`.
+    """
+    inverses: list[Inverse | None] = list(_inverses(s, with_zero_pseudocount=False)) if is_log else [None]
+    for inverse in inverses:
+        shares = _linear_shares(s) if inverse is None else undone_total(inverse, column, s)
+        if shares is None or shares.low < -1e-3:
+            continue
+        extra = float(np.maximum(room if inverse is None else inverse.linear(room), 0.0).sum())
+        if not _MILLION * 0.97 - extra <= shares.total <= _MILLION * 1.03:
+            continue
+        rnaseq_like = shares.below_one >= 0.05 or shares.has_exact_zeros()
+        if not rnaseq_like or shares.high >= 0.9 * shares.total:
+            continue
+        unit = "cpm" if shares.quantized else "tpm"
+        scale = "values" if inverse is None else f"undoing {inverse.where}"
+        note = f"{scale}: sum {_fmt(shares.total)}, short of 1e6 by no more than the empty cells hold ({_fmt(extra)})"
+        return NumericCall(unit, is_log, 0.7, frozenset({"tpm", "cpm", "fpkm"}), (_describe(s), note))
+    return None

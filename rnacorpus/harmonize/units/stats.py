@@ -19,7 +19,9 @@ import numpy.typing as npt
 
 __all__ = [
     "SUBSAMPLE",
+    "ZERO_SHARE",
     "ColumnStats",
+    "are_exact_zeros",
     "block_stats",
     "column_stats",
     "is_integer_valued",
@@ -33,6 +35,18 @@ _QUANTILES = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
 _MAX_DECIMALS = 4
 #: values (spread over the sorted subsample) that decide how many decimals a column is written with
 _DECIMAL_PICKS = 1024
+#: exact zeros that are a share of the features (not a stray cell): at least this share, and 3 values
+ZERO_SHARE = 0.005
+
+
+def are_exact_zeros(share: float, n: int) -> bool:
+    """Exact zeros beyond a stray cell or two (``share`` of ``n`` values): features no read reached.
+
+    Serves every RNA-seq column (counts, FPKM, TPM, CPM, and their logs of zero plus a pseudocount),
+    whatever the depth: a deep library leaves under 1% of the genes without a read, a shallow one
+    most of them. An array reads a fluorescence, which is never exactly 0 (background subtraction
+    takes it below 0, not to it)."""
+    return share >= ZERO_SHARE and round(share * n) >= 3
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,11 @@ class ColumnStats:
     def has_floor(self) -> bool:
         """Many values at the minimum, or zeros: what a log of (0 + pseudocount) leaves behind."""
         at_min = self.n_at_min >= 3 and self.frac_at_min >= 0.02
-        zeros = self.n_zero >= 3 and self.frac_zero >= 0.005  # exact zeros: never an array value
-        return at_min or zeros or self.n_neg_inf > 0
+        return at_min or self.has_exact_zeros() or self.n_neg_inf > 0
+
+    def has_exact_zeros(self) -> bool:
+        """Zeros that are a share of the features (:func:`are_exact_zeros`): what counting leaves."""
+        return are_exact_zeros(self.frac_zero, self.n)
 
     @property
     def spread(self) -> float:
