@@ -1,5 +1,6 @@
 """Cells differentiated in a dish from pluripotent or other stem cells ("hiPSC-derived cardiomyocytes",
-"in vitro differentiated adipocytes") were never part of a tissue: the organ their kind comes from
+"in vitro differentiated adipocytes") or reprogrammed from another kind ("reprogrammed cardiomyocytes",
+"transdifferentiated hepatocytes") were never part of a tissue: the organ their kind comes from
 (cardiomyocytes → heart) is not the sample's tissue, so none is given and the reason says why. Cells
 derived from a tissue ("bone marrow-derived macrophages") keep that tissue, and stem cells that were
 themselves derived from an embryo keep theirs."""
@@ -27,6 +28,13 @@ def _tissue(value: str, organism: str = "human") -> list[tuple[str | None, str |
         "hPSC-derived podocytes",
         "iPSC-derived retinal pigment epithelium",
         "hepatocytes differentiated from induced pluripotent stem cells",
+        # one kind turned into another in culture (direct reprogramming of fibroblasts)
+        "reprogrammed cardiomyocytes",
+        "transdifferentiated hepatocytes",
+        "directly reprogrammed neurons from fibroblasts",
+        # lower-cased initials ending in "sc" (GEOmetadb's tissue values), the cells named between
+        "hipsc-derived cardiomyocytes",
+        "derived cardiomyocytes (cms) from hipsc",
     ],
 )
 def test_no_tissue_for_cells_made_in_vitro(value: str) -> None:

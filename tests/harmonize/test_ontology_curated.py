@@ -30,6 +30,14 @@ def test_every_curated_term_exists_is_live_and_fits_its_field() -> None:
     assert problems == []
 
 
+def test_the_where_column_says_anywhere_or_whole_value_only() -> None:
+    from rnacorpus.harmonize.ontology import curated
+
+    rows = list(curated._rows("curated_terms.tsv"))
+    assert {row["where"] for row in rows} <= {"", "whole"}
+    assert {e.text for e in curated_table().entries if e.whole_only} == {r["text"] for r in rows if r["where"]}
+
+
 def test_curated_keys_are_unique_per_field_and_organism() -> None:
     keys = Counter((e.field, e.text if e.case_sensitive else norm(e.text), e.organism) for e in curated_table().entries)
     assert [key for key, count in keys.items() if count > 1] == []
@@ -82,7 +90,7 @@ def test_editing_a_curated_table_changes_the_pipeline_salt(monkeypatch: pytest.M
     edited = tmp_path / "data"
     shutil.copytree(curated.DATA_DIR, edited)
     with (edited / "curated_terms.tsv").open("a", encoding="utf-8") as handle:
-        handle.write("tissue\tliver lobe\tUBERON:0002107\t\t\t\ta reviewer's new row\n")
+        handle.write("tissue\tliver lobe\tUBERON:0002107\t\t\t\t\ta reviewer's new row\n")
     monkeypatch.setattr(curated, "DATA_DIR", edited)
     forget()
     try:

@@ -152,10 +152,15 @@ def test_an_ambiguous_adjective_reports_its_readings() -> None:
     assert {"UBERON:0000002", "UBERON:0000974"} <= set(found.candidates)  # cervix and neck
 
 
-@pytest.mark.parametrize("value", ["lingual", "buccal", "gut", "femoral"])
+@pytest.mark.parametrize("value", ["lingual", "buccal", "femoral"])
 def test_no_gland_or_limb_part_is_invented_for_an_organ_adjective(value: str) -> None:
     """UBERON's "lingual gland", "femoral gland" (lizards) are not what "lingual" or "femoral" mean."""
     assert _tissue("tissue", value) is None
+
+
+def test_gut_alone_is_the_reviewed_digestive_tract_not_an_invented_gland() -> None:
+    """ "gut" alone reaches the digestive tract through its reviewed whole-value row, never a gut gland."""
+    assert _tissue("tissue", "gut") == "UBERON:0001555"
 
 
 def test_rewrites_never_hide_a_name_the_ontology_lists_inside_a_cell_type() -> None:

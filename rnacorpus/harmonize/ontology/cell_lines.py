@@ -9,8 +9,9 @@ Recognition, first that succeeds:
    the name, one spelled identically wins; otherwise the name is recorded without an ID (ambiguous).
 
 Outside cell-line keys a bare Cellosaurus name is accepted only with context ("cell line", "cells"
-next to it) and only if it mixes letters and digits: many labels are also words or gene names
-(MER, Cy5 …). The origin tissue/disease of a curated line is offered with method
+or a cell kind CL names right after it: ``3T3-L1 adipocytes``, ``C2C12 myotubes`` — a line
+differentiated into that kind) and only if it mixes letters and digits: many labels are also words or
+gene names (MER, Cy5 …). The origin tissue/disease of a curated line is offered with method
 ``cell_line_origin`` so that HeLa is never "cervix tissue" by accident, only by stated origin.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.curated import CellLineEntry, cell_line_table
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.normalize import compact
 
 __all__ = ["CellLineHit", "find_cell_line"]
@@ -76,6 +78,13 @@ def _candidate(
     return CellLineHit(text, start, stop, term_id, index.label(term_id) if term_id else None, method, None, reason)
 
 
+def _cell_kind(word: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """A word CL names one cell kind by (``adipocytes``, ``myotubes``, ``keratinocytes``): after a
+    bare line name it says what the line's cells are, as "cells" does."""
+    found = match_text("cell_type", word, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+    return found is not None and not found.ambiguous
+
+
 def find_cell_line(
     tokens: Sequence[str], value: str, taxid: int | None, index: OntologyIndex, *, line_key: bool
 ) -> CellLineHit | None:
@@ -83,15 +92,13 @@ def find_cell_line(
     context = line_key or bool(_CONTEXT.search(value))
     for start in range(len(tokens)):
         for stop in range(min(len(tokens), start + _MAX_TOKENS), start, -1):
-            followed_by_cells = stop < len(tokens) and bool(_CELL_WORD.match(tokens[stop]))
             single = stop - start == 1
             bare = tokens[start]
-            generic = (line_key and start == 0) or (
-                (context or followed_by_cells)
-                and single
-                and len(bare) >= _MIN_BARE_NAME
-                and bool(_HAS_LETTER_AND_DIGIT.match(bare))
+            named_like_a_line = single and len(bare) >= _MIN_BARE_NAME and bool(_HAS_LETTER_AND_DIGIT.match(bare))
+            followed_by_cells = stop < len(tokens) and (
+                bool(_CELL_WORD.match(tokens[stop])) or (named_like_a_line and _cell_kind(tokens[stop], taxid, index))
             )
+            generic = (line_key and start == 0) or ((context or followed_by_cells) and named_like_a_line)
             hit = _candidate(tokens, start, stop, taxid, index, generic=generic)
             if hit is not None:
                 return hit

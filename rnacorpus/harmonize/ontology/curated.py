@@ -92,14 +92,27 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: P-notation past the first weeks is a code (P500.5), a dpc range keeps both ends (12.0-12.5 dpc); 86: a
 #: note after a semicolon leaves an "Organ - site" value read (Brain - Cortex; control); 87: a first disease
 #: naming no organ leaves the site to another named disease (low-grade glioma … brain tumor); 88: a preamble
-#: naming no tissue before a separator is set apart (total RNA, quadriceps muscle))
-ONTOLOGY_RULES_VERSION = "96"
+#: naming no tissue before a separator is set apart (total RNA, quadriceps muscle); 97: reviewed rows read
+#: only as a whole value (caudate, gut), a disease named by a structure's word as its head gives that
+#: structure as its site only when MONDO classes it under a disorder of the structure (hydatidiform mole);
+#: 98 (harmonize2): a bare line name before a cell kind is a line (3T3-L1 adipocytes) and a line's cells imply
+#: no tissue but its reviewed origin; a word before "cell" in a disease name is its cells' kind, no site (plasma
+#: cell myeloma); 98-99 (harmonize): an anatomical head noun after a tissue phrase makes it a modifier
+#: (peripheral nerve sheath), words of position beside an organ keep the organ (brain area), a verb of likeness
+#: governs the word after it, the organ named beside a whole embryo or larva is the sample (embryo anterior
+#: tongue); 100: the two merged; 101 (harmonize2): a structure word in a disease's name is its site only when
+#: MONDO classes the disease under a disorder of it (yolk sac tumor, juvenile myelomonocytic leukemia give
+#: none); reprogrammed or transdifferentiated cells are made in vitro, lower-case stem-cell initials ending in
+#: "sc" and "derived <cells> from <stem cells>" too; a reviewed abbreviation holding a digit is read in any case (ca1))
+ONTOLOGY_RULES_VERSION = "101"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
 # Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
-# shorter ones (ALL, MM, MS, RA) must be written as listed.
+# shorter ones (ALL, MM, MS, RA) must be written as listed — unless they hold a digit (CA1, T2D: no
+# word has one; GEOmetadb's lower-cased tissue values write them "ca1").
 _CASELESS_FROM = 4
+_DIGIT = re.compile(r"\d")
 _TAXON_CURIE = re.compile(r"^(?:ncbitaxon[:_])?(\d+)$", re.IGNORECASE)
 #: "M. musculus", "M.musculus", "H sapiens": genus initial + epithet (and subspecies)
 _ABBREVIATED = re.compile(r"^([A-Za-z])\.?\s*([a-z]+(?: [a-z]+)?)$")
@@ -133,6 +146,8 @@ class CuratedTerm:
     implies: tuple[tuple[str, str], ...]
     case_sensitive: bool
     note: str
+    #: the row names its term only as a whole value (column ``where`` = ``whole``), never inside longer text
+    whole_only: bool = False
 
     def applies_to(self, taxid: int | None) -> bool:
         if not self.organism:
@@ -150,7 +165,7 @@ class CuratedTable:
         for entry in entries:
             if entry.case_sensitive:
                 self._exact[(entry.field, entry.text)].append(entry)
-                if len(entry.text) >= _CASELESS_FROM:
+                if len(entry.text) >= _CASELESS_FROM or _DIGIT.search(entry.text):
                     self._long_abbreviations[(entry.field, entry.text.casefold())].append(entry)
             else:
                 self._normalized[(entry.field, norm(entry.text))].append(entry)
@@ -195,6 +210,7 @@ def curated_table() -> CuratedTable:
             implies=_implies(row["implies"]),
             case_sensitive=row["case"] == "cs",
             note=row["note"],
+            whole_only=row["where"] == "whole",
         )
         for row in _rows("curated_terms.tsv")
     ]

@@ -43,8 +43,9 @@ _DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "gen
 _SOURCE_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=(?:derived|resident|infiltrating)\b)", re.IGNORECASE)
 
 # Pluripotent and embryonic stem cells as depositors abbreviate them: (h|m|r)(i)PSC(s), (h|m)ESC(s),
-# iPS / ES (+ "cell(s)"). Capitals only, so ordinary words ending in "es" or "ps" never count.
-_INITIALS = r"(?-i:\b[hmr]?i?PSCs?|\b[hm]?ESCs?|\bi?PS|\bES)(?:[ -]cells?)?"
+# iPS / ES (+ "cell(s)"). iPS / ES in capitals only, so ordinary words ending in "es" or "ps" (hips) never
+# count; the initials ending in "sc" are no word and count in lower case too (GEOmetadb lower-cases values).
+_INITIALS = r"(?:(?-i:\b[hmr]?i?PSCs?|\b[hm]?ESCs?|\bi?PS|\bES)|\b(?:[hmr]?ipscs?|[hm]escs?)\b)(?:[ -]cells?)?"
 # Written out: "(induced) pluripotent stem cell(s)", "embryonic stem cell(s)", "(neural) stem cell(s)" —
 # "stem" only with "cell", so a brain stem is not a stem cell.
 _WORDS = r"\b(?:pluripotent(?:[ -]stem)?(?:[ -]cells?)?|embryonic[ -]stem[ -]cells?|stem[ -]cells?)"
@@ -52,8 +53,12 @@ _STEM = rf"(?:{_INITIALS}|{_WORDS})"
 _IN_VITRO = re.compile(
     rf"{_STEM}[ -](?:derived|differentiated)\b(?!\s+from)"  # not "ES cells derived from blastocysts"
     rf"|\b(?:derived|differentiated|generated|induced)\s+from\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_STEM}"
+    # the cells named between: "derived cardiomyocytes (CMs) from hiPSC"
+    rf"|\b(?:derived|differentiated|generated)\s+[^.;]{{1,40}}?\bfrom\s+(?:an?\s+|the\s+)?{_STEM}"
     r"|\bin[ -]vitro[ -](?:differentiated|derived|generated|induced|matured)\b"
-    r"|\b(?:differentiated|derived|generated|induced|matured)\s+in[ -]vitro\b",
+    r"|\b(?:differentiated|derived|generated|induced|matured)\s+in[ -]vitro\b"
+    # one kind turned into another in culture: "reprogrammed cardiomyocytes", "transdifferentiated hepatocytes"
+    r"|\b(?:directly[ -])?(?:reprogrammed|trans-?differentiated)\b",
     re.IGNORECASE,
 )
 

@@ -219,9 +219,13 @@ def curated_match(
     field: str, text: str, taxid: int | None, index: OntologyIndex, *, exact_only: bool
 ) -> FieldMatch | None:
     curated = curated_table().find(field, text, taxid, exact_only=exact_only)
-    if curated is not None and index.exists(curated.term_id):
-        return FieldMatch(field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies)
-    return None
+    if curated is None or not index.exists(curated.term_id) or (exact_only and curated.whole_only):
+        return None
+    # A row read only as a whole value (``where`` = whole) is flagged like a one-word synonym: the phrase
+    # scan trusts it only when the rest of the value is filler; the abbreviations-first pass skips it.
+    return FieldMatch(
+        field, curated.term_id, "curated", CONFIDENCE["curated"], text, curated.implies, curated.whole_only
+    )
 
 
 def direct_match(field: str, text: str, taxid: int | None, index: OntologyIndex) -> FieldMatch | None:

@@ -42,6 +42,7 @@ from rnacorpus.harmonize.ontology.derivation import (
 )
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
+from rnacorpus.harmonize.ontology.head_nouns import modified_head
 from rnacorpus.harmonize.ontology.implied import (
     cell_origin,
     life_stage_word,
@@ -140,7 +141,10 @@ def _implied_tissue(
 ) -> Annotation | None:
     """A tissue the value implies without naming it: the origin of a named cell type (narrowed by an
     organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
-    keys only) the site of a named disease."""
+    keys only) the site of a named disease. Cells of a cell line imply nothing (``3T3-L1 adipocytes``
+    are no adipose tissue): a line's tissue is only the origin our reviewed table states for it."""
+    if mentions.cell_line is not None:
+        return None
     cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
     if cell_type is not None and beside is None and _circulating(cell_type, mentions.tokens):
         why = f"{cell_type.match.text!r} written as circulating: cells taken from the blood"
@@ -274,6 +278,9 @@ def _decide(
                     decided[field_name] = mapped(
                         "tissue", info.key, value, part.term_id, "normalized", 0.8, index, reason=why
                     )
+                    continue
+                if part is None and (head := modified_head(chosen, mentions, index)) is not None:
+                    decided[field_name] = unmapped("tissue", info.key, value, head)  # peripheral nerve sheath
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
                 chosen, others = most_specific(derived_kind(found, mentions.tokens), index)

@@ -8,7 +8,7 @@ import re
 from rnacorpus.harmonize.ontology.curated import cell_origins
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
-from rnacorpus.harmonize.ontology.mentions import find_mentions
+from rnacorpus.harmonize.ontology.mentions import Mention, find_mentions
 from rnacorpus.harmonize.ontology.name_pairs import tissue_names
 from rnacorpus.harmonize.ontology.normalize import norm
 
@@ -25,6 +25,8 @@ __all__ = [
 #: words that join a cell kind to its organ ("smooth muscle cell *of* bladder")
 _JOINING = frozenset({"of", "the"})
 _PORTION_OF_TISSUE, _ORGAN = "UBERON:0000479", "UBERON:0000062"
+#: "disease by body system or component": a MONDO grouping naming any structure's system, no site
+_ANY_STRUCTURE = GENERIC_TERMS | {"UBERON:0000467"}
 #: "cell" and "eukaryotic cell": every cell is one, so a CL label composed with them ("interstitial cell")
 #: names a kind of cell, not an organ plus a cell kind
 _ANY_CELL = frozenset({"CL:0000000", "CL:0000255"})
@@ -42,12 +44,63 @@ def site_from_disease(disease: FieldMatch, taxid: int | None, index: OntologyInd
             return term_id, f"implied by {disease.text!r}"
     label = index.label(disease.term_id) or ""
     for text in (disease.text, label):
-        found = find_mentions(text, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
+        mentions = find_mentions(text, ("tissue",), taxid, index, rewrites=False)
         # Only organ words we trust out of context: labels and our adjectives, not synonyms (ALL, AD …).
-        sites = [m for m in found if not m.match.via_synonym]
+        sites = [
+            m
+            for m in mentions.for_field("tissue")
+            if not m.match.via_synonym and not _names_a_cell_kind(m, mentions.tokens, index)
+        ]
+        if sites and _lesion_named(sites[0], len(mentions.tokens), disease.term_id, taxid, index):
+            return None
         if sites:
             return sites[0].match.term_id, f"organ named in {text!r}"
     return _organ_word_in_disease(disease, label, taxid, index)
+
+
+def _names_a_cell_kind(site: Mention, tokens: list[str], index: OntologyIndex) -> bool:
+    """The family of disease names that name the cells a tumour is of by a word before "cell" (``plasma
+    cell myeloma``, ``mantle cell lymphoma``): the word is part of a cell kind's name, no site, unless it
+    reads as an organ (``renal cell carcinoma``: the kidney)."""
+    after = tokens[site.stop] if site.stop < len(tokens) else ""
+    return _cell_kind_word(after, site.match.term_id, index)
+
+
+def _cell_kind_word(next_word: str, term_id: str, index: OntologyIndex) -> bool:
+    """A structure word followed by "cell(s)" that is no organ: part of a cell kind's name."""
+    return next_word.lower() in {"cell", "cells"} and not index.is_ancestor(_ORGAN, term_id)
+
+
+def _lesion_named(site: Mention, words: int, disease_term: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """The family of disease names whose structure word is no site of the disease: a growth named by a
+    structure's word as its head (``hydatidiform mole`` is no skin mole), a tumour named for the tissue
+    it resembles (``yolk sac tumor`` grows in the gonads), a life-stage word read as a structure
+    (``juvenile`` myelomonocytic leukemia). MONDO settles it: the word gives the site only when the
+    disease is classed under a disorder of that structure (:func:`_classed_under`: ``fatty liver`` →
+    liver disorder, ``Barrett esophagus`` → esophageal disorder, ``prostate tumor`` → prostate
+    neoplasm). A name read whole as a structure's stays a site (``pleural mesothelioma``: UBERON's
+    name of the pleural mesothelium)."""
+    if site.start == 0 and site.stop == words:
+        return False
+    return not _classed_under(site.match.term_id, disease_term, taxid, index)
+
+
+def _classed_under(term: str, disease_term: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """MONDO classes the disease under a disorder of ``term`` or of a structure holding it: a proper
+    ancestor's label names the structure as a modifier of its head (``liver disorder``, ``adrenal gland
+    cancer`` for the adrenal cortex), where a broader kind of the lesion keeps the word as its own head
+    (``hydatidiform mole``) and a grouping "by body system" names no structure."""
+    for ancestor in index.ancestors(disease_term):
+        if ancestor == disease_term or not ancestor.startswith("MONDO:"):
+            continue
+        found = find_mentions(index.label(ancestor) or "", ("tissue",), taxid, index, rewrites=False)
+        for mention in found.for_field("tissue"):
+            named = mention.match.term_id
+            if mention.stop < len(found.tokens) and (
+                named == term or (index.is_ancestor(named, term) and named not in _ANY_STRUCTURE)
+            ):
+                return True
+    return False
 
 
 def site_from_diseases(diseases: list[FieldMatch], taxid: int | None, index: OntologyIndex) -> tuple[str, str] | None:
@@ -81,15 +134,20 @@ def _organ_word_in_disease(
     label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
     organs: dict[str, str] = {}
     shouted = disease.text.isupper()  # PROSTATE CANCER: in an all-capitals value, capitals mark no abbreviation
-    for word in re.findall(r"[A-Za-z]+", disease.text):
+    words = re.findall(r"[A-Za-z]+", disease.text)
+    for at, word in enumerate(words):
         if not _ORGAN_WORD.match(word.capitalize() if shouted else word) or word.lower() not in label_words:
             continue
         found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
-        if found is not None and not found.ambiguous and found.term_id not in GENERIC_TERMS:
+        if found is None or found.ambiguous or found.term_id in GENERIC_TERMS:
+            continue
+        if not _cell_kind_word(words[at + 1] if at + 1 < len(words) else "", found.term_id, index):
             organs.setdefault(found.term_id, word)
     if len(organs) != 1:
         return None
     term_id, word = next(iter(organs.items()))
+    if not _classed_under(term_id, disease.term_id, taxid, index):  # see _lesion_named
+        return None
     return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
 
 

@@ -1,4 +1,5 @@
-"""A tissue or cell word followed by "like" names what the sample resembles, not what it is.
+"""A tissue or cell word followed by "like", or governed by a verb of likeness, names what the sample
+resembles, not what it is.
 
 Family: ``epithelial-like``, ``mesenchymal-like``, ``liver-like organoids``, ``brain-like``,
 ``hepatocyte-like cells``, ``cardiomyocyte-like cells`` — cells or organoids described by their
@@ -7,6 +8,10 @@ cell-type key was read as the tissue "epithelium"; ``brain-like`` as a part whos
 "-like"). The tissue word is read by nothing (:func:`resembles`), and a cell word's origin is not
 the sample's tissue (:func:`resembled_cells`: hepatocyte-like cells were never taken from a liver).
 The cell type itself is kept: curators label ``fibroblast-like cells`` as fibroblasts.
+
+The verbs say the same before the word (``neuronal aggregates that resemble a first trimester
+telencephalon``, ``cells resembling hepatocytes``): the resembled word a few words after the verb is
+read by nothing either.
 
 Not this family: "like" inside a name UBERON or CL lists (``striatum-like amygdalar nuclei``,
 ``fibroblast-like synoviocyte``), which the whole name matches before any word is read alone.
@@ -22,10 +27,23 @@ if TYPE_CHECKING:
 __all__ = ["resembled_cells", "resembles"]
 
 _LIKE = "like"
+#: verbs of likeness written before what is resembled (``aggregates that resemble a first trimester
+#: telencephalon``, ``cells resembling hepatocytes``, ``organoids mimicking the kidney``)
+_RESEMBLING = frozenset({"resemble", "resembles", "resembling", "mimic", "mimics", "mimicking"})
+#: words between the verb and the phrase it governs (an article, an age, a qualifier)
+_OBJECT_WINDOW = 4
+
+
+def _followed_by_like(tokens: list[str], mention: Mention) -> bool:
+    return mention.stop < len(tokens) and tokens[mention.stop].lower() == _LIKE
 
 
 def _before_like(tokens: list[str], mention: Mention) -> bool:
-    return mention.stop < len(tokens) and tokens[mention.stop].lower() == _LIKE
+    if _followed_by_like(tokens, mention):
+        return True
+    # the object of a verb of likeness, a few words after it
+    before = tokens[max(0, mention.start - _OBJECT_WINDOW) : mention.start]
+    return any(token.lower() in _RESEMBLING for token in before)
 
 
 def resembles(tokens: list[str], mention: Mention, found: list[Mention] | None = None) -> bool:
@@ -35,8 +53,11 @@ def resembles(tokens: list[str], mention: Mention, found: list[Mention] | None =
 
 
 def resembled_cells(mentions: Mentions) -> str | None:
-    """The cell-type phrase written right before "like" (``hepatocyte like``), else None."""
+    """The cell-type phrase written right before "like" (``hepatocyte like``) or after a verb of
+    likeness (``resembling hepatocytes``), else None."""
+    tokens = mentions.tokens
     for mention in mentions.for_field("cell_type"):
-        if _before_like(mentions.tokens, mention):
-            return " ".join(mentions.tokens[mention.start : mention.stop + 1])
+        if _before_like(tokens, mention):
+            liked = _followed_by_like(tokens, mention)
+            return " ".join(tokens[mention.start : mention.stop + liked])
     return None

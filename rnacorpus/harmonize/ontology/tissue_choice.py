@@ -1,5 +1,6 @@
 """Which of several tissue phrases a value names is the sample: the most specific of related ones, the
-head of a compound (``femur bone marrow``), the site of an "Organ - site" value (:mod:`.organ_site`).
+organ named beside a whole organism (``embryo … tongue``), the head of a compound (``femur bone
+marrow``), the site of an "Organ - site" value (:mod:`.organ_site`).
 Moved from :mod:`.freetext` unchanged (session 29), so that module stays small."""
 
 from __future__ import annotations
@@ -12,6 +13,33 @@ from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_site import kind_in_site, organ_then_site, part_within
 
 __all__ = ["most_specific", "tissue_decision"]
+
+#: UBERON's multicellular organism: embryo, fetus, whole organism are kinds of it
+_ORGANISM = "UBERON:0000468"
+
+
+def _organism_kind(term_id: str, index: OntologyIndex) -> bool:
+    """The organism itself or a kind of it one step below (embryo, larva, adult organism); a structure
+    of the body is further below it (the closure also runs through part-of)."""
+    return term_id == _ORGANISM or index.ancestors(term_id).get(_ORGANISM) == 1
+
+
+def _organ_of_the_organism(chosen: Mention, found: list[Mention], index: OntologyIndex) -> Mention | None:
+    """A whole organism (``embryo``, ``fetus``) named with a structure of the body: the structure is what
+    was sampled, the organism only says whose (``8.5 week embryo anterior tongue``, ``fetus, liver``).
+    The family of descriptive values that put the donor's kind before the organ; UBERON relates no
+    organ to the embryo by part-of, so :func:`most_specific` would keep the first. General: a test on
+    UBERON's closure (the chosen term is a kind of multicellular organism), never a list of words."""
+    if not _organism_kind(chosen.match.term_id, index):
+        return None
+    organs = [
+        m
+        for m in found
+        if not m.match.ambiguous
+        and not _organism_kind(m.match.term_id, index)
+        and not index.is_ancestor(m.match.term_id, chosen.match.term_id)
+    ]
+    return most_specific(organs, index)[0] if organs else None
 
 
 def most_specific(found: list[Mention], index: OntologyIndex) -> tuple[Mention, list[Mention]]:
@@ -59,6 +87,8 @@ def tissue_decision(
     """Like :func:`most_specific`, but a compound keeps its head (:func:`_compound_head`) and an
     "Organ - site" value keeps its site (:mod:`.organ_site`)."""
     chosen, others = most_specific(found, index)
+    if (organ := _organ_of_the_organism(chosen, found, index)) is not None:
+        chosen, others = organ, [chosen, *(m for m in others if m is not organ)]
     head = _compound_head(chosen, found, gaps, index)
     if head is not chosen:
         chosen, others = head, [chosen, *(m for m in others if m is not head)]

@@ -8,9 +8,11 @@ named is the answer — for an adjective, the one part whose name its noun heads
 *antrum*, not the pyloric antrum gland); several (muscularis: the mucosa's or the muscle layer's)
 leave the tissue unmapped with the word and the organ, never answered with the organ. Words that say
 nothing about place — fillers, side words, states (fibrotic, lesional), disease words — are not such
-words: they appear in no name of a part of the organ. Nor are words that name a period of life
-(``adult skin``, ``fetal liver``) when no other field read them, as under a cell-type key: an age,
-not a place, even where UBERON happens to use the word in a part's name.
+words: they appear in no name of a part of the organ. Nor are words of position
+(:data:`~.head_nouns.POSITION_WORDS`: ``brain area``, ``skin area``), which say a place in the organ
+without saying which: the organ is what is known. Nor are words that name a period of life (``adult
+skin``, ``fetal liver``) when no other field read them, as under a cell-type key: an age, not a place,
+even where UBERON happens to use the word in a part's name.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.class_heads import name_word_terms
+from rnacorpus.harmonize.ontology.head_nouns import POSITION_WORDS
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
@@ -109,7 +112,13 @@ def _unread_beside(chosen: Mention, mentions: Mentions, taxid: int | None, index
         if not 0 <= i < len(mentions.tokens) or claimed[i]:
             continue
         lower = mentions.tokens[i].lower()
-        place_word = lower.isalpha() and len(lower) >= _MIN_WORD and lower not in FILLER and lower not in SIDE_WORDS
+        place_word = (
+            lower.isalpha()
+            and len(lower) >= _MIN_WORD
+            and lower not in FILLER
+            and lower not in SIDE_WORDS
+            and lower not in POSITION_WORDS
+        )
         # "adult skin" under a cell-type key, "bone, male" under a tissue key: the age or sex word was
         # read by no field, yet says no place (male preputial gland is no part named by "male")
         if place_word and not any(
