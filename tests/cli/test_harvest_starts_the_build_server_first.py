@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import multiprocessing.forkserver
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from rnacorpus import api
-from rnacorpus.cli import _register, app
-from rnacorpus.errors import ConfigError
+from tests.cli.harvest_until_the_run import harvest_until_the_run
 
 
 @pytest.mark.parametrize(
@@ -35,14 +31,5 @@ def test_the_fork_server_starts_before_the_run(
     events: list[str] = []
     monkeypatch.delenv("RNACORPUS_EXECUTOR", raising=False)
     monkeypatch.setattr(multiprocessing.forkserver, "ensure_running", lambda: events.append("fork server"))
-
-    def run_begins(*args: Any, **kwargs: Any) -> None:
-        events.append("run")
-        raise ConfigError("stopped where the run begins")
-
-    monkeypatch.setattr(api, "harvest", run_begins)
-    _register()
-    paths = ["--catalog", str(tmp_path / "c.duckdb"), "--store", str(tmp_path / "s"), "--cache", str(tmp_path / "k")]
-    result = CliRunner().invoke(app, ["harvest", "GSE1", *paths, "--mirror", "http://127.0.0.1:9", *options])
-    assert isinstance(result.exception, ConfigError), result.output
+    harvest_until_the_run(monkeypatch, tmp_path, events, ["GSE1"], options)
     assert events == expected

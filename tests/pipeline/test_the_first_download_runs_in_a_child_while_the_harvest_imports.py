@@ -15,13 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from rnacorpus import api
-from rnacorpus.cli import _register, app
-from rnacorpus.errors import ConfigError
 from rnacorpus.harvester import head_start
 from rnacorpus.pipeline.harvest import harvest
+from tests.cli.harvest_until_the_run import harvest_until_the_run
 from tests.conftest import mirror_config
 from tests.pipeline.cut_gzip_bodies import FAST, STUDY, cached_soft, verified
 from tests.reliability.fault_mirror import PASS, Fault, FaultMirror, soft_path
@@ -105,14 +102,5 @@ def test_a_child_stopped_mid_download_leaves_no_temp_file(tmp_path: Path, mirror
 def test_the_harvest_command_starts_it_before_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     events: list[str] = []
     monkeypatch.setattr(head_start, "_start", lambda accessions, config: events.append(f"head {accessions}"))
-
-    def run_begins(*args: Any, **kwargs: Any) -> None:
-        events.append("run")
-        raise ConfigError("stopped where the run begins")
-
-    monkeypatch.setattr(api, "harvest", run_begins)
-    _register()
-    paths = ["--catalog", str(tmp_path / "c.duckdb"), "--store", str(tmp_path / "s"), "--cache", str(tmp_path / "k")]
-    result = CliRunner().invoke(app, ["harvest", "GSE1", "GSE2", *paths, "--mirror", "http://127.0.0.1:9"])
-    assert isinstance(result.exception, ConfigError), result.output
+    harvest_until_the_run(monkeypatch, tmp_path, events, ["GSE1", "GSE2"])
     assert events == ["head ['GSE1', 'GSE2']", "run"]
