@@ -274,7 +274,8 @@ def render(result: Result, labels: Path) -> str:
         f"Labelled set: `{shown}` (sha256 {digest}…): {result.pairs} distinct key/value pairs, "
         f"{result.rows} judged rows, drawn from the "
         "real characteristics in `../shared/corpus` and from values other curators labelled in public sources "
-        "(Bgee's UniGene EST and RNA-Seq library annotations, MetaSRA's hand-annotated test set), "
+        "(Bgee's UniGene EST and RNA-Seq library annotations, MetaSRA's hand-annotated test set and "
+        "its sample-type training set), "
         "labelled by hand (term and reason per row). "
         "The `heldout` split was fixed (by a hash of key and value) before any rule was tuned.",
         "",
