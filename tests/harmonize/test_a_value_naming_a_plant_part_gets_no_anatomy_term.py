@@ -47,6 +47,7 @@ def test_a_plant_value_stays_unmapped_with_the_word_named(value: str) -> None:
         ("limb bud", "UBERON:0004347"),
         ("olfactory rosette", "UBERON:2001428"),
         ("brain stem", "UBERON:0002298"),
+        ("Tomato+ epidermis", "UBERON:0001003"),  # the tdTomato reporter, not the plant
         ("liver", "UBERON:0002107"),
     ],
 )

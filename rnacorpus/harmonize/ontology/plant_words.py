@@ -14,7 +14,8 @@ General: the words are those botany uses for plant organs, tissues and growth st
 none of which names an animal structure. Words shared with animal anatomy are left out and decide
 nothing here: root (tooth, nerve, aortic root), stem (stem cells, brain stem), bud (limb, taste bud),
 rosette (olfactory rosette), cotyledon (placental cotyledon), callus (bone callus), crown (tooth),
-silk (silk gland), tuber (tuber cinereum), spike, tip, tube; "fruit" before "fly" is the
+silk (silk gland), tuber (tuber cinereum), spike, tip, tube, and tomato (the tdTomato reporter:
+``Tomato+ epidermis``); "fruit" before "fly" is the
 animal (a fruit fly), and "cotton" names a rat too.
 """
 
@@ -44,7 +45,7 @@ PLANT_PHRASES |= {("shoot", "apices"), ("root", "hair"), ("root", "hairs")}
 #: common names of plants GEO series are made on (the organism column is often not given)
 PLANT_NAMES = frozenset(
     {
-        "arabidopsis", "rice", "maize", "soybean", "poplar", "potato", "tomato", "grapevine", "citrus",
+        "arabidopsis", "rice", "maize", "soybean", "poplar", "potato", "grapevine", "citrus",
         "barley", "wheat", "tobacco", "cucumber", "sorghum", "medicago", "brassica",
     }
 )  # fmt: skip
