@@ -26,6 +26,7 @@ from rnacorpus.catalog.export_parts import CODECS, GROUPS_PER_PART, LANES, write
 from rnacorpus.catalog.export_plan import ExportPlan
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_write import WriteResult
+from rnacorpus.catalog.fast_log1p import IMPLEMENTATION as LOG1P_IMPLEMENTATION
 from rnacorpus.fileio import atomic_write, sha256_file
 from rnacorpus.schemas import SCHEMA_VERSION
 
@@ -150,6 +151,8 @@ def manifest_head(
         "normalization": {
             "rule": options.rule.name,
             "description": options.rule.description,
+            # its last bits are the implementation's (a rebuild with another one says so)
+            **({"log1p": LOG1P_IMPLEMENTATION} if options.rule.log1p else {}),
             "refused": [{"sample": acc, **why} for acc, why in sorted(plan.refused.items())],
         },
         "splits": {

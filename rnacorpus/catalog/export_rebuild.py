@@ -4,9 +4,10 @@ The manifest holds every option and the sample list with each sample's split, so
 the catalog for exactly those samples (no query is re-run: a catalog that grew adds nothing) and
 writes them into the same splits. Against the same catalog every data file comes out byte-identical
 (same rows, same order, same writer settings); against a newer one the differences are listed:
-catalog versions, samples that are gone or now refused, the gene space, the layout (row groups, the
-part files' writer and its release, the codec settings) and each file whose sha256 changed. A
-rebuild by a release with another writer says so, with the files it then writes differently.
+catalog versions, samples that are gone or now refused, the log1p implementation, the gene space, the
+layout (row groups, the part files' writer and its release, the codec settings) and each file whose
+sha256 changed. A rebuild by a release with another writer (or another log1p) says so, with the
+files it then writes differently.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def compare_manifests(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     for key in ("row_group_rows", "row_groups_per_part", "part_lanes", "writer", "values_codec"):
         if was.get(key) != now.get(key):
             found.append(f"layout {key}: {was.get(key)} → {now.get(key)}")
+    found += _log1p_difference(old, new)
     og, ng = old.get("genes", {}), new.get("genes", {})
     if og.get("ids_sha256") != ng.get("ids_sha256"):
         found.append(f"gene space: {og.get('n')} → {ng.get('n')} features (ids sha256 differs)")
@@ -88,6 +90,25 @@ def compare_manifests(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         elif old_files[path] != new_files[path]:
             found.append(f"file {path}: sha256 {old_files[path][:12]}… → {new_files[path][:12]}…")
     return found
+
+
+#: what computed ln(1 + x) before manifests named it (numpy's float32 log1p: libm's log1pf without AVX-512)
+LOG1P_BEFORE = "numpy float32 log1p (before manifests recorded it)"
+
+
+def _log1p_difference(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The log1p implementation, when a rule takes ln(1 + x) and the manifests name different ones
+    (a manifest without the field was written with numpy's): it changes the last bits of every value."""
+    was, now = old.get("normalization", {}), new.get("normalization", {})
+    if "log1p" not in was and "log1p" not in now:
+        return []
+    before = was.get("log1p", LOG1P_BEFORE if "log1p" in now else None)
+    if before == now.get("log1p"):
+        return []
+    return [
+        f"normalization log1p implementation differs: {before} → {now.get('log1p')} "
+        "(values differ in their last bits, so the part files do too)"
+    ]
 
 
 def _sample_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

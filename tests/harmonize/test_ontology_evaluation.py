@@ -1,4 +1,4 @@
-"""The labelled set is well formed, the targets hold on it, and docs/harmonization.md is current."""
+"""The labelled set is well formed, the targets hold on its tuning split, and docs/harmonization.md is current."""
 
 from __future__ import annotations
 
@@ -54,8 +54,14 @@ def test_labelled_set_is_well_formed(corpus: Path) -> None:
                 assert index.exists(term) and not index.deprecated(term), term
 
 
-def test_targets_hold_on_the_labelled_set(result: Result) -> None:
-    scores = result.scores["all"]
+def test_targets_hold_on_the_tuning_split(result: Result) -> None:
+    """The rules keep the targets on the rows they were tuned on (a regression guard).
+
+    Not on the whole set: that includes the held-out split, whose figures measure the rules on cases
+    nobody tuned them on, and a test that failed on them would push rule writers to tune on held-out
+    rows, or keep honest fresh labels out of the file until the rules caught up. Held-out figures are
+    reported in docs/harmonization.md (kept current by :func:`test_report_is_current`)."""
+    scores = result.scores["tune"]
     for field in TARGET_FIELDS:
         assert scores[field].precision is not None and scores[field].precision >= 0.97, field
         assert scores[field].coverage is not None and scores[field].coverage >= 0.90, field

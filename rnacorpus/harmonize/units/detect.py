@@ -7,10 +7,12 @@
 * the label contradicts the numbers → the numbers win, confidence down, and the evidence says so
   (an "RMA" label on values up to 40 000 is exponentiated RMA, not log2).
 
-The whole matrix is evidence too: when (nearly) every feature has a mean ≈ 0 over ≥ 3 samples
-(|mean| ≤ 0.05 × its spread for 90% of features), the values were centred per gene — z-scores or
-gene-centred logs — and every column is ``centered``, even when each column alone shows a floor
-(genes with many zeros all become the same negative value). Columns are analysed in blocks
+The whole matrix is evidence too: when the features that can tell (:func:`row_centred`: those with
+a value in every sample when there are enough of them, else those with ≥ 3 values; a feature constant
+at 0 tells nothing) nearly all have a mean ≈ 0 over the samples (|mean| ≤ 0.05 × its spread for 90% of
+them), the values were centred per gene — z-scores or gene-centred logs — and every column is
+``centered``, even when each column alone shows a floor (genes with many zeros all become the same
+negative value) or cells were emptied after the centring. Columns are analysed in blocks
 (:func:`~rnacorpus.harmonize.units.stats.block_stats`); nothing loops over values in Python.
 
 Array-intensity labels (RMA, MAS5, "signal") name a family: the scale comes from the numbers.
