@@ -56,7 +56,7 @@ from rnacorpus.catalog.export_parts import (
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
-from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap
+from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap, NormalizeScratch
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError
@@ -148,6 +148,8 @@ class _Reader:
         self.n_features = len(plan.genes.ids)
         #: CPU seconds spent normalizing (in the caller's thread)
         self.cpu = 0.0
+        #: the normalization's work arrays, reused by every block (all normalized in the caller's thread)
+        self.scratch = NormalizeScratch()
         taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
         # the gene lengths are built beside the first shard's read (~0.05-0.1 s: the reference's IDs
         # into pandas), not before it: only the normalization needs them, once the first block is decoded
@@ -210,7 +212,7 @@ class _Reader:
         gene coverage (the share of the export's genes that are not NaN)."""
         started = time.thread_time()
         n = self.n_features
-        nan_cells = block.normalization.into(out, start, stop)
+        nan_cells = block.normalization.into(out, start, stop, scratch=self.scratch)
         coverage = (np.float32(n) - nan_cells.astype(np.float32)) / np.float32(max(n, 1))
         self.cpu += time.thread_time() - started
         return coverage

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from rnacorpus.catalog.fast_log1p import Log1pScratch, log1p_into
 from rnacorpus.errors import ConfigError
 
-__all__ = ["RULES", "BlockNormalization", "ColumnMap", "NormalizationRule", "get_rule"]
+__all__ = ["RULES", "BlockNormalization", "ColumnMap", "NormalizationRule", "NormalizeScratch", "get_rule"]
 
 
 @dataclass(frozen=True)
@@ -213,10 +213,16 @@ class BlockNormalization:
     steps: _Steps
 
     def into(
-        self, out: npt.NDArray[np.float32], start: int, stop: int, *, count_nan: bool = True
+        self,
+        out: npt.NDArray[np.float32],
+        start: int,
+        stop: int,
+        *,
+        count_nan: bool = True,
+        scratch: NormalizeScratch | None = None,
     ) -> npt.NDArray[np.int64]:
         """Rows ``start:stop`` normalized into ``out`` (those rows × the output columns); each row's NaN
-        cells (zeros without ``count_nan``).
+        cells (zeros without ``count_nan``). ``scratch``: work arrays kept across calls (new ones without).
 
         The rows go through every step :data:`CHUNK_ROWS` at a time, so a chunk's values stay in the
         core's cache from the division by length to the NaN fill, and the gather writes into the
@@ -232,14 +238,34 @@ class BlockNormalization:
             _gather(values[start:stop], steps.columns, out)
             _finish(out, counts if count_nan else None, steps)
             return counts
-        scratch = np.empty((min(CHUNK_ROWS, stop - start), values.shape[1]), dtype=np.float32)
-        log1p = Log1pScratch() if self.rule.log1p else None
+        scratch = scratch or NormalizeScratch()
+        chunk = scratch.chunk(min(CHUNK_ROWS, stop - start), values.shape[1])
+        log1p = scratch.log1p if self.rule.log1p else None
         for first in range(start, stop, CHUNK_ROWS):
             rows = slice(first, min(first + CHUNK_ROWS, stop))
             within = slice(first - start, rows.stop - start)
-            steps.scale_into(out[within], values[rows], steps.per_length[rows], scratch, log1p)
+            steps.scale_into(out[within], values[rows], steps.per_length[rows], chunk, log1p)
             _finish(out[within], counts[within] if count_nan else None, steps)
         return counts
+
+
+class NormalizeScratch:
+    """The work arrays of :meth:`BlockNormalization.into`, for a caller that normalizes many blocks.
+
+    The export normalizes every block of every shard in one thread; new work arrays for each call
+    (~4 MB at 16 × 20,000: a chunk of input and :class:`.fast_log1p.Log1pScratch`) were fresh pages
+    to the kernel each time, and the page faults and zeroing showed in the normalize stage's profile
+    (10^4 samples, two interleaved pairs on a loaded machine: that stage 3.22 / 2.91 → 2.08 / 2.20 CPU-s)."""
+
+    def __init__(self) -> None:
+        self._chunk = np.empty(0, dtype=np.float32)
+        self.log1p = Log1pScratch()
+
+    def chunk(self, rows: int, columns: int) -> npt.NDArray[np.float32]:
+        """A ``rows`` × ``columns`` float32 work array (its values are whatever was there)."""
+        if len(self._chunk) < rows * columns:
+            self._chunk = np.empty(rows * columns, dtype=np.float32)
+        return self._chunk[: rows * columns].reshape(rows, columns)
 
 
 def _gather(values: npt.NDArray[np.float32], columns: ColumnMap, out: npt.NDArray[np.float32]) -> None:
