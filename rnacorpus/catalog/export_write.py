@@ -56,7 +56,7 @@ from rnacorpus.catalog.export_parts import (
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
-from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap, NormalizeScratch
+from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap, LengthScale, NormalizeScratch
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError
@@ -138,8 +138,8 @@ class _Reader:
     the export's scale and gene order on demand (:meth:`normalize_into`), straight into the row group
     they go to.
 
-    The column map and gene lengths are computed once per distinct feature list (shards of one
-    platform share theirs), not per block.
+    The column map and gene lengths (as a :class:`.normalize.LengthScale`) are computed once per
+    distinct feature list (shards of one platform share theirs), not per block.
     """
 
     def __init__(self, store: ExpressionStore, plan: ExportPlan) -> None:
@@ -156,12 +156,12 @@ class _Reader:
         self.lengths = (
             background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
         )
-        self._columns: dict[int, tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None]] = {}
-        self._last: tuple[list[str], ColumnMap, npt.NDArray[np.float64] | None] | None = None
+        self._columns: dict[int, tuple[list[str], ColumnMap, LengthScale | None]] = {}
+        self._last: tuple[list[str], ColumnMap, LengthScale | None] | None = None
         self._run: ShardRun | None = None
         self._run_samples: tuple[list[str], npt.NDArray[np.str_]] = ([], np.zeros(0, dtype=str))
 
-    def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, npt.NDArray[np.float64] | None]:
+    def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, LengthScale | None]:
         last = self._last
         if last is not None and last[0] is feature_ids:  # the blocks of one shard share its list
             return last[1], last[2]
@@ -170,7 +170,8 @@ class _Reader:
         if known is None or known[0] != feature_ids:
             ids = pd.Index(feature_ids)
             columns = ColumnMap.from_positions(ids.get_indexer(self.plan.genes.index))
-            known = (feature_ids, columns, self.lengths.result()(feature_ids) if self.lengths else None)
+            scale = LengthScale.of(self.lengths.result()(feature_ids), columns) if self.lengths else None
+            known = (feature_ids, columns, scale)
             if len(self._columns) >= 16:
                 self._columns.clear()
             self._columns[key] = known

@@ -27,7 +27,15 @@ import numpy.typing as npt
 from rnacorpus.catalog.fast_log1p import Log1pScratch, log1p_into
 from rnacorpus.errors import ConfigError
 
-__all__ = ["RULES", "BlockNormalization", "ColumnMap", "NormalizationRule", "NormalizeScratch", "get_rule"]
+__all__ = [
+    "RULES",
+    "BlockNormalization",
+    "ColumnMap",
+    "LengthScale",
+    "NormalizationRule",
+    "NormalizeScratch",
+    "get_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -98,12 +106,13 @@ class NormalizationRule:
         self,
         values: npt.NDArray[np.float32],
         units: npt.NDArray[np.str_] | None = None,
-        lengths: npt.NDArray[np.float64] | None = None,
+        lengths: npt.NDArray[np.float64] | LengthScale | None = None,
         columns: ColumnMap | None = None,
     ) -> BlockNormalization:
         """The normalization of a block of ``values``, decided once for the block (its units, lengths and
         column map), written a run of rows at a time by :meth:`BlockNormalization.into` — the export
-        writes each run straight into the row group it goes to."""
+        writes each run straight into the row group it goes to. ``lengths`` may be a
+        :class:`LengthScale` built once for ``columns`` (the export's, per shard feature list)."""
         columns = columns or ColumnMap.identity(values.shape[1])
         return BlockNormalization(self, values, _Steps.of(self, values, units, lengths, columns))
 
@@ -136,6 +145,27 @@ CHUNK_ROWS = 16
 
 
 @dataclass(frozen=True)
+class LengthScale:
+    """Division by gene length for one input's features and one :class:`ColumnMap`: what a per-length
+    rule computes from the lengths, once per shard's feature list rather than once per block (~0.19 ms
+    a 20,000-gene block, ~3,100 blocks at 10^5 samples). Built with the map it is used with."""
+
+    #: 1 / length per input column (0 where unknown)
+    inverse: npt.NDArray[np.float32]
+    #: the map's NaN columns plus the output columns without a length (every row divided by length)
+    nan_columns: npt.NDArray[np.bool_]
+    #: 1 / length per output column (NaN where unknown: some rows divided by length)
+    inverse_out: npt.NDArray[np.float32]
+
+    @classmethod
+    def of(cls, lengths: npt.NDArray[np.float64], columns: ColumnMap) -> LengthScale:
+        known = lengths > 0
+        inverse = np.where(known, 1.0 / np.where(known, lengths, 1.0), 0.0).astype(np.float32)
+        nan_columns = columns.missing | ~known[columns.take]
+        return cls(inverse, nan_columns, np.where(known, inverse, np.float32(np.nan))[columns.take])
+
+
+@dataclass(frozen=True)
 class _Steps:
     """What one block's normalization computes once for all of its rows."""
 
@@ -155,7 +185,7 @@ class _Steps:
         rule: NormalizationRule,
         values: npt.NDArray[np.float32],
         units: npt.NDArray[np.str_] | None,
-        lengths: npt.NDArray[np.float64] | None,
+        lengths: npt.NDArray[np.float64] | LengthScale | None,
         columns: ColumnMap,
     ) -> _Steps:
         per_length = np.zeros(len(values), dtype=bool)
@@ -163,13 +193,12 @@ class _Steps:
             per_length = np.asarray(units == "counts", dtype=bool)
         nan_columns, inverse_all, inverse_some = columns.missing, None, None
         if per_length.any() and lengths is not None:
-            known = lengths > 0
-            inverse = np.where(known, 1.0 / np.where(known, lengths, 1.0), 0.0).astype(np.float32)
+            scale = lengths if isinstance(lengths, LengthScale) else LengthScale.of(lengths, columns)
             if per_length.all():  # the common case: divide once, before the gather
-                inverse_all = inverse
-                nan_columns = nan_columns | ~known[columns.take]
+                inverse_all = scale.inverse
+                nan_columns = scale.nan_columns
             else:
-                inverse_some = (inverse, np.where(known, inverse, np.float32(np.nan))[columns.take])
+                inverse_some = (scale.inverse, scale.inverse_out)
         return cls(columns, nan_columns, per_length, inverse_all, inverse_some)
 
     def scale_into(

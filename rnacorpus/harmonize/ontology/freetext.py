@@ -57,6 +57,7 @@ from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentio
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, part_named_by_organ
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
+from rnacorpus.harmonize.ontology.plant_words import plant_word
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import respell
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific, tissue_decision
@@ -365,6 +366,9 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
         why = "no Cellosaurus name recognized; recorded as deposited"
         result.append(recorded("cell_line", info.key, value, why))
     result.extend(_derived(info, value, decided, named, mentions, taxid, index))
+    if (plant := plant_word(value)) is not None:  # "citrus root tips": UBERON has no plant anatomy
+        why = f"{plant!r} names a plant part or a plant; UBERON describes animals"
+        result = [unmapped("tissue", info.key, value, why) if a.field == "tissue" and a.term_id else a for a in result]
     if age is not None:
         result.extend(age_in_value(info.key, value, age, taxid, index, "development_stage" in decided))
     return _ordered(result, fields)
