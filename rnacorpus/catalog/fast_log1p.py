@@ -14,9 +14,10 @@ branch per value, and keeps NaN → NaN and 0 → 0 (−0 → +0: the sign of a 
 Why not ``np.log1p``: numpy's float32 ``log1p`` has a SIMD loop only with AVX-512; everywhere else
 (AMD EPYC, numpy's X86_V3 dispatch) it calls the C library's scalar ``log1pf``, 20.9 ns a value in
 16 × 20,120 chunks, while float32 ``np.log`` has an AVX2 loop (2.7 ns); the correction form costs
-~4 ns. The export's ``log1p`` stage was then ~1/3 of its CPU at 10^4 samples. And since the SIMD
-``log`` is the same on every x86-64-v3 host, the bits now agree between AVX2 and AVX-512 hosts,
-which ``np.log1p``'s did not (libm on one, numpy's own SIMD loop on the other).
+~4 ns. The export's ``log1p`` stage was then ~1/3 of its CPU at 10^4 samples. ``np.log1p``'s bits
+differ between hosts (libm on one, numpy's AVX-512 loop on the other); numpy's float32 ``log`` runs
+one algorithm in its AVX2 and AVX-512 loops, so this form's bits are expected to agree between them
+(not yet checked on an AVX-512 host; a host without AVX2 falls back to libm's ``logf``).
 
 The implementation is named in each export's manifest (:data:`IMPLEMENTATION`,
 ``normalization.log1p``): it changes the last bits of exported values, so a rebuild from a manifest
