@@ -104,7 +104,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: MONDO classes the disease under a disorder of it (yolk sac tumor, juvenile myelomonocytic leukemia give
 #: none); reprogrammed or transdifferentiated cells are made in vitro, lower-case stem-cell initials ending in
 #: "sc" and "derived <cells> from <stem cells>" too; a reviewed abbreviation holding a digit is read in any case (ca1))
-ONTOLOGY_RULES_VERSION = "102"
+ONTOLOGY_RULES_VERSION = "103"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
