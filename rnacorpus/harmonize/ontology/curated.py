@@ -103,8 +103,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: tongue); 100: the two merged; 101 (harmonize2): a structure word in a disease's name is its site only when
 #: MONDO classes the disease under a disorder of it (yolk sac tumor, juvenile myelomonocytic leukemia give
 #: none); reprogrammed or transdifferentiated cells are made in vitro, lower-case stem-cell initials ending in
-#: "sc" and "derived <cells> from <stem cells>" too; a reviewed abbreviation holding a digit is read in any case (ca1))
-ONTOLOGY_RULES_VERSION = "103"
+#: "sc" and "derived <cells> from <stem cells>" too; a reviewed abbreviation holding a digit is read in any case (ca1);
+#: 102 (harmonize); 103 (harmonize2): pluripotent stem cells beside another cell kind are grown in a dish, the
+#: head kind is the cells (foreskin fibroblast iPSC, iPSC cardiomyocytes); a tumour under a cell-type key gives
+#: its site; 104 (harmonize): plant words give no tissue, a metastasis is placed where it grew, "X
+#: equivalent" is a stand-in like "X-like")
+ONTOLOGY_RULES_VERSION = "104"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -24,6 +24,11 @@ Three families of depositor spellings:
 * in ``<source>-derived <cells>`` the cells are what comes after ("monocyte-derived macrophages" are
   macrophages, "MSC-derived adipocytes" adipocytes), in ``<cells> derived from <source>`` what comes
   before ("embryonic stem cells derived from blastocysts"); :func:`derived_kind` keeps those mentions.
+* two cell kinds side by side, one pluripotent, with no derivation word: the head is the sample. Stem
+  cells after the cells they were reprogrammed from ("foreskin fibroblast iPSC", "skin fibroblast iPS
+  cells", "PBMC hiPSC line") are stem cells, the kind before them only their donor source; cells after
+  the stem cells they were made from ("iPSC cardiomyocytes", "hESC neurons") are that kind
+  (:func:`derived_kind`). Either way the value names pluripotent stem cells, so no tissue is derived.
 """
 
 from __future__ import annotations
@@ -33,9 +38,18 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 
-__all__ = ["derived_kind", "made_in_vitro", "pluripotent_source", "split_source_hyphen", "stem_source"]
+__all__ = [
+    "derived_kind",
+    "made_in_vitro",
+    "pluripotent_source",
+    "reprogrammed_source",
+    "split_source_hyphen",
+    "stem_source",
+]
 
 _STEM_CELL = "CL:0000034"
+#: pluripotent stem cell and embryonic stem cell (CL files the second under stem cell only)
+_PLURIPOTENT_KINDS = ("CL:0002248", "CL:0002322")
 _DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
 
 #: the hyphen of "<source>-derived" / "<organ>-resident" / "<organ>-infiltrating", which would glue the
@@ -89,17 +103,54 @@ def made_in_vitro(value: str) -> str | None:
     return found.group(0) if found else None
 
 
-def derived_kind(found: list[Mention], tokens: list[str]) -> list[Mention]:
+def derived_kind(found: list[Mention], tokens: list[str], index: OntologyIndex | None = None) -> list[Mention]:
     """The cell-type mentions naming what the cells are, when the value says what they derive from: after
-    ``derived`` (the source is before it), or before ``derived from`` (the source is after). The
-    mentions unchanged when no derivation word is there or nothing is named on the cells' side."""
+    ``derived`` (the source is before it), or before ``derived from`` (the source is after). With no
+    derivation word, pluripotent stem cells named after another kind are the cells
+    (:func:`_reprogrammed_into`). The mentions unchanged when nothing says so or nothing is named on
+    the cells' side."""
     for at, token in enumerate(tokens):
         if token.lower() not in _DERIVATION_WORDS:
             continue
         source_after = at + 1 < len(tokens) and tokens[at + 1].lower() == "from"
         kind = [m for m in found if (m.stop <= at if source_after else m.start > at)]
         return kind or found
+    return _reprogrammed_into(found, index) if index is not None else found
+
+
+def _is_pluripotent(mention: Mention, index: OntologyIndex) -> bool:
+    term = mention.match.term_id
+    return any(term == kind or index.is_ancestor(kind, term) for kind in _PLURIPOTENT_KINDS)
+
+
+def _reprogrammed_into(found: list[Mention], index: OntologyIndex) -> list[Mention]:
+    """The head of two cell kinds written side by side when one is pluripotent: the kinds after the
+    stem cells are what was made from them ("iPSC cardiomyocytes", "hESC neurons"), the stem cells
+    after another kind what that kind was reprogrammed into ("foreskin fibroblast iPSC"). Unchanged
+    when no pluripotent kind is named beside another."""
+    for mention in found:
+        if not _is_pluripotent(mention, index):
+            continue
+        made = [other for other in found if other.start >= mention.stop]
+        if made:
+            return made
+        if any(other.stop <= mention.start for other in found if other is not mention):
+            return [mention]
     return found
+
+
+def reprogrammed_source(mentions: Mentions, index: OntologyIndex) -> str | None:
+    """The pluripotent stem cells' name when the value writes them beside another cell kind with no
+    derivation word ("foreskin fibroblast iPSC", "iPSC cardiomyocytes"), else ``None``: the cells were
+    reprogrammed into stem cells or made from them in a dish, so neither kind's origin is a tissue of
+    the sample."""
+    if any(token.lower() in _DERIVATION_WORDS for token in mentions.tokens):
+        return None  # derived_kind and made_in_vitro read those values
+    cells = mentions.for_field("cell_type")
+    for mention in cells:
+        if _is_pluripotent(mention, index) and any(other is not mention for other in cells):
+            return mention.match.text
+    return None
 
 
 def stem_source(mentions: Mentions, index: OntologyIndex) -> str | None:

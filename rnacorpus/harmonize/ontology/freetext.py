@@ -37,6 +37,7 @@ from rnacorpus.harmonize.ontology.derivation import (
     derived_kind,
     made_in_vitro,
     pluripotent_source,
+    reprogrammed_source,
     split_source_hyphen,
     stem_source,
 )
@@ -69,6 +70,9 @@ __all__ = ["annotate_free_text"]
 #: inside free text only plain sex words count ("mixed", "both", "M" need a sex key)
 _SEX_WORDS = frozenset({"male", "female", "man", "woman", "boy", "girl"})
 _SITE_KINDS = frozenset({"tissue", "source"})
+#: keys whose named disease may give the tissue it is sited in: a tumour's cells under a cell-type key
+#: ("colon carcinoma cell line", "breast cancer cells") come from that organ as a tissue sample does
+_DISEASE_SITE_KINDS = _SITE_KINDS | {"cell_type"}
 #: keys whose named cell type may give the tissue it comes from
 _ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _PARTIAL_FACTOR = 0.9
@@ -162,11 +166,20 @@ def _implied_tissue(
         return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
     disease, diseases = named.get("disease"), [m.match for m in mentions.for_field("disease")]
     site = (
-        site_from_diseases([disease.match, *diseases], taxid, index) if disease and info.kind in _SITE_KINDS else None
+        site_from_diseases([disease.match, *diseases], taxid, index)
+        if disease and info.kind in _DISEASE_SITE_KINDS and not _describes_cells(info, disease)
+        else None
     )
     if site is None:
         return None
     return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
+
+
+def _describes_cells(info: KeyInfo, disease: Mention) -> bool:
+    """Under a cell-type key, a disease read from one word its MONDO term lists as a synonym (``luminal``
+    cells, ``basal`` cells) is no tumour whose site the cells come from: beside "cells" such a word
+    describes the cells."""
+    return info.kind == "cell_type" and disease.match.single_word_synonym
 
 
 def _derived(
@@ -184,7 +197,8 @@ def _derived(
         return _origin(info, value, decided, hit.entry, index)
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
-    if made := made_in_vitro(value) or stem_source(mentions, index):  # "hiPSC-derived cardiomyocytes"
+    # "hiPSC-derived cardiomyocytes", "foreskin fibroblast iPSC": cells grown in a dish
+    if made := made_in_vitro(value) or stem_source(mentions, index) or reprogrammed_source(mentions, index):
         return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
     if like := resembled_cells(mentions):  # "hepatocyte-like cells"
         return [unmapped("tissue", info.key, value, f"{like!r}: cells like a kind come from no tissue of it")]
@@ -285,7 +299,7 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, head)  # peripheral nerve sheath
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
-                chosen, others = most_specific(derived_kind(found, mentions.tokens), index)
+                chosen, others = most_specific(derived_kind(found, mentions.tokens, index), index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
                 continue
