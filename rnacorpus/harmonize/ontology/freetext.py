@@ -54,6 +54,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
+from rnacorpus.harmonize.ontology.metastasis import metastasis_reading, placed
 from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, part_named_by_organ
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
@@ -366,6 +367,8 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
         why = "no Cellosaurus name recognized; recorded as deposited"
         result.append(recorded("cell_line", info.key, value, why))
     result.extend(_derived(info, value, decided, named, mentions, taxid, index))
+    if "tissue" in fields and (metastasis := metastasis_reading(text, mentions, taxid, index)) is not None:
+        result = placed(result, metastasis, info.key, value, index)  # "... metastatic to lymph node"
     if (plant := plant_word(value)) is not None:  # "citrus root tips": UBERON has no plant anatomy
         why = f"{plant!r} names a plant part or a plant; UBERON describes animals"
         result = [unmapped("tissue", info.key, value, why) if a.field == "tissue" and a.term_id else a for a in result]

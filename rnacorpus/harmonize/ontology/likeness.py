@@ -9,6 +9,9 @@ cell-type key was read as the tissue "epithelium"; ``brain-like`` as a part whos
 the sample's tissue (:func:`resembled_cells`: hepatocyte-like cells were never taken from a liver).
 The cell type itself is kept: curators label ``fibroblast-like cells`` as fibroblasts.
 
+"Equivalent" after the word says the same (``human skin equivalent``, ``dorsal forebrain
+equivalent``): a tissue engineered or grown to stand in for it, not taken from it.
+
 The verbs say the same before the word (``neuronal aggregates that resemble a first trimester
 telencephalon``, ``cells resembling hepatocytes``): the resembled word a few words after the verb is
 read by nothing either.
@@ -26,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["resembled_cells", "resembles"]
 
-_LIKE = "like"
+#: "like", and "equivalent": an engineered stand-in for the tissue (``human skin equivalent``, a
+#: reconstructed skin; ``dorsal forebrain equivalent``, an organoid region)
+_LIKE_WORDS = frozenset({"like", "equivalent", "equivalents"})
 #: verbs of likeness written before what is resembled (``aggregates that resemble a first trimester
 #: telencephalon``, ``cells resembling hepatocytes``, ``organoids mimicking the kidney``)
 _RESEMBLING = frozenset({"resemble", "resembles", "resembling", "mimic", "mimics", "mimicking"})
@@ -35,7 +40,7 @@ _OBJECT_WINDOW = 4
 
 
 def _followed_by_like(tokens: list[str], mention: Mention) -> bool:
-    return mention.stop < len(tokens) and tokens[mention.stop].lower() == _LIKE
+    return mention.stop < len(tokens) and tokens[mention.stop].lower() in _LIKE_WORDS
 
 
 def _before_like(tokens: list[str], mention: Mention) -> bool:
