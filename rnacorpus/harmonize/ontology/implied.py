@@ -130,7 +130,9 @@ def _organ_word_in_disease(
     names one organ by an exact synonym: the family of tumour and cancer phrases naming the organ by its
     common one-word name (``prostate tumor``: prostate = prostate gland, in *prostate* neoplasm;
     ``thyroid cancer``). One-word synonyms are not trusted alone (many are ordinary words); a word both
-    texts use for the same disease is. Abbreviations (capitals) never count; two organs, none."""
+    texts use for the same disease is. A word with several readings (``cervical``: cervix or neck) is
+    the one reading MONDO classes the disease under (:func:`_settled`). Abbreviations (capitals) never
+    count; two organs, none."""
     label_words = {word.lower() for word in re.findall(r"[A-Za-z]+", label)}
     organs: dict[str, str] = {}
     shouted = disease.text.isupper()  # PROSTATE CANCER: in an all-capitals value, capitals mark no abbreviation
@@ -139,16 +141,32 @@ def _organ_word_in_disease(
         if not _ORGAN_WORD.match(word.capitalize() if shouted else word) or word.lower() not in label_words:
             continue
         found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, rewrites=False, index=index)
-        if found is None or found.ambiguous or found.term_id in GENERIC_TERMS:
+        if found is None:  # an adjective with several organs (cervical) is read only through its rewrites
+            found = match_text("tissue", word.lower(), taxid=taxid, fuzzy=False, index=index)
+            found = found if found is not None and found.ambiguous else None
+        term_id = _settled(found, disease.term_id, taxid, index) if found is not None and found.ambiguous else None
+        if found is None or (found.ambiguous and term_id is None) or found.term_id in GENERIC_TERMS:
             continue
-        if not _cell_kind_word(words[at + 1] if at + 1 < len(words) else "", found.term_id, index):
-            organs.setdefault(found.term_id, word)
+        term_id = term_id or found.term_id
+        if not _cell_kind_word(words[at + 1] if at + 1 < len(words) else "", term_id, index):
+            organs.setdefault(term_id, word)
     if len(organs) != 1:
         return None
     term_id, word = next(iter(organs.items()))
     if not _classed_under(term_id, disease.term_id, taxid, index):  # see _lesion_named
         return None
     return term_id, f"organ word {word!r} in {disease.text!r} and in the disease {label!r}"
+
+
+def _settled(found: FieldMatch, disease_term: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The one reading of an organ word with several (``cervical``: uterine cervix, neck) that MONDO
+    classes the disease under a disorder of (cervical cancer → uterine cervix neoplasm), else None."""
+    readings = [
+        term
+        for term in found.candidates
+        if term not in GENERIC_TERMS and _classed_under(term, disease_term, taxid, index)
+    ]
+    return readings[0] if len(readings) == 1 else None
 
 
 def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tuple[str, str, float] | None:
