@@ -108,8 +108,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: head kind is the cells (foreskin fibroblast iPSC, iPSC cardiomyocytes); a tumour under a cell-type key gives
 #: its site; 104 (harmonize): plant words give no tissue, a metastasis is placed where it grew, "X
 #: equivalent" is a stand-in like "X-like"; 105 (harmonize2): an organ adjective with several readings in a
-#: disease's name is the one MONDO classes the disease under (cervical cancer → uterine cervix))
-ONTOLOGY_RULES_VERSION = "105"
+#: disease's name is the one MONDO classes the disease under (cervical cancer → uterine cervix); 106 (harmonize2):
+#: cells taken from another named population come from where it does (lymphocytes from PBMC → blood))
+ONTOLOGY_RULES_VERSION = "106"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
