@@ -28,12 +28,15 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.name_pairs import organ_readings, organ_relative_part
+from rnacorpus.harmonize.ontology.value_words import is_time_number
 
 __all__ = ["bare_part"]
 
 #: unrelated organs a part must be named for before the bare word is read as "whose is not said"
 _UNRELATED_ORGANS_MIN = 3
 _SHOWN = 5
+#: fields of a phrase that says when the sample was taken, not whose part it is
+_WHEN_FIELDS = frozenset({"development_stage", "age"})
 #: UBERON's "organ": "medulla of organ", "cortex" name the generic part for it, not an organ reading
 _ORGAN = "UBERON:0000062"
 #: organ part, compound organ component, organ component layer: UBERON's classes of the regions and
@@ -96,11 +99,17 @@ def bare_part(
 def _unread_words(chosen: Mention, mentions: Mentions) -> list[str]:
     """The value's words outside ``chosen`` but filler, when it is the value's only phrase and they are
     all words (an unread organ adjective, a side word: ``left cortex`` says no more whose); empty
-    otherwise."""
-    if any(m is not chosen and (m.start, m.stop) != (chosen.start, chosen.stop) for m in mentions.found):
+    otherwise. A life-stage phrase (``fetal``, ``adult``, ``embryonic``) and an age written as a number
+    before its unit (``20-22 weeks``) say when, never whose: ``fetal cortex 20-22 weeks`` and ``adult
+    cortex`` name no organ either (the stage word is kept in the words, the age dropped)."""
+    if any(
+        m is not chosen and (m.start, m.stop) != (chosen.start, chosen.stop) and m.match.field not in _WHEN_FIELDS
+        for m in mentions.found
+    ):
         return []
     if mentions.cell_line is not None:
         return []
-    rest = [t for i, t in enumerate(mentions.tokens) if not chosen.start <= i < chosen.stop]
+    tokens = mentions.tokens
+    rest = [t for i, t in enumerate(tokens) if not chosen.start <= i < chosen.stop and not is_time_number(tokens, i)]
     words = [t for t in rest if t.lower() not in FILLER]
     return words if all(t.isalpha() for t in words) else []

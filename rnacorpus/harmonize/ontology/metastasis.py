@@ -76,10 +76,13 @@ def metastasis_reading(
 ) -> MetastasisReading | None:
     """How a value with a metastasis word places its tissue; None without one."""
     words = [t.lower() for t in mentions.tokens]
+    marks = [i for i, w in enumerate(words) if w in _METASTASIS]
+    if not marks:  # most values: one pass over the words, nothing looked up
+        return None
     # "lymph node metastasis", "metastasis biopsy, lymph node": a disease named with its place (MONDO's
     # lymph node metastasis) already says where; its site is read as any disease's
     diseases = [d for d in mentions.for_field("disease") if site_from_diseases([d.match], taxid, index) is not None]
-    marks = [i for i, w in enumerate(words) if w in _METASTASIS and not any(d.start <= i < d.stop for d in diseases)]
+    marks = [i for i in marks if not any(d.start <= i < d.stop for d in diseases)]
     if not marks:
         return None
     tissues = sorted(mentions.for_field("tissue"), key=lambda m: m.start)

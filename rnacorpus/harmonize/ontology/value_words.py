@@ -74,7 +74,7 @@ _TIME_UNITS = frozenset(
 )
 
 
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?$")  # 8, 2.5, a range 20-22
 
 
 def core_words(tokens: list[str]) -> list[str]:
