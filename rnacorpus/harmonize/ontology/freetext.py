@@ -48,6 +48,7 @@ from rnacorpus.harmonize.ontology.implied import (
     cell_origin,
     life_stage_word,
     organ_of_layer,
+    origin_of_source_cells,
     site_from_diseases,
 )
 from rnacorpus.harmonize.ontology.index import OntologyIndex
@@ -155,7 +156,11 @@ def _implied_tissue(
     if cell_type is not None and beside is None and _circulating(cell_type, mentions.tokens):
         why = f"{cell_type.match.text!r} written as circulating: cells taken from the blood"
         return _cells_from(info, value, _BLOOD, why, 0.75, taxid, index)
-    origin = cell_origin(cell_type.match, taxid, index) if cell_type else None
+    origin = (
+        cell_origin(cell_type.match, taxid, index) or origin_of_source_cells(cell_type, mentions, taxid, index)
+        if cell_type
+        else None
+    )
     if beside is not None:
         term, why = origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
         return _cells_from(info, value, term, why, 0.75, taxid, index)

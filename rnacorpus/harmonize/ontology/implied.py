@@ -8,7 +8,7 @@ import re
 from rnacorpus.harmonize.ontology.curated import cell_origins
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
-from rnacorpus.harmonize.ontology.mentions import Mention, find_mentions
+from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.name_pairs import tissue_names
 from rnacorpus.harmonize.ontology.normalize import norm
 
@@ -17,6 +17,7 @@ __all__ = [
     "life_stage_word",
     "organ_in_cell_name",
     "organ_of_layer",
+    "origin_of_source_cells",
     "origin_word",
     "site_from_disease",
     "site_from_diseases",
@@ -199,6 +200,21 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     sites = [m for m in found if not m.match.via_synonym and not _kind_word(label, m.match)]
     if sites:
         return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
+    return None
+
+
+def origin_of_source_cells(
+    cells: Mention, mentions: Mentions, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str, float] | None:
+    """(tissue, why, confidence) for the family of cells taken from another named population ("lymphocytes
+    from PBMC", "B cells isolated from PBMCs", "NK cells purified from PBMCs"): the cells come from where
+    the population after "from" does (:func:`cell_origin`). None when no cell kind follows a "from"."""
+    for source in mentions.for_field("cell_type"):
+        if source.start <= cells.stop or "from" not in (t.lower() for t in mentions.tokens[cells.stop : source.start]):
+            continue
+        origin = cell_origin(source.match, taxid, index)
+        if origin is not None:
+            return origin[0], f"taken from {source.match.text!r}: {origin[1]}", origin[2]
     return None
 
 
