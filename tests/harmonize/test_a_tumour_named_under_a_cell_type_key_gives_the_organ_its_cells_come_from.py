@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnacorpus.harmonize.ontology import annotate_characteristic
-
-
-def _tissues(value: str) -> list[tuple[str | None, str]]:
-    found = annotate_characteristic("cell type", value, organism="human")
-    return [(a.term_id, a.method) for a in found if a.field == "tissue" and a.term_id]
+from tests.harmonize.tissue_picks import tissue_picks
 
 
 @pytest.mark.parametrize(
@@ -32,7 +27,7 @@ def _tissues(value: str) -> list[tuple[str | None, str]]:
     ],
 )
 def test_the_tumours_organ_is_the_tissue(value: str, organ: str) -> None:
-    assert _tissues(value) == [(organ, "disease_site")]
+    assert tissue_picks("cell type", value) == [(organ, "disease_site")]
 
 
 @pytest.mark.parametrize(
@@ -46,4 +41,4 @@ def test_the_tumours_organ_is_the_tissue(value: str, organ: str) -> None:
     ],
 )
 def test_a_tumour_naming_no_organ_or_a_word_describing_the_cells_gives_none(value: str) -> None:
-    assert _tissues(value) == []
+    assert tissue_picks("cell type", value) == []

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from rnacorpus.harmonize.ontology import annotate_characteristic
+from tests.harmonize.tissue_picks import tissue_picks
 
 CERVIX = "UBERON:0000002"
-
-
-def _tissues(key: str, value: str) -> list[tuple[str | None, str]]:
-    found = annotate_characteristic(key, value, organism="human")
-    return [(a.term_id, a.method) for a in found if a.field == "tissue" and a.term_id]
 
 
 @pytest.mark.parametrize(
@@ -31,12 +26,12 @@ def _tissues(key: str, value: str) -> list[tuple[str | None, str]]:
     ],
 )
 def test_the_reading_mondo_classes_the_disease_under_is_the_site(key: str, value: str) -> None:
-    assert _tissues(key, value) == [(CERVIX, "disease_site")]
+    assert tissue_picks(key, value) == [(CERVIX, "disease_site")]
 
 
 @pytest.mark.parametrize("value", ["cervical dystonia", "cervical spondylosis"])
 def test_a_disease_classed_under_no_reading_gets_no_site(value: str) -> None:
-    assert _tissues("tissue", value) == []
+    assert tissue_picks("tissue", value) == []
 
 
 @pytest.mark.parametrize(
@@ -44,4 +39,4 @@ def test_a_disease_classed_under_no_reading_gets_no_site(value: str) -> None:
     [("gastric cancer", "UBERON:0000945"), ("adrenal cortical carcinoma", "UBERON:0002369")],
 )
 def test_an_adjective_with_one_reading_is_read_as_before(value: str, organ: str) -> None:
-    assert _tissues("tissue", value) == [(organ, "disease_site")]
+    assert tissue_picks("tissue", value) == [(organ, "disease_site")]

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from rnacorpus.harmonize.ontology import annotate_characteristic
+from tests.harmonize.tissue_picks import tissue_picks
 
 BLOOD = "UBERON:0000178"
-
-
-def _tissues(key: str, value: str) -> list[tuple[str | None, str]]:
-    found = annotate_characteristic(key, value, organism="human")
-    return [(a.term_id, a.method) for a in found if a.field == "tissue" and a.term_id]
 
 
 @pytest.mark.parametrize(
@@ -29,13 +24,13 @@ def _tissues(key: str, value: str) -> list[tuple[str | None, str]]:
     ],
 )
 def test_the_source_populations_origin_is_the_tissue(key: str, value: str) -> None:
-    assert _tissues(key, value) == [(BLOOD, "cell_type_origin")]
+    assert tissue_picks(key, value) == [(BLOOD, "cell_type_origin")]
 
 
 @pytest.mark.parametrize("value", ["monocytes", "B cells", "lymphocytes"])
 def test_a_cell_kind_alone_with_no_origin_gives_none(value: str) -> None:
-    assert _tissues("cell type", value) == []
+    assert tissue_picks("cell type", value) == []
 
 
 def test_a_cell_kind_with_its_own_origin_keeps_it() -> None:
-    assert _tissues("cell type", "hepatocytes") == [("UBERON:0002107", "cell_type_origin")]
+    assert tissue_picks("cell type", "hepatocytes") == [("UBERON:0002107", "cell_type_origin")]
