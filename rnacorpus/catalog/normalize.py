@@ -7,7 +7,7 @@ manifest lists — it never guesses a log base or turns array intensities into p
 * ``as_deposited`` (``none`` is the old name) — values as deposited; each sample's unit is in
   ``samples.parquet``.
 * ``cpm`` / ``log1p_cpm`` — linear counts (or CPM) → counts per million over the sample's features
-  (→ ln(1 + x), computed by :mod:`.fast_log1p`: within 4 ulp, the same bits on every x86-64-v3 host).
+  (→ ln(1 + x), computed by :mod:`.fast_log1p`: within 4 ulp of the exact result).
 * ``tpm`` / ``log1p_tpm`` — linear TPM, FPKM/RPKM (TPM_i = FPKM_i / ΣFPKM × 1e6, exact), or counts at
   gene level where the gene reference has the gene's length (TPM_i = (c_i / len_i) / Σ(c_j / len_j) ×
   1e6; genes without a length are NaN and outside the sum) (→ ln(1 + x)).
