@@ -58,6 +58,18 @@ def load_manifest() -> list[CorpusFile]:
     ]
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture parameters
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files holding a test marked ``slow`` run first, each file's tests still together and in order.
+
+    The README's command spreads whole files over workers (``pytest-xdist --dist loadfile``), handing
+    them out in this order (with ``--no-loadscope-reorder``). A long file handed out last keeps one
+    worker busy while the others have nothing left: started first, it runs beside the many short files.
+    The order is a stable sort of the collection, the same in every worker (xdist requires that)."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     root = corpus_root()

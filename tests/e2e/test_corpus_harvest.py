@@ -81,6 +81,7 @@ def table_counts(catalog: Catalog) -> dict[str, int]:
     return {t: catalog.sql(f"SELECT count(*) AS n FROM {t}").column("n")[0].as_py() for t in TABLES}
 
 
+@pytest.mark.slow
 def test_every_series_loads(harvested) -> None:
     _, report, _ = harvested
     assert report.failed == [], [f"{r.accession}: {r.message}" for r in report.failed]

@@ -15,6 +15,7 @@ from rnacorpus.outfolder import inspect_target
 from tests.export.folders import snapshot
 
 
+@pytest.mark.slow
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     lines: list[str] = []
     result = run_demo(tmp_path / "demo", say=lines.append)

@@ -30,6 +30,7 @@ def suppl_only(corpus_mirror, tmp_path_factory: pytest.TempPathFactory) -> Catal
     return Catalog.open(config.catalog_path)
 
 
+@pytest.mark.slow
 def test_values_from_a_supplementary_matrix_with_custom_headers_reach_the_right_samples(suppl_only: Catalog) -> None:
     rows = suppl_only.sql(
         """SELECT s.description, es.source_columns, es.match_method, es.unit, sh.kind, sh.level

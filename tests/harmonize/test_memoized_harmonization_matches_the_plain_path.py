@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from rnacorpus.catalog.load import LoadPlan
 from rnacorpus.harmonize.memo import clear_caches, memoization
 from rnacorpus.harmonize.ontology import annotate_sample, explain_characteristic
@@ -31,6 +33,7 @@ def test_memoized_and_plain_runs_give_the_same_rows_for_every_corpus_study() -> 
     assert again == plain
 
 
+@pytest.mark.slow
 def test_each_sample_and_characteristic_agrees_alone() -> None:
     for bundle in corpus_bundles():
         for sample in bundle.samples:

@@ -54,6 +54,7 @@ def test_labelled_set_is_well_formed(corpus: Path) -> None:
                 assert index.exists(term) and not index.deprecated(term), term
 
 
+@pytest.mark.slow
 def test_targets_hold_on_the_tuning_split(result: Result) -> None:
     """The rules keep the targets on the rows they were tuned on (a regression guard).
 

@@ -71,6 +71,7 @@ def test_exact_figures_and_subsample_shares_follow_their_definitions(row: npt.ND
         assert shares.near_zero == float(np.mean(np.abs(sample) < 1e-6))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     arrays(

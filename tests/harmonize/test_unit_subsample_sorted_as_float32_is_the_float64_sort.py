@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -35,6 +36,7 @@ def _same_bits(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a.view(np.uint64), b.view(np.uint64)))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(
     arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(1, 300)), elements=_CELLS),

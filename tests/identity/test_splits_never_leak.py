@@ -44,6 +44,7 @@ def naive_clusters(path: Path) -> tuple[dict[str, str], dict[str, str]]:
 links = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.integers(0, 3)), max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shared=links, seed=st.text(min_size=1, max_size=4))
 def test_no_sample_or_cluster_in_two_splits(

@@ -230,6 +230,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_status_lists_quarantined_studies_and_retry_loads_them(
     persistent_run: tuple[RunReport, Path, dict[str, int]], mirror: FaultMirror, clean: CatalogSnapshot
 ) -> None:

@@ -377,6 +377,7 @@ def outcomes(report: RunReport) -> dict[str, str]:
     return {r.accession: r.outcome for r in report.results}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", KILL_POINTS, ids=[p.name for p in KILL_POINTS])
 def test_harvest_killed_and_rerun_equals_a_clean_run(
     point: KillPoint, mirror: FaultMirror, clean: Clean, tmp_path_factory: pytest.TempPathFactory
@@ -424,6 +425,7 @@ def test_a_build_worker_killed_mid_study_is_replaced_and_the_run_equals_a_clean_
     assert store_snapshot(folder / "store").files == clean.store.files  # no package or orphan left
 
 
+@pytest.mark.slow
 def test_the_driver_killed_after_a_batched_commit_and_rerun_equals_a_clean_run(
     mirror: FaultMirror, clean: Clean, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

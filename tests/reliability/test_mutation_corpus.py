@@ -182,6 +182,7 @@ KINDS = sorted([*DAMAGE, "cut-gzip", "flip-gzip"])
 # -- the property ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(
     max_examples=MUTATION_EXAMPLES,
     deadline=None,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rnacorpus.harvester.enrich import enrich_bundle
 from rnacorpus.harvester.geo.synthetic_series import metadata_series
 from rnacorpus.harvester.http import HttpClient
@@ -25,6 +27,7 @@ def enrich(mirror: CountingMirror, folder: Path, *, batch: bool) -> tuple[StudyB
     return bundle, sum(mirror.paths.values()), mirror.biosample_requests()
 
 
+@pytest.mark.slow
 def test_500_biosamples_in_at_most_ten_requests_instead_of_500(tmp_path: Path) -> None:
     generated_series_folder(tmp_path / "mirror", 500, index=11)
     with counting_mirror(tmp_path / "mirror") as mirror:

@@ -66,6 +66,7 @@ def run(request: pytest.FixtureRequest, local_run: Run, demo_mirror: MirrorServe
     return harvest(seeded_folder(tmp_path_factory, "s3-run"), demo_mirror, endpoint.new_bucket() + "/corpus")
 
 
+@pytest.mark.slow
 def test_the_catalog_equals_a_local_harvest(run: Run, local_run: Run) -> None:
     mine = catalog_snapshot(run.folder / "catalog.duckdb", root=run.folder, also=[run.location], references=False)
     theirs = catalog_snapshot(local_run.folder / "catalog.duckdb", root=local_run.folder, references=False)
