@@ -33,7 +33,7 @@ import threading
 from collections import Counter, defaultdict
 
 from rnacorpus.harmonize.ontology.derived import derived_table
-from rnacorpus.harmonize.ontology.implied import origin_word
+from rnacorpus.harmonize.ontology.implied import origin_named_with, origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
@@ -266,7 +266,7 @@ def origin_before_cell(
     if word is None:
         return None
     if origin is not None:
-        composed = _composed(word, index.label(origin) or "", origin, taxid, index)
+        composed = origin_named_with(word, origin, taxid, index)
         if composed is not None:
             return composed, f"{word!r} with the cells' origin {index.label(origin)!r}"
         within = _reading_within(word, origin, taxid, index)
@@ -291,6 +291,31 @@ def _reading_within(word: str, origin: str, taxid: int | None, index: OntologyIn
     return inside[0] if len(inside) == 1 else None
 
 
+#: endothelial cell of vascular tree: CL divides it by the vessels lined (blood vessel, lymphatic vessel)
+_VASCULAR_TREE_ENDOTHELIAL = "CL:0002139"
+#: the forms CL names those children by: "<word> endothelial cell", "<word> vessel endothelial cell"
+_LINING_NAMES = ("{} endothelial cell", "{} vessel endothelial cell")
+
+
+def _names_vessels_lined(beside: Mention, cell: Mention, taxid: int | None, index: OntologyIndex) -> bool:
+    """The family of words written before vessel-lining cells that say which vessels they line, not
+    where they were taken (``blood microvascular endothelial cells``, ``lymphatic endothelial cells,
+    dermal-derived``): the cells are endothelial cells of the vascular tree and CL names one of that
+    class's direct kinds by the word with the cells' head ("blood vessel endothelial cell",
+    "lymphatic endothelial cell"). Blood and lymph are what those vessels carry, not the organ."""
+    if not index.is_ancestor(_VASCULAR_TREE_ENDOTHELIAL, cell.match.term_id):
+        return False
+    for form in _LINING_NAMES:
+        found = match_text("cell_type", form.format(beside.match.text.lower()), taxid=taxid, fuzzy=False, index=index)
+        if (
+            found is not None
+            and not found.ambiguous
+            and index.ancestors(found.term_id).get(_VASCULAR_TREE_ENDOTHELIAL) == 1
+        ):
+            return True
+    return False
+
+
 def origin_beside_cell(
     beside: Mention, cell: Mention | None, origin: str | None, taxid: int | None, index: OntologyIndex
 ) -> tuple[str, str]:
@@ -302,9 +327,12 @@ def origin_beside_cell(
     cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); else the organ word's
     term."""
     if cell is not None and origin is not None and beside.stop == cell.start:
-        composed = _composed(beside.match.text, index.label(origin) or "", origin, taxid, index)
+        composed = origin_named_with(beside.match.text, origin, taxid, index)
         if composed is not None:
             return composed, f"{beside.match.text!r} with the cells' origin {index.label(origin)!r}"
+    if cell is not None and origin is not None and _names_vessels_lined(beside, cell, taxid, index):
+        why = f"{beside.match.text!r} names the vessels the cells line; they come from {index.label(origin)!r}"
+        return origin, why
     if origin is not None and index.is_ancestor(beside.match.term_id, origin):
         return origin, f"{beside.match.text!r} named with cells that come from its {index.label(origin)!r}"
     return beside.match.term_id, f"{beside.match.text!r} named with the cell type"

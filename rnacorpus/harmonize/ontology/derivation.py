@@ -8,9 +8,10 @@ Three families of depositor spellings:
   :func:`split_source_hyphen` frees the source so it is read as a word of its own. Other
   hyphenated descriptors ("gut-homing", "skin-tropic") say where cells *go*, not where they were
   taken from, and stay glued.
-* cells differentiated in a dish from pluripotent or other stem cells ("hiPSC-derived
+* cells differentiated in a dish from pluripotent or other stem cells or from a cell line ("hiPSC-derived
   cardiomyocytes", "ES cell-derived neural progenitors", "cardiomyocytes derived from hESCs", "in
-  vitro differentiated adipocytes") were never part of a tissue: the organ their kind comes from
+  vitro differentiated adipocytes", "myotubes differentiated from the HSMM cell line") were never
+  part of a tissue: the organ their kind comes from
   (cardiomyocytes → heart) is not the sample's tissue. :func:`made_in_vitro` finds those phrases;
   :func:`stem_source` finds any other source CL files under stem cell ("MSC-derived adipocytes").
 * a value that names pluripotent stem cells as the cells' source ("SZ_hiPSC forebrain NPCs", "hESC
@@ -71,6 +72,8 @@ _IN_VITRO = re.compile(
     rf"|\b(?:derived|differentiated|generated)\s+[^.;]{{1,40}}?\bfrom\s+(?:an?\s+|the\s+)?{_STEM}"
     r"|\bin[ -]vitro[ -](?:differentiated|derived|generated|induced|matured)\b"
     r"|\b(?:differentiated|derived|generated|induced|matured)\s+in[ -]vitro\b"
+    # made from a cell line, which is no tissue: "myotubes differentiated from the HSMM cell line"
+    r"|(?<=\S\s)(?:derived|differentiated|generated)\s+from\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?cell[ -]lines?\b"
     # one kind turned into another in culture: "reprogrammed cardiomyocytes", "transdifferentiated hepatocytes"
     r"|\b(?:directly[ -])?(?:reprogrammed|trans-?differentiated)\b",
     re.IGNORECASE,
