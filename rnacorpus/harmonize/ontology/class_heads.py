@@ -37,7 +37,13 @@ from rnacorpus.harmonize.ontology.implied import origin_named_with, origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part, paired_organ, tissue_names
+from rnacorpus.harmonize.ontology.name_pairs import (
+    KINDS_MIN,
+    labelled_kinds,
+    organ_relative_part,
+    paired_organ,
+    tissue_names,
+)
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 
 __all__ = [
@@ -291,6 +297,8 @@ def _reading_within(word: str, origin: str, taxid: int | None, index: OntologyIn
     return inside[0] if len(inside) == 1 else None
 
 
+#: portion of tissue: its direct kinds are the basic tissue types (epithelium, mesenchyme, muscle tissue …)
+_PORTION_OF_TISSUE = "UBERON:0000479"
 #: endothelial cell of vascular tree: CL divides it by the vessels lined (blood vessel, lymphatic vessel)
 _VASCULAR_TREE_ENDOTHELIAL = "CL:0002139"
 #: the forms CL names those children by: "<word> endothelial cell", "<word> vessel endothelial cell"
@@ -316,16 +324,27 @@ def _names_vessels_lined(beside: Mention, cell: Mention, taxid: int | None, inde
     return False
 
 
+def _names_tissue_type(beside: Mention, index: OntologyIndex) -> bool:
+    """The family of tissue-type words beside cells (``mesenchymal fibroblasts``, ``epithelial
+    cells, villous``): a direct kind of "portion of tissue" that UBERON divides into dozens of kinds
+    named with it as head (epithelium, mesenchyme: :data:`~.name_pairs.KINDS_MIN` or more) says what
+    the cells are, not which of its kinds they were taken from. Tissues with an organ's place (bone
+    marrow, also a direct kind of tissue) name few or no such kinds and stay origins."""
+    term = beside.match.term_id
+    return index.ancestors(term).get(_PORTION_OF_TISSUE) == 1 and len(labelled_kinds(index, term)) >= KINDS_MIN
+
+
 def origin_beside_cell(
     beside: Mention, cell: Mention | None, origin: str | None, taxid: int | None, index: OntologyIndex
-) -> tuple[str, str]:
+) -> tuple[str, str] | None:
     """(tissue, why) for an organ word named just before a cell type whose origin the cell type
     implies: the name UBERON composes of the word and the origin's label, when it is a kind or part of
     the origin (``aortic valve interstitial cells``: valve interstitial cells come from a valve, and
     "aortic valve" is one — not the aorta the adjective alone names); the cells' own origin when the word
     only names a class or whole that origin is a kind or part of (``muscle satellite cells``: satellite
-    cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); else the organ word's
-    term."""
+    cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); the cells' own origin,
+    else None, when the word names vessels the cells line (:func:`_names_vessels_lined`) or a tissue type
+    (:func:`_names_tissue_type`: ``villous mesenchymal fibroblasts``); else the organ word's term."""
     if cell is not None and origin is not None and beside.stop == cell.start:
         composed = origin_named_with(beside.match.text, origin, taxid, index)
         if composed is not None:
@@ -335,4 +354,8 @@ def origin_beside_cell(
         return origin, why
     if origin is not None and index.is_ancestor(beside.match.term_id, origin):
         return origin, f"{beside.match.text!r} named with cells that come from its {index.label(origin)!r}"
+    if _names_tissue_type(beside, index):
+        if origin is None:
+            return None
+        return origin, f"{beside.match.text!r} names the cells' tissue type; they come from {index.label(origin)!r}"
     return beside.match.term_id, f"{beside.match.text!r} named with the cell type"

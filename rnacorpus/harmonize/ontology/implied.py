@@ -185,7 +185,9 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
        ``aortic smooth muscle cell``, ``smooth muscle cell of bladder``);
     5. the reviewed origin of the nearest listed ancestor;
     6. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
-       by labels and our adjectives only.
+       by labels and our adjectives only — when the cell type was read through a synonym, only if that
+       synonym is the label shortened or names the organ itself (:func:`_written`: ``blastomere cell``
+       is CL's "blastoderm cell", but names no blastoderm).
     """
     for field_name, term_id in cell.implies:
         if field_name == "tissue":
@@ -205,6 +207,8 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     label = index.label(cell.term_id) or ""
     found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
     sites = [m for m in found if not m.match.via_synonym and not _kind_word(label, m.match)]
+    if sites and cell.via_synonym and not _written(sites[0], cell.text, label, taxid, index):
+        return None  # "blastomere cell" read as CL's "blastoderm cell" names no blastoderm
     if sites:
         return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
     return None
@@ -261,6 +265,18 @@ def origin_of_source_cells(
         if origin is not None:
             return origin[0], f"taken from {source.match.text!r}: {origin[1]}", origin[2]
     return None
+
+
+def _written(site: Mention, text: str, label: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """The organ read from a CL label is one the depositor meant: the words written are the label's
+    own with some left out (``alveolar epithelial cells``: CL's "pulmonary alveolar epithelial cell"
+    shortened), or they name the organ themselves (``hepatic`` NK cells: the liver of CL's
+    "liver-resident natural killer cell"). A synonym that is another name (``blastomere cell`` for
+    CL's "blastoderm cell") says nothing of the organ the label names."""
+    if set(norm(text).split()) <= set(norm(label).split()):
+        return True
+    written = find_mentions(text, ("tissue",), taxid, index).for_field("tissue")
+    return any(site.match.term_id in (m.match.term_id, *m.match.candidates) for m in written)
 
 
 def _kind_word(label: str, site: FieldMatch) -> bool:
