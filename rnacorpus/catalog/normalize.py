@@ -19,6 +19,9 @@ gathered into the export's gene order, so choosing a gene subset does not change
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -346,6 +349,20 @@ class ColumnMap:
         """``positions[j]``: the input column of output column j, or -1 when the input lacks it."""
         missing = positions < 0
         return cls(np.where(missing, 0, positions).astype(np.intp), missing)
+
+    @classmethod
+    def between(cls, inputs: Sequence[str], outputs: Sequence[str]) -> ColumnMap:
+        """Output column j takes the input column named ``outputs[j]`` (missing when none is); the
+        input's names must be unique (:class:`ValueError` names one that is not).
+
+        Dict lookups (C-level ``map``), not pandas: ``Index.get_indexer`` on 20,000 object IDs took
+        ~10 ms a feature list, a dict ~2 ms (the export maps every distinct shard feature list)."""
+        where = dict(zip(inputs, range(len(inputs)), strict=True))
+        if len(where) != len(inputs):
+            repeated = next(name for name, count in Counter(inputs).items() if count > 1)
+            raise ValueError(f"feature {repeated!r} is listed more than once")
+        positions = np.fromiter(map(where.get, outputs, itertools.repeat(-1)), dtype=np.intp, count=len(outputs))
+        return cls.from_positions(positions)
 
 
 _CPM = frozenset({"counts", "cpm"})
