@@ -62,7 +62,7 @@ from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, 
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.plant_words import plant_word
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
-from rnacorpus.harmonize.ontology.respell import respell
+from rnacorpus.harmonize.ontology.respell import overrides_written, respell
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific, tissue_decision
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
@@ -357,12 +357,27 @@ def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
 
 
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
-    fields = info.fields
-    age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
+    age = parse_age(value, strict=True, taxid=taxid) if "age" in info.fields else None
     # "bone marrow-derived macrophages", "lung-resident T cells": the source is a word of its own
-    text = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
+    written = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
     # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
-    text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
+    text, respelled = respell(written, index) if info.kind in _SITE_KINDS else (written, [])
+    result, staged = _read(info, value, text, respelled, taxid, index)
+    if respelled:
+        # a respelling repairs a value, it never overrides an organ written beside it (Ambion … Brain)
+        plain, plain_staged = _read(info, value, written, [], taxid, index)
+        if overrides_written(plain, result, index):
+            result, staged = plain, plain_staged
+    if age is not None:
+        result.extend(age_in_value(info.key, value, age, taxid, index, staged))
+    return _ordered(result, info.fields)
+
+
+def _read(
+    info: KeyInfo, value: str, text: str, respelled: list[str], taxid: int | None, index: OntologyIndex
+) -> tuple[list[Annotation], bool]:
+    """The annotations ``text`` (the value, maybe respelled) gives, and whether it names a stage."""
+    fields = info.fields
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
@@ -384,9 +399,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     if (plant := plant_word(value)) is not None:  # "citrus root tips": UBERON has no plant anatomy
         why = f"{plant!r} names a plant part or a plant; UBERON describes animals"
         result = [unmapped("tissue", info.key, value, why) if a.field == "tissue" and a.term_id else a for a in result]
-    if age is not None:
-        result.extend(age_in_value(info.key, value, age, taxid, index, "development_stage" in decided))
-    return _ordered(result, fields)
+    return result, "development_stage" in decided
 
 
 def _ordered(annotations: Sequence[Annotation], fields: Sequence[str]) -> list[Annotation]:
