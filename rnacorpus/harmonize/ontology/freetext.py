@@ -53,6 +53,7 @@ from rnacorpus.harmonize.ontology.implied import (
     site_from_diseases,
 )
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.invasion_depth import invaded_layer
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
@@ -275,6 +276,8 @@ def _decide(
             if found:
                 named["tissue_of_cells"] = most_specific(found, index)[0]
             continue
+        if field_name == "tissue":  # "muscle invasive bladder tumor": how deep the tumour grew, not the sample
+            found = [m for m in found if not invaded_layer(m, mentions.tokens, index)]
         if field_name == "tissue" and (settled := part_named_by_organ(found, mentions.ambiguous("tissue"), index)):
             found = [settled, *found]  # "Atrium … heart": the atrium reading that is the heart's
         if found:
