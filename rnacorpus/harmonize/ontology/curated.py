@@ -114,8 +114,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: (lymphocytes from PBMC → blood); 108 (harmonize): a tissue type with the organ it makes up in parentheses
 #: names the organ (skeletal muscle (soleus)); 109 (harmonize): a respelled word never overrides an organ
 #: written beside it (Ambion … Brain, athymic mice); 110 (harmonize): a day code (E16, P7) beside a part word
-#: leaves it bare, a tissue written before "invasive"/"invasion" stages a tumour (muscle invasive bladder tumor))
-ONTOLOGY_RULES_VERSION = "110"
+#: leaves it bare, a tissue written before "invasive"/"invasion" stages a tumour (muscle invasive bladder tumor);
+#: 111 (harmonize): two modifiers glued by a slash before a generic head name two structures (somatosensory/motor
+#: cortex))
+ONTOLOGY_RULES_VERSION = "111"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
