@@ -138,6 +138,8 @@ class _Reader:
         self.lengths = (
             background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
         )
+        #: footer text → the shard feature list parsed from it (one list object per distinct list)
+        self.feature_lists: dict[str, list[str]] = {}
         self._columns: dict[int, tuple[list[str], ColumnMap, LengthScale | None]] = {}
         self._last: tuple[list[str], ColumnMap, LengthScale | None] | None = None
         self._run: ShardRun | None = None
@@ -147,15 +149,16 @@ class _Reader:
         last = self._last
         if last is not None and last[0] is feature_ids:  # the blocks of one shard share its list
             return last[1], last[2]
-        key = hash(tuple(feature_ids))  # hashing 20,000 IDs: once per shard, not per block
-        known = self._columns.get(key)
-        if known is None or known[0] != feature_ids:
+        # shards that list the same features share one list (self.feature_lists): found by identity
+        known = self._columns.get(id(feature_ids))
+        if known is None or known[0] is not feature_ids:
             columns = ColumnMap.between(feature_ids, self.plan.genes.ids)
             scale = LengthScale.of(self.lengths.result()(feature_ids), columns) if self.lengths else None
             known = (feature_ids, columns, scale)
-            if len(self._columns) >= 16:
+            if len(self._columns) >= 16:  # both caches start again: at most 16 lists kept
                 self._columns.clear()
-            self._columns[key] = known
+                self.feature_lists.clear()
+            self._columns[id(feature_ids)] = known
         self._last = (feature_ids, known[1], known[2])
         return known[1], known[2]
 
@@ -166,7 +169,7 @@ class _Reader:
         for run in self.plan.shard_runs():
             rows = self.plan.rows["row_index"].slice(run.start, run.stop - run.start).to_numpy()
             offset = run.start
-            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256):
+            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256, feature_lists=self.feature_lists):
                 try:
                     columns, lengths = self._columns_for(block.feature_ids)
                 except ValueError as exc:  # a feature listed twice: which of its columns is the gene's?
