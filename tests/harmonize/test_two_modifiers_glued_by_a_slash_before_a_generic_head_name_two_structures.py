@@ -12,7 +12,12 @@ from tests.harmonize.tissue_picks import tissue_picks
 
 @pytest.mark.parametrize(
     "value",
-    ["somatosensory/motor cortex", "prefrontal/orbito-frontal cortex", "frontal/parietal cortex", "Motor/Visual cortex"],
+    [
+        "somatosensory/motor cortex",
+        "prefrontal/orbito-frontal cortex",
+        "frontal/parietal cortex",
+        "Motor/Visual cortex",
+    ],
 )
 def test_the_glued_alternatives_give_no_tissue(value: str) -> None:
     assert tissue_picks("tissue", value, organism="mouse") == []
