@@ -31,7 +31,7 @@ from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_before_cell, origin_beside_cell
-from rnacorpus.harmonize.ontology.coordination import coordinated_head, joined_pair
+from rnacorpus.harmonize.ontology.coordination import coordinated_head, glued_modifiers, joined_pair
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
     cultured_source,
@@ -285,7 +285,9 @@ def _decide(
                 chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
-                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)):
+                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)) or glued_modifiers(
+                    chosen, mentions.tokens, taxid, index
+                ):
                     decided[field_name] = unmapped("tissue", info.key, value, pair)  # "bone marrow or blood"
                     continue
                 else:
