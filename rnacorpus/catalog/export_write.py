@@ -9,8 +9,8 @@ does not have, or that its normalization could not compute, are NaN — never ze
 Three kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
 a reader decodes each shard block (in its own thread, while a helper thread checksums the shard:
 :mod:`.shard_rows`); this thread normalizes the block's rows — scale and the export's gene order —
-straight into the row groups of their split, with their metadata (fetched :data:`METADATA_WINDOW`
-samples at a time); :data:`.export_parts.LANES` writers encode the groups. Decoding and normalizing
+straight into the row groups of their split, with their metadata (fetched a window ahead by a
+helper thread: :mod:`.export_metadata`); :data:`.export_parts.LANES` writers encode the groups. Decoding and normalizing
 were one stage until measured: on two cores that stage alone took ~75% of the export's wall time
 (decode, then sha256, then arithmetic, one after the other), so the encoders waited on it. Then
 normalizing had a thread of its own, writing each block into a new array that this thread copied
@@ -38,14 +38,13 @@ from typing import Any
 import duckdb
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa
 
 from rnacorpus.catalog.export_buffers import GroupBuffers
 from rnacorpus.catalog.export_genes import LengthLookup
+from rnacorpus.catalog.export_metadata import SampleMetadata
 from rnacorpus.catalog.export_parts import (
     LANES,
-    PART_COLUMNS,
     SplitParts,
     buffers_in_flight,
     locate,
@@ -54,20 +53,16 @@ from rnacorpus.catalog.export_parts import (
     rows_per_group,
 )
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
-from rnacorpus.catalog.export_select import registered
 from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
 from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap, LengthScale, NormalizeScratch
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError
 
-__all__ = ["METADATA_WINDOW", "WriteResult", "write_parts"]
+__all__ = ["WriteResult", "write_parts"]
 
-#: samples whose metadata one query fetches
-METADATA_WINDOW = 8192
 #: decoded blocks waiting between the reader and this thread
 BLOCKS_QUEUED = 1
-_SAMPLE_SELECT = ", ".join(["s.accession AS sample_accession", *(f"s.{c}" for c in PART_COLUMNS[1:])])
 
 
 @dataclass
@@ -78,8 +73,8 @@ class WriteResult:
     written: pa.Table = field(default_factory=lambda: pa.table({}))
     below_coverage: dict[str, float] = field(default_factory=dict)
     #: CPU seconds of each stage: read (decode), checksum (the shards' sha256, in its own thread),
-    #: normalize and assemble (the caller's thread, split by timing the normalization), encode (all
-    #: lanes: encode, the parts' sha256, writes)
+    #: normalize and assemble (the caller's thread, split by timing the normalization), metadata (the
+    #: sample metadata's queries, in a helper thread), encode (all lanes: encode, the parts' sha256, writes)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     #: samples per row group the parts were written with (the manifest's ``layout.row_group_rows``)
     group_rows: int = 0
@@ -99,6 +94,17 @@ class WriteResult:
 
 
 @dataclass
+class _Read:
+    """One shard block as the reading thread hands it over: decoded, with its shard's column map."""
+
+    run: ShardRun
+    offset: int  # the block's first row in the plan
+    block: ShardData
+    columns: ColumnMap
+    lengths: LengthScale | None
+
+
+@dataclass
 class _Decoded:
     """One decoded shard block and what normalizing its rows takes (computed once per block)."""
 
@@ -107,30 +113,6 @@ class _Decoded:
     samples: list[str]
     #: its values as stored, with their scale and gene order decided
     normalization: BlockNormalization
-
-
-class _Metadata:
-    """Sample metadata of the plan's rows, fetched :data:`METADATA_WINDOW` samples at a time."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, accessions: pa.ChunkedArray, schema: pa.Schema) -> None:
-        self.con, self.accessions = con, accessions
-        self.schema = pa.schema([schema.field(c) for c in PART_COLUMNS])
-        self.start, self.table = 0, self.schema.empty_table()
-
-    def rows(self, start: int, stop: int) -> pa.Table:
-        if not (self.start <= start and stop <= self.start + self.table.num_rows):
-            self._fetch(start, max(stop, start + METADATA_WINDOW))
-        return self.table.slice(start - self.start, stop - start)
-
-    def _fetch(self, start: int, stop: int) -> None:
-        window = self.accessions.slice(start, stop - start)
-        wanted = pa.table({"accession": window, "position": pa.array(np.arange(len(window), dtype=np.int64))})
-        with registered(self.con, "_export_window", wanted) as cursor:
-            table = cursor.sql(
-                f"SELECT {_SAMPLE_SELECT} FROM _export_window w JOIN samples s USING (accession) "  # noqa: S608
-                "ORDER BY w.position"
-            ).to_arrow_table()
-        self.start, self.table = start, table.cast(self.schema).combine_chunks()
 
 
 class _Reader:
@@ -156,6 +138,8 @@ class _Reader:
         self.lengths = (
             background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
         )
+        #: footer text → the shard feature list parsed from it (one list object per distinct list)
+        self.feature_lists: dict[str, list[str]] = {}
         self._columns: dict[int, tuple[list[str], ColumnMap, LengthScale | None]] = {}
         self._last: tuple[list[str], ColumnMap, LengthScale | None] | None = None
         self._run: ShardRun | None = None
@@ -165,26 +149,32 @@ class _Reader:
         last = self._last
         if last is not None and last[0] is feature_ids:  # the blocks of one shard share its list
             return last[1], last[2]
-        key = hash(tuple(feature_ids))  # hashing 20,000 IDs: once per shard, not per block
-        known = self._columns.get(key)
-        if known is None or known[0] != feature_ids:
-            ids = pd.Index(feature_ids)
-            columns = ColumnMap.from_positions(ids.get_indexer(self.plan.genes.index))
+        # shards that list the same features share one list (self.feature_lists): found by identity
+        known = self._columns.get(id(feature_ids))
+        if known is None or known[0] is not feature_ids:
+            columns = ColumnMap.between(feature_ids, self.plan.genes.ids)
             scale = LengthScale.of(self.lengths.result()(feature_ids), columns) if self.lengths else None
             known = (feature_ids, columns, scale)
-            if len(self._columns) >= 16:
+            if len(self._columns) >= 16:  # both caches start again: at most 16 lists kept
                 self._columns.clear()
-            self._columns[key] = known
+                self.feature_lists.clear()
+            self._columns[id(feature_ids)] = known
         self._last = (feature_ids, known[1], known[2])
         return known[1], known[2]
 
-    def decoded(self) -> Iterator[tuple[ShardRun, int, ShardData]]:
-        """Each shard block as stored, with its run and its first row in the plan (checksummed)."""
+    def decoded(self) -> Iterator[_Read]:
+        """Each shard block as stored, with its run, its first row in the plan (checksummed) and its
+        shard's column map and gene lengths. The maps are made here, in the reading thread, which
+        runs ahead of the normalizing one (~5-25 ms a distinct feature list, each holding the GIL)."""
         for run in self.plan.shard_runs():
             rows = self.plan.rows["row_index"].slice(run.start, run.stop - run.start).to_numpy()
             offset = run.start
-            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256):
-                yield run, offset, block
+            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256, feature_lists=self.feature_lists):
+                try:
+                    columns, lengths = self._columns_for(block.feature_ids)
+                except ValueError as exc:  # a feature listed twice: which of its columns is the gene's?
+                    raise BadContentError(f"shard feature list: {exc}", path=run.path) from exc
+                yield _Read(run, offset, block, columns, lengths)
                 offset += len(block.sample_accessions)
 
     def _run_rows(self, run: ShardRun) -> tuple[list[str], npt.NDArray[np.str_]]:
@@ -195,15 +185,14 @@ class _Reader:
             self._run, self._run_samples = run, (rows["sample_accession"].to_pylist(), units)
         return self._run_samples
 
-    def prepared(self, item: tuple[ShardRun, int, ShardData]) -> _Decoded:
+    def prepared(self, item: _Read) -> _Decoded:
         """A decoded block with its column map, gene lengths and units (its rows checked against the plan)."""
-        run, offset, block = item
+        run, offset, block = item.run, item.offset, item.block
         count = len(block.sample_accessions)
         samples, units = self._run_rows(run)
         within = slice(offset - run.start, offset - run.start + count)
         _check_rows(samples[within], run, block.sample_accessions)
-        columns, lengths = self._columns_for(block.feature_ids)
-        normalization = self.rule.normalizing(block.values, units[within], lengths, columns)
+        normalization = self.rule.normalizing(block.values, units[within], item.lengths, item.columns)
         return _Decoded(run, offset, block.sample_accessions, normalization)
 
     def normalize_into(
@@ -269,7 +258,7 @@ def write_parts(
     parts = {
         name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec, buffers) for name in names
     }
-    metadata = _Metadata(con, plan.rows["sample_accession"], schema)
+    metadata = SampleMetadata(con, plan.rows["sample_accession"], schema)
     log = _WriteLog(names, result.group_rows)
     reader_cpu: dict[str, float] = {}
     started, checksum_before = time.thread_time(), checksum_cpu_seconds()
@@ -284,6 +273,7 @@ def write_parts(
             _add_block(plan, parts, metadata, log, result, block, reader)
         if current is not None:
             tick(current.study or current.path)
+        metadata.close()
         for split in parts.values():
             split.close()
         buffers.drain()  # every row is dealt: the pool's pages go back as the lanes finish
@@ -294,6 +284,7 @@ def write_parts(
             worker.close()
     except BaseException:
         blocks.close()  # stops the reading threads first
+        metadata.close()
         for worker in workers:
             with contextlib.suppress(BaseException):  # the first error is the one to report
                 worker.close()
@@ -306,6 +297,7 @@ def write_parts(
         "checksum": checksum_cpu_seconds() - checksum_before,
         "normalize": reader.cpu,
         "assemble": assembled - reader.cpu,
+        "metadata": metadata.cpu,
         "encode": sum(worker.cpu_seconds for worker in workers),
     }
     return result
@@ -357,7 +349,7 @@ class _WriteLog:
 def _add_block(
     plan: ExportPlan,
     parts: dict[str, SplitParts],
-    metadata: _Metadata,
+    metadata: SampleMetadata,
     log: _WriteLog,
     result: WriteResult,
     block: _Decoded,

@@ -272,7 +272,14 @@ class ExpressionStore:
             table = table.take(pa.array(rows, type=pa.int64()))
         return shard_data(table, metadata_feature_ids(metadata), metadata)
 
-    def iter_rows(self, relpath: str, rows: Sequence[int], *, sha256: str | None = None) -> Iterator[ShardData]:
+    def iter_rows(
+        self,
+        relpath: str,
+        rows: Sequence[int],
+        *,
+        sha256: str | None = None,
+        feature_lists: dict[str, list[str]] | None = None,
+    ) -> Iterator[ShardData]:
         """Some sample rows of a shard, one row group at a time (``rows`` ascending): memory is
         bounded by a row group, not by the shard.
 
@@ -283,12 +290,14 @@ class ExpressionStore:
         verification: callers must not commit what they built from them until the iterator is
         exhausted (export writes into a folder it only renames into place after the last shard).
         On object storage the shard is downloaded once, hashed on the way down, and read locally.
+        ``feature_lists``: see :func:`.shard_rows.iter_local_rows` (shards that list the same features
+        share one list).
         """
         if self.tree is not None:
             with self.local_copy(relpath, sha256) as local:
-                yield from iter_local_rows(local, rows, None)
+                yield from iter_local_rows(local, rows, None, feature_lists)
             return
-        yield from iter_local_rows(self.resolve(relpath), rows, sha256)
+        yield from iter_local_rows(self.resolve(relpath), rows, sha256, feature_lists)
 
     @staticmethod
     def _verify(path: Path, sha256: str) -> None:

@@ -32,9 +32,9 @@ def test_a_block_whose_rows_hold_other_samples_is_refused(
     items = list(reader.decoded())
     assert len(items) == 2
     for item in items:
-        assert reader.prepared(item).samples == item[2].sample_accessions  # as stored: accepted
-    run, offset, data = items[block]
-    swapped = dataclasses.replace(data, sample_accessions=list(reversed(data.sample_accessions)))
+        assert reader.prepared(item).samples == item.block.sample_accessions  # as stored: accepted
+    item = items[block]
+    swapped = dataclasses.replace(item.block, sample_accessions=list(reversed(item.block.sample_accessions)))
     with pytest.raises(BadContentError, match="where the catalog expects") as raised:
-        reader.prepared((run, offset, swapped))
-    assert run.path in str(raised.value.path)
+        reader.prepared(dataclasses.replace(item, block=swapped))
+    assert item.run.path in str(raised.value.path)

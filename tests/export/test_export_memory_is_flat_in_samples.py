@@ -42,11 +42,11 @@ SMALL, LARGE = 12, 48  # studies
 CHILD = r"""
 import ctypes, gc, json, sys, tracemalloc
 from pathlib import Path
-from rnacorpus.catalog import export_parts, export_write
+from rnacorpus.catalog import export_metadata, export_parts
 from rnacorpus.catalog.api import Catalog
 
 export_parts.ROW_GROUP_BYTES = 32 * 4 * int(sys.argv[3])  # 32 samples a row group
-export_write.METADATA_WINDOW = 128
+export_metadata.METADATA_WINDOW = 128
 libc = ctypes.CDLL("libc.so.6")
 small = "study_accession IN (" + ", ".join(f"'GSE{i}'" for i in range(int(sys.argv[4]))) + ")"
 

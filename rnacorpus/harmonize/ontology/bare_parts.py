@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
 from rnacorpus.harmonize.ontology.name_pairs import organ_readings, organ_relative_part
-from rnacorpus.harmonize.ontology.value_words import is_time_number
+from rnacorpus.harmonize.ontology.value_words import is_stage_code, is_time_number
 
 __all__ = ["bare_part"]
 
@@ -100,8 +100,9 @@ def _unread_words(chosen: Mention, mentions: Mentions) -> list[str]:
     """The value's words outside ``chosen`` but filler, when it is the value's only phrase and they are
     all words (an unread organ adjective, a side word: ``left cortex`` says no more whose); empty
     otherwise. A life-stage phrase (``fetal``, ``adult``, ``embryonic``) and an age written as a number
-    before its unit (``20-22 weeks``) say when, never whose: ``fetal cortex 20-22 weeks`` and ``adult
-    cortex`` name no organ either (the stage word is kept in the words, the age dropped)."""
+    before its unit (``20-22 weeks``) or as a day code (``E16``, ``P7``) say when, never whose: ``fetal
+    cortex 20-22 weeks``, ``e16 embryonic cortex`` and ``adult cortex`` name no organ either (the stage
+    word is kept in the words, the age dropped)."""
     if any(
         m is not chosen and (m.start, m.stop) != (chosen.start, chosen.stop) and m.match.field not in _WHEN_FIELDS
         for m in mentions.found
@@ -110,6 +111,8 @@ def _unread_words(chosen: Mention, mentions: Mentions) -> list[str]:
     if mentions.cell_line is not None:
         return []
     tokens = mentions.tokens
-    rest = [t for i, t in enumerate(tokens) if not chosen.start <= i < chosen.stop and not is_time_number(tokens, i)]
-    words = [t for t in rest if t.lower() not in FILLER]
-    return words if all(t.isalpha() for t in words) else []
+    outside = [i for i in range(len(tokens)) if not chosen.start <= i < chosen.stop]
+    when = [tokens[i] for i in outside if is_time_number(tokens, i) or is_stage_code(tokens[i])]
+    words = [tokens[i] for i in outside if tokens[i] not in when and tokens[i].lower() not in FILLER]
+    # a day code alone beside the part (P7 cortex) is as bare as a stage word
+    return words if all(t.isalpha() for t in words) and words else [t for t in when if is_stage_code(t)]

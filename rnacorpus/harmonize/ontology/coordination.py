@@ -20,6 +20,12 @@ whose head is the second). The family covers "or" and a slash between any two ti
 unspaced hyphen between two names neither of which is a part of the other (``Brain-Frontal Cortex``,
 an organ and its site, is not such a pair). A list with "and", a comma or a semicolon keeps its first
 term as before; a spaced " - " is GTEx's "Organ - site" and is left to :mod:`.organ_site`.
+
+Two modifiers glued by a slash into one word before a head (``somatosensory/motor cortex``,
+``prefrontal/orbito-frontal cortex``, :func:`glued_modifiers`) are the same alternatives: each with
+the head names a structure, and when the head's own term holds neither (the generic cortex), the value
+names two structures, not one; the scan had read only the head. When the head holds both
+(``cervical/thoracic spinal cord``) the head stands, as above.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from rnacorpus.harmonize.ontology.direct_match import FieldMatch
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, try_phrase
 
-__all__ = ["coordinated_head", "joined_pair"]
+__all__ = ["coordinated_head", "glued_modifiers", "joined_pair"]
 
 _JOINER_WORDS = frozenset({"and", "or", "&"})
 _JOINER_MARKS = frozenset({"/", "&", "+"})
@@ -100,3 +106,22 @@ def joined_pair(leaves: list[Mention], tokens: list[str], value: str) -> str | N
         if not between and _glued(first, second, tokens, value):
             return f"{first.match.text!r} and {second.match.text!r} joined as a pair name two structures, not one"
     return None
+
+
+def glued_modifiers(chosen: Mention, tokens: list[str], taxid: int | None, index: OntologyIndex) -> str | None:
+    """Why the value names no one tissue when the word before ``chosen`` is two modifiers glued by a
+    slash, each naming a structure with ``chosen``'s words that ``chosen``'s term does not hold (see the
+    module's docstring), else ``None``."""
+    if chosen.start == 0:
+        return None
+    parts = tokens[chosen.start - 1].split("/")
+    if len(parts) != 2 or not all(part[:1].isalpha() for part in parts):
+        return None
+    head = " ".join(tokens[chosen.start : chosen.stop])
+    named = [_tissue(f"{part} {head}", taxid, index) for part in parts]
+    if any(found is None for found in named) or len({found.term_id for found in named if found}) != 2:
+        return None
+    if all(found and index.is_ancestor(chosen.match.term_id, found.term_id) for found in named):
+        return None
+    first, second = (found.text for found in named if found)
+    return f"{first!r} or {second!r}: two structures written as one word, not which was sampled"

@@ -31,9 +31,10 @@ from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_before_cell, origin_beside_cell
-from rnacorpus.harmonize.ontology.coordination import coordinated_head, joined_pair
+from rnacorpus.harmonize.ontology.coordination import coordinated_head, glued_modifiers, joined_pair
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
+    cultured_source,
     derived_kind,
     made_in_vitro,
     pluripotent_source,
@@ -52,6 +53,7 @@ from rnacorpus.harmonize.ontology.implied import (
     site_from_diseases,
 )
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.invasion_depth import invaded_layer
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
@@ -61,7 +63,7 @@ from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, 
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.plant_words import plant_word
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
-from rnacorpus.harmonize.ontology.respell import respell
+from rnacorpus.harmonize.ontology.respell import overrides_written, respell
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific, tissue_decision
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
@@ -161,9 +163,10 @@ def _implied_tissue(
         if cell_type
         else None
     )
-    if beside is not None:
-        term, why = origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
-        return _cells_from(info, value, term, why, 0.75, taxid, index)
+    if beside is not None and (
+        found := origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
+    ):
+        return _cells_from(info, value, found[0], found[1], 0.75, taxid, index)
     before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
     if before is not None:
         return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
@@ -203,7 +206,12 @@ def _derived(
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
     # "hiPSC-derived cardiomyocytes", "foreskin fibroblast iPSC": cells grown in a dish
-    if made := made_in_vitro(value) or stem_source(mentions, index) or reprogrammed_source(mentions, index):
+    if made := (
+        made_in_vitro(value)
+        or stem_source(mentions, index)
+        or reprogrammed_source(mentions, index)
+        or cultured_source(mentions)
+    ):
         return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
     if like := resembled_cells(mentions):  # "hepatocyte-like cells"
         return [unmapped("tissue", info.key, value, f"{like!r}: cells like a kind come from no tissue of it")]
@@ -268,6 +276,8 @@ def _decide(
             if found:
                 named["tissue_of_cells"] = most_specific(found, index)[0]
             continue
+        if field_name == "tissue":  # "muscle invasive bladder tumor": how deep the tumour grew, not the sample
+            found = [m for m in found if not invaded_layer(m, mentions.tokens, index)]
         if field_name == "tissue" and (settled := part_named_by_organ(found, mentions.ambiguous("tissue"), index)):
             found = [settled, *found]  # "Atrium … heart": the atrium reading that is the heart's
         if found:
@@ -275,7 +285,9 @@ def _decide(
                 chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
-                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)):
+                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)) or glued_modifiers(
+                    chosen, mentions.tokens, taxid, index
+                ):
                     decided[field_name] = unmapped("tissue", info.key, value, pair)  # "bone marrow or blood"
                     continue
                 else:
@@ -350,12 +362,27 @@ def _as_respelled(found: Annotation, notes: list[str]) -> Annotation:
 
 
 def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: OntologyIndex) -> list[Annotation]:
-    fields = info.fields
-    age = parse_age(value, strict=True, taxid=taxid) if "age" in fields else None
+    age = parse_age(value, strict=True, taxid=taxid) if "age" in info.fields else None
     # "bone marrow-derived macrophages", "lung-resident T cells": the source is a word of its own
-    text = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
+    written = split_source_hyphen(_without(_spaced(info, value), age.matched if age else None))
     # "stomache", "bone marow": a mistyped organ word of a tissue or source value is read as the word
-    text, respelled = respell(text, index) if info.kind in _SITE_KINDS else (text, [])
+    text, respelled = respell(written, index) if info.kind in _SITE_KINDS else (written, [])
+    result, staged = _read(info, value, text, respelled, taxid, index)
+    if respelled:
+        # a respelling repairs a value, it never overrides an organ written beside it (Ambion … Brain)
+        plain, plain_staged = _read(info, value, written, [], taxid, index)
+        if overrides_written(plain, result, index):
+            result, staged = plain, plain_staged
+    if age is not None:
+        result.extend(age_in_value(info.key, value, age, taxid, index, staged))
+    return _ordered(result, info.fields)
+
+
+def _read(
+    info: KeyInfo, value: str, text: str, respelled: list[str], taxid: int | None, index: OntologyIndex
+) -> tuple[list[Annotation], bool]:
+    """The annotations ``text`` (the value, maybe respelled) gives, and whether it names a stage."""
+    fields = info.fields
     mentions = find_mentions(
         text, fields, taxid, index, line_key=info.kind == "cell_line", cell_suffix=info.kind == "cell_type"
     )
@@ -377,9 +404,7 @@ def annotate_free_text(info: KeyInfo, value: str, taxid: int | None, index: Onto
     if (plant := plant_word(value)) is not None:  # "citrus root tips": UBERON has no plant anatomy
         why = f"{plant!r} names a plant part or a plant; UBERON describes animals"
         result = [unmapped("tissue", info.key, value, why) if a.field == "tissue" and a.term_id else a for a in result]
-    if age is not None:
-        result.extend(age_in_value(info.key, value, age, taxid, index, "development_stage" in decided))
-    return _ordered(result, fields)
+    return result, "development_stage" in decided
 
 
 def _ordered(annotations: Sequence[Annotation], fields: Sequence[str]) -> list[Annotation]:

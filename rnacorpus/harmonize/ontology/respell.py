@@ -9,6 +9,10 @@ capitals, or a plural or possessive the other spelling families read (``cortices
 A word with several candidates is read only when its neighbours settle it (:func:`_in_context`:
 ``cerebral cortx`` → cortex, not corti; ``trachae`` → trachea or its plural, one term); else
 (``chord`` alone: cord or chorda) ambiguity is not guessed.
+A respelling repairs a value; it never overrides an organ written correctly beside it: when the value
+as written names a tissue and the respelled word's tissue is unrelated to it (:func:`overrides_written`), the
+word was no typo but another word — a brand (``Ambion`` is no amnion), a negated adjective (``athymic``
+nude mice) — and the value is read as written.
 The whole-value fuzzy ratio (:meth:`~.index.OntologyIndex.fuzzy`) misses these: one wrong letter in
 a short word is a large share of it.
 """
@@ -28,8 +32,10 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER
 from rnacorpus.harmonize.ontology.tissue_forms import latin_singulars
+from rnacorpus.harmonize.ontology.tissue_owner import organ_made_of
+from rnacorpus.schemas import Annotation
 
-__all__ = ["respell"]
+__all__ = ["overrides_written", "respell"]
 
 #: words shorter than this are never respelled (one edit turns lung into lens or lump)
 _MIN_LETTERS = 5
@@ -118,3 +124,17 @@ def respell(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
         return fixed
 
     return _WORD.sub(replace, text), notes
+
+
+def overrides_written(plain: list[Annotation], fixed: list[Annotation], index: OntologyIndex) -> bool:
+    """Do the annotations of the respelled value (``fixed``) name a tissue unrelated to the one the value
+    as written names (``plain``)? Unrelated: neither is the other or holds it (is_a or part_of), nor is
+    the written one a tissue type the respelled organ is made of (``tibalis anterior muscle``: the muscle
+    tissue "muscle" reads is what the tibialis anterior is made of, :mod:`.tissue_owner`)."""
+    written, respelled = (
+        next((a.term_id for a in found if a.field == "tissue" and a.term_id), None) for found in (plain, fixed)
+    )
+    if not written or not respelled or written == respelled:
+        return False
+    held = index.is_ancestor(written, respelled) or index.is_ancestor(respelled, written)
+    return not held and not organ_made_of(written, respelled, index)

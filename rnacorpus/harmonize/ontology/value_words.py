@@ -12,7 +12,7 @@ import re
 
 __all__ = [
     "BOOKKEEPING", "FILLER", "INNER", "PAREN", "core_words", "in_parentheses", "inner_texts", "is_filler",
-    "is_time_number",
+    "is_stage_code", "is_time_number",
     "tokenize", "tokens_and_gaps", "without_bookkeeping",
 ]  # fmt: skip
 
@@ -88,6 +88,15 @@ def core_words(tokens: list[str]) -> list[str]:
         and not (i and token.isdigit() and tokens[i - 1].lower() in _SPECIMEN_WORDS)
         and not is_time_number(tokens, i)
     ]
+
+
+#: a mouse embryonic or postnatal day written as a code (E16, e14.5, P7, p0): when, never whose
+_STAGE_CODE = re.compile(r"^[EePp]\d{1,2}(?:\.\d{1,2})?$")
+
+
+def is_stage_code(token: str) -> bool:
+    """``E16``, ``e14.5``, ``P7``: an embryonic or postnatal day, a stage of the donor."""
+    return _STAGE_CODE.match(token) is not None
 
 
 def is_time_number(tokens: list[str], i: int) -> bool:

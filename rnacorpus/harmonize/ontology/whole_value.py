@@ -14,6 +14,7 @@ import re
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import FieldMatch, match_text
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, scan_phrases, try_phrase
+from rnacorpus.harmonize.ontology.tissue_owner import organ_made_of
 from rnacorpus.harmonize.ontology.value_words import (
     FILLER,
     INNER,
@@ -68,7 +69,12 @@ def _inner_refinement(
     prefrontal cortex)``: the innermost). A parenthesis that is a qualifier of the outer name
     (``adipose tissue (epididymal)``) refines it to what "<qualifier> <outer>" names by the ordinary
     rules (epididymal adipose tissue: the epididymal fat pad), when that is a kind or part of the outer
-    term — the family of depot, side and site adjectives written after the tissue they qualify."""
+    term — the family of depot, side and site adjectives written after the tissue they qualify. After
+    a tissue type, the organ it makes up refines it too (``skeletal muscle (soleus)``: :mod:`.tissue_owner`)."""
+
+    def refines(term_id: str) -> bool:
+        return index.is_ancestor(outer.term_id, term_id) or organ_made_of(outer.term_id, term_id, index)
+
     for inner_text in INNER.findall(value):
         composed = (
             match_text(outer.field, f"{inner_text} {outer_text}", taxid=taxid, fuzzy=False, index=index)
@@ -78,11 +84,11 @@ def _inner_refinement(
         if composed is not None and not composed.ambiguous and index.is_ancestor(outer.term_id, composed.term_id):
             return composed
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
-        if inner is not None and not inner.ambiguous and index.is_ancestor(outer.term_id, inner.term_id):
+        if inner is not None and not inner.ambiguous and refines(inner.term_id):
             return inner
         inner_tokens = tokenize(inner_text)
         found = scan_phrases(inner_tokens, taxid, (outer.field,), index, [False] * len(inner_tokens))
-        parts = {m.match.term_id: m.match for m in found if index.is_ancestor(outer.term_id, m.match.term_id)}
+        parts = {m.match.term_id: m.match for m in found if refines(m.match.term_id)}
         # parts that nest (BA9 of the prefrontal cortex) refine to the innermost
         innermost = [t for t in parts if all(o == t or index.is_ancestor(o, t) for o in parts)]
         if len(innermost) == 1:
