@@ -116,8 +116,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: written beside it (Ambion … Brain, athymic mice); 110 (harmonize): a day code (E16, P7) beside a part word
 #: leaves it bare, a tissue written before "invasive"/"invasion" stages a tumour (muscle invasive bladder tumor);
 #: 111 (harmonize): two modifiers glued by a slash before a generic head name two structures (somatosensory/motor
-#: cortex))
-ONTOLOGY_RULES_VERSION = "111"
+#: cortex); 112 (harmonize): a generic part beside a tumour of an organ is that organ's (epithelial, ovarian
+#: carcinoma → ovary))
+ONTOLOGY_RULES_VERSION = "112"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
