@@ -33,11 +33,17 @@ import threading
 from collections import Counter, defaultdict
 
 from rnacorpus.harmonize.ontology.derived import derived_table
-from rnacorpus.harmonize.ontology.implied import origin_word
+from rnacorpus.harmonize.ontology.implied import origin_named_with, origin_word
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch, in_lineage, match_text
 from rnacorpus.harmonize.ontology.mentions import FILLER, Mention, Mentions
-from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part, paired_organ, tissue_names
+from rnacorpus.harmonize.ontology.name_pairs import (
+    KINDS_MIN,
+    labelled_kinds,
+    organ_relative_part,
+    paired_organ,
+    tissue_names,
+)
 from rnacorpus.harmonize.ontology.tissue_forms import SIDE_WORDS
 
 __all__ = [
@@ -266,7 +272,7 @@ def origin_before_cell(
     if word is None:
         return None
     if origin is not None:
-        composed = _composed(word, index.label(origin) or "", origin, taxid, index)
+        composed = origin_named_with(word, origin, taxid, index)
         if composed is not None:
             return composed, f"{word!r} with the cells' origin {index.label(origin)!r}"
         within = _reading_within(word, origin, taxid, index)
@@ -291,20 +297,65 @@ def _reading_within(word: str, origin: str, taxid: int | None, index: OntologyIn
     return inside[0] if len(inside) == 1 else None
 
 
+#: portion of tissue: its direct kinds are the basic tissue types (epithelium, mesenchyme, muscle tissue …)
+_PORTION_OF_TISSUE = "UBERON:0000479"
+#: endothelial cell of vascular tree: CL divides it by the vessels lined (blood vessel, lymphatic vessel)
+_VASCULAR_TREE_ENDOTHELIAL = "CL:0002139"
+#: the forms CL names those children by: "<word> endothelial cell", "<word> vessel endothelial cell"
+_LINING_NAMES = ("{} endothelial cell", "{} vessel endothelial cell")
+
+
+def _names_vessels_lined(beside: Mention, cell: Mention, taxid: int | None, index: OntologyIndex) -> bool:
+    """The family of words written before vessel-lining cells that say which vessels they line, not
+    where they were taken (``blood microvascular endothelial cells``, ``lymphatic endothelial cells,
+    dermal-derived``): the cells are endothelial cells of the vascular tree and CL names one of that
+    class's direct kinds by the word with the cells' head ("blood vessel endothelial cell",
+    "lymphatic endothelial cell"). Blood and lymph are what those vessels carry, not the organ."""
+    if not index.is_ancestor(_VASCULAR_TREE_ENDOTHELIAL, cell.match.term_id):
+        return False
+    for form in _LINING_NAMES:
+        found = match_text("cell_type", form.format(beside.match.text.lower()), taxid=taxid, fuzzy=False, index=index)
+        if (
+            found is not None
+            and not found.ambiguous
+            and index.ancestors(found.term_id).get(_VASCULAR_TREE_ENDOTHELIAL) == 1
+        ):
+            return True
+    return False
+
+
+def _names_tissue_type(beside: Mention, index: OntologyIndex) -> bool:
+    """The family of tissue-type words beside cells (``mesenchymal fibroblasts``, ``epithelial
+    cells, villous``): a direct kind of "portion of tissue" that UBERON divides into dozens of kinds
+    named with it as head (epithelium, mesenchyme: :data:`~.name_pairs.KINDS_MIN` or more) says what
+    the cells are, not which of its kinds they were taken from. Tissues with an organ's place (bone
+    marrow, also a direct kind of tissue) name few or no such kinds and stay origins."""
+    term = beside.match.term_id
+    return index.ancestors(term).get(_PORTION_OF_TISSUE) == 1 and len(labelled_kinds(index, term)) >= KINDS_MIN
+
+
 def origin_beside_cell(
     beside: Mention, cell: Mention | None, origin: str | None, taxid: int | None, index: OntologyIndex
-) -> tuple[str, str]:
+) -> tuple[str, str] | None:
     """(tissue, why) for an organ word named just before a cell type whose origin the cell type
     implies: the name UBERON composes of the word and the origin's label, when it is a kind or part of
     the origin (``aortic valve interstitial cells``: valve interstitial cells come from a valve, and
     "aortic valve" is one — not the aorta the adjective alone names); the cells' own origin when the word
     only names a class or whole that origin is a kind or part of (``muscle satellite cells``: satellite
-    cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); else the organ word's
-    term."""
+    cells come from skeletal muscle tissue, a muscle tissue; ``bone osteocytes``); the cells' own origin,
+    else None, when the word names vessels the cells line (:func:`_names_vessels_lined`) or a tissue type
+    (:func:`_names_tissue_type`: ``villous mesenchymal fibroblasts``); else the organ word's term."""
     if cell is not None and origin is not None and beside.stop == cell.start:
-        composed = _composed(beside.match.text, index.label(origin) or "", origin, taxid, index)
+        composed = origin_named_with(beside.match.text, origin, taxid, index)
         if composed is not None:
             return composed, f"{beside.match.text!r} with the cells' origin {index.label(origin)!r}"
+    if cell is not None and origin is not None and _names_vessels_lined(beside, cell, taxid, index):
+        why = f"{beside.match.text!r} names the vessels the cells line; they come from {index.label(origin)!r}"
+        return origin, why
     if origin is not None and index.is_ancestor(beside.match.term_id, origin):
         return origin, f"{beside.match.text!r} named with cells that come from its {index.label(origin)!r}"
+    if _names_tissue_type(beside, index):
+        if origin is None:
+            return None
+        return origin, f"{beside.match.text!r} names the cells' tissue type; they come from {index.label(origin)!r}"
     return beside.match.term_id, f"{beside.match.text!r} named with the cell type"

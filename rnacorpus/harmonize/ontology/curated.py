@@ -114,11 +114,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: (lymphocytes from PBMC → blood); 108 (harmonize): a tissue type with the organ it makes up in parentheses
 #: names the organ (skeletal muscle (soleus)); 109 (harmonize): a respelled word never overrides an organ
 #: written beside it (Ambion … Brain, athymic mice); 110 (harmonize): a day code (E16, P7) beside a part word
-#: leaves it bare, a tissue written before "invasive"/"invasion" stages a tumour (muscle invasive bladder tumor);
-#: 111 (harmonize): two modifiers glued by a slash before a generic head name two structures (somatosensory/motor
-#: cortex); 112 (harmonize): a generic part beside a tumour of an organ is that organ's (epithelial, ovarian
-#: carcinoma → ovary))
-ONTOLOGY_RULES_VERSION = "112"
+#: leaves it bare, a tissue written before "invasive"/"invasion" stages a tumour (muscle invasive bladder
+#: tumor); 111 (harmonize): two modifiers glued by a slash before a generic head name two structures
+#: (somatosensory/motor cortex); 112 (harmonize2): adipocytes named with a depot come from that depot's fat
+#: (omental adipocytes → omental fat pad), blood or lymphatic before endothelial cells names the vessels (the
+#: cells' own origin stays), cells differentiated from a cell line or from cells named with no tissue come
+#: from no tissue, a tissue-type word beside cells (mesenchymal fibroblasts) is no origin, an organ only a CL
+#: synonym's label names is not the depositor's (blastomere cell); 113 (harmonize): a generic part beside a
+#: tumour of an organ is that organ's (epithelial, ovarian carcinoma → ovary))
+ONTOLOGY_RULES_VERSION = "113"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

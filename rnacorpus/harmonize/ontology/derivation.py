@@ -8,9 +8,12 @@ Three families of depositor spellings:
   :func:`split_source_hyphen` frees the source so it is read as a word of its own. Other
   hyphenated descriptors ("gut-homing", "skin-tropic") say where cells *go*, not where they were
   taken from, and stay glued.
-* cells differentiated in a dish from pluripotent or other stem cells ("hiPSC-derived
+* cells made in a dish from other cells named with no tissue ("HSMM cell derived myotubes") come from no
+  tissue either (:func:`cultured_source`).
+* cells differentiated in a dish from pluripotent or other stem cells or from a cell line ("hiPSC-derived
   cardiomyocytes", "ES cell-derived neural progenitors", "cardiomyocytes derived from hESCs", "in
-  vitro differentiated adipocytes") were never part of a tissue: the organ their kind comes from
+  vitro differentiated adipocytes", "myotubes differentiated from the HSMM cell line") were never
+  part of a tissue: the organ their kind comes from
   (cardiomyocytes → heart) is not the sample's tissue. :func:`made_in_vitro` finds those phrases;
   :func:`stem_source` finds any other source CL files under stem cell ("MSC-derived adipocytes").
 * a value that names pluripotent stem cells as the cells' source ("SZ_hiPSC forebrain NPCs", "hESC
@@ -39,6 +42,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 
 __all__ = [
+    "cultured_source",
     "derived_kind",
     "made_in_vitro",
     "pluripotent_source",
@@ -51,6 +55,7 @@ _STEM_CELL = "CL:0000034"
 #: pluripotent stem cell and embryonic stem cell (CL files the second under stem cell only)
 _PLURIPOTENT_KINDS = ("CL:0002248", "CL:0002322")
 _DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
+_CELL_NOUNS = frozenset({"cell", "cells"})
 
 #: the hyphen of "<source>-derived" / "<organ>-resident" / "<organ>-infiltrating", which would glue the
 #: source to a filler word
@@ -71,6 +76,8 @@ _IN_VITRO = re.compile(
     rf"|\b(?:derived|differentiated|generated)\s+[^.;]{{1,40}}?\bfrom\s+(?:an?\s+|the\s+)?{_STEM}"
     r"|\bin[ -]vitro[ -](?:differentiated|derived|generated|induced|matured)\b"
     r"|\b(?:differentiated|derived|generated|induced|matured)\s+in[ -]vitro\b"
+    # made from a cell line, which is no tissue: "myotubes differentiated from the HSMM cell line"
+    r"|(?<=\S\s)(?:derived|differentiated|generated)\s+from\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?cell[ -]lines?\b"
     # one kind turned into another in culture: "reprogrammed cardiomyocytes", "transdifferentiated hepatocytes"
     r"|\b(?:directly[ -])?(?:reprogrammed|trans-?differentiated)\b",
     re.IGNORECASE,
@@ -161,4 +168,23 @@ def stem_source(mentions: Mentions, index: OntologyIndex) -> str | None:
     for mention in cells:
         if mention not in kind and index.is_ancestor(_STEM_CELL, mention.match.term_id):
             return f"{mention.match.text}-derived"
+    return None
+
+
+def cultured_source(mentions: Mentions) -> str | None:
+    """The phrase ``<name> cell(s) derived`` when the value's cells were made from other cells that it
+    names with no tissue ("HSMM cell derived skeletal muscle myotubes": myotubes made from a culture),
+    else ``None``: cells made from cells in a dish come from no tissue, whatever their kind's organ.
+    A tissue named on the source side keeps the source's tissue ("CD34+ cord blood cell-derived
+    megakaryocytes": cord blood), and so does a source read after "derived from" (read elsewhere)."""
+    tokens = [token.lower() for token in mentions.tokens]
+    for at, token in enumerate(tokens):
+        if token != "derived" or at == 0 or tokens[at - 1] not in _CELL_NOUNS:
+            continue
+        if at + 1 < len(tokens) and tokens[at + 1] == "from":
+            continue
+        made = any(m.start > at for m in mentions.for_field("cell_type"))
+        source_tissue = any(m.stop <= at for m in mentions.for_field("tissue"))
+        if made and not source_tissue:
+            return " ".join(mentions.tokens[max(0, at - 2) : at + 1])
     return None

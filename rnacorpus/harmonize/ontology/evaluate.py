@@ -275,7 +275,8 @@ def render(result: Result, labels: Path) -> str:
         f"{result.rows} judged rows, drawn from the "
         "real characteristics in `../shared/corpus` and from values other curators labelled in public sources "
         "(Bgee's UniGene EST and RNA-Seq library annotations, MetaSRA's hand-annotated test set and "
-        "its sample-type training set), "
+        "its sample-type training set, ENCODE's cell-type vocabulary and the Roadmap Epigenomics "
+        "epigenome table), "
         "labelled by hand (term and reason per row). "
         "The `heldout` split was fixed (by a hash of key and value) before any rule was tuned.",
         "",

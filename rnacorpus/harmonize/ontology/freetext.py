@@ -34,6 +34,7 @@ from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_bef
 from rnacorpus.harmonize.ontology.coordination import coordinated_head, glued_modifiers, joined_pair
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
+    cultured_source,
     derived_kind,
     made_in_vitro,
     pluripotent_source,
@@ -166,9 +167,10 @@ def _implied_tissue(
         if cell_type
         else None
     )
-    if beside is not None:
-        term, why = origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
-        return _cells_from(info, value, term, why, 0.75, taxid, index)
+    if beside is not None and (
+        found := origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
+    ):
+        return _cells_from(info, value, found[0], found[1], 0.75, taxid, index)
     before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
     if before is not None:
         return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
@@ -208,7 +210,12 @@ def _derived(
     if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
         return []
     # "hiPSC-derived cardiomyocytes", "foreskin fibroblast iPSC": cells grown in a dish
-    if made := made_in_vitro(value) or stem_source(mentions, index) or reprogrammed_source(mentions, index):
+    if made := (
+        made_in_vitro(value)
+        or stem_source(mentions, index)
+        or reprogrammed_source(mentions, index)
+        or cultured_source(mentions)
+    ):
         return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
     if like := resembled_cells(mentions):  # "hepatocyte-like cells"
         return [unmapped("tissue", info.key, value, f"{like!r}: cells like a kind come from no tissue of it")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rnacorpus.harmonize.ontology.curated import cell_origins
+from rnacorpus.harmonize.ontology.fat_depots import ADIPOSE_TISSUE, depot_rewrites
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import GENERIC_TERMS, FieldMatch, match_text
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
@@ -17,6 +18,7 @@ __all__ = [
     "life_stage_word",
     "organ_in_cell_name",
     "organ_of_layer",
+    "origin_named_with",
     "origin_of_source_cells",
     "origin_word",
     "site_from_disease",
@@ -176,11 +178,16 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     1. our table's implication for the name (PBMC → blood, HUVEC → umbilical vein);
     2. the reviewed origin of the CL term itself (hepatocyte → liver; CL's own part_of links would
        serve here, but the pinned CL release does not ship them);
-    3. the organ CL's label composes with an ancestor's label (:func:`organ_in_cell_name`:
+    3. the reviewed origin of the nearest listed ancestor narrowed to the kind or part of it the cell's
+       own words name (``subcutaneous adipocyte``: adipocytes come from adipose tissue → subcutaneous
+       adipose tissue; ``omental adipocytes`` → omental fat pad; :func:`_narrowed_origin`);
+    4. the organ CL's label composes with an ancestor's label (:func:`organ_in_cell_name`:
        ``aortic smooth muscle cell``, ``smooth muscle cell of bladder``);
-    4. the reviewed origin of the nearest listed ancestor;
-    5. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
-       by labels and our adjectives only.
+    5. the reviewed origin of the nearest listed ancestor;
+    6. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
+       by labels and our adjectives only — when the cell type was read through a synonym, only if that
+       synonym is the label shortened or names the organ itself (:func:`_written`: ``blastomere cell``
+       is CL's "blastoderm cell", but names no blastoderm).
     """
     for field_name, term_id in cell.implies:
         if field_name == "tissue":
@@ -188,18 +195,60 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     origins = cell_origins()
     if cell.term_id in origins:
         return origins[cell.term_id][0], f"{index.label(cell.term_id)} cells come from it", 0.75
+    ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
+    listed = next((term for term, _ in ancestry if term in origins), None)
+    if listed is not None and (narrowed := _narrowed_origin(cell, listed, origins[listed][0], taxid, index)):
+        return narrowed
     composed = organ_in_cell_name(cell.term_id, taxid, index, cell.text)
     if composed is not None:
         return composed[0], composed[1], 0.75
-    ancestry = sorted(index.ancestors(cell.term_id).items(), key=lambda item: (item[1], item[0]))
-    listed = next((term for term, _ in ancestry if term in origins), None)
     if listed is not None:
         return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
     label = index.label(cell.term_id) or ""
     found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
     sites = [m for m in found if not m.match.via_synonym and not _kind_word(label, m.match)]
+    if sites and cell.via_synonym and not _written(sites[0], cell.text, label, taxid, index):
+        return None  # "blastomere cell" read as CL's "blastoderm cell" names no blastoderm
     if sites:
         return sites[0].match.term_id, f"organ named in the cell type {label!r}", 0.75
+    return None
+
+
+def _narrowed_origin(
+    cell: FieldMatch, listed: str, origin: str, taxid: int | None, index: OntologyIndex
+) -> tuple[str, str, float] | None:
+    """The listed ancestor's origin narrowed by the words that make the cell a kind of it: those CL's
+    label adds to the ancestor's name (``brown adipocyte``, ``subcutaneous adipocyte``), else those
+    written before the head noun (``omental adipocytes``: CL's "adipocyte of omentum tissue" names the
+    organ, the depositor's adjective the depot) — when they name a kind or part of the origin
+    (:func:`origin_named_with`). Tried before an organ the label composes (``epicardial adipocyte``:
+    the epicardial fat, not the epicardium), since the origin's own kind is the narrower reading."""
+    kind = _CELL_WORDS.findall((index.label(listed) or "").lower())
+    written = _CELL_WORDS.findall(cell.text.lower())
+    for words in (_without_kind(_CELL_WORDS.findall((index.label(cell.term_id) or "").lower()), kind), written[:-1]):
+        if not words:
+            continue
+        narrowed = origin_named_with(" ".join(words), origin, taxid, index)
+        if narrowed is not None:
+            why = f"{index.label(listed)} cells come from it; {' '.join(words)!r} names its {index.label(narrowed)!r}"
+            return narrowed, why, 0.75
+    return None
+
+
+def origin_named_with(words: str, origin: str, taxid: int | None, index: OntologyIndex) -> str | None:
+    """The kind or part of ``origin`` UBERON names by ``words`` written with one of the origin's names
+    (label or synonym: "subcutaneous" + "adipose tissue", "brown" + "fat") or, for adipose tissue, with
+    the head nouns UBERON names its depots by ("omental" → omental fat pad;
+    :func:`~.fat_depots.depot_rewrites`). Family: cells whose kind comes from a tissue with named kinds
+    or depots, written with the word that picks one (``omental adipocytes``, ``brown adipocyte``).
+    None when no such name is UBERON's, or it is not filed under ``origin``."""
+    names = [f"{words} {name.lower()}" for name in tissue_names(index, origin)]
+    if origin == ADIPOSE_TISSUE:
+        names += [name for name, _ in depot_rewrites(f"{words} fat")]
+    for name in dict.fromkeys(names):
+        found = match_text("tissue", name, taxid=taxid, fuzzy=False, rewrites=False, index=index)
+        if found is not None and not found.ambiguous and index.is_ancestor(origin, found.term_id):
+            return found.term_id
     return None
 
 
@@ -216,6 +265,18 @@ def origin_of_source_cells(
         if origin is not None:
             return origin[0], f"taken from {source.match.text!r}: {origin[1]}", origin[2]
     return None
+
+
+def _written(site: Mention, text: str, label: str, taxid: int | None, index: OntologyIndex) -> bool:
+    """The organ read from a CL label is one the depositor meant: the words written are the label's
+    own with some left out (``alveolar epithelial cells``: CL's "pulmonary alveolar epithelial cell"
+    shortened), or they name the organ themselves (``hepatic`` NK cells: the liver of CL's
+    "liver-resident natural killer cell"). A synonym that is another name (``blastomere cell`` for
+    CL's "blastoderm cell") says nothing of the organ the label names."""
+    if set(norm(text).split()) <= set(norm(label).split()):
+        return True
+    written = find_mentions(text, ("tissue",), taxid, index).for_field("tissue")
+    return any(site.match.term_id in (m.match.term_id, *m.match.candidates) for m in written)
 
 
 def _kind_word(label: str, site: FieldMatch) -> bool:
