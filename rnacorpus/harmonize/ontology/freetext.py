@@ -59,7 +59,11 @@ from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.metastasis import metastasis_reading, placed
 from rnacorpus.harmonize.ontology.normalize import norm
-from rnacorpus.harmonize.ontology.part_by_organ import organ_over_generic_part, part_named_by_organ
+from rnacorpus.harmonize.ontology.part_by_organ import (
+    disease_organ_over_generic_part,
+    organ_over_generic_part,
+    part_named_by_organ,
+)
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.plant_words import plant_word
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
@@ -294,6 +298,13 @@ def _decide(
                     chosen = part_then_organ(chosen, found, value, taxid, index) or chosen  # cortex (brain)
                 if not shared and (organ := organ_over_generic_part(chosen, found, index)) is not None:
                     chosen, others = organ, [chosen, *(m for m in others if m is not organ)]  # cortex, liver
+                diseases = mentions.for_field("disease")
+                sited = disease_organ_over_generic_part(chosen, found, diseases, mentions.tokens, taxid, index)
+                if sited is not None:  # "epithelial, ovarian carcinoma": the tumour's organ
+                    decided[field_name] = mapped(
+                        "tissue", info.key, value, sited[0], "disease_site", 0.8, index, reason=sited[1]
+                    )
+                    continue
                 if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue

@@ -34,7 +34,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, Mentions
 from rnacorpus.schemas import Annotation
 
-__all__ = ["MetastasisReading", "metastasis_reading", "placed"]
+__all__ = ["MetastasisReading", "metastasis_reading", "names_metastasis", "placed"]
 
 #: words saying the sample is (or comes from) a metastasis
 _METASTASIS = frozenset({"metastatic", "metastasis", "metastases", "metastasized", "metastasised", "met", "mets"})
@@ -69,6 +69,11 @@ def _paren(value: str, mention: Mention) -> bool:
 def _before_metastatic(mention: Mention, words: list[str], gaps: list[str]) -> bool:
     at = mention.stop
     return at < len(words) and words[at] == "metastatic" and (at >= len(gaps) or not gaps[at].strip())
+
+
+def names_metastasis(tokens: list[str]) -> bool:
+    """Does the value say metastatic, metastasis or met(s)? Then a named cancer's site is the primary's."""
+    return any(token.lower() in _METASTASIS for token in tokens)
 
 
 def metastasis_reading(

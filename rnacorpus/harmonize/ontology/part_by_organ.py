@@ -13,19 +13,23 @@ mucosa, capsule, epithelium) written with an organ that has no such part in UBER
 liver``, ``medulla, liver``, ``mucosa, brain``): the generic part (the cortex of any organ) drops the
 one thing the depositor said about the place, so the organ named is the answer, as ``Liver - Cortex``
 already reads. The organ's own part, when UBERON has one (``cortex, kidney`` → cortex of kidney), is
-found before (:mod:`.part_then_organ`).
+found before (:mod:`.part_then_organ`). The organ may be named through a disease instead
+(:func:`disease_organ_over_generic_part`: ``epithelial, ovarian carcinoma``, ``stroma of breast
+carcinoma``): the tumour's site is where the generic part was taken, as a tumour phrase alone gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rnacorpus.harmonize.ontology.implied import site_from_diseases
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention
+from rnacorpus.harmonize.ontology.metastasis import names_metastasis
 from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 
-__all__ = ["organ_over_generic_part", "part_named_by_organ"]
+__all__ = ["disease_organ_over_generic_part", "organ_over_generic_part", "part_named_by_organ"]
 
 
 def part_named_by_organ(found: Sequence[Mention], unclear: Sequence[Mention], index: OntologyIndex) -> Mention | None:
@@ -63,3 +67,27 @@ def organ_over_generic_part(chosen: Mention, found: Sequence[Mention], index: On
         and not index.is_ancestor(m.match.term_id, chosen.match.term_id)
     }
     return next(iter(others.values())) if len(others) == 1 else None
+
+
+def disease_organ_over_generic_part(
+    chosen: Mention,
+    found: Sequence[Mention],
+    diseases: Sequence[Mention],
+    tokens: list[str],
+    taxid: int | None,
+    index: OntologyIndex,
+) -> tuple[str, str] | None:
+    """The site of the diseases the value names (term, why) when ``chosen`` is the value's only tissue
+    reading and a part UBERON names per organ read as its generic term; else None. Not for a metastasis
+    (``Prostate cancer (Bone metastasis)``): the cancer's site is the primary's, not where the sample grew
+    (:mod:`.metastasis`)."""
+    if chosen.match.ambiguous or not diseases or any(m.match.term_id != chosen.match.term_id for m in found):
+        return None
+    if names_metastasis(tokens):
+        return None
+    if not organ_relative_part(index, chosen.match.term_id):
+        return None
+    site = site_from_diseases([m.match for m in diseases], taxid, index)
+    if site is None or index.is_ancestor(chosen.match.term_id, site[0]):
+        return None
+    return site[0], f"{chosen.match.text!r} of the organ the named disease is sited in: {site[1]}"
