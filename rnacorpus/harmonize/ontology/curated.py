@@ -121,8 +121,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: cells' own origin stays), cells differentiated from a cell line or from cells named with no tissue come
 #: from no tissue, a tissue-type word beside cells (mesenchymal fibroblasts) is no origin, an organ only a CL
 #: synonym's label names is not the depositor's (blastomere cell); 113 (harmonize): a generic part beside a
-#: tumour of an organ is that organ's (epithelial, ovarian carcinoma → ovary))
-ONTOLOGY_RULES_VERSION = "113"
+#: tumour of an organ is that organ's (epithelial, ovarian carcinoma → ovary); 114 (harmonize2): a fat depot's
+#: stromal-vascular fraction comes from the depot (subcutaneous SVF); reviewed rows marrow, organ of Corti)
+ONTOLOGY_RULES_VERSION = "114"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
