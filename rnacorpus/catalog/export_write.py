@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rnacorpus.catalog.column_map import ColumnMap
 from rnacorpus.catalog.export_buffers import GroupBuffers
 from rnacorpus.catalog.export_genes import LengthLookup
 from rnacorpus.catalog.export_metadata import SampleMetadata
@@ -54,7 +55,7 @@ from rnacorpus.catalog.export_parts import (
 )
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
 from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
-from rnacorpus.catalog.normalize import BlockNormalization, ColumnMap, LengthScale, NormalizeScratch
+from rnacorpus.catalog.normalize import BlockNormalization, LengthScale, NormalizeScratch
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
 from rnacorpus.catalog.store import ExpressionStore, ShardData
 from rnacorpus.errors import BadContentError

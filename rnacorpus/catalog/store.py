@@ -32,6 +32,7 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rnacorpus.catalog import store_sweep
 from rnacorpus.catalog.early_shard import early_shard_of
 from rnacorpus.catalog.shard_format import (
     VALUE_WRITE_OPTIONS,
@@ -46,7 +47,7 @@ from rnacorpus.catalog.shard_format import (
 )
 from rnacorpus.catalog.shard_rows import checksum_mismatch, iter_local_rows
 from rnacorpus.errors import UnsafePathError
-from rnacorpus.fileio import HashingWriter, atomic_write, is_private_temp_name, sha256_file
+from rnacorpus.fileio import HashingWriter, atomic_write, sha256_file
 from rnacorpus.schemas import CHUNK_SAMPLES, MatrixLike
 from rnacorpus.storage import Location, RemoteTree, location_text, parse_location, remote_tree
 
@@ -58,10 +59,6 @@ log = logging.getLogger(__name__)
 #: reads and the gene-level collapse all release the GIL, so on two cores a study's feature-level and
 #: gene-level shards cost about the larger one's time instead of the sum of both
 SHARD_WRITERS = 2
-#: folders whose files loads write (shards, platform probe tables, reference tables); everything else is left alone
-_SWEPT_FOLDERS = ("expression", "platforms", "references")
-#: folders a study's build writes into (reference tables are written by the driver, at a run's start)
-_BUILD_FOLDERS = ("expression", "platforms")
 #: bytes Arrow gathers before handing them to the hashing writer (the same file, ~10 times fewer calls)
 _WRITE_BUFFER = 4 << 20
 _SAFE_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
@@ -315,60 +312,12 @@ class ExpressionStore:
         return metadata_feature_ids(shard_metadata(schema))
 
     def sweep(self, referenced: set[str]) -> list[str]:
-        """Delete files loads wrote that no catalog row refers to (left by a crash or a replaced load).
-
-        ``referenced`` must hold every store path the catalog points at — shards *and* platform
-        tables; :func:`rnacorpus.catalog.load.sweep_orphans` computes it from the catalog.
-        """
-        if self.tree is not None:
-            return self._sweep_remote(self.tree, referenced)
-        removed = []
-        for folder in _SWEPT_FOLDERS:
-            base = self.root / folder
-            if not base.exists():
-                continue
-            for path in sorted(base.rglob("*")):
-                if not path.is_file():
-                    continue
-                rel = path.relative_to(self.root).as_posix()
-                if rel in referenced:
-                    continue
-                if path.suffix == ".parquet" or _is_our_temp(path.name):
-                    with contextlib.suppress(FileNotFoundError):
-                        path.unlink()
-                        removed.append(rel)
-        if removed:
-            log.info("removed %d unreferenced store file(s)", len(removed))
-        return removed
+        """Delete files loads wrote that no catalog row refers to (:func:`.store_sweep.sweep`)."""
+        return store_sweep.sweep(self.root, self.tree, referenced)
 
     def remove_temp_files(self) -> list[str]:
-        """Delete the atomic writes' temp files a dead build process left in a local store's build
-        folders: only names of :func:`~rnacorpus.fileio.private_temp_name`'s shape, so a user's file
-        there survives. Call it only when no build can be writing (the pool has ended, the run holds
-        the catalog's lock). A remote store keeps its temp keys until the next interrupted run's
-        :meth:`sweep`."""
-        if self.tree is not None:
-            return []
-        removed = []
-        for folder in _BUILD_FOLDERS:
-            for path in sorted((self.root / folder).rglob(".*.part")):
-                if path.is_file() and is_private_temp_name(path.name, ".part"):
-                    path.unlink(missing_ok=True)
-                    removed.append(path.relative_to(self.root).as_posix())
-        return removed
-
-    @staticmethod
-    def _sweep_remote(tree: RemoteTree, referenced: set[str]) -> list[str]:
-        removed = []
-        for folder in _SWEPT_FOLDERS:
-            for rel in sorted(tree.list_files(folder)):
-                name = PurePosixPath(rel).name
-                ours = name.endswith(".parquet") or _is_our_temp(name)
-                if rel not in referenced and ours and tree.delete(rel):
-                    removed.append(rel)
-        if removed:
-            log.info("removed %d unreferenced store file(s) from %s", len(removed), tree.url)
-        return removed
+        """Delete the temp files a dead build process left (:func:`.store_sweep.remove_temp_files`)."""
+        return store_sweep.remove_temp_files(self.root, self.tree)
 
 
 def _shard_info(
@@ -393,13 +342,6 @@ def _shard_info(
         reference=src.reference,
         bytes=size,
     )
-
-
-def _is_our_temp(name: str) -> bool:
-    """A temp file or key one of rnacorpus's atomic writes named (and may have left behind when its
-    process died): only those are swept, so a user's ``draft.part`` or ``.notes.part`` in a store
-    folder survives. 8 hex digits: the reference tables' temp names before session 27."""
-    return is_private_temp_name(name, ".part", token_lengths=(8, 12))
 
 
 def _written_checksum(sink: HashingWriter, path: Path) -> tuple[str, int]:

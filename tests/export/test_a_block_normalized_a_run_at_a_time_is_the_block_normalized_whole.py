@@ -13,7 +13,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnacorpus.catalog.normalize import RULES, ColumnMap
+from rnacorpus.catalog.column_map import ColumnMap
+from rnacorpus.catalog.normalize import RULES
 from tests.export.test_a_row_normalizes_the_same_in_any_block import _block
 
 _VALUES, _UNITS, _LENGTHS, _COLUMNS = _block()

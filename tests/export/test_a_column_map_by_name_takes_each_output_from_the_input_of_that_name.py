@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnacorpus.catalog.normalize import ColumnMap
+from rnacorpus.catalog.column_map import ColumnMap
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnacorpus.catalog.normalize import CHUNK_ROWS, RULES, ColumnMap
+from rnacorpus.catalog.column_map import ColumnMap
+from rnacorpus.catalog.normalize import CHUNK_ROWS, RULES
 
 
 def _block() -> tuple[np.ndarray, np.ndarray, np.ndarray, ColumnMap]:

@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from rnacorpus.catalog.api import Catalog
-from rnacorpus.catalog.normalize import RULES, ColumnMap, get_rule
+from rnacorpus.catalog.column_map import ColumnMap
+from rnacorpus.catalog.normalize import RULES, get_rule
 from rnacorpus.errors import ConfigError
 from rnacorpus.harmonize.genes import load_reference
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes, values_for

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from rnacorpus.catalog.normalize import RULES, ColumnMap
+from rnacorpus.catalog.column_map import ColumnMap
+from rnacorpus.catalog.normalize import RULES
 
 _cells = st.one_of(
     st.floats(width=32, allow_nan=True, allow_infinity=True),

@@ -11,12 +11,12 @@ Order of work for one value:
    → aorta);
 4. a health-status word (normal, healthy, adjacent, non-tumour …) makes the disease ``normal``;
    a disease named beside it (``normal tissue adjacent to RCC``) then only locates the tissue;
-5. fields the text implies without naming them, only when not named: the origin of a recognized cell
-   line (``cell_line_origin``; lines stay lines — a line's tissue is its Cellosaurus origin), else
-   the tissue a named cell type comes from (``cell_type_origin``, :func:`~.implied.cell_origin`), then — for
-   tissue and source keys only — the site of a named disease (``disease_site``: a curated
-   implication such as HCC → liver, or an organ word in the disease's own name such as *renal* cell
-   carcinoma → kidney).
+5. fields the text implies without naming them, only when not named (:mod:`.unnamed_fields`): the
+   origin of a recognized cell line (``cell_line_origin``; lines stay lines — a line's tissue is its
+   Cellosaurus origin), else the tissue a named cell type comes from (``cell_type_origin``,
+   :func:`~.implied.cell_origin`), then — for tissue and source keys only — the site of a named disease
+   (``disease_site``: a curated implication such as HCC → liver, or an organ word in the disease's own
+   name such as *renal* cell carcinoma → kidney).
 """
 
 from __future__ import annotations
@@ -31,32 +31,23 @@ from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
 from rnacorpus.harmonize.ontology.cell_markers import narrower_cell_kind
-from rnacorpus.harmonize.ontology.class_heads import member_of_class, origin_before_cell, origin_beside_cell
+from rnacorpus.harmonize.ontology.class_heads import member_of_class
 from rnacorpus.harmonize.ontology.coordination import coordinated_head, glued_modifiers, joined_pair
-from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import (
-    cultured_source,
     derived_kind,
-    made_in_vitro,
     pluripotent_source,
-    reprogrammed_source,
     split_source_hyphen,
-    stem_source,
 )
 from rnacorpus.harmonize.ontology.disease_status import NORMAL, disease_mentions, is_normal, negated, normal
 from rnacorpus.harmonize.ontology.fields import KeyInfo
 from rnacorpus.harmonize.ontology.head_nouns import modified_head
 from rnacorpus.harmonize.ontology.implied import (
-    cell_origin,
     life_stage_word,
     organ_of_layer,
-    origin_of_source_cells,
-    site_from_diseases,
 )
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.invasion_depth import invaded_layer
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
-from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.metastasis import metastasis_reading, placed
 from rnacorpus.harmonize.ontology.normalize import norm
@@ -70,6 +61,7 @@ from rnacorpus.harmonize.ontology.plant_words import plant_word
 from rnacorpus.harmonize.ontology.releases import ONTOLOGY_RELEASES
 from rnacorpus.harmonize.ontology.respell import overrides_written, respell
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific, tissue_decision
+from rnacorpus.harmonize.ontology.unnamed_fields import cells_from, derived_fields
 from rnacorpus.harmonize.ontology.unread_parts import unread_part
 from rnacorpus.schemas import Annotation
 
@@ -78,11 +70,6 @@ __all__ = ["annotate_free_text"]
 #: inside free text only plain sex words count ("mixed", "both", "M" need a sex key)
 _SEX_WORDS = frozenset({"male", "female", "man", "woman", "boy", "girl"})
 _SITE_KINDS = frozenset({"tissue", "source"})
-#: keys whose named disease may give the tissue it is sited in: a tumour's cells under a cell-type key
-#: ("colon carcinoma cell line", "breast cancer cells") come from that organ as a tissue sample does
-_DISEASE_SITE_KINDS = _SITE_KINDS | {"cell_type"}
-#: keys whose named cell type may give the tissue it comes from
-_ORIGIN_KINDS = frozenset({"tissue", "source", "cell_type"})
 _PARTIAL_FACTOR = 0.9
 _UNDERSCORES = re.compile(r"_+")
 
@@ -115,113 +102,6 @@ def _cell_line_annotation(info: KeyInfo, value: str, hit: CellLineHit, index: On
     reason = None if hit.method == "exact_label" else f"cell line {hit.text!r}"
     confidence = {"curated": 0.95, "exact_label": 0.95, "normalized": 0.85}[hit.method]
     return mapped("cell_line", info.key, value, hit.term_id, hit.method, confidence, index, reason=reason)
-
-
-def _origin(
-    info: KeyInfo, value: str, decided: dict[str, Annotation], entry: CellLineEntry, index: OntologyIndex
-) -> list[Annotation]:
-    """Tissue and disease of a recognized line's origin, for the fields the value does not name."""
-    out = []
-    for field_name, term_id in (("tissue", entry.origin_tissue), ("disease", entry.origin_disease)):
-        if term_id and field_name not in decided:
-            why = f"Cellosaurus origin of {entry.name}"
-            out.append(mapped(field_name, info.key, value, term_id, "cell_line_origin", 0.7, index, reason=why))
-    return out
-
-
-def _cells_from(
-    info: KeyInfo, value: str, term_id: str, why: str, confidence: float, taxid: int | None, index: OntologyIndex
-) -> Annotation:
-    """The tissue cells come from: the organ, when the origin found is the organ's layer of the cells'
-    own kind (tracheal smooth muscle → trachea; :func:`~.implied.organ_of_layer`)."""
-    organ = organ_of_layer(term_id, taxid, index)
-    if organ is not None:
-        why = f"{why}; the {index.label(term_id)!r} is the cells' own layer of it"
-    return mapped("tissue", info.key, value, organ or term_id, "cell_type_origin", confidence, index, reason=why)
-
-
-_BLOOD = "UBERON:0000178"
-
-
-def _circulating(cells: Mention, tokens: list[str]) -> bool:
-    """Cells written as circulating (``circulating monocytes``, ``circulating endothelial cells``): the
-    family of cells sampled from the blood whatever their kind's own origin."""
-    before = tokens[cells.start - 1].lower() if cells.start > 0 else ""
-    return before == "circulating" or "circulating" in cells.match.text.lower().split()
-
-
-def _implied_tissue(
-    info: KeyInfo, value: str, named: dict[str, Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
-) -> Annotation | None:
-    """A tissue the value implies without naming it: the origin of a named cell type (narrowed by an
-    organ word written before it, :func:`~.class_heads.origin_before_cell`), then (tissue and source
-    keys only) the site of a named disease. Cells of a cell line imply nothing (``3T3-L1 adipocytes``
-    are no adipose tissue): a line's tissue is only the origin our reviewed table states for it."""
-    if mentions.cell_line is not None:
-        return None
-    cell_type, beside = named.get("cell_type"), named.get("tissue_of_cells")
-    if cell_type is not None and beside is None and _circulating(cell_type, mentions.tokens):
-        why = f"{cell_type.match.text!r} written as circulating: cells taken from the blood"
-        return _cells_from(info, value, _BLOOD, why, 0.75, taxid, index)
-    origin = (
-        cell_origin(cell_type.match, taxid, index) or origin_of_source_cells(cell_type, mentions, taxid, index)
-        if cell_type
-        else None
-    )
-    if beside is not None and (
-        found := origin_beside_cell(beside, cell_type, origin[0] if origin else None, taxid, index)
-    ):
-        return _cells_from(info, value, found[0], found[1], 0.75, taxid, index)
-    before = origin_before_cell(cell_type, origin[0] if origin else None, mentions, taxid, index) if cell_type else None
-    if before is not None:
-        return _cells_from(info, value, before[0], before[1], 0.75, taxid, index)
-    if origin is not None:
-        return _cells_from(info, value, origin[0], origin[1], origin[2], taxid, index)
-    disease, diseases = named.get("disease"), [m.match for m in mentions.for_field("disease")]
-    site = (
-        site_from_diseases([disease.match, *diseases], taxid, index)
-        if disease and info.kind in _DISEASE_SITE_KINDS and not _describes_cells(info, disease)
-        else None
-    )
-    if site is None:
-        return None
-    return mapped("tissue", info.key, value, site[0], "disease_site", 0.8, index, reason=site[1])
-
-
-def _describes_cells(info: KeyInfo, disease: Mention) -> bool:
-    """Under a cell-type key, a disease read from one word its MONDO term lists as a synonym (``luminal``
-    cells, ``basal`` cells) is no tumour whose site the cells come from: beside "cells" such a word
-    describes the cells."""
-    return info.kind == "cell_type" and disease.match.single_word_synonym
-
-
-def _derived(
-    info: KeyInfo,
-    value: str,
-    decided: dict[str, Annotation],
-    named: dict[str, Mention],
-    mentions: Mentions,
-    taxid: int | None,
-    index: OntologyIndex,
-) -> list[Annotation]:
-    hit = mentions.cell_line
-    if hit is not None and hit.entry is not None:
-        # A cell line's tissue is its origin, never the site of the disease it models.
-        return _origin(info, value, decided, hit.entry, index)
-    if "tissue" in decided or info.kind not in _ORIGIN_KINDS:
-        return []
-    # "hiPSC-derived cardiomyocytes", "foreskin fibroblast iPSC": cells grown in a dish
-    if made := (
-        made_in_vitro(value)
-        or stem_source(mentions, index)
-        or reprogrammed_source(mentions, index)
-        or cultured_source(mentions)
-    ):
-        return [unmapped("tissue", info.key, value, f"{made!r}: cells made in vitro come from no tissue")]
-    if like := resembled_cells(mentions):  # "hepatocyte-like cells"
-        return [unmapped("tissue", info.key, value, f"{like!r}: cells like a kind come from no tissue of it")]
-    implied = _implied_tissue(info, value, named, mentions, taxid, index)
-    return [implied] if implied else []
 
 
 def _ambiguous(info: KeyInfo, value: str, mention: Mention, index: OntologyIndex) -> Annotation:
@@ -343,7 +223,7 @@ def _decide(
             ):
                 # "tracheal smooth muscle cells": the layer named restates the cells; the organ is the tissue
                 why = f"{chosen.match.text!r} named with the cells"
-                decided[field_name] = _cells_from(info, value, chosen.match.term_id, why, 0.75, taxid, index)
+                decided[field_name] = cells_from(info, value, chosen.match.term_id, why, 0.75, taxid, index)
                 whole = decided[field_name].term_id or ""
                 if narrower := narrower_whole_before(whole, mentions.tokens, chosen.start, taxid, index):
                     # "femoral artery smooth muscle cells": the words before the layer say which artery
@@ -414,7 +294,7 @@ def _read(
     elif info.kind == "cell_line":
         why = "no Cellosaurus name recognized; recorded as deposited"
         result.append(recorded("cell_line", info.key, value, why))
-    result.extend(_derived(info, value, decided, named, mentions, taxid, index))
+    result.extend(derived_fields(info, value, decided, named, mentions, taxid, index))
     if "tissue" in fields and (metastasis := metastasis_reading(text, mentions, taxid, index)) is not None:
         result = placed(result, metastasis, info.key, value, index)  # "... metastatic to lymph node"
     if (plant := plant_word(value)) is not None:  # "citrus root tips": UBERON has no plant anatomy
