@@ -127,8 +127,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: CD markers and qualifying words are the CL kind whose name states them (CD8_Naive_Primary_Cells), an organ word
 #: before a cell kind is CL's kind of it named with the organ (renal epithelial cells), a stage prefix written
 #: apart joins its kind (pre-adipocyte), a CL label's "X-derived" is no origin, "<source> derived" cells with no
-#: kind after the source name no cell type; reviewed rows alpha cell, hematopoietic progenitor cell, MEP)
-ONTOLOGY_RULES_VERSION = "115"
+#: kind after the source name no cell type; reviewed rows alpha cell, hematopoietic progenitor cell, MEP;
+#: 114 (harmonize): lists of 3+ unrelated organs name a pool, a CL term tagged '(Mmus)' is never picked for another
+#: organism; 116: the two merged)
+ONTOLOGY_RULES_VERSION = "116"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

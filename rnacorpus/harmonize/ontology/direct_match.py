@@ -18,6 +18,7 @@ from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex
 from rnacorpus.harmonize.ontology.inverted_names import inverted_label
 from rnacorpus.harmonize.ontology.name_pairs import synonym_noun_readings
 from rnacorpus.harmonize.ontology.normalize import bag, norm
+from rnacorpus.harmonize.ontology.species_tags import of_another_species
 
 __all__ = [
     "CONFIDENCE",
@@ -126,9 +127,11 @@ def abbreviation(name: str) -> bool:
     return bool(_ABBREVIATION.match(name))
 
 
-def _pick(field: str, hits: list[Hit], taxid: int | None, text: str) -> list[Hit]:
-    """The hits to consider: labels before synonyms; more than one distinct term is ambiguity."""
+def _pick(field: str, hits: list[Hit], taxid: int | None, text: str, index: OntologyIndex) -> list[Hit]:
+    """The hits to consider: labels before synonyms; more than one distinct term is ambiguity. A term
+    filed as another species' own (:mod:`.species_tags`) is no hit."""
     hits = [hit for hit in species_filter(field, hits, taxid) if hit.term_id not in GENERIC_TERMS]
+    hits = [hit for hit in hits if not of_another_species(index.label(hit.term_id), taxid)]
     hits = [hit for hit in hits if hit.kind == "label" or not abbreviation(hit.name) or hit.name == text]
     labels = [hit for hit in hits if hit.kind == "label"]
     return labels or hits
@@ -175,7 +178,7 @@ def ontology_match(field: str, text: str, taxid: int | None, index: OntologyInde
     for key, form, method in attempts:
         if not key:
             continue
-        hits = _pick(field, index.lookup(key, form, scopes), taxid, text)
+        hits = _pick(field, index.lookup(key, form, scopes), taxid, text, index)
         if not hits:
             continue
         if len({h.term_id for h in hits}) > 1:
@@ -185,7 +188,7 @@ def ontology_match(field: str, text: str, taxid: int | None, index: OntologyInde
         if field == "tissue" and form == "casefold":
             # "lungs": a synonym of the pair of lungs; the organ sampled is the lung its singular labels
             member = member_of_collection(
-                index, hit, lambda: _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text)
+                index, hit, lambda: _pick(field, index.lookup(norm(text), "norm", scopes), taxid, text, index)
             )
             if member is not None:
                 return FieldMatch(field, member, "normalized", CONFIDENCE["normalized"], text, (), False, True)

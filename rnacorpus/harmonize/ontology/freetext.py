@@ -51,6 +51,7 @@ from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.metastasis import metastasis_reading, placed
 from rnacorpus.harmonize.ontology.normalize import norm
+from rnacorpus.harmonize.ontology.organ_lists import pooled_list
 from rnacorpus.harmonize.ontology.part_by_organ import (
     disease_organ_over_generic_part,
     organ_over_generic_part,
@@ -172,8 +173,10 @@ def _decide(
                 chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
-                elif pair := joined_pair([chosen, *others], mentions.tokens, _spaced(info, value)) or glued_modifiers(
-                    chosen, mentions.tokens, taxid, index
+                elif pair := (
+                    pooled_list(found, mentions.tokens, _spaced(info, value), index)  # "brain, liver, kidney"
+                    or joined_pair([chosen, *others], mentions.tokens, _spaced(info, value))
+                    or glued_modifiers(chosen, mentions.tokens, taxid, index)
                 ):
                     decided[field_name] = unmapped("tissue", info.key, value, pair)  # "bone marrow or blood"
                     continue
