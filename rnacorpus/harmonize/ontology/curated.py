@@ -129,8 +129,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: apart joins its kind (pre-adipocyte), a CL label's "X-derived" is no origin, "<source> derived" cells with no
 #: kind after the source name no cell type; reviewed rows alpha cell, hematopoietic progenitor cell, MEP;
 #: 114 (harmonize): lists of 3+ unrelated organs name a pool, a CL term tagged '(Mmus)' is never picked for another
-#: organism; 116: the two merged)
-ONTOLOGY_RULES_VERSION = "116"
+#: organism; 116: the two merged; 115 (harmonize): a compound organ word written as two words is read joined,
+#: a gene symbol glued by a hyphen is split off, a site after a colon is read as after GTEx's dash; 117: merged)
+ONTOLOGY_RULES_VERSION = "117"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
