@@ -213,8 +213,9 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, head)  # peripheral nerve sheath
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
-                if not (kind := derived_kind(found, mentions.tokens, index)):
-                    continue  # "hESC Derived CD184+ Endoderm Cultured Cells": no kind named after the source
+                if not (kind := derived_kind(found, mentions.tokens, index)):  # only the source is a cell kind
+                    decided[field_name] = unmapped(field_name, info.key, value, "no kind named after the source")
+                    continue  # "hESC Derived CD184+ Endoderm Cultured Cells"
                 chosen, others = most_specific(kind, index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
