@@ -121,8 +121,17 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: cells' own origin stays), cells differentiated from a cell line or from cells named with no tissue come
 #: from no tissue, a tissue-type word beside cells (mesenchymal fibroblasts) is no origin, an organ only a CL
 #: synonym's label names is not the depositor's (blastomere cell); 113 (harmonize): a generic part beside a
-#: tumour of an organ is that organ's (epithelial, ovarian carcinoma → ovary))
-ONTOLOGY_RULES_VERSION = "114"
+#: tumour of an organ is that organ's (epithelial, ovarian carcinoma → ovary); 114 (harmonize2): a fat depot's
+#: stromal-vascular fraction comes from the depot (subcutaneous SVF); reviewed rows marrow, organ of Corti;
+#: 115 (harmonize2): cells named by
+#: CD markers and qualifying words are the CL kind whose name states them (CD8_Naive_Primary_Cells), an organ word
+#: before a cell kind is CL's kind of it named with the organ (renal epithelial cells), a stage prefix written
+#: apart joins its kind (pre-adipocyte), a CL label's "X-derived" is no origin, "<source> derived" cells with no
+#: kind after the source name no cell type; reviewed rows alpha cell, hematopoietic progenitor cell, MEP;
+#: 114 (harmonize): lists of 3+ unrelated organs name a pool, a CL term tagged '(Mmus)' is never picked for another
+#: organism; 116: the two merged; 115 (harmonize): a compound organ word written as two words is read joined,
+#: a gene symbol glued by a hyphen is split off, a site after a colon is read as after GTEx's dash; 117: merged)
+ONTOLOGY_RULES_VERSION = "117"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -112,17 +112,35 @@ def made_in_vitro(value: str) -> str | None:
 
 def derived_kind(found: list[Mention], tokens: list[str], index: OntologyIndex | None = None) -> list[Mention]:
     """The cell-type mentions naming what the cells are, when the value says what they derive from: after
-    ``derived`` (the source is before it), or before ``derived from`` (the source is after). With no
+    ``derived`` (the source is before it), or before ``derived from`` (the source is after) — and
+    before a ``from`` that comes first, whose source is itself derived ("chondrocytes from bone
+    marrow-derived MSC"). With no
     derivation word, pluripotent stem cells named after another kind are the cells
-    (:func:`_reprogrammed_into`). The mentions unchanged when nothing says so or nothing is named on
-    the cells' side."""
+    (:func:`_reprogrammed_into`). The mentions unchanged when nothing says so or the value ends with
+    the derivation word ("…, Dermal-Derived"); none when nothing is named on the cells' side nor read
+    across the derivation word ("hESC Derived CD184+ Endoderm
+    Cultured Cells": the stem cells are the source, not the cells — the caller names no cell type)."""
     for at, token in enumerate(tokens):
         if token.lower() not in _DERIVATION_WORDS:
             continue
         source_after = at + 1 < len(tokens) and tokens[at + 1].lower() == "from"
+        taken = next((i for i in range(at) if tokens[i].lower() == "from"), None)
+        if not source_after and taken is not None and (before := [m for m in found if m.stop <= taken]):
+            return before  # "Chondrocytes from Bone Marrow Derived MSC": the derivation is the source's
         kind = [m for m in found if (m.stop <= at if source_after else m.start > at)]
-        return kind or found
+        # a name read across the derivation word holds both sides ("Bone Marrow Derived Cultured
+        # Mesenchymal Stem Cells": CL's mesenchymal stem cell of the bone marrow)
+        if not kind and at == len(tokens) - 1:
+            return found  # "… Endothelial Cells, Dermal-Derived": a closing note on the source
+        return kind or [m for m in found if m.start <= at < m.stop and _reads_after(m, tokens, at)]
     return _reprogrammed_into(found, index) if index is not None else found
+
+
+def _reads_after(mention: Mention, tokens: list[str], at: int) -> bool:
+    """The mention's name uses a word written after the derivation word (a whole-value reading of
+    "iPSC derived cultured cells" is the source's name alone)."""
+    named = set(mention.match.text.lower().split())
+    return any(token.lower() in named for token in tokens[at + 1 : mention.stop])
 
 
 def _is_pluripotent(mention: Mention, index: OntologyIndex) -> bool:

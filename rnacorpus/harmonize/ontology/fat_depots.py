@@ -24,7 +24,22 @@ __all__ = ["ADIPOSE_TISSUE", "depot_rewrites"]
 #: UBERON's adipose tissue: every fat pad and depot is filed under it
 ADIPOSE_TISSUE = "UBERON:0001013"
 #: fat heads as depositors write them (last words of the value)
-_HEADS = (("white", "adipose", "tissue"), ("brown", "adipose", "tissue"), ("adipose", "tissue"), ("fat",), ("wat",))
+_HEADS = (
+    ("white", "adipose", "tissue"),
+    ("brown", "adipose", "tissue"),
+    ("adipose", "tissue"),
+    ("fat",),
+    ("wat",),
+    # the stromal-vascular fraction is what is left of a depot's fat when its adipocytes float off:
+    # sampled from that depot (subcutaneous SVF, epididymal stromal vascular cells)
+    ("stromal", "vascular", "fraction"),
+    ("stromal", "vascular", "cells"),
+    ("stromal", "vascular", "cell"),
+    ("svf",),
+    ("svfs",),
+    ("svc",),
+    ("svcs",),
+)
 _PERI = "peri"
 #: letters an organ adjective keeps after "peri" (perigonadal → gonadal; not "peri" + a stub)
 _ADJECTIVE_MIN = 5

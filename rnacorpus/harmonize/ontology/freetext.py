@@ -30,6 +30,7 @@ from rnacorpus.harmonize.ontology.bare_classes import bare_class
 from rnacorpus.harmonize.ontology.bare_parts import bare_part
 from rnacorpus.harmonize.ontology.build import mapped, recorded, unmapped
 from rnacorpus.harmonize.ontology.cell_lines import CellLineHit
+from rnacorpus.harmonize.ontology.cell_markers import narrower_cell_kind
 from rnacorpus.harmonize.ontology.class_heads import member_of_class
 from rnacorpus.harmonize.ontology.coordination import coordinated_head, glued_modifiers, joined_pair
 from rnacorpus.harmonize.ontology.derivation import (
@@ -163,6 +164,8 @@ def _decide(
             continue
         if field_name == "tissue":  # "muscle invasive bladder tumor": how deep the tumour grew, not the sample
             found = [m for m in found if not invaded_layer(m, mentions.tokens, index)]
+        if field_name == "cell_type" and (named_kind := narrower_cell_kind(found, mentions, taxid, index)):
+            found = [named_kind]  # "CD4+CD45RO+ T cells" (markers), "Renal Epithelial cells" (an organ word)
         if field_name == "tissue" and (settled := part_named_by_organ(found, mentions.ambiguous("tissue"), index)):
             found = [settled, *found]  # "Atrium … heart": the atrium reading that is the heart's
         if found:
@@ -210,7 +213,10 @@ def _decide(
                     decided[field_name] = unmapped("tissue", info.key, value, head)  # peripheral nerve sheath
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
-                chosen, others = most_specific(derived_kind(found, mentions.tokens, index), index)
+                if not (kind := derived_kind(found, mentions.tokens, index)):  # only the source is a cell kind
+                    decided[field_name] = unmapped(field_name, info.key, value, "no kind named after the source")
+                    continue  # "hESC Derived CD184+ Endoderm Cultured Cells"
+                chosen, others = most_specific(kind, index)
             if chosen.match.ambiguous:
                 decided[field_name] = _ambiguous(info, value, chosen, index)
                 continue

@@ -34,6 +34,8 @@ _ANY_STRUCTURE = GENERIC_TERMS | {"UBERON:0000467"}
 #: names a kind of cell, not an organ plus a cell kind
 _ANY_CELL = frozenset({"CL:0000000", "CL:0000255"})
 _CELL_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: a CL label naming where its kind developed ("thymus-derived", "neural crest derived")
+_DEVELOPED_IN = re.compile(r"[a-z][- ]derived\b", re.IGNORECASE)
 #: hematopoietic cell: the free cells a serous cavity is washed for (macrophages, B cells, mast cells)
 _BLOOD_LINEAGE = "CL:0000988"
 #: serous membrane: the peritoneum and pleura line a cavity free cells are washed from (not the marrow)
@@ -187,7 +189,8 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     6. an organ the CL label itself names (``bronchial epithelial cell``, ``fibroblast of dermis``),
        by labels and our adjectives only — when the cell type was read through a synonym, only if that
        synonym is the label shortened or names the organ itself (:func:`_written`: ``blastomere cell``
-       is CL's "blastoderm cell", but names no blastoderm).
+       is CL's "blastoderm cell", but names no blastoderm). 4 and 6 skip a label naming where the kind
+       developed (``naive thymus-derived CD8-positive T cell``, ``neural crest derived neuron``).
     """
     for field_name, term_id in cell.implies:
         if field_name == "tissue":
@@ -199,12 +202,16 @@ def cell_origin(cell: FieldMatch, taxid: int | None, index: OntologyIndex) -> tu
     listed = next((term for term, _ in ancestry if term in origins), None)
     if listed is not None and (narrowed := _narrowed_origin(cell, listed, origins[listed][0], taxid, index)):
         return narrowed
-    composed = organ_in_cell_name(cell.term_id, taxid, index, cell.text)
+    label = index.label(cell.term_id) or ""
+    # the structure before "derived" in a CL label is where the kind developed, not where cells are taken
+    developed = _DEVELOPED_IN.search(label) is not None
+    composed = None if developed else organ_in_cell_name(cell.term_id, taxid, index, cell.text)
     if composed is not None:
         return composed[0], composed[1], 0.75
     if listed is not None:
         return origins[listed][0], f"{index.label(listed)} cells come from it", 0.75
-    label = index.label(cell.term_id) or ""
+    if developed:
+        return None
     found = find_mentions(label, ("tissue",), taxid, index, rewrites=False).for_field("tissue")
     sites = [m for m in found if not m.match.via_synonym and not _kind_word(label, m.match)]
     if sites and cell.via_synonym and not _written(sites[0], cell.text, label, taxid, index):

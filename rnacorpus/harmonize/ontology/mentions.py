@@ -32,9 +32,11 @@ from rnacorpus.harmonize.ontology.whole_value import NORMAL, STATE_FIELDS, fuzzy
 
 __all__ = ["FILLER", "Mention", "Mentions", "find_mentions", "inner_texts", "tokenize"]
 
-#: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"); only
-#: letters on both sides, so marker signs (CD4-) and line names (MCF-7) keep theirs
-_JOINED = re.compile(r"(?<=[A-Za-z]{3})[-/](?=[A-Za-z]{3})")
+#: a hyphen or slash joining two words ("skin-lesional", "adipose-subcutaneous", "liver/tumor"), or a
+#: hyphen gluing a gene or transgene symbol (letters then one or two digits) to the organ word after it
+#: ("wnt1-mammary gland tumors", "K14-skin", "Brca1-mammary gland"); letters after the mark, so marker
+#: signs (CD4-) and line names (MCF-7) keep theirs
+_JOINED = re.compile(r"(?:(?<=[A-Za-z]{3})[-/]|(?:(?<=[A-Za-z][0-9])|(?<=[A-Za-z][0-9]{2}))-)(?=[A-Za-z]{3})")
 
 
 #: a number written after "#" at the end of the value ("liver #2", "branchial arch # 12"): a sample's number

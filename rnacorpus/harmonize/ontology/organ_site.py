@@ -1,4 +1,4 @@
-"""Values written "Organ - site (detail)" or "Organ, site": which tissue the sample is.
+"""Values written "Organ - site (detail)", "Organ: site" or "Organ, site": which tissue the sample is.
 
 GTEx's tissue-site names (``Artery - Aorta``, ``Skin - Sun Exposed (Lower leg)``,
 ``Brain - Caudate (basal ganglia)``) and ArrayExpress's ``lung, alveolar wall`` put the organ first
@@ -14,7 +14,10 @@ left to itself it would keep the first (the organ). Here:
    answer, several are reported as ambiguity;
 3. else the organ.
 
-After a comma (not GTEx's dash), a site that is neither part of the organ nor a part every organ has
+A colon after the organ's words is read as GTEx's dash (``Neocortex germinal zone: cortical plate``,
+``adipose: greater omentum``): the words after it say which site of the organ was taken.
+
+After a comma (not GTEx's dash or a colon), a site that is neither part of the organ nor a part every organ has
 (``liver, kidney``; ``bone marrow, femur``) makes the value a list, which keeps its first term.
 
 Lists (``spleen and lymph nodes``, ``brain/spinal cord``) are not this shape and keep the first term.
@@ -44,11 +47,11 @@ BULK_PARTS = frozenset({"UBERON:0000353"})
 
 #: "Organ - site …" or "Organ, site …": a dash or comma after the first words, no list words after it
 #: the GTEx form "Organ - site": the site is the sample even when UBERON files it elsewhere (Brain - Spinal cord)
-DASH_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?\s+-\s+")
+DASH_AFTER_ORGAN = re.compile(r"^[^-,;/&:]+?(?:\s+-\s+|:\s*)")
 _WORDS = re.compile(r"[a-z]+")
 #: the separator of an "Organ - site" / "Organ, site" value, as written between two tokens
-_SEPARATOR = re.compile(r"\s-\s|,")
-SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&]+?(?:\s+-\s+|,\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s-\s|,|:")
+SITE_AFTER_ORGAN = re.compile(r"^[^-,;/&:]+?(?:\s+-\s+|,\s*|:\s*)(?![^;/&]*\b(?:and|or|plus)\b)[^;/&]+$", re.IGNORECASE)
 
 
 def _composed(organ: Mention, details: list[str], taxid: int | None, index: OntologyIndex) -> Mention | None:

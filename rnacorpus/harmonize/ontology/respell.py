@@ -13,6 +13,9 @@ A respelling repairs a value; it never overrides an organ written correctly besi
 as written names a tissue and the respelled word's tissue is unrelated to it (:func:`overrides_written`), the
 word was no typo but another word — a brand (``Ambion`` is no amnion), a negated adjective (``athymic``
 nude mice) — and the value is read as written.
+A compound organ word written as two words (``mid brain``, ``hind brain``, ``wind pipe``) is read as
+the joined word when that is a word of UBERON's tissue names and names a tissue alone, and the two
+words together name nothing (:func:`_joined_compounds`; "fore limb", a listed synonym, stays as written).
 The whole-value fuzzy ratio (:meth:`~.index.OntologyIndex.fuzzy`) misses these: one wrong letter in
 a short word is a large share of it.
 """
@@ -20,6 +23,7 @@ a short word is a large share of it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 
@@ -40,6 +44,8 @@ __all__ = ["overrides_written", "respell"]
 #: words shorter than this are never respelled (one edit turns lung into lens or lump)
 _MIN_LETTERS = 5
 _WORD = re.compile(r"[A-Za-z]+")
+#: the shorter half of a compound written as two words ("mid brain", "eye lid") has this many letters
+_MIN_HALF = 3
 #: a word one edit from more candidates than this is too unlike any one of them to be read in context
 _CANDIDATES_MAX = 3
 _lock = threading.Lock()
@@ -100,9 +106,44 @@ def _in_context(candidates: tuple[str, ...], before: str, after: str, index: Ont
     return candidates[0] if len(terms) == 1 and None not in terms else None
 
 
-def respell(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
-    """``text`` with each mistyped organ word replaced, and a note per replacement."""
+@functools.lru_cache(maxsize=2)
+def _tissue_words(index: OntologyIndex) -> frozenset[str]:
+    return frozenset(_words(index).tissue)
+
+
+def _names_one_tissue(phrase: str, index: OntologyIndex) -> bool:
+    found = match_text("tissue", phrase, fuzzy=False, rewrites=False, index=index)
+    return found is not None and not found.ambiguous and bool(found.term_id)
+
+
+def _joined_compounds(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
+    """``text`` with each compound organ word written as two words (one space apart, three letters or
+    more each) joined, and a note per join (see the module)."""
     notes: list[str] = []
+    words = _tissue_words(index)
+    pieces: list[str] = []
+    last, joined_before = 0, False
+    for first, second in itertools.pairwise(_WORD.finditer(text)):
+        if joined_before:  # "ventral mid brain": each word joins at most once
+            joined_before = False
+            continue
+        if text[first.end() : second.start()] != " " or min(len(first.group()), len(second.group())) < _MIN_HALF:
+            continue
+        joined = (first.group() + second.group()).lower()
+        if joined not in words or not _names_one_tissue(joined, index):
+            continue
+        if _names_one_tissue(f"{first.group()} {second.group()}", index):
+            continue
+        pieces += [text[last : first.end()], second.group()]
+        last, joined_before = second.end(), True
+        notes.append(f"'{first.group()} {second.group()}' read as {joined!r}")
+    return "".join([*pieces, text[last:]]), notes
+
+
+def respell(text: str, index: OntologyIndex) -> tuple[str, list[str]]:
+    """``text`` with each compound written as two words joined and each mistyped organ word replaced,
+    and a note per change."""
+    text, notes = _joined_compounds(text, index)
     words = _WORD.findall(text)
     position = iter(range(len(words)))
     # a value written all in capitals (KIDENY, SKELETAL MUSCEL) says nothing by its case: its words are
