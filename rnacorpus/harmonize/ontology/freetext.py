@@ -47,6 +47,7 @@ from rnacorpus.harmonize.ontology.implied import (
 )
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.invasion_depth import invaded_layer
+from rnacorpus.harmonize.ontology.kind_adjectives import kind_adjective
 from rnacorpus.harmonize.ontology.layer_owner import narrower_whole_before
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions, find_mentions
 from rnacorpus.harmonize.ontology.metastasis import metastasis_reading, placed
@@ -194,7 +195,11 @@ def _decide(
                         "tissue", info.key, value, sited[0], "disease_site", 0.8, index, reason=sited[1]
                     )
                     continue
-                if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
+                if (
+                    bare := bare_part(chosen, found, index, mentions)
+                    or bare_class(chosen, index)
+                    or kind_adjective(chosen, found, mentions.tokens, index)  # "lymphoid": a kind, no tissue
+                ) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)
