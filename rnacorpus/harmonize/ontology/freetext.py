@@ -195,11 +195,7 @@ def _decide(
                         "tissue", info.key, value, sited[0], "disease_site", 0.8, index, reason=sited[1]
                     )
                     continue
-                if (
-                    bare := bare_part(chosen, found, index, mentions)
-                    or bare_class(chosen, index)
-                    or kind_adjective(chosen, found, mentions.tokens, index)  # "lymphoid": a kind, no tissue
-                ) is not None:
+                if (bare := bare_part(chosen, found, index, mentions) or bare_class(chosen, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, bare)
                     continue
                 reading = member_of_class(chosen, mentions, taxid, index)
@@ -219,6 +215,9 @@ def _decide(
                     continue
                 if part is None and (head := modified_head(chosen, mentions, index)) is not None:
                     decided[field_name] = unmapped("tissue", info.key, value, head)  # peripheral nerve sheath
+                    continue
+                if part is None and (lone := kind_adjective(chosen, found, mentions.tokens, index)) is not None:
+                    decided[field_name] = unmapped("tissue", info.key, value, lone)  # "lymphoid": a kind, no tissue
                     continue
             else:  # "monocyte-derived macrophages": the cells are what the source became
                 if not (kind := derived_kind(found, mentions.tokens, index)):  # only the source is a cell kind
