@@ -259,7 +259,7 @@ def write_parts(
     parts = {
         name: SplitParts(root, name, schema, result.group_rows, workers, result.files, codec, buffers) for name in names
     }
-    metadata = SampleMetadata(con, plan.rows["sample_accession"], schema)
+    metadata = SampleMetadata(con, plan.rows["sample_accession"], schema, root)
     log = _WriteLog(names, result.group_rows)
     reader_cpu: dict[str, float] = {}
     started, checksum_before = time.thread_time(), checksum_cpu_seconds()

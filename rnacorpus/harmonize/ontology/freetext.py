@@ -56,6 +56,7 @@ from rnacorpus.harmonize.ontology.part_by_organ import (
     disease_organ_over_generic_part,
     organ_over_generic_part,
     part_named_by_organ,
+    tumour_compartment_organ,
 )
 from rnacorpus.harmonize.ontology.part_then_organ import part_then_organ
 from rnacorpus.harmonize.ontology.plant_words import plant_word
@@ -171,6 +172,8 @@ def _decide(
         if found:
             if field_name == "tissue":
                 chosen, others = tissue_decision(found, _spaced(info, value), taxid, index, mentions.gaps)
+                if organ := tumour_compartment_organ(found, mentions.for_field("disease"), index):
+                    chosen, others = organ, [m for m in found if m is not organ]  # "tumor endothelium from liver"
                 if shared := coordinated_head(found, mentions.tokens, mentions.gaps, taxid, index):
                     chosen, others = shared, []  # "jejunal and colic lymph node": the head they share
                 elif pair := (

@@ -16,6 +16,11 @@ already reads. The organ's own part, when UBERON has one (``cortex, kidney`` →
 found before (:mod:`.part_then_organ`). The organ may be named through a disease instead
 (:func:`disease_organ_over_generic_part`: ``epithelial, ovarian carcinoma``, ``stroma of breast
 carcinoma``): the tumour's site is where the generic part was taken, as a tumour phrase alone gives.
+
+The third family (:func:`tumour_compartment_organ`): a generic part written right after a tumour word
+(``tumor endothelium from normal liver``, ``tumour stroma of the pancreas``, ``cancer epithelium,
+colon``) is a compartment of the tumour, not the organ's own part of that name (the hepatic sinusoid
+for the liver's endothelium): the one organ the value names beside it is the tissue sampled.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ from rnacorpus.harmonize.ontology.mentions import Mention
 from rnacorpus.harmonize.ontology.metastasis import names_metastasis
 from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 
-__all__ = ["disease_organ_over_generic_part", "organ_over_generic_part", "part_named_by_organ"]
+__all__ = [
+    "disease_organ_over_generic_part",
+    "organ_over_generic_part",
+    "part_named_by_organ",
+    "tumour_compartment_organ",
+]
 
 
 def part_named_by_organ(found: Sequence[Mention], unclear: Sequence[Mention], index: OntologyIndex) -> Mention | None:
@@ -91,3 +101,21 @@ def disease_organ_over_generic_part(
     if site is None or index.is_ancestor(chosen.match.term_id, site[0]):
         return None
     return site[0], f"{chosen.match.text!r} of the organ the named disease is sited in: {site[1]}"
+
+
+def tumour_compartment_organ(
+    found: Sequence[Mention], diseases: Sequence[Mention], index: OntologyIndex
+) -> Mention | None:
+    """The one organ named in the value when one of its tissue phrases is a part UBERON names per organ
+    written right after a disease phrase (``tumor endothelium from normal liver``: see the module); None
+    otherwise, or when several organs are named."""
+    ends = {m.stop for m in diseases}
+    parts = [m for m in found if m.start in ends and organ_relative_part(index, m.match.term_id)]
+    if not parts:
+        return None
+    organs = {
+        m.match.term_id: m
+        for m in found
+        if m not in parts and not m.match.ambiguous and not organ_relative_part(index, m.match.term_id)
+    }
+    return next(iter(organs.values())) if len(organs) == 1 else None
