@@ -1,6 +1,6 @@
-"""Family: "<source> derived <no cell kind> cells" ("hESC Derived CD184+ Endoderm Cultured Cells",
-"hESC Derived CD56+ Mesoderm Cultured Cells"): the kind named is the source the cells were made from,
-so the value names no cell type of its own — none, not the source's kind. A kind read across the
+"""Family: "<source> derived <no cell kind> cells" ("hESC Derived CD184+ Cultured Cells", "iPSC derived
+cultured cells"; a tissue word before "cells" is read by tissue_cells): the kind named is the source the
+cells were made from, so the value names no cell type of its own — none, not the source's kind. A kind read across the
 derivation word ("Bone Marrow Derived Cultured Mesenchymal Stem Cells") or after it stays, so do cells
 before a closing "<source>-Derived" ("… Endothelial Cells, Dermal-Derived"), and cells
 named before a "from" whose source is itself derived are the cells ("Chondrocytes from Bone Marrow
@@ -16,8 +16,8 @@ from tests.harmonize.cell_picks import cell_picks
 @pytest.mark.parametrize(
     "value",
     [
-        "hESC Derived CD184+ Endoderm Cultured Cells",
-        "hESC Derived CD56+ Mesoderm Cultured Cells",
+        "hESC Derived CD184+ Cultured Cells",
+        "hESC Derived CD56+ Cultured Cells",
         "iPSC derived cultured cells",
     ],
 )

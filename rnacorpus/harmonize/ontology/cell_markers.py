@@ -32,6 +32,7 @@ from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 from rnacorpus.harmonize.ontology.normalize import tokens
 from rnacorpus.harmonize.ontology.organ_cell_kinds import organ_named_kind
 from rnacorpus.harmonize.ontology.prefixed_kinds import prefixed_kind
+from rnacorpus.harmonize.ontology.tissue_cells import cells_of_tissue
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific
 
 __all__ = ["marked_population", "narrower_cell_kind"]
@@ -168,9 +169,11 @@ def narrower_cell_kind(
 ) -> Mention | None:
     """The cells' kind where the reader found a coarser head or none: by the markers the value names
     (:func:`marked_population`), by a stage prefix written apart (:func:`~.prefixed_kinds.prefixed_kind`),
-    else by the organ word written before the head (:func:`~.organ_cell_kinds.organ_named_kind`)."""
+    by the organ word written before the head (:func:`~.organ_cell_kinds.organ_named_kind`), else by
+    a tissue word before "cells" (:func:`~.tissue_cells.cells_of_tissue`)."""
     return (
         marked_population(heads, mentions, taxid, index)
         or prefixed_kind(heads, mentions, taxid, index)
         or organ_named_kind(heads, mentions, index)
+        or cells_of_tissue(heads, mentions, taxid, index)
     )

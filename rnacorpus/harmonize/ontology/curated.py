@@ -132,8 +132,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: organism; 116: the two merged; 115 (harmonize): a compound organ word written as two words is read joined,
 #: a gene symbol glued by a hyphen is split off, a site after a colon is read as after GTEx's dash; 117: merged;
 #: 116 (harmonize): a generic part right after a tumour word is the tumour's, the organ beside it the tissue;
-#: 118: merged; 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural") names no tissue)
-ONTOLOGY_RULES_VERSION = "119"
+#: 118: merged; 119 (harmonize2): a tissue word that is no organ before "cells" names CL's "<word> cell"
+#: (Endoderm Cultured Cells); 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural")
+#: names no tissue; 120: merged)
+ONTOLOGY_RULES_VERSION = "120"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
