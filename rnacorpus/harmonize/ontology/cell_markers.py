@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE
+from rnacorpus.harmonize.ontology.derivation import DERIVATION_WORDS
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
@@ -56,7 +57,6 @@ _SIGNS = {
 _NO_QUALIFIER = frozenset({"cell", "human", "mouse", "positive", "negative"})
 #: CL's species tags in labels ("CD16-negative, CD56-bright natural killer cell, human", "… (Mmus)")
 _SPECIES_TAGS = ((", human", HUMAN), ("(hsap)", HUMAN), (", mouse", MOUSE), ("(mmus)", MOUSE))
-_DERIVATION = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
 _CD = re.compile(r"cd\d", re.IGNORECASE)
 
 
@@ -124,7 +124,7 @@ def marked_population(
     if not _CD.search(text):
         return None
     words = tokens(text)
-    if _DERIVATION & set(words):
+    if DERIVATION_WORDS & set(words):
         return None
     markers, rest = _markers(words)
     if not markers:
@@ -146,7 +146,7 @@ def marked_population(
         return None  # a marker alone: CL names several kinds for it
     kept = [entry for entry in fitting if qualifiers <= entry.words]
     terms = {entry.term_id for entry in kept}
-    roots = {term for term in terms if not any(other != term and index.is_ancestor(other, term) for other in terms)}
+    roots = set(index.outermost(terms))
     if len(roots) > 1:
         # the name that adds the fewest words to those written ("CD4 memory": the memory T cell, not
         # the lung-resident one)

@@ -42,6 +42,7 @@ from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 
 __all__ = [
+    "DERIVATION_WORDS",
     "cultured_source",
     "derived_kind",
     "made_in_vitro",
@@ -54,7 +55,8 @@ __all__ = [
 _STEM_CELL = "CL:0000034"
 #: pluripotent stem cell and embryonic stem cell (CL files the second under stem cell only)
 _PLURIPOTENT_KINDS = ("CL:0002248", "CL:0002322")
-_DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
+#: words saying cells were made from other cells (the source is named beside them)
+DERIVATION_WORDS = frozenset({"derived", "differentiated", "reprogrammed", "generated"})
 _CELL_NOUNS = frozenset({"cell", "cells"})
 
 #: the hyphen of "<source>-derived" / "<organ>-resident" / "<organ>-infiltrating", which would glue the
@@ -121,7 +123,7 @@ def derived_kind(found: list[Mention], tokens: list[str], index: OntologyIndex |
     across the derivation word ("hESC Derived CD184+ Endoderm
     Cultured Cells": the stem cells are the source, not the cells — the caller names no cell type)."""
     for at, token in enumerate(tokens):
-        if token.lower() not in _DERIVATION_WORDS:
+        if token.lower() not in DERIVATION_WORDS:
             continue
         source_after = at + 1 < len(tokens) and tokens[at + 1].lower() == "from"
         taken = next((i for i in range(at) if tokens[i].lower() == "from"), None)
@@ -169,7 +171,7 @@ def reprogrammed_source(mentions: Mentions, index: OntologyIndex) -> str | None:
     derivation word ("foreskin fibroblast iPSC", "iPSC cardiomyocytes"), else ``None``: the cells were
     reprogrammed into stem cells or made from them in a dish, so neither kind's origin is a tissue of
     the sample."""
-    if any(token.lower() in _DERIVATION_WORDS for token in mentions.tokens):
+    if any(token.lower() in DERIVATION_WORDS for token in mentions.tokens):
         return None  # derived_kind and made_in_vitro read those values
     cells = mentions.for_field("cell_type")
     for mention in cells:

@@ -71,7 +71,7 @@ def organ_named_kind(heads: list[Mention], mentions: Mentions, index: OntologyIn
         organ_run = next((run for run in organ_words if run and _runs(prefix, run)), None)
         if organ_run is not None and all(_written(word, written) for word in prefix if word not in organ_run):
             fitting[kind] = prefix
-    roots = [kind for kind in fitting if not any(o != kind and index.is_ancestor(o, kind) for o in fitting)]
+    roots = index.outermost(fitting)
     if len(roots) > 1:
         shared = {kind: len(set(fitting[kind]) & written) for kind in roots}
         roots = [kind for kind in roots if shared[kind] == max(shared.values())]
