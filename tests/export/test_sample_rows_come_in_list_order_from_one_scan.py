@@ -49,6 +49,8 @@ def test_each_window_is_the_join_of_its_accessions_from_one_scan(
         return counted(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(export_sample_rows, "registered", counting)
+    beside = tmp_path / "a user's file beside the spill.txt"
+    beside.write_text("kept")
     with catalog.connect() as con:
         rows = SampleRowsInOrder(con, accessions, select, window, tmp_path)
         try:
@@ -59,6 +61,7 @@ def test_each_window_is_the_join_of_its_accessions_from_one_scan(
         finally:
             rows.close()
         assert not folder.exists()
+        assert beside.read_text() == "kept"  # close removes the spill's own folder, nothing beside it
         assert queries == 2  # the positions' row ids, then the scan: not one per window
         assert rows.n_windows == -(-len(order) // window)
         for k, got in enumerate(windows):
