@@ -25,9 +25,11 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
+from rnacorpus.harmonize.ontology.cell_subkinds import modified_kind
 from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE
 from rnacorpus.harmonize.ontology.derivation import DERIVATION_WORDS
 from rnacorpus.harmonize.ontology.index import OntologyIndex
+from rnacorpus.harmonize.ontology.marker_kinds import marker_kind
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 from rnacorpus.harmonize.ontology.normalize import tokens
@@ -58,6 +60,10 @@ _NO_QUALIFIER = frozenset({"cell", "human", "mouse", "positive", "negative"})
 #: CL's species tags in labels ("CD16-negative, CD56-bright natural killer cell, human", "… (Mmus)")
 _SPECIES_TAGS = ((", human", HUMAN), ("(hsap)", HUMAN), (", mouse", MOUSE), ("(mmus)", MOUSE))
 _CD = re.compile(r"cd\d", re.IGNORECASE)
+#: a minus sign as depositors type it
+_MINUS = frozenset({"-", "\u2212", "\u2013"})
+#: "cell", "eukaryotic cell", "native cell": a head that names no kind ("CD19+ cells")
+_ANY_CELL = frozenset({"CL:0000000", "CL:0000255", "CL:0000003"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class _MarkedName:
     term_id: str
     markers: frozenset[tuple[str, str]]
     words: frozenset[str]
+    #: the words other than markers, in the name's order ("b cell" of "B cell, CD19-positive")
+    rest: tuple[str, ...]
 
 
 def _markers(words: list[str]) -> tuple[set[tuple[str, str]], list[str]]:
@@ -94,7 +102,7 @@ class _MarkedNames:
             if not term_id.startswith("CL:") or not _CD.search(name) or index.deprecated(term_id):
                 continue
             markers, rest = _markers(tokens(name))
-            entry = _MarkedName(term_id, frozenset(markers), frozenset(rest))
+            entry = _MarkedName(term_id, frozenset(markers), frozenset(rest), tuple(rest))
             for marker in markers:
                 self.by_marker[marker].append(entry)
 
@@ -130,7 +138,7 @@ def marked_population(
     if not markers:
         return None
     chosen = most_specific(heads, index)[0] if heads else None
-    head = chosen.match.term_id if chosen else None
+    head = chosen.match.term_id if chosen and chosen.match.term_id not in _ANY_CELL else None
     table = _marked_names(index)
     first = next(iter(markers))
     fitting = [
@@ -143,7 +151,7 @@ def marked_population(
     used = set().union(*(entry.words for entry in fitting)) if fitting else set()
     qualifiers = {word for word in rest if word in used} - _NO_QUALIFIER
     if head is None and not qualifiers:
-        return None  # a marker alone: CL names several kinds for it
+        return _marker_alone(markers, mentions, fitting, taxid, index)
     kept = [entry for entry in fitting if qualifiers <= entry.words]
     terms = {entry.term_id for entry in kept}
     roots = set(index.outermost(terms))
@@ -164,16 +172,50 @@ def marked_population(
     return Mention(match, chosen.start, chosen.stop, chosen.whole)
 
 
+def _marker_alone(
+    markers: set[tuple[str, str]],
+    mentions: Mentions,
+    fitting: list[_MarkedName],
+    taxid: int | None,
+    index: OntologyIndex,
+) -> Mention | None:
+    """One marker and no kind: the kind CL gives the marker (:func:`~.marker_kinds.marker_kind`), as a
+    mention of the whole value; several markers with no kind are left unread."""
+    if len(markers) != 1:
+        return None
+    marker = next(iter(markers))
+    if _minus_after(marker[0], mentions):
+        return None
+    term = marker_kind(marker, [(e.term_id, e.markers, e.rest) for e in fitting], taxid, index)
+    if term is None:
+        return None
+    match = FieldMatch("cell_type", term, "normalized", CONFIDENCE["normalized_bag"], " ".join(mentions.tokens))
+    return Mention(match, 0, len(mentions.tokens), False)
+
+
+def _minus_after(marker: str, mentions: Mentions) -> bool:
+    """``CD14- cells``: a minus written after the marker and before a space (the reader's tokens drop
+    it; "CD14-positive" keeps its sign word)."""
+    for at, token in enumerate(mentions.tokens[:-1]):
+        gap = mentions.gaps[at + 1] if at + 1 < len(mentions.gaps) else ""
+        rest = gap.lstrip()
+        if token.lower() == marker and rest[:1] in _MINUS and rest[1:2] in {"", " ", "_", "\t", ","}:
+            return True
+    return False
+
+
 def narrower_cell_kind(
     heads: list[Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Mention | None:
     """The cells' kind where the reader found a coarser head or none: by the markers the value names
     (:func:`marked_population`), by a stage prefix written apart (:func:`~.prefixed_kinds.prefixed_kind`),
-    by the organ word written before the head (:func:`~.organ_cell_kinds.organ_named_kind`), else by
-    a tissue word before "cells" (:func:`~.tissue_cells.cells_of_tissue`)."""
+    by the organ word written before the head (:func:`~.organ_cell_kinds.organ_named_kind`), by
+    a tissue word before "cells" (:func:`~.tissue_cells.cells_of_tissue`), else by the modifier CL
+    names a kind of the head with (:func:`~.cell_subkinds.modified_kind`: granule neurons)."""
     return (
         marked_population(heads, mentions, taxid, index)
         or prefixed_kind(heads, mentions, taxid, index)
         or organ_named_kind(heads, mentions, index)
         or cells_of_tissue(heads, mentions, taxid, index)
+        or modified_kind(heads, mentions, taxid, index)
     )

@@ -134,16 +134,23 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 116 (harmonize): a generic part right after a tumour word is the tumour's, the organ beside it the tissue;
 #: 118: merged; 119 (harmonize2): a tissue word that is no organ before "cells" names CL's "<word> cell"
 #: (Endoderm Cultured Cells); 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural")
-#: names no tissue; 120: merged)
-ONTOLOGY_RULES_VERSION = "120"
+#: names no tissue; 120: merged; 121 (harmonize2): a three-letter abbreviation with no vowel is read in any
+#: case (hcc, rcc); one CD marker alone names the kind CL gives it (CD14 → monocyte); "<modifier> <kind>"
+#: names CL's "<modifier> cell" under the kind (granule neurons); preadipocyte → adipose tissue)
+ONTOLOGY_RULES_VERSION = "121"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
 # Abbreviations this long (PBMC, NSCLC, ccRCC) are not English words, so any case will do;
 # shorter ones (ALL, MM, MS, RA) must be written as listed — unless they hold a digit (CA1, T2D: no
-# word has one; GEOmetadb's lower-cased tissue values write them "ca1").
+# word has one; GEOmetadb's lower-cased tissue values write them "ca1") or are three letters with no
+# vowel (_NO_VOWEL).
 _CASELESS_FROM = 4
 _DIGIT = re.compile(r"\d")
+#: a three-letter abbreviation with no vowel (HCC, RCC, DRG, CSF) spells no English word, so written
+#: all in lower case (GEOmetadb's lower-cased tissue values: "hcc tumor tissue") it is still the
+#: abbreviation; one with a vowel (SAT, BAT, ARC, ALL, CAD) must be written as listed
+_NO_VOWEL = re.compile(r"^[b-df-hj-np-tv-xz]{3}$")
 _TAXON_CURIE = re.compile(r"^(?:ncbitaxon[:_])?(\d+)$", re.IGNORECASE)
 #: "M. musculus", "M.musculus", "H sapiens": genus initial + epithet (and subspecies)
 _ABBREVIATED = re.compile(r"^([A-Za-z])\.?\s*([a-z]+(?: [a-z]+)?)$")
@@ -196,7 +203,11 @@ class CuratedTable:
         for entry in entries:
             if entry.case_sensitive:
                 self._exact[(entry.field, entry.text)].append(entry)
-                if len(entry.text) >= _CASELESS_FROM or _DIGIT.search(entry.text):
+                if (
+                    len(entry.text) >= _CASELESS_FROM
+                    or _DIGIT.search(entry.text)
+                    or _NO_VOWEL.match(entry.text.casefold())
+                ):
                     self._long_abbreviations[(entry.field, entry.text.casefold())].append(entry)
             else:
                 self._normalized[(entry.field, norm(entry.text))].append(entry)
