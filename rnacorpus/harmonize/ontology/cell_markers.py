@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.cell_subkinds import modified_kind
-from rnacorpus.harmonize.ontology.curated import HUMAN, MOUSE
 from rnacorpus.harmonize.ontology.derivation import DERIVATION_WORDS
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.marker_kinds import marker_kind
@@ -35,6 +34,7 @@ from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
 from rnacorpus.harmonize.ontology.normalize import tokens
 from rnacorpus.harmonize.ontology.organ_cell_kinds import organ_named_kind
 from rnacorpus.harmonize.ontology.prefixed_kinds import prefixed_kind
+from rnacorpus.harmonize.ontology.species_tags import of_another_species
 from rnacorpus.harmonize.ontology.tissue_cells import cells_of_tissue
 from rnacorpus.harmonize.ontology.tissue_choice import most_specific
 
@@ -57,8 +57,6 @@ _SIGNS = {
 }
 #: words that qualify no kind: every name of a cell has them, or they only say which species
 _NO_QUALIFIER = frozenset({"cell", "human", "mouse", "positive", "negative"})
-#: CL's species tags in labels ("CD16-negative, CD56-bright natural killer cell, human", "… (Mmus)")
-_SPECIES_TAGS = ((", human", HUMAN), ("(hsap)", HUMAN), (", mouse", MOUSE), ("(mmus)", MOUSE))
 _CD = re.compile(r"cd\d", re.IGNORECASE)
 #: a minus sign as depositors type it
 _MINUS = frozenset({"-", "\u2212", "\u2013"})
@@ -116,11 +114,6 @@ def _marked_names(index: OntologyIndex) -> _MarkedNames:
         return _MarkedNames(index)
 
 
-def _other_species(term_id: str, taxid: int | None, index: OntologyIndex) -> bool:
-    label = (index.label(term_id) or "").lower()
-    return any(tag in label and taxid != tagged for tag, tagged in _SPECIES_TAGS)
-
-
 def marked_population(
     heads: list[Mention], mentions: Mentions, taxid: int | None, index: OntologyIndex
 ) -> Mention | None:
@@ -146,7 +139,7 @@ def marked_population(
         for entry in table.by_marker.get(first, [])
         if markers <= entry.markers
         and (head is None or entry.term_id == head or index.is_ancestor(head, entry.term_id))
-        and not _other_species(entry.term_id, taxid, index)
+        and not of_another_species(index.label(entry.term_id), taxid)
     ]
     used = set().union(*(entry.words for entry in fitting)) if fitting else set()
     qualifiers = {word for word in rest if word in used} - _NO_QUALIFIER
