@@ -6,23 +6,23 @@ study, split unit, organism, platform, the harmonized labels, unit, ``gene_cover
 does not have, or that its normalization could not compute, are NaN — never zero — and
 ``gene_coverage`` is the share of the export's genes that are not NaN.
 
-Three kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`):
-a reader decodes each shard block (in its own thread, while a helper thread checksums the shard:
-:mod:`.shard_rows`); this thread normalizes the block's rows — scale and the export's gene order —
-straight into the row groups of their split, with their metadata (fetched a window ahead by a
-helper thread: :mod:`.export_metadata`); :data:`.export_parts.LANES` writers encode the groups. Decoding and normalizing
-were one stage until measured: on two cores that stage alone took ~75% of the export's wall time
-(decode, then sha256, then arithmetic, one after the other), so the encoders waited on it. Then
-normalizing had a thread of its own, writing each block into a new array that this thread copied
-into the row groups; normalizing into the groups' buffers here instead spares that copy, the
-block-sized arrays and a thread hand-off per block (10^4 samples: 5.62 → 5.02 CPU-s, median of five
+Three kinds of threads share the work, each step bounded by a short queue (:mod:`.export_threads`): a
+reader decodes each shard block (in its own thread, while a helper thread checksums the shard:
+:mod:`.shard_rows`; the blocks: :mod:`.export_blocks`); this thread normalizes the block's rows — scale
+and the export's gene order — straight into the row groups of their split, with their metadata (fetched a
+window ahead by a helper thread: :mod:`.export_metadata`); :data:`.export_parts.LANES` writers encode the
+groups. Decoding and normalizing were one stage until measured: on two cores that stage alone took ~75%
+of the export's wall time (decode, then sha256, then arithmetic, one after the other), so the encoders
+waited on it. Then normalizing had a thread of its own, writing each block into a new array that this
+thread copied into the row groups; normalizing into the groups' buffers here instead spares that copy,
+the block-sized arrays and a thread hand-off per block (10^4 samples: 5.62 → 5.02 CPU-s, median of five
 interleaved pairs, with :mod:`.export_memory`; same bytes). Memory in flight is a fixed number of
-buffers, not a matter of timing: at most :data:`BLOCKS_QUEUED` decoded block(s) wait for this thread
-(the reader holds one more), each split fills one row group (its own rows, so a block is freed once
-its rows are in), and each writer lane holds one queued and one encoding row group — buffers lent
-from one pool allocated (and touched whole) at the start (:class:`.export_buffers.GroupBuffers`), so
-they are resident at every size, not as the lanes' timing needs them; what is kept per written
-sample is four numbers. The same plan writes the same bytes.
+buffers, not a matter of timing: at most :data:`.export_blocks.BLOCKS_QUEUED` decoded block(s) wait for
+this thread (the reader holds one more), each split fills one row group (its own rows, so a block is
+freed once its rows are in), and each writer lane holds one queued and one encoding row group — buffers
+lent from one pool allocated (and touched whole) at the start (:class:`.export_buffers.GroupBuffers`), so
+they are resident at every size, not as the lanes' timing needs them; what is kept per written sample is
+four numbers. The same plan writes the same bytes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from rnacorpus.catalog.column_map import ColumnMap
+from rnacorpus.catalog.export_blocks import BlockReader, DecodedBlock
 from rnacorpus.catalog.export_buffers import GroupBuffers
-from rnacorpus.catalog.export_genes import LengthLookup
 from rnacorpus.catalog.export_metadata import SampleMetadata
 from rnacorpus.catalog.export_parts import (
     LANES,
@@ -54,16 +53,11 @@ from rnacorpus.catalog.export_parts import (
     rows_per_group,
 )
 from rnacorpus.catalog.export_plan import ExportPlan, ShardRun
-from rnacorpus.catalog.export_threads import OrderedWorker, background_thread, prefetch
-from rnacorpus.catalog.normalize import BlockNormalization, LengthScale, NormalizeScratch
+from rnacorpus.catalog.export_threads import OrderedWorker
 from rnacorpus.catalog.shard_rows import checksum_cpu_seconds
-from rnacorpus.catalog.store import ExpressionStore, ShardData
-from rnacorpus.errors import BadContentError
+from rnacorpus.catalog.store import ExpressionStore
 
 __all__ = ["WriteResult", "write_parts"]
-
-#: decoded blocks waiting between the reader and this thread
-BLOCKS_QUEUED = 1
 
 
 @dataclass
@@ -92,140 +86,6 @@ class WriteResult:
         part_codes = self.written["part"].combine_chunks().indices.to_numpy()  # codes follow split, then part
         order: npt.NDArray[np.intp] = np.lexsort((self.written["row"].to_numpy(), part_codes))
         return order
-
-
-@dataclass
-class _Read:
-    """One shard block as the reading thread hands it over: decoded, with its shard's column map."""
-
-    run: ShardRun
-    offset: int  # the block's first row in the plan
-    block: ShardData
-    columns: ColumnMap
-    lengths: LengthScale | None
-
-
-@dataclass
-class _Decoded:
-    """One decoded shard block and what normalizing its rows takes (computed once per block)."""
-
-    run: ShardRun
-    offset: int  # the block's first row in the plan
-    samples: list[str]
-    #: its values as stored, with their scale and gene order decided
-    normalization: BlockNormalization
-
-
-class _Reader:
-    """The plan's shard blocks in order, decoded one thread ahead; each block's rows normalized into
-    the export's scale and gene order on demand (:meth:`normalize_into`), straight into the row group
-    they go to.
-
-    The column map and gene lengths (as a :class:`.normalize.LengthScale`) are computed once per
-    distinct feature list (shards of one platform share theirs), not per block.
-    """
-
-    def __init__(self, store: ExpressionStore, plan: ExportPlan) -> None:
-        self.store, self.plan = store, plan
-        self.rule = plan.options.rule
-        self.n_features = len(plan.genes.ids)
-        #: CPU seconds spent normalizing (in the caller's thread)
-        self.cpu = 0.0
-        #: the normalization's work arrays, reused by every block (all normalized in the caller's thread)
-        self.scratch = NormalizeScratch()
-        taxa = sorted(t for t in set(plan.rows["organism_taxid"].to_pylist()) if t is not None)
-        # the gene lengths are built beside the first shard's read (~0.05-0.1 s: the reference's IDs
-        # into pandas), not before it: only the normalization needs them, once the first block is decoded
-        self.lengths = (
-            background_thread("rnacorpus-export-lengths").submit(LengthLookup, taxa) if self.rule.per_length else None
-        )
-        #: footer text → the shard feature list parsed from it (one list object per distinct list)
-        self.feature_lists: dict[str, list[str]] = {}
-        self._columns: dict[int, tuple[list[str], ColumnMap, LengthScale | None]] = {}
-        self._last: tuple[list[str], ColumnMap, LengthScale | None] | None = None
-        self._run: ShardRun | None = None
-        self._run_samples: tuple[list[str], npt.NDArray[np.str_]] = ([], np.zeros(0, dtype=str))
-
-    def _columns_for(self, feature_ids: list[str]) -> tuple[ColumnMap, LengthScale | None]:
-        last = self._last
-        if last is not None and last[0] is feature_ids:  # the blocks of one shard share its list
-            return last[1], last[2]
-        # shards that list the same features share one list (self.feature_lists): found by identity
-        known = self._columns.get(id(feature_ids))
-        if known is None or known[0] is not feature_ids:
-            columns = ColumnMap.between(feature_ids, self.plan.genes.ids)
-            scale = LengthScale.of(self.lengths.result()(feature_ids), columns) if self.lengths else None
-            known = (feature_ids, columns, scale)
-            if len(self._columns) >= 16:  # both caches start again: at most 16 lists kept
-                self._columns.clear()
-                self.feature_lists.clear()
-            self._columns[id(feature_ids)] = known
-        self._last = (feature_ids, known[1], known[2])
-        return known[1], known[2]
-
-    def decoded(self) -> Iterator[_Read]:
-        """Each shard block as stored, with its run, its first row in the plan (checksummed) and its
-        shard's column map and gene lengths. The maps are made here, in the reading thread, which
-        runs ahead of the normalizing one (~5-25 ms a distinct feature list, each holding the GIL)."""
-        for run in self.plan.shard_runs():
-            rows = self.plan.rows["row_index"].slice(run.start, run.stop - run.start).to_numpy()
-            offset = run.start
-            for block in self.store.iter_rows(run.path, rows, sha256=run.sha256, feature_lists=self.feature_lists):
-                try:
-                    columns, lengths = self._columns_for(block.feature_ids)
-                except ValueError as exc:  # a feature listed twice: which of its columns is the gene's?
-                    raise BadContentError(f"shard feature list: {exc}", path=run.path) from exc
-                yield _Read(run, offset, block, columns, lengths)
-                offset += len(block.sample_accessions)
-
-    def _run_rows(self, run: ShardRun) -> tuple[list[str], npt.NDArray[np.str_]]:
-        """The run's samples and units as the plan has them, converted once per run (not per block)."""
-        if self._run is not run:
-            rows = self.plan.rows.slice(run.start, run.stop - run.start)
-            units = rows["unit"].to_numpy(zero_copy_only=False).astype(str)
-            self._run, self._run_samples = run, (rows["sample_accession"].to_pylist(), units)
-        return self._run_samples
-
-    def prepared(self, item: _Read) -> _Decoded:
-        """A decoded block with its column map, gene lengths and units (its rows checked against the plan)."""
-        run, offset, block = item.run, item.offset, item.block
-        count = len(block.sample_accessions)
-        samples, units = self._run_rows(run)
-        within = slice(offset - run.start, offset - run.start + count)
-        _check_rows(samples[within], run, block.sample_accessions)
-        normalization = self.rule.normalizing(block.values, units[within], item.lengths, item.columns)
-        return _Decoded(run, offset, block.sample_accessions, normalization)
-
-    def normalize_into(
-        self, block: _Decoded, start: int, stop: int, out: npt.NDArray[np.float32]
-    ) -> npt.NDArray[np.float32]:
-        """Rows ``start:stop`` of ``block`` in the export's scale and gene order, written into ``out``; their
-        gene coverage (the share of the export's genes that are not NaN)."""
-        started = time.thread_time()
-        n = self.n_features
-        nan_cells = block.normalization.into(out, start, stop, scratch=self.scratch)
-        coverage = (np.float32(n) - nan_cells.astype(np.float32)) / np.float32(max(n, 1))
-        self.cpu += time.thread_time() - started
-        return coverage
-
-    def pipelined(self, cpu: dict[str, float]) -> Generator[_Decoded, None, None]:
-        """The blocks, decoded one thread ahead (``cpu["read"]``: that thread's CPU seconds)."""
-        decoded = prefetch(self.decoded(), depth=BLOCKS_QUEUED, cpu=cpu, name="read")
-        try:
-            yield from map(self.prepared, decoded)
-        finally:
-            decoded.close()
-
-
-def _check_rows(expected: list[str], run: ShardRun, samples: list[str]) -> None:
-    """The shard rows hold the samples the catalog says they hold (else values would get wrong labels)."""
-    if expected != samples:
-        want, got = next((e, b) for e, b in zip(expected, samples, strict=True) if e != b)
-        raise BadContentError(
-            f"shard row holds {got} where the catalog expects {want}: the catalog and the store disagree; "
-            "re-harvest the study",
-            path=run.path,
-        )
 
 
 def write_parts(
@@ -264,7 +124,7 @@ def write_parts(
     reader_cpu: dict[str, float] = {}
     started, checksum_before = time.thread_time(), checksum_cpu_seconds()
     current: ShardRun | None = None
-    reader = _Reader(store, plan)
+    reader = BlockReader(store, plan)
     blocks = reader.pipelined(reader_cpu)
     try:
         for block in blocks:
@@ -353,8 +213,8 @@ def _add_block(
     metadata: SampleMetadata,
     log: _WriteLog,
     result: WriteResult,
-    block: _Decoded,
-    reader: _Reader,
+    block: DecodedBlock,
+    reader: BlockReader,
 ) -> None:
     """Normalize a block's rows into the row groups of their splits, with their metadata.
 

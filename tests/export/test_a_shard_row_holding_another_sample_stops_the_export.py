@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from rnacorpus.catalog import shard_rows
+from rnacorpus.catalog.export_blocks import BlockReader
 from rnacorpus.catalog.export_options import make_options
 from rnacorpus.catalog.export_plan import plan_export
-from rnacorpus.catalog.export_write import _Reader
 from rnacorpus.errors import BadContentError
 from tests.export.catalogs import StudySpec, build_catalog, reference_genes
 
@@ -28,7 +28,7 @@ def test_a_block_whose_rows_hold_other_samples_is_refused(
     options = make_options(genes="protein_coding", normalize="log1p_tpm", splits="train=1")
     with catalog.connect() as con:
         plan = plan_export(con, catalog.store, options)
-    reader = _Reader(catalog.store, plan)
+    reader = BlockReader(catalog.store, plan)
     items = list(reader.decoded())
     assert len(items) == 2
     for item in items:
