@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from rnacorpus.harmonize.ontology.build import mapped, unmapped
-from rnacorpus.harmonize.ontology.implied import site_from_diseases
+from rnacorpus.harmonize.ontology.disease_sites import site_from_diseases
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.phrase_scan import Mention, Mentions
 from rnacorpus.schemas import Annotation

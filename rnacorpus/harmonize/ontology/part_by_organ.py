@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rnacorpus.harmonize.ontology.implied import site_from_diseases
+from rnacorpus.harmonize.ontology.disease_sites import site_from_diseases
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.match import CONFIDENCE, FieldMatch
 from rnacorpus.harmonize.ontology.mentions import Mention

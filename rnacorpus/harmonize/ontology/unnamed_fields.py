@@ -17,8 +17,9 @@ from rnacorpus.harmonize.ontology.build import mapped, unmapped
 from rnacorpus.harmonize.ontology.class_heads import origin_before_cell, origin_beside_cell
 from rnacorpus.harmonize.ontology.curated import CellLineEntry
 from rnacorpus.harmonize.ontology.derivation import cultured_source, made_in_vitro, reprogrammed_source, stem_source
+from rnacorpus.harmonize.ontology.disease_sites import site_from_diseases
 from rnacorpus.harmonize.ontology.fields import KeyInfo
-from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, origin_of_source_cells, site_from_diseases
+from rnacorpus.harmonize.ontology.implied import cell_origin, organ_of_layer, origin_of_source_cells
 from rnacorpus.harmonize.ontology.index import OntologyIndex
 from rnacorpus.harmonize.ontology.likeness import resembled_cells
 from rnacorpus.harmonize.ontology.mentions import Mention, Mentions
