@@ -134,10 +134,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 116 (harmonize): a generic part right after a tumour word is the tumour's, the organ beside it the tissue;
 #: 118: merged; 119 (harmonize2): a tissue word that is no organ before "cells" names CL's "<word> cell"
 #: (Endoderm Cultured Cells); 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural")
-#: names no tissue; 120: merged; 121 (harmonize2): a three-letter abbreviation with no vowel is read in any
-#: case (hcc, rcc); one CD marker alone names the kind CL gives it (CD14 → monocyte); "<modifier> <kind>"
-#: names CL's "<modifier> cell" under the kind (granule neurons); preadipocyte → adipose tissue)
-ONTOLOGY_RULES_VERSION = "121"
+#: names no tissue; 120: merged; 121 (harmonize): a qualifier in parentheses already read into the tissue
+#: (adipose (subcutaneous)) refines nothing alone; reviewed row bare "subcutaneous" → hypodermis; 121
+#: (harmonize2): a three-letter abbreviation with no vowel is read in any case (hcc, rcc); one CD marker
+#: alone names the kind CL gives it (CD14 → monocyte); "<modifier> <kind>" names CL's "<modifier> cell"
+#: under the kind (granule neurons); preadipocyte → adipose tissue; 122: merged)
+ONTOLOGY_RULES_VERSION = "122"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090
