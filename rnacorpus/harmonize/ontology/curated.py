@@ -134,8 +134,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 116 (harmonize): a generic part right after a tumour word is the tumour's, the organ beside it the tissue;
 #: 118: merged; 119 (harmonize2): a tissue word that is no organ before "cells" names CL's "<word> cell"
 #: (Endoderm Cultured Cells); 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural")
-#: names no tissue; 120: merged)
-ONTOLOGY_RULES_VERSION = "120"
+#: names no tissue; 120: merged; 121 (harmonize): a qualifier in parentheses already read into the tissue
+#: (adipose (subcutaneous)) refines nothing alone; reviewed row bare "subcutaneous" → hypodermis)
+ONTOLOGY_RULES_VERSION = "121"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -69,20 +69,31 @@ def _inner_refinement(
     prefrontal cortex)``: the innermost). A parenthesis that is a qualifier of the outer name
     (``adipose tissue (epididymal)``) refines it to what "<qualifier> <outer>" names by the ordinary
     rules (epididymal adipose tissue: the epididymal fat pad), when that is a kind or part of the outer
-    term — the family of depot, side and site adjectives written after the tissue they qualify. After
+    term — the family of depot, side and site adjectives written after the tissue they qualify. When
+    that composed name is the outer term itself, the qualifier is already read and the word alone
+    refines nothing (``adipose (subcutaneous)`` stays subcutaneous adipose tissue, though
+    "subcutaneous" alone is the hypodermis the depot is part of). After
     a tissue type, the organ it makes up refines it too (``skeletal muscle (soleus)``: :mod:`.tissue_owner`)."""
 
     def refines(term_id: str) -> bool:
         return index.is_ancestor(outer.term_id, term_id) or organ_made_of(outer.term_id, term_id, index)
 
+    # the outer phrase as written before its parentheses: "adipose (subcutaneous)" composes as
+    # "subcutaneous adipose", not "subcutaneous adipose (subcutaneous)"
+    outer_words = " ".join(PAREN.sub(" ", outer_text).split())
     for inner_text in INNER.findall(value):
         composed = (
-            match_text(outer.field, f"{inner_text} {outer_text}", taxid=taxid, fuzzy=False, index=index)
-            if outer_text and len(inner_text.split()) == 1
+            match_text(outer.field, f"{inner_text} {outer_words}", taxid=taxid, fuzzy=False, index=index)
+            if outer_words and len(inner_text.split()) == 1
             else None
         )
-        if composed is not None and not composed.ambiguous and index.is_ancestor(outer.term_id, composed.term_id):
-            return composed
+        if composed is not None and not composed.ambiguous:
+            if composed.term_id == outer.term_id:
+                # the qualifier is already read into the outer term (subcutaneous adipose tissue): the
+                # composed name stands, and the word alone (subcutaneous: the hypodermis) refines nothing
+                return None
+            if index.is_ancestor(outer.term_id, composed.term_id):
+                return composed
         inner = match_text(outer.field, inner_text, taxid=taxid, fuzzy=False, index=index)
         if inner is not None and not inner.ambiguous and refines(inner.term_id):
             return inner
