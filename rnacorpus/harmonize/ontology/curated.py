@@ -135,8 +135,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: 118: merged; 119 (harmonize2): a tissue word that is no organ before "cells" names CL's "<word> cell"
 #: (Endoderm Cultured Cells); 119 (harmonize): an adjective of a kind of tissue alone ("lymphoid", "neural")
 #: names no tissue; 120: merged; 121 (harmonize): a qualifier in parentheses already read into the tissue
-#: (adipose (subcutaneous)) refines nothing alone; reviewed row bare "subcutaneous" → hypodermis)
-ONTOLOGY_RULES_VERSION = "121"
+#: (adipose (subcutaneous)) refines nothing alone; reviewed row bare "subcutaneous" → hypodermis; 122
+#: (harmonize): an organ adjective before a disease sited in a part of it gives the part (uterine
+#: endometrial cancer), a fly's tissue written without UBERON's "insect" reaches the insect term (wing
+#: discs), a word only inside a hyphenated modifier of a name names no part (disc-derived), a neuron named
+#: by its transmitter is CL's "-ergic" kind (dopamine neurons))
+ONTOLOGY_RULES_VERSION = "122"
 #: the reviewed tables in DATA_DIR; each is part of :func:`curation_stamp`
 CURATED_FILES = ("curated_terms.tsv", "cell_lines.tsv", "taxa.tsv", "strains.tsv", "cell_origins.tsv")
 HUMAN, MOUSE = 9606, 10090

@@ -29,6 +29,7 @@ __all__ = [
     "curated_match",
     "direct_match",
     "in_lineage",
+    "lineage_words",
     "ontology_match",
     "shortened_label",
     "species_filter",
@@ -103,6 +104,18 @@ _LINEAGE_BLOCKS = {
     "UBERON:3": frozenset({8355, 8364}),
     "UBERON:6": frozenset({7227, 7460, 7165, 7159}),
 }
+
+
+#: the word UBERON writes before the names of a lineage block's own terms ("insect wing disc", "insect
+#: haltere disc": 215 labels of the FBbt block), which depositors of that lineage leave out
+_LINEAGE_WORDS = {"UBERON:6": "insect"}
+
+
+def lineage_words(taxid: int | None) -> list[str]:
+    """The words UBERON writes before the labels of the named species' own lineage block (``insect``
+    for a fly): a depositor of that species writes the name without it (``wing discs``). None for an
+    unknown species: "adult brain" is a vertebrate's as well as the "insect adult brain"."""
+    return [word for block, word in _LINEAGE_WORDS.items() if taxid is not None and taxid in _LINEAGE_BLOCKS[block]]
 
 
 def in_lineage(term_id: str, taxid: int | None) -> bool:

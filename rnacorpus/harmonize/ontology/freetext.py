@@ -55,6 +55,7 @@ from rnacorpus.harmonize.ontology.normalize import norm
 from rnacorpus.harmonize.ontology.organ_lists import pooled_list
 from rnacorpus.harmonize.ontology.part_by_organ import (
     disease_organ_over_generic_part,
+    disease_site_within_organ,
     organ_over_generic_part,
     part_named_by_organ,
     tumour_compartment_organ,
@@ -189,7 +190,9 @@ def _decide(
                 if not shared and (organ := organ_over_generic_part(chosen, found, index)) is not None:
                     chosen, others = organ, [chosen, *(m for m in others if m is not organ)]  # cortex, liver
                 diseases = mentions.for_field("disease")
-                sited = disease_organ_over_generic_part(chosen, found, diseases, mentions.tokens, taxid, index)
+                sited = disease_organ_over_generic_part(
+                    chosen, found, diseases, mentions.tokens, taxid, index
+                ) or disease_site_within_organ(chosen, found, diseases, mentions.tokens, taxid, index)
                 if sited is not None:  # "epithelial, ovarian carcinoma": the tumour's organ
                     decided[field_name] = mapped(
                         "tissue", info.key, value, sited[0], "disease_site", 0.8, index, reason=sited[1]

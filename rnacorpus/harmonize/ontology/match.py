@@ -18,6 +18,7 @@ Very generic terms (cell, tissue, organ, disease) never count as a match.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rnacorpus.harmonize.memo import memoize
 from rnacorpus.harmonize.ontology.direct_match import (
@@ -34,6 +35,7 @@ from rnacorpus.harmonize.ontology.direct_match import (
 from rnacorpus.harmonize.ontology.index import Hit, OntologyIndex, get_index, is_process_index
 from rnacorpus.harmonize.ontology.normalize import clean, norm
 from rnacorpus.harmonize.ontology.tissue_rewrite_match import rewritten_match
+from rnacorpus.harmonize.ontology.transmitter_kinds import transmitter_rewrites
 
 __all__ = ["CONFIDENCE", "FIELD_SCOPES", "GENERIC_TERMS", "FieldMatch", "in_lineage", "match_text"]
 
@@ -108,6 +110,14 @@ def _match(
         found = rewritten_match(
             field, text, taxid, index, lambda word: match_text("tissue", word, taxid=taxid, fuzzy=False, index=index)
         )
+    if found is None and field == "cell_type":
+        # "dopamine neurons": CL names the kind by the transmitter's adjective (dopaminergic neuron)
+        hit = next(
+            filter(None, (direct_match(field, other, taxid, index) for other in transmitter_rewrites(text, index))),
+            None,
+        )
+        if hit is not None and not hit.ambiguous:
+            found = replace(hit, method="normalized", confidence=CONFIDENCE["normalized"], text=text)
     if found is not None or not fuzzy:
         return found
     for scope in FIELD_SCOPES[field]:

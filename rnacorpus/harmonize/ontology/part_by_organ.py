@@ -17,6 +17,14 @@ found before (:mod:`.part_then_organ`). The organ may be named through a disease
 (:func:`disease_organ_over_generic_part`: ``epithelial, ovarian carcinoma``, ``stroma of breast
 carcinoma``): the tumour's site is where the generic part was taken, as a tumour phrase alone gives.
 
+The fourth family (:func:`disease_site_within_organ`): an organ adjective written right before a disease
+whose own name places it in a part of that organ (``uterine endometrial cancer``, ``uterine cervical
+carcinoma``, ``renal pelvic tumour``): the scan reads the adjective as the organ and the disease phrase
+as a whole, yet the two words name nested structures and the inner one says more about the place
+(the endometrium). General: UBERON's closure between the organ read and the disease's site
+(:func:`.implied.site_from_diseases`), never a list of words; the disease must follow the organ
+word directly, and a metastasis keeps :mod:`.metastasis`'s reading.
+
 The third family (:func:`tumour_compartment_organ`): a generic part written right after a tumour word
 (``tumor endothelium from normal liver``, ``tumour stroma of the pancreas``, ``cancer epithelium,
 colon``) is a compartment of the tumour, not the organ's own part of that name (the hepatic sinusoid
@@ -36,6 +44,7 @@ from rnacorpus.harmonize.ontology.name_pairs import organ_relative_part
 
 __all__ = [
     "disease_organ_over_generic_part",
+    "disease_site_within_organ",
     "organ_over_generic_part",
     "part_named_by_organ",
     "tumour_compartment_organ",
@@ -119,3 +128,24 @@ def tumour_compartment_organ(
         if m not in parts and not m.match.ambiguous and not organ_relative_part(index, m.match.term_id)
     }
     return next(iter(organs.values())) if len(organs) == 1 else None
+
+
+def disease_site_within_organ(
+    chosen: Mention,
+    found: Sequence[Mention],
+    diseases: Sequence[Mention],
+    tokens: list[str],
+    taxid: int | None,
+    index: OntologyIndex,
+) -> tuple[str, str] | None:
+    """The site of the disease written right after ``chosen`` (term, why) when that site is a part of
+    ``chosen``'s term and ``chosen`` is the value's only tissue reading (see the module); else None."""
+    if chosen.match.ambiguous or any(m.match.term_id != chosen.match.term_id for m in found):
+        return None
+    following = [m for m in diseases if m.start == chosen.stop and not m.match.ambiguous]
+    if not following or names_metastasis(tokens):
+        return None
+    site = site_from_diseases([following[0].match], taxid, index)
+    if site is None or not index.is_ancestor(chosen.match.term_id, site[0]):
+        return None
+    return site[0], f"{following[0].match.text!r} is sited in a part of {chosen.match.text!r}: {site[1]}"

@@ -18,6 +18,7 @@ from rnacorpus.harmonize.ontology.direct_match import (
     FieldMatch,
     direct_match,
     in_lineage,
+    lineage_words,
 )
 from rnacorpus.harmonize.ontology.dropped_adjective import labels_without_adjective
 from rnacorpus.harmonize.ontology.fat_depots import ADIPOSE_TISSUE, depot_rewrites
@@ -68,6 +69,15 @@ def rewritten_match(
     candidates = [*tissue_rewrites(text), *sided, *((name, "cavity") for name in cavity_rewrites(text))]
     candidates += [(name, "brodmann") for name in brodmann_rewrites(text)]
     candidates += list(depot_rewrites(text))
+    # "wing discs" of a fly: the lineage block's label "insect wing disc", written without its lineage
+    # word; not when a word says the donor's stage or sex ("adult brain": the brain, of an adult)
+    if lineage := lineage_words(taxid):
+        stated = any(
+            direct_match(other, word, taxid, index) is not None
+            for word in text.split()
+            for other in ("development_stage", "sex")
+        )
+        candidates += [] if stated else [(f"{word} {text}", "lineage") for word in lineage]
     for candidate, family in candidates:
         hit = direct(candidate, whole=True)
         if hit is None or hit.term_id in found:

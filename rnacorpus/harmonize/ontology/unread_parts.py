@@ -66,6 +66,14 @@ def _headed_by(term_id: str, nouns: set[str], index: OntologyIndex) -> bool:
     return False
 
 
+def _names_apart(term_id: str, words: set[str], index: OntologyIndex) -> bool:
+    """One of the term's names uses one of ``words`` (or its plural's singular) as a word of its own,
+    not only inside a hyphenated modifier: "imaginal disc-derived wing" says what the wing grew from,
+    and is no part named by "disc" (``wing discs`` are the discs, not the wing)."""
+    forms = words | {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss")}
+    return any(token in forms for name in tissue_names(index, term_id) for token in name.lower().split())
+
+
 def _labelled_first(word: str, parts: set[str], index: OntologyIndex) -> list[str]:
     """The parts whose label is the word and one head noun after it: the word is their short name
     (``caudate``: the caudate nucleus, among the brain's parts that use the word — the nucleus
@@ -151,7 +159,9 @@ def unread_part(
     organ = chosen.match.term_id
     for word in _unread_beside(chosen, mentions, taxid, index):
         using, nouns = _terms_using(word, index)
-        parts = {t for t in using if t != organ and index.is_ancestor(organ, t)}
+        parts = {
+            t for t in using if t != organ and index.is_ancestor(organ, t) and _names_apart(t, {word, *nouns}, index)
+        }
         if not parts or any(t == organ or index.is_ancestor(t, organ) for t in using):
             continue
         tops = index.outermost(parts)
