@@ -31,6 +31,6 @@ def test_the_ergic_kind_is_read(value: str, term: str) -> None:
     assert _cell_type(value) == term
 
 
-@pytest.mark.parametrize(("value", "term"), [("motor neurons", "CL:0000100"), ("granule neurons", "CL:0000540")])
+@pytest.mark.parametrize(("value", "term"), [("motor neurons", "CL:0000100"), ("cultured neurons", "CL:0000540")])
 def test_other_words_before_neurons_are_read_as_before(value: str, term: str) -> None:
     assert _cell_type(value) == term
